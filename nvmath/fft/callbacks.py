@@ -1,0 +1,146 @@
+"""cuFFT load (prolog) and store (epilog) callbacks written in Python, compiled to LTO-IR.
+
+cuFFT calls LTO callbacks through these C prototypes, ``T`` being ``float``, ``double``,
+``float2`` or ``double2``::
+
+    T    load (void* data_in,  unsigned long long offset, void* user_info, void* shared);
+    void store(void* data_out, unsigned long long offset, T value, void* user_info, void* shared);
+
+The Python functions see typed pointers::
+
+    def prolog(data_in, offset, user_info, unused):          # returns the element to use
+        return data_in[offset] * user_info[offset]
+
+    def epilog(data_out, offset, value, user_info, unused):  # stores the result
+        data_out[offset] = value * user_info[0]
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from nvmath.jit.cabi import CSignature
+from nvmath.jit.compiler import compile_device_function
+from nvmath.jit.typespec import pointer, type_key
+from nvmath.jit.errors import CallbackSignatureError
+
+__all__ = ["compile_prolog", "compile_epilog", "CALLBACK_ELEMENT_TYPES", "callback_signature"]
+
+#: dtype name → the C type cuFFT passes.
+CALLBACK_ELEMENT_TYPES = {"float32": "float", "float64": "double", "complex64": "float2",
+                          "complex128": "double2"}
+
+_PARAMS = {
+    "prolog": ("data_in", "offset", "user_info", "unused"),
+    "epilog": ("data_out", "offset", "value", "user_info", "unused"),
+}
+
+
+def _element_name(element_dtype) -> str:
+    import numpy as np
+
+    try:
+        name = np.dtype(element_dtype).name if not type(element_dtype).__module__.startswith("numba") \
+            else str(element_dtype)
+    except TypeError:
+        name = repr(element_dtype)
+    if name not in CALLBACK_ELEMENT_TYPES:
+        raise ValueError(f"element_dtype={element_dtype!r} is not supported by cuFFT callbacks; "
+                         f"accepted: {', '.join(CALLBACK_ELEMENT_TYPES)}")
+    return name
+
+
+def callback_signature(kind: str, element_dtype) -> CSignature:
+    """cuFFT's C prototype for a ``"prolog"`` (load) or ``"epilog"`` (store) callback."""
+    t = CALLBACK_ELEMENT_TYPES[_element_name(element_dtype)]
+    if kind == "prolog":
+        return CSignature.parse(t, ["void*", "unsigned long long", "void*", "void*"])
+    if kind == "epilog":
+        return CSignature.parse("void", ["void*", "unsigned long long", t, "void*", "void*"])
+    raise ValueError(f"kind={kind!r} is not a callback kind; accepted: 'prolog', 'epilog'")
+
+
+def _check_parameters(func, kind, expected):
+    target = getattr(func, "py_func", func)
+    if not callable(target) or not inspect.isfunction(target):
+        raise TypeError(f"the {kind} must be a Python function {expected}, "
+                        f"got {type(func).__name__}: {func!r}")
+    params = list(inspect.signature(target).parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    varargs = any(p.kind == p.VAR_POSITIONAL for p in params)
+    n = len(_PARAMS[kind])
+    if varargs or len(positional) != n or len(params) != len(positional):
+        raise CallbackSignatureError(
+            f"{kind} {target.__qualname__}{inspect.signature(target)} must take exactly {n} "
+            f"positional parameters: {expected}"
+        )
+
+
+def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, symbol, fastmath):
+    element = _element_name(element_dtype)
+    expected = f"{kind}({', '.join(_PARAMS[kind])})"
+    _check_parameters(func, kind, expected)
+    if user_info_dtype is None:
+        raise TypeError("user_info_dtype must be given: a dtype or Numba type that user_info points "
+                        "to (a structured dtype or Numba record for a struct)")
+    user_info_key = type_key(user_info_dtype)
+    csig = callback_signature(kind, element)
+
+    arg_types = [pointer(element), "uint64", *([element] if kind == "epilog" else []),
+                 pointer(user_info_dtype), pointer()]
+    return compile_device_function(
+        func, arg_types, element if kind == "prolog" else None, symbol=symbol, c_signature=csig,
+        compute_capability=compute_capability, fastmath=fastmath, kind=kind,
+        element_type=element, user_info_type=user_info_key,
+        describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
+                 f"data of {element}, user_info pointing to {user_info_key})",
+    )
+
+
+def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=None,
+                   symbol=None, fastmath=False):
+    """Compile a cuFFT load callback written in Python to LTO-IR.
+
+    Parameters
+    ----------
+    func : callable
+        ``prolog(data_in, offset, user_info, unused) -> value``: ``data_in`` points to the
+        input elements, ``offset`` is the element offset cuFFT is loading, ``user_info`` points
+        to ``user_info_dtype`` values, ``unused`` is cuFFT's shared-memory pointer. The result
+        is converted to ``element_dtype``.
+    element_dtype : {"float32", "float64", "complex64", "complex128"}
+        The type of the elements cuFFT loads (the transform's input type).
+    user_info_dtype : dtype or Numba type
+        What ``user_info`` points to: a scalar dtype, a structured dtype or a Numba record.
+    compute_capability : optional
+        ``"sm_90"``, ``(9, 0)``...; default the current device's, else an error.
+    symbol : str, optional
+        The exported name; default unique to the function, types and target.
+    fastmath : bool
+
+    Returns
+    -------
+    nvmath.jit.ltoir.LTOIR
+        ``bytes(result)`` is the LTO-IR; ``result.symbol`` the name to give cuFFT.
+    """
+    return _compile("prolog", func, element_dtype, user_info_dtype, compute_capability, symbol, fastmath)
+
+
+def compile_epilog(func, element_dtype, user_info_dtype, *, compute_capability=None,
+                   symbol=None, fastmath=False):
+    """Compile a cuFFT store callback written in Python to LTO-IR.
+
+    Parameters
+    ----------
+    func : callable
+        ``epilog(data_out, offset, value, user_info, unused)``: stores ``value`` (of
+        ``element_dtype``, the transform's output type) at ``data_out[offset]``, or anything
+        it computes from it; returns nothing.
+    element_dtype, user_info_dtype, compute_capability, symbol, fastmath :
+        As for :func:`compile_prolog`.
+
+    Returns
+    -------
+    nvmath.jit.ltoir.LTOIR
+    """
+    return _compile("epilog", func, element_dtype, user_info_dtype, compute_capability, symbol, fastmath)

@@ -1,0 +1,191 @@
+"""Numba → LTO-IR with an exact C prototype. The only module of nvmath.jit that imports Numba.
+
+The user's function is compiled with Numba's own calling convention; a small LLVM wrapper
+with the requested C prototype converts each argument (pointer casts, aggregates to Numba's
+complex values), calls it, and converts the result back. Complex values cross the boundary as
+one aggregate aligned like CUDA's ``float2``/``double2``, and a ``void`` prototype returns
+nothing, so the wrapper matches C++ callers exactly and LTO can inline it into them.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core import errors as numba_errors
+from numba.cuda.compiler import compile_cuda
+from numba.cuda.descriptor import cuda_target
+
+from .cabi import CSignature, CType
+from .errors import CompileError, condense_numba_error
+from .typespec import VOID, Pointer
+
+__all__ = ["as_numba_type", "compile_ltoir"]
+
+logger = logging.getLogger("nvmath.jit")
+
+_I32 = ir.IntType(32)
+
+
+def as_numba_type(spec):
+    """A Numba type from a Numba type, a NumPy dtype (structured dtypes become records), a
+    dtype name such as ``"complex64"``, :func:`~nvmath.jit.pointer` or ``"void"``."""
+    if isinstance(spec, types.Type):
+        return spec
+    if spec is None or spec == VOID:
+        return types.void
+    if isinstance(spec, Pointer):
+        return types.voidptr if spec.pointee is None else types.CPointer(as_numba_type(spec.pointee))
+    from numba.np.numpy_support import from_dtype
+
+    try:
+        dtype = np.dtype(spec)
+    except TypeError as e:
+        raise TypeError(f"{spec!r} is neither a Numba type nor a NumPy dtype") from e
+    return from_dtype(dtype)
+
+
+def _llvm_ctype(module: ir.Module, ct: CType):
+    if ct.kind == "void":
+        return ir.VoidType()
+    if ct.kind == "int":
+        return ir.IntType(ct.bits)
+    if ct.kind == "float":
+        return ir.FloatType() if ct.bits == 32 else ir.DoubleType()
+    if ct.kind == "complex":
+        # An identified struct: LTO merges it with the caller's float2/double2, so a call
+        # from C++ needs no cast and can be inlined (a literal struct type would not merge).
+        scalar = ir.FloatType() if ct.bits == 32 else ir.DoubleType()
+        struct = module.context.get_identified_type(f"struct.{ct.name}")
+        if struct.is_opaque:
+            struct.set_body(scalar, scalar)
+        return struct
+    if ct.pointee is None or ct.pointee.kind == "void":
+        return ir.IntType(8).as_pointer()
+    return _llvm_ctype(module, ct.pointee).as_pointer()
+
+
+def _check_compatible(index, nb_type, ct: CType):
+    """Whether a Numba-level type can be passed through C type ``ct`` without conversion."""
+    where = "return value" if index is None else f"parameter {index}"
+    ok = False
+    if ct.kind == "pointer":
+        ok = isinstance(nb_type, (types.CPointer, types.RawPointer))
+    elif ct.kind == "int":
+        ok = isinstance(nb_type, types.Integer) and nb_type.bitwidth == ct.bits
+    elif ct.kind == "float":
+        ok = isinstance(nb_type, types.Float) and nb_type.bitwidth == ct.bits
+    elif ct.kind == "complex":
+        ok = isinstance(nb_type, types.Complex) and nb_type.bitwidth == 2 * ct.bits
+    elif ct.kind == "void":
+        ok = nb_type in (types.void, types.none)
+    if not ok:
+        raise TypeError(f"{where}: Numba type {nb_type} cannot be passed as C type {ct}")
+
+
+def _c_to_numba(builder, value, nb_type, ct: CType, context):
+    target = context.get_value_type(nb_type)
+    if ct.kind == "pointer":
+        return builder.bitcast(value, target)
+    if ct.kind == "complex":
+        out = ir.Constant(target, ir.Undefined)
+        for i in range(2):
+            out = builder.insert_value(out, builder.extract_value(value, i), i)
+        return out
+    return value
+
+
+def _numba_to_c(builder, value, llvm_ctype, ct: CType):
+    if ct.kind == "pointer":
+        return builder.bitcast(value, llvm_ctype)
+    if ct.kind == "complex":
+        out = ir.Constant(llvm_ctype, ir.Undefined)
+        for i in range(2):
+            out = builder.insert_value(out, builder.extract_value(value, i), i)
+        return out
+    return value
+
+
+def _annotate_alignment(module, fn, index, align):
+    # NVPTX reads parameter/return alignment from the "align" annotation: (index << 16) | align,
+    # index 0 being the return value. This gives float2 its 8-byte alignment, as in C++.
+    md = module.add_metadata([fn, ir.MetaDataString(module, "align"), ir.Constant(_I32, (index << 16) | align)])
+    module.add_named_metadata("nvvm.annotations", md)
+
+
+def _build_wrapper(context, cres, csig: CSignature, symbol: str):
+    module = context.create_module(f"nvmath_wrapper_{symbol}")
+    arg_ctypes = [_llvm_ctype(module, ct) for ct in csig.arg_types]
+    ret_ctype = _llvm_ctype(module, csig.return_type)
+    fn = ir.Function(module, ir.FunctionType(ret_ctype, arg_ctypes), symbol)
+    fn.linkage = "external"
+
+    call_conv = cres.fndesc.call_conv
+    nb_args = cres.signature.args
+    nb_ret = cres.signature.return_type
+    inner_type = call_conv.get_function_type(nb_ret, nb_args)
+    inner = ir.Function(module, inner_type, cres.fndesc.mangled_name)
+
+    builder = ir.IRBuilder(fn.append_basic_block("entry"))
+    args = [_c_to_numba(builder, v, t, ct, context) for v, t, ct in zip(fn.args, nb_args, csig.arg_types)]
+    # Numba-ABI functions report exceptions through a status code; device callbacks cannot
+    # raise, and the compile uses the NumPy error model, so the status is not inspected.
+    _status, result = call_conv.call_function(builder, inner, nb_ret, nb_args, args)
+    if csig.return_type.kind == "void":
+        builder.ret_void()
+    else:
+        builder.ret(_numba_to_c(builder, result, ret_ctype, csig.return_type))
+
+    if csig.return_type.kind == "complex":
+        _annotate_alignment(module, fn, 0, csig.return_type.alignment)
+    for i, ct in enumerate(csig.arg_types, start=1):
+        if ct.kind == "complex":
+            _annotate_alignment(module, fn, i, ct.alignment)
+    return module
+
+
+def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, target, *,
+                  fastmath: bool = False, describe: str | None = None) -> bytes:
+    """Compile ``func`` to LTO-IR whose exported ``symbol`` has the C prototype ``csig``.
+
+    Parameters
+    ----------
+    func : callable
+        The Python function; it sees arguments of the Numba types ``arg_types``.
+    arg_types : sequence of Numba types
+    return_type : Numba type
+        ``types.void`` for a function that returns nothing.
+    csig : CSignature
+        The exact C prototype the caller uses; each C type must be compatible with the
+        corresponding Numba type (pointers with pointers, same-width numbers).
+    symbol : str
+        The exported name.
+    target : Target
+    describe : str, optional
+        How to name the function and its expected signature in error messages.
+    """
+    if len(arg_types) != len(csig.arg_types):
+        raise ValueError(f"{len(arg_types)} Numba argument types for a C prototype of {len(csig.arg_types)}")
+    for i, (t, ct) in enumerate(zip(arg_types, csig.arg_types)):
+        _check_compatible(i, t, ct)
+    _check_compatible(None, return_type, csig.return_type)
+
+    cc = target.cc + ((target.suffix,) if target.suffix else ())
+    nvvm_options = {"opt": 3, "fastmath": fastmath}
+    try:
+        cres = compile_cuda(func, return_type, tuple(arg_types), fastmath=fastmath,
+                            nvvm_options=nvvm_options, cc=cc, lto=True)
+    except (numba_errors.TypingError, numba_errors.LoweringError, numba_errors.UnsupportedError,
+            numba_errors.NumbaError) as e:
+        name = describe or getattr(func, "__qualname__", repr(func))
+        raise CompileError(f"cannot compile {name}:\n  {condense_numba_error(e)}") from e
+
+    context = cuda_target.target_context
+    library = context.codegen().create_library(f"nvmath_{symbol}")
+    library.add_ir_module(_build_wrapper(context, cres, csig, symbol))
+    library.add_linking_library(cres.library)
+    library.finalize()
+    logger.debug("lowered %s to LLVM IR; generating LTO-IR for %s", symbol, target)
+    return bytes(library.get_ltoir(cc=cc))

@@ -1,0 +1,166 @@
+"""The C types a compiled device function can expose, and how Numba types map onto them.
+
+A consuming library (cuFFT, cuBLASLt, a C++ kernel) calls a device function through a C
+prototype. Numba's own C ABI flattens aggregates (a complex argument becomes two scalars) and
+gives ``void`` functions a return value, so nvmath describes the prototype explicitly with
+:class:`CSignature` and generates a wrapper with exactly that signature around the Numba-ABI
+function. This module holds the vocabulary; it imports neither Numba nor llvmlite.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+__all__ = ["CType", "CSignature", "ctype", "C_TYPES"]
+
+
+@dataclasses.dataclass(frozen=True)
+class CType:
+    """One C type of a device function's prototype.
+
+    Attributes
+    ----------
+    name : str
+        The canonical name: ``"void"``, ``"int32"``, ``"uint64"``, ``"float"``, ``"double"``,
+        ``"float2"``, ``"double2"``, ``"void*"`` or ``"<type>*"``.
+    kind : str
+        ``"void"``, ``"int"``, ``"float"``, ``"complex"`` (a two-member aligned aggregate, as
+        CUDA's ``float2``/``double2``) or ``"pointer"``.
+    bits : int
+        Width of a scalar, or of one member of an aggregate; 64 for pointers, 0 for void.
+    signed : bool
+        For integers.
+    pointee : CType or None
+        For typed pointers; ``None`` for ``void*``.
+    """
+
+    name: str
+    kind: str
+    bits: int = 0
+    signed: bool = True
+    pointee: "CType | None" = None
+
+    @property
+    def c_spelling(self) -> str:
+        """How CUDA C++ spells this type, for declarations and messages."""
+        return _C_SPELLING.get(self.name, self.name)
+
+    @property
+    def alignment(self) -> int:
+        """Alignment in bytes, as CUDA C++ lays the type out."""
+        if self.kind == "complex":
+            return 2 * self.bits // 8
+        if self.kind == "pointer":
+            return 8
+        return max(self.bits // 8, 1)
+
+    def __str__(self) -> str:
+        return self.c_spelling
+
+
+def _scalar(name, kind, bits, signed=True):
+    return CType(name, kind, bits, signed)
+
+
+C_TYPES: dict[str, CType] = {
+    "void": CType("void", "void"),
+    "void*": CType("void*", "pointer", 64),
+    **{f"int{b}": _scalar(f"int{b}", "int", b) for b in (8, 16, 32, 64)},
+    **{f"uint{b}": _scalar(f"uint{b}", "int", b, signed=False) for b in (8, 16, 32, 64)},
+    "float": _scalar("float", "float", 32),
+    "double": _scalar("double", "float", 64),
+    "float2": CType("float2", "complex", 32),
+    "double2": CType("double2", "complex", 64),
+}
+
+_ALIASES = {
+    "int": "int32",
+    "unsigned int": "uint32",
+    "unsigned": "uint32",
+    "long long": "int64",
+    "unsigned long long": "uint64",
+    "size_t": "uint64",
+    "char": "int8",
+    "unsigned char": "uint8",
+    "short": "int16",
+    "unsigned short": "uint16",
+    "float32": "float",
+    "float64": "double",
+    "complex64": "float2",
+    "complex128": "double2",
+}
+
+_C_SPELLING = {
+    "int8": "signed char",
+    "uint8": "unsigned char",
+    "int16": "short",
+    "uint16": "unsigned short",
+    "int32": "int",
+    "uint32": "unsigned int",
+    "int64": "long long",
+    "uint64": "unsigned long long",
+}
+
+
+def ctype(spec) -> CType:
+    """Parse a C type: a :class:`CType`, a canonical name, a C spelling or ``"T*"``.
+
+    Raises
+    ------
+    ValueError
+        If the name is not one of the supported C types (the message lists them).
+    """
+    if isinstance(spec, CType):
+        return spec
+    if not isinstance(spec, str):
+        raise TypeError(f"a C type must be given as a string or CType, got {spec!r}")
+    text = " ".join(spec.replace("*", " * ").split())
+    if text.endswith("*"):
+        base = text[:-1].strip()
+        if base == "void":
+            return C_TYPES["void*"]
+        pointee = ctype(base)
+        return CType(f"{pointee.name}*", "pointer", 64, pointee=pointee)
+    name = _ALIASES.get(text, text)
+    if name not in C_TYPES:
+        accepted = ", ".join(sorted(C_TYPES)) + ", or a pointer 'T*'"
+        raise ValueError(f"unsupported C type {spec!r}; supported: {accepted}")
+    return C_TYPES[name]
+
+
+@dataclasses.dataclass(frozen=True)
+class CSignature:
+    """A device function's C prototype: its return type and parameter types.
+
+    Examples
+    --------
+    cuFFT's load callback for complex64 data:
+
+    >>> CSignature.parse("float2", ["void*", "unsigned long long", "void*", "void*"])
+    CSignature('float2(void*, unsigned long long, void*, void*)')
+    """
+
+    return_type: CType
+    arg_types: tuple[CType, ...]
+
+    @classmethod
+    def parse(cls, return_type, arg_types) -> "CSignature":
+        """Build a signature from C type specs (see :func:`ctype`)."""
+        ret = ctype(return_type)
+        args = tuple(ctype(a) for a in arg_types)
+        for i, a in enumerate(args):
+            if a.kind == "void":
+                raise ValueError(f"parameter {i} of a C signature cannot be void")
+        return cls(ret, args)
+
+    def declaration(self, symbol: str) -> str:
+        """A CUDA C++ declaration of ``symbol`` with this prototype."""
+        params = ", ".join(a.c_spelling for a in self.arg_types)
+        return f'extern "C" __device__ {self.return_type.c_spelling} {symbol}({params});'
+
+    def __str__(self) -> str:
+        params = ", ".join(a.c_spelling for a in self.arg_types)
+        return f"{self.return_type.c_spelling}({params})"
+
+    def __repr__(self) -> str:
+        return f"CSignature({str(self)!r})"

@@ -1,0 +1,167 @@
+"""The general entry point: a Python device function → LTO-IR with a chosen C prototype.
+
+Every compile goes through :mod:`nvmath.cache`: the key is made of the function's
+fingerprint, its types and prototype, the target, the options and the toolchain, and a hit
+returns the stored LTO-IR without importing Numba.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import warnings
+
+from .arch import resolve_target
+from .cabi import CSignature, ctype
+from .ltoir import LTOIR
+from .typespec import VOID, default_ctype, type_key
+from .versions import toolchain_identity
+
+__all__ = ["compile_device_function", "CacheBypassWarning"]
+
+logger = logging.getLogger("nvmath.jit")
+
+# Bump when the generated wrapper changes, so entries made by older code are not reused.
+_WRAPPER_ABI = "nvmath-cwrapper-1"
+
+
+class CacheBypassWarning(RuntimeWarning):
+    """A function captures something that cannot be hashed deterministically, so its
+    compiled code is not cached (it is still compiled)."""
+
+
+def _fingerprint(func):
+    """The function's cache fingerprint, or ``None`` with a warning when it has none."""
+    from nvmath.cache import UnhashableCapture, fingerprint_function
+
+    try:
+        return fingerprint_function(func)
+    except UnhashableCapture as e:
+        name = getattr(func, "__qualname__", repr(func))
+        message = f"{name} is compiled without the persistent cache: {e}"
+        logger.warning(message)
+        warnings.warn(message, CacheBypassWarning, stacklevel=4)
+        return None
+
+
+def compile_device_function(func, arg_types, return_type, *, symbol: str | None = None,
+                            c_signature=None, compute_capability=None, fastmath: bool = False,
+                            kind: str = "device_function", element_type=None,
+                            user_info_type=None, describe: str | None = None,
+                            cache: bool = True) -> LTOIR:
+    """Compile a Python function to LTO-IR that exports ``symbol`` with an exact C prototype.
+
+    Parameters
+    ----------
+    func : callable
+        A Python function (or a ``numba.cuda.jit(device=True)`` dispatcher) that Numba can
+        compile for the GPU. Globals and closure variables are frozen in as constants.
+    arg_types : sequence
+        The types the function sees: Numba types (``types.CPointer(types.complex64)``...) or
+        NumPy dtypes for scalars, :func:`nvmath.jit.pointer` for pointers.
+    return_type :
+        The return type, ``numba.types.void`` (or ``None``) for none; the function's result
+        is converted to it.
+    symbol : str, optional
+        The exported name; default ``nvmath_<kind>_<function name>_<hash>``, unique per
+        function, types and target.
+    c_signature : CSignature or (return, [args]), optional
+        The C prototype callers use, in C type names (``"void*"``, ``"unsigned long long"``,
+        ``"float2"``...). By default each type maps to its natural C type (pointers to
+        ``void*``, complex values to ``float2``/``double2``).
+    compute_capability : optional
+        The target (``"sm_90"``, ``(9, 0)``...); default the current device's, else an error.
+    fastmath : bool
+        Compile with fast math (flush denormals, fused multiply-add, approximate division).
+    kind : str
+        Recorded in the artifact: ``"device_function"``, ``"prolog"``, ``"epilog"``...
+    element_type, user_info_type : optional
+        Recorded in the artifact (FFT callbacks).
+    describe : str, optional
+        How errors name the function and its expected signature.
+    cache : bool
+        Use the persistent cache (:mod:`nvmath.cache`).
+
+    Returns
+    -------
+    LTOIR
+        The LTO-IR, a ``bytes`` object with metadata.
+    """
+    if not callable(func):
+        raise TypeError(f"func must be a Python function, got {type(func).__name__}: {func!r}")
+    target = resolve_target(compute_capability)
+    arg_types = tuple(arg_types)
+    if return_type is None:
+        return_type = VOID
+    if isinstance(c_signature, CSignature):
+        csig = c_signature
+    elif c_signature is not None:
+        csig = CSignature.parse(*c_signature)
+    else:
+        csig = CSignature.parse(
+            default_ctype(return_type), [default_ctype(t) for t in arg_types],
+        )
+    if len(csig.arg_types) != len(arg_types):
+        raise ValueError(f"c_signature {csig} has {len(csig.arg_types)} parameters but "
+                         f"arg_types has {len(arg_types)}")
+    name = getattr(func, "__name__", "function")
+
+    components = {
+        "abi": _WRAPPER_ABI,
+        "kind": kind,
+        "arg_types": json.dumps([type_key(t) for t in arg_types]),
+        "return_type": type_key(return_type),
+        "c_signature": str(csig),
+        "target": target.sm,
+        "options": f"fastmath={bool(fastmath)}",
+        "element_type": str(element_type),
+        "user_info_type": str(user_info_type),
+        **{f"toolchain.{k}": v for k, v in toolchain_identity().items()},
+    }
+    from nvmath import __version__
+
+    components["toolchain.nvmath"] = __version__
+    fingerprint = _fingerprint(getattr(func, "py_func", func)) if cache else None
+    key = None
+    if fingerprint is not None:
+        from nvmath.cache import CacheKey, get_cache
+
+        components["function"] = fingerprint
+        components["symbol"] = symbol or ""
+        key = CacheKey("ltoir", components)
+        if symbol is None:
+            symbol = f"nvmath_{kind}_{name}_{key.digest[:12]}"
+        hit = get_cache().get(key)
+        if hit is not None:
+            try:
+                meta = json.loads(get_cache().get_meta(key) or "{}") if hasattr(get_cache(), "get_meta") else {}
+            except ValueError:
+                meta = {}
+            logger.debug("cache hit for %s (%s)", symbol, key.digest[:16])
+            return LTOIR(hit, symbol=symbol, kind=kind, target=target.sm, c_signature=str(csig),
+                         element_type=element_type, user_info_type=user_info_type,
+                         producers=meta.get("producers"))
+        logger.debug("cache miss for %s (%s)", symbol, key.digest[:16])
+    elif symbol is None:
+        import hashlib
+
+        symbol = f"nvmath_{kind}_{name}_{hashlib.sha256(json.dumps(components, sort_keys=True).encode()).hexdigest()[:12]}"
+
+    from . import _numba_backend as backend
+    from .versions import producer_versions
+
+    start = time.perf_counter()
+    nb_args = [backend.as_numba_type(t) for t in arg_types]
+    nb_ret = backend.as_numba_type(return_type)
+    code = backend.compile_ltoir(func, nb_args, nb_ret, csig, symbol, target, fastmath=fastmath,
+                                 describe=describe)
+    producers = producer_versions()
+    artifact = LTOIR(code, symbol=symbol, kind=kind, target=target.sm, c_signature=str(csig),
+                     element_type=element_type, user_info_type=user_info_type, producers=producers)
+    logger.info("compiled %s (%s %s) for %s in %.0f ms", symbol, kind, csig, target,
+                (time.perf_counter() - start) * 1e3)
+    if key is not None:
+        get_cache().put(key, bytes(artifact), meta={"symbol": symbol, "kind": kind,
+                                                    "producers": json.dumps(producers)})
+    return artifact

@@ -1,0 +1,59 @@
+"""Exceptions of the JIT layer, and the condensing of Numba's long typing errors."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CompileError", "CallbackSignatureError", "condense_numba_error"]
+
+
+class CompileError(TypeError):
+    """A Python device function could not be compiled for the requested signature.
+
+    The message names the function, the expected signature and the problem; the full
+    Numba error stays available as ``__cause__``.
+    """
+
+
+class CallbackSignatureError(TypeError):
+    """A function's parameters do not match the signature its consumer calls it with."""
+
+
+_NOISE = (
+    "- Resolution failure",
+    "- Of which",
+    "During: resolving callee",
+    "Rejected as the implementation",
+    "This error may have been caused",
+    "For more information about typing errors",
+    "raised from",
+)
+
+
+def condense_numba_error(exc: BaseException, max_lines: int = 8) -> str:
+    """Shrink a Numba error to the lines a user needs: what failed and where.
+
+    Numba's typing errors list every overload it tried (often 60 lines); the first lines
+    say what failed, and the ``File "...", line N`` lines say where.
+    """
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # Numba colours its messages
+    kept: list[str] = []
+    locations: list[str] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or set(line) <= set("^~-= "):
+            continue
+        if line.startswith("File ") and ", line " in line:
+            if line not in locations:
+                locations.append(line)
+            continue
+        if any(line.startswith(n) for n in _NOISE) or line.startswith(">>>"):
+            continue
+        if line not in kept:
+            kept.append(line)
+    summary = kept[:max_lines]
+    if len(kept) > max_lines:
+        summary.append("...")
+    if locations:
+        summary.append(locations[-1])
+    return "\n  ".join(summary)
