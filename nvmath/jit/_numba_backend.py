@@ -15,11 +15,12 @@ import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import errors as numba_errors
+from numba.cuda.core import errors as numba_cuda_errors
 from numba.cuda.compiler import compile_cuda
 from numba.cuda.descriptor import cuda_target
 
 from .cabi import CSignature, CType
-from .errors import CompileError, condense_numba_error
+from .errors import CompileError, condense_numba_error, describe_location
 from .typespec import VOID, Pointer
 
 __all__ = ["as_numba_type", "compile_ltoir"]
@@ -45,6 +46,34 @@ def as_numba_type(spec):
     except TypeError as e:
         raise TypeError(f"{spec!r} is neither a Numba type nor a NumPy dtype") from e
     return from_dtype(dtype)
+
+
+_RECORD_POINTER_FIXES: set = set()
+
+
+def _support_record_pointer_indexing(nb_type):
+    """Make ``p[i]`` work for ``p`` a pointer to a record (a struct ``user_info``).
+
+    numba-cuda 0.30 lowers ``CPointer(Record)[i]`` by loading the record's bytes, while a
+    record value is a reference to its data, so field access then fails while lowering. A
+    lowering registered for the exact pointer type is more specific than the generic one and
+    returns the element's address instead.
+    """
+    if not (isinstance(nb_type, types.CPointer) and isinstance(nb_type.dtype, types.Record)):
+        return
+    if nb_type in _RECORD_POINTER_FIXES:
+        return
+    import operator
+
+    from numba.cuda.extending import lower_builtin
+
+    @lower_builtin(operator.getitem, nb_type, types.Integer)
+    def _getitem_record_pointer(context, builder, sig, args):
+        base, index = args
+        return builder.gep(base, [index])
+
+    _RECORD_POINTER_FIXES.add(nb_type)
+    cuda_target.target_context.refresh()
 
 
 def _llvm_ctype(module: ir.Module, ct: CType):
@@ -172,15 +201,19 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
         _check_compatible(i, t, ct)
     _check_compatible(None, return_type, csig.return_type)
 
+    for t in arg_types:
+        _support_record_pointer_indexing(t)
     cc = target.cc + ((target.suffix,) if target.suffix else ())
     nvvm_options = {"opt": 3, "fastmath": fastmath}
     try:
         cres = compile_cuda(func, return_type, tuple(arg_types), fastmath=fastmath,
                             nvvm_options=nvvm_options, cc=cc, lto=True)
-    except (numba_errors.TypingError, numba_errors.LoweringError, numba_errors.UnsupportedError,
-            numba_errors.NumbaError) as e:
+    except (numba_errors.NumbaError, numba_cuda_errors.NumbaError) as e:
         name = describe or getattr(func, "__qualname__", repr(func))
-        raise CompileError(f"cannot compile {name}:\n  {condense_numba_error(e)}") from e
+        details = condense_numba_error(e)
+        if 'File "' not in details and describe_location(func):
+            details += f"\n  in the function defined at {describe_location(func)}"
+        raise CompileError(f"cannot compile {name}:\n  {details}") from e
 
     context = cuda_target.target_context
     library = context.codegen().create_library(f"nvmath_{symbol}")

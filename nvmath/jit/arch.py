@@ -11,7 +11,7 @@ import re
 
 __all__ = ["Target", "parse_target", "current_device_target", "resolve_target", "NoTargetError"]
 
-_SPEC = re.compile(r"^(?:sm_|compute_|lto_)?(\d)(\d+)([af]?)$")
+_SPEC = re.compile(r"^(?:sm_|compute_|lto_)?(\d+)(\d)([af]?)$")
 
 
 class NoTargetError(RuntimeError):
@@ -85,7 +85,10 @@ def parse_target(spec) -> Target:
     elif isinstance(spec, int) and not isinstance(spec, bool):
         text = str(spec)
     elif isinstance(spec, str):
-        text = spec.strip().lower().replace(".", "")
+        text = spec.strip().lower()
+        dotted = re.match(r"^(\d+)\.(\d)([af]?)$", text)
+        if dotted:
+            return Target(int(dotted.group(1)), int(dotted.group(2)), dotted.group(3))
     if text is not None:
         m = _SPEC.match(text)
         if m and int(m.group(1)) >= 1:

@@ -31,6 +31,12 @@ class CacheBypassWarning(RuntimeWarning):
     compiled code is not cached (it is still compiled)."""
 
 
+def _cache_enabled() -> bool:
+    import os
+
+    return os.environ.get("NVMATH_CACHE", "1") != "0"
+
+
 def _fingerprint(func):
     """The function's cache fingerprint, or ``None`` with a warning when it has none."""
     from nvmath.cache import UnhashableCapture, fingerprint_function
@@ -122,7 +128,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     from nvmath import __version__
 
     components["toolchain.nvmath"] = __version__
-    fingerprint = _fingerprint(getattr(func, "py_func", func)) if cache else None
+    fingerprint = _fingerprint(getattr(func, "py_func", func)) if cache and _cache_enabled() else None
     key = None
     if fingerprint is not None:
         from nvmath.cache import CacheKey, get_cache

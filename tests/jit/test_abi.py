@@ -1,0 +1,88 @@
+"""The compiled callbacks have cuFFT's C prototypes exactly: proven by linking them with C++."""
+
+import re
+
+import pytest
+
+from nvmath.fft import compile_epilog, compile_prolog
+from nvmath.jit import compile_cpp, link
+
+from tests.jit.callers import CUFFT_TYPES, caller_kernel, reference_callbacks
+
+ARCH = "sm_90"
+ELEMENTS = list(CUFFT_TYPES)
+
+
+def _func_signature(ptx: str, name: str) -> str:
+    """The PTX `.func` header of `name`, with the name itself and whitespace normalized."""
+    m = re.search(r"\.func\s*(\([^)]*\))?\s*" + re.escape(name) + r"\s*\(([^)]*)\)", ptx)
+    assert m, f"{name} is not a separate .func in the PTX"
+    ret = (m.group(1) or "").replace("func_retval0", "R")
+    params = m.group(2).replace(name, "P")
+    return " ".join(f"{ret} ({params})".split())
+
+
+def prolog(data_in, offset, user_info, unused):
+    return data_in[offset] * user_info[0]
+
+
+def epilog(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[0]
+
+
+@pytest.fixture(scope="module")
+def compiled():
+    return {e: (compile_prolog(prolog, e, e, compute_capability=ARCH),
+                compile_epilog(epilog, e, e, compute_capability=ARCH)) for e in ELEMENTS}
+
+
+@pytest.mark.parametrize("element", ELEMENTS)
+def test_signature_matches_cpp_at_O0(compiled, element):
+    load, store = compiled[element]
+    t = CUFFT_TYPES[element]
+    caller = compile_cpp(caller_kernel(t, load.symbol, store.symbol), compute_capability=ARCH)
+    ptx = link([load, store, caller], compute_capability=ARCH, output="ptx", optimization_level=0).decode()
+
+    # The same prototypes implemented in C++: their PTX headers are the reference.
+    ref = compile_cpp(reference_callbacks(t, "ref_load", "ref_store") + caller_kernel(t, "ref_load", "ref_store"),
+                      compute_capability=ARCH)
+    ref_ptx = link([ref], compute_capability=ARCH, output="ptx", optimization_level=0).decode()
+
+    assert _func_signature(ptx, load.symbol) == _func_signature(ref_ptx, "ref_load")
+    assert _func_signature(ptx, store.symbol) == _func_signature(ref_ptx, "ref_store")
+    # A store callback returns nothing; a complex value is one aligned aggregate.
+    assert "func_retval0" not in re.search(r"\.func\s*" + store.symbol, ptx).group(0)
+    if t in ("float2", "double2"):
+        align = 8 if t == "float2" else 16
+        assert f".param .align {align} .b8 func_retval0[{align}]" in ptx
+        assert re.search(rf"\.param \.align {align} \.b8 {store.symbol}_param_2\[{align}\]", ptx)
+
+
+@pytest.mark.parametrize("element", ELEMENTS)
+def test_callbacks_inline_into_the_caller_at_O3(compiled, element):
+    # Matching IR types let LTO inline the callbacks; a mismatch leaves an indirect call.
+    load, store = compiled[element]
+    caller = compile_cpp(caller_kernel(CUFFT_TYPES[element], load.symbol, store.symbol), compute_capability=ARCH)
+    ptx = link([load, store, caller], compute_capability=ARCH, output="ptx").decode()
+    assert "call" not in ptx and "prototype" not in ptx
+
+
+def test_prolog_and_epilog_from_one_module_link_together(compiled):
+    # Numba's helper functions must not clash when cuFFT links several callbacks.
+    load, store = compiled["complex64"]
+    load2 = compile_prolog(prolog, "complex64", "float32", compute_capability=ARCH)
+    caller = compile_cpp(caller_kernel("float2", load.symbol, store.symbol), compute_capability=ARCH)
+    cubin = link([load, store, load2, caller], compute_capability=ARCH)
+    assert cubin[:4] == b"\x7fELF"
+
+
+def test_artifact_metadata(compiled):
+    load, store = compiled["complex64"]
+    assert isinstance(load, bytes) and bytes(load)[:4] == b"\xedCN\x7f"
+    assert load.kind == "prolog" and store.kind == "epilog"
+    assert load.target == ARCH and load.element_type == "complex64" and load.user_info_type == "complex64"
+    assert load.c_signature == "float2(void*, unsigned long long, void*, void*)"
+    assert store.c_signature == "void(void*, unsigned long long, float2, void*, void*)"
+    for name in ("numba-cuda", "libnvvm", "nvmath"):
+        assert load.producers[name]
+    assert load.symbol != store.symbol
