@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Run the whole test suite (GPU tests included) and the benchmarks on the GPU host, in one go.
+# Logs and JSON results go to $OUT (default: ./results). On the offline host, carry the wheels
+# it lacks in .whl (../shared/gpu-host/fetch-wheels.sh .whl) and they are installed first.
+#   tools/gpu-check.sh            # tests + benchmarks
+#   tools/gpu-check.sh tests      # tests only
+#   tools/gpu-check.sh bench      # benchmarks only
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-$PWD/results}
+mkdir -p "$OUT"
+what=${1:-all}
+
+if [ -d .whl ] && ls .whl/*.whl >/dev/null 2>&1; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl || exit 1
+  export PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
+  export LD_LIBRARY_PATH=/tmp/site/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+else
+  export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
+fi
+export PYTHONUNBUFFERED=1
+# Never the user's own cache: the suite and benchmarks get a fresh one.
+export NVMATH_CACHE_DIR=$(mktemp -d /tmp/nvmath-cache-XXXXXX)
+
+{ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
+  python3 -c "import numba_cuda, numba, numpy, cuda.bindings; print('numba', numba.__version__, 'numba-cuda', numba_cuda.__version__, 'numpy', numpy.__version__, 'cuda-bindings', cuda.bindings.__version__)"
+  python3 -c "from nvmath.jit.versions import libnvvm_release, nvjitlink_version; print('libNVVM', libnvvm_release(), 'nvJitLink', nvjitlink_version())"
+} > "$OUT/device.txt" 2>&1
+cat "$OUT/device.txt"
+
+status=0
+if [ "$what" = all ] || [ "$what" = tests ]; then
+  python3 -m pytest tests -q -p no:cacheprovider --junitxml="$OUT/tests.xml" 2>&1 | tee "$OUT/tests.log"
+  status=${PIPESTATUS[0]}
+fi
+if [ "$what" = all ] || [ "$what" = bench ]; then
+  arch=$(python3 -c "from nvmath.jit import current_device_target as t; print(t() or 'sm_90')")
+  python3 benchmarks/compile_time.py --arch "$arch" --out "$OUT" 2>&1 | tee "$OUT/bench.log" || status=1
+fi
+exit $status
