@@ -30,7 +30,8 @@ cat "$OUT/device.txt"
 
 status=0
 if [ "$what" = all ] || [ "$what" = tests ]; then
-  python3 -m pytest tests -q -p no:cacheprovider --junitxml="$OUT/tests.xml" 2>&1 | tee "$OUT/tests.log"
+  # shellcheck disable=SC2086
+  python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider --junitxml="$OUT/tests.xml" 2>&1 | tee "$OUT/tests.log"
   status=${PIPESTATUS[0]}
 fi
 if [ "$what" = all ] || [ "$what" = bench ]; then

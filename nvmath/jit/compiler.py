@@ -14,6 +14,11 @@ import warnings
 
 from .arch import resolve_target
 from .cabi import CSignature, ctype
+# The cache is imported with the compiler (it loads no Numba): a warm compile is then one
+# fingerprint, one key and one file read.
+from nvmath import cache as _cache
+
+from . import ltoir
 from .ltoir import LTOIR
 from .typespec import VOID, default_ctype, type_key
 from .versions import toolchain_identity
@@ -32,18 +37,14 @@ class CacheBypassWarning(RuntimeWarning):
 
 
 def _cache_enabled() -> bool:
-    import os
-
-    return os.environ.get("NVMATH_CACHE", "1") != "0"
+    return _cache.get_cache().enabled
 
 
 def _fingerprint(func):
     """The function's cache fingerprint, or ``None`` with a warning when it has none."""
-    from nvmath.cache import UnhashableCapture, fingerprint_function
-
     try:
-        return fingerprint_function(func)
-    except UnhashableCapture as e:
+        return _cache.fingerprint_function(func)
+    except _cache.UnhashableCapture as e:
         name = getattr(func, "__qualname__", repr(func))
         message = f"{name} is compiled without the persistent cache: {e}"
         logger.warning(message)
@@ -128,11 +129,10 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     from nvmath import __version__
 
     components["toolchain.nvmath"] = __version__
-    fingerprint = _fingerprint(getattr(func, "py_func", func)) if cache and _cache_enabled() else None
+    fingerprint = _fingerprint(func) if cache and _cache_enabled() else None
     key = None
     if fingerprint is not None:
-        from nvmath.cache import CacheKey, get_cache
-
+        CacheKey, get_cache = _cache.CacheKey, _cache.get_cache
         components["function"] = fingerprint
         components["symbol"] = symbol or ""
         key = CacheKey("ltoir", components)
@@ -141,13 +141,12 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         hit = get_cache().get(key)
         if hit is not None:
             try:
-                meta = json.loads(get_cache().get_meta(key) or "{}") if hasattr(get_cache(), "get_meta") else {}
-            except ValueError:
-                meta = {}
-            logger.debug("cache hit for %s (%s)", symbol, key.digest[:16])
-            return LTOIR(hit, symbol=symbol, kind=kind, target=target.sm, c_signature=str(csig),
-                         element_type=element_type, user_info_type=user_info_type,
-                         producers=meta.get("producers"))
+                artifact = ltoir.loads(hit, source=f"cache entry {key.digest[:16]}")
+            except ltoir.ArtifactFormatError as e:  # the store checked its hash: a foreign payload
+                logger.warning("ignoring cache entry for %s: %s", symbol, e)
+            else:
+                logger.debug("cache hit for %s (%s)", symbol, key.digest[:16])
+                return artifact
         logger.debug("cache miss for %s (%s)", symbol, key.digest[:16])
     elif symbol is None:
         import hashlib
@@ -168,6 +167,6 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     logger.info("compiled %s (%s %s) for %s in %.0f ms", symbol, kind, csig, target,
                 (time.perf_counter() - start) * 1e3)
     if key is not None:
-        get_cache().put(key, bytes(artifact), meta={"symbol": symbol, "kind": kind,
-                                                    "producers": json.dumps(producers)})
+        # The payload is the artifact file itself, so a hit restores the metadata too.
+        get_cache().put(key, ltoir.dumps(artifact), meta={"symbol": symbol, "kind": kind})
     return artifact

@@ -1,0 +1,151 @@
+"""Options, directions and callables of the FFT API."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+import os
+
+__all__ = ["FFTOptions", "FFTDirection", "DeviceCallable"]
+
+_FFT_TYPES = ("C2C", "R2C", "C2R")
+
+
+class FFTDirection(enum.IntEnum):
+    """The direction of a complex-to-complex transform (cuFFT's sign of the exponent)."""
+
+    FORWARD = -1
+    INVERSE = 1
+
+    @classmethod
+    def coerce(cls, value, name: str = "direction") -> "FFTDirection":
+        """Accept an FFTDirection, -1/1, or "forward"/"inverse" (any case)."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().upper()
+            if key in cls.__members__:
+                return cls[key]
+        elif isinstance(value, int) and not isinstance(value, bool):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        raise ValueError(f"{name}={value!r} is not supported; accepted: 'forward', 'inverse', "
+                         "FFTDirection.FORWARD (-1), FFTDirection.INVERSE (1)")
+
+
+@dataclasses.dataclass
+class FFTOptions:
+    """Options of an FFT.
+
+    Attributes
+    ----------
+    fft_type : {"C2C", "R2C", "C2R"}, optional
+        The transform type; by default deduced from the operand's dtype (complex → C2C,
+        real → R2C). ``irfft`` asks for C2R.
+    inplace : bool
+        Overwrite the operand with the result (C2C only). Default False.
+    last_axis_parity : {"even", "odd"}
+        For C2R: whether the real result's last transformed axis has ``2 * (n - 1)`` (even)
+        or ``2 * (n - 1) + 1`` (odd) elements, ``n`` being the complex input's length.
+    result_layout : {"natural", "optimized"}
+        "natural": the result's axes are ordered in memory as the operand's are;
+        "optimized": the layout cuFFT writes fastest (transformed axes innermost).
+    logger : logging.Logger, optional
+        Where to log; default ``logging.getLogger("nvmath")``.
+    blocking : True or "auto"
+        "auto" (default) returns as soon as the work is queued for device operands; host
+        operands always block. True always waits for the result.
+    allocator : nvmath.memory.BaseCUDAMemoryManager, optional
+        Where work areas and results come from; default the operand package's memory pool.
+    """
+
+    fft_type: str | None = None
+    inplace: bool = False
+    last_axis_parity: str = "even"
+    result_layout: str = "optimized"
+    logger: logging.Logger | None = None
+    blocking: object = "auto"
+    allocator: object = None
+
+    def __post_init__(self):
+        if self.fft_type is not None:
+            if not isinstance(self.fft_type, str) or self.fft_type.upper() not in _FFT_TYPES:
+                raise ValueError(f"fft_type={self.fft_type!r} is not supported; accepted: "
+                                 f"{', '.join(map(repr, _FFT_TYPES))} or None (deduced from the operand)")
+            self.fft_type = self.fft_type.upper()
+        if not isinstance(self.inplace, bool):
+            raise ValueError(f"inplace={self.inplace!r} is not supported; accepted: True, False")
+        if self.last_axis_parity not in ("even", "odd"):
+            raise ValueError(f"last_axis_parity={self.last_axis_parity!r} is not supported; "
+                             "accepted: 'even', 'odd'")
+        if self.result_layout not in ("natural", "optimized"):
+            raise ValueError(f"result_layout={self.result_layout!r} is not supported; "
+                             "accepted: 'natural', 'optimized'")
+        if self.logger is not None and not isinstance(self.logger, logging.Logger):
+            raise ValueError(f"logger={self.logger!r} is not a logging.Logger")
+        if self.blocking is not True and self.blocking != "auto":
+            raise ValueError(f"blocking={self.blocking!r} is not supported; accepted: True, 'auto'")
+        if self.allocator is not None and not hasattr(self.allocator, "memalloc"):
+            raise ValueError(f"allocator={self.allocator!r} has no memalloc(size, stream) method; "
+                             "pass an nvmath.memory.BaseCUDAMemoryManager")
+
+
+@dataclasses.dataclass
+class DeviceCallable:
+    """A prolog or epilog: compiled LTO-IR, or a Python function nvmath compiles at plan time.
+
+    Attributes
+    ----------
+    ltoir : bytes, nvmath.jit.ltoir.LTOIR, str or os.PathLike, optional
+        Compiled LTO-IR: raw bytes, an artifact, or the path of an artifact file.
+    size : int, optional
+        Number of bytes of ``ltoir`` to use; default all of it.
+    data : int or array, optional
+        The callback's ``user_info``: a device pointer, or an array on the operand's device
+        (kept alive while the plan lives).
+    function : callable, optional
+        A Python ``prolog(data_in, offset, user_info, unused)`` or
+        ``epilog(data_out, offset, value, user_info, unused)``, compiled at plan time for the
+        plan's element type and device (through nvmath's cache). Give either ``ltoir`` or
+        ``function``.
+    """
+
+    ltoir: object = None
+    size: int | None = None
+    data: object = None
+    function: object = None
+
+    def __post_init__(self):
+        if (self.ltoir is None) == (self.function is None):
+            raise ValueError("a DeviceCallable needs exactly one of ltoir= (compiled LTO-IR, an "
+                             "artifact or its file) and function= (a Python function)")
+        if self.function is not None and not callable(self.function):
+            raise ValueError(f"function={self.function!r} is not callable")
+        if self.ltoir is not None and not isinstance(self.ltoir, (bytes, bytearray, memoryview, str,
+                                                                   os.PathLike)):
+            raise ValueError(f"ltoir={type(self.ltoir).__name__} is not supported; accepted: bytes, "
+                             "nvmath.jit.ltoir.LTOIR, or the path of an artifact file")
+        if self.size is not None and (not isinstance(self.size, int) or self.size <= 0):
+            raise ValueError(f"size={self.size!r} must be a positive int")
+
+    @classmethod
+    def coerce(cls, value, name: str) -> "DeviceCallable | None":
+        """Accept a DeviceCallable, a dict of its fields, LTO-IR (bytes, artifact, path) or a
+        plain Python function."""
+        if value is None or isinstance(value, cls):
+            return value
+        if isinstance(value, dict):
+            unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
+            if unknown:
+                raise TypeError(f"{name} has unknown fields {sorted(unknown)}; accepted: ltoir, size, "
+                                "data, function")
+            return cls(**value)
+        if isinstance(value, (bytes, bytearray, memoryview, str, os.PathLike)):
+            return cls(ltoir=value)
+        if callable(value):
+            return cls(function=value)
+        raise TypeError(f"{name}={value!r} is not supported; accepted: a DeviceCallable, a dict of its "
+                        "fields, LTO-IR bytes, an nvmath.jit.ltoir.LTOIR, an artifact path, or a Python function")
