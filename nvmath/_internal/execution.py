@@ -1,0 +1,70 @@
+"""Execution spaces of the host APIs: :class:`ExecutionCUDA` and :class:`ExecutionCPU`.
+
+APIs take ``execution=`` as one of these objects, as the strings ``"cuda"`` / ``"cpu"``, or as a
+dict with a ``"name"`` key and the fields of the space (``{"name": "cuda", "device_id": 1}``);
+:func:`nvmath._internal.options.check_execution` turns all of them into an object.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+from typing import ClassVar
+
+__all__ = ["ExecutionCUDA", "ExecutionCPU"]
+
+
+def _optional_int(owner: str, field: str, value, minimum: int, accepted: str):
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        try:
+            value = operator.index(value)
+        except TypeError:
+            pass
+        else:
+            if value >= minimum:
+                return int(value)
+    raise ValueError(f"{owner}.{field}={value!r} is not supported; accepted: {accepted}")
+
+
+@dataclasses.dataclass
+class ExecutionCUDA:
+    """Run on a CUDA GPU.
+
+    Attributes
+    ----------
+    device_id : int or None
+        The ordinal of the GPU (a non-negative int). ``None`` (the default) means the device the
+        operands are on, or the current CUDA device for host operands.
+    """
+
+    device_id: int | None = None
+
+    #: The name of this execution space, as accepted by ``execution="cuda"``.
+    name: ClassVar[str] = "cuda"
+
+    def __post_init__(self):
+        self.device_id = _optional_int("ExecutionCUDA", "device_id", self.device_id, 0,
+                                       "a non-negative int (a GPU ordinal) or None")
+
+
+@dataclasses.dataclass
+class ExecutionCPU:
+    """Run on the host CPU.
+
+    Attributes
+    ----------
+    num_threads : int or None
+        The number of CPU threads to use (a positive int). ``None`` (the default) lets the
+        library decide (usually the number of cores available to the process).
+    """
+
+    num_threads: int | None = None
+
+    #: The name of this execution space, as accepted by ``execution="cpu"``.
+    name: ClassVar[str] = "cpu"
+
+    def __post_init__(self):
+        self.num_threads = _optional_int("ExecutionCPU", "num_threads", self.num_threads, 1,
+                                         "a positive int or None")
