@@ -1,9 +1,18 @@
-"""Fast Fourier transforms, with Python prolog/epilog callbacks fused into cuFFT.
+"""Fast Fourier transforms on cuFFT (and on the CPU), with Python prolog/epilog callbacks fused in.
 
-This release provides the callback compilers :func:`compile_prolog` and
-:func:`compile_epilog`; importing the package loads neither Numba nor any GPU library.
+- :func:`fft`, :func:`ifft`, :func:`rfft`, :func:`irfft`: one-off transforms.
+- :class:`FFT`: plan once, execute many times.
+- :func:`compile_prolog`, :func:`compile_epilog`: Python callbacks → LTO-IR ahead of time.
+
+Importing the package loads neither Numba, cuFFT nor any array library.
 """
 
-from .callbacks import CALLBACK_ELEMENT_TYPES, callback_signature, compile_epilog, compile_prolog
+from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 
-__all__ = ["compile_prolog", "compile_epilog", "callback_signature", "CALLBACK_ELEMENT_TYPES"]
+from .callbacks import CALLBACK_ELEMENT_TYPES, callback_signature, compile_epilog, compile_prolog
+from .fft import FFT, fft, ifft, irfft, rfft
+from .options import DeviceCallable, FFTDirection, FFTOptions
+
+__all__ = ["FFT", "fft", "ifft", "rfft", "irfft", "FFTOptions", "FFTDirection", "DeviceCallable",
+           "ExecutionCUDA", "ExecutionCPU", "compile_prolog", "compile_epilog", "callback_signature",
+           "CALLBACK_ELEMENT_TYPES"]

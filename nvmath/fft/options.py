@@ -111,12 +111,16 @@ class DeviceCallable:
         ``epilog(data_out, offset, value, user_info, unused)``, compiled at plan time for the
         plan's element type and device (through nvmath's cache). Give either ``ltoir`` or
         ``function``.
+    symbol : str, optional
+        The callback's name in raw LTO-IR bytes (an :class:`~nvmath.jit.ltoir.LTOIR` knows its
+        own).
     """
 
     ltoir: object = None
     size: int | None = None
     data: object = None
     function: object = None
+    symbol: str | None = None
 
     def __post_init__(self):
         if (self.ltoir is None) == (self.function is None):
@@ -141,7 +145,7 @@ class DeviceCallable:
             unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
             if unknown:
                 raise TypeError(f"{name} has unknown fields {sorted(unknown)}; accepted: ltoir, size, "
-                                "data, function")
+                                "data, function, symbol")
             return cls(**value)
         if isinstance(value, (bytes, bytearray, memoryview, str, os.PathLike)):
             return cls(ltoir=value)

@@ -11,7 +11,8 @@ None of these needs a GPU when ``compute_capability`` is given. Importing this p
 not import Numba; compiling does.
 """
 
-from .arch import NoTargetError, Target, current_device_target, parse_target, resolve_target
+from .arch import (NoTargetError, Target, current_device_target, device_target, parse_target,
+                   resolve_target)
 from .cabi import CSignature, CType, ctype
 from .compiler import CacheBypassWarning, compile_device_function
 from .errors import CallbackSignatureError, CompileError
@@ -23,7 +24,7 @@ from . import ltoir
 __all__ = [
     "compile_device_function", "link", "compile_cpp", "compile_file", "pointer", "Pointer",
     "CSignature", "CType", "ctype", "Target", "parse_target", "resolve_target",
-    "current_device_target", "NoTargetError", "CompileError", "CallbackSignatureError",
+    "current_device_target", "device_target", "NoTargetError", "CompileError", "CallbackSignatureError",
     "LinkError", "NVRTCError", "CacheBypassWarning", "ltoir",
 ]
 

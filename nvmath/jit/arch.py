@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-__all__ = ["Target", "parse_target", "current_device_target", "resolve_target", "NoTargetError"]
+__all__ = ["Target", "parse_target", "current_device_target", "device_target", "resolve_target",
+           "NoTargetError"]
 
 _SPEC = re.compile(r"^(?:sm_|compute_|lto_)?(\d+)(\d)([af]?)$")
 
@@ -97,6 +98,24 @@ def parse_target(spec) -> Target:
         f"compute_capability={spec!r} is not a compute capability; pass one as 'sm_90', "
         "'sm_90a', '9.0', 90 or (9, 0)"
     )
+
+
+def device_target(device_id: int) -> Target:
+    """The compute capability of CUDA device ``device_id``.
+
+    Raises
+    ------
+    NoTargetError
+        If the device cannot be queried.
+    """
+    from cuda.bindings import runtime
+
+    attr = runtime.cudaDeviceAttr
+    err1, major = runtime.cudaDeviceGetAttribute(attr.cudaDevAttrComputeCapabilityMajor, device_id)
+    err2, minor = runtime.cudaDeviceGetAttribute(attr.cudaDevAttrComputeCapabilityMinor, device_id)
+    if err1 != runtime.cudaError_t.cudaSuccess or err2 != runtime.cudaError_t.cudaSuccess:
+        raise NoTargetError(f"cannot read the compute capability of CUDA device {device_id}: {err1 or err2}")
+    return Target(int(major), int(minor))
 
 
 def current_device_target() -> Target | None:

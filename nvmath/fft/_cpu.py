@@ -1,0 +1,147 @@
+"""The CPU side of :class:`~nvmath.fft.FFT`: ``scipy.fft`` with Numba-compiled callbacks.
+
+The layouts, offsets, normalization and results are those of the GPU path: an input that
+cuFFT could not address directly is copied to the same layout the GPU path uses, and the
+result has the GPU path's strides, so a callback sees the same offsets on both.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from nvmath._internal.tensor import wrap_operand
+
+__all__ = ["CpuBackend"]
+
+
+def _as_numpy(holder) -> np.ndarray:
+    t = holder.tensor
+    if holder.package == "torch":
+        return t.numpy()  # a view: torch CPU tensors share their memory with NumPy
+    return t
+
+
+def _strided_empty(shape, dtype, strides) -> np.ndarray:
+    """An uninitialized array with the given element strides (non-negative)."""
+    itemsize = np.dtype(dtype).itemsize
+    extent = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
+    base = np.empty(max(extent, 1), dtype)
+    return np.lib.stride_tricks.as_strided(base, shape=shape, strides=[s * itemsize for s in strides])
+
+
+class CpuBackend:
+    """scipy.fft execution of one :class:`~nvmath.fft.FFT` on host operands."""
+
+    def __init__(self, owner, holder, execution):
+        self.owner = owner
+        self.spec = owner._spec
+        self.logger = owner.logger
+        self.threads = execution.num_threads
+        self.template = holder
+        self.operand = holder
+        self.callbacks = {}
+
+    def reset(self, holder, stream):
+        self.operand = holder
+        if holder is not None:
+            self.template = holder
+
+    def _callback(self, kind, cb):
+        if cb.function is None:
+            raise ValueError(f"the {kind} was given as LTO-IR, which is GPU code; with execution='cpu' pass "
+                             "the Python function instead: DeviceCallable(function=f, data=...) or just f")
+        element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
+        address, info_dtype, keep = 0, element, None
+        if cb.data is not None:
+            if isinstance(cb.data, int) and not isinstance(cb.data, bool):
+                address = cb.data
+            else:
+                data = wrap_operand(cb.data, f"{kind}.data")
+                if not data.is_host:
+                    raise ValueError(f"{kind}.data is on GPU {data.device_id}, but the FFT runs on the CPU; "
+                                     "give user_info as a NumPy array or CPU tensor")
+                keep = _as_numpy(data)
+                address, info_dtype = keep.__array_interface__["data"][0], keep.dtype
+        self.callbacks[kind] = (cb.function, address, info_dtype, keep)
+
+    def plan(self, prolog, epilog, stream):
+        self.callbacks = {}
+        for kind, cb in (("prolog", prolog), ("epilog", epilog)):
+            if cb is not None:
+                self._callback(kind, cb)
+        if self.callbacks:
+            # Compile now (planning is where costs belong), on a tiny problem of the same types.
+            from . import _cpu_callbacks
+
+            for kind, (func, address, info_dtype, keep) in self.callbacks.items():
+                _cpu_callbacks._get_pass(kind, func, self.spec.in_dtype if kind == "prolog"
+                                         else self.spec.out_dtype, info_dtype)
+        self.logger.info("CPU FFT planned with scipy.fft (%s threads)%s", self.threads or "all",
+                         f", callbacks: {', '.join(self.callbacks)}" if self.callbacks else "")
+
+    def destroy_plan(self):
+        self.callbacks = {}
+
+    def _transform(self, x, direction):
+        import scipy.fft as sfft
+
+        spec = self.spec
+        workers = self.threads or os.cpu_count() or 1
+        axes = spec.axes
+        # Unnormalized in both directions, as cuFFT: norm="forward" leaves the inverse unscaled
+        # (and would scale the forward one, which is why forward uses the default).
+        if spec.fft_type == "R2C":
+            return sfft.rfftn(x, axes=axes, workers=workers)
+        if spec.fft_type == "C2R":
+            lengths = [spec.out_shape[a] for a in axes]
+            return sfft.irfftn(x, s=lengths, axes=axes, norm="forward", workers=workers)
+        if int(direction) < 0:
+            return sfft.fftn(x, axes=axes, workers=workers)
+        return sfft.ifftn(x, axes=axes, norm="forward", workers=workers)
+
+    def execute(self, direction, stream, release_workspace):
+        spec = self.spec
+        if self.operand is None:
+            raise RuntimeError("the operand was released by reset_operand(None); give a new one with "
+                               "reset_operand(operand)")
+        x = _as_numpy(self.operand)
+        if spec.copy_input:
+            source = _strided_empty(spec.in_shape, spec.in_dtype, spec.in_strides)
+            np.copyto(source, x)
+        else:
+            source = x
+        prolog = self.callbacks.get("prolog")
+        if prolog is not None:
+            from ._cpu_callbacks import prolog_pass
+
+            func, address, info_dtype, _ = prolog
+            loaded = np.empty(spec.in_shape, spec.in_dtype)
+            prolog_pass(func, source, spec.in_strides, address, info_dtype, loaded, self.threads)
+            source = loaded
+        y = self._transform(source, direction)
+        if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
+            raise AssertionError(f"scipy.fft returned {y.dtype} for {spec.out_dtype}")
+        epilog = self.callbacks.get("epilog")
+        itemsize = y.itemsize
+        if epilog is None and not spec.inplace and y.strides == tuple(s * itemsize for s in spec.out_strides):
+            out = y  # scipy already wrote the layout the GPU path gives
+        elif spec.inplace:
+            out = x
+        else:
+            out = _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
+        if epilog is not None:
+            from ._cpu_callbacks import epilog_pass
+
+            func, address, info_dtype, _ = epilog
+            epilog_pass(func, y, out, spec.out_strides, address, info_dtype, self.threads)
+        elif out is not y:
+            np.copyto(out, y)
+        if spec.inplace:
+            return self.operand.tensor
+        if self.operand.package == "torch":
+            import torch
+
+            return torch.from_numpy(out)
+        return out

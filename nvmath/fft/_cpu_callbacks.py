@@ -1,0 +1,196 @@
+"""FFT prologs and epilogs on the CPU: the same Python functions as on the GPU, compiled with
+Numba for the CPU and applied in one parallel pass over the data.
+
+The callback sees what it sees on the GPU: typed pointers to the data and to ``user_info``,
+and the element ``offset`` in the layout the transform reads (prolog) or writes (epilog).
+"""
+
+from __future__ import annotations
+
+import operator
+import threading
+
+import numba
+import numpy as np
+from numba import njit, prange, types
+from numba.core.registry import cpu_target
+from numba.extending import intrinsic, lower_builtin
+
+from nvmath.jit._numba_backend import as_numba_type
+from nvmath.jit.errors import CompileError, condense_numba_error, describe_location
+
+__all__ = ["prolog_pass", "epilog_pass"]
+
+_lock = threading.Lock()
+_passes: dict = {}
+_record_pointers: set = set()
+
+
+@intrinsic
+def _as_pointer(typingctx, address, pointer_type):
+    """An address (int) as a typed pointer: the callback indexes it as cuFFT's would be."""
+    target = pointer_type.instance_type
+
+    def codegen(context, builder, signature, args):
+        return builder.inttoptr(args[0], context.get_value_type(target))
+
+    return target(address, pointer_type), codegen
+
+
+def _support_record_pointer(ptr_type):
+    # As on the GPU (see nvmath.jit._numba_backend): p[i] on a record pointer must give a
+    # reference to the record, which Numba's generic CPointer lowering does not.
+    if not isinstance(ptr_type.dtype, types.Record) or ptr_type in _record_pointers:
+        return
+
+    @lower_builtin(operator.getitem, ptr_type, types.Integer)
+    def _getitem(context, builder, sig, args):
+        return builder.gep(args[0], [args[1]])
+
+    _record_pointers.add(ptr_type)
+    cpu_target.target_context.refresh()
+
+
+@njit
+def _offset(index, shape, strides):
+    """The offset, in the layout ``strides``, of the element at C-order position ``index``."""
+    rest = index
+    off = 0
+    for d in range(shape.size - 1, -1, -1):
+        q = rest // shape[d]
+        off += (rest - q * shape[d]) * strides[d]
+        rest = q
+    return off
+
+
+def _compile_user(func, kind):
+    py = getattr(func, "py_func", func)
+    try:
+        return njit(py)
+    except Exception as e:  # pragma: no cover - njit is lazy; errors surface at the first call
+        raise CompileError(f"cannot compile the {kind} {py.__qualname__} for the CPU: {e}") from e
+
+
+def _key(func, kind, *types_):
+    try:
+        from nvmath.cache import UnhashableCapture, fingerprint_function
+
+        ident = fingerprint_function(func)
+    except UnhashableCapture:
+        ident = ("id", id(func))
+    return (kind, ident, *types_)
+
+
+def _make_prolog_pass(user, elem_ptr, info_ptr):
+    void = types.voidptr
+
+    @njit(parallel=True)
+    def run(in_addr, info_addr, shape, strides, out, dense):
+        data = _as_pointer(in_addr, elem_ptr)
+        info = _as_pointer(info_addr, info_ptr)
+        unused = _as_pointer(0, void)
+        if dense:
+            for i in prange(out.size):
+                out[i] = user(data, np.uint64(i), info, unused)
+        else:
+            for i in prange(out.size):
+                out[i] = user(data, np.uint64(_offset(i, shape, strides)), info, unused)
+
+    return run
+
+
+def _make_epilog_pass(user, elem_ptr, info_ptr):
+    void = types.voidptr
+
+    @njit(parallel=True)
+    def run(out_addr, info_addr, shape, strides, values, dense):
+        data = _as_pointer(out_addr, elem_ptr)
+        info = _as_pointer(info_addr, info_ptr)
+        unused = _as_pointer(0, void)
+        if dense:
+            for i in prange(values.size):
+                user(data, np.uint64(i), values[i], info, unused)
+        else:
+            for i in prange(values.size):
+                user(data, np.uint64(_offset(i, shape, strides)), values[i], info, unused)
+
+    return run
+
+
+def _get_pass(kind, func, element, info_dtype):
+    key = _key(func, kind, element, str(np.dtype(info_dtype).descr))
+    with _lock:
+        compiled = _passes.get(key)
+        if compiled is None:
+            elem_ptr = types.CPointer(as_numba_type(element))
+            info_ptr = types.CPointer(as_numba_type(np.dtype(info_dtype)))
+            _support_record_pointer(info_ptr)
+            user = _compile_user(func, kind)
+            maker = _make_prolog_pass if kind == "prolog" else _make_epilog_pass
+            compiled = (maker(user, elem_ptr, info_ptr), func)  # keep func alive for id() keys
+            _passes[key] = compiled
+    return compiled[0]
+
+
+def _call(kind, func, run, *args):
+    try:
+        run(*args)
+    except (numba.core.errors.TypingError, numba.core.errors.LoweringError) as e:
+        expected = ("prolog(data_in, offset, user_info, unused)" if kind == "prolog"
+                    else "epilog(data_out, offset, value, user_info, unused)")
+        py = getattr(func, "py_func", func)
+        raise CompileError(f"cannot compile the {kind} {py.__qualname__} (expected {expected}) for the CPU:\n  "
+                           f"{condense_numba_error(e)}\n  in the function defined at {describe_location(py)}"
+                           ) from e
+
+
+def prolog_pass(func, source: np.ndarray, in_strides, info_address: int, info_dtype, out: np.ndarray,
+                threads: int | None):
+    """``out.flat[i] = func(source_ptr, offset_i, info, NULL)`` for every element, in parallel;
+    ``offset_i`` is element ``i``'s (C order) offset in the ``in_strides`` layout."""
+    run = _get_pass("prolog", func, source.dtype.name, info_dtype)
+    shape = np.asarray(source.shape, np.int64)
+    strides = np.asarray(in_strides, np.int64)
+    dense = tuple(in_strides) == _c_strides(source.shape)
+    with _threads(threads):
+        _call("prolog", func, run, _base_address(source), info_address, shape, strides, out.reshape(-1), dense)
+
+
+def epilog_pass(func, values: np.ndarray, out: np.ndarray, out_strides, info_address: int, info_dtype,
+                threads: int | None):
+    """``func(out_ptr, offset_i, values.flat[i], info, NULL)`` for every element, in parallel;
+    ``offset_i`` is element ``i``'s offset in the ``out_strides`` layout."""
+    run = _get_pass("epilog", func, out.dtype.name, info_dtype)
+    shape = np.asarray(out.shape, np.int64)
+    strides = np.asarray(out_strides, np.int64)
+    dense = tuple(out_strides) == _c_strides(out.shape)
+    flat = np.ascontiguousarray(values).reshape(-1)
+    with _threads(threads):
+        _call("epilog", func, run, _base_address(out), info_address, shape, strides, flat, dense)
+
+
+def _base_address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+def _c_strides(shape) -> tuple[int, ...]:
+    out, step = [], 1
+    for n in reversed(shape):
+        out.append(step)
+        step *= max(n, 1)
+    return tuple(reversed(out))
+
+
+class _threads:
+    """Run Numba's parallel loops on ``n`` threads (default: all), restoring the setting after."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __enter__(self):
+        self.previous = numba.get_num_threads()
+        if self.n is not None:
+            numba.set_num_threads(min(self.n, numba.config.NUMBA_NUM_THREADS))
+
+    def __exit__(self, *exc):
+        numba.set_num_threads(self.previous)

@@ -1,0 +1,234 @@
+"""The GPU side of :class:`~nvmath.fft.FFT`: cuFFT plans, LTO callbacks, work areas, execution."""
+
+from __future__ import annotations
+
+import os
+
+from nvmath._internal import streams as _streams
+from nvmath._internal.tensor import wrap_operand
+from nvmath.bindings import cufft
+from nvmath.memory import allocate_workspace
+
+from .callbacks import compile_epilog, compile_prolog
+
+__all__ = ["CudaBackend", "LTO_CALLBACK_MIN_CUFFT"]
+
+#: cuFFT 11.3 (CUDA 12.6 Update 2) introduced LTO callbacks (cufftXtSetJITCallback).
+LTO_CALLBACK_MIN_CUFFT = 11300
+
+_DATA_TYPES = {"float32": cufft.DataType.R_32F, "float64": cufft.DataType.R_64F,
+               "complex64": cufft.DataType.C_32F, "complex128": cufft.DataType.C_64F}
+_CALLBACK_TYPES = {
+    ("prolog", "complex64"): cufft.XtCallbackType.LD_COMPLEX,
+    ("prolog", "complex128"): cufft.XtCallbackType.LD_COMPLEX_DOUBLE,
+    ("prolog", "float32"): cufft.XtCallbackType.LD_REAL,
+    ("prolog", "float64"): cufft.XtCallbackType.LD_REAL_DOUBLE,
+    ("epilog", "complex64"): cufft.XtCallbackType.ST_COMPLEX,
+    ("epilog", "complex128"): cufft.XtCallbackType.ST_COMPLEX_DOUBLE,
+    ("epilog", "float32"): cufft.XtCallbackType.ST_REAL,
+    ("epilog", "float64"): cufft.XtCallbackType.ST_REAL_DOUBLE,
+}
+
+
+def _format_cufft_version(v: int) -> str:
+    return f"{v // 1000}.{v % 1000 // 100}.{v % 100}"
+
+
+def _toolchain_report() -> str:
+    from nvmath.jit.versions import nvjitlink_version
+
+    try:
+        found = _format_cufft_version(cufft.cufftGetVersion())
+    except Exception as e:  # pragma: no cover - reported, not raised
+        found = f"unavailable ({e})"
+    try:
+        linker = nvjitlink_version()
+    except Exception as e:  # pragma: no cover
+        linker = f"unavailable ({e})"
+    return (f"found cuFFT {found} and nvJitLink {linker}; LTO callbacks need cuFFT >= 11.3 (CUDA 12.6 "
+            "Update 2) and an nvJitLink at least as new as cuFFT: pip install -U nvidia-cufft nvidia-nvjitlink")
+
+
+class CudaBackend:
+    """cuFFT execution of one :class:`~nvmath.fft.FFT` (built by its constructor)."""
+
+    def __init__(self, owner, holder, execution, stream):
+        self.owner = owner
+        self.spec = owner._spec
+        self.logger = owner.logger
+        self.allocator = owner.options.allocator
+        if holder.is_host:
+            device_id = execution.device_id if execution.device_id is not None else _streams.current_device_id()
+        else:
+            device_id = holder.device_id
+            if execution.device_id is not None and execution.device_id != device_id:
+                raise ValueError(f"the operand is on GPU {device_id} but execution.device_id="
+                                 f"{execution.device_id}; nvmath does not copy between GPUs implicitly")
+        self.device_id = device_id
+        self.package = holder.package
+        self.stream = _streams.get_stream(stream, package=holder.package, device_id=device_id)
+        self.template = holder
+        self.host_operand = holder.is_host
+        self.device_operand = self._to_device(holder, self.stream)
+        self.handle = None
+        self.workspace = None
+        self.worksize = 0
+        self._keepalive = []
+
+    # -- operands --------------------------------------------------------------------------------
+    def _to_device(self, holder, stream):
+        if not holder.is_host:
+            return holder
+        return holder.to_device(self.device_id, stream, logger=self.logger, allocator=self.allocator)
+
+    def reset(self, holder, stream):
+        if holder is None:
+            self.device_operand = None
+            return
+        s = self.stream if stream is None else self._stream(stream)
+        if holder.is_host and self.device_operand is not None:
+            self.device_operand.copy_from(holder, s, logger=self.logger)
+        else:
+            self.device_operand = self._to_device(holder, s)
+        self.template = holder
+
+    def _stream(self, stream):
+        return _streams.get_stream(stream, package=self.package, device_id=self.device_id)
+
+    # -- planning --------------------------------------------------------------------------------
+    def _callback(self, handle, kind, cb):
+        from nvmath.jit import device_target
+        from nvmath.jit import ltoir as ltoir_mod
+
+        element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
+        target = device_target(self.device_id)
+        data_ptr = 0
+        info_dtype = element
+        if cb.data is not None:
+            if isinstance(cb.data, int) and not isinstance(cb.data, bool):
+                data_ptr = cb.data
+            else:
+                data = wrap_operand(cb.data, f"{kind}.data")
+                if data.is_host or data.device_id != self.device_id:
+                    where = "host memory" if data.is_host else f"GPU {data.device_id}"
+                    raise ValueError(f"{kind}.data is in {where}, but the FFT runs on GPU {self.device_id}; "
+                                     "user_info must be a device pointer or an array on the operand's device")
+                data_ptr, info_dtype = data.data_ptr, data.dtype
+                self._keepalive.append(data)
+        if cb.function is not None:
+            compile_ = compile_prolog if kind == "prolog" else compile_epilog
+            art = compile_(cb.function, element, info_dtype, compute_capability=target)
+        else:
+            art = cb.ltoir
+            if isinstance(art, (str, os.PathLike)):
+                art = ltoir_mod.load(art, compute_capability=target)
+            if isinstance(art, ltoir_mod.LTOIR):
+                if art.kind in ("prolog", "epilog") and art.kind != kind:
+                    raise ValueError(f"{kind}= was given an artifact compiled as an {art.kind}; compile it with "
+                                     f"compile_{kind}")
+                if art.element_type is not None and art.element_type != element:
+                    raise ValueError(f"the {kind} was compiled for element type {art.element_type}, but this "
+                                     f"{self.spec.fft_type} plan {'loads' if kind == 'prolog' else 'stores'} "
+                                     f"{element}; compile it with element_dtype={element!r}")
+                art.check_compatible(target)
+        symbol = getattr(art, "symbol", None) or cb.symbol
+        if not symbol:
+            raise ValueError(f"{kind}: raw LTO-IR bytes need the callback's symbol name: pass "
+                             "DeviceCallable(ltoir=..., symbol='name'), or an nvmath.jit.ltoir.LTOIR")
+        code = bytes(art)[: cb.size] if cb.size else bytes(art)
+        try:
+            cufft.cufftXtSetJITCallback(handle, symbol, code, _CALLBACK_TYPES[(kind, element)], data_ptr)
+        except cufft.FunctionNotFoundError:
+            raise RuntimeError(f"this cuFFT cannot use LTO callbacks: {_toolchain_report()}") from None
+        self.logger.info("attached %s %s (%d bytes of LTO-IR, user_info at %#x)", kind, symbol, len(code),
+                         data_ptr)
+
+    def plan(self, prolog, epilog, stream):
+        spec = self.spec
+        s = self.stream if stream is None else self._stream(stream)
+        rank = len(spec.n)
+        with _streams.device_context(self.device_id):
+            handle = cufft.cufftCreate()
+            try:
+                cufft.cufftSetAutoAllocation(handle, 0)
+                for kind, cb in (("prolog", prolog), ("epilog", epilog)):
+                    if cb is not None:
+                        self._callback(handle, kind, cb)
+                exec_type = _DATA_TYPES[spec.complex_dtype]
+                try:
+                    worksize = cufft.cufftXtMakePlanMany(
+                        handle, rank, list(spec.n), list(spec.in_embed.nembed), spec.in_embed.stride,
+                        spec.in_embed.dist, _DATA_TYPES[spec.in_dtype], list(spec.out_embed.nembed),
+                        spec.out_embed.stride, spec.out_embed.dist, _DATA_TYPES[spec.out_dtype], spec.batch,
+                        exec_type)
+                except cufft.cuFFTError as e:
+                    if prolog is not None or epilog is not None:
+                        raise RuntimeError(f"cuFFT could not make a plan with the callbacks ({e}); "
+                                           f"{_toolchain_report()}") from e
+                    raise
+            except BaseException:
+                cufft.cufftDestroy(handle)
+                self._keepalive.clear()
+                raise
+        self.handle, self.worksize = handle, worksize
+        self.logger.info("cuFFT plan: n=%s, in embed %s stride %d dist %d, out embed %s stride %d dist %d, "
+                         "batch %d, work area %d bytes", spec.n, spec.in_embed.nembed, spec.in_embed.stride,
+                         spec.in_embed.dist, spec.out_embed.nembed, spec.out_embed.stride, spec.out_embed.dist,
+                         spec.batch, worksize)
+        self._ensure_workspace(s)
+
+    def _ensure_workspace(self, stream):
+        if self.workspace is None and self.worksize:
+            self.workspace = allocate_workspace(self.worksize, package=self.package, device_id=self.device_id,
+                                                stream=stream, allocator=self.allocator)
+            cufft.cufftSetWorkArea(self.handle, self.workspace.ptr)
+
+    def destroy_plan(self):
+        try:
+            if self.handle is not None:
+                with _streams.device_context(self.device_id):
+                    cufft.cufftDestroy(self.handle)
+        finally:
+            self.handle = None
+            if self.workspace is not None:
+                self.workspace.free()
+                self.workspace = None
+            self._keepalive.clear()
+
+    # -- execution -------------------------------------------------------------------------------
+    def execute(self, direction, stream, release_workspace):
+        spec = self.spec
+        src = self.device_operand
+        if src is None:
+            raise RuntimeError("the operand was released by reset_operand(None); give a new one with "
+                               "reset_operand(operand)")
+        s = self.stream if stream is None else self._stream(stream)
+        if spec.copy_input:
+            buf = src.empty(spec.in_shape, spec.in_dtype, strides=spec.in_strides, stream=s,
+                            allocator=self.allocator)
+            buf.copy_from(src, s)
+            in_ptr = buf.data_ptr
+        else:
+            buf = None
+            in_ptr = src.data_ptr
+        if spec.inplace:
+            out = src
+        else:
+            out = src.empty(spec.out_shape, spec.out_dtype, strides=spec.out_strides, stream=s,
+                            allocator=self.allocator)
+        self._ensure_workspace(s)
+        with _streams.device_context(self.device_id):
+            cufft.cufftSetStream(self.handle, s.handle)
+            cufft.cufftXtExec(self.handle, in_ptr, out.data_ptr, int(direction))
+        del buf  # stream-ordered pools: safe to give back once the work is queued
+        if release_workspace and self.workspace is not None:
+            self.workspace.free()
+            self.workspace = None
+        if self.host_operand:
+            if spec.inplace:
+                self.template.copy_from(out, s, logger=self.logger)
+                return self.template.tensor
+            return out.to(self.template.package, None, s, logger=self.logger).tensor
+        if self.owner.options.blocking is True:
+            _streams.synchronize(s)
+        return out.tensor
