@@ -1,0 +1,69 @@
+"""Timing helpers shared by the benchmarks: CUDA-event medians, JSON and charts."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def gpu_time_ms(fn, *, warmup: int = 5, repeat: int = 30) -> float:
+    """Median of CUDA-event timings of ``fn()`` on CuPy's current stream, after warm-up."""
+    import cupy as cp
+
+    for _ in range(warmup):
+        fn()
+    cp.cuda.get_current_stream().synchronize()
+    times = []
+    for _ in range(repeat):
+        start, stop = cp.cuda.Event(), cp.cuda.Event()
+        start.record()
+        fn()
+        stop.record()
+        stop.synchronize()
+        times.append(cp.cuda.get_elapsed_time(start, stop))
+    return statistics.median(times)
+
+
+def cpu_time_ms(fn, *, warmup: int = 2, repeat: int = 10) -> float:
+    """Median wall time of ``fn()`` in ms, after warm-up."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(times)
+
+
+def write(out_dir: str, name: str, result: dict) -> str:
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"{name}.json")
+    with open(path, "w") as f:
+        json.dump(result, f, indent=2)
+    return path
+
+
+def bar_chart(path: str, title: str, labels, values, ylabel: str, reference: float | None = None) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no chart", file=sys.stderr)
+        return
+    fig, ax = plt.subplots(figsize=(max(5, 1.3 * len(labels)), 3.4))
+    bars = ax.bar(labels, values, color=["#76b900" if "nvmath" in lab else "#999999" for lab in labels])
+    if reference is not None:
+        ax.axhline(reference, color="k", lw=0.8, ls="--")
+    for bar, v in zip(bars, values):
+        ax.annotate(f"{v:.3g}", (bar.get_x() + bar.get_width() / 2, v), ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    plt.setp(ax.get_xticklabels(), rotation=20, ha="right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)

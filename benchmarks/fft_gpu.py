@@ -1,0 +1,126 @@
+"""cuFFT with a fused epilog against a copy, CuPy and PyTorch; CPU-side cost of execute.
+
+    python benchmarks/fft_gpu.py [--out results]
+
+1. complex64 (16384, 4096), FFT over the last axis, epilog multiplying by a per-column
+   filter in user_info; ratios to a device-to-device copy of the same array, and to CuPy /
+   PyTorch doing FFT then multiply.
+2. The same FFT without callbacks against ``cupy.fft.fft``.
+3. (8, 256) complex64: CPU-side cost of one ``FFT.execute`` over 1000 calls, and of
+   ``cupy.fft.fft``.
+Medians of CUDA-event timings after warm-up, all in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import bar_chart, gpu_time_ms, write  # noqa: E402
+
+
+def scale_by_column(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 4096]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.environ.get("OUT", "results"))
+    args = parser.parse_args(argv)
+
+    import cupy as cp
+    import numpy as np
+
+    import nvmath
+
+    rng = np.random.default_rng(0)
+    shape = (16384, 4096)
+    x = cp.asarray((rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64))
+    filt = cp.asarray(rng.standard_normal(shape[1]).astype(np.float32))
+    y = cp.empty_like(x)
+
+    res = {"device": cp.cuda.runtime.getDeviceProperties(0)["name"].decode(), "shape": shape}
+    res["copy_ms"] = gpu_time_ms(lambda: y.__setitem__(Ellipsis, x))
+
+    with nvmath.fft.FFT(x, axes=[1]) as f:
+        f.plan(epilog=dict(function=scale_by_column, data=filt))
+        res["nvmath_fft_epilog_ms"] = gpu_time_ms(f.execute)
+        got = f.execute()
+        want = cp.fft.fft(x, axis=1) * filt
+        res["epilog_rel_error"] = float(cp.linalg.norm(got - want) / cp.linalg.norm(want))
+    del got, want
+    with nvmath.fft.FFT(x, axes=[1]) as f:
+        f.plan()
+        res["nvmath_fft_ms"] = gpu_time_ms(f.execute)
+    res["cupy_fft_ms"] = gpu_time_ms(lambda: cp.fft.fft(x, axis=1))
+    res["cupy_fft_multiply_ms"] = gpu_time_ms(lambda: cp.fft.fft(x, axis=1) * filt)
+    try:
+        import torch
+
+        tx = torch.as_tensor(x, device="cuda")
+        tf = torch.as_tensor(filt, device="cuda")
+        torch.cuda.synchronize()
+        # torch runs on its own current stream: time it with torch's events.
+        def torch_time(fn, warmup=5, repeat=30):
+            for _ in range(warmup):
+                fn()
+            torch.cuda.synchronize()
+            ts = []
+            for _ in range(repeat):
+                a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+                a.record()
+                fn()
+                b.record()
+                b.synchronize()
+                ts.append(a.elapsed_time(b))
+            return float(np.median(ts))
+
+        res["torch_fft_multiply_ms"] = torch_time(lambda: torch.fft.fft(tx, dim=1) * tf)
+    except ImportError:
+        pass
+
+    c = res["copy_ms"]
+    res["ratio_nvmath_epilog_over_copy"] = res["nvmath_fft_epilog_ms"] / c
+    res["ratio_cupy_fft_multiply_over_copy"] = res["cupy_fft_multiply_ms"] / c
+    if "torch_fft_multiply_ms" in res:
+        res["ratio_torch_fft_multiply_over_copy"] = res["torch_fft_multiply_ms"] / c
+    res["ratio_nvmath_fft_over_cupy_fft"] = res["nvmath_fft_ms"] / res["cupy_fft_ms"]
+
+    # CPU-side cost of execute on a small problem.
+    small = cp.asarray((rng.standard_normal((8, 256)) + 1j * rng.standard_normal((8, 256))).astype(np.complex64))
+    with nvmath.fft.FFT(small, axes=[1]) as f:
+        f.plan()
+        for _ in range(100):
+            f.execute()
+        cp.cuda.get_current_stream().synchronize()
+        t = time.perf_counter()
+        for _ in range(1000):
+            f.execute()
+        res["nvmath_execute_cpu_us"] = (time.perf_counter() - t) * 1e3
+        cp.cuda.get_current_stream().synchronize()
+    for _ in range(100):
+        cp.fft.fft(small, axis=1)
+    cp.cuda.get_current_stream().synchronize()
+    t = time.perf_counter()
+    for _ in range(1000):
+        cp.fft.fft(small, axis=1)
+    res["cupy_fft_cpu_us"] = (time.perf_counter() - t) * 1e3
+    cp.cuda.get_current_stream().synchronize()
+
+    write(args.out, "fft_gpu", res)
+    labels = ["copy", "nvmath FFT+epilog", "CuPy FFT, multiply", "PyTorch FFT, multiply", "nvmath FFT", "CuPy FFT"]
+    keys = ["copy_ms", "nvmath_fft_epilog_ms", "cupy_fft_multiply_ms", "torch_fft_multiply_ms", "nvmath_fft_ms",
+            "cupy_fft_ms"]
+    pairs = [(lab, res[k] / c) for lab, k in zip(labels, keys) if k in res]
+    bar_chart(os.path.join(args.out, "fft_gpu.png"), f"complex64 {shape}, last axis ({res['device']})",
+              [p[0] for p in pairs], [p[1] for p in pairs], "time / device copy", reference=1.0)
+    for k, v in res.items():
+        print(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Options, keys, layouts and bad input of nvmath.fft: everything that needs no GPU."""
+
+import numpy as np
+import pytest
+
+import nvmath
+from nvmath.fft import FFT, DeviceCallable, FFTDirection, FFTOptions
+from nvmath.fft import _layout
+
+from tests.fft.cases import random
+
+
+def test_options_validation_names_field_value_and_accepted():
+    with pytest.raises(ValueError, match=r"fft_type='Z2Z'.*'C2C', 'R2C', 'C2R'"):
+        FFTOptions(fft_type="Z2Z")
+    with pytest.raises(ValueError, match=r"last_axis_parity='neither'.*'even', 'odd'"):
+        FFTOptions(last_axis_parity="neither")
+    with pytest.raises(ValueError, match=r"result_layout='row'"):
+        FFTOptions(result_layout="row")
+    with pytest.raises(ValueError, match=r"blocking=False"):
+        FFTOptions(blocking=False)
+    with pytest.raises(TypeError, match="unknown"):
+        nvmath.fft.fft(random((4,), "complex64"), options={"fft_kind": "C2C"})
+    assert FFTOptions(fft_type="c2r").fft_type == "C2R"
+
+
+def test_direction_coercion():
+    assert FFTDirection.coerce("Inverse") is FFTDirection.INVERSE
+    assert FFTDirection.coerce(-1) is FFTDirection.FORWARD
+    with pytest.raises(ValueError, match="direction=2"):
+        FFTDirection.coerce(2)
+
+
+def test_device_callable_forms():
+    f = lambda d, o, u, x: d[o]  # noqa: E731
+    assert DeviceCallable.coerce(f, "prolog").function is f
+    assert DeviceCallable.coerce({"function": f, "data": 0}, "prolog").data == 0
+    assert DeviceCallable.coerce(b"\xedCN\x7f", "prolog").ltoir == b"\xedCN\x7f"
+    with pytest.raises(ValueError, match="exactly one of ltoir"):
+        DeviceCallable(ltoir=b"x", function=f)
+    with pytest.raises(TypeError, match="unknown fields \\['fn'\\]"):
+        DeviceCallable.coerce({"fn": f}, "epilog")
+    with pytest.raises(TypeError, match="epilog=42"):
+        DeviceCallable.coerce(42, "epilog")
+
+
+@pytest.mark.parametrize("axes, message", [
+    ([3], "axis 3 is out of range.*-3 to 2"),
+    ([0, 0], "repeats an axis"),
+    ([], "empty"),
+])
+def test_bad_axes(axes, message):
+    with pytest.raises(ValueError, match=message):
+        FFT(random((2, 3, 4), "complex64"), axes=axes)
+
+
+def test_more_than_three_axes():
+    with pytest.raises(ValueError, match="at most 3"):
+        FFT(random((2, 2, 2, 2), "complex64"), axes=[0, 1, 2, 3])
+
+
+@pytest.mark.parametrize("dtype, options, message", [
+    ("int32", None, "dtype int32"),
+    ("float32", {"fft_type": "C2C"}, "fft_type='C2C' does not accept.*complex64, complex128"),
+    ("complex64", {"fft_type": "R2C"}, "R2C accepts float32, float64"),
+    ("float64", {"fft_type": "C2R"}, "C2R accepts complex64, complex128"),
+    ("float16", None, "dtype float16"),
+])
+def test_wrong_dtype_for_fft_type(dtype, options, message):
+    x = np.zeros((4, 4), dtype)
+    with pytest.raises(TypeError, match=message):
+        FFT(x, options=options)
+
+
+def test_inplace_only_for_c2c():
+    with pytest.raises(ValueError, match="inplace=True is supported for C2C"):
+        FFT(random((4, 8), "float32"), options={"inplace": True})
+
+
+def test_execute_before_plan_and_use_after_free():
+    f = FFT(random((4, 8), "complex64"))
+    with pytest.raises(RuntimeError, match="before plan"):
+        f.execute()
+    f.plan()
+    f.free()
+    for call in (f.execute, f.plan, lambda: f.reset_operand(random((4, 8), "complex64"))):
+        with pytest.raises(RuntimeError, match="freed"):
+            call()
+    f.free()  # freeing twice is harmless
+
+
+@pytest.mark.parametrize("new, attr", [
+    (lambda: random((4, 9), "complex64"), "shape"),
+    (lambda: random((4, 8), "complex128"), "dtype"),
+    (lambda: random((8, 4), "complex64").T, "strides"),
+])
+def test_reset_operand_mismatch_keeps_the_object_usable(new, attr):
+    x = random((4, 8), "complex64")
+    with FFT(x, axes=[1]) as f:
+        f.plan()
+        with pytest.raises(ValueError, match=f"new operand's {attr}"):
+            f.reset_operand(new())
+        assert np.allclose(f.execute(), np.fft.fft(x, axis=1), atol=1e-4)
+
+
+def test_reset_operand_package_mismatch():
+    torch = pytest.importorskip("torch")
+    x = random((4, 8), "complex64")
+    with FFT(x) as f:
+        with pytest.raises(ValueError, match="package"):
+            f.reset_operand(torch.from_numpy(x.copy()))
+
+
+def test_direction_not_possible_for_real_transforms():
+    with FFT(random((4, 8), "float32")) as f:
+        with pytest.raises(ValueError, match="not possible for an R2C"):
+            f.plan(direction="inverse")
+
+
+def test_lto_ir_on_the_cpu_says_to_pass_the_function():
+    x = random((4, 8), "complex64")
+    with pytest.raises(ValueError, match="GPU code.*pass the Python function"):
+        nvmath.fft.fft(x, epilog=DeviceCallable(ltoir=b"\xedCN\x7f...", symbol="cb"))
+
+
+def test_device_operand_with_cpu_execution_is_an_error():
+    cp = pytest.importorskip("cupy")
+    from tests.conftest import HAS_GPU
+
+    if not HAS_GPU:
+        pytest.skip("needs a GPU array")
+    with pytest.raises(ValueError, match="execution='cpu' cannot take a cupy operand"):
+        FFT(cp.zeros((4, 4), cp.complex64), execution="cpu")
+
+
+def test_keys():
+    x = random((4, 8), "complex64")
+    k1 = FFT.create_key(x, axes=[1])
+    assert k1 == FFT.create_key(random((4, 8), "complex64"), axes=[-1])
+    assert k1 != FFT.create_key(x, axes=[0])
+    assert k1 != FFT.create_key(x[:, ::2].copy(), axes=[1])
+    assert k1 != FFT.create_key(x, axes=[1], options={"result_layout": "natural"})
+
+    def cb(d, o, v, u, x_):
+        d[o] = v
+
+    assert k1 != FFT.create_key(x, axes=[1], epilog=cb)
+    with FFT(x, axes=[1]) as f:
+        assert f.get_key() == k1 and hash(f.get_key(epilog=cb)) == hash(FFT.create_key(x, axes=[1], epilog=cb))
+
+
+def test_layout_embedding():
+    assert _layout.embed((4, 8, 16), (128, 16, 1), (1, 2), "C2C")[1:] == (4, _layout.Embedding((8, 16), 1, 128))
+    # Transform the outer axis of a C-ordered array: batch is innermost (dist 1).
+    order, batch, emb = _layout.embed((4, 8, 16), (128, 16, 1), (0,), "C2C")
+    assert (order, batch, emb) == ((0,), 128, _layout.Embedding((4,), 128, 1))
+    # Batch axes that do not chain cannot be one batch dimension.
+    assert _layout.embed((4, 8, 16), (256, 16, 1), (1,), "C2C") is None
+    # The halved axis of an R2C must be innermost.
+    assert _layout.embed((4, 8, 16), (128, 16, 1), (2, 1), "R2C") is None
+    assert _layout.transform_shapes((4, 9), (0, 1), "C2R", "odd") == ((4, 17), (4, 17))
+    assert _layout.transform_shapes((4, 9), (0, 1), "R2C") == ((4, 9), (4, 5))
