@@ -1,0 +1,142 @@
+"""The generic lazy loader of NVIDIA libraries (no GPU, and no library, needed)."""
+
+import ctypes
+import threading
+
+import pytest
+
+from nvmath.bindings._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
+
+BOGUS = "nvmath-test-no-such-library"
+
+
+def _bogus(**kwargs):
+    return NvidiaLibrary(BOGUS, display_name="cuFFT", package="nvidia-cufft", **kwargs)
+
+
+def test_declaring_loads_nothing():
+    lib = _bogus(extra="cu13")
+    lib.declare("cufftCreate", ctypes.c_int, [ctypes.POINTER(ctypes.c_int)])
+    assert not lib.loaded
+    assert "not loaded" in repr(lib)
+
+
+def test_not_found_names_library_package_extra_and_cause():
+    lib = _bogus(extra="cu13")
+    with pytest.raises(LibraryNotFoundError) as info:
+        lib.cdll()
+    err = info.value
+    message = str(err)
+    assert "cuFFT" in message and repr(BOGUS) in message
+    assert "`pip install nvidia-cufft`" in message
+    assert "`pip install nvmath-fusion[cu13]`" in message
+    # The underlying error from cuda.pathfinder is kept, and named in the message.
+    assert err.__cause__ is not None and type(err.__cause__).__name__ in message
+    assert str(err.__cause__) in message
+    assert (err.library, err.package) == (BOGUS, "nvidia-cufft")
+    assert not lib.loaded
+
+
+def test_not_found_without_extra_gives_only_the_package():
+    with pytest.raises(LibraryNotFoundError) as info:
+        _bogus().function("anything")
+    assert "`pip install nvidia-cufft`" in str(info.value)
+    assert "nvmath-fusion[" not in str(info.value)
+
+
+def test_a_known_library_that_pathfinder_cannot_find(monkeypatch):
+    import cuda.pathfinder as pathfinder
+
+    def not_found(name):
+        raise pathfinder.DynamicLibNotFoundError(f"no {name} anywhere (simulated)")
+
+    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", not_found)
+    lib = NvidiaLibrary("cufft", display_name="cuFFT", package="nvidia-cufft", extra="cu13")
+    with pytest.raises(LibraryNotFoundError, match=r"no cufft anywhere \(simulated\).*pip install nvidia-cufft"):
+        lib.cdll()
+
+
+def test_the_library_is_loaded_once_across_threads(monkeypatch):
+    import cuda.pathfinder as pathfinder
+
+    calls = []
+    libc = ctypes.CDLL(None)
+
+    class Loaded:
+        abs_path = None
+        _handle_uint = libc._handle
+
+    def load(name):
+        calls.append(name)
+        return Loaded()
+
+    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", load)
+    lib = NvidiaLibrary("c", display_name="libc", package="glibc")
+    lib.declare("abs", ctypes.c_int, [ctypes.c_int])
+    threads = [threading.Thread(target=lambda: lib.function("abs")(-3)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert calls == ["c"]
+    assert lib.function("abs")(-7) == 7
+    assert lib.function("abs") is lib.function("abs")  # resolved and typed once
+
+
+def test_check_sees_the_declared_name_and_replaces_the_result(monkeypatch):
+    import cuda.pathfinder as pathfinder
+
+    class Loaded:
+        abs_path = None
+        _handle_uint = ctypes.CDLL(None)._handle
+
+    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    seen = []
+
+    def check(name, status):
+        seen.append((name, status))
+        return "checked"
+
+    lib = NvidiaLibrary("c", display_name="libc", package="glibc", check=check)
+    lib.declare("my_abs", ctypes.c_int, [ctypes.c_int])
+    assert lib.function("my_abs", "abs")(-5) == "checked"
+    assert seen == [("my_abs", 5)]
+
+
+def test_missing_function_names_symbol_and_version(monkeypatch):
+    import cuda.pathfinder as pathfinder
+
+    class Loaded:
+        abs_path = "/opt/fake/libc.so"
+        _handle_uint = ctypes.CDLL(None)._handle
+
+    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    lib = NvidiaLibrary("c", display_name="libfoo", package="nvidia-foo", extra="cu13",
+                        version=lambda: "9.8.7")
+    lib.declare("fooNew", ctypes.c_int, [])
+    assert not lib.has("nvmath_no_such_symbol") and lib.has("abs")
+    with pytest.raises(FunctionNotFoundError) as info:
+        lib.function("fooNew")
+    err = info.value
+    assert isinstance(err, NotImplementedError)
+    assert (err.function, err.library_version) == ("fooNew", "9.8.7")
+    assert "fooNew" in str(err) and "libfoo 9.8.7" in str(err) and "/opt/fake/libc.so" in str(err)
+    assert "pip install nvidia-foo" in str(err)
+
+
+def test_a_failing_version_callback_does_not_hide_the_missing_function(monkeypatch):
+    import cuda.pathfinder as pathfinder
+
+    class Loaded:
+        abs_path = None
+        _handle_uint = ctypes.CDLL(None)._handle
+
+    def broken():
+        raise RuntimeError("no version")
+
+    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    lib = NvidiaLibrary("c", display_name="libfoo", package="nvidia-foo", version=broken)
+    lib.declare("fooNew", ctypes.c_int, [])
+    with pytest.raises(FunctionNotFoundError, match="fooNew is not available in the loaded libfoo") as info:
+        lib.function("fooNew")
+    assert info.value.library_version is None
