@@ -29,6 +29,8 @@ export NVMATH_CACHE_DIR=$(mktemp -d /tmp/nvmath-cache-XXXXXX)
 cat "$OUT/device.txt"
 
 status=0
+python3 tools/diagnose_cufft_lto.py > "$OUT/cufft_lto.log" 2>&1; cat "$OUT/cufft_lto.log"
+
 if [ "$what" = all ] || [ "$what" = tests ]; then
   # shellcheck disable=SC2086
   python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider --junitxml="$OUT/tests.xml" 2>&1 | tee "$OUT/tests.log"
