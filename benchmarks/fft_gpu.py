@@ -45,13 +45,17 @@ def main(argv=None) -> int:
     res = {"device": cp.cuda.runtime.getDeviceProperties(0)["name"].decode(), "shape": shape}
     res["copy_ms"] = gpu_time_ms(lambda: y.__setitem__(Ellipsis, x))
 
-    with nvmath.fft.FFT(x, axes=[1]) as f:
-        f.plan(epilog=dict(function=scale_by_column, data=filt))
-        res["nvmath_fft_epilog_ms"] = gpu_time_ms(f.execute)
-        got = f.execute()
-        want = cp.fft.fft(x, axis=1) * filt
-        res["epilog_rel_error"] = float(cp.linalg.norm(got - want) / cp.linalg.norm(want))
-    del got, want
+    try:
+        with nvmath.fft.FFT(x, axes=[1]) as f:
+            f.plan(epilog=dict(function=scale_by_column, data=filt))
+            res["nvmath_fft_epilog_ms"] = gpu_time_ms(f.execute)
+            got = f.execute()
+            want = cp.fft.fft(x, axis=1) * filt
+            res["epilog_rel_error"] = float(cp.linalg.norm(got - want) / cp.linalg.norm(want))
+            del got, want
+    except RuntimeError as e:  # reported, so that the rest of the run still measures
+        res["epilog_error"] = str(e)
+        print(f"fused epilog failed: {e}", file=sys.stderr)
     with nvmath.fft.FFT(x, axes=[1]) as f:
         f.plan()
         res["nvmath_fft_ms"] = gpu_time_ms(f.execute)
@@ -83,7 +87,8 @@ def main(argv=None) -> int:
         pass
 
     c = res["copy_ms"]
-    res["ratio_nvmath_epilog_over_copy"] = res["nvmath_fft_epilog_ms"] / c
+    if "nvmath_fft_epilog_ms" in res:
+        res["ratio_nvmath_epilog_over_copy"] = res["nvmath_fft_epilog_ms"] / c
     res["ratio_cupy_fft_multiply_over_copy"] = res["cupy_fft_multiply_ms"] / c
     if "torch_fft_multiply_ms" in res:
         res["ratio_torch_fft_multiply_over_copy"] = res["torch_fft_multiply_ms"] / c

@@ -29,11 +29,11 @@ export NVMATH_CACHE_DIR=$(mktemp -d /tmp/nvmath-cache-XXXXXX)
 cat "$OUT/device.txt"
 
 status=0
-python3 tools/diagnose_cufft_lto.py > "$OUT/cufft_lto.log" 2>&1; cat "$OUT/cufft_lto.log"
+python3 tools/diagnose_cufft_lto.py >> "$OUT/device.txt" 2>&1; tail -n 6 "$OUT/device.txt"
 
 if [ "$what" = all ] || [ "$what" = tests ]; then
   # shellcheck disable=SC2086
-  python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider --junitxml="$OUT/tests.xml" 2>&1 | tee "$OUT/tests.log"
+  python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider 2>&1 | tee "$OUT/tests.log"
   status=${PIPESTATUS[0]}
 fi
 if [ "$what" = all ] || [ "$what" = bench ]; then
@@ -44,5 +44,7 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
     python3 benchmarks/$bench --out "$OUT" 2>&1 | tee -a "$OUT/bench.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   done
+  # The device tool brings back at most 8 files: the charts travel as one archive.
+  (cd "$OUT" && ls ./*.png >/dev/null 2>&1 && tar -cf charts.tar ./*.png && rm -f ./*.png)
 fi
 exit $status
