@@ -30,11 +30,19 @@ from nvmath.jit import compile_cpp, current_device_target
 import cupy as cp
 out["cufft_version"] = cufft.cufftGetVersion()
 src = 'extern "C" __device__ void store_cb(void* out, unsigned long long off, float2 v, void* info, void* sh) { ((float2*)out)[off] = make_float2(2*v.x, 2*v.y); }'
-lto = compile_cpp(src, compute_capability=current_device_target(), output="ltoir")
+if mode == "compute-arch":
+    cc = current_device_target()
+    lto = compile_cpp(src, compute_capability=cc, output="ltoir", options=["-arch=compute_%d%d" % cc.cc])
+else:
+    lto = compile_cpp(src, compute_capability=current_device_target(), output="ltoir")
 x = cp.ones((4, 64), cp.complex64); y = cp.empty_like(x)
 plan = cufft.cufftCreate()
 try:
-    cufft.cufftXtSetJITCallback(plan, "store_cb", lto, cufft.XtCallbackType.ST_COMPLEX, 0)
+    info = cp.zeros(4, cp.float32)
+    cufft.cufftXtSetJITCallback(plan, "store_cb", lto, cufft.XtCallbackType.ST_COMPLEX,
+                                info.data.ptr if mode == "caller-info" else 0)
+    if mode == "plan1d-no-autoalloc":
+        cufft.cufftSetAutoAllocation(plan, 0)
     cufft.cufftMakePlanMany64(plan, 1, [64], None, 1, 64, None, 1, 64, cufft.Type.C2C, 4)
     cufft.cufftXtExec(plan, x.data.ptr, y.data.ptr, -1)
     cp.cuda.runtime.deviceSynchronize()
@@ -53,13 +61,34 @@ def main():
         if os.path.isdir(d):
             info[d] = sorted(n for n in os.listdir(d) if n.startswith(("libcufft.", "libnvJitLink", "libnvrtc")))
     print(json.dumps(info, indent=1))
-    for mode in ("plain", "pathfinder-first", "preload-same-dir", "ld-path"):
-        env = dict(os.environ)
-        if mode == "ld-path":
-            env["LD_LIBRARY_PATH"] = "/usr/local/cuda/lib64:" + env.get("LD_LIBRARY_PATH", "")
+    home = "/tmp/nvmath-diag-home"
+    os.makedirs(home, exist_ok=True)
+    variants = {
+        "plain": {},
+        "preload-same-dir": {},
+        "ld-path": {"LD_LIBRARY_PATH": "/usr/local/cuda/lib64:" + os.environ.get("LD_LIBRARY_PATH", "")},
+        "fresh-home": {"HOME": home, "XDG_CACHE_HOME": home + "/cache"},
+        "logging": {"CUFFT_LOG_LEVEL": "5", "CUFFT_LOG_MASK": "31", "NVJITLINK_LOG": "1",
+                    "CUDA_LOG_LEVEL": "5"},
+        "caller-info": {},
+        "compute-arch": {},
+        "plan1d-no-autoalloc": {},
+        "eager": {"CUDA_MODULE_LOADING": "EAGER", "CUDA_CACHE_DISABLE": "1"},
+    }
+    for mode, extra in variants.items():
+        env = dict(os.environ, **extra)
         done = subprocess.run([sys.executable, "-c", CHILD, mode], capture_output=True, text=True, env=env,
                               timeout=300)
-        print(done.stdout.strip() or done.stderr[-2000:])
+        line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+        try:
+            rec = json.loads(line)
+            rec.pop("loaded", None) if mode != "plain" else None
+            line = json.dumps(rec)
+        except ValueError:
+            pass
+        print(mode, "->", line or "(no output)")
+        if done.stderr.strip():
+            print("  stderr:", done.stderr.strip()[-1500:].replace("\n", "\n  "))
 
 
 if __name__ == "__main__":

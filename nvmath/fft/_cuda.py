@@ -73,6 +73,7 @@ class CudaBackend:
         self.handle = None
         self.workspace = None
         self.worksize = 0
+        self._fast = None
         self._keepalive = []
 
     # -- operands --------------------------------------------------------------------------------
@@ -127,9 +128,10 @@ class CudaBackend:
                     raise ValueError(f"{kind}= was given an artifact compiled as an {art.kind}; compile it with "
                                      f"compile_{kind}")
                 if art.element_type is not None and art.element_type != element:
+                    verb = "loads" if kind == "prolog" else "stores"
                     raise ValueError(f"the {kind} was compiled for element type {art.element_type}, but this "
-                                     f"{self.spec.fft_type} plan {'loads' if kind == 'prolog' else 'stores'} "
-                                     f"{element}; compile it with element_dtype={element!r}")
+                                     f"{self.spec.fft_type} plan {verb} {element}; compile it with "
+                                     f"element_dtype={element!r}")
                 art.check_compatible(target)
         symbol = getattr(art, "symbol", None) or cb.symbol
         if not symbol:
@@ -171,6 +173,7 @@ class CudaBackend:
                 self._keepalive.clear()
                 raise
         self.handle, self.worksize = handle, worksize
+        self._fast = self._fast_output()
         self.logger.info("cuFFT plan: n=%s, in embed %s stride %d dist %d, out embed %s stride %d dist %d, "
                          "batch %d, work area %d bytes", spec.n, spec.in_embed.nembed, spec.in_embed.stride,
                          spec.in_embed.dist, spec.out_embed.nembed, spec.out_embed.stride, spec.out_embed.dist,
@@ -196,13 +199,69 @@ class CudaBackend:
             self._keepalive.clear()
 
     # -- execution -------------------------------------------------------------------------------
+    def _fast_output(self):
+        """For the common case (a device operand, out of place, no copy, the package's own pool,
+        its current stream and device), a function returning ``(stream handle, result, pointer)``
+        with the least Python work; None where the general path is needed."""
+        spec = self.spec
+        if self.host_operand or spec.copy_input or spec.inplace or self.allocator is not None:
+            return None
+        shape, device_id = spec.out_shape, self.device_id
+        if self.package == "cupy":
+            import cupy
+
+            dtype = cupy.dtype(spec.out_dtype)
+            strides = tuple(st * dtype.itemsize for st in spec.out_strides)
+            nbytes = max(1, (1 + sum((n - 1) * st for n, st in zip(shape, spec.out_strides))) * dtype.itemsize)
+            get_device, current_stream, alloc, ndarray = (cupy.cuda.runtime.getDevice, cupy.cuda.get_current_stream,
+                                                         cupy.cuda.alloc, cupy.ndarray)
+
+            def output():
+                if get_device() != device_id:
+                    return None
+                stream = current_stream()
+                result = ndarray(shape, dtype, memptr=alloc(nbytes), strides=strides)
+                return stream.ptr, result, result.data.ptr
+
+            return output
+        if self.package == "torch":
+            import torch
+
+            from nvmath._internal.tensor import _torch_dtype
+
+            dtype, device = _torch_dtype(spec.out_dtype), torch.device("cuda", device_id)
+            strides = spec.out_strides
+            current_device, current_stream, empty_strided = (torch.cuda.current_device, torch.cuda.current_stream,
+                                                             torch.empty_strided)
+
+            def output():
+                if current_device() != device_id:
+                    return None
+                result = empty_strided(shape, strides, dtype=dtype, device=device)
+                return current_stream(device).cuda_stream, result, result.data_ptr()
+
+            return output
+        return None
+
     def execute(self, direction, stream, release_workspace):
         spec = self.spec
         src = self.device_operand
         if src is None:
             raise RuntimeError("the operand was released by reset_operand(None); give a new one with "
                                "reset_operand(operand)")
-        s = self.stream if stream is None else self._stream(stream)
+        ready = self.workspace is not None or not self.worksize
+        fast = self._fast() if stream is None and self._fast is not None and ready else None
+        if fast is not None:
+            handle, result, out_ptr = fast
+            cufft.cufftSetStream(self.handle, handle)
+            cufft.cufftXtExec(self.handle, src.data_ptr, out_ptr, int(direction))
+            if release_workspace and self.workspace is not None:
+                self.workspace.free()
+                self.workspace = None
+            if self.owner.options.blocking is True:
+                _streams.synchronize(_streams.get_stream(handle, package=self.package, device_id=self.device_id))
+            return result
+        s = self._stream(stream)
         if spec.copy_input:
             buf = src.empty(spec.in_shape, spec.in_dtype, strides=spec.in_strides, stream=s,
                             allocator=self.allocator)

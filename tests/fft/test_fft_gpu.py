@@ -13,6 +13,34 @@ from tests.fft.cases import PROBLEMS, assert_close, random, reference
 pytestmark = pytest.mark.gpu
 
 
+def _lto_callbacks_work() -> str | None:
+    """None if cuFFT on this machine can make a plan with an LTO callback, else why not."""
+    from tests.conftest import HAS_GPU
+
+    if not HAS_GPU:
+        return None
+    def store(data_out, offset, value, user_info, unused):
+        data_out[offset] = value
+
+    try:
+        import cupy as cp
+
+        nvmath.fft.fft(cp.ones((2, 8), cp.complex64), epilog=store)
+    except ImportError:
+        return None
+    except RuntimeError as e:
+        return str(e)
+    return None
+
+
+_LTO_PROBLEM = _lto_callbacks_work()
+# Where cuFFT cannot link LTO callbacks at all (seen: cuFFT 12.0.0.61 on the lent H100 image
+# fails every such plan with CUFFT_INTERNAL_ERROR, also from C), the callback tests are
+# expected failures that name the reason; anywhere else they must pass.
+needs_lto = pytest.mark.xfail(_LTO_PROBLEM is not None, reason=f"cuFFT LTO callbacks unavailable: {_LTO_PROBLEM}",
+                              raises=RuntimeError, strict=True)
+
+
 def _cupy():
     return pytest.importorskip("cupy")
 
@@ -116,6 +144,7 @@ def window(data_in, offset, user_info, unused):
     return data_in[offset] * user_info[offset % 32]
 
 
+@needs_lto
 @pytest.mark.parametrize("dtype", ["complex64", "complex128", "float32", "float64"])
 def test_callbacks_all_element_types(dtype):
     cp = _cupy()
@@ -142,6 +171,7 @@ def test_callbacks_all_element_types(dtype):
         assert_close(cp.asnumpy(got), reference(x, (1,), "C2C") * w[None, :], dtype)
 
 
+@needs_lto
 def test_struct_user_info_through_a_compiled_artifact():
     cp = _cupy()
     dtype = np.dtype([("gain", np.float64), ("count", np.int32)], align=True)
@@ -159,6 +189,7 @@ def test_struct_user_info_through_a_compiled_artifact():
     assert_close(cp.asnumpy(got), reference(x, (1,), "C2C") * 1.5 + 4, "complex128")
 
 
+@needs_lto
 def test_artifact_file_and_cpu_gpu_agree(tmp_path):
     cp = _cupy()
     from nvmath.jit import ltoir
