@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import abc
 import inspect
-import operator
 import weakref
 
 from nvmath._internal import streams as _streams
+from nvmath._internal.validate import as_int_at_least
 
 __all__ = [
     "BaseCUDAMemoryManager", "MemoryPointer", "CupyMemoryManager", "TorchMemoryManager",
@@ -126,27 +126,11 @@ class BaseCUDAMemoryManager(abc.ABC):
 
 
 def _check_device_id(device_id, name="device_id") -> int:
-    if not isinstance(device_id, bool):
-        try:
-            value = operator.index(device_id)
-        except TypeError:
-            pass
-        else:
-            if value >= 0:
-                return int(value)
-    raise ValueError(f"{name}={device_id!r} is not supported; accepted: a non-negative int")
+    return as_int_at_least(device_id, 0, name, "a non-negative int")
 
 
 def _check_size(size) -> int:
-    if not isinstance(size, bool):
-        try:
-            value = operator.index(size)
-        except TypeError:
-            pass
-        else:
-            if value >= 0:
-                return int(value)
-    raise ValueError(f"size={size!r} is not supported; accepted: a non-negative int (bytes)")
+    return as_int_at_least(size, 0, "size", "a non-negative int (bytes)")
 
 
 class CupyMemoryManager(BaseCUDAMemoryManager):

@@ -8,8 +8,9 @@ dict with a ``"name"`` key and the fields of the space (``{"name": "cuda", "devi
 from __future__ import annotations
 
 import dataclasses
-import operator
 from typing import ClassVar
+
+from .validate import as_int_at_least
 
 __all__ = ["ExecutionCUDA", "ExecutionCPU"]
 
@@ -17,15 +18,7 @@ __all__ = ["ExecutionCUDA", "ExecutionCPU"]
 def _optional_int(owner: str, field: str, value, minimum: int, accepted: str):
     if value is None:
         return None
-    if not isinstance(value, bool):
-        try:
-            value = operator.index(value)
-        except TypeError:
-            pass
-        else:
-            if value >= minimum:
-                return int(value)
-    raise ValueError(f"{owner}.{field}={value!r} is not supported; accepted: {accepted}")
+    return as_int_at_least(value, minimum, f"{owner}.{field}", accepted)
 
 
 @dataclasses.dataclass

@@ -29,6 +29,7 @@ import numpy as np
 
 from nvmath._internal import streams as _streams
 from nvmath._internal.log import get_logger
+from nvmath._internal.validate import as_int_at_least
 
 __all__ = [
     "TensorHolder", "NumpyHolder", "CupyHolder", "TorchHolder", "wrap_operand", "dtype_name",
@@ -122,6 +123,12 @@ def dense_strides_like(shape, strides) -> tuple:
     C-contiguous one stays C-contiguous.
     """
     order = sorted(range(len(shape)), key=lambda i: (-abs(strides[i]), i))  # outermost first
+    return contiguous_strides(shape, order)
+
+
+def contiguous_strides(shape, order) -> tuple:
+    """Strides (elements) of a dense array whose axes are laid out from ``order[0]``
+    (outermost) to ``order[-1]`` (innermost)."""
     result = [0] * len(shape)
     acc = 1
     for i in reversed(order):
@@ -402,16 +409,7 @@ class TensorHolder:
 
 
 def _check_device_id(device_id, name="device_id") -> int:
-    if not isinstance(device_id, bool):
-        try:
-            value = operator.index(device_id)
-        except TypeError:
-            pass
-        else:
-            if value >= 0:
-                return int(value)
-    raise ValueError(f"{name}={device_id!r} is not supported; accepted: a non-negative int "
-                     f"(a GPU ordinal)")
+    return as_int_at_least(device_id, 0, name, "a non-negative int (a GPU ordinal)")
 
 
 def _check_compatible(dst: TensorHolder, src: TensorHolder):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from nvmath._internal.tensor import contiguous_strides
+
 __all__ = ["Layout", "Embedding", "normalize_axes", "transform_shapes", "embed", "contiguous_strides",
            "result_strides"]
 
@@ -83,17 +85,6 @@ def transform_shapes(shape, axes, fft_type: str, last_axis_parity: str = "even")
         if length < 1:
             raise ValueError(f"axis {a} has length {length}: nothing to transform")
     return tuple(lengths), tuple(out)
-
-
-def contiguous_strides(shape, order) -> tuple[int, ...]:
-    """Strides (elements) of a dense array whose axes are laid out from ``order[0]``
-    (outermost) to ``order[-1]`` (innermost)."""
-    strides = [0] * len(shape)
-    step = 1
-    for axis in reversed(order):
-        strides[axis] = step
-        step *= max(shape[axis], 1)
-    return tuple(strides)
 
 
 def _transform_order(axes, strides, fft_type):

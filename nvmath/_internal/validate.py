@@ -1,0 +1,26 @@
+"""Small argument checks shared by the host APIs: one place, one message format."""
+
+from __future__ import annotations
+
+import operator
+
+__all__ = ["as_int_at_least"]
+
+
+def as_int_at_least(value, minimum: int, name: str, accepted: str) -> int:
+    """``value`` as an int (``operator.index``; bools refused) if it is at least ``minimum``.
+
+    Raises
+    ------
+    ValueError
+        ``"{name}={value!r} is not supported; accepted: {accepted}"`` otherwise.
+    """
+    if not isinstance(value, bool):
+        try:
+            number = operator.index(value)
+        except TypeError:
+            pass
+        else:
+            if number >= minimum:
+                return int(number)
+    raise ValueError(f"{name}={value!r} is not supported; accepted: {accepted}")
