@@ -1,0 +1,163 @@
+"""Options, preferences, epilogs and qualifiers of matrix multiplication."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import logging
+
+import numpy as np
+
+__all__ = ["MatmulOptions", "MatmulPlanPreferences", "MatmulEpilog", "matrix_qualifiers_dtype",
+           "EPILOG_INPUTS", "EPILOG_OUTPUTS"]
+
+
+class MatmulEpilog(enum.IntEnum):
+    """Epilogs fused into the matrix multiplication (cuBLASLt's ``cublasLtEpilogue_t`` values).
+
+    ``D = alpha * op(A) @ op(B) + beta * C`` is computed first; then, with ``bias`` a vector of
+    one value per row of D:
+
+    ============== ==================================================================
+    RELU           ``max(D, 0)``
+    RELU_AUX       ``max(D, 0)``, and ``relu_aux``: the bit mask ``D > 0``
+    BIAS           ``D + bias``
+    RELU_BIAS      ``max(D + bias, 0)``
+    RELU_AUX_BIAS  ``max(D + bias, 0)`` and ``relu_aux``
+    GELU           ``gelu(D)`` (tanh approximation)
+    GELU_AUX       ``gelu(D)`` and ``gelu_aux``: ``D`` before the GELU
+    GELU_BIAS      ``gelu(D + bias)``
+    GELU_AUX_BIAS  ``gelu(D + bias)`` and ``gelu_aux``
+    DRELU          ``D * mask``, the mask given as input ``relu_aux``
+    DRELU_BGRAD    as DRELU, and ``drelu_bgrad``: the row sums of the result
+    DGELU          ``D * gelu'(gelu_aux)``, ``gelu_aux`` given as input
+    DGELU_BGRAD    as DGELU, and ``dgelu_bgrad``: the row sums of the result
+    BGRADA         ``D``, and ``bgrada``: the row sums of ``op(A)`` (one per row of D)
+    BGRADB         ``D``, and ``bgradb``: the column sums of ``op(B)`` (one per column of D)
+    ============== ==================================================================
+    """
+
+    RELU = 2
+    RELU_AUX = 2 | 128
+    BIAS = 4
+    RELU_BIAS = 2 | 4
+    RELU_AUX_BIAS = 2 | 4 | 128
+    DRELU = 8 | 128
+    DRELU_BGRAD = 8 | 16 | 128
+    GELU = 32
+    GELU_AUX = 32 | 128
+    GELU_BIAS = 32 | 4
+    GELU_AUX_BIAS = 32 | 4 | 128
+    DGELU = 64 | 128
+    DGELU_BGRAD = 64 | 16 | 128
+    BGRADA = 256
+    BGRADB = 512
+
+
+_E = MatmulEpilog
+#: Inputs each epilog needs (names of ``epilog_inputs``).
+EPILOG_INPUTS = {
+    _E.BIAS: ("bias",), _E.RELU_BIAS: ("bias",), _E.RELU_AUX_BIAS: ("bias",), _E.GELU_BIAS: ("bias",),
+    _E.GELU_AUX_BIAS: ("bias",), _E.DRELU: ("relu_aux",), _E.DRELU_BGRAD: ("relu_aux",),
+    _E.DGELU: ("gelu_aux",), _E.DGELU_BGRAD: ("gelu_aux",),
+}
+#: Auxiliary outputs each epilog returns (keys of the result's dict).
+EPILOG_OUTPUTS = {
+    _E.RELU_AUX: ("relu_aux",), _E.RELU_AUX_BIAS: ("relu_aux",), _E.GELU_AUX: ("gelu_aux",),
+    _E.GELU_AUX_BIAS: ("gelu_aux",), _E.DRELU_BGRAD: ("drelu_bgrad",), _E.DGELU_BGRAD: ("dgelu_bgrad",),
+    _E.BGRADA: ("bgrada",), _E.BGRADB: ("bgradb",),
+}
+
+#: One record per operand (a, b, c): ``is_conjugate`` asks for the conjugate of a complex operand.
+matrix_qualifiers_dtype = np.dtype([("is_conjugate", np.bool_)])
+
+
+@dataclasses.dataclass
+class MatmulOptions:
+    """Options of a matrix multiplication.
+
+    Attributes
+    ----------
+    compute_type : int or str, optional
+        cuBLASLt compute type (``nvmath.bindings.cublasLt.ComputeType`` or its name, e.g.
+        ``"COMPUTE_32F_FAST_TF32"``); default chosen from the operand types.
+    scale_type : int or str, optional
+        The type of ``alpha`` and ``beta`` (a ``cudaDataType`` name such as ``"R_32F"``).
+    result_type : str or dtype, optional
+        The result's dtype; default the operands' (bf16 for FP8 operands).
+    logger : logging.Logger, optional
+    blocking : True or "auto"
+    allocator : nvmath.memory.BaseCUDAMemoryManager, optional
+    memory_limit : int or str
+        The most workspace memory to use: bytes, or a percentage of the device memory such as
+        ``"80%"``.
+    result_amax : bool
+        FP8 only: also return ``aux["result_amax"]``, the largest magnitude of the result
+        before its scale (what the next quantization step needs).
+    """
+
+    compute_type: object = None
+    scale_type: object = None
+    result_type: object = None
+    logger: logging.Logger | None = None
+    blocking: object = "auto"
+    allocator: object = None
+    memory_limit: object = "80%"
+    result_amax: bool = False
+
+    def __post_init__(self):
+        if self.logger is not None and not isinstance(self.logger, logging.Logger):
+            raise ValueError(f"logger={self.logger!r} is not a logging.Logger")
+        if self.blocking is not True and self.blocking != "auto":
+            raise ValueError(f"blocking={self.blocking!r} is not supported; accepted: True, 'auto'")
+        if self.allocator is not None and not hasattr(self.allocator, "memalloc"):
+            raise ValueError(f"allocator={self.allocator!r} has no memalloc(size, stream) method")
+        limit = self.memory_limit
+        ok = (isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0) or (
+            isinstance(limit, str) and limit.endswith("%") and _is_percentage(limit[:-1]))
+        if not ok:
+            raise ValueError(f"memory_limit={limit!r} is not supported; accepted: a number of bytes (int) or "
+                             "a percentage of the device memory such as '80%'")
+        if self.result_type is not None:
+            self.result_type = _dtype_name(self.result_type, "result_type")
+
+
+def _is_percentage(text):
+    try:
+        return 0 <= float(text) <= 100
+    except ValueError:
+        return False
+
+
+def _dtype_name(value, name):
+    from nvmath._internal.tensor import dtype_name
+
+    return dtype_name(value, name)
+
+
+@dataclasses.dataclass
+class MatmulPlanPreferences:
+    """What the algorithm search may return (cuBLASLt matmul preferences).
+
+    Attributes
+    ----------
+    limit : int
+        The most algorithms :meth:`Matmul.plan` returns (and :meth:`Matmul.autotune` times).
+    reduction_scheme_mask : int, optional
+        Allowed split-K reduction schemes (``cublasLtReductionScheme_t`` bits).
+    max_waves_count : float
+        Skip algorithms whose waves count is larger; 0 for no limit.
+    numerical_impl_mask : int, optional
+        Allowed numerical implementations (``cublasLtNumericalImplFlags_t`` bits).
+    """
+
+    limit: int = 8
+    reduction_scheme_mask: int | None = None
+    max_waves_count: float = 0.0
+    numerical_impl_mask: int | None = None
+
+    def __post_init__(self):
+        if not isinstance(self.limit, int) or isinstance(self.limit, bool) or self.limit < 1:
+            raise ValueError(f"limit={self.limit!r} is not supported; accepted: a positive int")
+        if self.max_waves_count < 0:
+            raise ValueError(f"max_waves_count={self.max_waves_count!r} must be >= 0")

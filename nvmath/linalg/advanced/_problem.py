@@ -1,0 +1,194 @@
+"""The matrix multiplication problem: shapes, batches, types, epilog inputs; checked once.
+
+``D = alpha * op(A) @ op(B) + beta * C`` over NumPy's matmul conventions: the last two axes are
+the matrix, the others a batch broadcast between the operands; a 1-D ``a`` is a row vector and
+a 1-D ``b`` a column vector, their axis removed from the result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._options import EPILOG_INPUTS, EPILOG_OUTPUTS, MatmulEpilog, matrix_qualifiers_dtype
+
+__all__ = ["Problem", "SUPPORTED_TYPES", "relu_aux_ld", "gelu_aux_ld"]
+
+#: Operand dtype → default result dtype (no promotion: the result is of the operands' type).
+SUPPORTED_TYPES = {
+    "float16": "float16", "bfloat16": "bfloat16", "float32": "float32", "float64": "float64",
+    "complex64": "complex64", "complex128": "complex128",
+    "float8_e4m3fn": "bfloat16", "float8_e5m2": "bfloat16",
+}
+FP8 = ("float8_e4m3fn", "float8_e5m2")
+_REAL_EPILOG_TYPES = ("float16", "bfloat16", "float32", "float64")
+
+
+def relu_aux_ld(m: int) -> int:
+    """cuBLASLt's leading dimension, in bits, of a ReLU bit mask: rows rounded up to 128."""
+    return -(-m // 128) * 128
+
+
+def gelu_aux_ld(m: int) -> int:
+    """cuBLASLt's leading dimension, in elements, of a GELU input buffer: rows rounded up to 8."""
+    return -(-m // 8) * 8
+
+
+def _broadcast(shapes, names):
+    try:
+        return tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        described = ", ".join(f"{n} batch shape {tuple(s)}" for n, s in zip(names, shapes))
+        raise ValueError(f"the batch dimensions do not broadcast: {described}") from None
+
+
+class Problem:
+    """Everything the constructor decides about a matmul; shared by the CPU and GPU paths."""
+
+    def __init__(self, a, b, c, alpha, beta, qualifiers, result_type):
+        self.a_vector, self.b_vector = len(a.shape) == 1, len(b.shape) == 1
+        for name, h in (("a", a), ("b", b)):
+            if len(h.shape) == 0:
+                raise ValueError(f"{name} is 0-dimensional; matmul needs vectors or matrices")
+        a_shape = (1, *a.shape) if self.a_vector else tuple(a.shape)
+        b_shape = (*b.shape, 1) if self.b_vector else tuple(b.shape)
+        (m, k), (k2, n) = a_shape[-2:], b_shape[-2:]
+        if k != k2:
+            raise ValueError(f"a has shape {tuple(a.shape)} and b has shape {tuple(b.shape)}: a's last "
+                             f"dimension ({k}) must equal b's {'only' if self.b_vector else 'second-to-last'} "
+                             f"dimension ({k2})")
+        self.m, self.n, self.k = m, n, k
+        self.a_batch, self.b_batch = a_shape[:-2], b_shape[:-2]
+        batch_shapes, names = [self.a_batch, self.b_batch], ["a", "b"]
+
+        # Types: no promotion, a and b alike (FP8 may mix its two formats).
+        if a.dtype not in SUPPORTED_TYPES:
+            raise TypeError(f"a has dtype {a.dtype}; supported: {', '.join(SUPPORTED_TYPES)}")
+        if a.dtype != b.dtype and not (a.dtype in FP8 and b.dtype in FP8):
+            raise TypeError(f"a has dtype {a.dtype} and b has dtype {b.dtype}: matmul does not promote "
+                            f"types; give both the same dtype (one of {', '.join(SUPPORTED_TYPES)}), or two "
+                            "FP8 types")
+        self.ab_dtype = a.dtype
+        self.fp8 = a.dtype in FP8
+        self.result_dtype = result_type or SUPPORTED_TYPES[a.dtype]
+        if not self.fp8 and self.result_dtype != a.dtype:
+            raise TypeError(f"result_type={self.result_dtype!r} differs from the operands' {a.dtype}; "
+                            "a different result type is supported for FP8 operands only")
+
+        self.c_shape = None
+        if c is not None:
+            c_shape = tuple(c.shape)
+            want = (m, n) if not (self.a_vector or self.b_vector) else None
+            if len(c_shape) < 2 and want is not None or (want is not None and c_shape[-2:] != want):
+                raise ValueError(f"c has shape {c_shape}, but a {tuple(a.shape)} @ b {tuple(b.shape)} has "
+                                 f"matrices of shape {(m, n)}: c must be ({m}, {n}) or batched (..., {m}, {n})")
+            if want is None:
+                c_shape = (*c_shape[:-1], 1, c_shape[-1]) if self.a_vector else c_shape
+                c_shape = (*c_shape, 1) if self.b_vector else c_shape
+                if c_shape[-2:] != (m, n):
+                    raise ValueError(f"c has shape {tuple(c.shape)}, which does not match the result of "
+                                     f"a {tuple(a.shape)} @ b {tuple(b.shape)}")
+            if c.dtype != self.result_dtype:
+                raise TypeError(f"c has dtype {c.dtype} but the result is {self.result_dtype}: give c of the "
+                                "result's dtype (no promotion)")
+            self.c_shape = c_shape
+            batch_shapes.append(c_shape[:-2])
+            names.append("c")
+        self.batch_shape = _broadcast(batch_shapes, names)
+        self.batch = int(np.prod(self.batch_shape, dtype=np.int64)) if self.batch_shape else 1
+
+        self.alpha = 1.0 if alpha is None else alpha
+        self.beta = (0.0 if c is None else 1.0) if beta is None else beta
+        if c is None and beta not in (None, 0, 0.0):
+            raise ValueError(f"beta={beta!r} was given without c; give c, or leave beta out")
+        for name, value in (("alpha", self.alpha), ("beta", self.beta)):
+            if not isinstance(value, (int, float, complex, np.number)) or isinstance(value, bool):
+                raise TypeError(f"{name}={value!r} must be a number")
+            if isinstance(value, complex) and a.dtype not in ("complex64", "complex128"):
+                raise TypeError(f"{name}={value!r} is complex but the operands are {a.dtype}")
+
+        self.conj = self._qualifiers(qualifiers, a, b, c)
+        self.result_shape = (*self.batch_shape, *(() if self.a_vector else (m,)), *(() if self.b_vector else (n,)))
+
+    @staticmethod
+    def _qualifiers(qualifiers, a, b, c):
+        if qualifiers is None:
+            return (False, False, False)
+        q = np.asarray(qualifiers)
+        if q.dtype != matrix_qualifiers_dtype or q.shape != (3,):
+            raise TypeError(f"qualifiers must be a NumPy array of 3 records of matrix_qualifiers_dtype "
+                            f"(for a, b and c), got dtype {q.dtype} and shape {q.shape}")
+        conj = tuple(bool(v) for v in q["is_conjugate"])
+        for name, h, flag in (("a", a, conj[0]), ("b", b, conj[1]), ("c", c, conj[2])):
+            if flag and (h is None or h.dtype not in ("complex64", "complex128")):
+                raise ValueError(f"qualifiers ask for the conjugate of {name}, which is "
+                                 f"{'absent' if h is None else h.dtype}; only complex operands can be conjugated")
+        if conj[2]:
+            raise ValueError("conjugating c is not supported by cuBLASLt; conjugate it before the call")
+        return conj
+
+    # -- epilogs -----------------------------------------------------------------------------------
+    def check_epilog(self, epilog, epilog_inputs, wrap):
+        """The epilog as a MatmulEpilog, and its inputs wrapped and checked."""
+        if epilog is None:
+            if epilog_inputs:
+                raise ValueError(f"epilog_inputs {sorted(epilog_inputs)} were given without an epilog")
+            return None, {}
+        try:
+            epilog = MatmulEpilog(epilog) if not isinstance(epilog, str) else MatmulEpilog[epilog.upper()]
+        except (ValueError, KeyError):
+            raise ValueError(f"epilog={epilog!r} is not supported; accepted: "
+                             f"{', '.join(e.name for e in MatmulEpilog)}") from None
+        if self.result_dtype not in _REAL_EPILOG_TYPES and epilog not in (MatmulEpilog.BIAS,):
+            raise TypeError(f"epilog {epilog.name} is supported for real results "
+                            f"({', '.join(_REAL_EPILOG_TYPES)}), not {self.result_dtype}")
+        needed = EPILOG_INPUTS.get(epilog, ())
+        given = dict(epilog_inputs or {})
+        missing = [k for k in needed if k not in given]
+        extra = [k for k in given if k not in needed]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing {missing}")
+            if extra:
+                parts.append(f"unexpected {extra}")
+            raise ValueError(f"epilog {epilog.name} takes epilog_inputs {list(needed) or 'none'}: "
+                             f"{'; '.join(parts)}")
+        inputs = {}
+        for name in needed:
+            h = wrap(given[name], f"epilog_inputs['{name}']")
+            self._check_epilog_input(epilog, name, h)
+            inputs[name] = h
+        if (self.a_vector or self.b_vector) and epilog not in (MatmulEpilog.RELU, MatmulEpilog.GELU,
+                                                              MatmulEpilog.BIAS, MatmulEpilog.RELU_BIAS,
+                                                              MatmulEpilog.GELU_BIAS):
+            raise ValueError(f"epilog {epilog.name} needs matrix operands (its auxiliary data has a matrix "
+                             "layout); reshape the vectors to matrices")
+        return epilog, inputs
+
+    def _check_epilog_input(self, epilog, name, h):
+        m, n, batch = self.m, self.n, self.batch_shape
+        if name == "bias":
+            ok_shapes = {(m,), (m, 1), (*batch, m), (*batch, m, 1)}
+            if tuple(h.shape) not in ok_shapes:
+                raise ValueError(f"epilog_inputs['bias'] has shape {tuple(h.shape)}; epilog {epilog.name} needs "
+                                 f"one value per row of the result: shape ({m},) or ({m}, 1), or batched "
+                                 f"{(*batch, m)}")
+            if h.dtype != self.result_dtype:
+                raise TypeError(f"epilog_inputs['bias'] has dtype {h.dtype}; it must be the result's "
+                                f"{self.result_dtype}")
+        elif name == "relu_aux":
+            want = (*batch, relu_aux_ld(m) // 8, n)
+            if tuple(h.shape) != want or h.dtype != "uint8":
+                raise ValueError(f"epilog_inputs['relu_aux'] has shape {tuple(h.shape)} and dtype {h.dtype}; "
+                                 f"{epilog.name} needs the uint8 bit mask of shape {want} that a RELU_AUX "
+                                 "epilog returned")
+        elif name == "gelu_aux":
+            want = (*batch, m, n)
+            if tuple(h.shape) != want or h.dtype != self.result_dtype:
+                raise ValueError(f"epilog_inputs['gelu_aux'] has shape {tuple(h.shape)} and dtype {h.dtype}; "
+                                 f"{epilog.name} needs shape {want} and dtype {self.result_dtype}, as a "
+                                 "GELU_AUX epilog returned")
+
+    @staticmethod
+    def outputs(epilog):
+        return EPILOG_OUTPUTS.get(epilog, ()) if epilog is not None else ()

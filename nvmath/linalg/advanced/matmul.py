@@ -1,0 +1,270 @@
+"""Matrix multiplication with fused epilogs: the stateful :class:`Matmul` and :func:`matmul`.
+
+Phases: the constructor checks shapes, types and layouts; :meth:`Matmul.plan` chooses
+algorithms (cuBLASLt heuristics) and fixes the epilog; :meth:`Matmul.autotune` times the
+candidates; :meth:`Matmul.execute` runs as often as needed; :meth:`Matmul.free` releases.
+Host operands run on the CPU (NumPy) unless ``execution="cuda"``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
+from nvmath._internal.log import get_logger
+from nvmath._internal.options import check_execution, check_options
+from nvmath._internal.tensor import wrap_operand
+
+from ._options import MatmulOptions, MatmulPlanPreferences
+from ._problem import Problem
+
+__all__ = ["Matmul", "matmul"]
+
+
+class Matmul:
+    """``D = epilog(alpha * op(A) @ op(B) + beta * C)``, planned once and executed many times.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray, cupy.ndarray or torch.Tensor
+        Vectors, matrices or batches of matrices (NumPy matmul conventions, batches broadcast).
+        Row- and column-major layouts are used as they are, without copies.
+    c : array, optional
+        Added with weight ``beta`` (default 1 when ``c`` is given); of the result's dtype.
+    alpha, beta : number, optional
+    qualifiers : numpy.ndarray of matrix_qualifiers_dtype, optional
+        Three records (a, b, c); ``is_conjugate`` conjugates a complex ``a`` or ``b``.
+    options : MatmulOptions or dict, optional
+    execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
+        Default: where the operands live.
+    quantization_scales : dict, optional
+        FP8 only: ``{"a": .., "b": .., "d": ..}`` scale factors (the result is
+        ``(alpha * (sa * A) @ (sb * B) + beta * C) * sd``; ``d`` for FP8 results only).
+    stream : optional
+        A CuPy or PyTorch stream or a raw handle; default the package's current stream.
+    """
+
+    def __init__(self, a, b, /, c=None, *, alpha=None, beta=None, qualifiers=None, options=None,
+                 execution=None, quantization_scales=None, stream=None):
+        self.options = check_options(options, MatmulOptions, "options")
+        self.logger = get_logger(self.options.logger)
+        ha, hb = wrap_operand(a, "a"), wrap_operand(b, "b")
+        hc = wrap_operand(c, "c") if c is not None else None
+        operands = [("a", ha), ("b", hb)] + ([("c", hc)] if hc is not None else [])
+        places = {(h.package, h.device_id) for _, h in operands}
+        if len(places) > 1:
+            described = ", ".join(f"{n}: {h.package} on {'the host' if h.is_host else f'GPU {h.device_id}'}"
+                                  for n, h in operands)
+            raise ValueError(f"the operands must be of one package and on one device; got {described}")
+        execution = check_execution(execution, default=None)
+        if execution is None:
+            execution = ExecutionCPU() if ha.is_host else ExecutionCUDA()
+        if isinstance(execution, ExecutionCPU) and not ha.is_host:
+            raise ValueError(f"execution='cpu' cannot take {ha.package} operands on GPU {ha.device_id}: nvmath "
+                             "does not copy them implicitly; move them to the host or use execution='cuda'")
+        self.execution = execution
+        self._problem = Problem(ha, hb, hc, alpha, beta, qualifiers, self.options.result_type)
+        self._scales = self._check_scales(quantization_scales)
+        self._operands = {"a": ha, "b": hb, "c": hc}
+        self._planned = False
+        self._freed = False
+        self._epilog = None
+        self._epilog_inputs = {}
+        if isinstance(execution, ExecutionCUDA):
+            from ._cuda import CudaMatmul
+
+            self._backend = CudaMatmul(self, stream)
+        else:
+            self._backend = None
+        p = self._problem
+        self.logger.info("Matmul %s: (%d x %d) @ (%d x %d), batch %s, %s execution", p.ab_dtype, p.m, p.k, p.k,
+                         p.n, p.batch_shape or "none", execution.name)
+
+    def _check_scales(self, scales):
+        p = self._problem
+        if scales is None:
+            if p.fp8:
+                return {"a": 1.0, "b": 1.0, "d": 1.0}
+            return None
+        if not p.fp8:
+            raise ValueError("quantization_scales apply to FP8 operands only; these are " + p.ab_dtype)
+        if not isinstance(scales, dict) or set(scales) - {"a", "b", "d"}:
+            raise TypeError(f"quantization_scales must be a dict with keys among 'a', 'b', 'd'; got {scales!r}")
+        out = {"a": 1.0, "b": 1.0, "d": 1.0}
+        for k, v in scales.items():
+            if not isinstance(v, (int, float, np.floating)) or isinstance(v, bool):
+                raise TypeError(f"quantization_scales[{k!r}]={v!r} must be a real number")
+            out[k] = float(v)
+        if scales.get("d") is not None and p.result_dtype not in ("float8_e4m3fn", "float8_e5m2"):
+            raise ValueError(f"quantization_scales['d'] applies to an FP8 result; the result is {p.result_dtype}")
+        return out
+
+    # -- phases ----------------------------------------------------------------------------------
+    @property
+    def algorithms(self):
+        """The candidate algorithms of the last :meth:`plan` (best first after :meth:`autotune`)."""
+        self._check_alive()
+        return () if self._backend is None else tuple(self._backend.algorithms)
+
+    def plan(self, *, preferences=None, algorithms=None, epilog=None, epilog_inputs=None, stream=None):
+        """Choose algorithms and fix the epilog; returns the candidate algorithms.
+
+        Parameters
+        ----------
+        preferences : MatmulPlanPreferences or dict, optional
+        algorithms : sequence, optional
+            Algorithms from an earlier plan (of the same problem) to use instead of searching.
+        epilog : MatmulEpilog or its name, optional
+        epilog_inputs : dict, optional
+            ``{"bias": ...}``, ``{"relu_aux": ...}`` or ``{"gelu_aux": ...}`` as the epilog needs;
+            on the operands' device, of the result's dtype (``relu_aux``: uint8).
+        stream : optional
+        """
+        self._check_alive()
+        preferences = check_options(preferences, MatmulPlanPreferences, "preferences")
+        epilog, inputs = self._problem.check_epilog(epilog, epilog_inputs, self._wrap_epilog_input)
+        if self._backend is not None:
+            self._backend.plan(preferences, algorithms, epilog, inputs, stream)
+        self._epilog, self._epilog_inputs = epilog, inputs
+        self._planned = True
+        return self.algorithms
+
+    def _wrap_epilog_input(self, value, name):
+        h = wrap_operand(value, name)
+        a = self._operands["a"]
+        if (h.package, h.device_id) != (a.package, a.device_id):
+            raise ValueError(f"{name} is a {h.package} array on {'the host' if h.is_host else f'GPU {h.device_id}'}; "
+                             f"it must be where the operands are ({a.package}, "
+                             f"{'host' if a.is_host else f'GPU {a.device_id}'})")
+        return h
+
+    def autotune(self, iterations=10, prune=None, stream=None):
+        """Time each candidate algorithm and order them fastest first (GPU only).
+
+        Parameters
+        ----------
+        iterations : int
+            Timed runs per algorithm (after one warm-up); the L2 cache is flushed between runs.
+        prune : int, optional
+            Keep only the fastest ``prune`` algorithms.
+        """
+        self._check_planned()
+        if not isinstance(iterations, int) or iterations < 1:
+            raise ValueError(f"iterations={iterations!r} must be a positive int")
+        if prune is not None and (not isinstance(prune, int) or prune < 1):
+            raise ValueError(f"prune={prune!r} must be a positive int or None")
+        if self._backend is None:
+            self.logger.info("autotune: nothing to tune on the CPU")
+            return
+        self._backend.autotune(iterations, prune, stream)
+
+    def execute(self, *, algorithm=None, release_workspace=False, stream=None):
+        """Run the multiplication; returns the result, or ``(result, aux)`` for epilogs with
+        auxiliary outputs (``aux`` a dict of arrays)."""
+        self._check_planned()
+        if self._backend is None:
+            return self._execute_cpu()
+        return self._backend.execute(algorithm, release_workspace, stream)
+
+    def reset_operands(self, a=None, b=None, c=None, *, alpha=None, beta=None, epilog_inputs=None, stream=None):
+        """Use new operands (same package, device, dtype, shape and strides), scales or epilog
+        inputs; nothing changes if any of them is refused."""
+        self._check_alive()
+        new = {}
+        for name, value in (("a", a), ("b", b), ("c", c)):
+            if value is None:
+                continue
+            old = self._operands[name]
+            if old is None:
+                raise ValueError(f"reset_operands: this Matmul has no {name}; create a new one with {name}")
+            h = wrap_operand(value, name)
+            for attr in ("package", "device_id", "dtype", "shape", "strides"):
+                if getattr(h, attr) != getattr(old, attr):
+                    raise ValueError(f"reset_operands: the new {name}'s {attr} is {getattr(h, attr)!r} but this "
+                                     f"Matmul was specified for {getattr(old, attr)!r}")
+            new[name] = h
+        inputs = None
+        if epilog_inputs is not None:
+            if not self._planned:
+                raise RuntimeError("reset_operands(epilog_inputs=...) before plan(): the epilog is fixed by plan()")
+            _, inputs = self._problem.check_epilog(self._epilog, epilog_inputs, self._wrap_epilog_input)
+        for name, value in (("alpha", alpha), ("beta", beta)):
+            if value is not None and (not isinstance(value, (int, float, complex, np.number)) or isinstance(value, bool)):
+                raise TypeError(f"{name}={value!r} must be a number")
+        if self._backend is not None:
+            self._backend.reset(new, alpha, beta, inputs, stream)
+        self._operands.update(new)
+        if alpha is not None:
+            self._problem.alpha = alpha
+        if beta is not None:
+            self._problem.beta = beta
+        if inputs is not None:
+            self._epilog_inputs = inputs
+
+    def free(self):
+        """Release the plan and its workspace; the object cannot be used afterwards."""
+        if self._freed:
+            return
+        try:
+            if self._backend is not None:
+                self._backend.free()
+        finally:
+            self._freed = True
+            self._operands = {}
+
+    def __enter__(self):
+        self._check_alive()
+        return self
+
+    def __exit__(self, *exc):
+        self.free()
+
+    def _check_alive(self):
+        if self._freed:
+            raise RuntimeError("this Matmul object has been freed; create a new one")
+
+    def _check_planned(self):
+        self._check_alive()
+        if not self._planned:
+            raise RuntimeError("execute()/autotune() was called before plan(): call plan() first")
+
+    # -- CPU ---------------------------------------------------------------------------------------
+    def _execute_cpu(self):
+        from ._cpu import matmul_cpu
+
+        p = self._problem
+        ops = self._operands
+        d, aux = matmul_cpu(p, ops["a"], ops["b"], ops["c"], self._epilog, self._epilog_inputs, self._scales)
+        if self._scales is not None:
+            if self.options.result_amax:
+                aux["result_amax"] = np.abs(d).max()
+            d = d * self._scales["d"]
+        package = ops["a"].package
+        result = _to_package(d, p.result_dtype, package)
+        kinds = {"relu_aux": "uint8", "result_amax": "float32"}
+        aux = {k: _to_package(v, kinds.get(k, p.result_dtype), package) for k, v in aux.items()}
+        return (result, aux) if aux else result
+
+
+def _to_package(array, dtype, package):
+    if package == "torch":
+        import torch
+
+        from nvmath._internal.tensor import _torch_dtype
+
+        return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32 if dtype in ("bfloat16",) or
+                                                     dtype.startswith("float8") else dtype)).to(_torch_dtype(dtype))
+    return np.asarray(array).astype(dtype, copy=False)
+
+
+def matmul(a, b, /, c=None, *, alpha=None, beta=None, epilog=None, epilog_inputs=None, qualifiers=None,
+           options=None, preferences=None, execution=None, quantization_scales=None, stream=None):
+    """``epilog(alpha * op(a) @ op(b) + beta * c)`` in one call (see :class:`Matmul`).
+
+    Returns the result, or ``(result, aux)`` for epilogs with auxiliary outputs. The plan is
+    not cached: use :class:`Matmul` to amortize planning.
+    """
+    with Matmul(a, b, c, alpha=alpha, beta=beta, qualifiers=qualifiers, options=options, execution=execution,
+                quantization_scales=quantization_scales, stream=stream) as mm:
+        mm.plan(preferences=preferences, epilog=epilog, epilog_inputs=epilog_inputs, stream=stream)
+        return mm.execute(stream=stream)
