@@ -1,0 +1,118 @@
+"""cuBLASLt matmul with a fused epilog against PyTorch; CPU-side cost of execute; FP8 vs bf16.
+
+    python benchmarks/matmul_gpu.py [--out results] [--size 8192]
+
+1. bf16 N x N x N with RELU_BIAS: TFLOP/s against PyTorch's plain ``a @ b`` and its
+   ``relu(a @ b + bias)``.
+2. 64 x 64 x 64 fp32: CPU-side cost of one ``Matmul.execute`` over 1000 calls.
+3. FP8 e4m3 N x N x N (bf16 result) against bf16.
+Medians of CUDA-event timings after warm-up, in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import bar_chart, write  # noqa: E402
+
+
+def torch_time_ms(fn, warmup=5, repeat=20):
+    import statistics
+
+    import torch
+
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(repeat):
+        a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        a.record()
+        fn()
+        b.record()
+        b.synchronize()
+        times.append(a.elapsed_time(b))
+    return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.environ.get("OUT", "results"))
+    parser.add_argument("--size", type=int, default=8192)
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from nvmath.linalg.advanced import Matmul
+
+    n = args.size
+    flops = 2.0 * n**3
+    res = {"device": torch.cuda.get_device_name(), "size": n}
+    a = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+    b = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
+    bias = torch.randn(n, device="cuda", dtype=torch.bfloat16)
+    res["torch_matmul_ms"] = torch_time_ms(lambda: a @ b)
+    res["torch_relu_bias_ms"] = torch_time_ms(lambda: torch.relu(a @ b + bias[:, None]))
+    with Matmul(a, b) as mm:
+        mm.plan(epilog="RELU_BIAS", epilog_inputs={"bias": bias})
+        mm.autotune(iterations=5)
+        res["nvmath_relu_bias_ms"] = torch_time_ms(mm.execute)
+        got = mm.execute()
+        want = torch.relu(a.float() @ b.float() + bias.float()[:, None])
+        res["relu_bias_rel_error"] = float((got.float() - want).norm() / want.norm())
+    with Matmul(a, b) as mm:
+        mm.plan()
+        mm.autotune(iterations=5)
+        res["nvmath_matmul_ms"] = torch_time_ms(mm.execute)
+    for key in ("torch_matmul", "torch_relu_bias", "nvmath_relu_bias", "nvmath_matmul"):
+        res[f"{key}_tflops"] = flops / (res[f"{key}_ms"] * 1e-3) / 1e12
+    res["ratio_nvmath_relu_bias_over_torch_matmul"] = res["nvmath_relu_bias_tflops"] / res["torch_matmul_tflops"]
+    res["ratio_torch_relu_bias_over_torch_matmul"] = res["torch_relu_bias_tflops"] / res["torch_matmul_tflops"]
+
+    # CPU-side cost of execute on a small problem.
+    sa, sb = torch.randn(64, 64, device="cuda"), torch.randn(64, 64, device="cuda")
+    with Matmul(sa, sb) as mm:
+        mm.plan()
+        for _ in range(100):
+            mm.execute()
+        torch.cuda.synchronize()
+        t = time.perf_counter()
+        for _ in range(1000):
+            mm.execute()
+        res["nvmath_execute_cpu_us"] = (time.perf_counter() - t) * 1e3
+        torch.cuda.synchronize()
+    t = time.perf_counter()
+    for _ in range(1000):
+        sa @ sb
+    res["torch_matmul_cpu_us"] = (time.perf_counter() - t) * 1e3
+    torch.cuda.synchronize()
+
+    # FP8 against bf16.
+    try:
+        a8, b8 = a.to(torch.float8_e4m3fn), b.to(torch.float8_e4m3fn)
+        with Matmul(a8, b8) as mm:
+            mm.plan()
+            res["nvmath_fp8_ms"] = torch_time_ms(mm.execute)
+        res["nvmath_fp8_tflops"] = flops / (res["nvmath_fp8_ms"] * 1e-3) / 1e12
+        res["fp8_speedup_over_nvmath_bf16"] = res["nvmath_matmul_ms"] / res["nvmath_fp8_ms"]
+    except Exception as e:  # reported, the rest still stands
+        res["fp8_error"] = f"{type(e).__name__}: {e}"
+
+    write(args.out, "matmul_gpu", res)
+    labels = ["PyTorch a@b", "PyTorch relu(a@b+bias)", "nvmath RELU_BIAS", "nvmath a@b", "nvmath FP8"]
+    keys = ["torch_matmul_tflops", "torch_relu_bias_tflops", "nvmath_relu_bias_tflops", "nvmath_matmul_tflops",
+            "nvmath_fp8_tflops"]
+    pairs = [(lab, res[k]) for lab, k in zip(labels, keys) if k in res]
+    bar_chart(os.path.join(args.out, "matmul_gpu.png"), f"bf16 {n}^3 ({res['device']})", [p[0] for p in pairs],
+              [p[1] for p in pairs], "TFLOP/s")
+    for k, v in res.items():
+        print(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,481 @@
+"""The GPU side of :class:`~nvmath.linalg.advanced.Matmul`: cuBLASLt descriptors, heuristics,
+autotuning and execution.
+
+cuBLASLt is column-major. A row-major operand is the transpose of a column-major one, so
+``A`` and ``B`` of either layout are described without copies (``op = T``). The result is
+written column-major when the epilog has per-row data (a bias, auxiliary outputs); otherwise
+the whole product is transposed (``D^T = op(B)^T op(A)^T``) so that the result is row-major,
+as NumPy, CuPy and PyTorch users expect.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import statistics
+
+import numpy as np
+
+from nvmath._internal import streams as _streams
+from nvmath._internal.tensor import c_strides, contiguous_strides
+from nvmath.bindings import cublasLt as lt
+from nvmath.memory import allocate_workspace
+
+from ._options import MatmulEpilog as E
+from ._problem import gelu_aux_ld, relu_aux_ld
+
+__all__ = ["CudaMatmul"]
+
+_DATA = {"float16": lt.DataType.R_16F, "bfloat16": lt.DataType.R_16BF, "float32": lt.DataType.R_32F,
+         "float64": lt.DataType.R_64F, "complex64": lt.DataType.C_32F, "complex128": lt.DataType.C_64F,
+         "float8_e4m3fn": lt.DataType.R_8F_E4M3, "float8_e5m2": lt.DataType.R_8F_E5M2}
+# Operand type → (compute type, scale type); fp16/bf16/FP8 accumulate in fp32, as cuBLAS does.
+_COMPUTE = {
+    "float16": (lt.ComputeType.COMPUTE_32F, "float32"), "bfloat16": (lt.ComputeType.COMPUTE_32F, "float32"),
+    "float32": (lt.ComputeType.COMPUTE_32F, "float32"), "float64": (lt.ComputeType.COMPUTE_64F, "float64"),
+    "complex64": (lt.ComputeType.COMPUTE_32F, "complex64"), "complex128": (lt.ComputeType.COMPUTE_64F, "complex128"),
+    "float8_e4m3fn": (lt.ComputeType.COMPUTE_32F, "float32"), "float8_e5m2": (lt.ComputeType.COMPUTE_32F, "float32"),
+}
+_SCALE_DATA = {"float32": lt.DataType.R_32F, "float64": lt.DataType.R_64F, "complex64": lt.DataType.C_32F,
+               "complex128": lt.DataType.C_64F}
+# Epilogs that keep the product untransposed (per-row bias, auxiliary matrices or vectors).
+_COLUMN_MAJOR_EPILOGS = {E.BIAS, E.RELU_BIAS, E.RELU_AUX, E.RELU_AUX_BIAS, E.GELU_BIAS, E.GELU_AUX,
+                         E.GELU_AUX_BIAS, E.DRELU, E.DRELU_BGRAD, E.DGELU, E.DGELU_BGRAD, E.BGRADA, E.BGRADB}
+_WORKSPACE_CAP = 64 << 20
+
+
+def _scalar(value, kind):
+    """A host buffer holding ``value`` in the scale type (cuBLASLt reads alpha/beta from it)."""
+    return np.asarray(value, dtype=kind).reshape(1).copy()
+
+
+def _matrix(shape, strides, name):
+    """``(rows, cols, ld, transposed)`` of a 2-D logical matrix in column-major terms, or None
+    when its strides are not those of a (possibly transposed) column-major matrix."""
+    r, c = shape
+    sr, sc = strides
+    if (sr == 1 or r == 1) and sc >= max(r, 1):
+        return r, c, max(sc, 1), False
+    if (sc == 1 or c == 1) and sr >= max(c, 1):
+        return c, r, max(sr, 1), True
+    return None
+
+
+def _batch_stride(shape, strides, batch_shape):
+    """One stride across the batch (0 when broadcast), or None when the batch axes do not
+    collapse into one."""
+    nb = len(shape) - 2
+    own = list(zip(shape[:nb], strides[:nb]))
+    full = [(1, 0)] * (len(batch_shape) - nb) + own
+    axes = [(n, s if n != 1 else 0) for n, s in full]
+    if all(s == 0 for _, s in axes):
+        return 0
+    # The batch axes must chain: each stride is the next one's times its extent.
+    live = [(n, s) for (n, s), total in zip(axes, batch_shape) if total != 1]
+    if any(s == 0 for _, s in live):
+        return None  # broadcast along some batch axes only
+    for (n_out, s_out), (n_in, s_in) in zip(live, live[1:]):
+        if s_out != s_in * n_in:
+            return None
+    return live[-1][1] if live else 0
+
+
+class CudaMatmul:
+    """cuBLASLt execution of one :class:`~nvmath.linalg.advanced.Matmul`."""
+
+    def __init__(self, owner, stream):
+        self.owner = owner
+        self.p = owner._problem
+        self.logger = owner.logger
+        self.options = owner.options
+        ops = owner._operands
+        a = ops["a"]
+        self.package = a.package
+        self.host = a.is_host
+        self.device_id = owner.execution.device_id if self.host and owner.execution.device_id is not None else (
+            _streams.current_device_id() if self.host else a.device_id)
+        if not self.host and owner.execution.device_id not in (None, a.device_id):
+            raise ValueError(f"the operands are on GPU {a.device_id} but execution.device_id="
+                             f"{owner.execution.device_id}; nvmath does not copy between GPUs implicitly")
+        self.stream = _streams.get_stream(stream, package=self.package, device_id=self.device_id)
+        if self.p.fp8:
+            from nvmath.jit import device_target
+
+            cc = device_target(self.device_id).cc
+            if cc < (8, 9):
+                raise RuntimeError(f"FP8 matmul needs compute capability 8.9 or newer (Ada, Hopper); GPU "
+                                   f"{self.device_id} has {cc[0]}.{cc[1]}")
+        self.dev = {k: self._to_device(h) for k, h in ops.items() if h is not None}
+        self.handle = None
+        self.algorithms = []
+        self._descs = []
+        self.workspace = None
+        self.worksize = 0
+
+    def _to_device(self, h):
+        if not h.is_host:
+            return h
+        return h.to_device(self.device_id, self.stream, logger=self.logger, allocator=self.options.allocator)
+
+    # -- descriptors -------------------------------------------------------------------------------
+    def _layout(self, dtype, rows, cols, ld, batch_stride):
+        desc = lt.cublasLtMatrixLayoutCreate(_DATA[dtype], rows, cols, ld)
+        self._descs.append(("layout", desc))
+        if self.p.batch > 1:
+            lt.matrix_layout_set(desc, lt.MatrixLayoutAttribute.BATCH_COUNT, self.p.batch)
+            lt.matrix_layout_set(desc, lt.MatrixLayoutAttribute.STRIDED_BATCH_OFFSET, batch_stride)
+        return desc
+
+    def _operand_matrix(self, name, h):
+        """Column-major description of operand ``name`` (copied once, logged, when impossible)."""
+        p = self.p
+        shape, strides = tuple(h.shape), tuple(h.strides)
+        if name == "a" and p.a_vector:
+            shape, strides = (1, shape[0]), (strides[0] * shape[0] or 1, strides[0])
+        if name == "b" and p.b_vector:
+            shape, strides = (shape[0], 1), (strides[0], strides[0] * shape[0] or 1)
+        if name == "c":
+            shape = p.c_shape
+            strides = (*h.strides[: len(h.shape) - 2], *h.strides[-2:]) if len(h.shape) >= 2 else (0, h.strides[0])
+        matrix = _matrix(shape[-2:], strides[-2:], name)
+        bstride = _batch_stride(shape, strides, p.batch_shape)
+        fp8_b_needs_cols = p.fp8 and name == "b" and matrix is not None and matrix[3]
+        fp8_a_needs_rows = p.fp8 and name == "a" and matrix is not None and not matrix[3]
+        if matrix is None or bstride is None or fp8_b_needs_cols or fp8_a_needs_rows:
+            order = list(range(len(shape)))
+            # A dense copy: row-major for a (FP8 wants A transposed), column-major otherwise.
+            if name == "a":
+                new_strides = c_strides(h.shape)
+            else:
+                order = list(range(len(h.shape) - 2)) + [len(h.shape) - 1, len(h.shape) - 2] if len(h.shape) >= 2 \
+                    else [0]
+                new_strides = contiguous_strides(h.shape, order)
+            copy = h.empty(h.shape, strides=new_strides, stream=self.stream, allocator=self.options.allocator)
+            copy.copy_from(h, self.stream, logger=self.logger)
+            self.logger.info("matmul: %s with shape %s and strides %s copied once to strides %s (a layout "
+                             "cuBLASLt cannot address%s)", name, tuple(h.shape), tuple(h.strides), new_strides,
+                             ", FP8 needs A row-major and B column-major" if p.fp8 else "")
+            self.dev[name] = copy
+            return self._operand_matrix(name, copy)
+        return matrix, bstride
+
+    def plan(self, preferences, algorithms, epilog, inputs, stream):
+        p = self.p
+        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
+                                                                   device_id=self.device_id)
+        self.release_plan()
+        with _streams.device_context(self.device_id):
+            if self.handle is None:
+                self.handle = lt.cublasLtCreate()
+            (am, a_bs), (bm, b_bs) = self._operand_matrix("a", self.dev["a"]), self._operand_matrix("b", self.dev["b"])
+            self.swap = epilog not in _COLUMN_MAJOR_EPILOGS and not p.fp8
+            compute, scale = _COMPUTE[p.ab_dtype]
+            if self.options.compute_type is not None:
+                compute = lt.ComputeType[self.options.compute_type] if isinstance(self.options.compute_type, str) \
+                    else lt.ComputeType(self.options.compute_type)
+            self.scale_kind = scale
+            desc = lt.cublasLtMatmulDescCreate(compute, _SCALE_DATA[scale])
+            self._descs.append(("desc", desc))
+            # Column-major problem: D (m x n) = op(A) (m x k) @ op(B) (k x n); swapped: D^T = op(B)^T op(A)^T.
+            first, second = ((bm, b_bs, "b"), (am, a_bs, "a")) if self.swap else ((am, a_bs, "a"), (bm, b_bs, "b"))
+            trans = []
+            layouts = []
+            for (rows, cols, ld, transposed), bstride, name in (first, second):
+                # In the swapped problem each operand enters transposed once more.
+                t = transposed != self.swap
+                trans.append(t)
+                layouts.append(self._layout(self.dev[name].dtype, rows, cols, ld, bstride))
+            conj_first, conj_second = (p.conj[1], p.conj[0]) if self.swap else (p.conj[0], p.conj[1])
+            ops_ = []
+            for t, cj in zip(trans, (conj_first, conj_second)):
+                if cj and not t:
+                    raise ValueError("conjugating an operand needs it in row-major (transposed) layout for "
+                                     "cuBLASLt; pass a row-major copy, or conjugate it before the call")
+                ops_.append(lt.Operation.C if cj else lt.Operation.T if t else lt.Operation.N)
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.TRANSA, int(ops_[0]))
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.TRANSB, int(ops_[1]))
+            m, n = (p.n, p.m) if self.swap else (p.m, p.n)
+            self.d_strides = self._result_strides()
+            d_layout = self._layout(p.result_dtype, m, n, m, m * n)
+            c_layout = d_layout
+            if "c" in self.dev:
+                c_layout = self._c_layout(m, n)
+            self._epilog_setup(desc, epilog, inputs)
+            if p.fp8:
+                self._fp8_setup(desc)
+            pref = lt.cublasLtMatmulPreferenceCreate()
+            self._descs.append(("pref", pref))
+            self.worksize_limit = self._workspace_limit()
+            lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.MAX_WORKSPACE_BYTES, self.worksize_limit)
+            if preferences.reduction_scheme_mask is not None:
+                lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.REDUCTION_SCHEME_MASK,
+                                         preferences.reduction_scheme_mask)
+            if preferences.max_waves_count:
+                lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.MAX_WAVES_COUNT,
+                                         float(preferences.max_waves_count))
+            if preferences.numerical_impl_mask is not None:
+                lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.IMPL_MASK,
+                                         preferences.numerical_impl_mask)
+            self.desc, self.layouts = desc, (layouts[0], layouts[1], c_layout, d_layout)
+            if algorithms is not None:
+                self.algorithms = list(algorithms)
+            else:
+                results = lt.cublasLtMatmulAlgoGetHeuristic(self.handle, desc, *self.layouts, pref, preferences.limit)
+                if not results:
+                    raise ValueError(f"cuBLASLt has no algorithm for this problem ({p.ab_dtype}, epilog "
+                                     f"{epilog.name if epilog else 'none'}, {m}x{n}x{p.k}, batch {p.batch})")
+                self.algorithms = [r for r in results]
+        self.epilog = epilog
+        self.logger.info("cuBLASLt plan: %s, %s, %d candidate algorithms, workspace up to %d bytes",
+                         "transposed (row-major result)" if self.swap else "column-major result",
+                         epilog.name if epilog else "no epilog", len(self.algorithms), self.worksize_limit)
+        self._alpha = _scalar(p.alpha, self.scale_kind)
+        self._beta = _scalar(p.beta, self.scale_kind)
+        self._ensure_workspace(s)
+
+    def _workspace_limit(self):
+        limit = self.options.memory_limit
+        if isinstance(limit, str):
+            from cuda.bindings import runtime
+
+            err, free, total = runtime.cudaMemGetInfo()
+            limit = int(total * float(limit[:-1]) / 100)
+        return int(min(limit, _WORKSPACE_CAP))
+
+    def _ensure_workspace(self, stream):
+        size = max((getattr(a, "workspace_size", 0) for a in self.algorithms), default=0)
+        if self.workspace is None and size:
+            self.workspace = allocate_workspace(size, package=self.package, device_id=self.device_id, stream=stream,
+                                                allocator=self.options.allocator)
+            self.worksize = size
+
+    def _c_layout(self, m, n):
+        p = self.p
+        c = self.dev["c"]
+        shape, strides = p.c_shape, tuple(c.strides)
+        if len(c.shape) < 2:
+            strides = (0, strides[0]) if p.a_vector else (strides[0], 0)
+        matrix = _matrix(shape[-2:], strides[-2:], "c")
+        bstride = _batch_stride(shape, strides, p.batch_shape)
+        wanted_transposed = self.swap
+        if matrix is None or bstride is None or matrix[3] != wanted_transposed:
+            order = list(range(len(c.shape)))
+            if len(c.shape) >= 2 and not self.swap:
+                order = order[:-2] + [order[-1], order[-2]]
+            copy = c.empty(c.shape, strides=contiguous_strides(c.shape, order), stream=self.stream,
+                           allocator=self.options.allocator)
+            copy.copy_from(c, self.stream, logger=self.logger)
+            self.logger.info("matmul: c copied once to the result's layout (%s-major)", "row" if self.swap else "column")
+            self.dev["c"] = copy
+            return self._c_layout(m, n)
+        rows, cols, ld, _ = matrix
+        return self._layout(p.result_dtype, rows, cols, ld, bstride)
+
+    def _result_strides(self):
+        p = self.p
+        shape = (*p.batch_shape, p.m, p.n)
+        nb = len(p.batch_shape)
+        order = list(range(nb)) + ([nb, nb + 1] if self.swap else [nb + 1, nb])
+        return contiguous_strides(shape, order)
+
+    def _epilog_setup(self, desc, epilog, inputs):
+        p = self.p
+        self.aux_specs = {}
+        self._inputs = dict(inputs)
+        if epilog is None:
+            return
+        lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE, int(epilog))
+        if "bias" in inputs:
+            bias = inputs["bias"]
+            batched = len(bias.shape) > (2 if bias.shape[-1:] == (1,) and len(bias.shape) > 1 else 1)
+            if batched:
+                lt.matmul_desc_set(desc, lt.MatmulDescAttribute.BIAS_BATCH_STRIDE, p.m)
+        if epilog in (E.RELU_AUX, E.RELU_AUX_BIAS, E.DRELU, E.DRELU_BGRAD):
+            ld = relu_aux_ld(p.m)
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_LD, ld)
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_BATCH_STRIDE, ld * p.n)
+            if epilog in (E.RELU_AUX, E.RELU_AUX_BIAS):
+                self.aux_specs["relu_aux"] = ((*p.batch_shape, ld // 8, p.n), "uint8",
+                                              contiguous_strides((*p.batch_shape, ld // 8, p.n),
+                                                                 list(range(len(p.batch_shape))) +
+                                                                 [len(p.batch_shape) + 1, len(p.batch_shape)]))
+        if epilog in (E.GELU_AUX, E.GELU_AUX_BIAS, E.DGELU, E.DGELU_BGRAD):
+            ld = gelu_aux_ld(p.m)
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_LD, ld)
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_BATCH_STRIDE, ld * p.n)
+            if epilog in (E.GELU_AUX, E.GELU_AUX_BIAS):
+                nb = len(p.batch_shape)
+                full = (*p.batch_shape, ld, p.n)
+                self.aux_specs["gelu_aux"] = (full, p.result_dtype, contiguous_strides(full, list(range(nb)) + [nb + 1, nb]))
+        for name, h in list(self._inputs.items()):
+            self._inputs[name] = self._aux_input_layout(name, h)
+        for name, length in (("drelu_bgrad", p.m), ("dgelu_bgrad", p.m), ("bgrada", p.m), ("bgradb", p.n)):
+            if name in self.owner._problem.outputs(epilog):
+                self.aux_specs[name] = ((*p.batch_shape, length), p.result_dtype, None)
+                if p.batch > 1:
+                    lt.matmul_desc_set(desc, lt.MatmulDescAttribute.BIAS_BATCH_STRIDE, length)
+
+    def _aux_input_layout(self, name, h):
+        """An auxiliary input in the layout cuBLASLt reads (copied once, logged, if not)."""
+        p = self.p
+        nb = len(p.batch_shape)
+        if name == "relu_aux":
+            ld, dtype = relu_aux_ld(p.m) // 8, "uint8"
+        elif name == "gelu_aux":
+            ld, dtype = gelu_aux_ld(p.m), p.result_dtype
+        else:
+            return self._to_device(h)
+        full = (*p.batch_shape, ld, p.n)
+        want = contiguous_strides(full, list(range(nb)) + [nb + 1, nb])
+        if tuple(h.strides[-2:]) == want[-2:] and tuple(h.strides[:-2]) == want[:-2] and not h.is_host:
+            return h
+        buf = self.dev["a"].empty(full, dtype, strides=want, stream=self.stream)
+        view = _rows(buf, h.shape[-2]) if name == "gelu_aux" else buf
+        view.copy_from(h, self.stream, logger=self.logger)
+        self.logger.info("matmul: epilog input %s copied once to cuBLASLt's layout (leading dimension %d)", name, ld)
+        self._keep = getattr(self, "_keep", []) + [buf]
+        return buf
+
+    def _fp8_setup(self, desc):
+        scales = self.owner._scales
+        self._fp8 = {}
+        for key, attr in (("a", lt.MatmulDescAttribute.A_SCALE_POINTER), ("b", lt.MatmulDescAttribute.B_SCALE_POINTER),
+                          ("d", lt.MatmulDescAttribute.D_SCALE_POINTER)):
+            if key == "d" and not self.p.result_dtype.startswith("float8"):
+                continue
+            buf = self.dev["a"].empty((1,), "float32", stream=self.stream)
+            buf.copy_from(np.asarray([scales[key]], np.float32), self.stream)
+            self._fp8[key] = buf
+            lt.matmul_desc_set(desc, attr, buf.data_ptr)
+
+    # -- execution -----------------------------------------------------------------------------------
+    def _allocate(self, like, shape, dtype, strides, stream):
+        return like.empty(shape, dtype, strides=strides, stream=stream, allocator=self.options.allocator)
+
+    def execute(self, algorithm, release_workspace, stream):
+        p = self.p
+        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
+                                                                   device_id=self.device_id)
+        algo = algorithm if algorithm is not None else self.algorithms[0]
+        algo = getattr(algo, "algo", algo)
+        a, b = self.dev["a"], self.dev["b"]
+        d = self._allocate(a, (*p.batch_shape, p.m, p.n), p.result_dtype, self.d_strides, s)
+        aux = {}
+        with _streams.device_context(self.device_id):
+            for name, (shape, dtype, strides) in self.aux_specs.items():
+                aux[name] = self._allocate(a, shape, dtype, strides, s)
+                ptr_attr = lt.MatmulDescAttribute.BIAS_POINTER if name.endswith(("bgrad", "bgrada", "bgradb")) \
+                    else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                lt.matmul_desc_set(self.desc, ptr_attr, aux[name].data_ptr)
+            for name, h in self._inputs.items():
+                attr = lt.MatmulDescAttribute.BIAS_POINTER if name == "bias" else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                lt.matmul_desc_set(self.desc, attr, h.data_ptr)
+            if p.fp8 and self.options.result_amax:
+                aux["result_amax"] = self._allocate(a, (), "float32", (), s)
+                lt.matmul_desc_set(self.desc, lt.MatmulDescAttribute.AMAX_D_POINTER, aux["result_amax"].data_ptr)
+            self._ensure_workspace(s)
+            first, second = (b, a) if self.swap else (a, b)
+            c_ptr = self.dev["c"].data_ptr if "c" in self.dev else d.data_ptr
+            lt.cublasLtMatmul(self.handle, self.desc, self._alpha.ctypes.data, first.data_ptr, self.layouts[0],
+                              second.data_ptr, self.layouts[1], self._beta.ctypes.data, c_ptr, self.layouts[2],
+                              d.data_ptr, self.layouts[3], algo, self.workspace.ptr if self.workspace else 0,
+                              self.worksize, s.handle)
+        if release_workspace and self.workspace is not None:
+            self.workspace.free()
+            self.workspace = None
+        result = d
+        if p.a_vector or p.b_vector:
+            result = _squeeze_vectors(d, p)
+        for name in ("gelu_aux",):
+            if name in aux:
+                aux[name] = _rows(aux[name], p.m)
+        if self.host:
+            out = result.to(self.owner._operands["a"].package, None, s, logger=self.logger).tensor
+            aux = {k: v.to(self.owner._operands["a"].package, None, s).tensor for k, v in aux.items()}
+        else:
+            if self.options.blocking is True:
+                _streams.synchronize(s)
+            out = result.tensor
+            aux = {k: v.tensor for k, v in aux.items()}
+        return (out, aux) if aux else out
+
+    def autotune(self, iterations, prune, stream):
+        from cuda.bindings import runtime
+
+        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
+                                                                   device_id=self.device_id)
+        err, l2 = runtime.cudaDeviceGetAttribute(runtime.cudaDeviceAttr.cudaDevAttrL2CacheSize, self.device_id)
+        flush = self.dev["a"].empty((max(int(l2), 1) * 2,), "uint8", stream=s)
+        timings = []
+        start, stop = runtime.cudaEventCreate()[1], runtime.cudaEventCreate()[1]
+        try:
+            for algo in self.algorithms:
+                self.execute(algo, False, s)
+                times = []
+                for _ in range(iterations):
+                    runtime.cudaMemsetAsync(flush.data_ptr, 0, flush.size, s.handle)
+                    runtime.cudaEventRecord(start, s.handle)
+                    self.execute(algo, False, s)
+                    runtime.cudaEventRecord(stop, s.handle)
+                    runtime.cudaEventSynchronize(stop)
+                    times.append(runtime.cudaEventElapsedTime(start, stop)[1])
+                timings.append((statistics.median(times), algo))
+        finally:
+            runtime.cudaEventDestroy(start)
+            runtime.cudaEventDestroy(stop)
+        timings.sort(key=lambda t: t[0])
+        self.algorithms = [a for _, a in timings[:prune]] if prune else [a for _, a in timings]
+        self.logger.info("autotune: %s ms (median of %d runs per algorithm)",
+                         ", ".join(f"{t:.4f}" for t, _ in timings), iterations)
+
+    def reset(self, new, alpha, beta, inputs, stream):
+        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
+                                                                   device_id=self.device_id)
+        for name, h in new.items():
+            if h.is_host:
+                self.dev[name].copy_from(h, s, logger=self.logger)
+            else:
+                self.dev[name] = h
+        if alpha is not None:
+            self._alpha = _scalar(alpha, self.scale_kind)
+        if beta is not None:
+            self._beta = _scalar(beta, self.scale_kind)
+        if inputs is not None:
+            self._inputs = dict(inputs)
+
+    def free(self):
+        """Release the plan's descriptors and workspace, and the cuBLASLt handle."""
+        self.release_plan()
+        if self.handle is not None:
+            with _streams.device_context(self.device_id):
+                lt.cublasLtDestroy(self.handle)
+            self.handle = None
+
+    def release_plan(self):
+        with _streams.device_context(self.device_id):
+            for kind, desc in reversed(self._descs):
+                {"layout": lt.cublasLtMatrixLayoutDestroy, "desc": lt.cublasLtMatmulDescDestroy,
+                 "pref": lt.cublasLtMatmulPreferenceDestroy}[kind](desc)
+            self._descs = []
+            if self.workspace is not None:
+                self.workspace.free()
+                self.workspace = None
+
+
+
+def _rows(h, m):
+    """The first ``m`` rows of a padded auxiliary matrix, as a holder of the same package."""
+    from nvmath._internal.tensor import wrap_operand
+
+    t = h.tensor
+    return wrap_operand(t[..., :m, :], "aux")
+
+
+def _squeeze_vectors(d, p):
+    from nvmath._internal.tensor import wrap_operand
+
+    t = d.tensor
+    if p.a_vector:
+        t = t[..., 0, :]
+    if p.b_vector:
+        t = t[..., 0]
+    return wrap_operand(t, "result")
