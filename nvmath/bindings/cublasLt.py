@@ -1,0 +1,1213 @@
+"""Thin 1:1 ``ctypes`` bindings of cuBLASLt (``libcublasLt.so.13``; the ``nvidia-cublas`` 13.x wheel).
+
+Functions keep their C names and argument order. Handles, descriptors, device pointers and
+streams are Python ints; output parameters are returned instead of passed. Every status other
+than ``CUBLAS_STATUS_SUCCESS`` raises :class:`cuBLASLtError`.
+
+The ``*SetAttribute`` / ``*GetAttribute`` functions are bound 1:1 (a buffer and its size); the
+typed helpers :func:`matmul_desc_set` / :func:`matmul_desc_get`, :func:`matrix_layout_set` /
+:func:`matrix_layout_get`, :func:`matmul_preference_set` / :func:`matmul_preference_get`,
+:func:`matmul_algo_config_set` / :func:`matmul_algo_config_get` and :func:`matmul_algo_cap_get`
+know each attribute's C type (the ``*_ATTRIBUTE_TYPES`` tables). cuBLASLt copies an attribute's
+value when it is set, so nothing is kept alive: a pointer attribute (``BIAS_POINTER``...) stores
+the address only, and the memory it points to must stay valid until the matmuls that use it
+have run.
+
+Importing this module loads nothing: the library is found with ``cuda.pathfinder`` on the
+first call. Without a GPU (or driver) the library loads, and descriptors, layouts and
+preferences can be created and configured, but :func:`cublasLtCreate` fails with
+``CUBLAS_STATUS_NOT_INITIALIZED``.
+
+Example
+-------
+>>> handle = cublasLtCreate()                                                   # doctest: +SKIP
+>>> desc = cublasLtMatmulDescCreate(ComputeType.COMPUTE_32F, DataType.R_32F)    # doctest: +SKIP
+>>> a = cublasLtMatrixLayoutCreate(DataType.R_32F, m, k, m)  # column-major      # doctest: +SKIP
+>>> ...
+>>> results = cublasLtMatmulAlgoGetHeuristic(handle, desc, a, b, c, c, pref, 1)  # doctest: +SKIP
+>>> one, zero = ctypes.c_float(1), ctypes.c_float(0)                            # doctest: +SKIP
+>>> cublasLtMatmul(handle, desc, one, A.data.ptr, a, B.data.ptr, b, zero, C.data.ptr, c,
+...                C.data.ptr, c, results[0].algo, 0, 0, 0)                     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import numbers
+from ctypes import (POINTER, c_char_p, c_float, c_int, c_int8, c_int32, c_int64, c_size_t,
+                    c_uint16, c_uint32, c_uint64, c_void_p)
+
+from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
+
+__all__ = [
+    # errors
+    "cuBLASLtError", "LibraryNotFoundError", "FunctionNotFoundError",
+    # enums
+    "Status", "ComputeType", "DataType", "LibraryProperty", "Operation", "FillMode", "Order",
+    "BatchMode", "PointerMode", "PointerModeMask", "Epilogue", "ReductionScheme", "MatmulSearch",
+    "MatmulInnerShape", "MatmulMatrixScale",
+    "MatmulDescAttribute", "MatrixLayoutAttribute", "MatmulPreferenceAttribute",
+    "MatmulAlgoCapAttribute", "MatmulAlgoConfigAttribute",
+    # structures
+    "MatmulAlgo", "MatmulHeuristicResult",
+    # attribute tables
+    "MATMUL_DESC_ATTRIBUTE_TYPES", "MATRIX_LAYOUT_ATTRIBUTE_TYPES",
+    "MATMUL_PREFERENCE_ATTRIBUTE_TYPES", "MATMUL_ALGO_CAP_ATTRIBUTE_TYPES",
+    "MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES", "MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES",
+    # functions
+    "cublasLtCreate", "cublasLtDestroy", "cublasLtGetVersion", "cublasLtGetCudartVersion",
+    "cublasLtGetProperty", "cublasLtGetStatusName", "cublasLtGetStatusString",
+    "cublasLtMatmulDescCreate", "cublasLtMatmulDescDestroy", "cublasLtMatmulDescSetAttribute",
+    "cublasLtMatmulDescGetAttribute",
+    "cublasLtMatrixLayoutCreate", "cublasLtMatrixLayoutDestroy",
+    "cublasLtMatrixLayoutSetAttribute", "cublasLtMatrixLayoutGetAttribute",
+    "cublasLtMatmulPreferenceCreate", "cublasLtMatmulPreferenceDestroy",
+    "cublasLtMatmulPreferenceSetAttribute", "cublasLtMatmulPreferenceGetAttribute",
+    "cublasLtMatmulAlgoGetHeuristic", "cublasLtMatmul",
+    "cublasLtMatmulAlgoGetIds", "cublasLtMatmulAlgoInit", "cublasLtMatmulAlgoCheck",
+    "cublasLtMatmulAlgoCapGetAttribute", "cublasLtMatmulAlgoConfigSetAttribute",
+    "cublasLtMatmulAlgoConfigGetAttribute",
+    # typed attribute helpers
+    "matmul_desc_set", "matmul_desc_get", "matrix_layout_set", "matrix_layout_get",
+    "matmul_preference_set", "matmul_preference_get", "matmul_algo_config_set",
+    "matmul_algo_config_get", "matmul_algo_cap_get",
+]
+
+
+# -- enums (values from the CUDA 13 cublas_api.h, cublasLt.h and library_types.h) -----------
+
+
+class Status(enum.IntEnum):
+    """``cublasStatus_t`` (``CUBLAS_STATUS_`` prefix dropped)."""
+
+    SUCCESS = 0
+    NOT_INITIALIZED = 1
+    ALLOC_FAILED = 3
+    INVALID_VALUE = 7
+    ARCH_MISMATCH = 8
+    MAPPING_ERROR = 11
+    EXECUTION_FAILED = 13
+    INTERNAL_ERROR = 14
+    NOT_SUPPORTED = 15
+    LICENSE_ERROR = 16
+
+
+class ComputeType(enum.IntEnum):
+    """``cublasComputeType_t`` (``CUBLAS_`` prefix dropped)."""
+
+    COMPUTE_16F = 64
+    COMPUTE_16F_PEDANTIC = 65
+    COMPUTE_32F = 68
+    COMPUTE_32F_PEDANTIC = 69
+    COMPUTE_32F_FAST_16F = 74
+    COMPUTE_32F_FAST_16BF = 75
+    COMPUTE_32F_FAST_TF32 = 77
+    COMPUTE_32F_EMULATED_16BFX9 = 78  # CUDA 13 (cuBLAS 13.0 Update 1): emulated FP32 via BF16x9
+    COMPUTE_64F = 70
+    COMPUTE_64F_PEDANTIC = 71
+    COMPUTE_64F_EMULATED_FIXEDPOINT = 79  # CUDA 13: emulated FP64 via fixed point (Ozaki)
+    COMPUTE_32I = 72
+    COMPUTE_32I_PEDANTIC = 73
+
+
+class DataType(enum.IntEnum):
+    """``cudaDataType`` (``CUDA_`` prefix dropped)."""
+
+    R_16F = 2
+    C_16F = 6
+    R_16BF = 14
+    C_16BF = 15
+    R_32F = 0
+    C_32F = 4
+    R_64F = 1
+    C_64F = 5
+    R_4I = 16
+    C_4I = 17
+    R_4U = 18
+    C_4U = 19
+    R_8I = 3
+    C_8I = 7
+    R_8U = 8
+    C_8U = 9
+    R_16I = 20
+    C_16I = 21
+    R_16U = 22
+    C_16U = 23
+    R_32I = 10
+    C_32I = 11
+    R_32U = 12
+    C_32U = 13
+    R_64I = 24
+    C_64I = 25
+    R_64U = 26
+    C_64U = 27
+    R_8F_E4M3 = 28
+    R_8F_UE4M3 = 28  # an alias of R_8F_E4M3 in the header
+    R_8F_E5M2 = 29
+    R_8F_UE8M0 = 30
+    R_6F_E2M3 = 31
+    R_6F_E3M2 = 32
+    R_4F_E2M1 = 33
+    R_8F_UE5M3 = 34
+
+
+class LibraryProperty(enum.IntEnum):
+    """``libraryPropertyType``, for :func:`cublasLtGetProperty`."""
+
+    MAJOR_VERSION = 0
+    MINOR_VERSION = 1
+    PATCH_LEVEL = 2
+
+
+class Operation(enum.IntEnum):
+    """``cublasOperation_t`` (``CUBLAS_OP_`` dropped): ``TRANSA`` / ``TRANSB`` / ``TRANSC``."""
+
+    N = 0
+    T = 1
+    C = 2
+    HERMITAN = 2  # synonym of C in the header
+    CONJG = 3  # "placeholder - not supported in the current release"
+
+
+class FillMode(enum.IntEnum):
+    """``cublasFillMode_t`` (``CUBLAS_FILL_MODE_`` dropped), for ``MatmulDescAttribute.FILL_MODE``."""
+
+    LOWER = 0
+    UPPER = 1
+    FULL = 2
+
+
+class Order(enum.IntEnum):
+    """``cublasLtOrder_t`` (``CUBLASLT_ORDER_`` dropped)."""
+
+    COL = 0
+    ROW = 1
+    COL32 = 2
+    COL4_4R2_8C = 3
+    COL32_2R_4R4 = 4
+
+
+class BatchMode(enum.IntEnum):
+    """``cublasLtBatchMode_t`` (``CUBLASLT_BATCH_MODE_`` dropped)."""
+
+    STRIDED = 0
+    POINTER_ARRAY = 1
+    GROUPED = 2  # experimental
+
+
+class PointerMode(enum.IntEnum):
+    """``cublasLtPointerMode_t`` (``CUBLASLT_POINTER_MODE_`` dropped): where alpha and beta are."""
+
+    HOST = 0
+    DEVICE = 1
+    DEVICE_VECTOR = 2
+    ALPHA_DEVICE_VECTOR_BETA_ZERO = 3
+    ALPHA_DEVICE_VECTOR_BETA_HOST = 4
+
+
+class PointerModeMask(enum.IntFlag):
+    """``cublasLtPointerModeMask_t`` (``CUBLASLT_POINTER_MODE_MASK_`` dropped), for
+    ``MatmulAlgoCapAttribute.POINTER_MODE_MASK``."""
+
+    HOST = 1
+    DEVICE = 2
+    DEVICE_VECTOR = 4
+    ALPHA_DEVICE_VECTOR_BETA_ZERO = 8
+    ALPHA_DEVICE_VECTOR_BETA_HOST = 16
+
+
+class Epilogue(enum.IntEnum):
+    """``cublasLtEpilogue_t`` (``CUBLASLT_EPILOGUE_`` dropped)."""
+
+    DEFAULT = 1
+    RELU = 2
+    RELU_AUX = 2 | 128
+    BIAS = 4
+    RELU_BIAS = 2 | 4
+    RELU_AUX_BIAS = 2 | 128 | 4
+    DRELU = 8 | 128
+    DRELU_BGRAD = 8 | 128 | 16
+    GELU = 32
+    GELU_AUX = 32 | 128
+    GELU_BIAS = 32 | 4
+    GELU_AUX_BIAS = 32 | 128 | 4
+    DGELU = 64 | 128
+    DGELU_BGRAD = 64 | 128 | 16
+    BGRADA = 256
+    BGRADB = 512
+
+
+class ReductionScheme(enum.IntEnum):
+    """``cublasLtReductionScheme_t`` (``CUBLASLT_REDUCTION_SCHEME_`` dropped): split-K reduction."""
+
+    NONE = 0
+    INPLACE = 1
+    COMPUTE_TYPE = 2
+    OUTPUT_TYPE = 4
+    MASK = 0x7
+
+
+class MatmulSearch(enum.IntEnum):
+    """``cublasLtMatmulSearch_t`` (``CUBLASLT_SEARCH_`` dropped; the reserved values omitted)."""
+
+    BEST_FIT = 0
+    LIMITED_BY_ALGO_ID = 1
+
+
+class MatmulInnerShape(enum.IntEnum):
+    """``cublasLtMatmulInnerShape_t`` (``CUBLASLT_MATMUL_INNER_SHAPE_`` dropped)."""
+
+    UNDEFINED = 0
+    MMA884 = 1
+    MMA1684 = 2
+    MMA1688 = 3
+    MMA16816 = 4
+
+
+class MatmulMatrixScale(enum.IntEnum):
+    """``cublasLtMatmulMatrixScale_t`` (``CUBLASLT_MATMUL_MATRIX_SCALE_`` dropped), for the
+    ``*_SCALE_MODE`` attributes."""
+
+    SCALAR_32F = 0
+    VEC16_UE4M3 = 1
+    VEC32_UE8M0 = 2
+    OUTER_VEC_32F = 3
+    VEC128_32F = 4
+    BLK128x128_32F = 5
+    PER_BATCH_SCALAR_32F = 6  # experimental
+    VEC128_MN_K4_UE8M0 = 12
+    VEC32_MN_K4_UE8M0 = 13
+
+
+class MatmulDescAttribute(enum.IntEnum):
+    """``cublasLtMatmulDescAttributes_t`` (``CUBLASLT_MATMUL_DESC_`` dropped).
+
+    The C type of each is in :data:`MATMUL_DESC_ATTRIBUTE_TYPES`. 9, 16 and 27-30 are not in
+    the CUDA 13 header (27-30, the ``ATOMIC_SYNC_*`` attributes of CUDA 12, were removed).
+    """
+
+    COMPUTE_TYPE = 0
+    SCALE_TYPE = 1
+    POINTER_MODE = 2
+    TRANSA = 3
+    TRANSB = 4
+    TRANSC = 5
+    FILL_MODE = 6
+    EPILOGUE = 7
+    BIAS_POINTER = 8
+    BIAS_BATCH_STRIDE = 10
+    EPILOGUE_AUX_POINTER = 11
+    EPILOGUE_AUX_LD = 12
+    EPILOGUE_AUX_BATCH_STRIDE = 13
+    ALPHA_VECTOR_BATCH_STRIDE = 14
+    SM_COUNT_TARGET = 15
+    A_SCALE_POINTER = 17
+    B_SCALE_POINTER = 18
+    C_SCALE_POINTER = 19
+    D_SCALE_POINTER = 20
+    AMAX_D_POINTER = 21
+    EPILOGUE_AUX_DATA_TYPE = 22
+    EPILOGUE_AUX_SCALE_POINTER = 23
+    EPILOGUE_AUX_AMAX_POINTER = 24
+    FAST_ACCUM = 25
+    BIAS_DATA_TYPE = 26
+    A_SCALE_MODE = 31
+    B_SCALE_MODE = 32
+    C_SCALE_MODE = 33
+    D_SCALE_MODE = 34
+    EPILOGUE_AUX_SCALE_MODE = 35
+    D_OUT_SCALE_POINTER = 36
+    D_OUT_SCALE_MODE = 37
+    EMULATION_DESCRIPTOR = 38
+    ALPHA_BATCH_STRIDE = 39  # experimental
+    BETA_BATCH_STRIDE = 40  # experimental
+    BATCH_INVARIANCE_FLAGS = 41  # experimental
+
+
+class MatrixLayoutAttribute(enum.IntEnum):
+    """``cublasLtMatrixLayoutAttribute_t`` (``CUBLASLT_MATRIX_LAYOUT_`` dropped; the
+    experimental ``CUBLASLT_GROUPED_MATRIX_LAYOUT_X`` are ``GROUPED_X``)."""
+
+    TYPE = 0
+    ORDER = 1
+    ROWS = 2
+    COLS = 3
+    LD = 4
+    BATCH_COUNT = 5
+    STRIDED_BATCH_OFFSET = 6
+    PLANE_OFFSET = 7
+    BATCH_MODE = 8
+    GROUPED_ROWS_ARRAY = 9
+    GROUPED_COLS_ARRAY = 10
+    GROUPED_LD_ARRAY = 11
+    GROUPED_ROWS_COLS_ARRAY_INTEGER_WIDTH = 12
+    GROUPED_LD_ARRAY_INTEGER_WIDTH = 13
+
+
+class MatmulPreferenceAttribute(enum.IntEnum):
+    """``cublasLtMatmulPreferenceAttributes_t`` (``CUBLASLT_MATMUL_PREF_`` dropped)."""
+
+    SEARCH_MODE = 0
+    MAX_WORKSPACE_BYTES = 1
+    REDUCTION_SCHEME_MASK = 3
+    MIN_ALIGNMENT_A_BYTES = 5
+    MIN_ALIGNMENT_B_BYTES = 6
+    MIN_ALIGNMENT_C_BYTES = 7
+    MIN_ALIGNMENT_D_BYTES = 8
+    MAX_WAVES_COUNT = 9
+    IMPL_MASK = 12
+    GROUPED_AVERAGE_REDUCTION_DIM = 13  # experimental
+    GROUPED_DESC_D_AVERAGE_ROWS = 14  # experimental
+    GROUPED_DESC_D_AVERAGE_COLS = 15  # experimental
+
+
+class MatmulAlgoCapAttribute(enum.IntEnum):
+    """``cublasLtMatmulAlgoCapAttributes_t`` (``CUBLASLT_ALGO_CAP_`` dropped)."""
+
+    SPLITK_SUPPORT = 0
+    REDUCTION_SCHEME_MASK = 1
+    CTA_SWIZZLING_SUPPORT = 2
+    STRIDED_BATCH_SUPPORT = 3
+    OUT_OF_PLACE_RESULT_SUPPORT = 4
+    UPLO_SUPPORT = 5
+    TILE_IDS = 6
+    CUSTOM_OPTION_MAX = 7
+    CUSTOM_MEMORY_ORDER = 10
+    POINTER_MODE_MASK = 11
+    EPILOGUE_MASK = 12
+    STAGES_IDS = 13
+    LD_NEGATIVE = 14
+    NUMERICAL_IMPL_FLAGS = 15
+    MIN_ALIGNMENT_A_BYTES = 16
+    MIN_ALIGNMENT_B_BYTES = 17
+    MIN_ALIGNMENT_C_BYTES = 18
+    MIN_ALIGNMENT_D_BYTES = 19
+    POINTER_ARRAY_BATCH_SUPPORT = 21
+    FLOATING_POINT_EMULATION_SUPPORT = 22
+    POINTER_ARRAY_GROUPED_SUPPORT = 23
+
+
+class MatmulAlgoConfigAttribute(enum.IntEnum):
+    """``cublasLtMatmulAlgoConfigAttributes_t`` (``CUBLASLT_ALGO_CONFIG_`` dropped)."""
+
+    ID = 0
+    TILE_ID = 1
+    SPLITK_NUM = 2
+    REDUCTION_SCHEME = 3
+    CTA_SWIZZLING = 4
+    CUSTOM_OPTION = 5
+    STAGES_ID = 6
+    INNER_SHAPE_ID = 7
+    CLUSTER_SHAPE_ID = 8
+
+
+# -- attribute tables: the C type of each attribute (from the header's comments) ------------
+
+_PTR = c_void_p
+
+# attribute -> (ctypes type, enum class the typed getters return, or None)
+_DESC = {
+    MatmulDescAttribute.COMPUTE_TYPE: (c_int32, ComputeType),
+    MatmulDescAttribute.SCALE_TYPE: (c_int32, DataType),
+    MatmulDescAttribute.POINTER_MODE: (c_int32, PointerMode),
+    MatmulDescAttribute.TRANSA: (c_int32, Operation),
+    MatmulDescAttribute.TRANSB: (c_int32, Operation),
+    MatmulDescAttribute.TRANSC: (c_int32, Operation),
+    MatmulDescAttribute.FILL_MODE: (c_int32, FillMode),
+    MatmulDescAttribute.EPILOGUE: (c_uint32, Epilogue),
+    MatmulDescAttribute.BIAS_POINTER: (_PTR, None),
+    MatmulDescAttribute.BIAS_BATCH_STRIDE: (c_int64, None),
+    MatmulDescAttribute.EPILOGUE_AUX_POINTER: (_PTR, None),
+    MatmulDescAttribute.EPILOGUE_AUX_LD: (c_int64, None),
+    MatmulDescAttribute.EPILOGUE_AUX_BATCH_STRIDE: (c_int64, None),
+    MatmulDescAttribute.ALPHA_VECTOR_BATCH_STRIDE: (c_int64, None),
+    MatmulDescAttribute.SM_COUNT_TARGET: (c_int32, None),
+    MatmulDescAttribute.A_SCALE_POINTER: (_PTR, None),
+    MatmulDescAttribute.B_SCALE_POINTER: (_PTR, None),
+    MatmulDescAttribute.C_SCALE_POINTER: (_PTR, None),
+    MatmulDescAttribute.D_SCALE_POINTER: (_PTR, None),
+    MatmulDescAttribute.AMAX_D_POINTER: (_PTR, None),
+    MatmulDescAttribute.EPILOGUE_AUX_DATA_TYPE: (c_int32, DataType),  # default -1: unset
+    MatmulDescAttribute.EPILOGUE_AUX_SCALE_POINTER: (_PTR, None),
+    MatmulDescAttribute.EPILOGUE_AUX_AMAX_POINTER: (_PTR, None),
+    MatmulDescAttribute.FAST_ACCUM: (c_int8, None),
+    MatmulDescAttribute.BIAS_DATA_TYPE: (c_int32, DataType),  # default -1: unset
+    MatmulDescAttribute.A_SCALE_MODE: (c_int32, MatmulMatrixScale),
+    MatmulDescAttribute.B_SCALE_MODE: (c_int32, MatmulMatrixScale),
+    MatmulDescAttribute.C_SCALE_MODE: (c_int32, MatmulMatrixScale),
+    MatmulDescAttribute.D_SCALE_MODE: (c_int32, MatmulMatrixScale),
+    MatmulDescAttribute.EPILOGUE_AUX_SCALE_MODE: (c_int32, MatmulMatrixScale),
+    MatmulDescAttribute.D_OUT_SCALE_POINTER: (_PTR, None),
+    MatmulDescAttribute.D_OUT_SCALE_MODE: (c_int32, MatmulMatrixScale),
+    MatmulDescAttribute.EMULATION_DESCRIPTOR: (_PTR, None),  # a cublasLtEmulationDesc_t
+    MatmulDescAttribute.ALPHA_BATCH_STRIDE: (c_int64, None),
+    MatmulDescAttribute.BETA_BATCH_STRIDE: (c_int64, None),
+    MatmulDescAttribute.BATCH_INVARIANCE_FLAGS: (c_int32, None),  # a C enum
+}
+
+_LAYOUT = {
+    MatrixLayoutAttribute.TYPE: (c_uint32, DataType),
+    MatrixLayoutAttribute.ORDER: (c_int32, Order),
+    MatrixLayoutAttribute.ROWS: (c_uint64, None),
+    MatrixLayoutAttribute.COLS: (c_uint64, None),
+    MatrixLayoutAttribute.LD: (c_int64, None),
+    MatrixLayoutAttribute.BATCH_COUNT: (c_int32, None),
+    MatrixLayoutAttribute.STRIDED_BATCH_OFFSET: (c_int64, None),
+    MatrixLayoutAttribute.PLANE_OFFSET: (c_int64, None),
+    MatrixLayoutAttribute.BATCH_MODE: (c_uint32, BatchMode),
+    MatrixLayoutAttribute.GROUPED_ROWS_ARRAY: (_PTR, None),
+    MatrixLayoutAttribute.GROUPED_COLS_ARRAY: (_PTR, None),
+    MatrixLayoutAttribute.GROUPED_LD_ARRAY: (_PTR, None),
+    MatrixLayoutAttribute.GROUPED_ROWS_COLS_ARRAY_INTEGER_WIDTH: (c_int32, None),
+    MatrixLayoutAttribute.GROUPED_LD_ARRAY_INTEGER_WIDTH: (c_int32, None),
+}
+
+_PREFERENCE = {
+    MatmulPreferenceAttribute.SEARCH_MODE: (c_uint32, MatmulSearch),
+    MatmulPreferenceAttribute.MAX_WORKSPACE_BYTES: (c_uint64, None),
+    MatmulPreferenceAttribute.REDUCTION_SCHEME_MASK: (c_uint32, None),
+    MatmulPreferenceAttribute.MIN_ALIGNMENT_A_BYTES: (c_uint32, None),
+    MatmulPreferenceAttribute.MIN_ALIGNMENT_B_BYTES: (c_uint32, None),
+    MatmulPreferenceAttribute.MIN_ALIGNMENT_C_BYTES: (c_uint32, None),
+    MatmulPreferenceAttribute.MIN_ALIGNMENT_D_BYTES: (c_uint32, None),
+    MatmulPreferenceAttribute.MAX_WAVES_COUNT: (c_float, None),
+    MatmulPreferenceAttribute.IMPL_MASK: (c_uint64, None),
+    # The header says uint32_t for these three, but cuBLASLt 13.10 stores (and checks for)
+    # 8 bytes: a 4-byte value is refused with CUBLAS_STATUS_INVALID_VALUE.
+    MatmulPreferenceAttribute.GROUPED_AVERAGE_REDUCTION_DIM: (c_uint64, None),
+    MatmulPreferenceAttribute.GROUPED_DESC_D_AVERAGE_ROWS: (c_uint64, None),
+    MatmulPreferenceAttribute.GROUPED_DESC_D_AVERAGE_COLS: (c_uint64, None),
+}
+
+_CAP = {
+    MatmulAlgoCapAttribute.SPLITK_SUPPORT: (c_int32, None),
+    MatmulAlgoCapAttribute.REDUCTION_SCHEME_MASK: (c_uint32, None),
+    MatmulAlgoCapAttribute.CTA_SWIZZLING_SUPPORT: (c_uint32, None),
+    MatmulAlgoCapAttribute.STRIDED_BATCH_SUPPORT: (c_int32, None),
+    MatmulAlgoCapAttribute.OUT_OF_PLACE_RESULT_SUPPORT: (c_int32, None),
+    MatmulAlgoCapAttribute.UPLO_SUPPORT: (c_int32, None),
+    MatmulAlgoCapAttribute.TILE_IDS: (c_uint32, None),  # an array
+    MatmulAlgoCapAttribute.CUSTOM_OPTION_MAX: (c_int32, None),
+    MatmulAlgoCapAttribute.CUSTOM_MEMORY_ORDER: (c_int32, None),
+    MatmulAlgoCapAttribute.POINTER_MODE_MASK: (c_uint32, PointerModeMask),
+    MatmulAlgoCapAttribute.EPILOGUE_MASK: (c_uint32, None),
+    MatmulAlgoCapAttribute.STAGES_IDS: (c_uint32, None),  # an array
+    MatmulAlgoCapAttribute.LD_NEGATIVE: (c_int32, None),
+    MatmulAlgoCapAttribute.NUMERICAL_IMPL_FLAGS: (c_uint64, None),
+    MatmulAlgoCapAttribute.MIN_ALIGNMENT_A_BYTES: (c_uint32, None),
+    MatmulAlgoCapAttribute.MIN_ALIGNMENT_B_BYTES: (c_uint32, None),
+    MatmulAlgoCapAttribute.MIN_ALIGNMENT_C_BYTES: (c_uint32, None),
+    MatmulAlgoCapAttribute.MIN_ALIGNMENT_D_BYTES: (c_uint32, None),
+    MatmulAlgoCapAttribute.POINTER_ARRAY_BATCH_SUPPORT: (c_int32, None),
+    MatmulAlgoCapAttribute.FLOATING_POINT_EMULATION_SUPPORT: (c_int32, None),
+    MatmulAlgoCapAttribute.POINTER_ARRAY_GROUPED_SUPPORT: (c_int32, None),
+}
+
+_CONFIG = {
+    MatmulAlgoConfigAttribute.ID: (c_int32, None),  # read-only: set by cublasLtMatmulAlgoInit
+    MatmulAlgoConfigAttribute.TILE_ID: (c_uint32, None),
+    MatmulAlgoConfigAttribute.SPLITK_NUM: (c_int32, None),
+    MatmulAlgoConfigAttribute.REDUCTION_SCHEME: (c_uint32, ReductionScheme),
+    MatmulAlgoConfigAttribute.CTA_SWIZZLING: (c_uint32, None),
+    MatmulAlgoConfigAttribute.CUSTOM_OPTION: (c_uint32, None),
+    MatmulAlgoConfigAttribute.STAGES_ID: (c_uint32, None),
+    MatmulAlgoConfigAttribute.INNER_SHAPE_ID: (c_uint16, MatmulInnerShape),
+    MatmulAlgoConfigAttribute.CLUSTER_SHAPE_ID: (c_uint16, None),
+}
+
+#: ``MatmulDescAttribute`` -> its C type (a ``ctypes`` type; ``c_void_p`` for pointers).
+MATMUL_DESC_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _DESC.items()}
+#: ``MatrixLayoutAttribute`` -> its C type.
+MATRIX_LAYOUT_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _LAYOUT.items()}
+#: ``MatmulPreferenceAttribute`` -> its C type.
+MATMUL_PREFERENCE_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _PREFERENCE.items()}
+#: ``MatmulAlgoCapAttribute`` -> its C type (the element type for the array attributes).
+MATMUL_ALGO_CAP_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _CAP.items()}
+#: The capability attributes whose value is an array (of :data:`MATMUL_ALGO_CAP_ATTRIBUTE_TYPES`).
+MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES = frozenset({MatmulAlgoCapAttribute.TILE_IDS,
+                                              MatmulAlgoCapAttribute.STAGES_IDS})
+#: ``MatmulAlgoConfigAttribute`` -> its C type.
+MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _CONFIG.items()}
+
+
+# -- structures ------------------------------------------------------------------------------
+
+
+class MatmulAlgo(ctypes.Structure):
+    """``cublasLtMatmulAlgo_t``: the semi-opaque, 64-byte algorithm descriptor (``uint64_t
+    data[8]``).
+
+    It is plain data: ``bytes(algo)`` serializes it and ``MatmulAlgo.from_buffer_copy(data)``
+    restores it, for use with the same cuBLASLt version.
+    """
+
+    _fields_ = [("data", c_uint64 * 8)]
+
+    def __repr__(self):
+        return f"MatmulAlgo({bytes(self).hex()})"
+
+
+class MatmulHeuristicResult(ctypes.Structure):
+    """``cublasLtMatmulHeuristicResult_t`` (96 bytes).
+
+    The fields keep their C names (``algo``, ``workspaceSize``, ``state``, ``wavesCount``,
+    ``reserved``); ``workspace_size`` and ``waves_count`` are the same values.
+    """
+
+    _fields_ = [
+        ("algo", MatmulAlgo),
+        ("workspaceSize", c_size_t),
+        ("state", c_int),
+        ("wavesCount", c_float),
+        ("reserved", c_int * 4),
+    ]
+
+    @property
+    def workspace_size(self) -> int:
+        """The workspace, in bytes, the algorithm needs."""
+        return self.workspaceSize
+
+    @property
+    def waves_count(self) -> float:
+        """The device utilization estimate (1.0: one full wave)."""
+        return self.wavesCount
+
+    def __repr__(self):
+        try:
+            state = f"CUBLAS_STATUS_{Status(self.state).name}"
+        except ValueError:
+            state = str(self.state)
+        return (f"MatmulHeuristicResult(workspace_size={self.workspaceSize}, state={state}, "
+                f"waves_count={self.wavesCount:g})")
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+def _status_name(status: int) -> str:
+    """``CUBLAS_STATUS_...``: from the library when it is loaded, else from :class:`Status`."""
+    if _lib.loaded:
+        try:
+            name = cublasLtGetStatusName(status)
+        except Exception:
+            name = ""
+        if name.startswith("CUBLAS_STATUS_"):
+            return name
+    try:
+        return f"CUBLAS_STATUS_{Status(status).name}"
+    except ValueError:
+        return "unknown cublasStatus_t"
+
+
+class cuBLASLtError(Exception):  # noqa: N801 - the library's own spelling
+    """A cuBLASLt function returned a status other than ``CUBLAS_STATUS_SUCCESS``.
+
+    Attributes
+    ----------
+    function : str
+        The C function's name.
+    status : Status or int
+        The status (a plain int if this binding does not know it).
+    """
+
+    def __init__(self, function: str, status: int):
+        name = _status_name(status)
+        try:
+            status = Status(status)
+        except ValueError:
+            pass
+        super().__init__(f"{function} failed: {name} ({int(status)})")
+        self.function = function
+        self.status = status
+
+    def __reduce__(self):
+        return type(self), (self.function, int(self.status))
+
+
+# The few functions that return something other than a cublasStatus_t.
+_UNCHECKED = frozenset({"cublasLtGetVersion", "cublasLtGetCudartVersion", "cublasLtGetStatusName",
+                        "cublasLtGetStatusString"})
+
+
+def _check(function: str, status):
+    if function in _UNCHECKED:
+        return status
+    if status != Status.SUCCESS:
+        raise cuBLASLtError(function, status)
+    return status
+
+
+def _version_text() -> str:
+    return _format_version(cublasLtGetVersion())
+
+
+def _format_version(version: int) -> str:
+    # CUBLAS_VERSION is major * 10000 + minor * 100 + patch (131000 is 13.10.0).
+    return f"{version // 10000}.{version % 10000 // 100}.{version % 100}"
+
+
+_lib = NvidiaLibrary("cublasLt", display_name="cuBLASLt", package="nvidia-cublas", extra="cu13",
+                     check=_check, version=_version_text)
+
+
+# -- argument conversion ---------------------------------------------------------------------
+
+_CDATA = (ctypes._SimpleCData, ctypes.Structure, ctypes.Union, ctypes.Array)
+
+
+def _pointer(value, what: str):
+    """An int address (or None for NULL) for a handle or ``void*`` argument."""
+    if value is None:
+        return None
+    # Only integers: a 0-d NumPy int array has __index__ too, and would pass its value.
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{what} must be an int (a handle, or an address such as "
+                        f"cupy_array.data.ptr) or None, got {type(value).__name__}")
+    return int(value)
+
+
+def _scalar_pointer(value, what: str):
+    """``alpha`` / ``beta``: an int address, None, or a ctypes object (its address)."""
+    if isinstance(value, _CDATA):
+        return ctypes.addressof(value)
+    if value is not None and not isinstance(value, numbers.Integral):
+        raise TypeError(f"{what} must be the address of the scalar (an int: with the default "
+                        f"POINTER_MODE_HOST a host address such as numpy_array.ctypes.data) or "
+                        f"a ctypes object such as ctypes.c_float(1.0), got {type(value).__name__}")
+    return _pointer(value, what)
+
+
+def _algo(value, what: str, *, nullable: bool):
+    """``const cublasLtMatmulAlgo_t*``: a :class:`MatmulAlgo` by reference, or NULL."""
+    if value is None and nullable:
+        return None
+    if isinstance(value, MatmulAlgo):
+        return ctypes.byref(value)
+    hint = " (use result.algo)" if isinstance(value, MatmulHeuristicResult) else ""
+    accepted = "a MatmulAlgo or None" if nullable else "a MatmulAlgo"
+    raise TypeError(f"{what} must be {accepted}, got {type(value).__name__}{hint}")
+
+
+def _buffer(buf, size, what: str, *, writable: bool):
+    """``(void* argument, size)`` for an attribute buffer.
+
+    ``buf`` is None (NULL), an int address (``size`` is then required), a ctypes object, or
+    any contiguous buffer (bytes, bytearray, NumPy array...; written to only if writable). The
+    returned argument keeps any temporary alive for the duration of the call.
+    """
+    if buf is None:
+        return None, 0 if size is None else int(size)
+    if isinstance(buf, numbers.Integral) and not isinstance(buf, bool):
+        if size is None:
+            raise TypeError(f"sizeInBytes is required when {what} is an address")
+        return int(buf), int(size)
+    if isinstance(buf, _CDATA):
+        arg, capacity = ctypes.addressof(buf), ctypes.sizeof(buf)
+    else:
+        try:
+            view = memoryview(buf)
+        except TypeError:
+            raise TypeError(f"{what} must be a buffer (bytes-like or ctypes object), an int "
+                            f"address or None, got {type(buf).__name__}") from None
+        if not view.c_contiguous:
+            raise ValueError(f"{what} must be C-contiguous")
+        capacity = view.nbytes
+        if view.readonly:
+            if writable:
+                raise TypeError(f"{what} must be writable, got a read-only {type(buf).__name__}")
+            arg = view.tobytes()  # bytes are passed as a pointer to their data
+        else:
+            arg = (ctypes.c_char * capacity).from_buffer(view.cast("B")) if capacity else None
+    if size is None:
+        size = capacity
+    elif size > capacity:
+        raise ValueError(f"sizeInBytes={size} is larger than {what} ({capacity} bytes)")
+    return arg, int(size)
+
+
+# -- prototypes ------------------------------------------------------------------------------
+
+_int_p = POINTER(c_int)
+_size_p = POINTER(c_size_t)
+_handle_p = POINTER(c_void_p)
+_algo_p = POINTER(MatmulAlgo)
+_result_p = POINTER(MatmulHeuristicResult)
+_ENUMS6 = [c_int] * 6  # computeType, scaleType, Atype, Btype, Ctype, Dtype
+_DESCS6 = [c_void_p] * 6  # lightHandle, operationDesc, Adesc, Bdesc, Cdesc, Ddesc
+
+for _name, _restype, _argtypes in [
+    ("cublasLtCreate", c_int, [_handle_p]),
+    ("cublasLtDestroy", c_int, [c_void_p]),
+    ("cublasLtGetStatusName", c_char_p, [c_int]),
+    ("cublasLtGetStatusString", c_char_p, [c_int]),
+    ("cublasLtGetVersion", c_size_t, []),
+    ("cublasLtGetCudartVersion", c_size_t, []),
+    ("cublasLtGetProperty", c_int, [c_int, _int_p]),
+    ("cublasLtMatmulDescCreate", c_int, [_handle_p, c_int, c_int]),
+    ("cublasLtMatmulDescDestroy", c_int, [c_void_p]),
+    ("cublasLtMatmulDescSetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t]),
+    ("cublasLtMatmulDescGetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t, _size_p]),
+    # rows and cols are uint64_t, ld is int64_t.
+    ("cublasLtMatrixLayoutCreate", c_int, [_handle_p, c_int, c_uint64, c_uint64, c_int64]),
+    ("cublasLtMatrixLayoutDestroy", c_int, [c_void_p]),
+    ("cublasLtMatrixLayoutSetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t]),
+    ("cublasLtMatrixLayoutGetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t, _size_p]),
+    ("cublasLtMatmulPreferenceCreate", c_int, [_handle_p]),
+    ("cublasLtMatmulPreferenceDestroy", c_int, [c_void_p]),
+    ("cublasLtMatmulPreferenceSetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t]),
+    ("cublasLtMatmulPreferenceGetAttribute", c_int,
+     [c_void_p, c_int, c_void_p, c_size_t, _size_p]),
+    ("cublasLtMatmulAlgoGetHeuristic", c_int, [*_DESCS6, c_void_p, c_int, _result_p, _int_p]),
+    ("cublasLtMatmul", c_int,
+     [c_void_p, c_void_p,            # lightHandle, computeDesc
+      c_void_p, c_void_p, c_void_p,  # alpha, A, Adesc
+      c_void_p, c_void_p,            # B, Bdesc
+      c_void_p, c_void_p, c_void_p,  # beta, C, Cdesc
+      c_void_p, c_void_p,            # D, Ddesc
+      _algo_p, c_void_p, c_size_t,   # algo, workspace, workspaceSizeInBytes
+      c_void_p]),                    # stream
+    ("cublasLtMatmulAlgoGetIds", c_int, [c_void_p, *_ENUMS6, c_int, _int_p, _int_p]),
+    ("cublasLtMatmulAlgoInit", c_int, [c_void_p, *_ENUMS6, c_int, _algo_p]),
+    ("cublasLtMatmulAlgoCheck", c_int, [*_DESCS6, _algo_p, _result_p]),
+    ("cublasLtMatmulAlgoCapGetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t, _size_p]),
+    ("cublasLtMatmulAlgoConfigSetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t]),
+    ("cublasLtMatmulAlgoConfigGetAttribute", c_int,
+     [_algo_p, c_int, c_void_p, c_size_t, _size_p]),
+]:
+    _lib.declare(_name, _restype, _argtypes)
+del _name, _restype, _argtypes
+
+
+def _create(c_name: str, *args) -> int:
+    handle = c_void_p()
+    _lib.function(c_name)(ctypes.byref(handle), *args)
+    return handle.value or 0
+
+
+# -- context and library information ---------------------------------------------------------
+
+
+def cublasLtCreate() -> int:
+    """``cublasLtCreate``: a new cuBLASLt handle (needs a GPU: without one,
+    ``CUBLAS_STATUS_NOT_INITIALIZED``)."""
+    return _create("cublasLtCreate")
+
+
+def cublasLtDestroy(lightHandle: int) -> None:
+    """``cublasLtDestroy``."""
+    _lib.function("cublasLtDestroy")(_pointer(lightHandle, "lightHandle"))
+
+
+def cublasLtGetVersion() -> int:
+    """``cublasLtGetVersion``: ``CUBLAS_VERSION``, major * 10000 + minor * 100 + patch."""
+    return _lib.function("cublasLtGetVersion")()
+
+
+def cublasLtGetCudartVersion() -> int:
+    """``cublasLtGetCudartVersion``: the CUDA runtime version cuBLASLt was built with (13000)."""
+    return _lib.function("cublasLtGetCudartVersion")()
+
+
+def cublasLtGetProperty(type: int) -> int:
+    """``cublasLtGetProperty``: the major, minor or patch number (a :class:`LibraryProperty`)."""
+    value = c_int()
+    _lib.function("cublasLtGetProperty")(type, ctypes.byref(value))
+    return value.value
+
+
+def cublasLtGetStatusName(status: int) -> str:
+    """``cublasLtGetStatusName``: e.g. ``"CUBLAS_STATUS_NOT_SUPPORTED"`` (``"unrecognized
+    status"`` for a value cuBLASLt does not know)."""
+    return (_lib.function("cublasLtGetStatusName")(status) or b"").decode()
+
+
+def cublasLtGetStatusString(status: int) -> str:
+    """``cublasLtGetStatusString``: the status's description."""
+    return (_lib.function("cublasLtGetStatusString")(status) or b"").decode()
+
+
+# -- matmul descriptors ----------------------------------------------------------------------
+
+
+def cublasLtMatmulDescCreate(computeType: int, scaleType: int) -> int:
+    """``cublasLtMatmulDescCreate``: a new matmul descriptor (no GPU needed).
+
+    Parameters
+    ----------
+    computeType : ComputeType
+    scaleType : DataType
+        The type of alpha and beta.
+    """
+    return _create("cublasLtMatmulDescCreate", computeType, scaleType)
+
+
+def cublasLtMatmulDescDestroy(matmulDesc: int) -> None:
+    """``cublasLtMatmulDescDestroy``."""
+    _lib.function("cublasLtMatmulDescDestroy")(_pointer(matmulDesc, "matmulDesc"))
+
+
+def cublasLtMatmulDescSetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes: int | None = None
+                                   ) -> None:
+    """``cublasLtMatmulDescSetAttribute``: set ``attr`` from the bytes of ``buf``.
+
+    ``buf`` is a bytes-like or ctypes object (``sizeInBytes`` defaults to its size) or an int
+    address (``sizeInBytes`` required). cuBLASLt checks that the size matches the attribute's
+    and copies the value. See :func:`matmul_desc_set` for the typed form.
+    """
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
+    _lib.function("cublasLtMatmulDescSetAttribute")(_pointer(matmulDesc, "matmulDesc"), attr, arg,
+                                                    size)
+
+
+def cublasLtMatmulDescGetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes: int | None = None
+                                   ) -> int:
+    """``cublasLtMatmulDescGetAttribute``: write ``attr``'s value into ``buf``.
+
+    ``buf`` is a writable buffer or ctypes object (``sizeInBytes`` defaults to its size), an
+    int address, or None with ``sizeInBytes=0`` to ask for the size.
+
+    Returns
+    -------
+    int
+        ``sizeWritten``: the bytes written, or the bytes needed when ``sizeInBytes`` is 0.
+    """
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
+    written = c_size_t()
+    _lib.function("cublasLtMatmulDescGetAttribute")(_pointer(matmulDesc, "matmulDesc"), attr, arg,
+                                                    size, ctypes.byref(written))
+    return written.value
+
+
+# -- matrix layouts --------------------------------------------------------------------------
+
+
+def cublasLtMatrixLayoutCreate(type: int, rows: int, cols: int, ld: int) -> int:
+    """``cublasLtMatrixLayoutCreate``: a new (column-major by default) layout; no GPU needed.
+
+    Parameters
+    ----------
+    type : DataType
+    rows, cols : int
+        ``uint64_t``.
+    ld : int
+        The leading dimension in elements, ``int64_t``.
+    """
+    return _create("cublasLtMatrixLayoutCreate", type, rows, cols, ld)
+
+
+def cublasLtMatrixLayoutDestroy(matLayout: int) -> None:
+    """``cublasLtMatrixLayoutDestroy``."""
+    _lib.function("cublasLtMatrixLayoutDestroy")(_pointer(matLayout, "matLayout"))
+
+
+def cublasLtMatrixLayoutSetAttribute(matLayout: int, attr: int, buf,
+                                     sizeInBytes: int | None = None) -> None:
+    """``cublasLtMatrixLayoutSetAttribute``; ``buf`` as for
+    :func:`cublasLtMatmulDescSetAttribute`. Typed form: :func:`matrix_layout_set`."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
+    _lib.function("cublasLtMatrixLayoutSetAttribute")(_pointer(matLayout, "matLayout"), attr, arg,
+                                                      size)
+
+
+def cublasLtMatrixLayoutGetAttribute(matLayout: int, attr: int, buf,
+                                     sizeInBytes: int | None = None) -> int:
+    """``cublasLtMatrixLayoutGetAttribute``; ``buf`` as for
+    :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
+    written = c_size_t()
+    _lib.function("cublasLtMatrixLayoutGetAttribute")(_pointer(matLayout, "matLayout"), attr, arg,
+                                                      size, ctypes.byref(written))
+    return written.value
+
+
+# -- preferences -----------------------------------------------------------------------------
+
+
+def cublasLtMatmulPreferenceCreate() -> int:
+    """``cublasLtMatmulPreferenceCreate``: new heuristic search preferences (no GPU needed).
+
+    The default ``MAX_WORKSPACE_BYTES`` is 0: no algorithm that needs a workspace is returned.
+    """
+    return _create("cublasLtMatmulPreferenceCreate")
+
+
+def cublasLtMatmulPreferenceDestroy(pref: int) -> None:
+    """``cublasLtMatmulPreferenceDestroy``."""
+    _lib.function("cublasLtMatmulPreferenceDestroy")(_pointer(pref, "pref"))
+
+
+def cublasLtMatmulPreferenceSetAttribute(pref: int, attr: int, buf,
+                                         sizeInBytes: int | None = None) -> None:
+    """``cublasLtMatmulPreferenceSetAttribute``; ``buf`` as for
+    :func:`cublasLtMatmulDescSetAttribute`. Typed form: :func:`matmul_preference_set`."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
+    _lib.function("cublasLtMatmulPreferenceSetAttribute")(_pointer(pref, "pref"), attr, arg, size)
+
+
+def cublasLtMatmulPreferenceGetAttribute(pref: int, attr: int, buf,
+                                         sizeInBytes: int | None = None) -> int:
+    """``cublasLtMatmulPreferenceGetAttribute``; ``buf`` as for
+    :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
+    written = c_size_t()
+    _lib.function("cublasLtMatmulPreferenceGetAttribute")(_pointer(pref, "pref"), attr, arg, size,
+                                                          ctypes.byref(written))
+    return written.value
+
+
+# -- algorithm selection and matmul ----------------------------------------------------------
+
+
+def _descs(lightHandle, operationDesc, Adesc, Bdesc, Cdesc, Ddesc):
+    return (_pointer(lightHandle, "lightHandle"), _pointer(operationDesc, "operationDesc"),
+            _pointer(Adesc, "Adesc"), _pointer(Bdesc, "Bdesc"), _pointer(Cdesc, "Cdesc"),
+            _pointer(Ddesc, "Ddesc"))
+
+
+def cublasLtMatmulAlgoGetHeuristic(lightHandle: int, operationDesc: int, Adesc: int, Bdesc: int,
+                                   Cdesc: int, Ddesc: int, preference: int,
+                                   requestedAlgoCount: int) -> list[MatmulHeuristicResult]:
+    """``cublasLtMatmulAlgoGetHeuristic``: up to ``requestedAlgoCount`` algorithms, best first.
+
+    The C arguments ``heuristicResultsArray`` and ``returnAlgoCount`` are replaced by the
+    returned list, of ``returnAlgoCount`` :class:`MatmulHeuristicResult` (``.algo``,
+    ``.workspace_size``, ``.state``, ``.waves_count``). cuBLASLt raises ``NOT_SUPPORTED`` when
+    no algorithm fits.
+    """
+    results = (MatmulHeuristicResult * max(int(requestedAlgoCount), 0))()
+    count = c_int()
+    _lib.function("cublasLtMatmulAlgoGetHeuristic")(
+        *_descs(lightHandle, operationDesc, Adesc, Bdesc, Cdesc, Ddesc),
+        _pointer(preference, "preference"), requestedAlgoCount, results, ctypes.byref(count))
+    return [results[i] for i in range(min(count.value, len(results)))]
+
+
+def cublasLtMatmul(lightHandle: int, computeDesc: int, alpha, A: int, Adesc: int, B: int,
+                   Bdesc: int, beta, C: int, Cdesc: int, D: int, Ddesc: int,
+                   algo: MatmulAlgo | None, workspace: int, workspaceSizeInBytes: int,
+                   stream: int) -> None:
+    """``cublasLtMatmul``: ``D = alpha * op(A) @ op(B) + beta * C``, enqueued on ``stream``.
+
+    Parameters
+    ----------
+    alpha, beta
+        Addresses of scalars of the descriptor's scale type. With the default
+        ``PointerMode.HOST`` they are HOST addresses, read before the call returns: an int
+        (e.g. ``numpy_array.ctypes.data``) or a ctypes object such as ``ctypes.c_float(1.0)``
+        (its address is passed). With ``PointerMode.DEVICE`` they are device addresses (ints).
+    A, B, C, D : int
+        Device pointers (``C`` may equal ``D``).
+    Adesc, Bdesc, Cdesc, Ddesc : int
+        Matrix layouts.
+    algo : MatmulAlgo or None
+        E.g. ``cublasLtMatmulAlgoGetHeuristic(...)[0].algo``; None (NULL) lets cuBLASLt run
+        its own heuristic query.
+    workspace : int
+        A device pointer (0 or None for none) of ``workspaceSizeInBytes`` bytes.
+    stream : int
+        The ``cudaStream_t`` (0 or None for the default stream).
+    """
+    _lib.function("cublasLtMatmul")(
+        _pointer(lightHandle, "lightHandle"), _pointer(computeDesc, "computeDesc"),
+        _scalar_pointer(alpha, "alpha"), _pointer(A, "A"), _pointer(Adesc, "Adesc"),
+        _pointer(B, "B"), _pointer(Bdesc, "Bdesc"),
+        _scalar_pointer(beta, "beta"), _pointer(C, "C"), _pointer(Cdesc, "Cdesc"),
+        _pointer(D, "D"), _pointer(Ddesc, "Ddesc"),
+        _algo(algo, "algo", nullable=True), _pointer(workspace, "workspace"), workspaceSizeInBytes,
+        _pointer(stream, "stream"))
+
+
+def cublasLtMatmulAlgoGetIds(lightHandle: int, computeType: int, scaleType: int, Atype: int,
+                             Btype: int, Ctype: int, Dtype: int, requestedAlgoCount: int
+                             ) -> list[int]:
+    """``cublasLtMatmulAlgoGetIds``: the ids (at most ``requestedAlgoCount``) of the
+    algorithms that may run for these types; ``algoIdsArray`` and ``returnAlgoCount`` are
+    replaced by the returned list."""
+    ids = (c_int * max(int(requestedAlgoCount), 0))()
+    count = c_int()
+    _lib.function("cublasLtMatmulAlgoGetIds")(
+        _pointer(lightHandle, "lightHandle"), computeType, scaleType, Atype, Btype, Ctype, Dtype,
+        requestedAlgoCount, ids, ctypes.byref(count))
+    return list(ids[:min(count.value, len(ids))])
+
+
+def cublasLtMatmulAlgoInit(lightHandle: int, computeType: int, scaleType: int, Atype: int,
+                           Btype: int, Ctype: int, Dtype: int, algoId: int) -> MatmulAlgo:
+    """``cublasLtMatmulAlgoInit``: a new :class:`MatmulAlgo` for ``algoId`` (its ``algo``
+    output is returned)."""
+    algo = MatmulAlgo()
+    _lib.function("cublasLtMatmulAlgoInit")(
+        _pointer(lightHandle, "lightHandle"), computeType, scaleType, Atype, Btype, Ctype, Dtype,
+        algoId, ctypes.byref(algo))
+    return algo
+
+
+def cublasLtMatmulAlgoCheck(lightHandle: int, operationDesc: int, Adesc: int, Bdesc: int,
+                            Cdesc: int, Ddesc: int, algo: MatmulAlgo) -> MatmulHeuristicResult:
+    """``cublasLtMatmulAlgoCheck``: whether ``algo`` supports this matmul on the current
+    device; its ``result`` output (workspace size, waves count; ``.algo`` not filled in) is
+    returned."""
+    result = MatmulHeuristicResult()
+    _lib.function("cublasLtMatmulAlgoCheck")(
+        *_descs(lightHandle, operationDesc, Adesc, Bdesc, Cdesc, Ddesc),
+        _algo(algo, "algo", nullable=False), ctypes.byref(result))
+    return result
+
+
+def cublasLtMatmulAlgoCapGetAttribute(algo: MatmulAlgo, attr: int, buf,
+                                      sizeInBytes: int | None = None) -> int:
+    """``cublasLtMatmulAlgoCapGetAttribute`` (an initialized ``algo`` is needed); ``buf`` as
+    for :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``. Typed form:
+    :func:`matmul_algo_cap_get`."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
+    written = c_size_t()
+    _lib.function("cublasLtMatmulAlgoCapGetAttribute")(
+        _algo(algo, "algo", nullable=False), attr, arg, size, ctypes.byref(written))
+    return written.value
+
+
+def cublasLtMatmulAlgoConfigSetAttribute(algo: MatmulAlgo, attr: int, buf,
+                                         sizeInBytes: int | None = None) -> None:
+    """``cublasLtMatmulAlgoConfigSetAttribute``: changes ``algo`` in place; ``buf`` as for
+    :func:`cublasLtMatmulDescSetAttribute`. Typed form: :func:`matmul_algo_config_set`."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
+    _lib.function("cublasLtMatmulAlgoConfigSetAttribute")(_algo(algo, "algo", nullable=False),
+                                                          attr, arg, size)
+
+
+def cublasLtMatmulAlgoConfigGetAttribute(algo: MatmulAlgo, attr: int, buf,
+                                         sizeInBytes: int | None = None) -> int:
+    """``cublasLtMatmulAlgoConfigGetAttribute``; ``buf`` as for
+    :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
+    written = c_size_t()
+    _lib.function("cublasLtMatmulAlgoConfigGetAttribute")(
+        _algo(algo, "algo", nullable=False), attr, arg, size, ctypes.byref(written))
+    return written.value
+
+
+# -- typed attribute helpers -----------------------------------------------------------------
+
+
+def _spec(table, enum_cls, attr):
+    try:
+        attr = enum_cls(attr)
+    except ValueError:
+        raise ValueError(f"{attr!r} is not a {enum_cls.__name__} this binding knows the type of; "
+                         f"use the C function with a buffer instead") from None
+    return attr, table[attr]
+
+
+def _c_value(ctype, value, attr):
+    """``value`` as a ``ctype`` instance, refusing what the C type cannot hold."""
+    if ctype is c_void_p:
+        return c_void_p(_pointer(value, attr.name) or 0)
+    if ctype is c_float:
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"{attr.name} is a float, got {type(value).__name__}")
+        return c_float(float(value))
+    if not isinstance(value, numbers.Integral):
+        raise TypeError(f"{attr.name} is an integer, got {type(value).__name__}")
+    value = int(value)
+    bits = 8 * ctypes.sizeof(ctype)
+    signed = ctype(-1).value == -1
+    low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+    if not low <= value <= high:
+        kind = f"{'' if signed else 'u'}int{bits}_t"
+        raise OverflowError(f"{attr.name} is a {kind}: {value} is out of range [{low}, {high}]")
+    return ctype(value)
+
+
+def _py_value(ctype, enum_cls, raw):
+    if ctype is c_void_p:
+        return raw.value or 0
+    value = raw.value
+    if enum_cls is not None:
+        try:
+            return enum_cls(value)
+        except ValueError:
+            pass
+    return value
+
+
+def _typed_set(setter, table, enum_cls, obj, attr, value):
+    attr, (ctype, _) = _spec(table, enum_cls, attr)
+    setter(obj, attr, _c_value(ctype, value, attr))
+
+
+def _typed_get(getter, table, enum_cls, obj, attr):
+    attr, (ctype, value_enum) = _spec(table, enum_cls, attr)
+    raw = ctype()
+    getter(obj, attr, raw)
+    return _py_value(ctype, value_enum, raw)
+
+
+def matmul_desc_set(desc: int, attr: MatmulDescAttribute, value) -> None:
+    """Set a matmul descriptor attribute from a Python value of its C type.
+
+    ``value`` is an int for the integer attributes (range-checked against the C type), an int
+    address (or None for NULL) for the pointer attributes. cuBLASLt copies the value: nothing
+    is kept alive, and the memory a pointer attribute points to is the caller's.
+    """
+    _typed_set(cublasLtMatmulDescSetAttribute, _DESC, MatmulDescAttribute, desc, attr, value)
+
+
+def matmul_desc_get(desc: int, attr: MatmulDescAttribute):
+    """A matmul descriptor attribute's value: an int (an enum member where the attribute is
+    one of this module's enums and the value is known), an int address for pointers (0 for
+    NULL)."""
+    return _typed_get(cublasLtMatmulDescGetAttribute, _DESC, MatmulDescAttribute, desc, attr)
+
+
+def matrix_layout_set(layout: int, attr: MatrixLayoutAttribute, value) -> None:
+    """Set a matrix layout attribute (see :func:`matmul_desc_set`)."""
+    _typed_set(cublasLtMatrixLayoutSetAttribute, _LAYOUT, MatrixLayoutAttribute, layout, attr,
+               value)
+
+
+def matrix_layout_get(layout: int, attr: MatrixLayoutAttribute):
+    """A matrix layout attribute's value (see :func:`matmul_desc_get`)."""
+    return _typed_get(cublasLtMatrixLayoutGetAttribute, _LAYOUT, MatrixLayoutAttribute, layout,
+                      attr)
+
+
+def matmul_preference_set(pref: int, attr: MatmulPreferenceAttribute, value) -> None:
+    """Set a preference attribute (``MAX_WAVES_COUNT`` is a float; see
+    :func:`matmul_desc_set`)."""
+    _typed_set(cublasLtMatmulPreferenceSetAttribute, _PREFERENCE, MatmulPreferenceAttribute, pref,
+               attr, value)
+
+
+def matmul_preference_get(pref: int, attr: MatmulPreferenceAttribute):
+    """A preference attribute's value (see :func:`matmul_desc_get`)."""
+    return _typed_get(cublasLtMatmulPreferenceGetAttribute, _PREFERENCE, MatmulPreferenceAttribute,
+                      pref, attr)
+
+
+def matmul_algo_config_set(algo: MatmulAlgo, attr: MatmulAlgoConfigAttribute, value) -> None:
+    """Set an algorithm configuration attribute; changes ``algo`` in place."""
+    _typed_set(cublasLtMatmulAlgoConfigSetAttribute, _CONFIG, MatmulAlgoConfigAttribute, algo,
+               attr, value)
+
+
+def matmul_algo_config_get(algo: MatmulAlgo, attr: MatmulAlgoConfigAttribute):
+    """An algorithm configuration attribute's value."""
+    return _typed_get(cublasLtMatmulAlgoConfigGetAttribute, _CONFIG, MatmulAlgoConfigAttribute,
+                      algo, attr)
+
+
+def matmul_algo_cap_get(algo: MatmulAlgo, attr: MatmulAlgoCapAttribute):
+    """An algorithm capability: an int, or a list of ints for
+    :data:`MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES` (``TILE_IDS``, ``STAGES_IDS``)."""
+    attr, (ctype, value_enum) = _spec(_CAP, MatmulAlgoCapAttribute, attr)
+    if attr not in MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES:
+        raw = ctype()
+        cublasLtMatmulAlgoCapGetAttribute(algo, attr, raw)
+        return _py_value(ctype, value_enum, raw)
+    needed = cublasLtMatmulAlgoCapGetAttribute(algo, attr, None, 0)
+    items = (ctype * (needed // ctypes.sizeof(ctype)))()
+    if not len(items):
+        return []
+    written = cublasLtMatmulAlgoCapGetAttribute(algo, attr, items)
+    return list(items[:written // ctypes.sizeof(ctype)])
