@@ -174,6 +174,8 @@ class CudaBackend:
                 raise
         self.handle, self.worksize = handle, worksize
         self._fast = self._fast_output()
+        self._set_stream = cufft._lib.function("cufftSetStream")
+        self._exec = cufft._lib.function("cufftXtExec")
         self.logger.info("cuFFT plan: n=%s, in embed %s stride %d dist %d, out embed %s stride %d dist %d, "
                          "batch %d, work area %d bytes", spec.n, spec.in_embed.nembed, spec.in_embed.stride,
                          spec.in_embed.dist, spec.out_embed.nembed, spec.out_embed.stride, spec.out_embed.dist,
@@ -253,8 +255,9 @@ class CudaBackend:
         fast = self._fast() if stream is None and self._fast is not None and ready else None
         if fast is not None:
             handle, result, out_ptr = fast
-            cufft.cufftSetStream(self.handle, handle)
-            cufft.cufftXtExec(self.handle, src.data_ptr, out_ptr, int(direction))
+            # Hot path: the raw functions (plan, pointers and direction were checked already).
+            self._set_stream(self.handle, handle)
+            self._exec(self.handle, src.data_ptr, out_ptr, int(direction))
             if release_workspace and self.workspace is not None:
                 self.workspace.free()
                 self.workspace = None

@@ -110,6 +110,8 @@ class CudaMatmul:
         self._descs = []
         self.workspace = None
         self.worksize = 0
+        self._fast = None
+        self._inputs = {}
 
     def _to_device(self, h):
         if not h.is_host:
@@ -125,8 +127,9 @@ class CudaMatmul:
             lt.matrix_layout_set(desc, lt.MatrixLayoutAttribute.STRIDED_BATCH_OFFSET, batch_stride)
         return desc
 
-    def _operand_matrix(self, name, h):
-        """Column-major description of operand ``name`` (copied once, logged, when impossible)."""
+    def _operand_matrix(self, name, h, want_columns=False):
+        """Column-major description of operand ``name`` (copied once, logged, when impossible
+        or when ``want_columns`` asks for a column-major, untransposed operand)."""
         p = self.p
         shape, strides = tuple(h.shape), tuple(h.strides)
         if name == "a" and p.a_vector:
@@ -140,10 +143,11 @@ class CudaMatmul:
         bstride = _batch_stride(shape, strides, p.batch_shape)
         fp8_b_needs_cols = p.fp8 and name == "b" and matrix is not None and matrix[3]
         fp8_a_needs_rows = p.fp8 and name == "a" and matrix is not None and not matrix[3]
-        if matrix is None or bstride is None or fp8_b_needs_cols or fp8_a_needs_rows:
+        needs_cols = want_columns and matrix is not None and matrix[3]
+        if matrix is None or bstride is None or fp8_b_needs_cols or fp8_a_needs_rows or needs_cols:
             order = list(range(len(shape)))
             # A dense copy: row-major for a (FP8 wants A transposed), column-major otherwise.
-            if name == "a":
+            if name == "a" and not want_columns:
                 new_strides = c_strides(h.shape)
             else:
                 order = list(range(len(h.shape) - 2)) + [len(h.shape) - 1, len(h.shape) - 2] if len(h.shape) >= 2 \
@@ -155,7 +159,7 @@ class CudaMatmul:
                              "cuBLASLt cannot address%s)", name, tuple(h.shape), tuple(h.strides), new_strides,
                              ", FP8 needs A row-major and B column-major" if p.fp8 else "")
             self.dev[name] = copy
-            return self._operand_matrix(name, copy)
+            return self._operand_matrix(name, copy, want_columns)
         return matrix, bstride
 
     def plan(self, preferences, algorithms, epilog, inputs, stream):
@@ -166,7 +170,9 @@ class CudaMatmul:
         with _streams.device_context(self.device_id):
             if self.handle is None:
                 self.handle = lt.cublasLtCreate()
-            (am, a_bs), (bm, b_bs) = self._operand_matrix("a", self.dev["a"]), self._operand_matrix("b", self.dev["b"])
+            # cuBLASLt computes BGRADA only for an untransposed (column-major) A.
+            am, a_bs = self._operand_matrix("a", self.dev["a"], want_columns=epilog == E.BGRADA)
+            bm, b_bs = self._operand_matrix("b", self.dev["b"])
             self.swap = epilog not in _COLUMN_MAJOR_EPILOGS and not p.fp8
             compute, scale = _COMPUTE[p.ab_dtype]
             if self.options.compute_type is not None:
@@ -231,6 +237,74 @@ class CudaMatmul:
         self._alpha = _scalar(p.alpha, self.scale_kind)
         self._beta = _scalar(p.beta, self.scale_kind)
         self._ensure_workspace(s)
+        with _streams.device_context(self.device_id):
+            for name, h in self._inputs.items():  # inputs stay until reset_operands changes them
+                attr = lt.MatmulDescAttribute.BIAS_POINTER if name == "bias" else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                lt.matmul_desc_set(self.desc, attr, h.data_ptr)
+        self._fast = self._prepare_fast()
+
+    def _prepare_fast(self):
+        """For the common case (device operands, no auxiliary outputs, no vectors, the package's
+        own pool, current stream and device) a function that runs one multiplication with the
+        least Python work: the arguments checked at plan time are passed as they are."""
+        p = self.p
+        if self.host or self.aux_specs or p.a_vector or p.b_vector or self.options.allocator is not None \
+                or (p.fp8 and self.options.result_amax):
+            return None
+        shape, strides, device_id = (*p.batch_shape, p.m, p.n), self.d_strides, self.device_id
+        raw = lt._lib.function("cublasLtMatmul")  # hot path: arguments validated at plan time
+        first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
+        c = self.dev.get("c")
+        algo = ctypes.byref(getattr(self.algorithms[0], "algo", self.algorithms[0]))
+        fixed = (self.handle, self.desc, self._alpha.ctypes.data, first.data_ptr, self.layouts[0], second.data_ptr,
+                 self.layouts[1], self._beta.ctypes.data)
+        layouts = self.layouts
+        blocking = self.options.blocking is True
+        if self.package == "cupy":
+            import cupy
+
+            dtype = cupy.dtype(p.result_dtype)
+            byte_strides = tuple(st * dtype.itemsize for st in strides)
+            nbytes = max(1, int(np.prod(shape)) * dtype.itemsize)
+            get_device, current_stream, alloc, ndarray = (cupy.cuda.runtime.getDevice, cupy.cuda.get_current_stream,
+                                                         cupy.cuda.alloc, cupy.ndarray)
+
+            def output():
+                if get_device() != device_id:
+                    return None
+                result = ndarray(shape, dtype, memptr=alloc(nbytes), strides=byte_strides)
+                return current_stream().ptr, result, result.data.ptr
+        elif self.package == "torch":
+            import torch
+
+            from nvmath._internal.tensor import _torch_dtype
+
+            dtype, device = _torch_dtype(p.result_dtype), torch.device("cuda", device_id)
+            current_device, current_stream, empty_strided = (torch.cuda.current_device, torch.cuda.current_stream,
+                                                             torch.empty_strided)
+
+            def output():
+                if current_device() != device_id:
+                    return None
+                result = empty_strided(shape, strides, dtype=dtype, device=device)
+                return current_stream(device).cuda_stream, result, result.data_ptr()
+        else:
+            return None
+
+        def run():
+            if self.workspace is None and self.worksize:
+                return None
+            made = output()
+            if made is None:
+                return None
+            stream, result, d_ptr = made
+            raw(*fixed, c.data_ptr if c is not None else d_ptr, layouts[2], d_ptr, layouts[3], algo,
+                self.workspace.ptr if self.workspace is not None else None, self.worksize, stream)
+            if blocking:
+                _streams.synchronize(_streams.get_stream(stream, package=self.package, device_id=device_id))
+            return result
+
+        return run
 
     def _workspace_limit(self):
         limit = self.options.memory_limit
@@ -352,6 +426,10 @@ class CudaMatmul:
         return like.empty(shape, dtype, strides=strides, stream=stream, allocator=self.options.allocator)
 
     def execute(self, algorithm, release_workspace, stream):
+        if algorithm is None and stream is None and not release_workspace and self._fast is not None:
+            result = self._fast()
+            if result is not None:
+                return result
         p = self.p
         s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
                                                                    device_id=self.device_id)
@@ -366,12 +444,6 @@ class CudaMatmul:
                 ptr_attr = lt.MatmulDescAttribute.BIAS_POINTER if name.endswith(("bgrad", "bgrada", "bgradb")) \
                     else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
                 lt.matmul_desc_set(self.desc, ptr_attr, aux[name].data_ptr)
-            for name, h in self._inputs.items():
-                attr = lt.MatmulDescAttribute.BIAS_POINTER if name == "bias" else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
-                lt.matmul_desc_set(self.desc, attr, h.data_ptr)
-            if p.fp8 and self.options.result_amax:
-                aux["result_amax"] = self._allocate(a, (), "float32", (), s)
-                lt.matmul_desc_set(self.desc, lt.MatmulDescAttribute.AMAX_D_POINTER, aux["result_amax"].data_ptr)
             self._ensure_workspace(s)
             first, second = (b, a) if self.swap else (a, b)
             c_ptr = self.dev["c"].data_ptr if "c" in self.dev else d.data_ptr
@@ -382,6 +454,11 @@ class CudaMatmul:
         if release_workspace and self.workspace is not None:
             self.workspace.free()
             self.workspace = None
+        if p.fp8 and self.options.result_amax:
+            # cuBLASLt reports amax only for FP8 results: one reduction, on the same stream.
+            with _streams.stream_context(s):
+                aux["result_amax"] = _wrap(abs(d.tensor).max().float() if self.package == "torch"
+                                           else abs(d.tensor).max().astype("float32"))
         result = d
         if p.a_vector or p.b_vector:
             result = _squeeze_vectors(d, p)
@@ -426,6 +503,7 @@ class CudaMatmul:
         self.algorithms = [a for _, a in timings[:prune]] if prune else [a for _, a in timings]
         self.logger.info("autotune: %s ms (median of %d runs per algorithm)",
                          ", ".join(f"{t:.4f}" for t, _ in timings), iterations)
+        self._fast = self._prepare_fast()
 
     def reset(self, new, alpha, beta, inputs, stream):
         s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
@@ -440,7 +518,12 @@ class CudaMatmul:
         if beta is not None:
             self._beta = _scalar(beta, self.scale_kind)
         if inputs is not None:
-            self._inputs = dict(inputs)
+            self._inputs = {name: self._aux_input_layout(name, h) for name, h in inputs.items()}
+            with _streams.device_context(self.device_id):
+                for name, h in self._inputs.items():
+                    attr = lt.MatmulDescAttribute.BIAS_POINTER if name == "bias" else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                    lt.matmul_desc_set(self.desc, attr, h.data_ptr)
+        self._fast = self._prepare_fast()
 
     def free(self):
         """Release the plan's descriptors and workspace, and the cuBLASLt handle."""
@@ -460,6 +543,12 @@ class CudaMatmul:
                 self.workspace.free()
                 self.workspace = None
 
+
+
+def _wrap(t):
+    from nvmath._internal.tensor import wrap_operand
+
+    return wrap_operand(t, "aux")
 
 
 def _rows(h, m):

@@ -70,6 +70,9 @@ class Problem:
         self.ab_dtype = a.dtype
         self.fp8 = a.dtype in FP8
         self.result_dtype = result_type or SUPPORTED_TYPES[a.dtype]
+        if self.fp8 and self.result_dtype.startswith("float8"):
+            raise NotImplementedError("FP8 results are not supported yet; use result_type 'bfloat16' or "
+                                      "'float16' (the default is bfloat16)")
         if not self.fp8 and self.result_dtype != a.dtype:
             raise TypeError(f"result_type={self.result_dtype!r} differs from the operands' {a.dtype}; "
                             "a different result type is supported for FP8 operands only")
