@@ -22,6 +22,7 @@ import warnings
 __all__ = [
     "StreamHolder", "get_stream", "stream_context", "synchronize", "stream_wait", "device_context",
     "current_device_id", "device_package", "is_installed", "check_cuda", "RAW",
+    "current_stream_getter", "current_device_getter",
 ]
 
 #: ``StreamHolder.package`` of a stream with no package object (raw handle, ``cuda.bindings``).
@@ -338,3 +339,35 @@ def stream_wait(waiter: StreamHolder, signaller: StreamHolder) -> None:
                            "cudaStreamWaitEvent")
         finally:
             check_cuda(runtime.cudaEventDestroy(event), "cudaEventDestroy")
+
+
+def current_stream_getter(package: str, device_id: int):
+    """A function of no arguments returning ``package``'s current stream handle on
+    ``device_id``, as cheaply as the package allows (for per-call hot paths)."""
+    if package == "cupy":
+        import cupy
+
+        get = cupy.cuda.get_current_stream
+        return lambda: get().ptr
+    if package == "torch":
+        import torch
+
+        raw = getattr(torch._C, "_cuda_getCurrentRawStream", None)  # what Triton uses: no Stream object
+        if raw is not None:
+            return lambda: raw(device_id)
+        current, device = torch.cuda.current_stream, torch.device("cuda", device_id)
+        return lambda: current(device).cuda_stream
+    raise ValueError(f"package={package!r} has no current stream; accepted: 'cupy', 'torch'")
+
+
+def current_device_getter(package: str):
+    """A function of no arguments returning ``package``'s current device ordinal, cheaply."""
+    if package == "cupy":
+        import cupy
+
+        return cupy.cuda.runtime.getDevice
+    if package == "torch":
+        import torch
+
+        return getattr(torch._C, "_cuda_getDevice", None) or torch.cuda.current_device
+    raise ValueError(f"package={package!r} has no current device; accepted: 'cupy', 'torch'")

@@ -215,15 +215,15 @@ class CudaBackend:
             dtype = cupy.dtype(spec.out_dtype)
             strides = tuple(st * dtype.itemsize for st in spec.out_strides)
             nbytes = max(1, (1 + sum((n - 1) * st for n, st in zip(shape, spec.out_strides))) * dtype.itemsize)
-            get_device, current_stream, alloc, ndarray = (cupy.cuda.runtime.getDevice, cupy.cuda.get_current_stream,
-                                                         cupy.cuda.alloc, cupy.ndarray)
+            get_device, stream_handle = _streams.current_device_getter("cupy"), _streams.current_stream_getter(
+                "cupy", device_id)
+            alloc, ndarray = cupy.cuda.alloc, cupy.ndarray
 
             def output():
                 if get_device() != device_id:
                     return None
-                stream = current_stream()
                 result = ndarray(shape, dtype, memptr=alloc(nbytes), strides=strides)
-                return stream.ptr, result, result.data.ptr
+                return stream_handle(), result, result.data.ptr
 
             return output
         if self.package == "torch":
@@ -233,14 +233,15 @@ class CudaBackend:
 
             dtype, device = _torch_dtype(spec.out_dtype), torch.device("cuda", device_id)
             strides = spec.out_strides
-            current_device, current_stream, empty_strided = (torch.cuda.current_device, torch.cuda.current_stream,
-                                                             torch.empty_strided)
+            current_device, stream_handle = _streams.current_device_getter("torch"), _streams.current_stream_getter(
+                "torch", device_id)
+            empty_strided = torch.empty_strided
 
             def output():
                 if current_device() != device_id:
                     return None
                 result = empty_strided(shape, strides, dtype=dtype, device=device)
-                return current_stream(device).cuda_stream, result, result.data_ptr()
+                return stream_handle(), result, result.data_ptr()
 
             return output
         return None

@@ -81,3 +81,14 @@ def test_device_package_choice(monkeypatch):
     monkeypatch.setattr(streams, "is_installed", lambda name: name == "torch")
     monkeypatch.setattr(streams, "_torch_has_cuda", lambda: True)
     assert streams.device_package("numpy") == "torch"
+
+
+def test_fast_getters_refuse_packages_without_streams():
+    import pytest
+
+    from nvmath._internal.streams import current_device_getter, current_stream_getter
+
+    with pytest.raises(ValueError, match="package='numpy' has no current stream"):
+        current_stream_getter("numpy", 0)
+    with pytest.raises(ValueError, match="package='numpy' has no current device"):
+        current_device_getter("numpy")

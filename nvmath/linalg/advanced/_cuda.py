@@ -266,28 +266,30 @@ class CudaMatmul:
             dtype = cupy.dtype(p.result_dtype)
             byte_strides = tuple(st * dtype.itemsize for st in strides)
             nbytes = max(1, int(np.prod(shape)) * dtype.itemsize)
-            get_device, current_stream, alloc, ndarray = (cupy.cuda.runtime.getDevice, cupy.cuda.get_current_stream,
-                                                         cupy.cuda.alloc, cupy.ndarray)
+            get_device, stream_handle = _streams.current_device_getter("cupy"), _streams.current_stream_getter(
+                "cupy", device_id)
+            alloc, ndarray = cupy.cuda.alloc, cupy.ndarray
 
             def output():
                 if get_device() != device_id:
                     return None
                 result = ndarray(shape, dtype, memptr=alloc(nbytes), strides=byte_strides)
-                return current_stream().ptr, result, result.data.ptr
+                return stream_handle(), result, result.data.ptr
         elif self.package == "torch":
             import torch
 
             from nvmath._internal.tensor import _torch_dtype
 
             dtype, device = _torch_dtype(p.result_dtype), torch.device("cuda", device_id)
-            current_device, current_stream, empty_strided = (torch.cuda.current_device, torch.cuda.current_stream,
-                                                             torch.empty_strided)
+            current_device, stream_handle = _streams.current_device_getter("torch"), _streams.current_stream_getter(
+                "torch", device_id)
+            empty_strided = torch.empty_strided
 
             def output():
                 if current_device() != device_id:
                     return None
                 result = empty_strided(shape, strides, dtype=dtype, device=device)
-                return current_stream(device).cuda_stream, result, result.data_ptr()
+                return stream_handle(), result, result.data_ptr()
         else:
             return None
 
