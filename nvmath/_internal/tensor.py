@@ -738,3 +738,45 @@ def wrap_operand(obj, name: str = "operand") -> TensorHolder:
     else:
         hint = ""
     raise TypeError(f"{name} of type {kind} is not supported; accepted: {ACCEPTED_OPERANDS}{hint}")
+
+
+def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strides):
+    """For per-call hot paths: a function of no arguments that allocates a ``package`` array
+    of ``shape``/``dtype``/``strides`` (elements, non-negative) from the package's own pool on
+    its current stream, and returns ``(stream handle, array, data pointer)``; or None when
+    ``device_id`` is not the current device (the caller then takes its general path).
+
+    Returns None (instead of a function) for packages without a device pool.
+    """
+    shape, strides = tuple(shape), tuple(strides)
+    if package not in ("cupy", "torch"):
+        return None
+    get_device = _streams.current_device_getter(package)
+    stream_handle = _streams.current_stream_getter(package, device_id)
+    if package == "cupy":
+        import cupy
+
+        np_dtype = cupy.dtype(dtype)
+        byte_strides = tuple(s * np_dtype.itemsize for s in strides)
+        span = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 1
+        nbytes = max(1, span * np_dtype.itemsize)
+        alloc, ndarray = cupy.cuda.alloc, cupy.ndarray
+
+        def allocate():
+            if get_device() != device_id:
+                return None
+            result = ndarray(shape, np_dtype, memptr=alloc(nbytes), strides=byte_strides)
+            return stream_handle(), result, result.data.ptr
+
+        return allocate
+    import torch
+
+    torch_dtype, device, empty_strided = _torch_dtype(dtype), torch.device("cuda", device_id), torch.empty_strided
+
+    def allocate():
+        if get_device() != device_id:
+            return None
+        result = empty_strided(shape, strides, dtype=torch_dtype, device=device)
+        return stream_handle(), result, result.data_ptr()
+
+    return allocate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from nvmath._internal import streams as _streams
-from nvmath._internal.tensor import wrap_operand
+from nvmath._internal.tensor import fast_result_allocator, wrap_operand
 from nvmath.bindings import cufft
 from nvmath.memory import allocate_workspace
 
@@ -208,43 +208,7 @@ class CudaBackend:
         spec = self.spec
         if self.host_operand or spec.copy_input or spec.inplace or self.allocator is not None:
             return None
-        shape, device_id = spec.out_shape, self.device_id
-        if self.package == "cupy":
-            import cupy
-
-            dtype = cupy.dtype(spec.out_dtype)
-            strides = tuple(st * dtype.itemsize for st in spec.out_strides)
-            nbytes = max(1, (1 + sum((n - 1) * st for n, st in zip(shape, spec.out_strides))) * dtype.itemsize)
-            get_device, stream_handle = _streams.current_device_getter("cupy"), _streams.current_stream_getter(
-                "cupy", device_id)
-            alloc, ndarray = cupy.cuda.alloc, cupy.ndarray
-
-            def output():
-                if get_device() != device_id:
-                    return None
-                result = ndarray(shape, dtype, memptr=alloc(nbytes), strides=strides)
-                return stream_handle(), result, result.data.ptr
-
-            return output
-        if self.package == "torch":
-            import torch
-
-            from nvmath._internal.tensor import _torch_dtype
-
-            dtype, device = _torch_dtype(spec.out_dtype), torch.device("cuda", device_id)
-            strides = spec.out_strides
-            current_device, stream_handle = _streams.current_device_getter("torch"), _streams.current_stream_getter(
-                "torch", device_id)
-            empty_strided = torch.empty_strided
-
-            def output():
-                if current_device() != device_id:
-                    return None
-                result = empty_strided(shape, strides, dtype=dtype, device=device)
-                return stream_handle(), result, result.data_ptr()
-
-            return output
-        return None
+        return fast_result_allocator(self.package, self.device_id, spec.out_shape, spec.out_dtype, spec.out_strides)
 
     def execute(self, direction, stream, release_workspace):
         spec = self.spec

@@ -16,7 +16,7 @@ import statistics
 import numpy as np
 
 from nvmath._internal import streams as _streams
-from nvmath._internal.tensor import c_strides, contiguous_strides
+from nvmath._internal.tensor import c_strides, contiguous_strides, fast_result_allocator
 from nvmath.bindings import cublasLt as lt
 from nvmath.memory import allocate_workspace
 
@@ -260,37 +260,8 @@ class CudaMatmul:
                  self.layouts[1], self._beta.ctypes.data)
         layouts = self.layouts
         blocking = self.options.blocking is True
-        if self.package == "cupy":
-            import cupy
-
-            dtype = cupy.dtype(p.result_dtype)
-            byte_strides = tuple(st * dtype.itemsize for st in strides)
-            nbytes = max(1, int(np.prod(shape)) * dtype.itemsize)
-            get_device, stream_handle = _streams.current_device_getter("cupy"), _streams.current_stream_getter(
-                "cupy", device_id)
-            alloc, ndarray = cupy.cuda.alloc, cupy.ndarray
-
-            def output():
-                if get_device() != device_id:
-                    return None
-                result = ndarray(shape, dtype, memptr=alloc(nbytes), strides=byte_strides)
-                return stream_handle(), result, result.data.ptr
-        elif self.package == "torch":
-            import torch
-
-            from nvmath._internal.tensor import _torch_dtype
-
-            dtype, device = _torch_dtype(p.result_dtype), torch.device("cuda", device_id)
-            current_device, stream_handle = _streams.current_device_getter("torch"), _streams.current_stream_getter(
-                "torch", device_id)
-            empty_strided = torch.empty_strided
-
-            def output():
-                if current_device() != device_id:
-                    return None
-                result = empty_strided(shape, strides, dtype=dtype, device=device)
-                return stream_handle(), result, result.data_ptr()
-        else:
+        output = fast_result_allocator(self.package, device_id, shape, p.result_dtype, strides)
+        if output is None:
             return None
 
         def run():
