@@ -11,7 +11,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBPACKAGES = frozenset({"bindings", "cache", "fft", "jit", "linalg", "memory"})
+_SUBPACKAGES = frozenset({"bindings", "cache", "device", "fft", "jit", "linalg", "memory"})
 
 __all__ = ["__version__", *sorted(_SUBPACKAGES)]
 

@@ -1,0 +1,148 @@
+"""Calling LTO-IR device functions from ``numba.cuda.jit`` kernels, with an exact C prototype.
+
+:func:`extern_function` returns an object a kernel calls like a function. Lowering declares the
+symbol with the exact C prototype (pointers, integers, floats; ``void`` returns nothing) and
+attaches the LTO-IR to the kernel's code library, so nvJitLink links it in and the user passes
+no ``link=``. Array arguments are passed as pointers to their first element.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from nvmath.jit.cabi import CSignature
+
+__all__ = ["extern_function", "ExternFunction"]
+
+
+class ExternFunction:
+    """A device function defined in LTO-IR, callable from Numba kernels.
+
+    Attributes
+    ----------
+    symbol : str
+    c_signature : CSignature
+    ltoir : bytes
+    """
+
+    def __init__(self, symbol: str, c_signature: CSignature, ltoir: bytes):
+        self.symbol, self.c_signature, self.ltoir = symbol, c_signature, bytes(ltoir)
+        for ct in (*c_signature.arg_types, c_signature.return_type):
+            if ct.kind == "complex":
+                raise TypeError(f"{symbol}: by-value complex C types are not supported for calls from kernels "
+                                "(pass a pointer)")
+        self._intrinsic = None
+
+    def __nvmath_fingerprint__(self) -> str:
+        # What a kernel calling this function depends on: the symbol, its prototype, the code.
+        return f"extern:{self.symbol}:{self.c_signature}:{hashlib.sha256(self.ltoir).hexdigest()}"
+
+    def __repr__(self):
+        return f"ExternFunction({self.symbol!r}, {self.c_signature}, {len(self.ltoir)} bytes of LTO-IR)"
+
+    @property
+    def intrinsic(self):
+        """The Numba intrinsic that lowers a call (built on first use: it imports Numba)."""
+        if self._intrinsic is None:
+            self._intrinsic = _make_intrinsic(self)
+        return self._intrinsic
+
+
+def extern_function(symbol: str, c_signature, ltoir) -> ExternFunction:
+    """Wrap LTO-IR exporting ``symbol`` with C prototype ``c_signature`` for use in kernels.
+
+    Parameters
+    ----------
+    symbol : str
+    c_signature : CSignature or (return, [args])
+        In C type names (``"void"``, ``"float*"``, ``"int"``...).
+    ltoir : bytes or nvmath.jit.ltoir.LTOIR
+
+    Examples
+    --------
+    >>> scale = extern_function("scale", ("void", ["float*", "int", "float"]), ltoir)  # doctest: +SKIP
+    >>> @nvmath.device.jit                                                            # doctest: +SKIP
+    ... def kernel(x):
+    ...     scale.intrinsic(x, x.size, 2.0)
+    """
+    csig = c_signature if isinstance(c_signature, CSignature) else CSignature.parse(*c_signature)
+    return ExternFunction(symbol, csig, ltoir)
+
+
+def _llvm_type(ir, ct):
+    if ct.kind == "void":
+        return ir.VoidType()
+    if ct.kind == "int":
+        return ir.IntType(ct.bits)
+    if ct.kind == "float":
+        return ir.FloatType() if ct.bits == 32 else ir.DoubleType()
+    return ir.IntType(8).as_pointer()  # pointers: generic address space, as C++ declares them
+
+
+def _make_intrinsic(fn: ExternFunction):
+    from llvmlite import ir
+    from numba import types
+    from numba.core import cgutils
+    from numba.core.errors import TypingError
+    from numba.cuda import LTOIR
+    from numba.extending import intrinsic
+
+    csig = fn.c_signature
+    linkable = LTOIR(fn.ltoir, name=f"{fn.symbol}.ltoir")
+    ret_type = {"void": types.void, "int": None, "float": None}.get(csig.return_type.kind)
+    if csig.return_type.kind == "int":
+        ret_type = getattr(types, f"{'int' if csig.return_type.signed else 'uint'}{csig.return_type.bits}")
+    elif csig.return_type.kind == "float":
+        ret_type = types.float32 if csig.return_type.bits == 32 else types.float64
+    elif csig.return_type.kind == "pointer":
+        ret_type = types.voidptr
+
+    def check(i, ty, ct):
+        if ct.kind == "pointer":
+            ok = isinstance(ty, (types.Array, types.CPointer, types.RawPointer))
+        elif ct.kind == "int":
+            ok = isinstance(ty, (types.Integer, types.Boolean))
+        else:
+            ok = isinstance(ty, (types.Float, types.Integer))
+        if not ok:
+            raise TypingError(f"{fn.symbol}: argument {i} is {ty}, which cannot be passed as C type {ct}")
+
+    def typer(typingctx, *args):
+        if len(args) != len(csig.arg_types):
+            raise TypingError(f"{fn.symbol} (C prototype {csig}) takes {len(csig.arg_types)} arguments, "
+                              f"got {len(args)}")
+        for i, (ty, ct) in enumerate(zip(args, csig.arg_types)):
+            check(i, ty, ct)
+        sig = ret_type(*args)
+
+        def codegen(context, builder, signature, llargs):
+            fnty = ir.FunctionType(_llvm_type(ir, csig.return_type), [_llvm_type(ir, ct) for ct in csig.arg_types])
+            callee = cgutils.get_or_insert_function(builder.module, fnty, fn.symbol)
+            values = []
+            for ty, value, ct, lty in zip(signature.args, llargs, csig.arg_types, fnty.args):
+                if isinstance(ty, types.Array):
+                    value = context.make_array(ty)(context, builder, value).data
+                if ct.kind == "pointer":
+                    values.append(builder.bitcast(value, lty) if value.type != lty else value)
+                elif ct.kind == "int":
+                    values.append(context.cast(builder, value, ty, getattr(types, f"{'int' if ct.signed else 'uint'}{ct.bits}")))
+                else:
+                    values.append(context.cast(builder, value, ty, types.float32 if ct.bits == 32 else types.float64))
+            context.active_code_library.add_linking_file(linkable)
+            result = builder.call(callee, values)
+            return context.get_dummy_value() if csig.return_type.kind == "void" else result
+
+        return sig, codegen
+
+    # Numba intrinsics take a fixed parameter list: one per C parameter, each defaulting to None
+    # so that a call with too few arguments reaches the typer and its clear message.
+    n = len(csig.arg_types)
+    params = ", ".join(f"a{i}=None" for i in range(n))
+    passed = ", ".join(f"a{i}" for i in range(n))
+    namespace = {"typer": typer}
+    exec(f"def extern_call(typingctx{', ' if n else ''}{params}):\n"
+         f"    return typer(typingctx, *[a for a in ({passed}{',' if n == 1 else ''}) if a is not None])\n",
+         namespace)
+    extern_call = namespace["extern_call"]
+    extern_call.__name__ = extern_call.__qualname__ = fn.symbol if fn.symbol.isidentifier() else "extern_call"
+    return intrinsic(extern_call)

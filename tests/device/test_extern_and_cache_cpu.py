@@ -1,0 +1,127 @@
+"""nvmath.device without a GPU: kernels calling LTO-IR functions compile and link to a cubin;
+the kernel cache's keys and payloads."""
+
+import re
+
+import pytest
+
+from nvmath.device import extern_function
+from nvmath.device.kernel_cache import decode_kernel, encode_kernel
+from nvmath.jit import compile_cpp, link
+
+ARCH = "sm_90"
+SAXPY = 'extern "C" __device__ void saxpy(float* y, const float* x, float a, int i) { y[i] = a * x[i] + y[i]; }'
+
+
+@pytest.fixture(scope="module")
+def saxpy():
+    return extern_function("saxpy", ("void", ["float*", "float*", "float", "int"]),
+                           compile_cpp(SAXPY, compute_capability=ARCH))
+
+
+def test_kernel_calling_an_extern_function_links_to_a_cubin(saxpy):
+    from numba import cuda, types
+
+    call = saxpy.intrinsic
+
+    def kernel(y, x, a):
+        i = cuda.grid(1)
+        if i < y.size:
+            call(y, x, a, i)
+
+    sig = (types.float32[::1], types.float32[::1], types.float32)
+    codes, _ = cuda.compile_all(kernel, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    # The extern LTO-IR came along without any link= argument.
+    assert any(getattr(c, "data", None) is not None and bytes(c.data) == saxpy.ltoir for c in codes[1:])
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    ptx = link(inputs, compute_capability=ARCH, output="ptx").decode()
+    assert ".entry" in ptx and "fma.rn.f32" in ptx
+    assert not re.search(r"^\s*call(\.uni)?\s", ptx, re.M)  # inlined through LTO
+    assert link(inputs, compute_capability=ARCH)[:4] == b"\x7fELF"
+
+
+def test_wrong_arguments_are_typing_errors(saxpy):
+    from numba import cuda, types
+    from numba.core.errors import TypingError
+
+    call = saxpy.intrinsic
+
+    def kernel(y):
+        call(y, y, 1.0)
+
+    with pytest.raises(TypingError, match="saxpy.*takes 4 arguments, got 3"):
+        cuda.compile_all(kernel, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
+
+
+def test_complex_by_value_is_refused():
+    with pytest.raises(TypeError, match="by-value complex"):
+        extern_function("f", ("float2", ["float2*"]), b"")
+
+
+def test_fingerprint_depends_on_the_code(saxpy):
+    other = extern_function("saxpy", saxpy.c_signature, saxpy.ltoir + b"\0")
+    assert saxpy.__nvmath_fingerprint__() != other.__nvmath_fingerprint__()
+    from nvmath.cache import fingerprint_function
+
+    def k1(y):
+        saxpy.intrinsic(y, y, 1.0, 0)
+
+    a = fingerprint_function(k1)
+    saxpy_backup = saxpy.ltoir
+    saxpy.ltoir = saxpy_backup + b"\1"
+    try:
+        assert fingerprint_function(k1) != a  # a kernel's key follows the code it links
+    finally:
+        saxpy.ltoir = saxpy_backup
+
+
+def test_payload_round_trip():
+    meta = {"entry_name": "k", "cooperative": False, "cc": [9, 0, "a"]}
+    m, cubin = decode_kernel(encode_kernel(meta, b"\x7fELFdata"))
+    assert m == meta and cubin == b"\x7fELFdata"
+    with pytest.raises(ValueError, match="not a kernel cache payload"):
+        decode_kernel(b"XXXXXXXXXXXXXXXX")
+
+
+def test_kernel_keys(tmp_path, monkeypatch):
+    from numba import types
+
+    import nvmath.device
+
+    monkeypatch.setenv("NVMATH_CACHE_DIR", str(tmp_path))
+    from nvmath.cache import configure
+
+    configure()
+
+    @nvmath.device.jit
+    def k(x):
+        x[0] = 1
+
+    @nvmath.device.jit(fastmath=True)
+    def k_fast(x):
+        x[0] = 1
+
+    cache = k.nvmath_cache
+    base = cache.key((types.float32[::1],), (9, 0, "a"))
+    assert base == cache.key((types.float32[::1],), (9, 0, "a"))
+    assert base != cache.key((types.float64[::1],), (9, 0, "a"))
+    assert base != cache.key((types.float32[::1],), (9, 0, ""))
+    assert base != k_fast.nvmath_cache.key((types.float32[::1],), (9, 0, "a"))
+    with pytest.raises(TypeError, match="remove cache="):
+        nvmath.device.jit(cache=True)
+
+
+def test_unhashable_kernel_is_not_cached(tmp_path):
+    import nvmath.device
+    from numba import types
+
+    class Opaque:
+        pass
+
+    thing = Opaque()
+
+    @nvmath.device.jit
+    def k(x):
+        x[0] = thing
+
+    assert k.nvmath_cache.key((types.float32[::1],), (9, 0, "a")) is None
