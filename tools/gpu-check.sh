@@ -43,14 +43,14 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
   if [ -n "${NVMATH_BENCHES:-}" ]; then
     read -ra benches <<< "$NVMATH_BENCHES"
   else
-    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py)
+    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py kernel_warm.py)
   fi
   for bench in "${benches[@]}"; do
     # shellcheck disable=SC2086
     python3 benchmarks/$bench --out "$OUT" 2>&1 | tee -a "$OUT/bench.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   done
-  # The device tool brings back at most 8 files: the charts travel as one archive.
-  (cd "$OUT" && ls ./*.png >/dev/null 2>&1 && tar -cf charts.tar ./*.png && rm -f ./*.png)
+  # The device tool brings back at most 8 files: results and charts travel as one archive.
+  (cd "$OUT" && ls ./*.json ./*.png >/dev/null 2>&1 && tar -cf results.tar ./*.json ./*.png && rm -f ./*.json ./*.png)
 fi
 exit $status
