@@ -51,6 +51,6 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   done
   # The device tool brings back at most 8 files: results and charts travel as one archive.
-  (cd "$OUT" && files=$(ls ./*.json ./*.png 2>/dev/null) && [ -n "$files" ] && tar -cf results.tar $files && rm -f $files)
+  (cd "$OUT" && { files=$(ls ./*.json ./*.png 2>/dev/null); [ -n "$files" ] && tar -cf results.tar $files && rm -f $files; })
 fi
 exit $status
