@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = frozenset({"cufft", "cublasLt"})
+_SUBMODULES = frozenset({"cufft", "cublasLt", "mathdx"})
 
 __all__ = sorted(_SUBMODULES)
 

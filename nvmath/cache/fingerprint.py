@@ -600,6 +600,13 @@ def _other(fp, obj, out) -> None:
         _text(out, b"R", reference)
         return
 
+    # Module stand-ins of libraries (numba's redirected subpackages such as ``numba.types``):
+    # hashed by name, as modules are; the library's version is part of every key.
+    name = getattr(obj, "__name__", None)
+    if isinstance(name, str) and _is_library(cls.__module__) and _is_library(name):
+        _text(out, b"m", name)
+        return
+
     text = object.__repr__(obj) if cls.__repr__ is object.__repr__ else _safe_repr(obj)
     if " at 0x" in text:
         why = f"its identity is its address ({text})"

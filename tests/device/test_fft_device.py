@@ -1,0 +1,140 @@
+"""nvmath.device.FFT (cuFFTDx through libmathdx): descriptors and traits without a GPU, a
+kernel calling it compiled and linked to a cubin without a GPU, values on the GPU."""
+
+import numpy as np
+import pytest
+
+mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+
+
+def _library_missing():
+    try:
+        mathdx.cufftdxGetVersion()
+    except Exception as e:  # the wheel (extra "dx") is not installed
+        return str(e)
+    return None
+
+
+pytestmark = pytest.mark.skipif(_library_missing() is not None, reason=f"libmathdx: {_library_missing()}")
+
+import nvmath.device  # noqa: E402
+from nvmath.device import FFT  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def fft512():
+    return FFT(512, "single", "c2c", "Block", sm=(9, 0))
+
+
+def test_traits(fft512):
+    from numba import types
+
+    f = fft512
+    threads = f.block_dim[0] * f.block_dim[1] * f.block_dim[2]
+    assert threads > 0 and f.storage_size >= f.elements_per_thread
+    assert threads * f.elements_per_thread >= 512 * f.ffts_per_block
+    assert f.value_type == types.complex64 and f.input_type == types.complex64
+    assert f.shared_memory_size > 0 and f.symbol.startswith("cufftdx")
+    assert bytes(f.ltoir)[:4] == b"\xedCN\x7f"
+
+
+def test_valid_knobs_and_bad_input():
+    ept = FFT.valid(512, "single", "c2c", "Block", sm=(9, 0))
+    assert 8 in ept and all(isinstance(v, int) for v in ept)
+    with pytest.raises(ValueError, match="precision='quad'.*'single'"):
+        FFT(64, "quad", "c2c", "Block", sm=(9, 0))
+    with pytest.raises(ValueError, match="fft_type='z2z'"):
+        FFT(64, "single", "z2z", "Block", sm=(9, 0))
+    with pytest.raises(ValueError, match="size=0"):
+        FFT(0, "single", "c2c", "Block", sm=(9, 0))
+    with pytest.raises(ValueError, match="does not support"):
+        FFT(512, "single", "c2c", "Block", sm=(9, 0), elements_per_thread=3)
+    with pytest.raises(ValueError, match="Block execution only"):
+        FFT(16, "single", "c2c", "Thread", sm=(9, 0), elements_per_thread=4)
+
+
+def _block_kernel(fft):
+    from numba import cuda, types
+
+    storage, ept, stride, size = fft.storage_size, fft.elements_per_thread, fft.stride, fft.size
+
+    def kernel(data):
+        thread_data = cuda.local.array(storage, dtype=types.complex64)
+        smem = cuda.shared.array(0, dtype=types.uint8)
+        b = cuda.blockIdx.x
+        t = cuda.threadIdx.x
+        for i in range(ept):
+            j = t + i * stride
+            if j < size:
+                thread_data[i] = data[b, j]
+        fft.execute(thread_data, smem)
+        for i in range(ept):
+            j = t + i * stride
+            if j < size:
+                data[b, j] = thread_data[i]
+
+    return kernel
+
+
+def test_kernel_calling_the_fft_links_to_a_cubin_without_a_gpu(fft512):
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    kernel = _block_kernel(fft512)
+    codes, _ = cuda.compile_all(kernel, (types.complex64[:, ::1],), device=False, cc=(9, 0), output="ltoir",
+                                abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert len(inputs) == 2  # the kernel and the cuFFTDx function, attached automatically
+    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+
+
+def test_the_kernel_fingerprint_covers_the_fft(fft512):
+    from nvmath.cache import fingerprint_function
+
+    kernel = _block_kernel(fft512)
+    assert fingerprint_function(kernel)  # hashable: the FFT carries its own fingerprint
+    assert fft512.__nvmath_fingerprint__() != FFT(256, "single", "c2c", "Block", sm=(9, 0)).__nvmath_fingerprint__()
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("size", [512, 128, 1000])
+def test_block_fft_values_on_the_gpu(size):
+    from numba import cuda
+
+    fft = FFT(size, "single", "c2c", "Block")
+    kernel = nvmath.device.jit(_block_kernel(fft))
+    rng = np.random.default_rng()
+    batch = 37
+    x = (rng.standard_normal((batch, size)) + 1j * rng.standard_normal((batch, size))).astype(np.complex64)
+    d = cuda.to_device(x)
+    kernel[batch, fft.block_dim, 0, fft.shared_memory_size](d)
+    got = d.copy_to_host()
+    want = np.fft.fft(x.astype(np.complex128), axis=1)
+    assert np.linalg.norm(got - want) / np.linalg.norm(want) < 1e-5
+
+
+@pytest.mark.gpu
+def test_thread_fft_values_on_the_gpu():
+    from numba import cuda, types
+
+    fft = FFT(16, "double", "c2c", "Thread", direction="inverse")
+    storage, size = fft.storage_size, fft.size
+
+    @nvmath.device.jit
+    def kernel(data):
+        t = cuda.grid(1)
+        if t < data.shape[0]:
+            thread_data = cuda.local.array(storage, dtype=types.complex128)
+            for i in range(size):
+                thread_data[i] = data[t, i]
+            fft.execute(thread_data)
+            for i in range(size):
+                data[t, i] = thread_data[i]
+
+    rng = np.random.default_rng()
+    x = rng.standard_normal((300, 16)) + 1j * rng.standard_normal((300, 16))
+    d = cuda.to_device(x)
+    kernel[3, 128](d)
+    want = np.fft.ifft(x, axis=1) * 16  # unnormalized
+    assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-12
