@@ -43,7 +43,7 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
   if [ -n "${NVMATH_BENCHES:-}" ]; then
     read -ra benches <<< "$NVMATH_BENCHES"
   else
-    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py kernel_warm.py)
+    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py "kernel_warm.py --runs 2" fft_conv_device.py)
   fi
   for bench in "${benches[@]}"; do
     # shellcheck disable=SC2086
