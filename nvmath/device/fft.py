@@ -107,7 +107,16 @@ class FFT(DeviceObject):
                     raise ValueError(f"{name}={value!r} applies to Block execution only")
                 self._set(dx, handle, knob, value, name)
             if execution == "Block" and self._knobs["ffts_per_block"] == "suggested":
-                suggested = dx.cufftdxGetTraitInt64(handle, dx.CufftdxTraitType.SUGGESTED_FFTS_PER_BLOCK)
+                # A descriptor takes no operator after its traits are read: ask a twin.
+                twin = dx.cufftdxCreateDescriptor()
+                try:
+                    for operator, value in settings:
+                        dx.cufftdxSetOperatorInt64(twin, operator, int(value))
+                    if self._knobs["elements_per_thread"] not in (None, "suggested"):
+                        dx.cufftdxSetOperatorInt64(twin, op.ELEMENTS_PER_THREAD, int(self._knobs["elements_per_thread"]))
+                    suggested = dx.cufftdxGetTraitInt64(twin, dx.CufftdxTraitType.SUGGESTED_FFTS_PER_BLOCK)
+                finally:
+                    dx.cufftdxDestroyDescriptor(twin)
                 self._set(dx, handle, op.FFTS_PER_BLOCK, suggested, "ffts_per_block")
             self._read_traits(dx, handle)
             self._ltoir = self._generate(dx, handle)
@@ -139,10 +148,14 @@ class FFT(DeviceObject):
             get = lambda t: dx.cufftdxGetTraitInt64(handle, t)  # noqa: E731
             self.elements_per_thread = ConstInt(get(tr.ELEMENTS_PER_THREAD))
             self.storage_size = ConstInt(get(tr.STORAGE_SIZE))
-            self.stride = ConstInt(get(tr.STRIDE))
-            self.ffts_per_block = ConstInt(get(tr.FFTS_PER_BLOCK))
-            self.shared_memory_size = ConstInt(get(tr.SHARED_MEMORY_SIZE))
-            self.block_dim = tuple(int(v) for v in dx.cufftdxGetTraitInt64s(handle, tr.BLOCK_DIM, 3))
+            if self.execution == "Block":
+                self.stride = ConstInt(get(tr.STRIDE))
+                self.ffts_per_block = ConstInt(get(tr.FFTS_PER_BLOCK))
+                self.shared_memory_size = ConstInt(get(tr.SHARED_MEMORY_SIZE))
+                self.block_dim = tuple(int(v) for v in dx.cufftdxGetTraitInt64s(handle, tr.BLOCK_DIM, 3))
+            else:  # a thread FFT has no block-level traits: one FFT per thread, in registers
+                self.stride, self.ffts_per_block, self.shared_memory_size = ConstInt(1), ConstInt(1), ConstInt(0)
+                self.block_dim = (1, 1, 1)
             self.workspace_size = ConstInt(0)
             self._value_type = self._numba_type(dx.cufftdxGetTraitCommondxDataType(handle, tr.VALUE_TYPE))
             self._input_type = self._numba_type(dx.cufftdxGetTraitCommondxDataType(handle, tr.INPUT_TYPE))

@@ -143,8 +143,11 @@ class KernelCache:
             return
         if getattr(kernel, "debug", False):
             return  # debug kernels carry exception state that is rebuilt only by compiling
-        cubin = kernel._codelibrary.get_cubin(cc=cc)
+        image = kernel._codelibrary.get_cubin(cc=cc)
+        # numba-cuda keeps a cuda.core ObjectCode (older releases: bytes); the cache keeps bytes.
+        cubin = image.code if hasattr(image, "code") else bytes(image)
         meta = {"entry_name": kernel.entry_name, "cooperative": bool(kernel.cooperative),
+                "container": "cuda.core" if hasattr(image, "code") else "bytes",
                 "cc": list(cc), "lineinfo": bool(kernel.lineinfo),
                 "shared_memory_carveout": kernel.shared_memory_carveout,
                 "launch_config_sensitive": bool(getattr(kernel, "launch_config_sensitive", False))}
@@ -161,6 +164,10 @@ def _rebuild(meta, cubin, argtypes, cc):
 
     if tuple(meta["cc"]) != tuple(cc):
         raise ValueError(f"entry is for {meta['cc']}, the device is {cc}")
+    if meta.get("container") == "cuda.core":
+        from cuda.core import ObjectCode
+
+        cubin = ObjectCode.from_cubin(bytes(cubin), name=meta["entry_name"])
     library = CUDACodeLibrary._rebuild(
         None, meta["entry_name"], meta["entry_name"], llvm_strs=[], ptx_cache={}, cubin_cache={tuple(cc): cubin},
         linkerinfo_cache={}, max_registers=None, nvvm_options={}, needs_cudadevrt=False, nrt=False,

@@ -125,3 +125,20 @@ def test_unhashable_kernel_is_not_cached(tmp_path):
         x[0] = thing
 
     assert k.nvmath_cache.key((types.float32[::1],), (9, 0, "a")) is None
+
+
+@pytest.mark.parametrize("container", ["bytes", "cuda.core"])
+def test_rebuild_from_a_cached_cubin_without_compiling(container):
+    from numba import types
+
+    from nvmath.device.kernel_cache import _rebuild
+
+    meta = {"entry_name": "_Z6kernel", "cooperative": False, "cc": [9, 0, "a"], "lineinfo": False,
+            "shared_memory_carveout": None, "launch_config_sensitive": False, "container": container}
+    argtypes = (types.float32[::1], types.int64)
+    kernel = _rebuild(meta, b"\x7fELF-cubin", argtypes, (9, 0, "a"))
+    assert kernel.entry_name == "_Z6kernel" and tuple(kernel.signature.args) == argtypes
+    image = kernel._codelibrary.get_cubin(cc=(9, 0, "a"))
+    assert (image.code if hasattr(image, "code") else image) == b"\x7fELF-cubin"
+    with pytest.raises(ValueError, match="entry is for"):
+        _rebuild(meta, b"x", argtypes, (8, 0, ""))
