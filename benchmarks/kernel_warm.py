@@ -32,13 +32,11 @@ EXTERN_CHILD = textwrap.dedent("""
     SRC = 'extern "C" __device__ void saxpy(float* y, const float* x, float a, int i) { y[i] = a * x[i] + y[i]; }'
     saxpy = nvmath.device.extern_function("saxpy", ("void", ["float*", "float*", "float", "int"]),
                                           compile_cpp(SRC, compute_capability=current_device_target()))
-    call = saxpy.intrinsic
-
     @nvmath.device.jit
     def kernel(y, x, a):
         i = cuda.grid(1)
         if i < y.size:
-            call(y, x, a, i)
+            saxpy.call(y, x, a, i)
 
     x = np.ones(1 << 20, np.float32)
     dx, dy = cuda.to_device(x), cuda.to_device(x)

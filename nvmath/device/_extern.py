@@ -1,6 +1,7 @@
 """Calling LTO-IR device functions from ``numba.cuda.jit`` kernels, with an exact C prototype.
 
-:func:`extern_function` returns an object a kernel calls like a function. Lowering declares the
+:func:`extern_function` returns an object whose ``call`` a kernel calls like a function
+(``saxpy.call(y, x, a, i)``). Lowering declares the
 symbol with the exact C prototype (pointers, integers, floats; ``void`` returns nothing) and
 attaches the LTO-IR to the kernel's code library, so nvJitLink links it in and the user passes
 no ``link=``. Array arguments are passed as pointers to their first element.
@@ -12,40 +13,45 @@ import hashlib
 
 from nvmath.jit.cabi import CSignature
 
+from ._object import DeviceObject
+
 __all__ = ["extern_function", "ExternFunction"]
 
 
-class ExternFunction:
-    """A device function defined in LTO-IR, callable from Numba kernels.
+class ExternFunction(DeviceObject):
+    """A device function defined in LTO-IR, callable from Numba kernels as ``fn.call(...)``.
+
+    Kernels capture the object itself (module-like, as :class:`~nvmath.device.FFT`), so that
+    nvmath's kernel cache can key them on the symbol, the prototype and the LTO-IR.
 
     Attributes
     ----------
     symbol : str
     c_signature : CSignature
     ltoir : bytes
+    call : device function
+        The Numba intrinsic that calls ``symbol``.
     """
 
     def __init__(self, symbol: str, c_signature: CSignature, ltoir: bytes):
-        self.symbol, self.c_signature, self.ltoir = symbol, c_signature, bytes(ltoir)
         for ct in (*c_signature.arg_types, c_signature.return_type):
             if ct.kind == "complex":
                 raise TypeError(f"{symbol}: by-value complex C types are not supported for calls from kernels "
                                 "(pass a pointer)")
-        self._intrinsic = None
-
-    def __nvmath_fingerprint__(self) -> str:
+        ltoir = bytes(ltoir)
         # What a kernel calling this function depends on: the symbol, its prototype, the code.
-        return f"extern:{self.symbol}:{self.c_signature}:{hashlib.sha256(self.ltoir).hexdigest()}"
+        fingerprint = f"extern:{symbol}:{c_signature}:{hashlib.sha256(ltoir).hexdigest()}"
+        super().__init__(f"nvmath.device.extern[{symbol}]", fingerprint)
+        self.symbol, self.c_signature, self.ltoir = symbol, c_signature, ltoir
+        self.call = _make_intrinsic(self)
 
     def __repr__(self):
         return f"ExternFunction({self.symbol!r}, {self.c_signature}, {len(self.ltoir)} bytes of LTO-IR)"
 
     @property
     def intrinsic(self):
-        """The Numba intrinsic that lowers a call (built on first use: it imports Numba)."""
-        if self._intrinsic is None:
-            self._intrinsic = _make_intrinsic(self)
-        return self._intrinsic
+        """The same as :attr:`call`."""
+        return self.call
 
 
 def extern_function(symbol: str, c_signature, ltoir) -> ExternFunction:
@@ -63,7 +69,7 @@ def extern_function(symbol: str, c_signature, ltoir) -> ExternFunction:
     >>> scale = extern_function("scale", ("void", ["float*", "int", "float"]), ltoir)  # doctest: +SKIP
     >>> @nvmath.device.jit                                                            # doctest: +SKIP
     ... def kernel(x):
-    ...     scale.intrinsic(x, x.size, 2.0)
+    ...     scale.call(x, x.size, 2.0)
     """
     csig = c_signature if isinstance(c_signature, CSignature) else CSignature.parse(*c_signature)
     return ExternFunction(symbol, csig, ltoir)

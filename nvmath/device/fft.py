@@ -129,7 +129,7 @@ class FFT(DeviceObject):
                        f"{self.ffts_per_block}:{self.elements_per_thread}:{hashlib.sha256(self._ltoir).hexdigest()}")
         super().__init__(f"nvmath.device.FFT[{fingerprint[:60]}]", fingerprint)
         self._function = extern_function(self.symbol, signature, self._ltoir)
-        self.execute = self._function.intrinsic
+        self.execute = self._function.call
         logger.info("cuFFTDx %s %s %s %d (%s): block_dim %s, %d per thread, %d per block, %d bytes of shared memory",
                     execution, fft_type, precision, size, target, self.block_dim, self.elements_per_thread,
                     self.ffts_per_block, self.shared_memory_size)
