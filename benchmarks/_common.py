@@ -27,6 +27,24 @@ def gpu_time_ms(fn, *, warmup: int = 5, repeat: int = 30) -> float:
     return statistics.median(times)
 
 
+def torch_time_ms(fn, *, warmup: int = 5, repeat: int = 20) -> float:
+    """Median of CUDA-event timings of ``fn()`` on PyTorch's current stream, after warm-up."""
+    import torch
+
+    for _ in range(warmup):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(repeat):
+        start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        start.record()
+        fn()
+        stop.record()
+        stop.synchronize()
+        times.append(start.elapsed_time(stop))
+    return statistics.median(times)
+
+
 def cpu_time_ms(fn, *, warmup: int = 2, repeat: int = 10) -> float:
     """Median wall time of ``fn()`` in ms, after warm-up."""
     for _ in range(warmup):

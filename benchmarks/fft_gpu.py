@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, gpu_time_ms, write  # noqa: E402
+from _common import bar_chart, gpu_time_ms, torch_time_ms, write  # noqa: E402
 
 
 def scale_by_column(data_out, offset, value, user_info, unused):
@@ -68,21 +68,7 @@ def main(argv=None) -> int:
         tf = torch.as_tensor(filt, device="cuda")
         torch.cuda.synchronize()
         # torch runs on its own current stream: time it with torch's events.
-        def torch_time(fn, warmup=5, repeat=30):
-            for _ in range(warmup):
-                fn()
-            torch.cuda.synchronize()
-            ts = []
-            for _ in range(repeat):
-                a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-                a.record()
-                fn()
-                b.record()
-                b.synchronize()
-                ts.append(a.elapsed_time(b))
-            return float(np.median(ts))
-
-        res["torch_fft_multiply_ms"] = torch_time(lambda: torch.fft.fft(tx, dim=1) * tf)
+        res["torch_fft_multiply_ms"] = torch_time_ms(lambda: torch.fft.fft(tx, dim=1) * tf, repeat=30)
     except ImportError:
         pass
 

@@ -780,3 +780,12 @@ def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strid
         return stream_handle(), result, result.data_ptr()
 
     return allocate
+
+
+def check_same_operand(new: TensorHolder, old: TensorHolder, *, what: str, owner: str) -> None:
+    """Refuse ``new`` unless it matches ``old`` in package, device, dtype, shape and strides
+    (what a planned operation was specified for)."""
+    for attr in ("package", "device_id", "dtype", "shape", "strides"):
+        if getattr(new, attr) != getattr(old, attr):
+            raise ValueError(f"{what}'s {attr} is {getattr(new, attr)!r} but this {owner} was specified for "
+                             f"{getattr(old, attr)!r}; create a new {owner} for it")

@@ -18,7 +18,7 @@ import os
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
 from nvmath._internal.options import check_execution, check_options
-from nvmath._internal.tensor import dense_strides_like, wrap_operand
+from nvmath._internal.tensor import check_same_operand, dense_strides_like, wrap_operand
 
 from . import _layout
 from .options import DeviceCallable, FFTDirection, FFTOptions
@@ -267,10 +267,7 @@ class FFT:
             return
         holder = wrap_operand(operand, "operand")
         old = self._operand or self._backend.template
-        for attr in ("package", "device_id", "dtype", "shape", "strides"):
-            if getattr(holder, attr) != getattr(old, attr):
-                raise ValueError(f"reset_operand: the new operand's {attr} is {getattr(holder, attr)!r} but this "
-                                 f"FFT was specified for {getattr(old, attr)!r}; create a new FFT for it")
+        check_same_operand(holder, old, what="reset_operand: the new operand", owner="FFT")
         self._backend.reset(holder, stream)
         self._operand = holder
 

@@ -39,7 +39,7 @@ def _run(artifacts, t, load, store, x, load_info, store_info):
     return cp.asnumpy(d_out)
 
 
-def _close(got, want, element):
+def assert_close(got, want, element):
     err = np.linalg.norm(got - want) / np.linalg.norm(want)
     assert err <= TOL[element], err
 
@@ -63,7 +63,7 @@ def test_prolog_and_epilog_values(element):
     store = compile_epilog(epilog, element, gain.dtype)
     got = _run([load, store], CUFFT_TYPES[element], load.symbol, store.symbol, x, window, gain)
     want = (x * window[np.arange(N) % 64]) * gain[0] + 1
-    _close(got, want.astype(element), element)
+    assert_close(got, want.astype(element), element)
 
 
 def test_struct_user_info_on_the_gpu():
@@ -81,7 +81,7 @@ def test_struct_user_info_on_the_gpu():
     got = _run([store], "double2", None, store.symbol, x, None, params)
     p = params[0]
     want = x * p["scale"] + p["count"] * np.float64(p["shift"])
-    _close(got, want, "complex128")
+    assert_close(got, want, "complex128")
 
 
 def test_loaded_aot_artifact_runs(tmp_path):
@@ -97,4 +97,4 @@ def test_loaded_aot_artifact_runs(tmp_path):
     x = _random(rng, "float32", N)
     bias = rng.standard_normal(1).astype(np.float32)
     got = _run([load], "float", load.symbol, None, x, bias, None)
-    _close(got, x - bias[0], "float32")
+    assert_close(got, x - bias[0], "float32")

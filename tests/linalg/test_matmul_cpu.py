@@ -20,7 +20,7 @@ def rand(shape, dtype, rng=None):
     return x.astype(dtype)
 
 
-def close(got, want, dtype):
+def assert_close(got, want, dtype):
     got = np.asarray(got, dtype=np.complex128 if np.iscomplexobj(got) else np.float64)
     assert got.shape == want.shape, (got.shape, want.shape)
     err = np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-300)
@@ -36,7 +36,7 @@ def test_plain_with_alpha_beta_c(dtype):
     a, b, c = rand((7, 5), dtype), rand((5, 9), dtype), rand((7, 9), dtype)
     d = matmul(a, b, c, alpha=0.5, beta=2.0)
     assert d.dtype == np.dtype(dtype)
-    close(d, 0.5 * a.astype(np.complex128) @ b + 2.0 * c.astype(np.complex128), dtype)
+    assert_close(d, 0.5 * a.astype(np.complex128) @ b + 2.0 * c.astype(np.complex128), dtype)
 
 
 @pytest.mark.parametrize("a_shape, b_shape", [
@@ -49,7 +49,7 @@ def test_plain_with_alpha_beta_c(dtype):
 ])
 def test_batches_and_vectors_follow_numpy(a_shape, b_shape):
     a, b = rand(a_shape, "float64"), rand(b_shape, "float64")
-    close(matmul(a, b), np.matmul(a, b), "float64")
+    assert_close(matmul(a, b), np.matmul(a, b), "float64")
 
 
 @pytest.mark.parametrize("layout", ["C", "F", "transposed", "strided"])
@@ -58,16 +58,16 @@ def test_layouts(layout):
     make = {"C": lambda x: x, "F": np.asfortranarray, "transposed": lambda x: np.ascontiguousarray(x.T).T,
             "strided": lambda x: np.repeat(x, 2, axis=1)[:, ::2]}[layout]
     a, b = make(base_a), make(base_b)
-    close(matmul(a, b), base_a @ base_b, "float64")
+    assert_close(matmul(a, b), base_a @ base_b, "float64")
 
 
 def test_conjugate_qualifiers():
     a, b = rand((4, 6), "complex128"), rand((6, 3), "complex128")
     q = np.zeros(3, matrix_qualifiers_dtype)
     q["is_conjugate"] = [True, False, False]
-    close(matmul(a, b, qualifiers=q), a.conj() @ b, "complex128")
+    assert_close(matmul(a, b, qualifiers=q), a.conj() @ b, "complex128")
     q["is_conjugate"] = [False, True, False]
-    close(matmul(a, b, qualifiers=q), a @ b.conj(), "complex128")
+    assert_close(matmul(a, b, qualifiers=q), a @ b.conj(), "complex128")
 
 
 @pytest.mark.parametrize("epilog", ["RELU", "BIAS", "RELU_BIAS", "GELU", "GELU_BIAS"])
@@ -79,7 +79,7 @@ def test_pointwise_epilogs(epilog):
     d = matmul(a, b, epilog=epilog, epilog_inputs=inputs)
     x = a.astype(np.float64) @ b + (bias[:, None] if inputs else 0)
     want = np.maximum(x, 0) if "RELU" in epilog else gelu64(x) if "GELU" in epilog else x
-    close(d, want, "float32")
+    assert_close(d, want, "float32")
 
 
 def test_relu_aux_round_trip_and_backward():
@@ -87,7 +87,7 @@ def test_relu_aux_round_trip_and_backward():
     a, b, bias = rand((9, 6), "float64", rng), rand((6, 5), "float64", rng), rand((9, 1), "float64", rng)
     d, aux = matmul(a, b, epilog=MatmulEpilog.RELU_AUX_BIAS, epilog_inputs={"bias": bias})
     x = a @ b + bias
-    close(d, np.maximum(x, 0), "float64")
+    assert_close(d, np.maximum(x, 0), "float64")
     mask = aux["relu_aux"]
     assert mask.dtype == np.uint8 and mask.shape == (16, 5)  # 9 rows rounded up to 128 bits
     assert mask.strides == (1, 16)  # column-major, as cuBLASLt writes it
@@ -95,16 +95,16 @@ def test_relu_aux_round_trip_and_backward():
     # Backward: DRELU multiplies by the mask; DRELU_BGRAD also sums the rows.
     g, gb = rand((9, 4), "float64", rng), rand((4, 5), "float64", rng)
     dx, aux2 = matmul(g, gb, epilog="DRELU_BGRAD", epilog_inputs={"relu_aux": mask})
-    close(dx, (g @ gb) * (x > 0), "float64")
-    close(aux2["drelu_bgrad"], ((g @ gb) * (x > 0)).sum(axis=1), "float64")
+    assert_close(dx, (g @ gb) * (x > 0), "float64")
+    assert_close(aux2["drelu_bgrad"], ((g @ gb) * (x > 0)).sum(axis=1), "float64")
 
 
 def test_gelu_aux_and_dgelu():
     rng = np.random.default_rng()
     a, b = rand((8, 6), "float64", rng), rand((6, 7), "float64", rng)
     d, aux = matmul(a, b, epilog="GELU_AUX")
-    close(aux["gelu_aux"], a @ b, "float64")
-    close(d, gelu64(a @ b), "float64")
+    assert_close(aux["gelu_aux"], a @ b, "float64")
+    assert_close(d, gelu64(a @ b), "float64")
     g = rand((8, 3), "float64", rng), rand((3, 7), "float64", rng)
     dx, aux2 = matmul(*g, epilog="DGELU_BGRAD", epilog_inputs={"gelu_aux": aux["gelu_aux"]})
     h = 1e-6
@@ -118,10 +118,10 @@ def test_bias_gradients():
     rng = np.random.default_rng()
     a, b = rand((5, 6), "float64", rng), rand((6, 4), "float64", rng)
     d, aux = matmul(a, b, epilog="BGRADA")
-    close(d, a @ b, "float64")
-    close(aux["bgrada"], a.sum(axis=1), "float64")
+    assert_close(d, a @ b, "float64")
+    assert_close(aux["bgrada"], a.sum(axis=1), "float64")
     d, aux = matmul(a, b, epilog="BGRADB")
-    close(aux["bgradb"], b.sum(axis=0), "float64")
+    assert_close(aux["bgradb"], b.sum(axis=0), "float64")
 
 
 def test_pack_relu_mask_bit_order():
@@ -156,13 +156,13 @@ def test_stateful_reset_operands():
     a, b = rand((4, 5), "float64"), rand((5, 3), "float64")
     with Matmul(a, b) as mm:
         mm.plan()
-        close(mm.execute(), a @ b, "float64")
+        assert_close(mm.execute(), a @ b, "float64")
         a2 = rand((4, 5), "float64")
         mm.reset_operands(a=a2, alpha=3.0)
-        close(mm.execute(), 3.0 * a2 @ b, "float64")
+        assert_close(mm.execute(), 3.0 * a2 @ b, "float64")
         with pytest.raises(ValueError, match="new a's shape"):
             mm.reset_operands(a=rand((4, 6), "float64"))
-        close(mm.execute(), 3.0 * a2 @ b, "float64")  # unchanged after the refusal
+        assert_close(mm.execute(), 3.0 * a2 @ b, "float64")  # unchanged after the refusal
 
 
 # -- bad input ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ def rand(shape, dtype, rng=None):
     return x.astype(dtype)
 
 
-def close(got, want, dtype):
+def assert_close(got, want, dtype):
     got = np.asarray(got).astype(np.complex128 if np.iscomplexobj(got) else np.float64)
     assert got.shape == want.shape, (got.shape, want.shape)
     err = np.linalg.norm(got - want) / max(np.linalg.norm(want), 1e-300)
@@ -41,15 +41,15 @@ def test_types_and_layouts(dtype, layouts):
     d = matmul(da, db, cp.asarray(c), alpha=0.5, beta=1.5)
     assert isinstance(d, cp.ndarray) and d.dtype == np.dtype(dtype)
     want = 0.5 * a.astype(np.complex128) @ b + 1.5 * c
-    close(cp.asnumpy(d), want if np.dtype(dtype).kind == "c" else want.real, dtype)
+    assert_close(cp.asnumpy(d), want if np.dtype(dtype).kind == "c" else want.real, dtype)
 
 
 def test_batched_and_broadcast():
     cp = _cp()
     a, b = rand((4, 3, 16, 8), "float32"), rand((8, 12), "float32")
-    close(cp.asnumpy(matmul(cp.asarray(a), cp.asarray(b))), a.astype(np.float64) @ b, "float32")
+    assert_close(cp.asnumpy(matmul(cp.asarray(a), cp.asarray(b))), a.astype(np.float64) @ b, "float32")
     a2, b2 = rand((16, 8), "float64"), rand((5, 8, 12), "float64")
-    close(cp.asnumpy(matmul(cp.asarray(a2), cp.asarray(b2))), a2 @ b2, "float64")
+    assert_close(cp.asnumpy(matmul(cp.asarray(a2), cp.asarray(b2))), a2 @ b2, "float64")
 
 
 @pytest.mark.parametrize("epilog", ["RELU", "GELU", "BIAS", "RELU_BIAS", "GELU_BIAS", "RELU_AUX", "RELU_AUX_BIAS",
@@ -71,8 +71,8 @@ def test_forward_epilogs_match_the_cpu_path(epilog):
 
                 assert np.array_equal(unpack_relu_mask(cp.asnumpy(gpu_aux[name]), 40), unpack_relu_mask(cpu_aux[name], 40))
             else:
-                close(cp.asnumpy(gpu_aux[name]), cpu_aux[name].astype(np.float64), "float32")
-    close(cp.asnumpy(gpu), cpu.astype(np.float64), "float32")
+                assert_close(cp.asnumpy(gpu_aux[name]), cpu_aux[name].astype(np.float64), "float32")
+    assert_close(cp.asnumpy(gpu), cpu.astype(np.float64), "float32")
 
 
 @pytest.mark.parametrize("epilog, aux_name", [("DRELU", "relu_aux"), ("DRELU_BGRAD", "relu_aux"),
@@ -89,8 +89,8 @@ def test_backward_epilogs_match_the_cpu_path(epilog, aux_name):
     if isinstance(cpu, tuple):
         (cpu, cpu_aux), (gpu, gpu_aux) = cpu, gpu
         for name in cpu_aux:
-            close(cp.asnumpy(gpu_aux[name]), cpu_aux[name].astype(np.float64), "float32")
-    close(cp.asnumpy(gpu), cpu.astype(np.float64), "float32")
+            assert_close(cp.asnumpy(gpu_aux[name]), cpu_aux[name].astype(np.float64), "float32")
+    assert_close(cp.asnumpy(gpu), cpu.astype(np.float64), "float32")
 
 
 def test_torch_bf16_and_numpy_on_the_gpu():
@@ -101,11 +101,11 @@ def test_torch_bf16_and_numpy_on_the_gpu():
     d = matmul(a, b, epilog="RELU_BIAS", epilog_inputs={"bias": bias})
     assert isinstance(d, torch.Tensor) and d.is_cuda and d.dtype == torch.bfloat16
     want = np.maximum(a.double().cpu().numpy() @ b.double().cpu().numpy() + bias.double().cpu().numpy()[:, None], 0)
-    close(d.double().cpu().numpy(), want, "bfloat16")
+    assert_close(d.double().cpu().numpy(), want, "bfloat16")
     x, y = rand((20, 10), "float64"), rand((10, 5), "float64")
     r = matmul(x, y, execution="cuda")
     assert isinstance(r, np.ndarray)
-    close(r, x @ y, "float64")
+    assert_close(r, x @ y, "float64")
 
 
 def test_plan_autotune_reset_and_streams():
@@ -119,11 +119,11 @@ def test_plan_autotune_reset_and_streams():
         assert len(mm.algorithms) <= 2
         d = mm.execute(stream=s)
         s.synchronize()
-        close(cp.asnumpy(d), a.astype(np.float64) @ b, "float32")
+        assert_close(cp.asnumpy(d), a.astype(np.float64) @ b, "float32")
         a2 = rand((128, 64), "float32")
         mm.reset_operands(a=cp.asarray(a2), alpha=2.0)
         d2 = mm.execute(algorithm=mm.algorithms[-1], release_workspace=True)
-        close(cp.asnumpy(d2), 2 * a2.astype(np.float64) @ b, "float32")
+        assert_close(cp.asnumpy(d2), 2 * a2.astype(np.float64) @ b, "float32")
 
 
 def test_fp8_on_hopper():
@@ -137,7 +137,7 @@ def test_fp8_on_hopper():
     d, aux = matmul(a, b, quantization_scales={"a": 0.5, "b": 2.0}, options={"result_amax": True})
     assert d.dtype == torch.bfloat16
     want = (0.5 * a.float().cpu().numpy()) @ (2.0 * b.float().cpu().numpy())
-    close(d.double().cpu().numpy(), want.astype(np.float64), "bfloat16")
+    assert_close(d.double().cpu().numpy(), want.astype(np.float64), "bfloat16")
     assert abs(float(aux["result_amax"]) - np.abs(want).max()) <= 2e-2 * np.abs(want).max()
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
 from nvmath._internal.options import check_execution, check_options
-from nvmath._internal.tensor import wrap_operand
+from nvmath._internal.tensor import check_same_operand, wrap_operand
 
 from ._options import MatmulOptions, MatmulPlanPreferences
 from ._problem import Problem
@@ -178,10 +178,7 @@ class Matmul:
             if old is None:
                 raise ValueError(f"reset_operands: this Matmul has no {name}; create a new one with {name}")
             h = wrap_operand(value, name)
-            for attr in ("package", "device_id", "dtype", "shape", "strides"):
-                if getattr(h, attr) != getattr(old, attr):
-                    raise ValueError(f"reset_operands: the new {name}'s {attr} is {getattr(h, attr)!r} but this "
-                                     f"Matmul was specified for {getattr(old, attr)!r}")
+            check_same_operand(h, old, what=f"reset_operands: the new {name}", owner="Matmul")
             new[name] = h
         inputs = None
         if epilog_inputs is not None:
