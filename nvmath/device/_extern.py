@@ -17,6 +17,8 @@ from ._object import DeviceObject
 
 __all__ = ["extern_function", "ExternFunction"]
 
+_POINTEE_TYPES: dict = {}
+
 
 class ExternFunction(DeviceObject):
     """A device function defined in LTO-IR, callable from Numba kernels as ``fn.call(...)``.
@@ -85,6 +87,14 @@ def _llvm_type(ir, ct):
     return ir.IntType(8).as_pointer()  # pointers: generic address space, as C++ declares them
 
 
+def _pointee_types():
+    from numba import types
+
+    return {"float": lambda: types.float32, "double": lambda: types.float64, "float2": lambda: types.complex64,
+            "double2": lambda: types.complex128, "int32": lambda: types.int32, "int64": lambda: types.int64,
+            "uint32": lambda: types.uint32, "uint64": lambda: types.uint64}
+
+
 def _make_intrinsic(fn: ExternFunction):
     from llvmlite import ir
     from numba import types
@@ -93,6 +103,8 @@ def _make_intrinsic(fn: ExternFunction):
     from numba.cuda import LTOIR
     from numba.extending import intrinsic
 
+    global _POINTEE_TYPES
+    _POINTEE_TYPES = _pointee_types()
     csig = fn.c_signature
     linkable = LTOIR(fn.ltoir, name=f"{fn.symbol}.ltoir")
     ret_type = {"void": types.void, "int": None, "float": None}.get(csig.return_type.kind)
@@ -106,6 +118,8 @@ def _make_intrinsic(fn: ExternFunction):
     def check(i, ty, ct):
         if ct.kind == "pointer":
             ok = isinstance(ty, (types.Array, types.CPointer, types.RawPointer))
+            # A number for a typed pointer is passed by address (cuBLASDx's alpha and beta).
+            ok = ok or (ct.pointee is not None and isinstance(ty, types.Number))
         elif ct.kind == "int":
             ok = isinstance(ty, (types.Integer, types.Boolean))
         else:
@@ -128,6 +142,9 @@ def _make_intrinsic(fn: ExternFunction):
             for ty, value, ct, lty in zip(signature.args, llargs, csig.arg_types, fnty.args):
                 if isinstance(ty, types.Array):
                     value = context.make_array(ty)(context, builder, value).data
+                elif ct.kind == "pointer" and isinstance(ty, types.Number):
+                    pointee = _POINTEE_TYPES[ct.pointee.name]()
+                    value = cgutils.alloca_once_value(builder, context.cast(builder, value, ty, pointee))
                 if ct.kind == "pointer":
                     values.append(builder.bitcast(value, lty) if value.type != lty else value)
                 elif ct.kind == "int":

@@ -185,7 +185,7 @@ class FFT(DeviceObject):
 
         key = _cache.CacheKey("ltoir", {"kind": "cufftdx", "descriptor": self._describe(),
                                         "knobs": repr(sorted(self._knobs.items(), key=str)),
-                                        "libmathdx": ".".join(map(str, dx.cufftdxGetVersion()))})
+                                        "libmathdx": str(dx.mathdxGetVersion())})
         hit = _cache.get_cache().get(key)
         if hit is not None:
             return hit

@@ -1,0 +1,118 @@
+"""nvmath.device.Matmul (cuBLASDx through libmathdx): bad input everywhere; traits, code and a
+kernel linked to a cubin where libmathdx can generate cuBLASDx code; values on the GPU."""
+
+import numpy as np
+import pytest
+
+mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+
+import nvmath.device  # noqa: E402
+from nvmath.device import Matmul  # noqa: E402
+
+
+def _library_missing():
+    try:
+        mathdx.cufftdxGetVersion()
+    except Exception as e:
+        return str(e)
+    return None
+
+
+needs_library = pytest.mark.skipif(_library_missing() is not None, reason=f"libmathdx: {_library_missing()}")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(size=(32, 32), precision="single", data_type="real"), "size=\\(32, 32\\)"),
+    (dict(size=(32, 32, 0), precision="single", data_type="real"), "positive ints"),
+    (dict(size=(32, 32, 32), precision="quad", data_type="real"), "precision='quad'"),
+    (dict(size=(32, 32, 32), precision="single", data_type="integer"), "data_type='integer'.*'real', 'complex'"),
+    (dict(size=(32, 32, 32), precision="single", data_type="real", block_size=64, block_dim=(64, 1, 1)),
+     "block_size or block_dim"),
+    (dict(size=(32, 32, 32), precision="single", data_type="real", execution="Thread"), "execution='Thread'"),
+])
+def test_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Matmul(sm=(9, 0), **kwargs)
+
+
+@pytest.fixture(scope="module")
+def gemm():
+    try:
+        return Matmul((32, 32, 32), "single", "real", sm=(9, 0))
+    except RuntimeError as e:  # libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only
+        pytest.xfail(str(e).splitlines()[0])
+
+
+@needs_library
+def test_traits_and_layout(gemm):
+    from numba import types
+
+    assert gemm.a_dim == (32, 32) and gemm.b_dim == (32, 32) and gemm.c_dim == (32, 32)
+    assert gemm.arrangement == ("row_major", "col_major", "col_major")
+    assert all(ld >= 32 for ld in gemm.leading_dimension)
+    assert gemm.a_size == 32 * gemm.leading_dimension[0]
+    assert gemm.shared_memory_size == 4 * (gemm.a_size + gemm.b_size + gemm.c_size)
+    assert gemm.value_type == types.float32 and gemm.max_threads_per_block >= gemm.block_dim[0]
+    assert bytes(gemm.ltoir)[:4] == b"\xedCN\x7f" and gemm.symbol.startswith("cublasdx")
+
+
+def _kernel(mm):
+    from numba import cuda, types
+
+    m, n, k = mm.size
+    lda, ldb, ldc = mm.leading_dimension
+    a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
+    threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
+
+    def gemm_kernel(a, b, c, alpha, beta):
+        smem = cuda.shared.array(0, dtype=types.float32)
+        sa = smem[0:a_size]
+        sb = smem[a_size:a_size + b_size]
+        sc = smem[a_size + b_size:a_size + b_size + c_size]
+        t = cuda.threadIdx.x
+        for idx in range(t, m * k, threads):  # A row-major
+            sa[(idx // k) * lda + idx % k] = a[idx // k, idx % k]
+        for idx in range(t, k * n, threads):  # B column-major
+            sb[(idx % n) * ldb + idx // n] = b[idx // n, idx % n]
+        for idx in range(t, m * n, threads):  # C column-major
+            sc[(idx % n) * ldc + idx // n] = c[idx // n, idx % n]
+        cuda.syncthreads()
+        mm.execute(alpha, sa, sb, beta, sc)
+        cuda.syncthreads()
+        for idx in range(t, m * n, threads):
+            c[idx // n, idx % n] = sc[(idx % n) * ldc + idx // n]
+
+    return gemm_kernel
+
+
+@needs_library
+def test_kernel_links_to_a_cubin_without_a_gpu(gemm):
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    sig = (types.float32[:, ::1],) * 3 + (types.float32, types.float32)
+    codes, _ = cuda.compile_all(_kernel(gemm), sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert len(inputs) == 2
+    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+
+
+@pytest.mark.gpu
+@needs_library
+def test_values_on_the_gpu():
+    from numba import cuda
+
+    try:
+        mm = Matmul((32, 16, 24), "single", "real")
+    except RuntimeError as e:
+        pytest.xfail(str(e).splitlines()[0])
+    kernel = nvmath.device.jit(_kernel(mm))
+    rng = np.random.default_rng()
+    a = rng.standard_normal((32, 24)).astype(np.float32)
+    b = rng.standard_normal((24, 16)).astype(np.float32)
+    c = rng.standard_normal((32, 16)).astype(np.float32)
+    d = cuda.to_device(c)
+    kernel[1, mm.block_dim, 0, mm.shared_memory_size](cuda.to_device(a), cuda.to_device(b), d, 1.5, -0.5)
+    want = 1.5 * a.astype(np.float64) @ b - 0.5 * c
+    assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-5
