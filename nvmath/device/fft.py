@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from nvmath._internal.options import check_choice
 from nvmath.jit.arch import parse_target, resolve_target
 
 from ._extern import extern_function
@@ -29,11 +30,6 @@ _FFT_TYPES = ("c2c", "r2c", "c2r")
 _EXECUTIONS = ("Block", "Thread")
 _VALUE_TYPES = {"C_32F": "complex64", "C_64F": "complex128", "R_32F": "float32", "R_64F": "float64",
                 "C_16F2": "float16x4", "R_16F2": "float16x2"}
-
-
-def _check_choice(value, accepted, name):
-    if value not in accepted:
-        raise ValueError(f"{name}={value!r} is not supported; accepted: {', '.join(map(repr, accepted))}")
 
 
 class FFT(DeviceObject):
@@ -72,12 +68,12 @@ class FFT(DeviceObject):
 
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ValueError(f"size={size!r} is not supported; accepted: a positive int")
-        _check_choice(precision, tuple(_PRECISIONS), "precision")
-        _check_choice(fft_type, _FFT_TYPES, "fft_type")
-        _check_choice(execution, _EXECUTIONS, "execution")
+        check_choice(precision, tuple(_PRECISIONS), "precision")
+        check_choice(fft_type, _FFT_TYPES, "fft_type")
+        check_choice(execution, _EXECUTIONS, "execution")
         if direction is None:
             direction = "inverse" if fft_type == "c2r" else "forward"
-        _check_choice(direction, ("forward", "inverse"), "direction")
+        check_choice(direction, ("forward", "inverse"), "direction")
         if real_fft_options is not None:
             raise NotImplementedError("real_fft_options is not supported yet; leave it None (natural layout)")
         target = parse_target(sm) if sm is not None else resolve_target(None)
@@ -212,7 +208,7 @@ class FFT(DeviceObject):
         from nvmath.bindings import mathdx as dx
 
         target = parse_target(sm) if sm is not None else resolve_target(None)
-        _check_choice(knob, ("elements_per_thread", "ffts_per_block"), "knob")
+        check_choice(knob, ("elements_per_thread", "ffts_per_block"), "knob")
         handle = dx.cufftdxCreateDescriptor()
         try:
             op = dx.CufftdxOperatorType

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 
+from nvmath._internal.options import check_choice
 from nvmath.jit.arch import parse_target, resolve_target
 
 from ._extern import extern_function
@@ -24,11 +25,6 @@ _C_TYPES = {("real", "F32"): "float", ("real", "F64"): "double", ("complex", "F3
             ("complex", "F64"): "double2"}
 _NUMBA_TYPES = {"float": "float32", "double": "float64", "float2": "complex64", "double2": "complex128"}
 _ARRANGEMENTS = {"row_major": "ROW_MAJOR", "col_major": "COL_MAJOR"}
-
-
-def _check_choice(value, accepted, name):
-    if value not in accepted:
-        raise ValueError(f"{name}={value!r} is not supported; accepted: {', '.join(map(repr, accepted))}")
 
 
 class Matmul(DeviceObject):
@@ -74,9 +70,9 @@ class Matmul(DeviceObject):
         if (not isinstance(size, (tuple, list)) or len(size) != 3
                 or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)):
             raise ValueError(f"size={size!r} is not supported; accepted: (m, n, k) of positive ints")
-        _check_choice(precision, tuple(_PRECISIONS), "precision")
-        _check_choice(data_type, ("real", "complex"), "data_type")
-        _check_choice(execution, ("Block",), "execution")
+        check_choice(precision, tuple(_PRECISIONS), "precision")
+        check_choice(data_type, ("real", "complex"), "data_type")
+        check_choice(execution, ("Block",), "execution")
         if block_size is not None and block_dim is not None:
             raise ValueError("give block_size or block_dim, not both")
         target = parse_target(sm) if sm is not None else resolve_target(None)
@@ -104,7 +100,7 @@ class Matmul(DeviceObject):
                     dx.cublasdx_set_operator_int64s(handle, op.LEADING_DIMENSION, [int(v) for v in leading_dimension])
                 if arrangement is not None:
                     for a in arrangement:
-                        _check_choice(a, tuple(_ARRANGEMENTS), "arrangement")
+                        check_choice(a, tuple(_ARRANGEMENTS), "arrangement")
                     dx.cublasdx_set_operator_int64s(handle, op.ARRANGEMENT,
                                                     [dx.CublasdxArrangement[_ARRANGEMENTS[a]] for a in arrangement])
                 if alignment is not None:

@@ -18,6 +18,7 @@ import os
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
 from nvmath._internal.options import check_execution, check_options
+from nvmath._internal.stateful import Stateful
 from nvmath._internal.tensor import check_same_operand, dense_strides_like, wrap_operand
 
 from . import _layout
@@ -120,7 +121,7 @@ def _freeze_key_part(callable_spec):
     return (code, data)
 
 
-class FFT:
+class FFT(Stateful):
     """A stateful FFT: specify once, plan once, execute many times.
 
     Parameters
@@ -271,29 +272,15 @@ class FFT:
         self._backend.reset(holder, stream)
         self._operand = holder
 
-    def free(self):
-        """Release the plan and its work area; the object cannot be used afterwards."""
-        if self._freed:
-            return
+    def _release(self):
+        # The plan and its work area (Stateful.free calls this once).
         try:
             if self._plan is not None:
                 self._backend.destroy_plan()
         finally:
             self._plan = None
-            self._freed = True
             self._operand = None
             self.logger.debug("FFT freed")
-
-    def __enter__(self):
-        self._check_alive()
-        return self
-
-    def __exit__(self, *exc):
-        self.free()
-
-    def _check_alive(self):
-        if self._freed:
-            raise RuntimeError("this FFT object has been freed; create a new one")
 
 
 def _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, fft_type, name):

@@ -13,6 +13,7 @@ import numpy as np
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
 from nvmath._internal.options import check_execution, check_options
+from nvmath._internal.stateful import Stateful
 from nvmath._internal.tensor import check_same_operand, wrap_operand
 
 from ._options import MatmulOptions, MatmulPlanPreferences
@@ -21,7 +22,7 @@ from ._problem import Problem
 __all__ = ["Matmul", "matmul"]
 
 
-class Matmul:
+class Matmul(Stateful):
     """``D = epilog(alpha * op(A) @ op(B) + beta * C)``, planned once and executed many times.
 
     Parameters
@@ -198,27 +199,13 @@ class Matmul:
         if inputs is not None:
             self._epilog_inputs = inputs
 
-    def free(self):
-        """Release the plan and its workspace; the object cannot be used afterwards."""
-        if self._freed:
-            return
+    def _release(self):
+        # The plan, its workspace and the cuBLASLt handle (Stateful.free calls this once).
         try:
             if self._backend is not None:
                 self._backend.free()
         finally:
-            self._freed = True
             self._operands = {}
-
-    def __enter__(self):
-        self._check_alive()
-        return self
-
-    def __exit__(self, *exc):
-        self.free()
-
-    def _check_alive(self):
-        if self._freed:
-            raise RuntimeError("this Matmul object has been freed; create a new one")
 
     def _check_planned(self):
         self._check_alive()
