@@ -12,6 +12,7 @@ Importing this package does not import Numba.
 from ._extern import ExternFunction, extern_function
 from .fft import FFT
 from .matmul import Matmul
+from . import random
 from .kernel_cache import KernelCache, jit
 
-__all__ = ["jit", "FFT", "Matmul", "extern_function", "ExternFunction", "KernelCache"]
+__all__ = ["jit", "FFT", "Matmul", "random", "extern_function", "ExternFunction", "KernelCache"]
