@@ -2,6 +2,8 @@
 # Run the whole test suite (GPU tests included) and the benchmarks on the GPU host, in one go.
 # Logs and JSON results go to $OUT (default: ./results). On the offline host, carry the wheels
 # it lacks in .whl (../shared/gpu-host/fetch-wheels.sh .whl) and they are installed first.
+# nvmath-python (the peer benchmarks compare with; same import name) comes in .peer-whl and goes
+# to /tmp/peer, apart: benchmarks/peer_nvmath_python.py runs it in processes of its own.
 #   tools/gpu-check.sh            # tests + benchmarks
 #   tools/gpu-check.sh tests      # tests only
 #   tools/gpu-check.sh bench      # benchmarks only
@@ -17,6 +19,10 @@ if [ -d .whl ] && ls .whl/*.whl >/dev/null 2>&1; then
   export LD_LIBRARY_PATH=/tmp/site/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 else
   export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
+fi
+if [ -d .peer-whl ] && ls .peer-whl/*.whl >/dev/null 2>&1; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/peer .peer-whl/*.whl \
+    || echo "nvmath-python (peer) did not install: its benchmark will skip" >&2
 fi
 export PYTHONUNBUFFERED=1
 # Never the user's own cache: the suite and benchmarks get a fresh one.
@@ -43,7 +49,8 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
   if [ -n "${NVMATH_BENCHES:-}" ]; then
     read -ra benches <<< "$NVMATH_BENCHES"
   else
-    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py "kernel_warm.py --runs 2" fft_conv_device.py)
+    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py "kernel_warm.py --runs 2" fft_conv_device.py
+             peer_nvmath_python.py)  # last: it reads the others' JSON for its ratios
   fi
   for bench in "${benches[@]}"; do
     # shellcheck disable=SC2086
