@@ -75,7 +75,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
     args = parser.parse_args(argv)
     child = child_source()
-    cold, warm = [], []
+    cold, warm, warm_phases = [], [], []
     kind = None
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="nvmath-kernel-cache-") as d:
@@ -85,15 +85,19 @@ def main(argv=None) -> int:
             assert c["hits"] == 0 and w["hits"] == 1, (c, w)
             cold.append(c["s"])
             warm.append(w["s"])
+            if "phases_s" in w:
+                warm_phases.append(w["phases_s"])
     res = {"benchmark": "first launch of a kernel linking LTO-IR, fresh process, imports included",
            "kernel": kind, "cold_s": statistics.median(cold), "warm_s": statistics.median(warm),
-           "cold_runs_s": cold, "warm_runs_s": warm}
+           "cold_runs_s": cold, "warm_runs_s": warm, "warm_phases_s": warm_phases}
     res["cold_over_warm"] = res["cold_s"] / res["warm_s"]
     write(args.out, "kernel_warm", res)
     bar_chart(os.path.join(args.out, "kernel_warm.png"), f"first kernel launch, fresh process ({kind})",
               ["cold cache", "nvmath warm cache"], [res["cold_s"], res["warm_s"]], "seconds")
     print(f"first launch ({kind}), fresh process: cold {res['cold_s']:.2f} s, warm {res['warm_s']:.2f} s "
           f"({res['cold_over_warm']:.1f}x)")
+    for phases in warm_phases:
+        print("  warm run: " + ", ".join(f"{k} {v:.3f} s" for k, v in phases.items()))
     return 0
 
 
