@@ -1,12 +1,13 @@
 """nvmath.linalg.advanced on the CPU: every epilog against float64 references, layouts,
 batching, and bad input."""
 
+import logging
 import math
 
 import numpy as np
 import pytest
 
-from nvmath.linalg.advanced import Matmul, MatmulEpilog, matmul, matrix_qualifiers_dtype
+from nvmath.linalg.advanced import Matmul, MatmulEpilog, MatmulOptions, matmul, matrix_qualifiers_dtype
 from nvmath.linalg.advanced._cpu import pack_relu_mask, unpack_relu_mask
 
 TOL = {"float16": 1e-2, "float32": 1e-5, "float64": 1e-12, "complex64": 1e-5, "complex128": 1e-12}
@@ -229,3 +230,324 @@ def test_mixed_packages_and_options():
         matmul(rand((2, 2), "float32"), rand((2, 2), "float32"), options={"memory_limit": "lots"})
     with pytest.raises(ValueError, match="quantization_scales apply to FP8"):
         matmul(rand((2, 2), "float32"), rand((2, 2), "float32"), quantization_scales={"a": 1.0})
+
+
+# -- c with vector operands (NumPy's a @ b + c) -----------------------------------------------------
+
+@pytest.mark.parametrize("a_shape, b_shape, c_shape", [
+    ((5,), (5, 3), (3,)),            # row vector a: c is a vector of the result's length
+    ((4, 5), (5,), (4,)),            # column vector b
+    ((5,), (5,), ()),                # dot product: c is a scalar
+    ((5,), (5,), (3,)),              # ... or a batch of scalars
+    ((2, 4, 5), (5,), (2, 4)),       # batched a, vector b
+    ((2, 4, 5), (5,), (4,)),         # c broadcast over the batch
+    ((2, 4, 5), (5,), (1, 4)),
+    ((5,), (2, 5, 3), (2, 3)),       # vector a, batched b
+    ((5,), (2, 5, 3), (3,)),
+    ((5,), (5, 3), (2, 3)),          # c alone brings a batch
+])
+def test_c_with_vector_operands_follows_numpy(a_shape, b_shape, c_shape):
+    rng = np.random.default_rng()
+    a, b, c = rand(a_shape, "float64", rng), rand(b_shape, "float64", rng), rand(c_shape, "float64", rng)
+    d = matmul(a, b, c, alpha=0.5, beta=-1.5)
+    assert_close(d, 0.5 * np.matmul(a, b) - 1.5 * c, "float64")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64"])
+def test_c_with_vector_operands_strided_and_typed(dtype):
+    rng = np.random.default_rng()
+    a, b = rand((6,), dtype, rng), rand((6, 4), dtype, rng)
+    c = rand((8,), dtype, rng)[::2]  # a strided vector
+    d = matmul(a, b, c)
+    assert d.dtype == np.dtype(dtype) and d.shape == (4,)
+    assert_close(d, a.astype(np.complex128) @ b + c, dtype)
+
+
+def test_c_with_vector_operands_and_an_epilog():
+    rng = np.random.default_rng()
+    a, b, c = rand((5, 6), "float32", rng), rand((6,), "float32", rng), rand((5,), "float32", rng)
+    bias = rand((5,), "float32", rng)
+    d = matmul(a, b, c, epilog="RELU_BIAS", epilog_inputs={"bias": bias})
+    assert_close(d, np.maximum(a.astype(np.float64) @ b + c + bias, 0), "float32")
+
+
+@pytest.mark.parametrize("a_shape, b_shape, c_shape, message", [
+    ((5,), (5, 3), (4,), r"c has shape \(4,\), but a \(5,\) @ b \(5, 3\) has vectors of shape \(3,\) "
+                         r"\(a 1-D a drops the row axis, as in NumPy\): c must be \(3,\) or batched \(\.\.\., 3\)"),
+    ((5,), (5, 3), (1, 3, 1), r"c has shape \(1, 3, 1\).*c must be \(3,\)"),
+    ((4, 5), (5,), (3,), r"c has shape \(3,\).*has vectors of shape \(4,\) \(a 1-D b drops the column axis"),
+    ((4, 5), (5,), (4, 1), r"c has shape \(4, 1\).*c must be \(4,\) or batched \(\.\.\., 4\)"),
+    ((4, 5), (5, 3), (3,), r"c has shape \(3,\).*has matrices of shape \(4, 3\): c must be \(4, 3\)"),
+    ((2, 4, 5), (5,), (3, 4), r"do not broadcast: a batch shape \(2,\), b batch shape \(\), c batch shape \(3,\)"),
+])
+def test_c_with_vector_operands_bad_shapes(a_shape, b_shape, c_shape, message):
+    with pytest.raises(ValueError, match=message):
+        matmul(rand(a_shape, "float32"), rand(b_shape, "float32"), rand(c_shape, "float32"))
+
+
+def test_c_with_vector_operands_reset_keeps_state_on_refusal():
+    rng = np.random.default_rng()
+    a, b, c = rand((2, 4, 5), "float64", rng), rand((5,), "float64", rng), rand((2, 4), "float64", rng)
+    with Matmul(a, b, c, beta=2.0) as mm:
+        mm.plan()
+        assert_close(mm.execute(), a @ b + 2 * c, "float64")
+        c2 = rand((2, 4), "float64", rng)
+        mm.reset_operands(c=c2)
+        assert_close(mm.execute(), a @ b + 2 * c2, "float64")
+        with pytest.raises(ValueError, match="new c's shape"):
+            mm.reset_operands(c=rand((4,), "float64", rng))
+        with pytest.raises(ValueError, match="new c's dtype"):
+            mm.reset_operands(a=rand((2, 4, 5), "float64", rng), c=rand((2, 4), "float32", rng))
+        assert_close(mm.execute(), a @ b + 2 * c2, "float64")  # neither a nor c changed
+
+
+# -- FP8 results -----------------------------------------------------------------------------------
+
+# Relative L2 error of a dequantized FP8 result against float64 (3 and 2 mantissa bits: 2^-4 and
+# 2^-3 at worst per element, about half of that on average).
+FP8_TOL = {"float8_e4m3fn": 0.07, "float8_e5m2": 0.13}
+FP8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
+
+
+def _fp8(torch, shape, dtype, rng):
+    return torch.from_numpy(rng.standard_normal(shape).astype(np.float32)).to(getattr(torch, dtype))
+
+
+def _f64(t):
+    return t.double().numpy()
+
+
+@pytest.mark.parametrize("a_type, b_type, d_type, c_type", [
+    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", None),
+    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
+    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "float16"),
+    ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", "bfloat16"),
+    ("float8_e5m2", "float8_e4m3fn", "float8_e5m2", "float16"),
+    ("float8_e5m2", "float8_e4m3fn", "float8_e4m3fn", None),
+])
+def test_fp8_results_against_float64(a_type, b_type, d_type, c_type):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng()
+    a, b = _fp8(torch, (2, 32, 64), a_type, rng), _fp8(torch, (64, 48), b_type, rng)
+    c = torch.from_numpy(rng.standard_normal((32, 48)).astype(np.float32)).to(getattr(torch, c_type)) \
+        if c_type else None
+    sa, sb, sd = 0.5, 1.5, 8.0
+    d, aux = matmul(a, b, c, alpha=0.75, beta=-2.0 if c_type else None,
+                    quantization_scales={"a": sa, "b": sb, "d": sd},
+                    options={"result_type": d_type, "result_amax": True})
+    assert d.dtype == getattr(torch, d_type) and d.shape == (2, 32, 48)
+    want = 0.75 * (sa * _f64(a)) @ (sb * _f64(b)) + (-2.0 * _f64(c) if c_type else 0)
+    err = np.linalg.norm(_f64(d) / sd - want) / np.linalg.norm(want)
+    assert err <= FP8_TOL[d_type], err
+    # amax: the largest magnitude before the d scale and before the rounding to FP8.
+    amax = aux["result_amax"]
+    assert amax.dtype == torch.float32 and amax.shape == ()
+    assert abs(float(amax) - np.abs(want).max()) <= 1e-5 * np.abs(want).max()
+
+
+def test_fp8_result_saturates_instead_of_overflowing():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng()
+    for d_type, b_type in (("float8_e4m3fn", "float8_e4m3fn"), ("float8_e5m2", "float8_e5m2")):
+        a, b = _fp8(torch, (16, 32), "float8_e4m3fn", rng), _fp8(torch, (32, 16), b_type, rng)  # E5M2 D: E5M2 b
+        want = _f64(a) @ _f64(b)
+        sd = 4 * FP8_MAX[d_type] / np.abs(want).max()  # the largest values land far beyond the format
+        d = matmul(a, b, quantization_scales={"d": sd}, options={"result_type": d_type})
+        got = _f64(d)
+        assert np.isfinite(got).all()
+        big = np.abs(want * sd) > 2 * FP8_MAX[d_type]
+        assert big.any() and np.array_equal(got[big], np.sign(want[big]) * FP8_MAX[d_type])
+
+
+def test_fp8_result_with_array_scales_read_at_every_execute():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng()
+    a, b = _fp8(torch, (16, 32), "float8_e4m3fn", rng), _fp8(torch, (32, 16), "float8_e4m3fn", rng)
+    sa, sd = torch.tensor(0.5), torch.tensor([4.0])  # shape () and (1,), float32
+    want = (0.5 * _f64(a)) @ _f64(b)
+    with Matmul(a, b, quantization_scales={"a": sa, "d": sd}, options={"result_type": "float8_e4m3fn"}) as mm:
+        mm.plan()
+        d = mm.execute()
+        assert np.linalg.norm(_f64(d) / 4 - want) / np.linalg.norm(want) <= FP8_TOL["float8_e4m3fn"]
+        sa.fill_(0.25)  # in place: the next execute sees it
+        sd.fill_(16.0)
+        d = mm.execute()
+        assert np.linalg.norm(_f64(d) / 16 - want / 2) / np.linalg.norm(want / 2) <= FP8_TOL["float8_e4m3fn"]
+
+
+def test_fp8_bf16_result_with_fp16_and_fp32_results():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng()
+    a, b = _fp8(torch, (16, 32), "float8_e4m3fn", rng), _fp8(torch, (32, 8), "float8_e5m2", rng)
+    for d_type in ("float16", "float32"):
+        c = torch.from_numpy(rng.standard_normal((16, 8)).astype(np.float32)).to(getattr(torch, d_type))
+        d = matmul(a, b, c, beta=0.5, quantization_scales={"a": 2.0}, options={"result_type": d_type})
+        assert d.dtype == getattr(torch, d_type)
+        want = (2 * _f64(a)) @ _f64(b) + 0.5 * _f64(c)
+        assert np.linalg.norm(_f64(d) - want) / np.linalg.norm(want) < 1e-2
+    # cuBLASLt's FP8 kernels with an fp32 result take a bf16 bias.
+    bias = torch.from_numpy(rng.standard_normal(16).astype(np.float32)).to(torch.bfloat16)
+    d = matmul(a, b, epilog="BIAS", epilog_inputs={"bias": bias}, options={"result_type": "float32"})
+    want = _f64(a) @ _f64(b) + _f64(bias)[:, None]
+    assert np.linalg.norm(_f64(d) - want) / np.linalg.norm(want) < 1e-5
+    with pytest.raises(TypeError, match=r"bias'\] has dtype float32; it must be cuBLASLt's type for FP8 operands "
+                                        r"with a float32 result, bfloat16"):
+        matmul(a, b, epilog="BIAS", epilog_inputs={"bias": bias.float()}, options={"result_type": "float32"})
+
+
+def _fp8_operands(torch, a_type="float8_e4m3fn", b_type="float8_e4m3fn"):
+    return torch.zeros(16, 16).to(getattr(torch, a_type)), torch.zeros(16, 16).to(getattr(torch, b_type))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"options": {"result_type": "float8_e4m3fn"}}, ValueError,
+     r"quantization_scales\['d'\] is required for the FP8 result \(float8_e4m3fn\).*scale_d \* \(alpha \* scale_a "
+     r"\* scale_b \* a @ b \+ beta \* c\); give a float or a one-element float32 array"),
+    ({"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"a": 2.0}}, ValueError,
+     r"quantization_scales\['d'\] is required"),
+    ({"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": None}}, ValueError,
+     r"quantization_scales\['d'\] is required"),
+    ({"quantization_scales": {"d": 2.0}}, ValueError,
+     r"quantization_scales\['d'\] applies to an FP8 result; the result is bfloat16"),
+    ({"quantization_scales": {"c": 2.0}}, ValueError,
+     r"quantization_scales\['c'\] is not supported: with FP8 operands, c is bfloat16"),
+    ({"quantization_scales": {"e": 2.0}}, TypeError, r"quantization_scales has keys \['e'\]; accepted: 'a', 'b', 'd'"),
+    ({"quantization_scales": [2.0]}, TypeError, r"quantization_scales must be a dict"),
+    ({"quantization_scales": {"a": "2"}}, TypeError,
+     r"quantization_scales\['a'\]='2' is not supported; accepted: a real number, or a float32 array of one element"),
+    ({"quantization_scales": {"a": True}}, TypeError, r"quantization_scales\['a'\]=True is not supported"),
+    ({"options": {"result_type": "float8_e5m2"}, "quantization_scales": {"d": 1.0}}, TypeError,
+     r"result_type='float8_e5m2' is not supported for FP8 operands float8_e4m3fn and float8_e4m3fn; accepted: "
+     r"bfloat16, float16, float32, float8_e4m3fn"),
+    ({"options": {"result_type": "float64"}}, TypeError, r"result_type='float64' is not supported for FP8 operands"),
+    ({"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": 1.0}, "epilog": "RELU"}, TypeError,
+     r"epilog RELU is not supported with an FP8 result \(float8_e4m3fn\); use result_type 'bfloat16' or 'float16'"),
+])
+def test_fp8_result_errors(kwargs, error, message):
+    torch = pytest.importorskip("torch")
+    a, b = _fp8_operands(torch)
+    with pytest.raises(error, match=message):
+        matmul(a, b, **kwargs)
+
+
+def test_fp8_type_table_errors():
+    torch = pytest.importorskip("torch")
+    a, b = _fp8_operands(torch, "float8_e5m2", "float8_e5m2")
+    with pytest.raises(TypeError, match=r"a has dtype float8_e5m2 and b has dtype float8_e5m2: cuBLASLt multiplies "
+                                        r"the FP8 pairs float8_e4m3fn x float8_e4m3fn, float8_e4m3fn x float8_e5m2, "
+                                        r"float8_e5m2 x float8_e4m3fn only"):
+        matmul(a, b)
+    a, b = _fp8_operands(torch)
+    for c_dtype in (torch.float32, torch.float8_e4m3fn):
+        with pytest.raises(TypeError, match=r"c has dtype float(32|8_e4m3fn); with FP8 operands float8_e4m3fn and "
+                                            r"float8_e4m3fn and an FP8 result float8_e4m3fn, cuBLASLt takes c of "
+                                            r"dtype bfloat16 or float16"):
+            matmul(a, b, torch.zeros(16, 16, dtype=c_dtype), quantization_scales={"d": 1.0},
+                   options={"result_type": "float8_e4m3fn"})
+    with pytest.raises(TypeError, match=r"c has dtype float16 but the result is bfloat16"):
+        matmul(a, b, torch.zeros(16, 16, dtype=torch.float16))
+
+
+def test_fp8_array_scale_errors():
+    torch = pytest.importorskip("torch")
+    a, b = _fp8_operands(torch)
+    opts = {"result_type": "float8_e4m3fn"}
+    with pytest.raises(TypeError, match=r"quantization_scales\['d'\] has dtype float64 and shape \(\); an array scale "
+                                        r"must be float32 with one element, of shape \(\) or \(1,\)"):
+        matmul(a, b, quantization_scales={"d": torch.tensor(1.0, dtype=torch.float64)}, options=opts)
+    with pytest.raises(TypeError, match=r"quantization_scales\['d'\] has dtype float32 and shape \(2,\)"):
+        matmul(a, b, quantization_scales={"d": torch.ones(2)}, options=opts)
+    with pytest.raises(TypeError, match=r"quantization_scales\['d'\] has dtype float32 and shape \(1, 1\)"):
+        matmul(a, b, quantization_scales={"d": torch.ones(1, 1)}, options=opts)
+    with pytest.raises(ValueError, match=r"quantization_scales\['d'\] is a numpy array on the host; it must be where "
+                                         r"the operands are \(torch"):
+        matmul(a, b, quantization_scales={"d": np.ones(1, np.float32)}, options=opts)
+
+
+def test_result_amax_needs_fp8_operands():
+    with pytest.raises(ValueError, match=r"options.result_amax=True applies to FP8 operands only; these are float32"):
+        matmul(rand((2, 2), "float32"), rand((2, 2), "float32"), options={"result_amax": True})
+
+
+# -- the layouts the GPU path gives cuBLASLt for c, checked on the host ------------------------------
+
+def _c_layout_of(a, b, c, swap):
+    """Run CudaMatmul's C-layout logic on host arrays; returns (layout, the c it describes)."""
+    from nvmath._internal.tensor import wrap_operand
+    from nvmath.linalg.advanced._cuda import CudaMatmul
+    from nvmath.linalg.advanced._problem import Problem
+
+    ha, hb, hc = (wrap_operand(x, n) for x, n in ((a, "a"), (b, "b"), (c, "c")))
+    cm = CudaMatmul.__new__(CudaMatmul)
+    cm.p = Problem(ha, hb, hc, None, None, None, None)
+    cm.swap, cm.dev, cm.stream, cm._copied = swap, {"c": hc}, None, set()
+    cm.options = MatmulOptions()
+    cm.logger = logging.getLogger("test")
+    cm._layout = lambda dtype, rows, cols, ld, bstride: (dtype, rows, cols, ld, bstride)
+    return cm._c_layout(), cm.dev["c"].tensor, cm.p
+
+
+def _read_as_cublaslt(layout, memory, p, swap):
+    """The (batch, m, n) matrices cuBLASLt reads through ``layout`` (column-major, batch stride)."""
+    _, rows, cols, ld, bstride = layout
+    base = np.lib.stride_tricks.as_strided(memory, shape=(memory.size * 4,), strides=(memory.itemsize,),
+                                           writeable=False) if memory.ndim else memory.reshape(1)
+    out = np.empty((p.batch, rows, cols), memory.dtype)
+    for i in range(p.batch):
+        for r in range(rows):
+            for col in range(cols):
+                out[i, r, col] = base[i * bstride + r + col * ld]
+    out = np.swapaxes(out, -1, -2) if swap else out  # swapped: cuBLASLt reads C^T
+    return out.reshape(*p.batch_shape, p.m, p.n)
+
+
+@pytest.mark.parametrize("swap", [True, False])
+@pytest.mark.parametrize("a_shape, b_shape, c_make", [
+    ((5,), (5, 3), lambda r: r((3,))),
+    ((5,), (5, 3), lambda r: r((6,))[::2]),           # strided: copied once
+    ((4, 5), (5,), lambda r: r((4,))),
+    ((4, 5), (5,), lambda r: r((8,))[::2]),
+    ((5,), (5,), lambda r: r(())),
+    ((5,), (5,), lambda r: r((3,))),
+    ((2, 4, 5), (5,), lambda r: r((2, 4))),
+    ((2, 4, 5), (5,), lambda r: r((4,))),             # broadcast over the batch: batch stride 0
+    ((5,), (2, 5, 3), lambda r: r((2, 3))),
+    ((5,), (2, 5, 3), lambda r: np.asfortranarray(r((2, 3)))),
+    ((1, 5), (5, 3), lambda r: r((1, 3))),            # a one-row matrix c, either orientation
+    ((4, 5), (5, 1), lambda r: r((4, 1))),
+    ((4, 5), (5, 3), lambda r: r((4, 3))),
+    ((4, 5), (5, 3), lambda r: np.asfortranarray(r((4, 3)))),
+    ((2, 4, 5), (5, 3), lambda r: r((2, 3, 4)).transpose(0, 2, 1)),
+])
+def test_gpu_c_layouts_address_c(a_shape, b_shape, c_make, swap):
+    rng = np.random.default_rng()
+    c = c_make(lambda shape: rand(shape, "float32", rng))
+    layout, memory, p = _c_layout_of(rand(a_shape, "float32"), rand(b_shape, "float32"), c, swap)
+    assert layout[0] == "float32"
+    want = np.broadcast_to(np.asarray(c).reshape(p.c_shape), (*p.batch_shape, p.m, p.n))
+    assert np.array_equal(_read_as_cublaslt(layout, memory, p, swap), want)
+    if not (p.m == 1 or p.n == 1):
+        rows = p.n if swap else p.m
+        assert layout[3] >= rows  # a valid leading dimension
+
+
+def test_gpu_c_layout_refuses_a_partly_broadcast_batch():
+    with pytest.raises(ValueError, match=r"c has batch shape \(2, 1\), which broadcasts against the batch \(2, 3\) "
+                                         r"along some axes only"):
+        _c_layout_of(rand((2, 3, 4, 5), "float32"), rand((5, 3), "float32"), rand((2, 1, 4, 3), "float32"), True)
+
+
+def test_gpu_fp8_result_c_pointer_and_type():
+    """With an FP8 D and no c, cuBLASLt gets a bf16 C that is neither NULL nor D (it reads none)."""
+    torch = pytest.importorskip("torch")
+    from nvmath._internal.tensor import wrap_operand
+    from nvmath.linalg.advanced._cuda import CudaMatmul
+    from nvmath.linalg.advanced._problem import Problem
+
+    a, b = (wrap_operand(x) for x in _fp8_operands(torch))
+    cm = CudaMatmul.__new__(CudaMatmul)
+    cm.p = Problem(a, b, None, None, None, None, "float8_e4m3fn")
+    cm.dev = {"a": a, "b": b}
+    assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == a.data_ptr
+    cm.p = Problem(a, b, None, None, None, None, None)
+    assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == 12345  # bf16 D: C is D (beta is 0)

@@ -149,3 +149,178 @@ def test_fp8_refused_on_devices_without_fp8(monkeypatch):
     a = torch.zeros(16, 16, device="cuda").to(torch.float8_e4m3fn)
     with pytest.raises(RuntimeError, match="FP8 matmul needs compute capability 8.9 or newer.*has 8.0"):
         matmul(a, a)
+
+
+# -- c with vector operands -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("a_shape, b_shape, c_shape", [
+    ((40,), (40, 24), (24,)),          # row vector a: c of the result's length
+    ((32, 40), (40,), (32,)),          # column vector b
+    ((40,), (40,), ()),                # dot product, scalar c
+    ((40,), (40,), (3,)),              # a batch of scalars from c
+    ((2, 32, 40), (40,), (2, 32)),
+    ((2, 32, 40), (40,), (32,)),       # c broadcast over the batch (batch stride 0)
+    ((40,), (3, 40, 24), (3, 24)),
+    ((40,), (3, 40, 24), (24,)),
+])
+def test_c_with_vector_operands(dtype, a_shape, b_shape, c_shape):
+    cp = _cp()
+    rng = np.random.default_rng()
+    a, b, c = rand(a_shape, dtype, rng), rand(b_shape, dtype, rng), rand(c_shape, dtype, rng)
+    d = matmul(cp.asarray(a), cp.asarray(b), cp.asarray(c), alpha=0.5, beta=-1.5)
+    want = 0.5 * np.matmul(a.astype(np.float64), b) - 1.5 * c  # NumPy's shape: vector axes dropped
+    assert isinstance(d, cp.ndarray) and d.shape == want.shape
+    assert_close(cp.asnumpy(d), want, dtype)
+    # The CPU path defines the semantics: both agree.
+    assert_close(cp.asnumpy(d), matmul(a, b, c, alpha=0.5, beta=-1.5).astype(np.float64), dtype)
+
+
+def test_c_with_vector_operands_strided_epilog_and_host_operands():
+    cp = _cp()
+    rng = np.random.default_rng()
+    a, b = rand((48,), "float32", rng), rand((48, 40), "float32", rng)
+    c_base = rand((80,), "float32", rng)
+    c = c_base[::2]
+    d = matmul(cp.asarray(a), cp.asarray(b), cp.asarray(c_base)[::2])  # strided c: copied once at plan time
+    assert_close(cp.asnumpy(d), a.astype(np.float64) @ b + c, "float32")
+    # An epilog keeps the result column-major (no transposed problem): c follows.
+    g, v = rand((40, 48), "float32", rng), rand((48,), "float32", rng)
+    cg, bias = rand((40,), "float32", rng), rand((40,), "float32", rng)
+    d = matmul(cp.asarray(g), cp.asarray(v), cp.asarray(cg), epilog="RELU_BIAS",
+               epilog_inputs={"bias": cp.asarray(bias)})
+    assert_close(cp.asnumpy(d), np.maximum(g.astype(np.float64) @ v + cg + bias, 0), "float32")
+    # Host operands on the GPU: the result comes back to NumPy.
+    r = matmul(a, b, c, execution="cuda")
+    assert isinstance(r, np.ndarray) and r.shape == (40,)
+    assert_close(r, a.astype(np.float64) @ b + c, "float32")
+
+
+def test_reset_c_that_was_copied_at_plan_time():
+    cp = _cp()
+    rng = np.random.default_rng()
+    a, b = rand((40,), "float64", rng), rand((2, 40, 32), "float64", rng)
+    c1, c2 = rand((2, 64), "float64", rng), rand((2, 64), "float64", rng)
+    # With a row vector a the result is read row-major: c's elements must be contiguous, so a
+    # strided c is planned from a copy, and a new c must be copied into it, not swapped in.
+    with Matmul(cp.asarray(a), cp.asarray(b), cp.asarray(c1)[:, ::2]) as mm:
+        mm.plan()
+        assert_close(cp.asnumpy(mm.execute()), a @ b + c1[:, ::2], "float64")
+        mm.reset_operands(c=cp.asarray(c2)[:, ::2])  # copied into the planned layout again
+        assert_close(cp.asnumpy(mm.execute()), a @ b + c2[:, ::2], "float64")
+
+
+# -- FP8 results ----------------------------------------------------------------------------------
+
+# Relative L2 error of a dequantized FP8 result against float64 (3 and 2 mantissa bits).
+FP8_TOL = {"float8_e4m3fn": 0.07, "float8_e5m2": 0.13}
+FP8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
+FP8_STEP = {"float8_e4m3fn": (2.0**-3, 2.0**-9), "float8_e5m2": (2.0**-2, 2.0**-16)}  # (relative, smallest)
+
+
+def _torch_fp8():
+    torch = pytest.importorskip("torch")
+    from nvmath.jit import current_device_target
+
+    if current_device_target().cc < (8, 9):
+        pytest.skip("FP8 needs compute capability 8.9+")
+    return torch
+
+
+def _fp8(torch, shape, dtype, rng):
+    return torch.from_numpy(rng.standard_normal(shape).astype(np.float32)).cuda().to(getattr(torch, dtype))
+
+
+def _f64(t):
+    return t.double().cpu().numpy()
+
+
+@pytest.mark.parametrize("a_type, b_type, d_type, c_type", [
+    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", None),
+    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
+    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "float16"),
+    ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", None),
+    ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", "bfloat16"),
+    ("float8_e5m2", "float8_e4m3fn", "float8_e5m2", "float16"),
+    ("float8_e5m2", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
+])
+def test_fp8_results(a_type, b_type, d_type, c_type):
+    torch = _torch_fp8()
+    rng = np.random.default_rng()
+    a, b = _fp8(torch, (64, 128), a_type, rng), _fp8(torch, (128, 32), b_type, rng)
+    c = torch.from_numpy(rng.standard_normal((64, 32)).astype(np.float32)).cuda().to(getattr(torch, c_type)) \
+        if c_type else None
+    sa, sb, alpha, beta = 0.5, 1.5, 0.75, (-2.0 if c_type else None)
+    want = alpha * (sa * _f64(a)) @ (sb * _f64(b)) + (beta * _f64(c) if c_type else 0)
+    sd = 200.0 / np.abs(want).max()  # the largest magnitudes near 200: moderate for both formats
+    scales = {"a": sa, "b": torch.tensor(sb, dtype=torch.float32, device="cuda"),  # device scales: () and (1,)
+              "d": torch.tensor([sd], dtype=torch.float32, device="cuda")}
+    d, aux = matmul(a, b, c, alpha=alpha, beta=beta, quantization_scales=scales,
+                    options={"result_type": d_type, "result_amax": True})
+    assert d.is_cuda and d.dtype == getattr(torch, d_type) and d.shape == (64, 32)
+    err = np.linalg.norm(_f64(d) / sd - want) / np.linalg.norm(want)
+    assert err <= FP8_TOL[d_type], err
+    # amax: cuBLASLt's AMAX_D, the largest |x| before the d scale (and before the rounding to FP8).
+    amax = aux["result_amax"]
+    assert amax.is_cuda and amax.dtype == torch.float32 and amax.shape == ()
+    assert abs(float(amax) - np.abs(want).max()) <= 1e-4 * np.abs(want).max(), (float(amax), np.abs(want).max())
+    # The CPU path (same inputs) agrees within one FP8 step, element by element.
+    cpu_scales = {"a": sa, "b": sb, "d": float(np.float32(sd))}
+    dc, auxc = matmul(a.cpu(), b.cpu(), c.cpu() if c_type else None, alpha=alpha, beta=beta,
+                      quantization_scales=cpu_scales, options={"result_type": d_type, "result_amax": True})
+    g, h = _f64(d), _f64(dc)
+    rel, smallest = FP8_STEP[d_type]
+    assert (np.abs(g - h) <= rel * np.maximum(np.abs(g), np.abs(h)) + smallest).all()
+    assert abs(float(amax) - float(auxc["result_amax"])) <= 1e-4 * float(auxc["result_amax"])
+
+
+def test_fp8_result_batched_autotuned_fast_path_and_in_place_scales():
+    torch = _torch_fp8()
+    rng = np.random.default_rng()
+    a, b = _fp8(torch, (3, 64, 128), "float8_e4m3fn", rng), _fp8(torch, (3, 128, 48), "float8_e4m3fn", rng)
+    c = torch.from_numpy(rng.standard_normal((3, 64, 48)).astype(np.float32)).cuda().to(torch.float16)
+    want = _f64(a) @ _f64(b) + 0.5 * _f64(c)
+    sd = torch.tensor(100.0 / np.abs(want).max(), dtype=torch.float32, device="cuda")
+    with Matmul(a, b, c, beta=0.5, quantization_scales={"d": sd}, options={"result_type": "float8_e4m3fn"}) as mm:
+        mm.plan()
+        mm.autotune(iterations=2)
+        for _ in range(2):  # the fast path after autotune (no amax, device scales)
+            d = mm.execute()
+            assert np.linalg.norm(_f64(d) / float(sd) - want) / np.linalg.norm(want) <= FP8_TOL["float8_e4m3fn"]
+        sd.mul_(0.5)  # in place: cuBLASLt reads the scale at every call
+        d = mm.execute()
+        assert np.linalg.norm(_f64(d) / float(sd) - want) / np.linalg.norm(want) <= FP8_TOL["float8_e4m3fn"]
+
+
+def test_fp8_result_saturates_like_the_cpu_path():
+    """Semantics check: values beyond the format's largest finite value become +-max on both paths
+    (the CPU path saturates, as the GPU's cvt.satfinite conversions do); not NaN or inf."""
+    torch = _torch_fp8()
+    rng = np.random.default_rng()
+    a, b = _fp8(torch, (32, 64), "float8_e4m3fn", rng), _fp8(torch, (64, 32), "float8_e4m3fn", rng)
+    want = _f64(a) @ _f64(b)
+    sd = 4 * FP8_MAX["float8_e4m3fn"] / np.abs(want).max()
+    d = matmul(a, b, quantization_scales={"d": sd}, options={"result_type": "float8_e4m3fn"})
+    g = _f64(d)
+    assert np.isfinite(g).all(), "cuBLASLt's FP8 result overflowed to NaN; the CPU path saturates"
+    big = np.abs(want * sd) > 2 * FP8_MAX["float8_e4m3fn"]
+    assert big.any() and np.array_equal(g[big], np.sign(want[big]) * FP8_MAX["float8_e4m3fn"])
+
+
+def test_fp8_result_refused_on_devices_without_fp8(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from nvmath.jit import Target
+
+    monkeypatch.setattr("nvmath.jit.device_target", lambda device_id: Target(8, 0))
+    a = torch.zeros(16, 16, device="cuda").to(torch.float8_e4m3fn)
+    with pytest.raises(RuntimeError, match=r"FP8 matmul needs compute capability 8.9 or newer \(Ada, Hopper\) for FP8 "
+                                           r"operands \(float8_e4m3fn\) and the float8_e4m3fn result; GPU \d+ has 8.0"):
+        matmul(a, a, quantization_scales={"d": 1.0}, options={"result_type": "float8_e4m3fn"})
+
+
+def test_fp8_scale_must_be_on_the_operands_device():
+    torch = _torch_fp8()
+    a = torch.zeros(16, 16, device="cuda").to(torch.float8_e4m3fn)
+    with pytest.raises(ValueError, match=r"quantization_scales\['d'\] is a torch array on the host; it must be where "
+                                         r"the operands are"):
+        matmul(a, a, quantization_scales={"d": torch.ones(1)}, options={"result_type": "float8_e4m3fn"})

@@ -8,9 +8,9 @@ import math
 import numpy as np
 
 from ._options import MatmulEpilog as E
-from ._problem import relu_aux_ld
+from ._problem import FP8_MAX, relu_aux_ld
 
-__all__ = ["matmul_cpu", "gelu", "gelu_grad", "pack_relu_mask", "unpack_relu_mask"]
+__all__ = ["matmul_cpu", "gelu", "gelu_grad", "pack_relu_mask", "unpack_relu_mask", "quantize", "scale_value"]
 
 _HALF = ("float16", "bfloat16", "float8_e4m3fn", "float8_e5m2")
 _S = math.sqrt(2.0 / math.pi)
@@ -43,6 +43,24 @@ def unpack_relu_mask(mask: np.ndarray, m: int) -> np.ndarray:
     return np.swapaxes(bits[..., :m], -1, -2).astype(np.bool_)
 
 
+def scale_value(scale) -> float:
+    """A quantization scale's current value: a number, or a holder of a one-element host array."""
+    if isinstance(scale, float):
+        return scale
+    t = scale.tensor
+    if scale.package == "torch":
+        return float(t.detach().reshape(-1)[0].item())
+    return float(np.asarray(t).reshape(-1)[0])
+
+
+def quantize(d, scale_d, dtype):
+    """An FP8 result before its cast: ``scale_d * d`` in float32, saturated to the largest
+    finite value of ``dtype`` (GPUs convert to FP8 with ``satfinite``: no overflow to NaN or
+    infinity); the cast to ``dtype`` then rounds to nearest even."""
+    x = np.asarray(d, np.float32) * np.float32(scale_d)
+    return np.clip(x, -FP8_MAX[dtype], FP8_MAX[dtype])
+
+
 def _host_array(h, compute):
     """A holder's values as a NumPy array of the compute type (half types widen to float32)."""
     t = h.tensor
@@ -56,7 +74,8 @@ def _host_array(h, compute):
 
 def matmul_cpu(problem, a, b, c, epilog, inputs, scales=None):
     """``(result, aux)`` as NumPy arrays of the compute type (aux: name → array); ``scales``
-    dequantize FP8 ``a`` and ``b``."""
+    (floats) dequantize FP8 ``a`` and ``b``. An FP8 result's ``d`` scale is applied by the
+    caller (:func:`quantize`), after any amax is taken."""
     p = problem
     compute = np.float32 if p.ab_dtype in _HALF else np.dtype(p.ab_dtype)
     A = _host_array(a, compute)

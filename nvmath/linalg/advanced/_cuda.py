@@ -60,6 +60,19 @@ def _matrix(shape, strides, name):
     return None
 
 
+def _oriented(shape, strides, transposed):
+    """``(rows, cols, ld)`` of a 2-D logical matrix described column-major in the wanted
+    orientation (``transposed``: the matrix is read as its row-major transpose), or None when
+    its strides do not allow it. An axis of extent 1 takes any stride, so a vector-shaped
+    ``c`` fits either orientation."""
+    (r, c), (sr, sc) = shape, strides
+    if transposed:
+        r, c, sr, sc = c, r, sc, sr
+    if (r > 1 and sr != 1) or (c > 1 and sc < max(r, 1)):
+        return None
+    return r, c, sc if c > 1 else max(r, 1)
+
+
 def _batch_stride(shape, strides, batch_shape):
     """One stride across the batch (0 when broadcast), or None when the batch axes do not
     collapse into one."""
@@ -77,6 +90,12 @@ def _batch_stride(shape, strides, batch_shape):
         if s_out != s_in * n_in:
             return None
     return live[-1][1] if live else 0
+
+
+def _partial_broadcast(name, shape, batch_shape):
+    return (f"{name} has batch shape {tuple(shape[:-2])}, which broadcasts against the batch {tuple(batch_shape)} "
+            f"along some axes only: cuBLASLt takes one stride across a batch; broadcast {name} to the full batch "
+            "(or give it no batch axes) first")
 
 
 class CudaMatmul:
@@ -102,8 +121,10 @@ class CudaMatmul:
 
             cc = device_target(self.device_id).cc
             if cc < (8, 9):
-                raise RuntimeError(f"FP8 matmul needs compute capability 8.9 or newer (Ada, Hopper); GPU "
-                                   f"{self.device_id} has {cc[0]}.{cc[1]}")
+                what = f"FP8 operands ({self.p.ab_dtype}) and the {self.p.result_dtype} result"
+                raise RuntimeError(f"FP8 matmul needs compute capability 8.9 or newer (Ada, Hopper) for {what}; GPU "
+                                   f"{self.device_id} has {cc[0]}.{cc[1]}: use bf16/fp16 operands there, or "
+                                   "execution='cpu' for host operands")
         self.dev = {k: self._to_device(h) for k, h in ops.items() if h is not None}
         self.handle = None
         self.algorithms = []
@@ -112,6 +133,8 @@ class CudaMatmul:
         self.worksize = 0
         self._fast = None
         self._inputs = {}
+        self._copied = set()  # operands planned from a copy: reset_operands copies into it again
+        self._host_scales = []  # (host scale, its device buffer), copied at every execute
 
     def _to_device(self, h):
         if not h.is_host:
@@ -127,7 +150,7 @@ class CudaMatmul:
             lt.matrix_layout_set(desc, lt.MatrixLayoutAttribute.STRIDED_BATCH_OFFSET, batch_stride)
         return desc
 
-    def _operand_matrix(self, name, h, want_columns=False):
+    def _operand_matrix(self, name, h, want_columns=False, copied=False):
         """Column-major description of operand ``name`` (copied once, logged, when impossible
         or when ``want_columns`` asks for a column-major, untransposed operand)."""
         p = self.p
@@ -136,15 +159,15 @@ class CudaMatmul:
             shape, strides = (1, shape[0]), (strides[0] * shape[0] or 1, strides[0])
         if name == "b" and p.b_vector:
             shape, strides = (shape[0], 1), (strides[0], strides[0] * shape[0] or 1)
-        if name == "c":
-            shape = p.c_shape
-            strides = (*h.strides[: len(h.shape) - 2], *h.strides[-2:]) if len(h.shape) >= 2 else (0, h.strides[0])
         matrix = _matrix(shape[-2:], strides[-2:], name)
         bstride = _batch_stride(shape, strides, p.batch_shape)
         fp8_b_needs_cols = p.fp8 and name == "b" and matrix is not None and matrix[3]
         fp8_a_needs_rows = p.fp8 and name == "a" and matrix is not None and not matrix[3]
         needs_cols = want_columns and matrix is not None and matrix[3]
-        if matrix is None or bstride is None or fp8_b_needs_cols or fp8_a_needs_rows or needs_cols:
+        if bstride is None and copied:  # a dense copy did not help: the batch broadcasts partly
+            raise ValueError(_partial_broadcast(name, shape, p.batch_shape))
+        if not copied and (matrix is None or bstride is None or fp8_b_needs_cols or fp8_a_needs_rows
+                           or needs_cols):
             order = list(range(len(shape)))
             # A dense copy: row-major for a (FP8 wants A transposed), column-major otherwise.
             if name == "a" and not want_columns:
@@ -159,7 +182,8 @@ class CudaMatmul:
                              "cuBLASLt cannot address%s)", name, tuple(h.shape), tuple(h.strides), new_strides,
                              ", FP8 needs A row-major and B column-major" if p.fp8 else "")
             self.dev[name] = copy
-            return self._operand_matrix(name, copy, want_columns)
+            self._copied.add(name)
+            return self._operand_matrix(name, copy, want_columns, copied=True)
         return matrix, bstride
 
     def plan(self, preferences, algorithms, epilog, inputs, stream):
@@ -204,10 +228,13 @@ class CudaMatmul:
             d_layout = self._layout(p.result_dtype, m, n, m, m * n)
             c_layout = d_layout
             if "c" in self.dev:
-                c_layout = self._c_layout(m, n)
+                c_layout = self._c_layout()
+            elif p.c_dtype != p.result_dtype:
+                # FP8 D: C has a type of its own from cuBLASLt's table (never read: beta is 0).
+                c_layout = self._layout(p.c_dtype, m, n, m, m * n)
             self._epilog_setup(desc, epilog, inputs)
             if p.fp8:
-                self._fp8_setup(desc)
+                self._fp8_setup(desc, s)
             pref = lt.cublasLtMatmulPreferenceCreate()
             self._descs.append(("pref", pref))
             self.worksize_limit = self._workspace_limit()
@@ -249,12 +276,12 @@ class CudaMatmul:
         least Python work: the arguments checked at plan time are passed as they are."""
         p = self.p
         if self.host or self.aux_specs or p.a_vector or p.b_vector or self.options.allocator is not None \
-                or (p.fp8 and self.options.result_amax):
+                or (p.fp8 and self.options.result_amax) or self._host_scales:
             return None
         shape, strides, device_id = (*p.batch_shape, p.m, p.n), self.d_strides, self.device_id
         raw = lt._lib.function("cublasLtMatmul")  # hot path: arguments validated at plan time
         first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
-        c = self.dev.get("c")
+        c_ptr = self._c_ptr(None)  # None: D's own pointer, known per call
         algo = ctypes.byref(getattr(self.algorithms[0], "algo", self.algorithms[0]))
         fixed = (self.handle, self.desc, self._alpha.ctypes.data, first.data_ptr, self.layouts[0], second.data_ptr,
                  self.layouts[1], self._beta.ctypes.data)
@@ -271,7 +298,7 @@ class CudaMatmul:
             if made is None:
                 return None
             stream, result, d_ptr = made
-            raw(*fixed, c.data_ptr if c is not None else d_ptr, layouts[2], d_ptr, layouts[3], algo,
+            raw(*fixed, d_ptr if c_ptr is None else c_ptr, layouts[2], d_ptr, layouts[3], algo,
                 self.workspace.ptr if self.workspace is not None else None, self.worksize, stream)
             if blocking:
                 _streams.synchronize(_streams.get_stream(stream, package=self.package, device_id=device_id))
@@ -295,27 +322,53 @@ class CudaMatmul:
                                                 allocator=self.options.allocator)
             self.worksize = size
 
-    def _c_layout(self, m, n):
+    def _c_layout(self, copied=False):
+        """C's layout in the result's orientation (cuBLASLt has no transpose for C); c is
+        copied once, logged, when its strides do not allow it."""
         p = self.p
         c = self.dev["c"]
-        shape, strides = p.c_shape, tuple(c.strides)
-        if len(c.shape) < 2:
-            strides = (0, strides[0]) if p.a_vector else (strides[0], 0)
-        matrix = _matrix(shape[-2:], strides[-2:], "c")
-        bstride = _batch_stride(shape, strides, p.batch_shape)
-        wanted_transposed = self.swap
-        if matrix is None or bstride is None or matrix[3] != wanted_transposed:
-            order = list(range(len(c.shape)))
-            if len(c.shape) >= 2 and not self.swap:
-                order = order[:-2] + [order[-1], order[-2]]
-            copy = c.empty(c.shape, strides=contiguous_strides(c.shape, order), stream=self.stream,
-                           allocator=self.options.allocator)
+        strides = self._c_strides(c)
+        matrix = _oriented(p.c_shape[-2:], strides[-2:], self.swap)
+        bstride = _batch_stride(p.c_shape, strides, p.batch_shape)
+        if matrix is None or bstride is None:
+            if copied:  # a dense copy of the same shape did not help: only the batch can be at fault
+                raise ValueError(_partial_broadcast("c", p.c_shape, p.batch_shape))
+            # Dense, batch outermost; a matrix c row-major when the result is, else column-major.
+            nb = len(p.c_shape) - 2
+            own = list(range(nb, len(c.shape)))
+            if len(own) == 2 and not self.swap:
+                own.reverse()
+            new_strides = contiguous_strides(c.shape, list(range(nb)) + own)
+            copy = c.empty(c.shape, strides=new_strides, stream=self.stream, allocator=self.options.allocator)
             copy.copy_from(c, self.stream, logger=self.logger)
-            self.logger.info("matmul: c copied once to the result's layout (%s-major)", "row" if self.swap else "column")
+            self.logger.info("matmul: c with shape %s and strides %s copied once to strides %s (the result's "
+                             "layout, %s-major)", tuple(c.shape), tuple(c.strides), new_strides,
+                             "row" if self.swap else "column")
             self.dev["c"] = copy
-            return self._c_layout(m, n)
-        rows, cols, ld, _ = matrix
-        return self._layout(p.result_dtype, rows, cols, ld, bstride)
+            self._copied.add("c")
+            return self._c_layout(copied=True)
+        rows, cols, ld = matrix
+        return self._layout(p.c_dtype, rows, cols, ld, bstride)
+
+    def _c_strides(self, c):
+        """c's strides on ``p.c_shape``: an axis that a vector operand drops has extent 1 there,
+        and stride 0."""
+        p = self.p
+        strides = list(c.strides)
+        if p.a_vector:
+            strides.insert(len(p.c_shape) - 2, 0)
+        if p.b_vector:
+            strides.append(0)
+        return tuple(strides)
+
+    def _c_ptr(self, d_ptr):
+        """The C pointer of a call: c, else D itself (beta is 0), except for an FP8 D, whose C
+        has another type: cuBLASLt takes neither NULL nor D there, and reads nothing."""
+        if "c" in self.dev:
+            return self.dev["c"].data_ptr
+        if self.p.c_dtype != self.p.result_dtype:
+            return self.dev["a"].data_ptr
+        return d_ptr
 
     def _result_strides(self):
         p = self.p
@@ -382,17 +435,32 @@ class CudaMatmul:
         self._keep = getattr(self, "_keep", []) + [buf]
         return buf
 
-    def _fp8_setup(self, desc):
+    def _fp8_setup(self, desc, stream):
+        """The per-tensor scales (device float32 scalars, as cuBLASLt reads them) and, for an
+        FP8 result with ``result_amax``, a placeholder AMAX_D pointer: the algorithm search
+        must see amax requested (each execute points it at a fresh buffer)."""
+        p = self.p
         scales = self.owner._scales
+        attrs = {"a": lt.MatmulDescAttribute.A_SCALE_POINTER, "b": lt.MatmulDescAttribute.B_SCALE_POINTER,
+                 "d": lt.MatmulDescAttribute.D_SCALE_POINTER}
         self._fp8 = {}
-        for key, attr in (("a", lt.MatmulDescAttribute.A_SCALE_POINTER), ("b", lt.MatmulDescAttribute.B_SCALE_POINTER),
-                          ("d", lt.MatmulDescAttribute.D_SCALE_POINTER)):
-            if key == "d" and not self.p.result_dtype.startswith("float8"):
-                continue
-            buf = self.dev["a"].empty((1,), "float32", stream=self.stream)
-            buf.copy_from(np.asarray([scales[key]], np.float32), self.stream)
+        self._host_scales = []
+        for key in ("a", "b", "d") if p.fp8_result else ("a", "b"):
+            value = scales[key]
+            if isinstance(value, float):
+                buf = self.dev["a"].empty((1,), "float32", stream=stream)
+                buf.copy_from(np.asarray([value], np.float32), stream)
+            elif value.is_host:  # copied again at every execute, so that in-place changes count
+                buf = self.dev["a"].empty(tuple(value.shape), "float32", stream=stream)
+                buf.copy_from(value, stream)
+                self._host_scales.append((value, buf))
+            else:  # the user's device scalar, read by cuBLASLt at every call
+                buf = value
             self._fp8[key] = buf
-            lt.matmul_desc_set(desc, attr, buf.data_ptr)
+            lt.matmul_desc_set(desc, attrs[key], buf.data_ptr)
+        if p.fp8_result and self.options.result_amax:
+            self._fp8["amax"] = self.dev["a"].empty((1,), "float32", stream=stream)
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.AMAX_D_POINTER, self._fp8["amax"].data_ptr)
 
     # -- execution -----------------------------------------------------------------------------------
     def _allocate(self, like, shape, dtype, strides, stream):
@@ -418,8 +486,17 @@ class CudaMatmul:
                     else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
                 lt.matmul_desc_set(self.desc, ptr_attr, aux[name].data_ptr)
             self._ensure_workspace(s)
+            for host, buf in self._host_scales:
+                buf.copy_from(host, s)
+            if p.fp8_result and self.options.result_amax:
+                # cuBLASLt's own amax of D before the d scale; zeroed first, whether it overwrites or maxes in.
+                from cuda.bindings import runtime
+
+                aux["result_amax"] = self._allocate(a, (1,), "float32", None, s)
+                runtime.cudaMemsetAsync(aux["result_amax"].data_ptr, 0, 4, s.handle)
+                lt.matmul_desc_set(self.desc, lt.MatmulDescAttribute.AMAX_D_POINTER, aux["result_amax"].data_ptr)
             first, second = (b, a) if self.swap else (a, b)
-            c_ptr = self.dev["c"].data_ptr if "c" in self.dev else d.data_ptr
+            c_ptr = self._c_ptr(d.data_ptr)
             lt.cublasLtMatmul(self.handle, self.desc, self._alpha.ctypes.data, first.data_ptr, self.layouts[0],
                               second.data_ptr, self.layouts[1], self._beta.ctypes.data, c_ptr, self.layouts[2],
                               d.data_ptr, self.layouts[3], algo, self.workspace.ptr if self.workspace else 0,
@@ -427,8 +504,10 @@ class CudaMatmul:
         if release_workspace and self.workspace is not None:
             self.workspace.free()
             self.workspace = None
-        if p.fp8 and self.options.result_amax:
-            # cuBLASLt reports amax only for FP8 results: one reduction, on the same stream.
+        if "result_amax" in aux:
+            aux["result_amax"] = _wrap(aux["result_amax"].tensor.reshape(()))
+        elif p.fp8 and self.options.result_amax:
+            # cuBLASLt reports amax only for FP8 results: here one reduction, on the same stream.
             with _streams.stream_context(s):
                 aux["result_amax"] = _wrap(abs(d.tensor).max().float() if self.package == "torch"
                                            else abs(d.tensor).max().astype("float32"))
@@ -482,7 +561,7 @@ class CudaMatmul:
         s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
                                                                    device_id=self.device_id)
         for name, h in new.items():
-            if h.is_host:
+            if h.is_host or name in self._copied:  # into the device copy (in the layout cuBLASLt was given)
                 self.dev[name].copy_from(h, s, logger=self.logger)
             else:
                 self.dev[name] = h

@@ -84,7 +84,10 @@ class MatmulOptions:
     scale_type : int or str, optional
         The type of ``alpha`` and ``beta`` (a ``cudaDataType`` name such as ``"R_32F"``).
     result_type : str or dtype, optional
-        The result's dtype; default the operands' (bf16 for FP8 operands).
+        The result's dtype; default the operands'. FP8 operands follow cuBLASLt's FP8 table:
+        ``"bfloat16"`` (the default), ``"float16"``, ``"float32"`` or ``"float8_e4m3fn"``, and
+        also ``"float8_e5m2"`` when one operand is E5M2 (E5M2 x E5M2 is not supported). An FP8
+        result needs ``quantization_scales["d"]``, and a ``c`` of dtype bf16 or fp16.
     logger : logging.Logger, optional
     blocking : True or "auto"
     allocator : nvmath.memory.BaseCUDAMemoryManager, optional
@@ -92,8 +95,10 @@ class MatmulOptions:
         The most workspace memory to use: bytes, or a percentage of the device memory such as
         ``"80%"``.
     result_amax : bool
-        FP8 only: also return ``aux["result_amax"]``, the largest magnitude of the result
-        before its scale (what the next quantization step needs).
+        FP8 operands only: also return ``aux["result_amax"]``, a float32 scalar: the largest
+        magnitude of the result (what the next quantization scale is computed from). For an
+        FP8 result it is taken before the ``d`` scale and the rounding to FP8, by cuBLASLt in
+        the same kernel (``AMAX_D``); for other results it is one reduction more.
     """
 
     compute_type: object = None

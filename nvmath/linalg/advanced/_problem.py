@@ -2,7 +2,9 @@
 
 ``D = alpha * op(A) @ op(B) + beta * C`` over NumPy's matmul conventions: the last two axes are
 the matrix, the others a batch broadcast between the operands; a 1-D ``a`` is a row vector and
-a 1-D ``b`` a column vector, their axis removed from the result.
+a 1-D ``b`` a column vector, their axis removed from the result (and from ``c``, which has the
+result's shape). FP8 operands follow cuBLASLt's FP8 type table: bf16, fp16, fp32 or FP8 results,
+with ``D = scale_d * (alpha * scale_a * scale_b * A @ B + beta * C)`` for an FP8 result.
 """
 
 from __future__ import annotations
@@ -21,6 +23,19 @@ SUPPORTED_TYPES = {
 }
 FP8 = ("float8_e4m3fn", "float8_e5m2")
 _REAL_EPILOG_TYPES = ("float16", "bfloat16", "float32", "float64")
+#: Largest finite value of each FP8 format: results beyond it saturate (cvt.satfinite on the GPU).
+FP8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
+#: cuBLASLt's FP8 type table (cublasLtMatmul, "FP8" rows): operand types -> result type -> the
+#: types C may have. E5M2 x E5M2 is not in the table; an E5M2 result needs an E5M2 operand.
+_FP8_TABLE = {
+    ("float8_e4m3fn", "float8_e4m3fn"): {
+        "bfloat16": ("bfloat16",), "float16": ("float16",), "float32": ("float32",),
+        "float8_e4m3fn": ("bfloat16", "float16"),
+    },
+}
+_FP8_TABLE[("float8_e4m3fn", "float8_e5m2")] = _FP8_TABLE[("float8_e5m2", "float8_e4m3fn")] = {
+    **_FP8_TABLE[("float8_e4m3fn", "float8_e4m3fn")], "float8_e5m2": ("bfloat16", "float16"),
+}
 
 
 def relu_aux_ld(m: int) -> int:
@@ -70,31 +85,30 @@ class Problem:
         self.ab_dtype = a.dtype
         self.fp8 = a.dtype in FP8
         self.result_dtype = result_type or SUPPORTED_TYPES[a.dtype]
-        if self.fp8 and self.result_dtype.startswith("float8"):
-            raise NotImplementedError("FP8 results are not supported yet; use result_type 'bfloat16' or "
-                                      "'float16' (the default is bfloat16)")
-        if not self.fp8 and self.result_dtype != a.dtype:
+        self.fp8_result = self.result_dtype in FP8
+        if self.fp8:
+            c_types = self._fp8_types(a.dtype, b.dtype, self.result_dtype)
+        elif self.result_dtype != a.dtype:
             raise TypeError(f"result_type={self.result_dtype!r} differs from the operands' {a.dtype}; "
                             "a different result type is supported for FP8 operands only")
+        else:
+            c_types = (self.result_dtype,)
+        # The type cuBLASLt is told C has; with an FP8 result it is never the result's own type.
+        self.c_dtype = c.dtype if c is not None else c_types[0]
+        # A bias is of the result's type, except for FP8 kernels with an fp32 result (bf16 there).
+        self.bias_dtype = "bfloat16" if self.fp8 and self.result_dtype == "float32" else self.result_dtype
 
         self.c_shape = None
         if c is not None:
-            c_shape = tuple(c.shape)
-            want = (m, n) if not (self.a_vector or self.b_vector) else None
-            if len(c_shape) < 2 and want is not None or (want is not None and c_shape[-2:] != want):
-                raise ValueError(f"c has shape {c_shape}, but a {tuple(a.shape)} @ b {tuple(b.shape)} has "
-                                 f"matrices of shape {(m, n)}: c must be ({m}, {n}) or batched (..., {m}, {n})")
-            if want is None:
-                c_shape = (*c_shape[:-1], 1, c_shape[-1]) if self.a_vector else c_shape
-                c_shape = (*c_shape, 1) if self.b_vector else c_shape
-                if c_shape[-2:] != (m, n):
-                    raise ValueError(f"c has shape {tuple(c.shape)}, which does not match the result of "
-                                     f"a {tuple(a.shape)} @ b {tuple(b.shape)}")
-            if c.dtype != self.result_dtype:
+            self.c_shape = self._c_shape(a, b, c)
+            if c.dtype not in c_types:
+                if self.fp8_result:
+                    raise TypeError(f"c has dtype {c.dtype}; with FP8 operands {a.dtype} and {b.dtype} and an FP8 "
+                                    f"result {self.result_dtype}, cuBLASLt takes c of dtype "
+                                    f"{' or '.join(c_types)} (it is added before the result is quantized)")
                 raise TypeError(f"c has dtype {c.dtype} but the result is {self.result_dtype}: give c of the "
                                 "result's dtype (no promotion)")
-            self.c_shape = c_shape
-            batch_shapes.append(c_shape[:-2])
+            batch_shapes.append(self.c_shape[:-2])
             names.append("c")
         self.batch_shape = _broadcast(batch_shapes, names)
         self.batch = int(np.prod(self.batch_shape, dtype=np.int64)) if self.batch_shape else 1
@@ -111,6 +125,38 @@ class Problem:
 
         self.conj = self._qualifiers(qualifiers, a, b, c)
         self.result_shape = (*self.batch_shape, *(() if self.a_vector else (m,)), *(() if self.b_vector else (n,)))
+
+    @staticmethod
+    def _fp8_types(a_dtype, b_dtype, result_dtype):
+        """The dtypes c may have for FP8 operands and ``result_dtype``, from cuBLASLt's table."""
+        table = _FP8_TABLE.get((a_dtype, b_dtype))
+        if table is None:
+            pairs = ", ".join(f"{x} x {y}" for x, y in _FP8_TABLE)
+            raise TypeError(f"a has dtype {a_dtype} and b has dtype {b_dtype}: cuBLASLt multiplies the FP8 "
+                            f"pairs {pairs} only")
+        if result_dtype not in table:
+            raise TypeError(f"result_type={result_dtype!r} is not supported for FP8 operands {a_dtype} and "
+                            f"{b_dtype}; accepted: {', '.join(table)}")
+        return table[result_dtype]
+
+    def _c_shape(self, a, b, c):
+        """c's shape as ``(..., m, n)``: the axis a vector operand drops from the result comes
+        back with extent 1, so that c broadcasts like the result (NumPy's ``a @ b + c``)."""
+        m, n = self.m, self.n
+        own = (*(() if self.a_vector else (m,)), *(() if self.b_vector else (n,)))
+        c_shape = tuple(c.shape)
+        nb = len(c_shape) - len(own)
+        if nb < 0 or c_shape[nb:] != own:
+            what = ("matrices" if len(own) == 2 else "vectors" if own else "scalars") + \
+                (f" of shape {own}" if own else "")
+            dropped = {(True, False): " (a 1-D a drops the row axis, as in NumPy)",
+                       (False, True): " (a 1-D b drops the column axis, as in NumPy)",
+                       (True, True): " (1-D a and b drop both axes, as in NumPy)"}
+            dropped = dropped.get((self.a_vector, self.b_vector), "")
+            inner = ", ".join(str(x) for x in own)
+            raise ValueError(f"c has shape {c_shape}, but a {tuple(a.shape)} @ b {tuple(b.shape)} has {what}"
+                             f"{dropped}: c must be {own} or batched ({'...' + (', ' + inner if inner else ',')})")
+        return (*c_shape[:nb], m, n)
 
     @staticmethod
     def _qualifiers(qualifiers, a, b, c):
@@ -141,6 +187,10 @@ class Problem:
         except (ValueError, KeyError):
             raise ValueError(f"epilog={epilog!r} is not supported; accepted: "
                              f"{', '.join(e.name for e in MatmulEpilog)}") from None
+        if self.fp8_result:
+            # cuBLASLt's FP8-result epilogs need bias and auxiliary types of their own (and aux scales).
+            raise TypeError(f"epilog {epilog.name} is not supported with an FP8 result ({self.result_dtype}); "
+                            "use result_type 'bfloat16' or 'float16' for epilogs")
         if self.result_dtype not in _REAL_EPILOG_TYPES and epilog not in (MatmulEpilog.BIAS,):
             raise TypeError(f"epilog {epilog.name} is supported for real results "
                             f"({', '.join(_REAL_EPILOG_TYPES)}), not {self.result_dtype}")
@@ -176,9 +226,10 @@ class Problem:
                 raise ValueError(f"epilog_inputs['bias'] has shape {tuple(h.shape)}; epilog {epilog.name} needs "
                                  f"one value per row of the result: shape ({m},) or ({m}, 1), or batched "
                                  f"{(*batch, m)}")
-            if h.dtype != self.result_dtype:
-                raise TypeError(f"epilog_inputs['bias'] has dtype {h.dtype}; it must be the result's "
-                                f"{self.result_dtype}")
+            if h.dtype != self.bias_dtype:
+                whose = "the result's" if self.bias_dtype == self.result_dtype else \
+                    f"cuBLASLt's type for FP8 operands with a {self.result_dtype} result,"
+                raise TypeError(f"epilog_inputs['bias'] has dtype {h.dtype}; it must be {whose} {self.bias_dtype}")
         elif name == "relu_aux":
             want = (*batch, relu_aux_ld(m) // 8, n)
             if tuple(h.shape) != want or h.dtype != "uint8":

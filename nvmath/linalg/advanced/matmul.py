@@ -39,8 +39,14 @@ class Matmul(Stateful):
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
         Default: where the operands live.
     quantization_scales : dict, optional
-        FP8 only: ``{"a": .., "b": .., "d": ..}`` scale factors (the result is
-        ``(alpha * (sa * A) @ (sb * B) + beta * C) * sd``; ``d`` for FP8 results only).
+        FP8 operands only: ``{"a": .., "b": .., "d": ..}``, the result being
+        ``sd * (alpha * (sa * A) @ (sb * B) + beta * C)`` (cuBLASLt's per-tensor FP8 scaling).
+        Each is a real number or a one-element float32 array (shape ``()`` or ``(1,)``) of the
+        operands' package and device, read at every execution (update it in place to change
+        it). ``a`` and ``b`` default to 1. ``d`` applies to, and is required for, FP8 results
+        (``options.result_type`` ``"float8_e4m3fn"`` or ``"float8_e5m2"``): values beyond the
+        format's largest finite value saturate to it. C (bf16 or fp16 with an FP8 result) is
+        not scaled.
     stream : optional
         A CuPy or PyTorch stream or a raw handle; default the package's current stream.
     """
@@ -65,8 +71,11 @@ class Matmul(Stateful):
                              "does not copy them implicitly; move them to the host or use execution='cuda'")
         self.execution = execution
         self._problem = Problem(ha, hb, hc, alpha, beta, qualifiers, self.options.result_type)
-        self._scales = self._check_scales(quantization_scales)
+        if self.options.result_amax and not self._problem.fp8:
+            raise ValueError(f"options.result_amax=True applies to FP8 operands only; these are "
+                             f"{self._problem.ab_dtype}")
         self._operands = {"a": ha, "b": hb, "c": hc}
+        self._scales = self._check_scales(quantization_scales)
         self._planned = False
         self._freed = False
         self._epilog = None
@@ -82,23 +91,59 @@ class Matmul(Stateful):
                          p.n, p.batch_shape or "none", execution.name)
 
     def _check_scales(self, scales):
+        """``{"a", "b", "d"}`` → a float, or a holder of a one-element float32 array where the
+        operands are (read at every execute, so it may change in place); None without FP8."""
         p = self._problem
         if scales is None:
-            if p.fp8:
-                return {"a": 1.0, "b": 1.0, "d": 1.0}
-            return None
+            if p.fp8_result:
+                raise ValueError(self._missing_d_scale())
+            return {"a": 1.0, "b": 1.0, "d": 1.0} if p.fp8 else None
         if not p.fp8:
             raise ValueError("quantization_scales apply to FP8 operands only; these are " + p.ab_dtype)
-        if not isinstance(scales, dict) or set(scales) - {"a", "b", "d"}:
+        if not isinstance(scales, dict) or not all(isinstance(k, str) for k in scales):
             raise TypeError(f"quantization_scales must be a dict with keys among 'a', 'b', 'd'; got {scales!r}")
+        scales = {k: v for k, v in scales.items() if v is not None}  # None: not given
+        if "c" in scales:
+            raise ValueError(f"quantization_scales['c'] is not supported: with FP8 operands, c is "
+                             f"{p.c_dtype}, which cuBLASLt adds unscaled (it scales FP8 matrices only)")
+        unknown = sorted(set(scales) - {"a", "b", "d"})
+        if unknown:
+            raise TypeError(f"quantization_scales has keys {unknown}; accepted: 'a', 'b', 'd'")
+        if "d" in scales and not p.fp8_result:
+            raise ValueError(f"quantization_scales['d'] applies to an FP8 result; the result is {p.result_dtype}")
+        if p.fp8_result and scales.get("d") is None:
+            raise ValueError(self._missing_d_scale())
         out = {"a": 1.0, "b": 1.0, "d": 1.0}
         for k, v in scales.items():
-            if not isinstance(v, (int, float, np.floating)) or isinstance(v, bool):
-                raise TypeError(f"quantization_scales[{k!r}]={v!r} must be a real number")
-            out[k] = float(v)
-        if scales.get("d") is not None and p.result_dtype not in ("float8_e4m3fn", "float8_e5m2"):
-            raise ValueError(f"quantization_scales['d'] applies to an FP8 result; the result is {p.result_dtype}")
+            out[k] = self._check_scale(k, v)
         return out
+
+    def _missing_d_scale(self):
+        p = self._problem
+        return (f"quantization_scales['d'] is required for the FP8 result ({p.result_dtype}): the result is "
+                f"quantized as scale_d * (alpha * scale_a * scale_b * a @ b + beta * c); give a float or a "
+                f"one-element float32 array (1.0 for none)")
+
+    def _check_scale(self, key, value):
+        name = f"quantization_scales[{key!r}]"
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+            return float(value)
+        try:
+            h = wrap_operand(value, name)
+        except TypeError:
+            raise TypeError(f"{name}={value!r} is not supported; accepted: a real number, or a float32 array of "
+                            "one element (shape () or (1,)) where the operands are") from None
+        if h.dtype != "float32" or h.size != 1 or len(h.shape) > 1:
+            raise TypeError(f"{name} has dtype {h.dtype} and shape {tuple(h.shape)}; an array scale must be "
+                            "float32 with one element, of shape () or (1,)")
+        return self._wrap_epilog_input(h, name)
+
+    @staticmethod
+    def _scale_values(scales):
+        """The scales' current values, as floats."""
+        from ._cpu import scale_value
+
+        return {k: scale_value(v) for k, v in scales.items()}
 
     # -- phases ----------------------------------------------------------------------------------
     @property
@@ -214,15 +259,18 @@ class Matmul(Stateful):
 
     # -- CPU ---------------------------------------------------------------------------------------
     def _execute_cpu(self):
-        from ._cpu import matmul_cpu
+        from ._cpu import matmul_cpu, quantize
 
         p = self._problem
         ops = self._operands
-        d, aux = matmul_cpu(p, ops["a"], ops["b"], ops["c"], self._epilog, self._epilog_inputs, self._scales)
-        if self._scales is not None:
+        scales = self._scale_values(self._scales) if self._scales is not None else None
+        d, aux = matmul_cpu(p, ops["a"], ops["b"], ops["c"], self._epilog, self._epilog_inputs, scales)
+        if scales is not None:
             if self.options.result_amax:
-                aux["result_amax"] = np.abs(d).max()
-            d = d * self._scales["d"]
+                # Before the d scale, as cuBLASLt's AMAX_D: what the next scale is computed from.
+                aux["result_amax"] = np.abs(d).max() if d.size else np.float32(0)
+            if p.fp8_result:
+                d = quantize(d, scales["d"], p.result_dtype)
         package = ops["a"].package
         result = _to_package(d, p.result_dtype, package)
         kinds = {"relu_aux": "uint8", "result_amax": "float32"}
@@ -236,9 +284,12 @@ def _to_package(array, dtype, package):
 
         from nvmath._internal.tensor import _torch_dtype
 
-        return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32 if dtype in ("bfloat16",) or
-                                                     dtype.startswith("float8") else dtype)).to(_torch_dtype(dtype))
-    return np.asarray(array).astype(dtype, copy=False)
+        host = np.asarray(array, dtype=np.float32 if dtype in ("bfloat16",) or dtype.startswith("float8") else dtype)
+        host = np.ascontiguousarray(host) if host.ndim else host.copy()  # 0-d stays 0-d (amax)
+        return torch.from_numpy(host).to(_torch_dtype(dtype))
+    from nvmath._internal.tensor import _numpy_dtype
+
+    return np.asarray(array).astype(_numpy_dtype(dtype), copy=False)  # bf16, FP8: ml_dtypes
 
 
 def matmul(a, b, /, c=None, *, alpha=None, beta=None, epilog=None, epilog_inputs=None, qualifiers=None,
