@@ -25,13 +25,15 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=100_000)
     args = parser.parse_args(argv)
 
-    import torch
     from numba import cuda, types
 
     import nvmath.device
 
     m = n = k = 32
+    # Before torch is imported: libmathdx generates cuBLASDx code with the NVRTC it loads, and must
+    # not be handed the one torch's wheels bring.
     mm = nvmath.device.Matmul((m, n, k), "single", "real", arrangement=("row_major", "row_major", "row_major"))
+    import torch
     lda, ldb, ldc = mm.leading_dimension
     a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
     threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]

@@ -15,16 +15,16 @@ import numpy as np
 from numba import cuda, types
 
 import nvmath.device
-from nvmath.jit import current_device_target, link
+from nvmath.jit import current_device_target, link, parse_target
 
 SIZE = 512
-target = current_device_target() or (9, 0)
+target = current_device_target() or parse_target("sm_90")
 start = time.perf_counter()
 fwd = nvmath.device.FFT(SIZE, "single", "c2c", "Block", direction="forward", sm=target)
 inv = nvmath.device.FFT(SIZE, "single", "c2c", "Block", direction="inverse", sm=target,
                         elements_per_thread=fwd.elements_per_thread)
 storage, ept, stride = fwd.storage_size, fwd.elements_per_thread, fwd.stride
-print(f"cuFFTDx {SIZE}-point FFT for sm_{target[0]}{target[1]}: block_dim {fwd.block_dim}, {ept} elements per "
+print(f"cuFFTDx {SIZE}-point FFT for {target}: block_dim {fwd.block_dim}, {ept} elements per "
       f"thread, {fwd.shared_memory_size} bytes of shared memory ({time.perf_counter() - start:.1f} s)")
 
 
@@ -44,7 +44,7 @@ def convolve(data, filt):
 
 if current_device_target() is None:
     codes, _ = cuda.compile_all(convolve, (types.complex64[:, ::1], types.complex64[::1]), device=False,
-                                cc=target, output="ltoir", abi="numba")
+                                cc=target.cc, output="ltoir", abi="numba")
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
     cubin = link(inputs, compute_capability=target)
     print(f"no GPU found: the kernel and {len(inputs) - 1} cuFFTDx functions linked into a {len(cubin)}-byte cubin")

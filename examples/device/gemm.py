@@ -12,15 +12,15 @@ import numpy as np
 from numba import cuda, types
 
 import nvmath.device
-from nvmath.jit import current_device_target, link
+from nvmath.jit import current_device_target, link, parse_target
 
-target = current_device_target() or (9, 0)
+target = current_device_target() or parse_target("sm_90")
 try:
     mm = nvmath.device.Matmul((32, 16, 24), "single", "real", sm=target)
 except RuntimeError as e:
     print(f"cuBLASDx code generation is not available here: {str(e).splitlines()[0]}")
     raise SystemExit(0) from None
-print(f"cuBLASDx 32x16x24 GEMM for sm_{target[0]}{target[1]}: block_dim {mm.block_dim}, leading dimensions "
+print(f"cuBLASDx 32x16x24 GEMM for {target}: block_dim {mm.block_dim}, leading dimensions "
       f"{mm.leading_dimension}, arrangement {mm.arrangement}, {mm.shared_memory_size} bytes of shared memory")
 
 m, n, k = mm.size
@@ -49,7 +49,7 @@ def gemm(a, b, c, alpha, beta):
 
 if current_device_target() is None:
     sig = (types.float32[:, ::1],) * 3 + (types.float32, types.float32)
-    codes, _ = cuda.compile_all(gemm, sig, device=False, cc=target, output="ltoir", abi="numba")
+    codes, _ = cuda.compile_all(gemm, sig, device=False, cc=target.cc, output="ltoir", abi="numba")
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
     print(f"no GPU found: kernel and cuBLASDx function linked into a {len(link(inputs, compute_capability=target))}"
           "-byte cubin")

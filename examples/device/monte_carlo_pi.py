@@ -16,11 +16,11 @@ from numba import cuda, types
 
 import nvmath.device
 from nvmath.device import random
-from nvmath.jit import current_device_target, link
+from nvmath.jit import current_device_target, link, parse_target
 
-target = current_device_target() or (9, 0)
+target = current_device_target() or parse_target("sm_90")
 rng = random.Philox4_32_10(sm=target)
-print(f"cuRAND Philox4_32_10 for sm_{target[0]}{target[1]}: {rng.state_size}-byte state")
+print(f"cuRAND Philox4_32_10 for {target}: {rng.state_size}-byte state")
 
 
 def count_inside(hits, seed, draws):
@@ -37,7 +37,7 @@ def count_inside(hits, seed, draws):
 
 
 if current_device_target() is None:
-    codes, _ = cuda.compile_all(count_inside, (types.uint32[::1], types.uint64, types.int32), device=False, cc=target,
+    codes, _ = cuda.compile_all(count_inside, (types.uint32[::1], types.uint64, types.int32), device=False, cc=target.cc,
                                 output="ltoir", abi="numba")
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
     print(f"no GPU found: kernel and cuRANDDx functions linked into a {len(link(inputs, compute_capability=target))}"

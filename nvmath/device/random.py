@@ -32,7 +32,14 @@ XORWOW, MRG32k3a, PCG         ``bits``, ``uniform``, ``normal``, ``log_normal``,
 
 Every generator has ``init``, ``local_state``, ``skipahead`` and ``skipahead_sequence``;
 MRG32k3a also ``skipahead_subsequence``. Uniform values lie in (0, 1]; single normal values use
-the inverse CDF, pairs and quadruples Box-Muller, as cuRAND does.
+the inverse CDF, pairs and quadruples Box-Muller.
+
+Offsets count calls. For XORWOW, MRG32k3a and PCG a call draws one 32-bit value, as in cuRAND.
+For Philox4_32_10 the ``offset`` of ``init`` and the ``n`` of ``skipahead`` count 128-bit blocks
+(one call of a ``*4`` or ``*2_double`` function), as cuRANDDx defines them, where cuRAND's
+``curand_init`` counts 32-bit values: cuRAND's offset ``4 * k`` is offset ``k`` here. The
+sequences themselves are cuRAND's (checked against the Philox4x32-10 definition and cuRAND's
+XORWOW in the tests).
 """
 
 from __future__ import annotations
@@ -109,12 +116,13 @@ class Generator(DeviceObject):
     methods : tuple of str
         The distribution functions this generator has.
     init : device function
-        ``rng.init(seed, subsequence, offset, state)``: ``curand_init``.
+        ``rng.init(seed, subsequence, offset, state)``: ``curand_init`` (for Philox4_32_10,
+        ``offset`` counts 4-value blocks).
     local_state : device function
         ``rng.local_state()``: an uninitialized state in the calling thread's local memory
         (registers once optimized), aligned as the generator requires.
     skipahead, skipahead_sequence, skipahead_subsequence : device functions
-        ``rng.skipahead(n, state)`` advances by ``n`` values, ``skipahead_sequence(n, state)`` by
+        ``rng.skipahead(n, state)`` advances by ``n`` calls, ``skipahead_sequence(n, state)`` by
         ``n`` subsequences (for MRG32k3a: ``n`` sequences of 2**127 values, and
         ``skipahead_subsequence`` by ``n`` subsequences of 2**76), as in cuRAND.
     bits, uniform, normal, ... : device functions

@@ -54,9 +54,9 @@ def _run(cache_dir, extra_source=""):
 
 def test_cold_then_warm_in_fresh_processes(tmp_path):
     cold = _run(tmp_path)
-    assert cold["ok"] and cold["misses"] == 1 and cold["hits"] == 0
+    assert cold["ok"] and cold["misses"] == 1 and cold["hits"] == 0, cold
     warm = _run(tmp_path)
-    assert warm["ok"] and warm["hits"] == 1 and warm["misses"] == 0
+    assert warm["ok"] and warm["hits"] == 1 and warm["misses"] == 0, warm
     assert warm["first_launch_s"] < cold["first_launch_s"]
     # Different linked code: a different key, so a miss (and still the right values).
     changed = _run(tmp_path, "\n// another version of the device code")
