@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 
 from nvmath._internal.options import check_choice
@@ -21,6 +22,31 @@ from ._extern import extern_function
 from ._object import ConstInt, DeviceObject
 
 __all__ = ["FFT"]
+
+
+def _libmathdx_version() -> str:
+    """The installed libmathdx, from its wheel's metadata (no library load), else the library's."""
+    from nvmath.jit.versions import package_version
+
+    version = package_version("nvidia-libmathdx-cu13")
+    if version == "absent":
+        from nvmath.bindings import mathdx as dx
+
+        version = ".".join(map(str, dx.mathdxGetVersionEx()))
+    return version
+
+
+def _cached_traits(components: dict) -> dict | None:
+    """Traits and LTO-IR cached for a descriptor, or None."""
+    from nvmath import cache as _cache
+
+    cache = _cache.get_cache()
+    traits, ltoir = cache.get(_cache.CacheKey("traits", components)), cache.get(_cache.CacheKey("ltoir", components))
+    if traits is None or ltoir is None:
+        return None
+    traits = json.loads(traits)
+    traits["_ltoir"] = ltoir
+    return traits
 
 logger = logging.getLogger("nvmath.device")
 
@@ -64,8 +90,6 @@ class FFT(DeviceObject):
 
     def __init__(self, size, precision, fft_type, execution, *, sm=None, direction=None, ffts_per_block=None,
                  elements_per_thread=None, real_fft_options=None):
-        from nvmath.bindings import mathdx as dx
-
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ValueError(f"size={size!r} is not supported; accepted: a positive int")
         check_choice(precision, tuple(_PRECISIONS), "precision")
@@ -81,6 +105,33 @@ class FFT(DeviceObject):
         self.direction, self.sm = direction, target
         self._knobs = {"ffts_per_block": ffts_per_block, "elements_per_thread": elements_per_thread}
 
+        # A descriptor's traits and code are cached together: a process that finds them does not
+        # load libmathdx at all (reading traits makes libmathdx work for tens of milliseconds).
+        components = {"kind": "cufftdx", "descriptor": self._describe(),
+                      "knobs": repr(sorted(self._knobs.items(), key=str)), "libmathdx": _libmathdx_version()}
+        traits = _cached_traits(components)
+        if traits is None:
+            from nvmath.bindings import mathdx as dx
+
+            traits = self._from_libmathdx(dx, components)
+        self._apply(traits)
+        self._ltoir = traits.pop("_ltoir")
+
+        # cuFFTDx's LMEM API: void f(value_type* thread_data[, void* shared_memory]).
+        signature = ("void", ["void*"] * (1 if execution == "Thread" else 2))
+        fingerprint = (f"cufftdx:{size}:{precision}:{fft_type}:{execution}:{direction}:{target.sm}:"
+                       f"{self.ffts_per_block}:{self.elements_per_thread}:{hashlib.sha256(self._ltoir).hexdigest()}")
+        super().__init__(f"nvmath.device.FFT[{fingerprint[:60]}]", fingerprint)
+        self._function = extern_function(self.symbol, signature, self._ltoir)
+        self.execute = self._function.call
+        logger.info("cuFFTDx %s %s %s %d (%s): block_dim %s, %d per thread, %d per block, %d bytes of shared memory",
+                    execution, fft_type, precision, size, target, self.block_dim, self.elements_per_thread,
+                    self.ffts_per_block, self.shared_memory_size)
+
+    def _from_libmathdx(self, dx, components) -> dict:
+        """Traits and LTO-IR from libmathdx (cached under ``components``)."""
+        size, precision, fft_type, execution = self.size, self.precision, self.fft_type, self.execution
+        target = self.sm
         handle = dx.cufftdxCreateDescriptor()
         try:
             op = dx.CufftdxOperatorType
@@ -88,7 +139,7 @@ class FFT(DeviceObject):
                 (op.SIZE, size),
                 (op.PRECISION, dx.CommondxPrecision[_PRECISIONS[precision]]),
                 (op.TYPE, dx.CufftdxType[fft_type.upper()]),
-                (op.DIRECTION, dx.CufftdxDirection[direction.upper()]),
+                (op.DIRECTION, dx.CufftdxDirection[self.direction.upper()]),
                 (op.EXECUTION, dx.CommondxExecution[execution.upper()]),
                 (op.SM, target.major * 100 + target.minor * 10),
                 (op.API, dx.CufftdxApi.LMEM),
@@ -114,21 +165,25 @@ class FFT(DeviceObject):
                 finally:
                     dx.cufftdxDestroyDescriptor(twin)
                 self._set(dx, handle, op.FFTS_PER_BLOCK, suggested, "ffts_per_block")
-            self._read_traits(dx, handle)
-            self._ltoir = self._generate(dx, handle)
+            traits = self._read_traits(dx, handle)
+            self.symbol = traits["symbol"]
+            ltoir = self._generate(dx, handle, components)
         finally:
             dx.cufftdxDestroyDescriptor(handle)
+        from nvmath import cache as _cache
 
-        # cuFFTDx's LMEM API: void f(value_type* thread_data[, void* shared_memory]).
-        signature = ("void", ["void*"] * (1 if execution == "Thread" else 2))
-        fingerprint = (f"cufftdx:{size}:{precision}:{fft_type}:{execution}:{direction}:{target.sm}:"
-                       f"{self.ffts_per_block}:{self.elements_per_thread}:{hashlib.sha256(self._ltoir).hexdigest()}")
-        super().__init__(f"nvmath.device.FFT[{fingerprint[:60]}]", fingerprint)
-        self._function = extern_function(self.symbol, signature, self._ltoir)
-        self.execute = self._function.call
-        logger.info("cuFFTDx %s %s %s %d (%s): block_dim %s, %d per thread, %d per block, %d bytes of shared memory",
-                    execution, fft_type, precision, size, target, self.block_dim, self.elements_per_thread,
-                    self.ffts_per_block, self.shared_memory_size)
+        _cache.get_cache().put(_cache.CacheKey("traits", components), json.dumps(traits).encode())
+        traits["_ltoir"] = ltoir
+        return traits
+
+    def _apply(self, traits: dict) -> None:
+        for name in ("elements_per_thread", "storage_size", "stride", "ffts_per_block", "shared_memory_size",
+                     "workspace_size"):
+            setattr(self, name, ConstInt(traits[name]))
+        self.block_dim = tuple(traits["block_dim"])
+        self.symbol = traits["symbol"]
+        self.value_type, self.input_type, self.output_type = (
+            self._numba_type(traits[k]) for k in ("value_type", "input_type", "output_type"))
 
     def _set(self, dx, handle, operator, value, name):
         try:
@@ -136,52 +191,49 @@ class FFT(DeviceObject):
         except dx.MathDxError as e:
             raise ValueError(f"cuFFTDx does not support {name}={value!r} for this FFT: {e}") from None
 
-    def _read_traits(self, dx, handle):
+    def _read_traits(self, dx, handle) -> dict:
         tr = dx.CufftdxTraitType
         try:
             if not dx.cufftdxIsSupported(handle):
                 raise dx.MathDxError("cufftdxIsSupported", 2)
             get = lambda t: dx.cufftdxGetTraitInt64(handle, t)  # noqa: E731
-            self.elements_per_thread = ConstInt(get(tr.ELEMENTS_PER_THREAD))
-            self.storage_size = ConstInt(get(tr.STORAGE_SIZE))
+            traits = {"elements_per_thread": get(tr.ELEMENTS_PER_THREAD), "storage_size": get(tr.STORAGE_SIZE),
+                      "workspace_size": 0}
             if self.execution == "Block":
-                self.stride = ConstInt(get(tr.STRIDE))
-                self.ffts_per_block = ConstInt(get(tr.FFTS_PER_BLOCK))
-                self.shared_memory_size = ConstInt(get(tr.SHARED_MEMORY_SIZE))
-                self.block_dim = tuple(int(v) for v in dx.cufftdxGetTraitInt64s(handle, tr.BLOCK_DIM, 3))
+                traits.update(stride=get(tr.STRIDE), ffts_per_block=get(tr.FFTS_PER_BLOCK),
+                              shared_memory_size=get(tr.SHARED_MEMORY_SIZE),
+                              block_dim=[int(v) for v in dx.cufftdxGetTraitInt64s(handle, tr.BLOCK_DIM, 3)])
             else:  # a thread FFT has no block-level traits: one FFT per thread, in registers
-                self.stride, self.ffts_per_block, self.shared_memory_size = ConstInt(1), ConstInt(1), ConstInt(0)
-                self.block_dim = (1, 1, 1)
-            self.workspace_size = ConstInt(0)
-            self._value_type = self._numba_type(dx.cufftdxGetTraitCommondxDataType(handle, tr.VALUE_TYPE))
-            self._input_type = self._numba_type(dx.cufftdxGetTraitCommondxDataType(handle, tr.INPUT_TYPE))
-            self._output_type = self._numba_type(dx.cufftdxGetTraitCommondxDataType(handle, tr.OUTPUT_TYPE))
-            self.symbol = dx.cufftdx_get_trait_str(handle, tr.SYMBOL_NAME).rstrip("\0")
+                traits.update(stride=1, ffts_per_block=1, shared_memory_size=0, block_dim=[1, 1, 1])
+            for key, trait in (("value_type", tr.VALUE_TYPE), ("input_type", tr.INPUT_TYPE),
+                               ("output_type", tr.OUTPUT_TYPE)):
+                value_type = dx.cufftdxGetTraitCommondxDataType(handle, trait)
+                traits[key] = getattr(value_type, "name", str(value_type))
+            traits["symbol"] = dx.cufftdx_get_trait_str(handle, tr.SYMBOL_NAME).rstrip("\0")
         except dx.MathDxError as e:
             raise ValueError(f"cuFFTDx does not support this FFT ({self._describe()}): {e}; see FFT.valid() for "
                              "legal knob values") from None
-        self.value_type, self.input_type, self.output_type = self._value_type, self._input_type, self._output_type
+        for key in ("value_type", "input_type", "output_type"):
+            self._numba_type(traits[key])  # an unsupported type fails here, before anything is cached
+        return {k: int(v) if isinstance(v, int) else v for k, v in traits.items()}
 
     def _describe(self):
         return (f"size {self.size}, {self.precision}, {self.fft_type}, {self.execution}, {self.direction}, "
                 f"{self.sm}")
 
     @staticmethod
-    def _numba_type(value_type):
+    def _numba_type(name: str):
         from numba import types
 
-        name = getattr(value_type, "name", str(value_type))
         numpy_name = _VALUE_TYPES.get(name)
         if numpy_name is None:
             raise ValueError(f"cuFFTDx value type {name} is not supported by nvmath yet")
         return getattr(types, numpy_name)
 
-    def _generate(self, dx, handle) -> bytes:
+    def _generate(self, dx, handle, components) -> bytes:
         from nvmath import cache as _cache
 
-        key = _cache.CacheKey("ltoir", {"kind": "cufftdx", "descriptor": self._describe(),
-                                        "knobs": repr(sorted(self._knobs.items(), key=str)),
-                                        "libmathdx": str(dx.mathdxGetVersion())})
+        key = _cache.CacheKey("ltoir", components)
         hit = _cache.get_cache().get(key)
         if hit is not None:
             return hit
