@@ -57,6 +57,23 @@ def cpu_time_ms(fn, *, warmup: int = 2, repeat: int = 10) -> float:
     return statistics.median(times)
 
 
+def cpu_cost_us(fn, synchronize, *, calls: int = 1000, loops: int = 5) -> tuple[float, list]:
+    """CPU-side cost of one ``fn()`` call in microseconds: the median over ``loops`` loops of
+    ``calls`` back-to-back calls (the device synchronized before each loop), and every loop's."""
+    for _ in range(100):
+        fn()
+    synchronize()
+    per_loop = []
+    for _ in range(loops):
+        synchronize()
+        t = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        per_loop.append((time.perf_counter() - t) / calls * 1e6)
+    synchronize()
+    return statistics.median(per_loop), per_loop
+
+
 def write(out_dir: str, name: str, result: dict) -> str:
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, f"{name}.json")

@@ -79,21 +79,21 @@ def torch_time_ms(fn, *, warmup: int = 5, repeat: int = 20) -> float:
     return statistics.median(times)
 
 
-def cpu_cost_us(execute, synchronize, *, extra_loops: int = 4) -> tuple[float, list]:
-    """CPU-side cost of one call, as fft_gpu.py / matmul_gpu.py measure nvmath-fusion's: 100
-    warm-up calls, synchronize, then one timed loop of 1000 calls (total seconds * 1e3 = us per
-    call). The first loop is the number compared; a few more loops are kept for context."""
+def cpu_cost_us(fn, synchronize, *, calls: int = 1000, loops: int = 5) -> tuple[float, list]:
+    """CPU-side cost of one call, as benchmarks/_common.py measures nvmath-fusion's: the median
+    over ``loops`` loops of ``calls`` back-to-back calls (synchronized before each loop)."""
     for _ in range(100):
-        execute()
+        fn()
     synchronize()
-    loops = []
-    for _ in range(1 + extra_loops):
-        t = time.perf_counter()
-        for _ in range(1000):
-            execute()
-        loops.append((time.perf_counter() - t) * 1e3)
+    per_loop = []
+    for _ in range(loops):
         synchronize()
-    return loops[0], loops
+        t = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        per_loop.append((time.perf_counter() - t) / calls * 1e6)
+    synchronize()
+    return statistics.median(per_loop), per_loop
 
 
 # --------------------------------------------------------------------------------------------

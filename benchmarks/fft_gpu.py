@@ -16,10 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, gpu_time_ms, torch_time_ms, write  # noqa: E402
+from _common import cpu_cost_us, bar_chart, gpu_time_ms, torch_time_ms, write  # noqa: E402
 
 
 def scale_by_column(data_out, offset, value, user_info, unused):
@@ -82,24 +81,11 @@ def main(argv=None) -> int:
 
     # CPU-side cost of execute on a small problem.
     small = cp.asarray((rng.standard_normal((8, 256)) + 1j * rng.standard_normal((8, 256))).astype(np.complex64))
+    sync = cp.cuda.get_current_stream().synchronize
     with nvmath.fft.FFT(small, axes=[1]) as f:
         f.plan()
-        for _ in range(100):
-            f.execute()
-        cp.cuda.get_current_stream().synchronize()
-        t = time.perf_counter()
-        for _ in range(1000):
-            f.execute()
-        res["nvmath_execute_cpu_us"] = (time.perf_counter() - t) * 1e3
-        cp.cuda.get_current_stream().synchronize()
-    for _ in range(100):
-        cp.fft.fft(small, axis=1)
-    cp.cuda.get_current_stream().synchronize()
-    t = time.perf_counter()
-    for _ in range(1000):
-        cp.fft.fft(small, axis=1)
-    res["cupy_fft_cpu_us"] = (time.perf_counter() - t) * 1e3
-    cp.cuda.get_current_stream().synchronize()
+        res["nvmath_execute_cpu_us"], res["nvmath_execute_cpu_us_loops"] = cpu_cost_us(f.execute, sync)
+    res["cupy_fft_cpu_us"], res["cupy_fft_cpu_us_loops"] = cpu_cost_us(lambda: cp.fft.fft(small, axis=1), sync)
 
     write(args.out, "fft_gpu", res)
     labels = ["copy", "nvmath FFT+epilog", "CuPy FFT, multiply", "PyTorch FFT, multiply", "nvmath FFT", "CuPy FFT"]

@@ -14,10 +14,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, torch_time_ms, write  # noqa: E402
+from _common import cpu_cost_us, bar_chart, torch_time_ms, write  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -58,19 +57,10 @@ def main(argv=None) -> int:
     sa, sb = torch.randn(64, 64, device="cuda"), torch.randn(64, 64, device="cuda")
     with Matmul(sa, sb) as mm:
         mm.plan()
-        for _ in range(100):
-            mm.execute()
-        torch.cuda.synchronize()
-        t = time.perf_counter()
-        for _ in range(1000):
-            mm.execute()
-        res["nvmath_execute_cpu_us"] = (time.perf_counter() - t) * 1e3
-        torch.cuda.synchronize()
-    t = time.perf_counter()
-    for _ in range(1000):
-        sa @ sb
-    res["torch_matmul_cpu_us"] = (time.perf_counter() - t) * 1e3
-    torch.cuda.synchronize()
+        res["nvmath_execute_cpu_us"], res["nvmath_execute_cpu_us_loops"] = cpu_cost_us(mm.execute,
+                                                                                      torch.cuda.synchronize)
+    res["torch_matmul_cpu_us"], res["torch_matmul_cpu_us_loops"] = cpu_cost_us(lambda: sa @ sb,
+                                                                              torch.cuda.synchronize)
 
     # FP8 against bf16.
     try:
