@@ -174,6 +174,7 @@ class CudaBackend:
                 raise
         self.handle, self.worksize = handle, worksize
         self._fast = self._fast_output()
+        self._plan_stream = None  # the stream last given to the plan
         self._set_stream = cufft._lib.function("cufftSetStream")
         self._exec = cufft._lib.function("cufftXtExec")
         self.logger.info("cuFFT plan: n=%s, in embed %s stride %d dist %d, out embed %s stride %d dist %d, "
@@ -220,8 +221,11 @@ class CudaBackend:
         fast = self._fast() if stream is None and self._fast is not None and ready else None
         if fast is not None:
             handle, result, out_ptr = fast
-            # Hot path: the raw functions (plan, pointers and direction were checked already).
-            self._set_stream(self.handle, handle)
+            # Hot path: the raw functions (plan, pointers and direction were checked already);
+            # the plan keeps its stream, so it is set only when the current stream changes.
+            if handle != self._plan_stream:
+                self._set_stream(self.handle, handle)
+                self._plan_stream = handle
             self._exec(self.handle, src.data_ptr, out_ptr, int(direction))
             if release_workspace and self.workspace is not None:
                 self.workspace.free()
@@ -246,6 +250,7 @@ class CudaBackend:
         self._ensure_workspace(s)
         with _streams.device_context(self.device_id):
             cufft.cufftSetStream(self.handle, s.handle)
+            self._plan_stream = s.handle
             cufft.cufftXtExec(self.handle, in_ptr, out.data_ptr, int(direction))
         del buf  # stream-ordered pools: safe to give back once the work is queued
         if release_workspace and self.workspace is not None:
