@@ -67,9 +67,13 @@ def main(argv=None) -> int:
     os.makedirs(dump)
     shutil.copy(real["cufft"], os.path.join(work, "libcufft.so.12"))
     shim = os.path.join(os.path.dirname(os.path.abspath(__file__)), "shim.c")
-    for role, soname in (("NVRTC", "libnvrtc.so.13"), ("NVJITLINK", "libnvJitLink.so.13")):
-        subprocess.run(["gcc", "-shared", "-fPIC", f"-DROLE_{role}", shim, "-o", os.path.join(work, soname), "-ldl"],
-                       check=True)
+    import ctypes
+
+    jitlink = ctypes.CDLL(real["nvJitLink"])
+    versions = [f"-DHAS_13_{minor}" for minor in range(6) if hasattr(jitlink, f"__nvJitLinkCreate_13_{minor}")]
+    for role, soname, flags in (("NVRTC", "libnvrtc.so.13", []), ("NVJITLINK", "libnvJitLink.so.13", versions)):
+        subprocess.run(["gcc", "-shared", "-fPIC", f"-DROLE_{role}", *flags, shim, "-o", os.path.join(work, soname),
+                        "-ldl"], check=True)
     lto_path = os.path.join(work, "store_cb.ltoir")
     with open(lto_path, "wb") as f:
         f.write(bytes(compile_cpp(CALLBACK, compute_capability=current_device_target() or "sm_90", output="ltoir")))

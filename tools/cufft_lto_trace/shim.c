@@ -120,9 +120,26 @@ static void logs(void *h, const char *suffix) {
   int __nvJitLinkGetLinkedPtxSize##S(void *h, void *s) { return ((fn_hp)REAL("__nvJitLinkGetLinkedPtxSize" #S))(h, s); } \
   int __nvJitLinkGetLinkedPtx##S(void *h, void *s) { return ((fn_hp)REAL("__nvJitLinkGetLinkedPtx" #S))(h, s); }
 
+/* Only the versions the real library has (run.py passes -DHAS_13_<minor>): cuFFT picks the newest
+ * entry points it finds, and a stand-in must not offer more than it can forward. */
+#ifdef HAS_13_0
 VERSIONED(_13_0)
+#endif
+#ifdef HAS_13_1
 VERSIONED(_13_1)
+#endif
+#ifdef HAS_13_2
 VERSIONED(_13_2)
+#endif
+#ifdef HAS_13_3
+VERSIONED(_13_3)
+#endif
+#ifdef HAS_13_4
+VERSIONED(_13_4)
+#endif
+#ifdef HAS_13_5
+VERSIONED(_13_5)
+#endif
 int nvJitLinkVersion(unsigned *major, unsigned *minor) {
   int r = ((fn_v)REAL("nvJitLinkVersion"))(major, minor);
   fprintf(stderr, "[trace] nvJitLinkVersion -> %u.%u\n", *major, *minor);

@@ -93,9 +93,10 @@ def _batch_stride(shape, strides, batch_shape):
 
 
 def _partial_broadcast(name, shape, batch_shape):
-    return (f"{name} has batch shape {tuple(shape[:-2])}, which broadcasts against the batch {tuple(batch_shape)} "
-            f"along some axes only: cuBLASLt takes one stride across a batch; broadcast {name} to the full batch "
-            "(or give it no batch axes) first")
+    batch = tuple(batch_shape)
+    return (f"{name} has batch shape {tuple(shape[:-2])}, which broadcasts against the batch {batch} along some "
+            f"axes only: cuBLASLt takes one stride across a batch; broadcast {name} to the full batch (or give it no "
+            "batch axes) first")
 
 
 class CudaMatmul:
