@@ -7,6 +7,7 @@
 # can import is the peer's; it checks that before it reports anything. The last line of stdout
 # is one JSON object. Nothing here may import this project's code.
 import json
+import statistics
 import time
 
 t0 = time.perf_counter()  # kernel mode: the clock starts before the imports, as in kernel_warm's child

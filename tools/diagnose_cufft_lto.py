@@ -29,7 +29,7 @@ from nvmath.bindings import cufft
 from nvmath.jit import compile_cpp, current_device_target
 import cupy as cp
 out["cufft_version"] = cufft.cufftGetVersion()
-src = 'extern "C" __device__ void store_cb(void* out, unsigned long long off, float2 v, void* info, void* sh) { ((float2*)out)[off] = make_float2(2*v.x, 2*v.y); }'
+src = '__device__ void store_cb(void* out, unsigned long long off, float2 v, void* info, void* sh) { ((float2*)out)[off] = make_float2(2*v.x, 2*v.y); }'
 if mode == "compute-arch":
     cc = current_device_target()
     lto = compile_cpp(src, compute_capability=cc, output="ltoir", options=["-arch=compute_%d%d" % cc.cc])

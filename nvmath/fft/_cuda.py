@@ -46,7 +46,9 @@ def _toolchain_report() -> str:
     except Exception as e:  # pragma: no cover
         linker = f"unavailable ({e})"
     return (f"found cuFFT {found} and nvJitLink {linker}; LTO callbacks need cuFFT >= 11.3 (CUDA 12.6 "
-            "Update 2) and an nvJitLink at least as new as cuFFT: pip install -U nvidia-cufft nvidia-nvjitlink")
+            "Update 2) and an nvJitLink at least as new as cuFFT: pip install -U nvidia-cufft nvidia-nvjitlink. "
+            "cuFFT declares the callback with C++ linkage: LTO-IR made elsewhere must define the symbol without "
+            'extern "C" (nvmath\'s compiled callbacks export both names)')
 
 
 class CudaBackend:

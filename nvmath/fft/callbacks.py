@@ -92,6 +92,7 @@ def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, sym
         func, arg_types, element if kind == "prolog" else None, symbol=symbol, c_signature=csig,
         compute_capability=compute_capability, fastmath=fastmath, kind=kind,
         element_type=element, user_info_type=user_info_key,
+        cxx_alias=True,  # cuFFT declares the callback in C++: it links the mangled name
         describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
                  f"data of {element}, user_info pointing to {user_info_key})",
     )

@@ -144,7 +144,7 @@ def _annotate_alignment(module, fn, index, align):
     module.add_named_metadata("nvvm.annotations", md)
 
 
-def _build_wrapper(context, cres, csig: CSignature, symbol: str):
+def _build_wrapper(context, cres, csig: CSignature, symbol: str, aliases=()):
     module = context.create_module(f"nvmath_wrapper_{symbol}")
     arg_ctypes = [_llvm_ctype(module, ct) for ct in csig.arg_types]
     ret_ctype = _llvm_ctype(module, csig.return_type)
@@ -167,16 +167,26 @@ def _build_wrapper(context, cres, csig: CSignature, symbol: str):
     else:
         builder.ret(_numba_to_c(builder, result, ret_ctype, csig.return_type))
 
-    if csig.return_type.kind == "complex":
-        _annotate_alignment(module, fn, 0, csig.return_type.alignment)
-    for i, ct in enumerate(csig.arg_types, start=1):
-        if ct.kind == "complex":
-            _annotate_alignment(module, fn, i, ct.alignment)
+    exported = [fn]
+    for alias in aliases:
+        # The same function under another name (a C++ mangled one): a call LTO inlines away.
+        other = ir.Function(module, fn.function_type, alias)
+        other.linkage = "external"
+        b = ir.IRBuilder(other.append_basic_block("entry"))
+        result = b.call(fn, other.args)
+        b.ret_void() if csig.return_type.kind == "void" else b.ret(result)
+        exported.append(other)
+    for f in exported:
+        if csig.return_type.kind == "complex":
+            _annotate_alignment(module, f, 0, csig.return_type.alignment)
+        for i, ct in enumerate(csig.arg_types, start=1):
+            if ct.kind == "complex":
+                _annotate_alignment(module, f, i, ct.alignment)
     return module
 
 
 def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, target, *,
-                  fastmath: bool = False, describe: str | None = None) -> bytes:
+                  fastmath: bool = False, describe: str | None = None, aliases=()) -> bytes:
     """Compile ``func`` to LTO-IR whose exported ``symbol`` has the C prototype ``csig``.
 
     Parameters
@@ -194,6 +204,8 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
     target : Target
     describe : str, optional
         How to name the function and its expected signature in error messages.
+    aliases : sequence of str
+        Further names under which the function is exported.
     """
     if len(arg_types) != len(csig.arg_types):
         raise ValueError(f"{len(arg_types)} Numba argument types for a C prototype of {len(csig.arg_types)}")
@@ -217,7 +229,7 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
 
     context = cuda_target.target_context
     library = context.codegen().create_library(f"nvmath_{symbol}")
-    library.add_ir_module(_build_wrapper(context, cres, csig, symbol))
+    library.add_ir_module(_build_wrapper(context, cres, csig, symbol, aliases))
     library.add_linking_library(cres.library)
     library.finalize()
     logger.debug("lowered %s to LLVM IR; generating LTO-IR for %s", symbol, target)

@@ -90,6 +90,21 @@ _ALIASES = {
     "complex128": "double2",
 }
 
+# Itanium C++ ABI codes of the builtin types this module knows.
+_ITANIUM_BUILTIN = {"void": "v", "int8": "a", "uint8": "h", "int16": "s", "uint16": "t", "int32": "i",
+                    "uint32": "j", "int64": "x", "uint64": "y", "float": "f", "double": "d"}
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if n == 0:
+            return out
+
+
 _C_SPELLING = {
     "int8": "signed char",
     "uint8": "unsigned char",
@@ -153,10 +168,40 @@ class CSignature:
                 raise ValueError(f"parameter {i} of a C signature cannot be void")
         return cls(ret, args)
 
-    def declaration(self, symbol: str) -> str:
-        """A CUDA C++ declaration of ``symbol`` with this prototype."""
+    def declaration(self, symbol: str, *, linkage: str = "C") -> str:
+        """A CUDA C++ declaration of ``symbol`` with this prototype, with C linkage (``extern
+        "C"``) or, with ``linkage="C++"``, with C++ linkage (a mangled name, as cuFFT declares
+        LTO callbacks)."""
         params = ", ".join(a.c_spelling for a in self.arg_types)
-        return f'extern "C" __device__ {self.return_type.c_spelling} {symbol}({params});'
+        prefix = 'extern "C" ' if linkage == "C" else "extern "
+        return f"{prefix}__device__ {self.return_type.c_spelling} {symbol}({params});"
+
+    def cxx_mangled_name(self, symbol: str) -> str:
+        """The name C++ gives a free function ``symbol`` of this prototype (Itanium ABI).
+
+        cuFFT declares a user's LTO callback in C++ (no ``extern "C"``), so the linker looks
+        for this name: ``_Z8store_cbPvy6float2S_S_`` for
+        ``void store_cb(void*, unsigned long long, float2, void*, void*)``.
+        """
+        substitutions: list[str] = []  # substitutable components, in order of appearance
+
+        def encode(ct: CType) -> str:
+            if ct.kind == "pointer":
+                inner = "v" if ct.pointee is None else encode(ct.pointee)
+                return remember("P" + inner)
+            if ct.kind == "complex":  # CUDA's float2/double2 are structs: a source name
+                return remember(f"{len(ct.name)}{ct.name}")
+            return _ITANIUM_BUILTIN[ct.name]
+
+        def remember(component: str) -> str:
+            if component in substitutions:
+                index = substitutions.index(component)
+                return "S_" if index == 0 else f"S{_base36(index - 1)}_"
+            substitutions.append(component)
+            return component
+
+        params = "".join(encode(a) for a in self.arg_types) or "v"
+        return f"_Z{len(symbol)}{symbol}{params}"
 
     def __str__(self) -> str:
         params = ", ".join(a.c_spelling for a in self.arg_types)

@@ -56,7 +56,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
                             c_signature=None, compute_capability=None, fastmath: bool = False,
                             kind: str = "device_function", element_type=None,
                             user_info_type=None, describe: str | None = None,
-                            cache: bool = True) -> LTOIR:
+                            cache: bool = True, cxx_alias: bool = False) -> LTOIR:
     """Compile a Python function to LTO-IR that exports ``symbol`` with an exact C prototype.
 
     Parameters
@@ -89,6 +89,10 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         How errors name the function and its expected signature.
     cache : bool
         Use the persistent cache (:mod:`nvmath.cache`).
+    cxx_alias : bool
+        Also export the function under the C++ (Itanium) name of ``symbol`` with this
+        prototype (:meth:`CSignature.cxx_mangled_name`), for callers that declare it without
+        ``extern "C"``. cuFFT declares LTO callbacks that way.
 
     Returns
     -------
@@ -124,6 +128,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         "options": f"fastmath={bool(fastmath)}",
         "element_type": str(element_type),
         "user_info_type": str(user_info_type),
+        "cxx_alias": str(bool(cxx_alias)),
         **{f"toolchain.{k}": v for k, v in toolchain_identity().items()},
     }
     from nvmath import __version__
@@ -159,8 +164,9 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     start = time.perf_counter()
     nb_args = [backend.as_numba_type(t) for t in arg_types]
     nb_ret = backend.as_numba_type(return_type)
+    aliases = (csig.cxx_mangled_name(symbol),) if cxx_alias else ()
     code = backend.compile_ltoir(func, nb_args, nb_ret, csig, symbol, target, fastmath=fastmath,
-                                 describe=describe)
+                                 describe=describe, aliases=aliases)
     producers = producer_versions()
     artifact = LTOIR(code, symbol=symbol, kind=kind, target=target.sm, c_signature=str(csig),
                      element_type=element_type, user_info_type=user_info_type, producers=producers)

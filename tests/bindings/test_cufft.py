@@ -434,7 +434,7 @@ def test_jit_callback_inputs_are_kept_until_destroy(cp):
 
 
 _STORE_CALLBACK = """
-extern "C" __device__ void scale_store(void* dataOut, unsigned long long offset, float2 element,
+__device__ void scale_store(void* dataOut, unsigned long long offset, float2 element,
                                        void* callerInfo, void* sharedPointer) {
     const float* filt = (const float*)callerInfo;
     float f = filt[offset % FFT_N];

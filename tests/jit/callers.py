@@ -4,12 +4,18 @@ own C type vocabulary, so that a mismatch between the two shows."""
 CUFFT_TYPES = {"float32": "float", "float64": "double", "complex64": "float2", "complex128": "double2"}
 
 
-def load_prototype(t: str, name: str) -> str:
-    return f'extern "C" __device__ {t} {name}(void* dataIn, unsigned long long offset, void* callerInfo, void* sharedPointer)'
+def _extern(linkage: str) -> str:
+    # cuFFT's own wrapper declares a user's callback with C++ linkage ("extern __device__").
+    return 'extern "C"' if linkage == "C" else "extern"
 
 
-def store_prototype(t: str, name: str) -> str:
-    return (f'extern "C" __device__ void {name}(void* dataOut, unsigned long long offset, {t} element, '
+def load_prototype(t: str, name: str, linkage: str = "C") -> str:
+    return (f'{_extern(linkage)} __device__ {t} {name}(void* dataIn, unsigned long long offset, void* callerInfo, '
+            'void* sharedPointer)')
+
+
+def store_prototype(t: str, name: str, linkage: str = "C") -> str:
+    return (f'{_extern(linkage)} __device__ void {name}(void* dataOut, unsigned long long offset, {t} element, '
             f'void* callerInfo, void* sharedPointer)')
 
 
@@ -21,14 +27,15 @@ def reference_callbacks(t: str, load: str, store: str) -> str:
 """
 
 
-def caller_kernel(t: str, load: str | None, store: str | None, name: str = "run") -> str:
+def caller_kernel(t: str, load: str | None, store: str | None, name: str = "run", linkage: str = "C") -> str:
     """A kernel that, like cuFFT, loads each element through the load callback and stores it
-    through the store callback (either may be None: a plain load/store then)."""
+    through the store callback (either may be None: a plain load/store then), declared with C
+    or C++ ``linkage``."""
     decls = []
     if load:
-        decls.append(load_prototype(t, load) + ";")
+        decls.append(load_prototype(t, load, linkage) + ";")
     if store:
-        decls.append(store_prototype(t, store) + ";")
+        decls.append(store_prototype(t, store, linkage) + ";")
     get = f"{load}(in, i, load_info, nullptr)" if load else "in[i]"
     put = f"{store}(out, i, v, store_info, nullptr);" if store else "out[i] = v;"
     return "\n".join(decls) + f"""

@@ -67,6 +67,18 @@ def test_callbacks_inline_into_the_caller_at_O3(compiled, element):
     assert "call" not in ptx and "prototype" not in ptx
 
 
+@pytest.mark.parametrize("element", ELEMENTS)
+def test_callbacks_link_where_declared_in_cpp_as_cufft_does(compiled, element):
+    # cuFFT's generated wrapper declares the callback without extern "C", so nvJitLink looks
+    # for the C++ mangled name (_Z8store_cbPvy6float2S_S_...): the artifacts export it too.
+    load, store = compiled[element]
+    caller = compile_cpp(caller_kernel(CUFFT_TYPES[element], load.symbol, store.symbol, linkage="C++"),
+                         compute_capability=ARCH)
+    ptx = link([load, store, caller], compute_capability=ARCH, output="ptx").decode()
+    assert "call" not in ptx and "prototype" not in ptx  # found and inlined
+    assert link([load, store, caller], compute_capability=ARCH)[:4] == b"\x7fELF"
+
+
 def test_prolog_and_epilog_from_one_module_link_together(compiled):
     # Numba's helper functions must not clash when cuFFT links several callbacks.
     load, store = compiled["complex64"]

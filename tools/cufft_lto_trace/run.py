@@ -49,7 +49,7 @@ except Exception as e:
     print("RESULT", type(e).__name__, e, flush=True)
 '''
 
-CALLBACK = ('extern "C" __device__ void store_cb(void* out, unsigned long long off, float2 v, void* info, void* sh)'
+CALLBACK = ('__device__ void store_cb(void* out, unsigned long long off, float2 v, void* info, void* sh)'
             ' { ((float2*)out)[off] = make_float2(2 * v.x, 2 * v.y); }')
 
 
