@@ -39,21 +39,21 @@ def main(argv=None) -> int:
     execution = nvmath.fft.ExecutionCPU(num_threads=n)
     with nvmath.fft.FFT(x, axes=[1], execution=execution) as f:
         f.plan(epilog=dict(function=scale_by_column, data=filt))
-        res["nvmath_fft_epilog_ms"] = cpu_time_ms(f.execute)
+        res["nvmath_fft_epilog_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
         got = f.execute()
     want = scipy.fft.fft(x, axis=1) * filt
     res["rel_error"] = float(np.linalg.norm(got - want) / np.linalg.norm(want))
     with nvmath.fft.FFT(x, axes=[1], execution=execution) as f:
         f.plan()
-        res["nvmath_fft_ms"] = cpu_time_ms(f.execute)
-    res["scipy_fft_multiply_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n) * filt)
-    res["scipy_fft_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n))
+        res["nvmath_fft_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
+    res["scipy_fft_multiply_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n) * filt, warmup=5, repeat=40)
+    res["scipy_fft_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n), warmup=5, repeat=40)
     try:
         import torch
 
         torch.set_num_threads(n)
         tx, tf = torch.from_numpy(x), torch.from_numpy(filt)
-        res["torch_fft_multiply_ms"] = cpu_time_ms(lambda: torch.fft.fft(tx, dim=1) * tf)
+        res["torch_fft_multiply_ms"] = cpu_time_ms(lambda: torch.fft.fft(tx, dim=1) * tf, warmup=5, repeat=40)
     except ImportError:
         pass
     res["ratio_vs_scipy_multiply"] = res["nvmath_fft_epilog_ms"] / res["scipy_fft_multiply_ms"]
