@@ -14,6 +14,8 @@ Medians of CUDA-event timings after warm-up, all in one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import time
 import os
 import sys
 
@@ -23,6 +25,28 @@ from _common import cpu_cost_us, bar_chart, gpu_time_ms, torch_time_ms, write  #
 
 def scale_by_column(data_out, offset, value, user_info, unused):
     data_out[offset] = value * user_info[offset % 4096]
+
+
+def scale_by_column_mask(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset & 4095]
+
+
+def _with_patient_jit(cufft, value):
+    """cuFFT's NVFFT_PLAN_PROPERTY_INT64_PATIENT_JIT set on plans made while this is active."""
+    original = cufft.cufftXtMakePlanMany
+
+    def make(handle, *args):
+        cufft.cufftSetPlanPropertyInt64(handle, cufft.Property.INT64_PATIENT_JIT, value)
+        return original(handle, *args)
+
+    class _Patch:
+        def __enter__(self):
+            cufft.cufftXtMakePlanMany = make
+
+        def __exit__(self, *exc):
+            cufft.cufftXtMakePlanMany = original
+
+    return _Patch()
 
 
 def main(argv=None) -> int:
@@ -55,6 +79,21 @@ def main(argv=None) -> int:
     except RuntimeError as e:  # reported, so that the rest of the run still measures
         res["epilog_error"] = str(e)
         print(f"fused epilog failed: {e}", file=sys.stderr)
+    # What the epilog's cost depends on: the index arithmetic, and cuFFT's patient JIT.
+    from nvmath.bindings import cufft
+
+    variants = [("mask", scale_by_column_mask, None), ("patient_jit", scale_by_column, 1),
+                ("no_patient_jit", scale_by_column, 0)]
+    for name, fn, patient in variants:
+        try:
+            with _with_patient_jit(cufft, patient) if patient is not None else contextlib.nullcontext():
+                with nvmath.fft.FFT(x, axes=[1]) as f:
+                    t = time.perf_counter()
+                    f.plan(epilog=dict(function=fn, data=filt))
+                    res[f"nvmath_fft_epilog_{name}_plan_s"] = time.perf_counter() - t
+                    res[f"nvmath_fft_epilog_{name}_ms"] = gpu_time_ms(f.execute)
+        except Exception as e:
+            res[f"nvmath_fft_epilog_{name}_error"] = f"{type(e).__name__}: {e}"
     with nvmath.fft.FFT(x, axes=[1]) as f:
         f.plan()
         res["nvmath_fft_ms"] = gpu_time_ms(f.execute)

@@ -30,32 +30,41 @@ def main(argv=None) -> int:
     import nvmath.device
 
     m = n = k = 32
+
+    def fused_kernel(block_size):
+        """The fused kernel for a cuBLASDx GEMM of ``block_size`` threads (None: its suggestion)."""
+        mm = nvmath.device.Matmul((m, n, k), "single", "real", block_size=block_size,
+                                  arrangement=("row_major", "row_major", "row_major"))
+        lda, ldb, ldc = mm.leading_dimension
+        a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
+        threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
+        bx = mm.block_dim[0]
+
+        @nvmath.device.jit
+        def gemm_bias_relu(a, b, bias, out):
+            smem = cuda.shared.array(0, dtype=types.float32)
+            sa, sb = smem[0:a_size], smem[a_size:a_size + b_size]
+            sc = smem[a_size + b_size:a_size + b_size + c_size]
+            t = cuda.threadIdx.x + cuda.threadIdx.y * bx
+            for p in range(cuda.blockIdx.x, a.shape[0], cuda.gridDim.x):  # problems, grid-stride
+                for i in range(t, m * k, threads):
+                    sa[(i // k) * lda + i % k] = a[p, i // k, i % k]
+                for i in range(t, k * n, threads):
+                    sb[(i // n) * ldb + i % n] = b[p, i // n, i % n]
+                cuda.syncthreads()
+                mm.execute(1.0, sa, sb, 0.0, sc)
+                cuda.syncthreads()
+                for i in range(t, m * n, threads):
+                    v = sc[(i // n) * ldc + i % n] + bias[i % n]
+                    out[p, i // n, i % n] = v if v > 0 else 0.0
+                cuda.syncthreads()
+
+        return mm, gemm_bias_relu
+
     # Before torch is imported: libmathdx generates cuBLASDx code with the NVRTC it loads, and must
     # not be handed the one torch's wheels bring.
-    mm = nvmath.device.Matmul((m, n, k), "single", "real", arrangement=("row_major", "row_major", "row_major"))
+    variants = [fused_kernel(bs) for bs in (None, 128, 256)]
     import torch
-    lda, ldb, ldc = mm.leading_dimension
-    a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
-    threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
-
-    @nvmath.device.jit
-    def gemm_bias_relu(a, b, bias, out):
-        smem = cuda.shared.array(0, dtype=types.float32)
-        sa, sb = smem[0:a_size], smem[a_size:a_size + b_size]
-        sc = smem[a_size + b_size:a_size + b_size + c_size]
-        t = cuda.threadIdx.x + cuda.threadIdx.y * mm.block_dim[0]
-        for p in range(cuda.blockIdx.x, a.shape[0], cuda.gridDim.x):  # problems, grid-stride
-            for i in range(t, m * k, threads):
-                sa[(i // k) * lda + i % k] = a[p, i // k, i % k]
-            for i in range(t, k * n, threads):
-                sb[(i // n) * ldb + i % n] = b[p, i // n, i % n]
-            cuda.syncthreads()
-            mm.execute(1.0, sa, sb, 0.0, sc)
-            cuda.syncthreads()
-            for i in range(t, m * n, threads):
-                v = sc[(i // n) * ldc + i % n] + bias[i % n]
-                out[p, i // n, i % n] = v if v > 0 else 0.0
-            cuda.syncthreads()
 
     device = torch.device("cuda")
     gen = torch.Generator(device=device).manual_seed(0)
@@ -64,17 +73,27 @@ def main(argv=None) -> int:
     bias = torch.randn((n,), device=device, generator=gen)
     out = torch.empty((args.batch, m, n), device=device)
     sms = torch.cuda.get_device_properties(device).multi_processor_count
-    blocks = min(args.batch, sms * 16)
     stream = cuda.external_stream(torch.cuda.current_stream().cuda_stream)
-    launch = gemm_bias_relu[blocks, mm.block_dim, stream, mm.shared_memory_size]
     ca, cb, cbias, cout = (cuda.as_cuda_array(t) for t in (a, b, bias, out))
-
-    launch(ca, cb, cbias, cout)
     want = torch.relu(torch.bmm(a[:256].double(), b[:256].double()) + bias.double())
-    err = float(torch.linalg.norm(out[:256].double() - want) / torch.linalg.norm(want))
-    res = {"device": torch.cuda.get_device_name(device), "batch": args.batch, "size": [m, n, k],
-           "block_dim": list(mm.block_dim), "blocks": blocks, "rel_error": err}
-    res["nvmath_fused_ms"] = torch_time_ms(lambda: launch(ca, cb, cbias, cout), warmup=3, repeat=20)
+    res = {"device": torch.cuda.get_device_name(device), "batch": args.batch, "size": [m, n, k], "configs": []}
+    best = None
+    # The launch configuration is tuned here, as an autotuner would: threads per GEMM and
+    # resident blocks per SM (grid-stride over the problems).
+    for mm, kernel in variants:
+        for per_sm in (8, 16, 32):
+            blocks = min(args.batch, sms * per_sm)
+            launch = kernel[blocks, mm.block_dim, stream, mm.shared_memory_size]
+            out.zero_()
+            launch(ca, cb, cbias, cout)
+            err = float(torch.linalg.norm(out[:256].double() - want) / torch.linalg.norm(want))
+            ms = torch_time_ms(lambda: launch(ca, cb, cbias, cout), warmup=3, repeat=20)
+            res["configs"].append({"block_dim": list(mm.block_dim), "blocks": blocks, "ms": ms, "rel_error": err})
+            print(f"  block_dim {mm.block_dim}, {blocks} blocks: {ms:.3f} ms (error {err:.1e})")
+            assert err < 1e-5, err
+            if best is None or ms < best[0]:
+                best = (ms, list(mm.block_dim), blocks, err)
+    res["nvmath_fused_ms"], res["block_dim"], res["blocks"], res["rel_error"] = best
     res["torch_bmm_bias_relu_ms"] = torch_time_ms(lambda: torch.relu(torch.bmm(a, b) + bias), warmup=3, repeat=20)
     res["torch_bmm_ms"] = torch_time_ms(lambda: torch.bmm(a, b), warmup=3, repeat=20)
     res["speedup_vs_torch"] = res["torch_bmm_bias_relu_ms"] / res["nvmath_fused_ms"]
