@@ -205,6 +205,49 @@ def test_artifact_file_and_cpu_gpu_agree(tmp_path):
     assert_close(cp.asnumpy(gpu), cpu.astype(np.complex128), "complex64")
 
 
+def ramp_in(data_in, offset, user_info, unused):
+    return data_in[offset] * (user_info[0] + offset % 5)
+
+
+def ramp_out(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * (user_info[0] + offset % 3)
+
+
+@needs_lto
+@pytest.mark.parametrize("dtype", ["complex64", "complex128", "float32", "float64"])
+@pytest.mark.parametrize("shape, axes, strided", [((6, 32), (1,), False), ((4, 6, 10), (0, 1), False),
+                                                  ((5, 8, 24), (2,), True), ((3, 8, 12), (1, 2), True)])
+def test_cpu_and_gpu_run_the_same_callbacks_alike(dtype, shape, axes, strided):
+    # The same Python prolog and epilog, whose results depend on the offsets they are given, on
+    # both execution spaces: any difference in offsets, layouts or types shows.
+    cp = _cupy()
+    rng = np.random.default_rng()
+    real = np.dtype(dtype).kind == "f"
+    full = random(shape, dtype, rng)
+    x = full[..., ::2] if strided else full
+    gain = np.array([1.5], np.float32 if np.dtype(dtype) in (np.float32, np.complex64) else np.float64)
+    results = {}
+    for space, xs, info in (("cpu", x, gain), ("gpu", cp.asarray(full)[..., ::2] if strided else cp.asarray(x),
+                                               cp.asarray(gain))):
+        fn = nvmath.fft.rfft if real else nvmath.fft.fft
+        y = fn(xs, axes=list(axes), prolog=dict(function=ramp_in, data=info),
+               epilog=dict(function=ramp_out, data=info))
+        results[space] = y if space == "cpu" else cp.asnumpy(y)
+    want_dtype = np.result_type(dtype, np.complex64)
+    assert results["gpu"].dtype == results["cpu"].dtype == want_dtype
+    assert_close(results["gpu"], results["cpu"].astype(np.complex128), want_dtype)
+    if real:  # and back: C2R loads complex through the prolog, stores real through the epilog
+        z = results["cpu"]
+        last = x.shape[axes[-1]]
+        back = {}
+        for space, zs, info in (("cpu", z, gain), ("gpu", cp.asarray(z), cp.asarray(gain))):
+            y = nvmath.fft.irfft(zs, axes=list(axes), options={"last_axis_parity": "even" if last % 2 == 0 else "odd"},
+                                 prolog=dict(function=ramp_in, data=info), epilog=dict(function=ramp_out, data=info))
+            back[space] = y if space == "cpu" else cp.asnumpy(y)
+        assert back["gpu"].dtype == back["cpu"].dtype == np.dtype(dtype)
+        assert_close(back["gpu"], back["cpu"].astype(np.float64), dtype)
+
+
 def test_callback_compiled_for_the_wrong_element_type():
     cp = _cupy()
     art = nvmath.fft.compile_epilog(scale_by_column, "complex128", "float32")
