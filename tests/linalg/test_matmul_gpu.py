@@ -265,13 +265,20 @@ def test_fp8_results(a_type, b_type, d_type, c_type):
     assert amax.is_cuda and amax.dtype == torch.float32 and amax.shape == ()
     # Hopper's FP8 tensor cores accumulate with fewer bits than fp32: 2e-4 relative was seen on an H100.
     assert abs(float(amax) - np.abs(want).max()) <= 1e-3 * np.abs(want).max(), (float(amax), np.abs(want).max())
-    # The CPU path (same inputs) agrees within one FP8 step, element by element.
+    # The CPU path (same inputs) agrees element by element.
     cpu_scales = {"a": sa, "b": sb, "d": float(np.float32(sd))}
     dc, auxc = matmul(a.cpu(), b.cpu(), c.cpu() if c_type else None, alpha=alpha, beta=beta,
                       quantization_scales=cpu_scales, options={"result_type": d_type, "result_amax": True})
     g, h = _f64(d), _f64(dc)
     rel, smallest = FP8_STEP[d_type]
-    assert (np.abs(g - h) <= rel * np.maximum(np.abs(g), np.abs(h)) + smallest).all()
+    # Hopper's FP8 tensor cores accumulate with fewer bits than fp32 (2e-4 of the largest value
+    # was seen): an error relative to the largest magnitude, which moves small, cancelled values
+    # by more than their own FP8 step. Every element agrees within a step plus that error.
+    step = rel * np.maximum(np.abs(g), np.abs(h)) + smallest
+    accumulation = 2e-3 * np.abs(h).max()
+    worst = np.unravel_index(np.argmax(np.abs(g - h) - step), g.shape)
+    assert (np.abs(g - h) <= step + accumulation).all(), (g[worst], h[worst], step[worst], accumulation)
+    assert np.mean(np.abs(g - h) <= step) >= 0.95
     assert abs(float(amax) - float(auxc["result_amax"])) <= 1e-3 * float(auxc["result_amax"])
 
 
