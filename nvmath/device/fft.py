@@ -12,41 +12,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 
 from nvmath._internal.options import check_choice
 from nvmath.jit.arch import parse_target, resolve_target
 
+from . import _mathdx_code
 from ._extern import extern_function
 from ._object import ConstInt, DeviceObject
 
 __all__ = ["FFT"]
 
-
-def _libmathdx_version() -> str:
-    """The installed libmathdx, from its wheel's metadata (no library load), else the library's."""
-    from nvmath.jit.versions import package_version
-
-    version = package_version("nvidia-libmathdx-cu13")
-    if version == "absent":
-        from nvmath.bindings import mathdx as dx
-
-        version = ".".join(map(str, dx.mathdxGetVersionEx()))
-    return version
-
-
-def _cached_traits(components: dict) -> dict | None:
-    """Traits and LTO-IR cached for a descriptor, or None."""
-    from nvmath import cache as _cache
-
-    cache = _cache.get_cache()
-    traits, ltoir = cache.get(_cache.CacheKey("traits", components)), cache.get(_cache.CacheKey("ltoir", components))
-    if traits is None or ltoir is None:
-        return None
-    traits = json.loads(traits)
-    traits["_ltoir"] = ltoir
-    return traits
 
 logger = logging.getLogger("nvmath.device")
 
@@ -105,17 +81,19 @@ class FFT(DeviceObject):
         self.direction, self.sm = direction, target
         self._knobs = {"ffts_per_block": ffts_per_block, "elements_per_thread": elements_per_thread}
 
-        # A descriptor's traits and code are cached together: a process that finds them does not
-        # load libmathdx at all (reading traits makes libmathdx work for tens of milliseconds).
+        # Traits and code come from the cache when a process made them before (then libmathdx is
+        # not even loaded).
         components = {"kind": "cufftdx", "descriptor": self._describe(),
-                      "knobs": repr(sorted(self._knobs.items(), key=str)), "libmathdx": _libmathdx_version()}
-        traits = _cached_traits(components)
-        if traits is None:
+                      "knobs": repr(sorted(self._knobs.items(), key=str)),
+                      "libmathdx": _mathdx_code.libmathdx_version()}
+        found = _mathdx_code.cached(components)
+        if found is None:
             from nvmath.bindings import mathdx as dx
 
-            traits = self._from_libmathdx(dx, components)
+            found = self._from_libmathdx(dx)
+            _mathdx_code.store(components, *found, kind="cufftdx", symbol=found[0]["symbol"])
+        traits, self._ltoir = found
         self._apply(traits)
-        self._ltoir = traits.pop("_ltoir")
 
         # cuFFTDx's LMEM API: void f(value_type* thread_data[, void* shared_memory]).
         signature = ("void", ["void*"] * (1 if execution == "Thread" else 2))
@@ -128,8 +106,8 @@ class FFT(DeviceObject):
                     execution, fft_type, precision, size, target, self.block_dim, self.elements_per_thread,
                     self.ffts_per_block, self.shared_memory_size)
 
-    def _from_libmathdx(self, dx, components) -> dict:
-        """Traits and LTO-IR from libmathdx (cached under ``components``)."""
+    def _from_libmathdx(self, dx) -> tuple[dict, bytes]:
+        """Traits and LTO-IR from libmathdx."""
         size, precision, fft_type, execution = self.size, self.precision, self.fft_type, self.execution
         target = self.sm
         handle = dx.cufftdxCreateDescriptor()
@@ -166,15 +144,10 @@ class FFT(DeviceObject):
                     dx.cufftdxDestroyDescriptor(twin)
                 self._set(dx, handle, op.FFTS_PER_BLOCK, suggested, "ffts_per_block")
             traits = self._read_traits(dx, handle)
-            self.symbol = traits["symbol"]
-            ltoir = self._generate(dx, handle, components)
+            ltoir = _mathdx_code.finalize_ltoir(dx, dx.cufftdxFinalizeCode, handle, target)
         finally:
             dx.cufftdxDestroyDescriptor(handle)
-        from nvmath import cache as _cache
-
-        _cache.get_cache().put(_cache.CacheKey("traits", components), json.dumps(traits).encode())
-        traits["_ltoir"] = ltoir
-        return traits
+        return traits, ltoir
 
     def _apply(self, traits: dict) -> None:
         for name in ("elements_per_thread", "storage_size", "stride", "ffts_per_block", "shared_memory_size",
@@ -229,24 +202,6 @@ class FFT(DeviceObject):
         if numpy_name is None:
             raise ValueError(f"cuFFTDx value type {name} is not supported by nvmath yet")
         return getattr(types, numpy_name)
-
-    def _generate(self, dx, handle, components) -> bytes:
-        from nvmath import cache as _cache
-
-        key = _cache.CacheKey("ltoir", components)
-        hit = _cache.get_cache().get(key)
-        if hit is not None:
-            return hit
-        code = dx.commondxCreateCode()
-        try:
-            # LTO-IR is the default container (libmathdx 0.4 refuses the container option).
-            dx.commondxSetCodeOptionInt64(code, dx.CommondxOption.TARGET_SM, self.sm.major * 100 + self.sm.minor * 10)
-            dx.cufftdxFinalizeCode(code, handle)
-            ltoir = dx.commondx_get_code_ltoir(code)
-        finally:
-            dx.commondxDestroyCode(code)
-        _cache.get_cache().put(key, ltoir, meta={"kind": "cufftdx", "symbol": self.symbol})
-        return ltoir
 
     @property
     def ltoir(self) -> bytes:

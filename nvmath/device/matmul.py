@@ -13,6 +13,7 @@ import logging
 from nvmath._internal.options import check_choice
 from nvmath.jit.arch import parse_target, resolve_target
 
+from . import _mathdx_code
 from ._extern import extern_function
 from ._object import ConstInt, DeviceObject
 
@@ -185,15 +186,10 @@ class Matmul(DeviceObject):
         hit = _cache.get_cache().get(key)
         if hit is not None:
             return hit
-        code = dx.commondxCreateCode()
         try:
-            dx.commondxSetCodeOptionInt64(code, dx.CommondxOption.TARGET_SM, self.sm.major * 100 + self.sm.minor * 10)
-            dx.cublasdxFinalizeCode(code, handle)
-            ltoir = dx.commondx_get_code_ltoir(code)
+            ltoir = _mathdx_code.finalize_ltoir(dx, dx.cublasdxFinalizeCode, handle, self.sm)
         except dx.MathDxError as e:
             raise self._codegen_error(dx, e) from None
-        finally:
-            dx.commondxDestroyCode(code)
         _cache.get_cache().put(key, ltoir, meta={"kind": "cublasdx", "symbol": self.symbol})
         return ltoir
 

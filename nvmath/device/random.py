@@ -50,6 +50,7 @@ from typing import NamedTuple
 
 from nvmath.jit.arch import parse_target, resolve_target
 
+from . import _mathdx_code
 from ._object import ConstInt, DeviceObject
 
 __all__ = ["Philox4_32_10", "XORWOW", "MRG32k3a", "PCG", "Generator"]
@@ -136,13 +137,12 @@ class Generator(DeviceObject):
         import numpy as np
 
         from nvmath._internal.options import check_choice
-        from nvmath.bindings import mathdx as dx
 
         check_choice(name, tuple(self._generators), "name")
         target = parse_target(sm) if sm is not None else resolve_target(None)
         self.name, self.sm = name, target
         self.methods = _PHILOX_METHODS if name == "philox4_32_10" else _SCALAR_METHODS
-        self._libmathdx = ".".join(map(str, dx.mathdxGetVersionEx()))
+        self._libmathdx = _mathdx_code.libmathdx_version()
         self._lock = threading.Lock()
         self._code: dict[str, tuple] = {}  # method -> (LTOIR linkable, {function: symbol})
         # The state: its size and alignment are traits of any descriptor of this generator. The
@@ -174,25 +174,18 @@ class Generator(DeviceObject):
         Reading any trait makes libmathdx compile (seconds), so the symbols and the state's size
         and alignment are cached beside the LTO-IR.
         """
-        import json
-
         from numba.cuda import LTOIR
-
-        from nvmath import cache as _cache
 
         components = {"kind": "curanddx", "descriptor": self._descriptor_text(method, state_functions),
                       "libmathdx": self._libmathdx}
-        code_key, info_key = _cache.CacheKey("ltoir", components), _cache.CacheKey("traits", components)
-        cache = _cache.get_cache()
-        ltoir, info = cache.get(code_key), cache.get(info_key)
-        if ltoir is None or info is None:
-            ltoir, info = self._finalize(method, state_functions)
-            cache.put(code_key, ltoir, meta={"kind": "curanddx", "symbol": info["symbols"]["generate"]})
-            cache.put(info_key, json.dumps(info).encode())
+        found = _mathdx_code.cached(components)
+        if found is None:
+            info, ltoir = self._finalize(method, state_functions)
+            _mathdx_code.store(components, info, ltoir, kind="curanddx", symbol=info["symbols"]["generate"])
             logger.info("cuRANDDx %s.%s for %s generated (%d bytes of LTO-IR)", self.name, method, self.sm,
                         len(ltoir))
         else:
-            info = json.loads(info)
+            info, ltoir = found
         if state_functions:
             self._state_traits = (info["state_size"], info["state_alignment"])
         symbols = info["symbols"]
@@ -229,18 +222,12 @@ class Generator(DeviceObject):
             info = {"symbols": {k: dx.curanddx_get_trait_str(handle, t).rstrip("\0") for k, t in names.items()},
                     "state_size": dx.curanddxGetTraitInt64(handle, tr.STATE_SIZE),
                     "state_alignment": dx.curanddxGetTraitInt64(handle, tr.STATE_ALIGNMENT)}
-            code = dx.commondxCreateCode()
-            try:
-                dx.commondxSetCodeOptionInt64(code, dx.CommondxOption.TARGET_SM, sm)
-                dx.curanddxFinalizeCode(code, handle)
-                ltoir = dx.commondx_get_code_ltoir(code)
-            finally:
-                dx.commondxDestroyCode(code)
+            ltoir = _mathdx_code.finalize_ltoir(dx, dx.curanddxFinalizeCode, handle, self.sm)
         except dx.MathDxError as e:
             raise ValueError(f"cuRANDDx cannot generate {self.name}.{method} for {self.sm}: {e}") from None
         finally:
             dx.curanddxDestroyDescriptor(handle)
-        return ltoir, info
+        return info, ltoir
 
     def _code_for(self, method: str):
         """The (LTO-IR, symbols) of ``method``, generated on first use (kernel lowering)."""

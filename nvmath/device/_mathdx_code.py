@@ -1,0 +1,59 @@
+"""What the libmathdx-backed device objects share: LTO-IR from a descriptor, and the cache of a
+descriptor's traits and code.
+
+Reading a trait or finalizing code makes libmathdx compile (tens of milliseconds to seconds), so
+both are cached together under the descriptor's components: a process that finds them needs
+neither libmathdx nor NVRTC.
+"""
+
+from __future__ import annotations
+
+import json
+
+__all__ = ["libmathdx_version", "cached", "store", "finalize_ltoir"]
+
+
+def libmathdx_version() -> str:
+    """The installed libmathdx, from its wheel's metadata (no library load), else the library's."""
+    from nvmath.jit.versions import package_version
+
+    version = package_version("nvidia-libmathdx-cu13")
+    if version == "absent":
+        from nvmath.bindings import mathdx as dx
+
+        version = ".".join(map(str, dx.mathdxGetVersionEx()))
+    return version
+
+
+def cached(components: dict) -> tuple[dict, bytes] | None:
+    """The traits and LTO-IR stored for a descriptor, or None."""
+    from nvmath import cache as _cache
+
+    cache = _cache.get_cache()
+    traits = cache.get(_cache.CacheKey("traits", components))
+    ltoir = cache.get(_cache.CacheKey("ltoir", components))
+    if traits is None or ltoir is None:
+        return None
+    return json.loads(traits), ltoir
+
+
+def store(components: dict, traits: dict, ltoir: bytes, **meta: str) -> None:
+    """Keep a descriptor's traits (JSON-able) and LTO-IR for later processes."""
+    from nvmath import cache as _cache
+
+    cache = _cache.get_cache()
+    cache.put(_cache.CacheKey("ltoir", components), ltoir, meta=meta)
+    cache.put(_cache.CacheKey("traits", components), json.dumps(traits).encode())
+
+
+def finalize_ltoir(dx, finalize, handle: int, target) -> bytes:
+    """The LTO-IR of descriptor ``handle``: ``finalize(code, handle)`` (``cufftdxFinalizeCode``...)
+    into a code object for ``target``."""
+    code = dx.commondxCreateCode()
+    try:
+        # LTO-IR is the default container (libmathdx 0.4 refuses the container option).
+        dx.commondxSetCodeOptionInt64(code, dx.CommondxOption.TARGET_SM, target.major * 100 + target.minor * 10)
+        finalize(code, handle)
+        return dx.commondx_get_code_ltoir(code)
+    finally:
+        dx.commondxDestroyCode(code)
