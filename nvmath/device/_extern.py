@@ -120,6 +120,11 @@ def _make_intrinsic(fn: ExternFunction):
             ok = isinstance(ty, (types.Array, types.CPointer, types.RawPointer))
             # A number for a typed pointer is passed by address (cuBLASDx's alpha and beta).
             ok = ok or (ct.pointee is not None and isinstance(ty, types.Number))
+            if ok and ct.pointee is not None and isinstance(ty, types.Array):
+                want = _POINTEE_TYPES[ct.pointee.name]()
+                if ty.dtype != want:
+                    raise TypingError(f"{fn.symbol}: argument {i} is an array of {ty.dtype}; the C prototype "
+                                      f"{csig} takes {ct} there: an array of {want} is required")
         elif ct.kind == "int":
             ok = isinstance(ty, (types.Integer, types.Boolean))
         else:

@@ -96,7 +96,10 @@ class FFT(DeviceObject):
         self._apply(traits)
 
         # cuFFTDx's LMEM API: void f(value_type* thread_data[, void* shared_memory]).
-        signature = ("void", ["void*"] * (1 if execution == "Thread" else 2))
+        # Typed, so that a kernel passing thread data of another type fails to compile, clearly.
+        data = {"complex64": "float2*", "complex128": "double2*", "float32": "float*", "float64": "double*"}.get(
+            str(self.value_type), "void*")
+        signature = ("void", [data] if execution == "Thread" else [data, "void*"])
         fingerprint = (f"cufftdx:{size}:{precision}:{fft_type}:{execution}:{direction}:{target.sm}:"
                        f"{self.ffts_per_block}:{self.elements_per_thread}:{hashlib.sha256(self._ltoir).hexdigest()}")
         super().__init__(f"nvmath.device.FFT[{fingerprint[:60]}]", fingerprint)

@@ -17,7 +17,18 @@ from . import _mathdx_code
 from ._extern import extern_function
 from ._object import ConstInt, DeviceObject
 
-__all__ = ["Matmul"]
+__all__ = ["Matmul", "max_shared_memory_per_block"]
+
+# Dynamic shared memory one block may use, by compute capability (CUDA programming guide,
+# "Technical specifications per compute capability"); 48 KiB elsewhere.
+_MAX_SHARED_PER_BLOCK = {(7, 0): 96 * 1024, (7, 2): 96 * 1024, (7, 5): 64 * 1024, (8, 0): 163 * 1024,
+                         (8, 6): 99 * 1024, (8, 7): 163 * 1024, (8, 9): 99 * 1024, (9, 0): 227 * 1024,
+                         (10, 0): 227 * 1024, (10, 3): 227 * 1024, (12, 0): 99 * 1024}
+
+
+def max_shared_memory_per_block(target) -> int:
+    """Bytes of shared memory one block can use on ``target`` (a :class:`nvmath.jit.Target`)."""
+    return _MAX_SHARED_PER_BLOCK.get(tuple(target.cc), 48 * 1024)
 
 logger = logging.getLogger("nvmath.device")
 
@@ -81,6 +92,13 @@ class Matmul(DeviceObject):
         m, n, k = size
         prec = _PRECISIONS[precision]
         c_type = _C_TYPES[(data_type, prec)]
+        # A, B and C live in shared memory together: refuse what no block of the target can hold.
+        itemsize = (4 if prec == "F32" else 8) * (2 if data_type == "complex" else 1)
+        needed, limit = (m * k + k * n + m * n) * itemsize, max_shared_memory_per_block(target)
+        if needed > limit:
+            raise ValueError(f"size={tuple(size)!r} needs {needed} bytes of shared memory for A, B and C "
+                             f"({precision} {data_type}), but a block on {target} has at most {limit}: "
+                             "choose a smaller size (and loop over tiles in the kernel)")
 
         handle = dx.cublasdxCreateDescriptor()
         op = dx.CublasdxOperatorType
@@ -119,7 +137,8 @@ class Matmul(DeviceObject):
                        f"{hashlib.sha256(self._ltoir).hexdigest()}")
         super().__init__(f"nvmath.device.Matmul[{fingerprint[:60]}]", fingerprint)
         # cuBLASDx's shared-memory API: void f(T* alpha, T* a, T* b, T* beta, T* c).
-        self._function = extern_function(self.symbol, ("void", [pointer, "void*", "void*", pointer, "void*"]),
+        # Typed pointers: shared-memory arrays of another type fail to compile, clearly.
+        self._function = extern_function(self.symbol, ("void", [pointer, pointer, pointer, pointer, pointer]),
                                          self._ltoir)
         self.execute = self._function.call
         logger.info("cuBLASDx %s: block_dim %s, leading dimensions %s, %d bytes of shared memory",

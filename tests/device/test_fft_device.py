@@ -89,6 +89,22 @@ def test_kernel_calling_the_fft_links_to_a_cubin_without_a_gpu(fft512):
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
 
 
+def test_execute_with_thread_data_of_another_type_is_a_typing_error(fft512):
+    from numba import cuda, types
+    from numba.core.errors import TypingError
+
+    storage = fft512.storage_size
+
+    def kernel(data):
+        thread_data = cuda.local.array(storage, dtype=types.float32)  # complex64 expected
+        smem = cuda.shared.array(0, dtype=types.uint8)
+        fft512.execute(thread_data, smem)
+        data[0] = thread_data[0]
+
+    with pytest.raises(TypingError, match="array of float32.*an array of complex64 is required"):
+        cuda.compile_all(kernel, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
+
+
 def test_the_kernel_fingerprint_covers_the_fft(fft512):
     from nvmath.cache import fingerprint_function
 
@@ -138,3 +154,81 @@ def test_thread_fft_values_on_the_gpu():
     kernel[3, 128](d)
     want = np.fft.ifft(x, axis=1) * 16  # unnormalized
     assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-12
+
+
+@pytest.mark.gpu
+def test_block_fft_double_precision_on_the_gpu():
+    from numba import cuda, types
+
+    fft = FFT(256, "double", "c2c", "Block", direction="inverse")
+    storage, ept, stride, size = fft.storage_size, fft.elements_per_thread, fft.stride, fft.size
+
+    @nvmath.device.jit
+    def kernel(data):
+        thread_data = cuda.local.array(storage, dtype=types.complex128)
+        smem = cuda.shared.array(0, dtype=types.uint8)
+        b, t = cuda.blockIdx.x, cuda.threadIdx.x
+        for i in range(ept):
+            if t + i * stride < size:
+                thread_data[i] = data[b, t + i * stride]
+        fft.execute(thread_data, smem)
+        for i in range(ept):
+            if t + i * stride < size:
+                data[b, t + i * stride] = thread_data[i]
+
+    rng = np.random.default_rng()
+    x = rng.standard_normal((9, 256)) + 1j * rng.standard_normal((9, 256))
+    d = cuda.to_device(x)
+    kernel[9, fft.block_dim, 0, fft.shared_memory_size](d)
+    want = np.fft.ifft(x, axis=1) * 256
+    assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-12
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("precision, size", [("single", 16), ("double", 32)])
+def test_thread_r2c_and_c2r_on_the_gpu(precision, size):
+    # Thread execution keeps a whole FFT in one thread's registers: the N real values packed two
+    # to a complex element in, N // 2 + 1 complex values out (and the reverse for C2R).
+    from numba import cuda, types
+
+    complex_t = types.complex64 if precision == "single" else types.complex128
+    real_np = np.float32 if precision == "single" else np.float64
+    tol = 1e-5 if precision == "single" else 1e-12
+    r2c = FFT(size, precision, "r2c", "Thread")
+    c2r = FFT(size, precision, "c2r", "Thread")
+    storage = max(r2c.storage_size, c2r.storage_size)
+    half = size // 2
+
+    @nvmath.device.jit
+    def forward(x, y):
+        t = cuda.grid(1)
+        if t < x.shape[0]:
+            thread_data = cuda.local.array(storage, dtype=complex_t)
+            for j in range(half):
+                thread_data[j] = complex(x[t, 2 * j], x[t, 2 * j + 1])
+            r2c.execute(thread_data)
+            for j in range(half + 1):
+                y[t, j] = thread_data[j]
+
+    @nvmath.device.jit
+    def inverse(y, x):
+        t = cuda.grid(1)
+        if t < y.shape[0]:
+            thread_data = cuda.local.array(storage, dtype=complex_t)
+            for j in range(half + 1):
+                thread_data[j] = y[t, j]
+            c2r.execute(thread_data)
+            for j in range(half):
+                x[t, 2 * j] = thread_data[j].real
+                x[t, 2 * j + 1] = thread_data[j].imag
+
+    rng = np.random.default_rng()
+    x = rng.standard_normal((100, size)).astype(real_np)
+    y = cuda.device_array((100, half + 1), np.result_type(real_np, np.complex64))
+    forward[1, 128](cuda.to_device(x), y)
+    want = np.fft.rfft(x.astype(np.float64), axis=1)
+    got = y.copy_to_host()
+    assert np.linalg.norm(got - want) / np.linalg.norm(want) < tol
+    back = cuda.device_array((100, size), real_np)
+    inverse[1, 128](cuda.to_device(want.astype(got.dtype)), back)
+    assert np.linalg.norm(back.copy_to_host() - x * size) / np.linalg.norm(x * size) < tol

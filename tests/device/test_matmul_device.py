@@ -29,6 +29,8 @@ needs_library = pytest.mark.skipif(_library_missing() is not None, reason=f"libm
     (dict(size=(32, 32, 32), precision="single", data_type="real", block_size=64, block_dim=(64, 1, 1)),
      "block_size or block_dim"),
     (dict(size=(32, 32, 32), precision="single", data_type="real", execution="Thread"), "execution='Thread'"),
+    (dict(size=(256, 256, 128), precision="double", data_type="real"),
+     r"needs 1048576 bytes of shared memory.*sm_90 has at most 232448"),
 ])
 def test_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -56,16 +58,17 @@ def test_traits_and_layout(gemm):
     assert bytes(gemm.ltoir)[:4] == b"\xedCN\x7f" and gemm.symbol.startswith("cublasdx")
 
 
-def _kernel(mm):
+def _kernel(mm, dtype=None):
     from numba import cuda, types
 
+    dtype = dtype or types.float32
     m, n, k = mm.size
     lda, ldb, ldc = mm.leading_dimension
     a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
     threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
 
     def gemm_kernel(a, b, c, alpha, beta):
-        smem = cuda.shared.array(0, dtype=types.float32)
+        smem = cuda.shared.array(0, dtype=dtype)
         sa = smem[0:a_size]
         sb = smem[a_size:a_size + b_size]
         sc = smem[a_size + b_size:a_size + b_size + c_size]
@@ -116,3 +119,32 @@ def test_values_on_the_gpu():
     kernel[1, mm.block_dim, 0, mm.shared_memory_size](cuda.to_device(a), cuda.to_device(b), d, 1.5, -0.5)
     want = 1.5 * a.astype(np.float64) @ b - 0.5 * c
     assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-5
+
+
+@pytest.mark.gpu
+@needs_library
+@pytest.mark.parametrize("precision, data_type", [("double", "real"), ("single", "complex"), ("double", "complex")])
+def test_values_on_the_gpu_each_precision(precision, data_type):
+    from numba import cuda, types
+
+    try:
+        mm = Matmul((16, 8, 12), precision, data_type)
+    except RuntimeError as e:
+        pytest.xfail(str(e).splitlines()[0])
+    np_type = {("double", "real"): np.float64, ("single", "complex"): np.complex64,
+               ("double", "complex"): np.complex128}[(precision, data_type)]
+    kernel = nvmath.device.jit(_kernel(mm, getattr(types, np.dtype(np_type).name)))
+    rng = np.random.default_rng()
+
+    def rand(shape):
+        v = rng.standard_normal(shape)
+        return (v + 1j * rng.standard_normal(shape) if data_type == "complex" else v).astype(np_type)
+
+    a, b, c = rand((16, 12)), rand((12, 8)), rand((16, 8))
+    alpha, beta = (1.5, -0.5) if data_type == "real" else (1.5 - 0.25j, -0.5 + 1j)
+    d = cuda.to_device(c)
+    kernel[1, mm.block_dim, 0, mm.shared_memory_size](cuda.to_device(a), cuda.to_device(b), d,
+                                                      np_type(alpha), np_type(beta))
+    want = alpha * a.astype(np.complex128) @ b + beta * c
+    tol = 1e-5 if precision == "single" else 1e-12
+    assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < tol
