@@ -106,12 +106,13 @@ class KernelCache:
         return (cc[0], cc[1], "a" if cc >= (9, 0) else "")
 
     def load_overload(self, sig, target_context):
+        cc = self._target()
+        check_device_objects(self.dispatcher.py_func, cc[:2])  # before compiling, or loading, anything
         if not self._enabled:
             return None
         from numba.core import sigutils
 
         argtypes, _ = sigutils.normalize_signature(sig)
-        cc = self._target()
         key = self.key(argtypes, cc)
         if key is None:
             return None
@@ -153,6 +154,37 @@ class KernelCache:
                 "launch_config_sensitive": bool(getattr(kernel, "launch_config_sensitive", False))}
         _cache.get_cache().put(key, encode_kernel(meta, cubin), meta={"kind": "kernel",
                                                                       "symbol": kernel.entry_name[:80]})
+
+
+def check_device_objects(py_func, device_cc) -> None:
+    """Refuse a kernel that captures a device object (FFT, Matmul, random generator) generated
+    for a target that cannot run on compute capability ``device_cc``, naming both.
+
+    Raises
+    ------
+    ValueError
+        Naming the object, its target, the device's and how to make a fitting one.
+    """
+    from ._object import DeviceObject
+
+    code = py_func.__code__
+    candidates = [py_func.__globals__.get(name) for name in code.co_names]
+    candidates += [cell.cell_contents for cell in (py_func.__closure__ or ()) if _filled(cell)]
+    for obj in candidates:
+        target = getattr(obj, "sm", None) if isinstance(obj, DeviceObject) else None
+        if target is not None and not target.runs_on(device_cc):
+            raise ValueError(
+                f"kernel {py_func.__qualname__} uses {obj!r}, generated for {target}, which cannot run on this "
+                f"device (sm_{device_cc[0]}{device_cc[1]}): create it with sm=None (the current device) or "
+                f"sm={tuple(device_cc)!r}")
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents
+    except ValueError:  # an empty cell
+        return False
+    return True
 
 
 def _rebuild(meta, cubin, argtypes, cc):

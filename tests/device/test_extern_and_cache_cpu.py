@@ -138,3 +138,23 @@ def test_rebuild_from_a_cached_cubin_without_compiling(container):
     assert (image.code if hasattr(image, "code") else image) == b"\x7fELF-cubin"
     with pytest.raises(ValueError, match="entry is for"):
         _rebuild(meta, b"x", argtypes, (8, 0, ""))
+
+
+def test_a_kernel_capturing_code_for_another_target_is_refused_clearly():
+    pytest.importorskip("nvmath.bindings.mathdx")
+    from nvmath.device import FFT
+    from nvmath.device.kernel_cache import check_device_objects
+
+    try:
+        fft = FFT(64, "single", "c2c", "Thread", sm=(10, 0))
+    except Exception as e:  # libmathdx missing
+        pytest.skip(str(e))
+
+    def kernel(data):
+        fft.execute(data)
+
+    with pytest.raises(ValueError, match=r"generated for sm_100, which cannot run on this device \(sm_90\).*"
+                                         r"sm=\(9, 0\)"):
+        check_device_objects(kernel, (9, 0))
+    check_device_objects(kernel, (10, 0))  # the same device: accepted
+    check_device_objects(kernel, (12, 0))  # portable code runs on newer devices
