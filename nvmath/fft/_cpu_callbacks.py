@@ -125,6 +125,7 @@ def _make_epilog_pass(user, elem_ptr, info_ptr):
 
 
 _pool: ThreadPoolExecutor | None = None
+_pool_size = 0
 _MIN_CHUNK = 1 << 15  # elements: below this a thread costs more than it saves
 
 
@@ -143,10 +144,11 @@ def _run_chunked(run, size: int, threads: int | None, *args) -> None:
         first_done = True
     else:
         first_done = False
+    global _pool_size
     with _lock:
-        if _pool is None or _pool._max_workers < threads - 1:
-            _pool = ThreadPoolExecutor(max_workers=max(threads - 1, os.cpu_count() or 1),
-                                       thread_name_prefix="nvmath-fft-cpu")
+        if _pool is None or _pool_size < threads - 1:
+            _pool_size = max(threads - 1, os.cpu_count() or 1)
+            _pool = ThreadPoolExecutor(max_workers=_pool_size, thread_name_prefix="nvmath-fft-cpu")
         pool = _pool
     futures = [pool.submit(run, *args, bounds[k], bounds[k + 1]) for k in range(1, chunks)]
     try:
