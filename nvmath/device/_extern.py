@@ -90,7 +90,7 @@ def _llvm_type(ir, ct):
 def _pointee_types():
     from numba import types
 
-    return {"float": lambda: types.float32, "double": lambda: types.float64, "float2": lambda: types.complex64,
+    return {"float16": lambda: types.float16, "float": lambda: types.float32, "double": lambda: types.float64, "float2": lambda: types.complex64,
             "double2": lambda: types.complex128, "int32": lambda: types.int32, "int64": lambda: types.int64,
             "uint32": lambda: types.uint32, "uint64": lambda: types.uint64}
 

@@ -32,10 +32,11 @@ def max_shared_memory_per_block(target) -> int:
 
 logger = logging.getLogger("nvmath.device")
 
-_PRECISIONS = {"single": "F32", "double": "F64", "float32": "F32", "float64": "F64"}
-_C_TYPES = {("real", "F32"): "float", ("real", "F64"): "double", ("complex", "F32"): "float2",
+_PRECISIONS = {"half": "F16", "single": "F32", "double": "F64", "float16": "F16", "float32": "F32",
+               "float64": "F64"}
+_C_TYPES = {("real", "F16"): "float16", ("real", "F32"): "float", ("real", "F64"): "double", ("complex", "F32"): "float2",
             ("complex", "F64"): "double2"}
-_NUMBA_TYPES = {"float": "float32", "double": "float64", "float2": "complex64", "double2": "complex128"}
+_NUMBA_TYPES = {"float16": "float16", "float": "float32", "double": "float64", "float2": "complex64", "double2": "complex128"}
 _ARRANGEMENTS = {"row_major": "ROW_MAJOR", "col_major": "COL_MAJOR"}
 
 
@@ -45,7 +46,8 @@ class Matmul(DeviceObject):
     Parameters
     ----------
     size : (m, n, k)
-    precision : {"single", "double"}
+    precision : {"half", "single", "double"}
+        ``"half"`` (fp16: A, B, C and the scalars in ``__half``) for real data only.
     data_type : {"real", "complex"}
     sm : optional
         The target; default the current device's, else an error.
@@ -91,9 +93,12 @@ class Matmul(DeviceObject):
         self.size, self.precision, self.data_type, self.sm = tuple(size), precision, data_type, target
         m, n, k = size
         prec = _PRECISIONS[precision]
+        if (data_type, prec) not in _C_TYPES:
+            raise ValueError(f"precision={precision!r} with data_type={data_type!r} is not supported; accepted: "
+                             "'half' (real only), 'single', 'double'")
         c_type = _C_TYPES[(data_type, prec)]
         # A, B and C live in shared memory together: refuse what no block of the target can hold.
-        itemsize = (4 if prec == "F32" else 8) * (2 if data_type == "complex" else 1)
+        itemsize = {"F16": 2, "F32": 4, "F64": 8}[prec] * (2 if data_type == "complex" else 1)
         needed, limit = (m * k + k * n + m * n) * itemsize, max_shared_memory_per_block(target)
         if needed > limit:
             raise ValueError(f"size={tuple(size)!r} needs {needed} bytes of shared memory for A, B and C "

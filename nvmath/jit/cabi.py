@@ -71,6 +71,8 @@ C_TYPES: dict[str, CType] = {
     "double": _scalar("double", "float", 64),
     "float2": CType("float2", "complex", 32),
     "double2": CType("double2", "complex", 64),
+    # CUDA's __half is a struct: passed by pointer only (by value it is not an LLVM half).
+    "float16": CType("float16", "half", 16),
 }
 
 _ALIASES = {
@@ -88,6 +90,8 @@ _ALIASES = {
     "float64": "double",
     "complex64": "float2",
     "complex128": "double2",
+    "__half": "float16",
+    "half": "float16",
 }
 
 # Itanium C++ ABI codes of the builtin types this module knows.
@@ -106,6 +110,7 @@ def _base36(n: int) -> str:
 
 
 _C_SPELLING = {
+    "float16": "__half",
     "int8": "signed char",
     "uint8": "unsigned char",
     "int16": "short",
@@ -166,6 +171,10 @@ class CSignature:
         for i, a in enumerate(args):
             if a.kind == "void":
                 raise ValueError(f"parameter {i} of a C signature cannot be void")
+        for where, t in [("the return type", ret)] + [(f"parameter {i}", a) for i, a in enumerate(args)]:
+            if t.kind == "half":
+                raise ValueError(f"{where} of a C signature is __half by value, which is not supported; "
+                                 "pass it by pointer (__half*)")
         return cls(ret, args)
 
     def declaration(self, symbol: str, *, linkage: str = "C") -> str:

@@ -29,6 +29,8 @@ needs_library = pytest.mark.skipif(_library_missing() is not None, reason=f"libm
     (dict(size=(32, 32, 32), precision="single", data_type="real", block_size=64, block_dim=(64, 1, 1)),
      "block_size or block_dim"),
     (dict(size=(32, 32, 32), precision="single", data_type="real", execution="Thread"), "execution='Thread'"),
+    (dict(size=(32, 32, 32), precision="half", data_type="complex"),
+     "precision='half' with data_type='complex' is not supported"),
     (dict(size=(256, 256, 128), precision="double", data_type="real"),
      r"needs 1048576 bytes of shared memory.*sm_90 has at most 232448"),
 ])
@@ -123,7 +125,8 @@ def test_values_on_the_gpu():
 
 @pytest.mark.gpu
 @needs_library
-@pytest.mark.parametrize("precision, data_type", [("double", "real"), ("single", "complex"), ("double", "complex")])
+@pytest.mark.parametrize("precision, data_type", [("half", "real"), ("double", "real"), ("single", "complex"),
+                                                   ("double", "complex")])
 def test_values_on_the_gpu_each_precision(precision, data_type):
     from numba import cuda, types
 
@@ -131,7 +134,7 @@ def test_values_on_the_gpu_each_precision(precision, data_type):
         mm = Matmul((16, 8, 12), precision, data_type)
     except RuntimeError as e:
         pytest.xfail(str(e).splitlines()[0])
-    np_type = {("double", "real"): np.float64, ("single", "complex"): np.complex64,
+    np_type = {("half", "real"): np.float16, ("double", "real"): np.float64, ("single", "complex"): np.complex64,
                ("double", "complex"): np.complex128}[(precision, data_type)]
     kernel = nvmath.device.jit(_kernel(mm, getattr(types, np.dtype(np_type).name)))
     rng = np.random.default_rng()
@@ -146,5 +149,5 @@ def test_values_on_the_gpu_each_precision(precision, data_type):
     kernel[1, mm.block_dim, 0, mm.shared_memory_size](cuda.to_device(a), cuda.to_device(b), d,
                                                       np_type(alpha), np_type(beta))
     want = alpha * a.astype(np.complex128) @ b + beta * c
-    tol = 1e-5 if precision == "single" else 1e-12
+    tol = {"half": 1e-2, "single": 1e-5, "double": 1e-12}[precision]
     assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < tol

@@ -98,3 +98,22 @@ def test_artifact_metadata(compiled):
     for name in ("numba-cuda", "libnvvm", "nvmath"):
         assert load.producers[name]
     assert load.symbol != store.symbol
+
+
+def test_cxx_mangled_names_follow_the_itanium_abi():
+    from nvmath.jit.cabi import CSignature
+
+    store = CSignature.parse("void", ["void*", "unsigned long long", "float2", "void*", "void*"])
+    assert store.cxx_mangled_name("store_cb") == "_Z8store_cbPvy6float2S_S_"  # what cuFFT's wrapper links
+    load = CSignature.parse("double2", ["void*", "unsigned long long", "void*", "void*"])
+    assert load.cxx_mangled_name("load_cb") == "_Z7load_cbPvyS_S_"
+    assert CSignature.parse("void", ["float*", "float*", "float", "int"]).cxx_mangled_name("saxpy") == "_Z5saxpyPfS_fi"
+    assert CSignature.parse("int", []).cxx_mangled_name("f") == "_Z1fv"
+
+
+def test_half_is_accepted_through_pointers_only():
+    from nvmath.jit.cabi import CSignature, ctype
+
+    assert ctype("__half*").pointee.c_spelling == "__half"
+    with pytest.raises(ValueError, match=r"parameter 1 of a C signature is __half by value.*__half\*"):
+        CSignature.parse("void", ["float*", "__half"])
