@@ -14,6 +14,7 @@ import pytest
 from nvmath.bindings import cublasLt as lt
 from nvmath.bindings._loader import LibraryNotFoundError, NvidiaLibrary
 from tests.conftest import HAS_GPU
+from tests.libraries import needs
 
 A = lt.MatmulDescAttribute
 L = lt.MatrixLayoutAttribute
@@ -22,18 +23,7 @@ CAP = lt.MatmulAlgoCapAttribute
 CFG = lt.MatmulAlgoConfigAttribute
 
 
-def _library_error():
-    try:
-        lt._lib.cdll()
-    except LibraryNotFoundError as exc:
-        return str(exc)
-    return None
-
-
-_LIBRARY_ERROR = _library_error()
-needs_library = pytest.mark.skipif(
-    _LIBRARY_ERROR is not None,
-    reason=f"needs the cuBLASLt library: {_LIBRARY_ERROR}")
+needs_library = needs("cuBLASLt", lt._lib.cdll, (LibraryNotFoundError,))
 
 
 # -- enums (values from the CUDA 13 cublas_api.h, cublasLt.h and library_types.h) ------------

@@ -12,20 +12,10 @@ import pytest
 from nvmath.bindings import cufft
 from nvmath.bindings._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
 from tests.conftest import HAS_GPU
+from tests.libraries import needs
 
 
-def _library_error():
-    try:
-        cufft._lib.cdll()
-    except LibraryNotFoundError as exc:
-        return str(exc)
-    return None
-
-
-_LIBRARY_ERROR = _library_error()
-needs_library = pytest.mark.skipif(
-    _LIBRARY_ERROR is not None,
-    reason=f"needs the cuFFT library: {_LIBRARY_ERROR}")
+needs_library = needs("cuFFT", cufft._lib.cdll, (LibraryNotFoundError,))
 
 
 # -- enums (values from the CUDA 13 cufft.h, cufftXt.h and library_types.h) ------------------

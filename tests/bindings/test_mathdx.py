@@ -14,6 +14,7 @@ import pytest
 
 from nvmath.bindings import mathdx
 from nvmath.bindings._loader import LibraryNotFoundError, NvidiaLibrary
+from tests.libraries import library_error, needs
 
 LTOIR_MAGIC = b"\xedCN\x7f"
 FATBIN_MAGIC = b"\x50\xed\x55\xba"
@@ -21,18 +22,8 @@ HEADERS = ["libmathdx.h", "libcommondx.h", "libcufftdx.h", "libcublasdx.h", "lib
            "libcusolverdx.h", "libnvcompdx.h"]
 
 
-def _library_error():
-    try:
-        mathdx._lib.cdll()
-    except LibraryNotFoundError as exc:
-        return str(exc)
-    return None
-
-
-_LIBRARY_ERROR = _library_error()
-needs_library = pytest.mark.skipif(
-    _LIBRARY_ERROR is not None, reason=f"needs libmathdx (pip install nvidia-libmathdx-cu13): "
-                                       f"{_LIBRARY_ERROR}")
+_LIBRARY_ERROR = library_error(mathdx._lib.cdll, (LibraryNotFoundError,))
+needs_library = needs("libmathdx (pip install nvidia-libmathdx-cu13)", mathdx._lib.cdll, (LibraryNotFoundError,))
 
 
 def _include_dir():

@@ -6,16 +6,10 @@ import pytest
 
 mathdx = pytest.importorskip("nvmath.bindings.mathdx")
 
-
-def _library_missing():
-    try:
-        mathdx.cufftdxGetVersion()
-    except Exception as e:  # the wheel (extra "dx") is not installed
-        return str(e)
-    return None
+from tests.libraries import needs  # noqa: E402
 
 
-pytestmark = pytest.mark.skipif(_library_missing() is not None, reason=f"libmathdx: {_library_missing()}")
+pytestmark = needs("libmathdx", mathdx.cufftdxGetVersion)  # the "dx" extra
 
 import nvmath.device  # noqa: E402
 from nvmath.device import FFT  # noqa: E402

@@ -6,19 +6,13 @@ import pytest
 
 mathdx = pytest.importorskip("nvmath.bindings.mathdx")
 
+from tests.libraries import needs  # noqa: E402
+
 import nvmath.device  # noqa: E402
 from nvmath.device import Matmul  # noqa: E402
 
 
-def _library_missing():
-    try:
-        mathdx.cufftdxGetVersion()
-    except Exception as e:
-        return str(e)
-    return None
-
-
-needs_library = pytest.mark.skipif(_library_missing() is not None, reason=f"libmathdx: {_library_missing()}")
+needs_library = needs("libmathdx", mathdx.cufftdxGetVersion)  # the "dx" extra
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -9,6 +9,8 @@ import pytest
 
 mathdx = pytest.importorskip("nvmath.bindings.mathdx")
 
+from tests.libraries import needs  # noqa: E402
+
 from tests.device.curand_reference import (  # noqa: E402
     curand_uniform,
     philox4x32_10,
@@ -17,15 +19,7 @@ from tests.device.curand_reference import (  # noqa: E402
 )
 
 
-def _library_missing():
-    try:
-        mathdx.curanddxGetVersion()
-    except Exception as e:  # the wheel (extra "dx") is not installed
-        return str(e)
-    return None
-
-
-pytestmark = pytest.mark.skipif(_library_missing() is not None, reason=f"libmathdx: {_library_missing()}")
+pytestmark = needs("libmathdx", mathdx.curanddxGetVersion)  # the "dx" extra
 
 import nvmath.device  # noqa: E402
 from nvmath.device import random  # noqa: E402
