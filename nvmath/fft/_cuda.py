@@ -9,7 +9,7 @@ from nvmath._internal.tensor import fast_result_allocator, wrap_operand
 from nvmath.bindings import cufft
 from nvmath.memory import allocate_workspace
 
-from .callbacks import compile_epilog, compile_prolog
+from .callbacks import compile_epilog, compile_prolog, user_info_alignment
 
 __all__ = ["CudaBackend", "LTO_CALLBACK_MIN_CUFFT"]
 
@@ -139,6 +139,11 @@ class CudaBackend:
         if not symbol:
             raise ValueError(f"{kind}: raw LTO-IR bytes need the callback's symbol name: pass "
                              "DeviceCallable(ltoir=..., symbol='name'), or an nvmath.jit.ltoir.LTOIR")
+        info_type = getattr(art, "user_info_type", None)
+        if data_ptr and info_type is not None and data_ptr % user_info_alignment(info_type):
+            raise ValueError(f"{kind}.data points to {data_ptr:#x}, which is not {user_info_alignment(info_type)}-byte "
+                             f"aligned; the {kind} was compiled for user_info of {info_type}, whose elements "
+                             "must be aligned to their C type (give an array that starts on an element)")
         code = bytes(art)[: cb.size] if cb.size else bytes(art)
         try:
             cufft.cufftXtSetJITCallback(handle, symbol, code, _CALLBACK_TYPES[(kind, element)], data_ptr)

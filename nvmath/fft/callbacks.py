@@ -24,11 +24,15 @@ from nvmath.jit.compiler import compile_device_function
 from nvmath.jit.typespec import pointer, type_key
 from nvmath.jit.errors import CallbackSignatureError
 
-__all__ = ["compile_prolog", "compile_epilog", "CALLBACK_ELEMENT_TYPES", "callback_signature"]
+__all__ = ["compile_prolog", "compile_epilog", "CALLBACK_ELEMENT_TYPES", "callback_signature",
+           "user_info_alignment"]
 
 #: dtype name → the C type cuFFT passes.
 CALLBACK_ELEMENT_TYPES = {"float32": "float", "float64": "double", "complex64": "float2",
                           "complex128": "double2"}
+
+#: dtype name → alignment of the C type (CUDA's float2/double2 are 8/16-byte aligned).
+_C_ALIGNMENT = {"float32": 4, "float64": 8, "complex64": 8, "complex128": 16}
 
 _PARAMS = {
     "prolog": ("data_in", "offset", "user_info", "unused"),
@@ -48,6 +52,23 @@ def _element_name(element_dtype) -> str:
         raise ValueError(f"element_dtype={element_dtype!r} is not supported by cuFFT callbacks; "
                          f"accepted: {', '.join(CALLBACK_ELEMENT_TYPES)}")
     return name
+
+
+def user_info_alignment(user_info_type) -> int:
+    """The alignment in bytes that compiled callbacks assume for ``user_info``.
+
+    That of the C type of its elements (8 for complex64, as CUDA's ``float2``; the size for
+    integers); 1, no assumption, for structs. A pointer given as ``user_info`` must be aligned
+    so: the plan checks it.
+    """
+    import re
+
+    key = user_info_type if isinstance(user_info_type, str) else type_key(user_info_type)
+    key = key.removeprefix("numba:")
+    if key in _C_ALIGNMENT:
+        return _C_ALIGNMENT[key]
+    m = re.fullmatch(r"u?int(8|16|32|64)", key)
+    return int(m.group(1)) // 8 if m else 1
 
 
 def callback_signature(kind: str, element_dtype) -> CSignature:
@@ -88,11 +109,13 @@ def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, sym
 
     arg_types = [pointer(element), "uint64", *([element] if kind == "epilog" else []),
                  pointer(user_info_dtype), pointer()]
+    # cuFFT's data arrays are aligned to their element's C type; user_info is checked at plan time.
     return compile_device_function(
         func, arg_types, element if kind == "prolog" else None, symbol=symbol, c_signature=csig,
         compute_capability=compute_capability, fastmath=fastmath, kind=kind,
         element_type=element, user_info_type=user_info_key,
         cxx_alias=True,  # cuFFT declares the callback in C++: it links the mangled name
+        aligned={0: _C_ALIGNMENT[element], len(arg_types) - 2: user_info_alignment(user_info_dtype)},
         describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
                  f"data of {element}, user_info pointing to {user_info_key})",
     )

@@ -56,7 +56,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
                             c_signature=None, compute_capability=None, fastmath: bool = False,
                             kind: str = "device_function", element_type=None,
                             user_info_type=None, describe: str | None = None,
-                            cache: bool = True, cxx_alias: bool = False) -> LTOIR:
+                            cache: bool = True, cxx_alias: bool = False, aligned=None) -> LTOIR:
     """Compile a Python function to LTO-IR that exports ``symbol`` with an exact C prototype.
 
     Parameters
@@ -93,6 +93,11 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         Also export the function under the C++ (Itanium) name of ``symbol`` with this
         prototype (:meth:`CSignature.cxx_mangled_name`), for callers that declare it without
         ``extern "C"``. cuFFT declares LTO callbacks that way.
+    aligned : dict, optional
+        ``{parameter index: bytes}``, a promise the callers make: those pointer parameters
+        are aligned to that many bytes (a power of two), so the code may load and store
+        through them with vector instructions (a ``float2`` as one 8-byte access). Calling
+        the function with a less aligned pointer is undefined behaviour.
 
     Returns
     -------
@@ -129,6 +134,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         "element_type": str(element_type),
         "user_info_type": str(user_info_type),
         "cxx_alias": str(bool(cxx_alias)),
+        "aligned": json.dumps(sorted((int(i), int(a)) for i, a in (aligned or {}).items())),
         **{f"toolchain.{k}": v for k, v in toolchain_identity().items()},
     }
     from nvmath import __version__
@@ -166,7 +172,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     nb_ret = backend.as_numba_type(return_type)
     aliases = (csig.cxx_mangled_name(symbol),) if cxx_alias else ()
     code = backend.compile_ltoir(func, nb_args, nb_ret, csig, symbol, target, fastmath=fastmath,
-                                 describe=describe, aliases=aliases)
+                                 describe=describe, aliases=aliases, aligned=aligned)
     producers = producer_versions()
     artifact = LTOIR(code, symbol=symbol, kind=kind, target=target.sm, c_signature=str(csig),
                      element_type=element_type, user_info_type=user_info_type, producers=producers)

@@ -263,3 +263,28 @@ def test_user_info_on_the_wrong_memory_space():
     with pytest.raises(ValueError, match="epilog.data is in host memory"):
         nvmath.fft.fft(cp.zeros((2, 32), cp.complex64), axes=[1],
                        epilog=dict(function=scale_by_column, data=np.ones(32, np.float32)))
+
+
+def multiply_by_complex_column(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 32]
+
+
+@needs_lto
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_complex_user_info_through_whole_element_loads(dtype):
+    # Complex data and user_info are read and written as one vector access per element.
+    cp = _cupy()
+    rng = np.random.default_rng()
+    x, w = random((6, 32), dtype, rng), random((32,), dtype, rng)
+    y = nvmath.fft.fft(cp.asarray(x), axes=[1], epilog=dict(function=multiply_by_complex_column, data=cp.asarray(w)))
+    assert_close(cp.asnumpy(y), reference(x, (1,), "C2C") * w[None, :], dtype)
+
+
+def test_misaligned_user_info_is_refused():
+    cp = _cupy()
+    floats = cp.zeros(66, cp.float32)
+    shifted = floats[1:65].view(cp.complex64)  # 4 bytes past an 8-byte boundary
+    assert shifted.data.ptr % 8 == 4
+    with pytest.raises(ValueError, match="epilog.data points to 0x[0-9a-f]+, which is not 8-byte aligned"):
+        nvmath.fft.fft(cp.zeros((2, 32), cp.complex64), axes=[1],
+                       epilog=dict(function=multiply_by_complex_column, data=shifted))

@@ -117,3 +117,25 @@ def test_half_is_accepted_through_pointers_only():
     assert ctype("__half*").pointee.c_spelling == "__half"
     with pytest.raises(ValueError, match=r"parameter 1 of a C signature is __half by value.*__half\*"):
         CSignature.parse("void", ["float*", "__half"])
+
+
+@pytest.mark.parametrize("element", ["complex64", "complex128"])
+def test_complex_callbacks_load_and_store_whole_elements(compiled, element):
+    # cuFFT's arrays are aligned to float2/double2: each element is one vector access, not two.
+    load, store = compiled[element]
+    caller = compile_cpp(caller_kernel(CUFFT_TYPES[element], load.symbol, store.symbol), compute_capability=ARCH)
+    ptx = link([load, store, caller], compute_capability=ARCH, output="ptx").decode()
+    scalar = "f32" if element == "complex64" else "f64"
+    assert re.search(rf"\bst(\.global)?\.v2\.{scalar}", ptx), ptx
+    assert not re.search(rf"\bst(\.global)?\.{scalar}\b", ptx), ptx
+
+
+def test_user_info_alignment_follows_the_c_type():
+    from nvmath.fft.callbacks import user_info_alignment
+
+    assert user_info_alignment("complex64") == 8 and user_info_alignment("complex128") == 16
+    assert user_info_alignment("float32") == 4 and user_info_alignment("uint16") == 2
+    assert user_info_alignment("numba:complex64") == 8
+    import numpy as np
+
+    assert user_info_alignment(np.dtype([("a", np.float32), ("b", np.int8)])) == 1  # structs: no assumption
