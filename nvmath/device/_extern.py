@@ -35,14 +35,17 @@ class ExternFunction(DeviceObject):
         The Numba intrinsic that calls ``symbol``.
     """
 
-    def __init__(self, symbol: str, c_signature: CSignature, ltoir: bytes):
+    def __init__(self, symbol: str, c_signature: CSignature, ltoir: bytes, min_bytes=None, owner=None):
         for ct in (*c_signature.arg_types, c_signature.return_type):
             if ct.kind == "complex":
                 raise TypeError(f"{symbol}: by-value complex C types are not supported for calls from kernels "
                                 "(pass a pointer)")
         ltoir = bytes(ltoir)
         # What a kernel calling this function depends on: the symbol, its prototype, the code.
-        fingerprint = f"extern:{symbol}:{c_signature}:{hashlib.sha256(ltoir).hexdigest()}"
+        self.min_bytes = dict(sorted((min_bytes or {}).items()))
+        self.owner = owner or symbol
+        fingerprint = (f"extern:{symbol}:{c_signature}:{hashlib.sha256(ltoir).hexdigest()}:"
+                       f"{sorted(self.min_bytes.items())}")
         super().__init__(f"nvmath.device.extern[{symbol}]", fingerprint)
         self.symbol, self.c_signature, self.ltoir = symbol, c_signature, ltoir
         self.call = _make_intrinsic(self)
@@ -56,7 +59,7 @@ class ExternFunction(DeviceObject):
         return self.call
 
 
-def extern_function(symbol: str, c_signature, ltoir) -> ExternFunction:
+def extern_function(symbol: str, c_signature, ltoir, *, min_bytes=None, owner=None) -> ExternFunction:
     """Wrap LTO-IR exporting ``symbol`` with C prototype ``c_signature`` for use in kernels.
 
     Parameters
@@ -65,6 +68,13 @@ def extern_function(symbol: str, c_signature, ltoir) -> ExternFunction:
     c_signature : CSignature or (return, [args])
         In C type names (``"void"``, ``"float*"``, ``"int"``...).
     ltoir : bytes or nvmath.jit.ltoir.LTOIR
+    min_bytes : dict, optional
+        ``{parameter index: (bytes, name)}``: an array passed there must span at least that
+        many bytes. Checked in the kernel (free where the array's length is a compile-time
+        constant, as for ``cuda.local.array``); a shorter array prints what it holds and what
+        is needed, then fails the launch with a device-side assertion.
+    owner : str, optional
+        How messages name the function (``"FFT.execute"``...).
 
     Examples
     --------
@@ -74,7 +84,7 @@ def extern_function(symbol: str, c_signature, ltoir) -> ExternFunction:
     ...     scale.call(x, x.size, 2.0)
     """
     csig = c_signature if isinstance(c_signature, CSignature) else CSignature.parse(*c_signature)
-    return ExternFunction(symbol, csig, ltoir)
+    return ExternFunction(symbol, csig, ltoir, min_bytes, owner)
 
 
 def _llvm_type(ir, ct):
@@ -88,11 +98,53 @@ def _llvm_type(ir, ct):
 
 
 def _pointee_types():
+    """C pointee type → the Numba types of arrays accepted for it (the first one: the type a
+    number passed by address is converted to). numba-cuda has no arrays of bfloat16: its bits
+    live in 16-bit integer arrays."""
     from numba import types
 
-    return {"float16": lambda: types.float16, "float": lambda: types.float32, "double": lambda: types.float64, "float2": lambda: types.complex64,
-            "double2": lambda: types.complex128, "int32": lambda: types.int32, "int64": lambda: types.int64,
-            "uint32": lambda: types.uint32, "uint64": lambda: types.uint64}
+    return {"float16": (types.float16,), "bfloat16": (types.uint16, types.int16), "float": (types.float32,),
+            "double": (types.float64,), "float2": (types.complex64,), "double2": (types.complex128,),
+            "int32": (types.int32,), "int64": (types.int64,), "uint32": (types.uint32,), "uint64": (types.uint64,)}
+
+
+def _bfloat16_bits(builder, context, value, ty):
+    """``value`` (a Numba number of type ``ty``) rounded to bfloat16 (to nearest, ties to even),
+    as its 16-bit pattern."""
+    from llvmlite import ir
+    from numba import types
+
+    i32 = ir.IntType(32)
+    bits = builder.bitcast(context.cast(builder, value, ty, types.float32), i32)
+    is_nan = builder.fcmp_unordered("uno", builder.bitcast(bits, ir.FloatType()), builder.bitcast(bits, ir.FloatType()))
+    odd = builder.and_(builder.lshr(bits, ir.Constant(i32, 16)), ir.Constant(i32, 1))
+    rounded = builder.lshr(builder.add(bits, builder.add(ir.Constant(i32, 0x7FFF), odd)), ir.Constant(i32, 16))
+    result = builder.select(is_nan, ir.Constant(i32, 0x7FC0), rounded)
+    return builder.trunc(result, ir.IntType(16))
+
+
+def _check_length(context, builder, ty, value, index, need, name, fn):
+    """Fail the kernel, saying why, if array ``value`` spans fewer than ``need`` bytes."""
+    from llvmlite import ir
+    from numba.core import cgutils
+
+    i64, i8p = ir.IntType(64), ir.IntType(8).as_pointer()
+    itemsize = context.get_abi_sizeof(context.get_data_type(ty.dtype))
+    nbytes = builder.mul(context.make_array(ty)(context, builder, value).nitems, ir.Constant(i64, itemsize))
+    with builder.if_then(builder.icmp_signed("<", nbytes, ir.Constant(i64, need)), likely=False):
+        text = (f"nvmath.device: {fn.owner}: argument {index} ({name}) holds %lld bytes, "
+                f"but needs at least {need}\n")
+        fmt = context.insert_string_const_addrspace(builder, text)
+        args = cgutils.alloca_once_value(builder, nbytes)
+        vprintf = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), [i8p, i8p]),
+                                                 "vprintf")
+        builder.call(vprintf, [fmt, builder.bitcast(args, i8p)])
+        # CUDA's assert(): the launch fails with cudaErrorAssert ("device-side assert triggered").
+        fail = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i8p, ir.IntType(32), i8p, i64]), "__assertfail")
+        message = context.insert_string_const_addrspace(builder, f"{name} is too short for {fn.owner}")
+        where = context.insert_string_const_addrspace(builder, "nvmath.device")
+        builder.call(fail, [message, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
 
 
 def _make_intrinsic(fn: ExternFunction):
@@ -121,10 +173,11 @@ def _make_intrinsic(fn: ExternFunction):
             # A number for a typed pointer is passed by address (cuBLASDx's alpha and beta).
             ok = ok or (ct.pointee is not None and isinstance(ty, types.Number))
             if ok and ct.pointee is not None and isinstance(ty, types.Array):
-                want = _POINTEE_TYPES[ct.pointee.name]()
-                if ty.dtype != want:
+                want = _POINTEE_TYPES[ct.pointee.name]
+                if ty.dtype not in want:
+                    required = " or ".join(str(t) for t in want)
                     raise TypingError(f"{fn.symbol}: argument {i} is an array of {ty.dtype}; the C prototype "
-                                      f"{csig} takes {ct} there: an array of {want} is required")
+                                      f"{csig} takes {ct} there: an array of {required} is required")
         elif ct.kind == "int":
             ok = isinstance(ty, (types.Integer, types.Boolean))
         else:
@@ -144,12 +197,18 @@ def _make_intrinsic(fn: ExternFunction):
             fnty = ir.FunctionType(_llvm_type(ir, csig.return_type), [_llvm_type(ir, ct) for ct in csig.arg_types])
             callee = cgutils.get_or_insert_function(builder.module, fnty, fn.symbol)
             values = []
+            for index, (need, name) in fn.min_bytes.items():
+                if isinstance(signature.args[index], types.Array):
+                    _check_length(context, builder, signature.args[index], llargs[index], index, need, name, fn)
             for ty, value, ct, lty in zip(signature.args, llargs, csig.arg_types, fnty.args):
                 if isinstance(ty, types.Array):
                     value = context.make_array(ty)(context, builder, value).data
                 elif ct.kind == "pointer" and isinstance(ty, types.Number):
-                    pointee = _POINTEE_TYPES[ct.pointee.name]()
-                    value = cgutils.alloca_once_value(builder, context.cast(builder, value, ty, pointee))
+                    if ct.pointee.name == "bfloat16":
+                        converted = _bfloat16_bits(builder, context, value, ty)
+                    else:
+                        converted = context.cast(builder, value, ty, _POINTEE_TYPES[ct.pointee.name][0])
+                    value = cgutils.alloca_once_value(builder, converted)
                 if ct.kind == "pointer":
                     values.append(builder.bitcast(value, lty) if value.type != lty else value)
                 elif ct.kind == "int":

@@ -32,11 +32,19 @@ def max_shared_memory_per_block(target) -> int:
 
 logger = logging.getLogger("nvmath.device")
 
-_PRECISIONS = {"half": "F16", "single": "F32", "double": "F64", "float16": "F16", "float32": "F32",
-               "float64": "F64"}
-_C_TYPES = {("real", "F16"): "float16", ("real", "F32"): "float", ("real", "F64"): "double", ("complex", "F32"): "float2",
-            ("complex", "F64"): "double2"}
-_NUMBA_TYPES = {"float16": "float16", "float": "float32", "double": "float64", "float2": "complex64", "double2": "complex128"}
+_PRECISIONS = {"half": "F16", "bfloat16": "BF16", "single": "F32", "double": "F64", "float16": "F16",
+               "float32": "F32", "float64": "F64"}
+# (data type, precision) → the C types of A, B and C. cuBLASDx accumulates bf16 products in
+# float only: bf16 A and B give a float C (and float alpha and beta).
+_C_TYPES = {("real", "F16"): ("float16",) * 3, ("real", "BF16"): ("bfloat16", "bfloat16", "float"),
+            ("real", "F32"): ("float",) * 3, ("real", "F64"): ("double",) * 3, ("complex", "F32"): ("float2",) * 3,
+            ("complex", "F64"): ("double2",) * 3}
+_C_PRECISIONS = {"float16": "F16", "bfloat16": "BF16", "float": "F32", "double": "F64", "float2": "F32",
+                 "double2": "F64"}
+_ITEMSIZE = {"float16": 2, "bfloat16": 2, "float": 4, "double": 8, "float2": 8, "double2": 16}
+# numba-cuda has no arrays of bfloat16: bf16 matrices are their bit patterns in uint16 arrays.
+_NUMBA_TYPES = {"float16": "float16", "bfloat16": "uint16", "float": "float32", "double": "float64",
+                "float2": "complex64", "double2": "complex128"}
 _ARRANGEMENTS = {"row_major": "ROW_MAJOR", "col_major": "COL_MAJOR"}
 
 
@@ -46,8 +54,13 @@ class Matmul(DeviceObject):
     Parameters
     ----------
     size : (m, n, k)
-    precision : {"half", "single", "double"}
-        ``"half"`` (fp16: A, B, C and the scalars in ``__half``) for real data only.
+    precision : {"half", "bfloat16", "single", "double"}
+        ``"half"`` (fp16: A, B, C and the scalars in ``__half``) and ``"bfloat16"`` for real
+        data only. ``"bfloat16"`` means A and B in ``__nv_bfloat16`` and C, ``alpha`` and
+        ``beta`` in float (cuBLASDx accumulates bf16 products in float only). numba-cuda has
+        no bfloat16 arrays, so A and B are held as their bit patterns in ``uint16`` arrays
+        (``a_value_type`` and ``b_value_type`` are ``uint16``; on the host
+        ``tensor.view(torch.uint16)`` gives them, in a kernel ``numba.cuda.bf16`` converts).
     data_type : {"real", "complex"}
     sm : optional
         The target; default the current device's, else an error.
@@ -65,6 +78,9 @@ class Matmul(DeviceObject):
     Attributes
     ----------
     a_value_type, b_value_type, c_value_type : numba type
+        The element types of the shared-memory arrays ``execute`` takes.
+    value_type : numba type
+        ``a_value_type``, for the precisions where A, B and C share it.
     a_dim, b_dim, c_dim : (rows, cols)
     a_size, b_size, c_size : int
         Elements each matrix occupies with its leading dimension (compile-time constants).
@@ -95,11 +111,11 @@ class Matmul(DeviceObject):
         prec = _PRECISIONS[precision]
         if (data_type, prec) not in _C_TYPES:
             raise ValueError(f"precision={precision!r} with data_type={data_type!r} is not supported; accepted: "
-                             "'half' (real only), 'single', 'double'")
-        c_type = _C_TYPES[(data_type, prec)]
+                             "'half' and 'bfloat16' (real only), 'single', 'double'")
+        c_types = _C_TYPES[(data_type, prec)]
         # A, B and C live in shared memory together: refuse what no block of the target can hold.
-        itemsize = {"F16": 2, "F32": 4, "F64": 8}[prec] * (2 if data_type == "complex" else 1)
-        needed, limit = (m * k + k * n + m * n) * itemsize, max_shared_memory_per_block(target)
+        needed = sum(rows * cols * _ITEMSIZE[t] for (rows, cols), t in zip(((m, k), (k, n), (m, n)), c_types))
+        limit = max_shared_memory_per_block(target)
         if needed > limit:
             raise ValueError(f"size={tuple(size)!r} needs {needed} bytes of shared memory for A, B and C "
                              f"({precision} {data_type}), but a block on {target} has at most {limit}: "
@@ -112,7 +128,8 @@ class Matmul(DeviceObject):
                 dx.cublasdxSetOperatorInt64(handle, op.FUNCTION, dx.CublasdxFunction.MM)
                 dx.cublasdx_set_operator_int64s(handle, op.SIZE, [m, n, k])
                 dx.cublasdxSetOperatorInt64(handle, op.TYPE, dx.CublasdxType[data_type.upper()])
-                dx.cublasdx_set_operator_int64s(handle, op.PRECISION, [dx.CommondxPrecision[prec]] * 3)
+                dx.cublasdx_set_operator_int64s(handle, op.PRECISION,
+                                                [dx.CommondxPrecision[_C_PRECISIONS[t]] for t in c_types])
                 dx.cublasdxSetOperatorInt64(handle, op.EXECUTION, dx.CommondxExecution.BLOCK)
                 dx.cublasdxSetOperatorInt64(handle, op.API, dx.CublasdxApi.SMEM)
                 dx.cublasdxSetOperatorInt64(handle, op.SM, target.major * 100 + target.minor * 10)
@@ -132,19 +149,21 @@ class Matmul(DeviceObject):
             except dx.MathDxError as e:
                 raise ValueError(f"cuBLASDx does not support this matrix multiplication ({self._describe()}): "
                                  f"{e}") from None
-            self._read_traits(dx, handle, c_type)
+            self._read_traits(dx, handle, c_types)
             self._ltoir = self._generate(dx, handle)
         finally:
             dx.cublasdxDestroyDescriptor(handle)
 
-        pointer = f"{c_type}*"
+        a_ptr, b_ptr, c_ptr = (f"{t}*" for t in c_types)
         fingerprint = (f"cublasdx:{self._describe()}:{self.leading_dimension}:{self.arrangement}:{self.block_dim}:"
                        f"{hashlib.sha256(self._ltoir).hexdigest()}")
         super().__init__(f"nvmath.device.Matmul[{fingerprint[:60]}]", fingerprint)
-        # cuBLASDx's shared-memory API: void f(T* alpha, T* a, T* b, T* beta, T* c).
+        # cuBLASDx's shared-memory API: void f(TC* alpha, TA* a, TB* b, TC* beta, TC* c).
         # Typed pointers: shared-memory arrays of another type fail to compile, clearly.
-        self._function = extern_function(self.symbol, ("void", [pointer, pointer, pointer, pointer, pointer]),
-                                         self._ltoir)
+        need = {i: (int(size) * _ITEMSIZE[t], name) for i, size, t, name in
+                ((1, self.a_size, c_types[0], "a"), (2, self.b_size, c_types[1], "b"), (4, self.c_size, c_types[2], "c"))}
+        self._function = extern_function(self.symbol, ("void", [c_ptr, a_ptr, b_ptr, c_ptr, c_ptr]), self._ltoir,
+                                         min_bytes=need, owner="Matmul.execute")
         self.execute = self._function.call
         logger.info("cuBLASDx %s: block_dim %s, leading dimensions %s, %d bytes of shared memory",
                     self._describe(), self.block_dim, self.leading_dimension, self.shared_memory_size)
@@ -153,7 +172,7 @@ class Matmul(DeviceObject):
         m, n, k = self.size
         return f"{m}x{n}x{k} {self.data_type} {self.precision}, {self.sm}"
 
-    def _read_traits(self, dx, handle, c_type):
+    def _read_traits(self, dx, handle, c_types):
         from numba import types
 
         tr = dx.CublasdxTraitType
@@ -173,16 +192,15 @@ class Matmul(DeviceObject):
                                  for a in arrangement)
         m, n, k = self.size
         dims = {"a": (m, k), "b": (k, n), "c": (m, n)}
-        value_type = getattr(types, _NUMBA_TYPES[c_type])
-        itemsize = value_type.bitwidth // 8
         total = 0
-        for (name, (rows, cols)), ld, arr in zip(dims.items(), self.leading_dimension, self.arrangement):
+        for (name, (rows, cols)), ld, arr, c_type in zip(dims.items(), self.leading_dimension, self.arrangement,
+                                                         c_types):
             elements = (rows if arr == "row_major" else cols) * ld
             setattr(self, f"{name}_dim", (rows, cols))
             setattr(self, f"{name}_size", ConstInt(elements))
-            setattr(self, f"{name}_value_type", value_type)
-            total += elements * itemsize
-        self.value_type = value_type
+            setattr(self, f"{name}_value_type", getattr(types, _NUMBA_TYPES[c_type]))
+            total += elements * _ITEMSIZE[c_type]
+        self.value_type = self.a_value_type
         self.shared_memory_size = ConstInt(total)
 
     def _codegen_error(self, dx, error):

@@ -71,8 +71,10 @@ C_TYPES: dict[str, CType] = {
     "double": _scalar("double", "float", 64),
     "float2": CType("float2", "complex", 32),
     "double2": CType("double2", "complex", 64),
-    # CUDA's __half is a struct: passed by pointer only (by value it is not an LLVM half).
+    # CUDA's __half and __nv_bfloat16 are structs: passed by pointer only (by value they are
+    # not an LLVM half/bfloat).
     "float16": CType("float16", "half", 16),
+    "bfloat16": CType("bfloat16", "half", 16),
 }
 
 _ALIASES = {
@@ -92,6 +94,8 @@ _ALIASES = {
     "complex128": "double2",
     "__half": "float16",
     "half": "float16",
+    "__nv_bfloat16": "bfloat16",
+    "nv_bfloat16": "bfloat16",
 }
 
 # Itanium C++ ABI codes of the builtin types this module knows.
@@ -111,6 +115,7 @@ def _base36(n: int) -> str:
 
 _C_SPELLING = {
     "float16": "__half",
+    "bfloat16": "__nv_bfloat16",
     "int8": "signed char",
     "uint8": "unsigned char",
     "int16": "short",
@@ -173,8 +178,8 @@ class CSignature:
                 raise ValueError(f"parameter {i} of a C signature cannot be void")
         for where, t in [("the return type", ret)] + [(f"parameter {i}", a) for i, a in enumerate(args)]:
             if t.kind == "half":
-                raise ValueError(f"{where} of a C signature is __half by value, which is not supported; "
-                                 "pass it by pointer (__half*)")
+                raise ValueError(f"{where} of a C signature is {t.c_spelling} by value, which is not supported; "
+                                 f"pass it by pointer ({t.c_spelling}*)")
         return cls(ret, args)
 
     def declaration(self, symbol: str, *, linkage: str = "C") -> str:
@@ -192,22 +197,21 @@ class CSignature:
         for this name: ``_Z8store_cbPvy6float2S_S_`` for
         ``void store_cb(void*, unsigned long long, float2, void*, void*)``.
         """
-        substitutions: list[str] = []  # substitutable components, in order of appearance
+        substitutions: list[str] = []  # substitutable types (canonical names), in order of appearance
 
         def encode(ct: CType) -> str:
-            if ct.kind == "pointer":
-                inner = "v" if ct.pointee is None else encode(ct.pointee)
-                return remember("P" + inner)
-            if ct.kind == "complex":  # CUDA's float2/double2 are structs: a source name
-                return remember(f"{len(ct.name)}{ct.name}")
-            return _ITANIUM_BUILTIN[ct.name]
-
-        def remember(component: str) -> str:
-            if component in substitutions:
-                index = substitutions.index(component)
+            # A type seen before is a back-reference to its first appearance (S_, S0_, S1_...).
+            if ct.name in substitutions:
+                index = substitutions.index(ct.name)
                 return "S_" if index == 0 else f"S{_base36(index - 1)}_"
-            substitutions.append(component)
-            return component
+            if ct.kind == "pointer":
+                code = "P" + ("v" if ct.pointee is None else encode(ct.pointee))
+            elif ct.kind in ("complex", "half"):  # CUDA's float2, __half... are structs: a source name
+                code = f"{len(ct.c_spelling)}{ct.c_spelling}"
+            else:
+                return _ITANIUM_BUILTIN[ct.name]  # builtin types are never substituted
+            substitutions.append(ct.name)
+            return code
 
         params = "".join(encode(a) for a in self.arg_types) or "v"
         return f"_Z{len(symbol)}{symbol}{params}"

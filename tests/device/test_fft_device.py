@@ -99,6 +99,48 @@ def test_execute_with_thread_data_of_another_type_is_a_typing_error(fft512):
         cuda.compile_all(kernel, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
 
 
+def _ptx_strings(kernel, sig) -> str:
+    """The PTX of ``kernel`` and, decoded, the constant strings in it (PTX holds them as bytes)."""
+    import re
+
+    from numba import cuda
+
+    ptx = cuda.compile_ptx(kernel, sig, device=False, cc=(9, 0), abi="numba")[0]
+    strings = [bytes(int(v) for v in body.split(",")).decode(errors="replace")
+               for body in re.findall(r"\.b8 \S+\[\d+\] = \{([\d, ]+)\}", ptx)]
+    return ptx + "\n".join(strings)
+
+
+def _short_thread_data_kernel(fft, missing):
+    from numba import cuda, types
+
+    storage = fft.storage_size - missing
+
+    def kernel(data):
+        thread_data = cuda.local.array(storage, dtype=types.complex64)
+        smem = cuda.shared.array(0, dtype=types.uint8)
+        for i in range(storage):
+            thread_data[i] = data[i]
+        fft.execute(thread_data, smem)
+        data[0] = thread_data[0]
+
+    return kernel
+
+
+def test_array_lengths_are_checked_in_the_kernel_for_free_when_constant(fft512):
+    from numba import types
+
+    sig = (types.complex64[::1],)
+    # thread_data's length is a constant: a long enough one leaves no check behind...
+    ok = _ptx_strings(_short_thread_data_kernel(fft512, 0), sig)
+    assert "(thread_data) holds" not in ok
+    # ...a short one fails the launch, saying what it holds and needs.
+    short = _ptx_strings(_short_thread_data_kernel(fft512, 1), sig)
+    assert "(thread_data) holds" in short and "__assertfail" in short and "vprintf" in short
+    # Dynamic shared memory has a length known at launch only: checked at run time.
+    assert "(shared_memory) holds" in ok and "__assertfail" in ok
+
+
 def test_the_kernel_fingerprint_covers_the_fft(fft512):
     from nvmath.cache import fingerprint_function
 
@@ -122,6 +164,36 @@ def test_block_fft_values_on_the_gpu(size):
     got = d.copy_to_host()
     want = np.fft.fft(x.astype(np.complex128), axis=1)
     assert np.linalg.norm(got - want) / np.linalg.norm(want) < 1e-5
+
+
+@pytest.mark.gpu
+def test_too_little_shared_memory_fails_the_launch_with_a_message(tmp_path):
+    # A device-side assertion ends the CUDA context: in a process of its own.
+    import os
+    import re
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "short.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        from numba import cuda
+        import nvmath.device
+        from tests.device.test_fft_device import _block_kernel
+        fft = nvmath.device.FFT(512, "single", "c2c", "Block")
+        kernel = nvmath.device.jit(_block_kernel(fft))
+        d = cuda.to_device(np.ones((2, 512), np.complex64))
+        kernel[2, fft.block_dim, 0, fft.shared_memory_size // 2](d)
+        cuda.synchronize()
+    """))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+    out = run.stdout + run.stderr
+    assert run.returncode != 0, out
+    m = re.search(r"FFT.execute: argument 1 \(shared_memory\) holds (\d+) bytes, but needs at least (\d+)", out)
+    assert m and int(m.group(1)) < int(m.group(2)), out
 
 
 @pytest.mark.gpu

@@ -52,6 +52,8 @@ def test_traits_and_layout(gemm):
     assert gemm.shared_memory_size == 4 * (gemm.a_size + gemm.b_size + gemm.c_size)
     assert gemm.value_type == types.float32 and gemm.max_threads_per_block >= gemm.block_dim[0]
     assert bytes(gemm.ltoir)[:4] == b"\xedCN\x7f" and gemm.symbol.startswith("cublasdx")
+    # execute checks in the kernel that A, B and C span what the layout needs.
+    assert gemm._function.min_bytes == {1: (4 * gemm.a_size, "a"), 2: (4 * gemm.b_size, "b"), 4: (4 * gemm.c_size, "c")}
 
 
 def _kernel(mm, dtype=None):
@@ -84,6 +86,39 @@ def _kernel(mm, dtype=None):
     return gemm_kernel
 
 
+def _bf16_kernel(mm):
+    """A kernel for bf16 A and B (uint16 bit patterns) and a float C; returns it and the dynamic
+    shared memory it needs (C starts 16-byte aligned after A and B)."""
+    from numba import cuda, types
+
+    m, n, k = mm.size
+    lda, ldb, ldc = mm.leading_dimension
+    a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
+    c_start = -(-(a_size + b_size) * 2 // 16) * 4  # in floats
+    threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
+
+    def gemm_kernel(a, b, c, alpha, beta):
+        bits = cuda.shared.array(0, dtype=types.uint16)
+        floats = cuda.shared.array(0, dtype=types.float32)  # the same dynamic buffer
+        sa = bits[0:a_size]
+        sb = bits[a_size:a_size + b_size]
+        sc = floats[c_start:c_start + c_size]
+        t = cuda.threadIdx.x
+        for idx in range(t, m * k, threads):
+            sa[(idx // k) * lda + idx % k] = a[idx // k, idx % k]
+        for idx in range(t, k * n, threads):
+            sb[(idx % n) * ldb + idx // n] = b[idx // n, idx % n]
+        for idx in range(t, m * n, threads):
+            sc[(idx % n) * ldc + idx // n] = c[idx // n, idx % n]
+        cuda.syncthreads()
+        mm.execute(alpha, sa, sb, beta, sc)
+        cuda.syncthreads()
+        for idx in range(t, m * n, threads):
+            c[idx // n, idx % n] = sc[(idx % n) * ldc + idx // n]
+
+    return gemm_kernel, (c_start + c_size) * 4
+
+
 @needs_library
 def test_kernel_links_to_a_cubin_without_a_gpu(gemm):
     from numba import cuda, types
@@ -114,6 +149,68 @@ def test_values_on_the_gpu():
     d = cuda.to_device(c)
     kernel[1, mm.block_dim, 0, mm.shared_memory_size](cuda.to_device(a), cuda.to_device(b), d, 1.5, -0.5)
     want = 1.5 * a.astype(np.float64) @ b - 0.5 * c
+    assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-5
+
+
+def _to_bf16_bits(x):
+    """float32 → bfloat16 bit patterns (round to nearest even), as uint16."""
+    u = np.ascontiguousarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    return ((u + 0x7FFF + ((u >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def _from_bf16_bits(bits):
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def test_bfloat16_bit_helpers_round_to_nearest_even():
+    # Halfway cases go to the even mantissa: 1 + 2**-8 down to 1, 1 + 3 * 2**-8 up to 1 + 2**-6.
+    x = np.array([1.0, -2.5, 1 + 2**-8, 1 + 3 * 2**-8], np.float32)
+    assert list(_from_bf16_bits(_to_bf16_bits(x))) == [1.0, -2.5, 1.0, 1 + 2**-6]
+
+
+@needs_library
+def test_bfloat16_matrices_are_uint16_bit_patterns():
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    try:
+        mm = Matmul((16, 8, 32), "bfloat16", "real", sm=(9, 0))
+    except RuntimeError as e:  # libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only
+        pytest.xfail(str(e).splitlines()[0])
+    assert mm.a_value_type == mm.b_value_type == types.uint16 and mm.c_value_type == types.float32
+    assert mm.shared_memory_size == 2 * (mm.a_size + mm.b_size) + 4 * mm.c_size
+    sig = (types.uint16[:, ::1],) * 2 + (types.float32[:, ::1], types.float32, types.float32)
+    codes, _ = cuda.compile_all(_bf16_kernel(mm)[0], sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+    # float32 shared arrays are not bf16 ones: a typing error that says what is needed.
+    from numba.core.errors import TypingError
+
+    with pytest.raises(TypingError, match="an array of uint16 or int16 is required"):
+        cuda.compile_all(_kernel(mm, types.float32), (types.float32[:, ::1],) * 3 + (types.float32, types.float32),
+                         device=False, cc=(9, 0), output="ltoir", abi="numba")
+
+
+@pytest.mark.gpu
+@needs_library
+def test_bfloat16_values_on_the_gpu():
+    from numba import cuda, types
+
+    try:
+        mm = Matmul((16, 8, 12), "bfloat16", "real")
+    except RuntimeError as e:
+        pytest.xfail(str(e).splitlines()[0])
+    body, shared = _bf16_kernel(mm)
+    kernel = nvmath.device.jit(body)
+    rng = np.random.default_rng()
+    a, b = (_to_bf16_bits(rng.standard_normal(s)) for s in ((16, 12), (12, 8)))
+    c = rng.standard_normal((16, 8)).astype(np.float32)
+    d = cuda.to_device(c)
+    kernel[1, mm.block_dim, 0, shared](cuda.to_device(a), cuda.to_device(b), d, 1.5, -0.5)
+    fa, fb = (_from_bf16_bits(v).astype(np.float64) for v in (a, b))
+    want = 1.5 * fa @ fb - 0.5 * c
+    # Exact bf16 products accumulated in float: float32 accuracy.
     assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-5
 
 

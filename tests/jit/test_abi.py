@@ -117,6 +117,12 @@ def test_half_is_accepted_through_pointers_only():
     assert ctype("__half*").pointee.c_spelling == "__half"
     with pytest.raises(ValueError, match=r"parameter 1 of a C signature is __half by value.*__half\*"):
         CSignature.parse("void", ["float*", "__half"])
+    assert ctype("__nv_bfloat16*").pointee.name == "bfloat16"
+    with pytest.raises(ValueError, match=r"return type of a C signature is __nv_bfloat16 by value"):
+        CSignature.parse("__nv_bfloat16", [])
+    # Both are structs in CUDA C++: source names, substituted when repeated.
+    sig = CSignature.parse("void", ["__half*", "__nv_bfloat16*", "__half*"])
+    assert sig.cxx_mangled_name("f") == "_Z1fP6__halfP13__nv_bfloat16S0_"
 
 
 @pytest.mark.parametrize("element", ["complex64", "complex128"])
