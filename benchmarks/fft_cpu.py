@@ -46,6 +46,19 @@ def main(argv=None) -> int:
     with nvmath.fft.FFT(x, axes=[1], execution=execution) as f:
         f.plan()
         res["nvmath_fft_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
+    # The epilog pass alone (from an FFT result into another buffer), by thread count, against
+    # NumPy's multiply into a buffer: where the fused pass's time goes.
+    from nvmath.fft import _cpu_callbacks
+
+    y = scipy.fft.fft(x, axis=1)
+    z = np.empty_like(y)
+    address = filt.__array_interface__["data"][0]
+    for t in sorted({1, 2, 4, 8, n}):
+        if t <= n:
+            res[f"epilog_pass_ms_{t}_threads"] = cpu_time_ms(
+                lambda: _cpu_callbacks.epilog_pass(scale_by_column, y, z, (4096, 1), address, filt.dtype, t),
+                warmup=3, repeat=30)
+    res["numpy_multiply_ms"] = cpu_time_ms(lambda: np.multiply(y, filt, out=z), warmup=3, repeat=30)
     res["scipy_fft_multiply_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n) * filt, warmup=5, repeat=40)
     res["scipy_fft_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n), warmup=5, repeat=40)
     try:

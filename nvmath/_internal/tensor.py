@@ -761,11 +761,14 @@ def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strid
         span = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 1
         nbytes = max(1, span * np_dtype.itemsize)
         alloc, ndarray = cupy.cuda.alloc, cupy.ndarray
+        contiguous = strides == c_strides(shape)
 
         def allocate():
             if get_device() != device_id:
                 return None
-            result = ndarray(shape, np_dtype, memptr=alloc(nbytes), strides=byte_strides)
+            # ndarray(shape, dtype) allocates in C (about half the cost of passing memptr and strides).
+            result = ndarray(shape, np_dtype) if contiguous else \
+                ndarray(shape, np_dtype, memptr=alloc(nbytes), strides=byte_strides)
             return stream_handle(), result, result.data.ptr
 
         return allocate

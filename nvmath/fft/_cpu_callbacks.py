@@ -23,6 +23,7 @@ from numba import njit, types
 from numba.core.registry import cpu_target
 from numba.extending import intrinsic, lower_builtin
 
+from nvmath._internal.tensor import c_strides
 from nvmath.jit._numba_backend import as_numba_type
 from nvmath.jit.errors import CompileError, condense_numba_error, describe_location
 
@@ -56,6 +57,11 @@ def _support_record_pointer(ptr_type):
 
     _record_pointers.add(ptr_type)
     cpu_target.target_context.refresh()
+
+
+# Offsets are below 2**63: masking says so to LLVM (a no-op on the value), so that Python's
+# floor modulo of the uint64 offset compiles to unsigned arithmetic, as on the GPU.
+_OFFSET_MASK = 2**63 - 1
 
 
 @njit
@@ -98,10 +104,10 @@ def _make_prolog_pass(user, elem_ptr, info_ptr):
         unused = _as_pointer(0, void)
         if dense:
             for i in range(start, stop):
-                out[i] = user(data, np.uint64(i), info, unused)
+                out[i] = user(data, np.uint64(i & _OFFSET_MASK), info, unused)
         else:
             for i in range(start, stop):
-                out[i] = user(data, np.uint64(_offset(i, shape, strides)), info, unused)
+                out[i] = user(data, np.uint64(_offset(i, shape, strides) & _OFFSET_MASK), info, unused)
 
     return run
 
@@ -116,10 +122,10 @@ def _make_epilog_pass(user, elem_ptr, info_ptr):
         unused = _as_pointer(0, void)
         if dense:
             for i in range(start, stop):
-                user(data, np.uint64(i), values[i], info, unused)
+                user(data, np.uint64(i & _OFFSET_MASK), values[i], info, unused)
         else:
             for i in range(start, stop):
-                user(data, np.uint64(_offset(i, shape, strides)), values[i], info, unused)
+                user(data, np.uint64(_offset(i, shape, strides) & _OFFSET_MASK), values[i], info, unused)
 
     return run
 
@@ -193,7 +199,7 @@ def prolog_pass(func, source: np.ndarray, in_strides, info_address: int, info_dt
     run = _get_pass("prolog", func, source.dtype.name, info_dtype)
     shape = np.asarray(source.shape, np.int64)
     strides = np.asarray(in_strides, np.int64)
-    dense = tuple(in_strides) == _c_strides(source.shape)
+    dense = tuple(in_strides) == c_strides(source.shape)
     flat = out.reshape(-1)
     _call("prolog", func, run, flat.size, threads, _base_address(source), info_address, shape, strides, flat, dense)
 
@@ -205,7 +211,7 @@ def epilog_pass(func, values: np.ndarray, out: np.ndarray, out_strides, info_add
     run = _get_pass("epilog", func, out.dtype.name, info_dtype)
     shape = np.asarray(out.shape, np.int64)
     strides = np.asarray(out_strides, np.int64)
-    dense = tuple(out_strides) == _c_strides(out.shape)
+    dense = tuple(out_strides) == c_strides(out.shape)
     flat = np.ascontiguousarray(values).reshape(-1)
     _call("epilog", func, run, flat.size, threads, _base_address(out), info_address, shape, strides, flat, dense)
 
@@ -213,10 +219,3 @@ def epilog_pass(func, values: np.ndarray, out: np.ndarray, out_strides, info_add
 def _base_address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
 
-
-def _c_strides(shape) -> tuple[int, ...]:
-    out, step = [], 1
-    for n in reversed(shape):
-        out.append(step)
-        step *= max(n, 1)
-    return tuple(reversed(out))

@@ -109,13 +109,16 @@ def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, sym
 
     arg_types = [pointer(element), "uint64", *([element] if kind == "epilog" else []),
                  pointer(user_info_dtype), pointer()]
-    # cuFFT's data arrays are aligned to their element's C type; user_info is checked at plan time.
+    # cuFFT's data arrays are aligned to their element's C type (user_info is checked at plan
+    # time), and offsets fit in int64: promises that let the code use vector accesses and
+    # unsigned arithmetic.
     return compile_device_function(
         func, arg_types, element if kind == "prolog" else None, symbol=symbol, c_signature=csig,
         compute_capability=compute_capability, fastmath=fastmath, kind=kind,
         element_type=element, user_info_type=user_info_key,
         cxx_alias=True,  # cuFFT declares the callback in C++: it links the mangled name
         aligned={0: _C_ALIGNMENT[element], len(arg_types) - 2: user_info_alignment(user_info_dtype)},
+        max_values={1: 2**63 - 1},  # element offsets: offset % n is then as cheap as offset & (n - 1)
         describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
                  f"data of {element}, user_info pointing to {user_info_key})",
     )

@@ -192,7 +192,7 @@ def _annotate_alignment(module, fn, index, align):
     module.add_named_metadata("nvvm.annotations", md)
 
 
-def _build_wrapper(context, cres, csig: CSignature, symbol: str, aliases=()):
+def _build_wrapper(context, cres, csig: CSignature, symbol: str, aliases=(), max_values=None):
     module = context.create_module(f"nvmath_wrapper_{symbol}")
     arg_ctypes = [_llvm_ctype(module, ct) for ct in csig.arg_types]
     ret_ctype = _llvm_ctype(module, csig.return_type)
@@ -206,7 +206,12 @@ def _build_wrapper(context, cres, csig: CSignature, symbol: str, aliases=()):
     inner = ir.Function(module, inner_type, cres.fndesc.mangled_name)
 
     builder = ir.IRBuilder(fn.append_basic_block("entry"))
-    args = [_c_to_numba(builder, v, t, ct, context) for v, t, ct in zip(fn.args, nb_args, csig.arg_types)]
+    values = list(fn.args)
+    for index, bound in (max_values or {}).items():
+        # A no-op mask for values within the bound; it tells LLVM the top bits are zero, so
+        # Numba's signed (Python) arithmetic on an unsigned offset folds: offset % 4096 is one and.
+        values[index] = builder.and_(values[index], ir.Constant(values[index].type, bound))
+    args = [_c_to_numba(builder, v, t, ct, context) for v, t, ct in zip(values, nb_args, csig.arg_types)]
     # Numba-ABI functions report exceptions through a status code; device callbacks cannot
     # raise, and the compile uses the NumPy error model, so the status is not inspected.
     _status, result = call_conv.call_function(builder, inner, nb_ret, nb_args, args)
@@ -234,7 +239,8 @@ def _build_wrapper(context, cres, csig: CSignature, symbol: str, aliases=()):
 
 
 def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, target, *,
-                  fastmath: bool = False, describe: str | None = None, aliases=(), aligned=None) -> bytes:
+                  fastmath: bool = False, describe: str | None = None, aliases=(), aligned=None,
+                  max_values=None) -> bytes:
     """Compile ``func`` to LTO-IR whose exported ``symbol`` has the C prototype ``csig``.
 
     Parameters
@@ -257,6 +263,9 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
     aligned : dict, optional
         ``{parameter index: bytes}``: pointer parameters the caller promises are aligned so
         (the generated code may then use vector loads and stores through them).
+    max_values : dict, optional
+        ``{parameter index: bound}``: integer parameters the caller promises never exceed
+        ``bound``, a power of two minus one.
     """
     if len(arg_types) != len(csig.arg_types):
         raise ValueError(f"{len(arg_types)} Numba argument types for a C prototype of {len(csig.arg_types)}")
@@ -267,6 +276,12 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
             raise ValueError(f"aligned={aligned!r}: parameter {index} is not a pointer parameter")
         if align < 1 or align & (align - 1):
             raise ValueError(f"aligned={aligned!r}: {align} is not a power of two")
+    for index, bound in (max_values or {}).items():
+        if not (0 <= index < len(arg_types)) or csig.arg_types[index].kind != "int":
+            raise ValueError(f"max_values={max_values!r}: parameter {index} is not an integer parameter")
+        if bound < 1 or (bound + 1) & bound or bound.bit_length() > csig.arg_types[index].bits:
+            raise ValueError(f"max_values={max_values!r}: {bound} is not a power of two minus one that "
+                             f"fits {csig.arg_types[index]}")
     _check_compatible(None, return_type, csig.return_type)
 
     arg_types = list(arg_types)
@@ -290,7 +305,7 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
 
     context = cuda_target.target_context
     library = context.codegen().create_library(f"nvmath_{symbol}")
-    library.add_ir_module(_build_wrapper(context, cres, csig, symbol, aliases))
+    library.add_ir_module(_build_wrapper(context, cres, csig, symbol, aliases, max_values))
     library.add_linking_library(cres.library)
     library.finalize()
     logger.debug("lowered %s to LLVM IR; generating LTO-IR for %s", symbol, target)

@@ -56,7 +56,8 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
                             c_signature=None, compute_capability=None, fastmath: bool = False,
                             kind: str = "device_function", element_type=None,
                             user_info_type=None, describe: str | None = None,
-                            cache: bool = True, cxx_alias: bool = False, aligned=None) -> LTOIR:
+                            cache: bool = True, cxx_alias: bool = False, aligned=None,
+                            max_values=None) -> LTOIR:
     """Compile a Python function to LTO-IR that exports ``symbol`` with an exact C prototype.
 
     Parameters
@@ -98,6 +99,10 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         are aligned to that many bytes (a power of two), so the code may load and store
         through them with vector instructions (a ``float2`` as one 8-byte access). Calling
         the function with a less aligned pointer is undefined behaviour.
+    max_values : dict, optional
+        ``{parameter index: bound}``, another promise: those integer parameters never exceed
+        ``bound`` (a power of two minus one; ``2**63 - 1`` for cuFFT's 64-bit unsigned
+        offsets), so arithmetic on them needs no care for larger values.
 
     Returns
     -------
@@ -135,6 +140,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         "user_info_type": str(user_info_type),
         "cxx_alias": str(bool(cxx_alias)),
         "aligned": json.dumps(sorted((int(i), int(a)) for i, a in (aligned or {}).items())),
+        "max_values": json.dumps(sorted((int(i), int(b)) for i, b in (max_values or {}).items())),
         **{f"toolchain.{k}": v for k, v in toolchain_identity().items()},
     }
     from nvmath import __version__
@@ -172,7 +178,7 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     nb_ret = backend.as_numba_type(return_type)
     aliases = (csig.cxx_mangled_name(symbol),) if cxx_alias else ()
     code = backend.compile_ltoir(func, nb_args, nb_ret, csig, symbol, target, fastmath=fastmath,
-                                 describe=describe, aliases=aliases, aligned=aligned)
+                                 describe=describe, aliases=aliases, aligned=aligned, max_values=max_values)
     producers = producer_versions()
     artifact = LTOIR(code, symbol=symbol, kind=kind, target=target.sm, c_signature=str(csig),
                      element_type=element_type, user_info_type=user_info_type, producers=producers)

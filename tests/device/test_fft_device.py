@@ -197,6 +197,25 @@ def test_too_little_shared_memory_fails_the_launch_with_a_message(tmp_path):
 
 
 @pytest.mark.gpu
+def test_a_kernel_using_an_fft_for_a_newer_device_is_refused_at_launch():
+    from numba import cuda
+
+    major, minor = cuda.get_current_device().compute_capability
+    fft = FFT(64, "single", "c2c", "Thread", sm=(major + 1, 0))
+    storage = fft.storage_size
+
+    @nvmath.device.jit
+    def kernel(data):
+        thread_data = cuda.local.array(storage, dtype=fft.value_type)
+        fft.execute(thread_data)
+        data[0] = thread_data[0]
+
+    with pytest.raises(ValueError, match=rf"generated for sm_{major + 1}0, which cannot run on this device "
+                                         rf"\(sm_{major}{minor}\)"):
+        kernel[1, 1](cuda.to_device(np.zeros(64, np.complex64)))
+
+
+@pytest.mark.gpu
 def test_thread_fft_values_on_the_gpu():
     from numba import cuda, types
 

@@ -145,3 +145,15 @@ def test_user_info_alignment_follows_the_c_type():
     import numpy as np
 
     assert user_info_alignment(np.dtype([("a", np.float32), ("b", np.int8)])) == 1  # structs: no assumption
+
+
+def test_offset_modulo_a_power_of_two_is_one_and():
+    # Offsets fit in int64, so Python's floor modulo of the unsigned offset needs no sign fix-up.
+    def by_column(data_out, offset, value, user_info, unused):
+        data_out[offset] = value * user_info[offset % 4096]
+
+    store = compile_epilog(by_column, "complex64", "complex64", compute_capability=ARCH)
+    caller = compile_cpp(caller_kernel("float2", None, store.symbol), compute_capability=ARCH)
+    ptx = link([store, caller], compute_capability=ARCH, output="ptx").decode()
+    assert "selp" not in ptx and "shr.s64" not in ptx, ptx
+    assert re.search(r"and\.b64\s+%rd\d+, %rd\d+, 32760;", ptx), ptx  # (offset % 4096) * 8
