@@ -198,7 +198,7 @@ def test_too_little_shared_memory_fails_the_launch_with_a_message(tmp_path):
 
 @pytest.mark.gpu
 def test_a_kernel_using_an_fft_for_a_newer_device_is_refused_at_launch():
-    from numba import cuda
+    from numba import cuda, types
 
     major, minor = cuda.get_current_device().compute_capability
     fft = FFT(64, "single", "c2c", "Thread", sm=(major + 1, 0))
@@ -206,7 +206,7 @@ def test_a_kernel_using_an_fft_for_a_newer_device_is_refused_at_launch():
 
     @nvmath.device.jit
     def kernel(data):
-        thread_data = cuda.local.array(storage, dtype=fft.value_type)
+        thread_data = cuda.local.array(storage, dtype=types.complex64)
         fft.execute(thread_data)
         data[0] = thread_data[0]
 
