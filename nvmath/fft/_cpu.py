@@ -31,6 +31,14 @@ def _strided_empty(shape, dtype, strides) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(base, shape=shape, strides=[s * itemsize for s in strides])
 
 
+# Bytes of input and output one thread's block holds: within a core's L2 cache.
+_BLOCK_BYTES = 1 << 20
+
+
+def _address(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
 class CpuBackend:
     """scipy.fft execution of one :class:`~nvmath.fft.FFT` on host operands."""
 
@@ -72,23 +80,61 @@ class CpuBackend:
             if cb is not None:
                 self._callback(kind, cb)
         if self.callbacks:
-            # Compile now (planning is where costs belong), on a tiny problem of the same types.
-            from . import _cpu_callbacks
+            # Compile now (planning is where costs belong, and typing errors show here), on an
+            # empty block of the same types.
+            from ._cpu_callbacks import epilog_pass, prolog_pass
 
             for kind, (func, address, info_dtype, keep) in self.callbacks.items():
-                _cpu_callbacks._get_pass(kind, func, self.spec.in_dtype if kind == "prolog"
-                                         else self.spec.out_dtype, info_dtype)
+                if kind == "prolog":
+                    prolog_pass(func, 0, (0,), (1,), 0, address, info_dtype, self.spec.in_dtype,
+                                np.empty(0, self.spec.in_dtype), 1)
+                else:
+                    epilog_pass(func, np.empty(0, self.spec.out_dtype), 0, (1,), 0, address, info_dtype,
+                                self.spec.out_dtype, 1)
         self.logger.info("CPU FFT planned with scipy.fft (%s threads)%s", self.threads or "all",
                          f", callbacks: {', '.join(self.callbacks)}" if self.callbacks else "")
+
+    def _execute_whole(self, source, x, direction):
+        """Prolog, FFT and epilog each over the whole array (no batch axis to split)."""
+        from ._cpu_callbacks import epilog_pass, prolog_pass
+
+        spec = self.spec
+        prolog = self.callbacks.get("prolog")
+        if prolog is not None:
+            func, address, info_dtype, _ = prolog
+            loaded = np.empty(spec.in_shape, spec.in_dtype)
+            prolog_pass(func, _address(source), spec.in_shape, spec.in_strides, 0, address, info_dtype, spec.in_dtype,
+                        loaded, self.threads)
+            source = loaded
+        y = self._transform(source, direction)
+        if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
+            raise AssertionError(f"scipy.fft returned {y.dtype} for {spec.out_dtype}")
+        epilog = self.callbacks.get("epilog")
+        itemsize = y.itemsize
+        if not spec.inplace and y.strides == tuple(s * itemsize for s in spec.out_strides):
+            # scipy already wrote the layout the GPU path gives: the result, and the buffer an
+            # epilog writes into element by element (each element is read before its own write).
+            out = y
+        elif spec.inplace:
+            out = x
+        else:
+            out = _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
+        if epilog is not None:
+            func, address, info_dtype, _ = epilog
+            epilog_pass(func, y, _address(out), spec.out_strides, 0, address, info_dtype, spec.out_dtype,
+                        self.threads)
+        elif out is not y:
+            np.copyto(out, y)
+        return out
 
     def destroy_plan(self):
         self.callbacks = {}
 
-    def _transform(self, x, direction):
+    def _transform(self, x, direction, workers=None):
         import scipy.fft as sfft
 
         spec = self.spec
-        workers = self.threads or os.cpu_count() or 1
+        workers = workers or self.threads or os.cpu_count() or 1
         axes = spec.axes
         # Unnormalized in both directions, as cuFFT: norm="forward" leaves the inverse unscaled
         # (and would scale the forward one, which is why forward uses the default).
@@ -110,6 +156,51 @@ class CpuBackend:
             return sfft.fftn(x, axes=axes, workers=workers)
         return sfft.ifftn(x, axes=axes, norm="forward", workers=workers)
 
+    def _blocks(self):
+        """The batch axis to split, the row ranges of the blocks, and the thread count: each
+        thread runs prolog, FFT and epilog on one block at a time, so that the block stays in
+        the core's cache between them. None when there is no batch axis."""
+        spec = self.spec
+        batch = [a for a in range(len(spec.in_shape)) if a not in spec.axes and spec.in_shape[a] > 1]
+        if not batch:
+            return None
+        axis = max(batch, key=lambda a: spec.in_shape[a])
+        rows = spec.in_shape[axis]
+        row_bytes = (np.prod(spec.in_shape) // rows * np.dtype(spec.in_dtype).itemsize
+                     + np.prod(spec.out_shape) // rows * np.dtype(spec.out_dtype).itemsize)
+        threads = self.threads or os.cpu_count() or 1
+        per_block = max(1, min(-(-rows // threads), _BLOCK_BYTES // max(int(row_bytes), 1)))
+        return axis, [(lo, min(lo + per_block, rows)) for lo in range(0, rows, per_block)], threads
+
+    def _execute_blocked(self, source, out, direction, blocks):
+        """Prolog, FFT and epilog block by block, the blocks spread over the threads."""
+        from ._cpu_callbacks import epilog_pass, prolog_pass, run_tasks
+
+        spec = self.spec
+        axis, ranges, threads = blocks
+        prolog, epilog = self.callbacks.get("prolog"), self.callbacks.get("epilog")
+        in_address, out_address = _address(source), _address(out)
+
+        def one(lo, hi):
+            index = tuple(slice(lo, hi) if a == axis else slice(None) for a in range(source.ndim))
+            block = source[index]
+            if prolog is not None:
+                func, address, info_dtype, _ = prolog
+                loaded = np.empty(block.shape, spec.in_dtype)
+                prolog_pass(func, in_address, block.shape, spec.in_strides, lo * spec.in_strides[axis], address,
+                            info_dtype, spec.in_dtype, loaded, 1)
+                block = loaded
+            y = self._transform(block, direction, workers=1)
+            if epilog is not None:
+                func, address, info_dtype, _ = epilog
+                epilog_pass(func, y, out_address, spec.out_strides, lo * spec.out_strides[axis], address, info_dtype,
+                            spec.out_dtype, 1)
+            else:
+                out[index] = y
+
+        groups = [ranges[k::threads] for k in range(min(threads, len(ranges)))]
+        run_tasks([lambda g=g: [one(lo, hi) for lo, hi in g] for g in groups])
+
     def execute(self, direction, stream, release_workspace):
         spec = self.spec
         if self.operand is None:
@@ -121,34 +212,12 @@ class CpuBackend:
             np.copyto(source, x)
         else:
             source = x
-        prolog = self.callbacks.get("prolog")
-        if prolog is not None:
-            from ._cpu_callbacks import prolog_pass
-
-            func, address, info_dtype, _ = prolog
-            loaded = np.empty(spec.in_shape, spec.in_dtype)
-            prolog_pass(func, source, spec.in_strides, address, info_dtype, loaded, self.threads)
-            source = loaded
-        y = self._transform(source, direction)
-        if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
-            raise AssertionError(f"scipy.fft returned {y.dtype} for {spec.out_dtype}")
-        epilog = self.callbacks.get("epilog")
-        itemsize = y.itemsize
-        if not spec.inplace and y.strides == tuple(s * itemsize for s in spec.out_strides):
-            # scipy already wrote the layout the GPU path gives: the result, and the buffer an
-            # epilog writes into element by element (each element is read before its own write).
-            out = y
-        elif spec.inplace:
-            out = x
+        blocks = self._blocks() if self.callbacks else None
+        if blocks is not None:
+            out = x if spec.inplace else _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
+            self._execute_blocked(source, out, direction, blocks)
         else:
-            out = _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
-        if epilog is not None:
-            from ._cpu_callbacks import epilog_pass
-
-            func, address, info_dtype, _ = epilog
-            epilog_pass(func, y, out, spec.out_strides, address, info_dtype, self.threads)
-        elif out is not y:
-            np.copyto(out, y)
+            out = self._execute_whole(source, x, direction)
         if spec.inplace:
             return self.operand.tensor
         if self.operand.package == "torch":

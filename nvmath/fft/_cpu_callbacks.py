@@ -98,16 +98,16 @@ def _make_prolog_pass(user, elem_ptr, info_ptr):
     void = types.voidptr
 
     @njit(nogil=True)
-    def run(in_addr, info_addr, shape, strides, out, dense, start, stop):
+    def run(in_addr, info_addr, shape, strides, out, dense, base, start, stop):
         data = _as_pointer(in_addr, elem_ptr)
         info = _as_pointer(info_addr, info_ptr)
         unused = _as_pointer(0, void)
         if dense:
             for i in range(start, stop):
-                out[i] = user(data, np.uint64(i & _OFFSET_MASK), info, unused)
+                out[i] = user(data, np.uint64((base + i) & _OFFSET_MASK), info, unused)
         else:
             for i in range(start, stop):
-                out[i] = user(data, np.uint64(_offset(i, shape, strides) & _OFFSET_MASK), info, unused)
+                out[i] = user(data, np.uint64((base + _offset(i, shape, strides)) & _OFFSET_MASK), info, unused)
 
     return run
 
@@ -116,16 +116,16 @@ def _make_epilog_pass(user, elem_ptr, info_ptr):
     void = types.voidptr
 
     @njit(nogil=True)
-    def run(out_addr, info_addr, shape, strides, values, dense, start, stop):
+    def run(out_addr, info_addr, shape, strides, values, dense, base, start, stop):
         data = _as_pointer(out_addr, elem_ptr)
         info = _as_pointer(info_addr, info_ptr)
         unused = _as_pointer(0, void)
         if dense:
             for i in range(start, stop):
-                user(data, np.uint64(i & _OFFSET_MASK), values[i], info, unused)
+                user(data, np.uint64((base + i) & _OFFSET_MASK), values[i], info, unused)
         else:
             for i in range(start, stop):
-                user(data, np.uint64(_offset(i, shape, strides) & _OFFSET_MASK), values[i], info, unused)
+                user(data, np.uint64((base + _offset(i, shape, strides)) & _OFFSET_MASK), values[i], info, unused)
 
     return run
 
@@ -192,30 +192,49 @@ def _call(kind, func, run, size, threads, *args):
                            ) from e
 
 
-def prolog_pass(func, source: np.ndarray, in_strides, info_address: int, info_dtype, out: np.ndarray,
-                threads: int | None):
-    """``out.flat[i] = func(source_ptr, offset_i, info, NULL)`` for every element, in parallel;
-    ``offset_i`` is element ``i``'s (C order) offset in the ``in_strides`` layout."""
-    run = _get_pass("prolog", func, source.dtype.name, info_dtype)
-    shape = np.asarray(source.shape, np.int64)
-    strides = np.asarray(in_strides, np.int64)
-    dense = tuple(in_strides) == c_strides(source.shape)
+def prolog_pass(func, data_address: int, shape, strides, base: int, info_address: int, info_dtype, element,
+                out: np.ndarray, threads: int | None):
+    """``out.flat[i] = func(data, base + offset_i, info, NULL)`` for every element of a block of
+    ``shape``, in parallel; ``offset_i`` is element ``i``'s (C order) offset in the ``strides``
+    layout, ``data`` the array at ``data_address`` and ``base`` the block's offset in it."""
+    run = _get_pass("prolog", func, np.dtype(element).name, info_dtype)
     flat = out.reshape(-1)
-    _call("prolog", func, run, flat.size, threads, _base_address(source), info_address, shape, strides, flat, dense)
+    shape_, strides_, dense = _layout(shape, strides)
+    _call("prolog", func, run, flat.size, threads, data_address, info_address, shape_, strides_, flat, dense, int(base))
 
 
-def epilog_pass(func, values: np.ndarray, out: np.ndarray, out_strides, info_address: int, info_dtype,
-                threads: int | None):
-    """``func(out_ptr, offset_i, values.flat[i], info, NULL)`` for every element, in parallel;
-    ``offset_i`` is element ``i``'s offset in the ``out_strides`` layout."""
-    run = _get_pass("epilog", func, out.dtype.name, info_dtype)
-    shape = np.asarray(out.shape, np.int64)
-    strides = np.asarray(out_strides, np.int64)
-    dense = tuple(out_strides) == c_strides(out.shape)
+def epilog_pass(func, values: np.ndarray, data_address: int, strides, base: int, info_address: int, info_dtype,
+                element, threads: int | None):
+    """``func(data, base + offset_i, values.flat[i], info, NULL)`` for every element of
+    ``values``, in parallel; ``offset_i`` is element ``i``'s offset in the ``strides`` layout
+    (``values``' shape), ``data`` the array at ``data_address``, ``base`` the block's offset."""
+    run = _get_pass("epilog", func, np.dtype(element).name, info_dtype)
     flat = np.ascontiguousarray(values).reshape(-1)
-    _call("epilog", func, run, flat.size, threads, _base_address(out), info_address, shape, strides, flat, dense)
+    shape_, strides_, dense = _layout(values.shape, strides)
+    _call("epilog", func, run, flat.size, threads, data_address, info_address, shape_, strides_, flat, dense, int(base))
 
 
-def _base_address(a: np.ndarray) -> int:
-    return a.__array_interface__["data"][0]
+def _layout(shape, strides):
+    """(shape, strides, dense) as the passes take them; dense: offsets are C-order positions."""
+    return (np.asarray(shape, np.int64), np.asarray(strides, np.int64),
+            tuple(strides) == c_strides(shape))
 
+
+def run_tasks(tasks) -> None:
+    """Run the callables ``tasks`` on the pool, the first on the calling thread; re-raise the
+    first error (after all have finished)."""
+    global _pool, _pool_size
+    if len(tasks) > 1:
+        with _lock:
+            if _pool is None or _pool_size < len(tasks) - 1:
+                _pool_size = max(len(tasks) - 1, os.cpu_count() or 1)
+                _pool = ThreadPoolExecutor(max_workers=_pool_size, thread_name_prefix="nvmath-fft-cpu")
+            pool = _pool
+        futures = [pool.submit(t) for t in tasks[1:]]
+    else:
+        futures = []
+    try:
+        tasks[0]()
+    finally:
+        for f in futures:
+            f.result()

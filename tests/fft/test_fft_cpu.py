@@ -179,3 +179,44 @@ def test_plain_function_as_epilog_uses_element_type_user_info():
         data_out[offset] = value * 2
 
     assert_close(nvmath.fft.fft(x, axes=[1], epilog=double), reference(x, (1,), "C2C") * 2, "complex128")
+
+
+def _offsets(shape, strides):
+    """Each element's offset in a layout, as an array of ``shape``."""
+    return sum(np.arange(n).reshape([-1 if a == i else 1 for a in range(len(shape))]) * s
+               for i, (n, s) in enumerate(zip(shape, strides)))
+
+
+def by_offset_in(data_in, offset, user_info, unused):
+    return data_in[offset] * user_info[offset % 7]
+
+
+def by_offset_out(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 5]
+
+
+@pytest.mark.parametrize("shape, axes, fft_type, threads", [
+    ((300, 64), (1,), "C2C", 4),      # blocks of rows spread over threads
+    ((4, 6, 10), (0, 2), "C2C", 3),   # blocks along the middle axis
+    ((8, 16), (0, 1), "C2C", 2),      # no batch axis: prolog, FFT and epilog each whole
+    ((37, 33), (1,), "R2C", 4),
+    ((37, 17), (1,), "C2R", 4),
+    ((5, 40, 3), (1,), "C2C", 1),     # one thread
+])
+def test_callbacks_with_offsets_in_blocks_and_whole(shape, axes, fft_type, threads):
+    rng = np.random.default_rng()
+    dtype = "float64" if fft_type == "R2C" else "complex128"
+    x = random(shape, dtype, rng)
+    if fft_type == "C2C" and len(shape) == 2 and shape[0] == 300:
+        x = random((300, 128), dtype, rng)[:, ::2]  # strided input
+    w, g = rng.standard_normal(7), rng.standard_normal(5)
+    options = {"fft_type": fft_type}
+    with FFT(x, axes=axes, options=options, execution=nvmath.fft.ExecutionCPU(num_threads=threads)) as f:
+        in_shape, in_strides = f.get_input_layout()
+        out_shape, out_strides = f.get_output_layout()
+        f.plan(prolog=dict(function=by_offset_in, data=w), epilog=dict(function=by_offset_out, data=g))
+        got = f.execute()
+    loaded = x * w[_offsets(in_shape, in_strides) % 7]
+    want = reference(loaded, axes, fft_type)
+    want = want * g[_offsets(out_shape, out_strides) % 5]
+    assert_close(got, want, dtype if fft_type != "C2R" else "float64")
