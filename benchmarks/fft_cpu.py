@@ -46,8 +46,24 @@ def main(argv=None) -> int:
     with nvmath.fft.FFT(x, axes=[1], execution=execution) as f:
         f.plan()
         res["nvmath_fft_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
-    # The epilog pass alone (from an FFT result into another buffer), by thread count, against
-    # NumPy's multiply into a buffer: where the fused pass's time goes.
+    # Blocks of other sizes, and none (prolog, FFT and epilog each over the whole array).
+    from nvmath.fft import _cpu
+
+    default = _cpu._BLOCK_BYTES
+    for size in (1 << 18, 1 << 22, 0):
+        _cpu._BLOCK_BYTES = size
+        with nvmath.fft.FFT(x, axes=[1], execution=execution) as f:
+            f.plan(epilog=dict(function=scale_by_column, data=filt))
+            res[f"nvmath_fft_epilog_block_{size >> 10}KiB_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
+    _cpu._BLOCK_BYTES = default
+    res["block_bytes"] = default
+    for t in (4, 8):
+        if t < n:
+            with nvmath.fft.FFT(x, axes=[1], execution=nvmath.fft.ExecutionCPU(num_threads=t)) as f:
+                f.plan(epilog=dict(function=scale_by_column, data=filt))
+                res[f"nvmath_fft_epilog_{t}_threads_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
+    # An unfused epilog pass alone (from an FFT result into another buffer, in chunks over the
+    # threads), by thread count, against NumPy's multiply into a buffer: what fusing saves.
     from nvmath.fft import _cpu_callbacks
 
     y = scipy.fft.fft(x, axis=1)
@@ -56,7 +72,8 @@ def main(argv=None) -> int:
     for t in sorted({1, 2, 4, 8, n}):
         if t <= n:
             res[f"epilog_pass_ms_{t}_threads"] = cpu_time_ms(
-                lambda: _cpu_callbacks.epilog_pass(scale_by_column, y, z, (4096, 1), address, filt.dtype, t),
+                lambda: _cpu_callbacks.epilog_pass(scale_by_column, y, z.__array_interface__["data"][0], (4096, 1), 0,
+                                                   address, filt.dtype, "complex64", t),
                 warmup=3, repeat=30)
     res["numpy_multiply_ms"] = cpu_time_ms(lambda: np.multiply(y, filt, out=z), warmup=3, repeat=30)
     res["scipy_fft_multiply_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n) * filt, warmup=5, repeat=40)

@@ -31,7 +31,8 @@ def _strided_empty(shape, dtype, strides) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(base, shape=shape, strides=[s * itemsize for s in strides])
 
 
-# Bytes of input and output one thread's block holds: within a core's L2 cache.
+# Bytes of input and output one thread's block holds: within a core's L2 cache (0: no blocks,
+# each pass over the whole array; benchmarks/fft_cpu.py compares).
 _BLOCK_BYTES = 1 << 20
 
 
@@ -162,7 +163,7 @@ class CpuBackend:
         the core's cache between them. None when there is no batch axis."""
         spec = self.spec
         batch = [a for a in range(len(spec.in_shape)) if a not in spec.axes and spec.in_shape[a] > 1]
-        if not batch:
+        if not batch or _BLOCK_BYTES <= 0:
             return None
         axis = max(batch, key=lambda a: spec.in_shape[a])
         rows = spec.in_shape[axis]
@@ -174,27 +175,29 @@ class CpuBackend:
 
     def _execute_blocked(self, source, out, direction, blocks):
         """Prolog, FFT and epilog block by block, the blocks spread over the threads."""
-        from ._cpu_callbacks import epilog_pass, prolog_pass, run_tasks
+        from ._cpu_callbacks import block_passes, run_tasks
 
         spec = self.spec
         axis, ranges, threads = blocks
-        prolog, epilog = self.callbacks.get("prolog"), self.callbacks.get("epilog")
-        in_address, out_address = _address(source), _address(out)
+        load = store = None
+        if "prolog" in self.callbacks:  # compiled at plan time: no typing errors left to report
+            func, address, info_dtype, _ = self.callbacks["prolog"]
+            load = block_passes("prolog", func, spec.in_dtype, address, info_dtype, _address(source), spec.in_strides)
+        if "epilog" in self.callbacks:
+            func, address, info_dtype, _ = self.callbacks["epilog"]
+            store = block_passes("epilog", func, spec.out_dtype, address, info_dtype, _address(out), spec.out_strides)
+        in_step, out_step = spec.in_strides[axis], spec.out_strides[axis]
 
         def one(lo, hi):
             index = tuple(slice(lo, hi) if a == axis else slice(None) for a in range(source.ndim))
             block = source[index]
-            if prolog is not None:
-                func, address, info_dtype, _ = prolog
+            if load is not None:
                 loaded = np.empty(block.shape, spec.in_dtype)
-                prolog_pass(func, in_address, block.shape, spec.in_strides, lo * spec.in_strides[axis], address,
-                            info_dtype, spec.in_dtype, loaded, 1)
+                load(block.shape, lo * in_step, loaded)
                 block = loaded
             y = self._transform(block, direction, workers=1)
-            if epilog is not None:
-                func, address, info_dtype, _ = epilog
-                epilog_pass(func, y, out_address, spec.out_strides, lo * spec.out_strides[axis], address, info_dtype,
-                            spec.out_dtype, 1)
+            if store is not None:
+                store(y, lo * out_step)
             else:
                 out[index] = y
 

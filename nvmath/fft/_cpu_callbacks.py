@@ -214,6 +214,34 @@ def epilog_pass(func, values: np.ndarray, data_address: int, strides, base: int,
     _call("epilog", func, run, flat.size, threads, data_address, info_address, shape_, strides_, flat, dense, int(base))
 
 
+def block_passes(kind, func, element, info_address: int, info_dtype, data_address: int, strides):
+    """For the block-by-block path: a function ``apply(block, base, out=None)`` running the
+    compiled ``kind`` pass over one block on the calling thread, with the per-call work
+    (lookup, layouts) done once. A prolog fills ``out`` from the data; an epilog stores
+    ``block``'s values into the data."""
+    run = _get_pass(kind, func, np.dtype(element).name, info_dtype)
+    strides_ = np.asarray(strides, np.int64)
+    shapes: dict = {}
+
+    def layout(shape):
+        found = shapes.get(shape)
+        if found is None:
+            found = shapes[shape] = (np.asarray(shape, np.int64), tuple(strides) == c_strides(shape))
+        return found
+
+    if kind == "prolog":
+        def apply(block_shape, base, out):
+            shape_, dense = layout(block_shape)
+            flat = out.reshape(-1)
+            run(data_address, info_address, shape_, strides_, flat, dense, base, 0, flat.size)
+    else:
+        def apply(values, base):
+            shape_, dense = layout(values.shape)
+            flat = np.ascontiguousarray(values).reshape(-1)
+            run(data_address, info_address, shape_, strides_, flat, dense, base, 0, flat.size)
+    return apply
+
+
 def _layout(shape, strides):
     """(shape, strides, dense) as the passes take them; dense: offsets are C-order positions."""
     return (np.asarray(shape, np.int64), np.asarray(strides, np.int64),
