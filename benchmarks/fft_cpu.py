@@ -46,17 +46,6 @@ def main(argv=None) -> int:
     with nvmath.fft.FFT(x, axes=[1], execution=execution) as f:
         f.plan()
         res["nvmath_fft_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
-    # Blocks of other sizes, and none (prolog, FFT and epilog each over the whole array).
-    from nvmath.fft import _cpu
-
-    default = _cpu._BLOCK_BYTES
-    for size in (1 << 18, 1 << 22, 0):
-        _cpu._BLOCK_BYTES = size
-        with nvmath.fft.FFT(x, axes=[1], execution=execution) as f:
-            f.plan(epilog=dict(function=scale_by_column, data=filt))
-            res[f"nvmath_fft_epilog_block_{size >> 10}KiB_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
-    _cpu._BLOCK_BYTES = default
-    res["block_bytes"] = default
     for t in (4, 8):
         if t < n:
             with nvmath.fft.FFT(x, axes=[1], execution=nvmath.fft.ExecutionCPU(num_threads=t)) as f:

@@ -31,11 +31,6 @@ def _strided_empty(shape, dtype, strides) -> np.ndarray:
     return np.lib.stride_tricks.as_strided(base, shape=shape, strides=[s * itemsize for s in strides])
 
 
-# Bytes of input and output one thread's block holds: within a core's L2 cache (0: no blocks,
-# each pass over the whole array; benchmarks/fft_cpu.py compares).
-_BLOCK_BYTES = 1 << 20
-
-
 def _address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
 
@@ -96,7 +91,9 @@ class CpuBackend:
                          f", callbacks: {', '.join(self.callbacks)}" if self.callbacks else "")
 
     def _execute_whole(self, source, x, direction):
-        """Prolog, FFT and epilog each over the whole array (no batch axis to split)."""
+        """Prolog, FFT and epilog, each one parallel pass over the whole array. (Running them block
+        by block per thread, to keep each block in cache, measured slower on the H100 host: the
+        per-block Python work serializes on the GIL, and 8 MiB results fit its L3 anyway.)"""
         from ._cpu_callbacks import epilog_pass, prolog_pass
 
         spec = self.spec
@@ -131,11 +128,11 @@ class CpuBackend:
     def destroy_plan(self):
         self.callbacks = {}
 
-    def _transform(self, x, direction, workers=None):
+    def _transform(self, x, direction):
         import scipy.fft as sfft
 
         spec = self.spec
-        workers = workers or self.threads or os.cpu_count() or 1
+        workers = self.threads or os.cpu_count() or 1
         axes = spec.axes
         # Unnormalized in both directions, as cuFFT: norm="forward" leaves the inverse unscaled
         # (and would scale the forward one, which is why forward uses the default).
@@ -157,53 +154,6 @@ class CpuBackend:
             return sfft.fftn(x, axes=axes, workers=workers)
         return sfft.ifftn(x, axes=axes, norm="forward", workers=workers)
 
-    def _blocks(self):
-        """The batch axis to split, the row ranges of the blocks, and the thread count: each
-        thread runs prolog, FFT and epilog on one block at a time, so that the block stays in
-        the core's cache between them. None when there is no batch axis."""
-        spec = self.spec
-        batch = [a for a in range(len(spec.in_shape)) if a not in spec.axes and spec.in_shape[a] > 1]
-        if not batch or _BLOCK_BYTES <= 0:
-            return None
-        axis = max(batch, key=lambda a: spec.in_shape[a])
-        rows = spec.in_shape[axis]
-        row_bytes = (np.prod(spec.in_shape) // rows * np.dtype(spec.in_dtype).itemsize
-                     + np.prod(spec.out_shape) // rows * np.dtype(spec.out_dtype).itemsize)
-        threads = self.threads or os.cpu_count() or 1
-        per_block = max(1, min(-(-rows // threads), _BLOCK_BYTES // max(int(row_bytes), 1)))
-        return axis, [(lo, min(lo + per_block, rows)) for lo in range(0, rows, per_block)], threads
-
-    def _execute_blocked(self, source, out, direction, blocks):
-        """Prolog, FFT and epilog block by block, the blocks spread over the threads."""
-        from ._cpu_callbacks import block_passes, run_tasks
-
-        spec = self.spec
-        axis, ranges, threads = blocks
-        load = store = None
-        if "prolog" in self.callbacks:  # compiled at plan time: no typing errors left to report
-            func, address, info_dtype, _ = self.callbacks["prolog"]
-            load = block_passes("prolog", func, spec.in_dtype, address, info_dtype, _address(source), spec.in_strides)
-        if "epilog" in self.callbacks:
-            func, address, info_dtype, _ = self.callbacks["epilog"]
-            store = block_passes("epilog", func, spec.out_dtype, address, info_dtype, _address(out), spec.out_strides)
-        in_step, out_step = spec.in_strides[axis], spec.out_strides[axis]
-
-        def one(lo, hi):
-            index = tuple(slice(lo, hi) if a == axis else slice(None) for a in range(source.ndim))
-            block = source[index]
-            if load is not None:
-                loaded = np.empty(block.shape, spec.in_dtype)
-                load(block.shape, lo * in_step, loaded)
-                block = loaded
-            y = self._transform(block, direction, workers=1)
-            if store is not None:
-                store(y, lo * out_step)
-            else:
-                out[index] = y
-
-        groups = [ranges[k::threads] for k in range(min(threads, len(ranges)))]
-        run_tasks([lambda g=g: [one(lo, hi) for lo, hi in g] for g in groups])
-
     def execute(self, direction, stream, release_workspace):
         spec = self.spec
         if self.operand is None:
@@ -215,12 +165,7 @@ class CpuBackend:
             np.copyto(source, x)
         else:
             source = x
-        blocks = self._blocks() if self.callbacks else None
-        if blocks is not None:
-            out = x if spec.inplace else _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
-            self._execute_blocked(source, out, direction, blocks)
-        else:
-            out = self._execute_whole(source, x, direction)
+        out = self._execute_whole(source, x, direction)
         if spec.inplace:
             return self.operand.tensor
         if self.operand.package == "torch":
