@@ -51,7 +51,7 @@ def main(argv=None) -> int:
             with nvmath.fft.FFT(x, axes=[1], execution=nvmath.fft.ExecutionCPU(num_threads=t)) as f:
                 f.plan(epilog=dict(function=scale_by_column, data=filt))
                 res[f"nvmath_fft_epilog_{t}_threads_ms"] = cpu_time_ms(f.execute, warmup=5, repeat=40)
-    # An unfused epilog pass alone (from an FFT result into another buffer, in chunks over the
+    # The epilog pass alone (from an FFT result into another buffer, in chunks over the
     # threads), by thread count, against NumPy's multiply into a buffer: what fusing saves.
     from nvmath.fft import _cpu_callbacks
 

@@ -11,15 +11,19 @@ None of these needs a GPU when ``compute_capability`` is given. Importing this p
 not import Numba; compiling does.
 """
 
-from .arch import (NoTargetError, Target, current_device_target, device_target, parse_target,
-                   resolve_target)
-from .cabi import CSignature, CType, ctype
-from .compiler import CacheBypassWarning, compile_device_function
-from .errors import CallbackSignatureError, CompileError
-from .link import LinkError, link
-from .nvrtc import NVRTCError, compile_cpp
-from .typespec import Pointer, pointer
-from . import ltoir
+# Names → the submodule defining them, imported on first use: nvmath.device needs only the C
+# ABI vocabulary, and a warm kernel's process should not pay for the compiler's imports.
+_EXPORTS = {
+    "NoTargetError": "arch", "Target": "arch", "current_device_target": "arch", "device_target": "arch",
+    "parse_target": "arch", "resolve_target": "arch",
+    "CSignature": "cabi", "CType": "cabi", "ctype": "cabi",
+    "CacheBypassWarning": "compiler", "compile_device_function": "compiler",
+    "CallbackSignatureError": "errors", "CompileError": "errors",
+    "LinkError": "link", "link": "link",
+    "NVRTCError": "nvrtc", "compile_cpp": "nvrtc",
+    "Pointer": "typespec", "pointer": "typespec",
+    "compile_file": "aot",
+}
 
 __all__ = [
     "compile_device_function", "link", "compile_cpp", "compile_file", "pointer", "Pointer",
@@ -30,8 +34,17 @@ __all__ = [
 
 
 def __getattr__(name):
-    if name == "compile_file":
-        from .aot import compile_file
+    import importlib
 
-        return compile_file
-    raise AttributeError(f"module 'nvmath.jit' has no attribute {name!r}")
+    if name == "ltoir":
+        return importlib.import_module(".ltoir", __name__)
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'nvmath.jit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
