@@ -13,6 +13,7 @@ and calls ``_lib.function("cufftCreate")(...)``: the first call finds the librar
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from collections.abc import Callable, Sequence
 
@@ -75,12 +76,19 @@ class NvidiaLibrary:
     version : callable, optional
         ``version() -> str``, the loaded library's version, for messages about missing
         functions. Called only once the library is loaded; errors in it are ignored.
+    private : (soname, wheel directories, dependencies), optional
+        Load it with ``RTLD_LOCAL``, so that its symbols stay out of the process's global
+        scope: for libraries that export what they link statically (libmathdx 0.4 exports a
+        whole libstdc++; loaded globally, libraries loaded later, PyTorch's among them, bind to
+        it and crash). It is looked for as ``<site-packages>/<wheel directory>/<soname>``, then
+        by the system's search; ``cuda.pathfinder`` loads its dependencies (by their names).
     """
 
     def __init__(self, name: str, *, display_name: str, package: str, extra: str | None = None,
                  check: Callable[[str, int], object] | None = None,
-                 version: Callable[[], str] | None = None):
+                 version: Callable[[], str] | None = None, private: tuple | None = None):
         self.name = name
+        self.private = private
         self.display_name = display_name
         self.package = package
         self.extra = extra
@@ -139,6 +147,8 @@ class NvidiaLibrary:
         return self._cdll
 
     def _load(self) -> tuple[ctypes.CDLL, str | None]:
+        if self.private:
+            return self._load_private()
         try:
             from cuda.pathfinder import load_nvidia_dynamic_lib
 
@@ -146,6 +156,28 @@ class NvidiaLibrary:
             path = loaded.abs_path
             # Reuse pathfinder's handle (never closed: pathfinder caches it process-wide).
             return ctypes.CDLL(path or self.name, handle=loaded._handle_uint), path
+        except Exception as exc:
+            raise LibraryNotFoundError(
+                f"{self.display_name} (library {self.name!r}) could not be loaded: "
+                f"{type(exc).__name__}: {exc}. It is provided by the pip package "
+                f"{self.package!r}: install it with {self.install_hint()}.",
+                library=self.name, package=self.package,
+            ) from exc
+
+    def _load_private(self) -> tuple[ctypes.CDLL, str | None]:
+        # Found as cuda.pathfinder finds wheel libraries (site-packages' nvidia/cu*/lib), else by
+        # the loader's own search; its dependencies are loaded through cuda.pathfinder.
+        import sys
+
+        soname, wheel_dirs, dependencies = self.private
+        try:
+            from cuda.pathfinder import load_nvidia_dynamic_lib
+
+            for dependency in dependencies:
+                load_nvidia_dynamic_lib(dependency)
+            candidates = [os.path.join(entry, sub, soname) for entry in sys.path if entry for sub in wheel_dirs]
+            path = next((c for c in candidates if os.path.isfile(c)), None)
+            return ctypes.CDLL(path or soname, mode=os.RTLD_NOW | os.RTLD_LOCAL), path
         except Exception as exc:
             raise LibraryNotFoundError(
                 f"{self.display_name} (library {self.name!r}) could not be loaded: "
@@ -209,6 +241,24 @@ class NvidiaLibrary:
             fn.errcheck = lambda status, _func, _args: check(c_name, status)
         self._functions[key] = fn
         return fn
+
+    def unchecked(self, c_name: str):
+        """The declared function ``c_name`` without status checking, for per-call hot paths: it
+        returns the status, which the caller hands to :meth:`check` when it is not 0 (saves a
+        Python call per call)."""
+        key = (c_name, "\0unchecked")
+        fn = self._functions.get(key)
+        if fn is None:
+            checked = self.function(c_name)  # resolves (or reports) the symbol
+            fn = self.cdll()[checked.__name__]  # a new function object: no errcheck
+            fn.restype, fn.argtypes = checked.restype, checked.argtypes
+            self._functions[key] = fn
+        return fn
+
+    def check(self, c_name: str, status: int) -> None:
+        """Raise the library's exception for a non-zero ``status`` of ``c_name``."""
+        if status and self._check is not None:
+            self._check(c_name, status)
 
     def missing(self, c_name: str, symbol: str | None = None, *, needs: str | None = None
                 ) -> FunctionNotFoundError:

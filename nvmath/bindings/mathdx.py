@@ -1052,8 +1052,10 @@ def _version_text() -> str:
     return ".".join(str(v) for v in mathdxGetVersionEx())
 
 
+# Private: libmathdx 0.4 exports the libstdc++ it links statically (see NvidiaLibrary).
 _lib = NvidiaLibrary("mathdx", display_name="libmathdx", package="nvidia-libmathdx-cu13",
-                     extra="dx", check=_check, version=_version_text)
+                     extra="dx", check=_check, version=_version_text,
+                     private=("libmathdx.so.0", ("nvidia/cu13/lib", "nvidia/cu12/lib"), ("nvrtc",)))
 
 # Unchecked function objects for the error path (never the ones _lib.function hands out).
 _raw_functions: dict[str, ctypes._CFuncPtr] = {}

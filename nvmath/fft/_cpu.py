@@ -94,11 +94,11 @@ class CpuBackend:
         """Prolog, FFT and epilog, each one parallel pass over the whole array. (Running them block
         by block per thread, to keep each block in cache, measured slower on the H100 host: the
         per-block Python work serializes on the GIL, and 8 MiB results fit its L3 anyway.)"""
-        from ._cpu_callbacks import epilog_pass, prolog_pass
-
         spec = self.spec
         prolog = self.callbacks.get("prolog")
         if prolog is not None:
+            from ._cpu_callbacks import prolog_pass  # Numba: only with callbacks
+
             func, address, info_dtype, _ = prolog
             loaded = np.empty(spec.in_shape, spec.in_dtype)
             prolog_pass(func, _address(source), spec.in_shape, spec.in_strides, 0, address, info_dtype, spec.in_dtype,
@@ -118,6 +118,8 @@ class CpuBackend:
         else:
             out = _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
         if epilog is not None:
+            from ._cpu_callbacks import epilog_pass
+
             func, address, info_dtype, _ = epilog
             epilog_pass(func, y, _address(out), spec.out_strides, 0, address, info_dtype, spec.out_dtype,
                         self.threads)

@@ -206,6 +206,30 @@ def test_import_loads_no_library_and_no_heavy_package():
     assert out.stdout.split() == ["False", "False", "False"], out.stdout
 
 
+@needs_library
+def test_libmathdx_symbols_stay_out_of_the_global_scope():
+    # libmathdx 0.4 exports the libstdc++ it links statically: loaded globally, PyTorch imported
+    # afterwards bound to it and aborted ("free(): invalid pointer").
+    import ctypes
+
+    mathdx.mathdxGetVersionEx()
+    process = ctypes.CDLL(None)
+    with pytest.raises(AttributeError):
+        process.mathdxGetVersionEx
+    code = ("import nvmath.bindings.mathdx as m; m.mathdxGetVersionEx()\n"
+            "import nvmath.fft._cpu_callbacks\n"
+            "import torch; print('ok')")
+    try:
+        import importlib.util
+
+        has_torch = importlib.util.find_spec("torch") is not None
+    except ValueError:
+        has_torch = False
+    if has_torch:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr[-2000:]
+
+
 def test_error_message_status_and_function():
     err = mathdx.MathDxError("cufftdxSetOperatorInt64", 1)
     assert str(err) == "cufftdxSetOperatorInt64 failed: COMMONDX_INVALID_VALUE (1)"

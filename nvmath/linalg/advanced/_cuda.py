@@ -280,7 +280,7 @@ class CudaMatmul:
                 or (p.fp8 and self.options.result_amax) or self._host_scales:
             return None
         shape, strides, device_id = (*p.batch_shape, p.m, p.n), self.d_strides, self.device_id
-        raw = lt._lib.function("cublasLtMatmul")  # hot path: arguments validated at plan time
+        raw = lt._lib.unchecked("cublasLtMatmul")  # hot path: arguments validated at plan time
         first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
         c_ptr = self._c_ptr(None)  # None: D's own pointer, known per call
         algo = ctypes.byref(getattr(self.algorithms[0], "algo", self.algorithms[0]))
@@ -299,8 +299,10 @@ class CudaMatmul:
             if made is None:
                 return None
             stream, result, d_ptr = made
-            raw(*fixed, d_ptr if c_ptr is None else c_ptr, layouts[2], d_ptr, layouts[3], algo,
-                self.workspace.ptr if self.workspace is not None else None, self.worksize, stream)
+            status = raw(*fixed, d_ptr if c_ptr is None else c_ptr, layouts[2], d_ptr, layouts[3], algo,
+                         self.workspace.ptr if self.workspace is not None else None, self.worksize, stream)
+            if status:
+                lt._lib.check("cublasLtMatmul", status)
             if blocking:
                 _streams.synchronize(_streams.get_stream(stream, package=self.package, device_id=device_id))
             return result
