@@ -39,6 +39,10 @@ def fft_parts(res: dict) -> None:
         handle, exec_, in_ptr, out_ptr = b.handle, b._exec, small.data.ptr, out.data.ptr
         res["fft_execute"] = _us(f.execute, sync)
         res["fft_raw_cufftXtExec"] = _us(lambda: exec_(handle, in_ptr, out_ptr, -1), sync)
+        from nvmath.bindings import cufft
+
+        typed = cufft._lib.unchecked("cufftExecC2C")
+        res["fft_raw_cufftExecC2C"] = _us(lambda: typed(handle, in_ptr, out_ptr, -1), sync)
         res["fft_fast_output"] = _us(b._fast, sync)
     stream = _streams.current_stream_getter("cupy", 0)
     res["cupy_current_stream"] = _us(stream, sync)
