@@ -103,7 +103,10 @@ def _pointee_types():
     live in 16-bit integer arrays."""
     from numba import types
 
-    return {"float16": (types.float16,), "bfloat16": (types.uint16, types.int16), "float": (types.float32,),
+    return {"float16": (types.float16,), "bfloat16": (types.uint16, types.int16),
+            # complex half and bf16: interleaved (re, im) in arrays of twice the length
+            "complex_half": (types.float16,), "complex_bfloat16": (types.uint16, types.int16),
+            "float": (types.float32,),
             "double": (types.float64,), "float2": (types.complex64,), "double2": (types.complex128,),
             "int32": (types.int32,), "int64": (types.int64,), "uint32": (types.uint32,), "uint64": (types.uint64,)}
 
@@ -145,6 +148,18 @@ def _check_length(context, builder, ty, value, index, need, name, fn):
         message = context.insert_string_const_addrspace(builder, f"{name} is too short for {fn.owner}")
         where = context.insert_string_const_addrspace(builder, "nvmath.device")
         builder.call(fail, [message, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
+
+
+def _complex_half(builder, context, value, ty):
+    """``value`` (a Numba number) as cuBLASDx's complex<__half>: two halves, (re, im)."""
+    from llvmlite import ir
+    from numba import types
+
+    wide = context.cast(builder, value, ty, types.complex128)
+    pair = ir.Constant(ir.ArrayType(ir.HalfType(), 2), ir.Undefined)
+    for i in range(2):
+        pair = builder.insert_value(pair, builder.fptrunc(builder.extract_value(wide, i), ir.HalfType()), i)
+    return pair
 
 
 def _make_intrinsic(fn: ExternFunction):
@@ -206,6 +221,8 @@ def _make_intrinsic(fn: ExternFunction):
                 elif ct.kind == "pointer" and isinstance(ty, types.Number):
                     if ct.pointee.name == "bfloat16":
                         converted = _bfloat16_bits(builder, context, value, ty)
+                    elif ct.pointee.name == "complex_half":
+                        converted = _complex_half(builder, context, value, ty)
                     else:
                         converted = context.cast(builder, value, ty, _POINTEE_TYPES[ct.pointee.name][0])
                     value = cgutils.alloca_once_value(builder, converted)

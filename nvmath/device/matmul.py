@@ -37,14 +37,19 @@ _PRECISIONS = {"half": "F16", "bfloat16": "BF16", "single": "F32", "double": "F6
 # (data type, precision) → the C types of A, B and C. cuBLASDx accumulates bf16 products in
 # float only: bf16 A and B give a float C (and float alpha and beta).
 _C_TYPES = {("real", "F16"): ("float16",) * 3, ("real", "BF16"): ("bfloat16", "bfloat16", "float"),
-            ("real", "F32"): ("float",) * 3, ("real", "F64"): ("double",) * 3, ("complex", "F32"): ("float2",) * 3,
-            ("complex", "F64"): ("double2",) * 3}
+            ("real", "F32"): ("float",) * 3, ("real", "F64"): ("double",) * 3,
+            ("complex", "F16"): ("complex_half",) * 3,
+            ("complex", "BF16"): ("complex_bfloat16", "complex_bfloat16", "float2"),
+            ("complex", "F32"): ("float2",) * 3, ("complex", "F64"): ("double2",) * 3}
 _C_PRECISIONS = {"float16": "F16", "bfloat16": "BF16", "float": "F32", "double": "F64", "float2": "F32",
-                 "double2": "F64"}
-_ITEMSIZE = {"float16": 2, "bfloat16": 2, "float": 4, "double": 8, "float2": 8, "double2": 16}
+                 "double2": "F64", "complex_half": "F16", "complex_bfloat16": "BF16"}
+_ITEMSIZE = {"float16": 2, "bfloat16": 2, "float": 4, "double": 8, "float2": 8, "double2": 16, "complex_half": 4,
+             "complex_bfloat16": 4}
 # numba-cuda has no arrays of bfloat16: bf16 matrices are their bit patterns in uint16 arrays.
+# Complex half and bf16 have no Numba type either: (re, im) pairs of float16 / uint16.
 _NUMBA_TYPES = {"float16": "float16", "bfloat16": "uint16", "float": "float32", "double": "float64",
-                "float2": "complex64", "double2": "complex128"}
+                "float2": "complex64", "double2": "complex128", "complex_half": "float16",
+                "complex_bfloat16": "uint16"}
 _ARRANGEMENTS = {"row_major": "ROW_MAJOR", "col_major": "COL_MAJOR"}
 
 
@@ -55,12 +60,14 @@ class Matmul(DeviceObject):
     ----------
     size : (m, n, k)
     precision : {"half", "bfloat16", "single", "double"}
-        ``"half"`` (fp16: A, B, C and the scalars in ``__half``) and ``"bfloat16"`` for real
-        data only. ``"bfloat16"`` means A and B in ``__nv_bfloat16`` and C, ``alpha`` and
-        ``beta`` in float (cuBLASDx accumulates bf16 products in float only). numba-cuda has
-        no bfloat16 arrays, so A and B are held as their bit patterns in ``uint16`` arrays
-        (``a_value_type`` and ``b_value_type`` are ``uint16``; on the host
-        ``tensor.view(torch.uint16)`` gives them, in a kernel ``numba.cuda.bf16`` converts).
+        ``"half"``: A, B, C and the scalars in ``__half`` (complex: ``complex<__half>``).
+        ``"bfloat16"``: A and B in ``__nv_bfloat16`` and C, ``alpha`` and ``beta`` in float
+        (cuBLASDx accumulates bf16 products in float only); complex likewise. numba-cuda has
+        no bfloat16 arrays and no complex half type, so: bf16 values are their bit patterns in
+        ``uint16`` arrays (``tensor.view(torch.uint16)`` on the host, ``numba.cuda.bf16`` in a
+        kernel), and complex half or bf16 matrices are interleaved (re, im) pairs in
+        ``float16``/``uint16`` arrays of twice the length. ``*_value_type`` gives the array
+        element type.
     data_type : {"real", "complex"}
     sm : optional
         The target; default the current device's, else an error.
@@ -83,7 +90,8 @@ class Matmul(DeviceObject):
         ``a_value_type``, for the precisions where A, B and C share it.
     a_dim, b_dim, c_dim : (rows, cols)
     a_size, b_size, c_size : int
-        Elements each matrix occupies with its leading dimension (compile-time constants).
+        Elements each matrix occupies with its leading dimension (compile-time constants); for
+        complex half and bf16, arrays of ``*_value_type`` hold twice as many values.
     leading_dimension : (lda, ldb, ldc)
     block_dim : (x, y, z)
     max_threads_per_block : int
@@ -111,7 +119,7 @@ class Matmul(DeviceObject):
         prec = _PRECISIONS[precision]
         if (data_type, prec) not in _C_TYPES:
             raise ValueError(f"precision={precision!r} with data_type={data_type!r} is not supported; accepted: "
-                             "'half' and 'bfloat16' (real only), 'single', 'double'")
+                             "'half', 'bfloat16', 'single', 'double', each real or complex")
         c_types = _C_TYPES[(data_type, prec)]
         # A, B and C live in shared memory together: refuse what no block of the target can hold.
         needed = sum(rows * cols * _ITEMSIZE[t] for (rows, cols), t in zip(((m, k), (k, n), (m, n)), c_types))

@@ -130,7 +130,7 @@ def _llvm_ctype(module: ir.Module, ct: CType):
     if ct.kind == "float":
         return ir.FloatType() if ct.bits == 32 else ir.DoubleType()
     if ct.kind == "half":  # only ever a pointee: the bits are what matters
-        return ir.HalfType() if ct.name == "float16" else ir.IntType(16)
+        return ir.HalfType() if ct.name == "float16" else ir.IntType(ct.bits)
     if ct.kind == "complex":
         # An identified struct: LTO merges it with the caller's float2/double2, so a call
         # from C++ needs no cast and can be inlined (a literal struct type would not merge).

@@ -75,6 +75,9 @@ C_TYPES: dict[str, CType] = {
     # not an LLVM half/bfloat).
     "float16": CType("float16", "half", 16),
     "bfloat16": CType("bfloat16", "half", 16),
+    # cuBLASDx's complex<__half> and complex<__nv_bfloat16>: (re, im) pairs, by pointer only.
+    "complex_half": CType("complex_half", "half", 32),
+    "complex_bfloat16": CType("complex_bfloat16", "half", 32),
 }
 
 _ALIASES = {
@@ -116,6 +119,8 @@ def _base36(n: int) -> str:
 _C_SPELLING = {
     "float16": "__half",
     "bfloat16": "__nv_bfloat16",
+    "complex_half": "complex<__half>",
+    "complex_bfloat16": "complex<__nv_bfloat16>",
     "int8": "signed char",
     "uint8": "unsigned char",
     "int16": "short",

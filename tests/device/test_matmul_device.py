@@ -23,8 +23,6 @@ needs_library = needs("libmathdx", mathdx.cufftdxGetVersion)  # the "dx" extra
     (dict(size=(32, 32, 32), precision="single", data_type="real", block_size=64, block_dim=(64, 1, 1)),
      "block_size or block_dim"),
     (dict(size=(32, 32, 32), precision="single", data_type="real", execution="Thread"), "execution='Thread'"),
-    (dict(size=(32, 32, 32), precision="half", data_type="complex"),
-     "precision='half' with data_type='complex' is not supported"),
     (dict(size=(256, 256, 128), precision="double", data_type="real"),
      r"needs 1048576 bytes of shared memory.*sm_90 has at most 232448"),
 ])
@@ -119,6 +117,78 @@ def _bf16_kernel(mm):
     return gemm_kernel, (c_start + c_size) * 4
 
 
+def _complex_pairs_kernel(mm):
+    """A kernel for complex half or bf16 A and B given as interleaved (re, im) pairs, and C as
+    pairs too (half) or complex64 (bf16); returns it and the dynamic shared memory it needs."""
+    from numba import cuda
+
+    m, n, k = mm.size
+    lda, ldb, ldc = mm.leading_dimension
+    a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
+    ab_type, c_type = mm.a_value_type, mm.c_value_type
+    c_pairs = c_type == ab_type
+    c_item = 2 * (c_type.bitwidth // 8) if c_pairs else c_type.bitwidth // 8  # bytes per complex C
+    c_start_bytes = -(-(a_size + b_size) * 4 // 16) * 16
+    c_start = c_start_bytes // (c_item // 2 if c_pairs else c_item)
+    threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
+
+    def gemm_kernel(a, b, c, alpha, beta):
+        ab = cuda.shared.array(0, dtype=ab_type)
+        cs = cuda.shared.array(0, dtype=c_type)  # the same dynamic buffer
+        t = cuda.threadIdx.x
+        for idx in range(t, m * k, threads):  # A row-major
+            r, col = idx // k, idx % k
+            ab[2 * (r * lda + col)] = a[r, 2 * col]
+            ab[2 * (r * lda + col) + 1] = a[r, 2 * col + 1]
+        for idx in range(t, k * n, threads):  # B column-major
+            r, col = idx // n, idx % n
+            ab[2 * (a_size + col * ldb + r)] = b[r, 2 * col]
+            ab[2 * (a_size + col * ldb + r) + 1] = b[r, 2 * col + 1]
+        for idx in range(t, m * n, threads):  # C column-major
+            r, col = idx // n, idx % n
+            if c_pairs:
+                cs[c_start + 2 * (col * ldc + r)] = c[r, 2 * col]
+                cs[c_start + 2 * (col * ldc + r) + 1] = c[r, 2 * col + 1]
+            else:
+                cs[c_start + col * ldc + r] = c[r, col]
+        cuda.syncthreads()
+        mm.execute(alpha, ab[0:2 * a_size], ab[2 * a_size:2 * (a_size + b_size)], beta,
+                   cs[c_start:c_start + (2 if c_pairs else 1) * c_size])
+        cuda.syncthreads()
+        for idx in range(t, m * n, threads):
+            r, col = idx // n, idx % n
+            if c_pairs:
+                c[r, 2 * col] = cs[c_start + 2 * (col * ldc + r)]
+                c[r, 2 * col + 1] = cs[c_start + 2 * (col * ldc + r) + 1]
+            else:
+                c[r, col] = cs[c_start + col * ldc + r]
+
+    return gemm_kernel, c_start_bytes + c_size * c_item
+
+
+@needs_library
+def test_complex_half_and_bfloat16_are_interleaved_pairs():
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    for precision, c_numba in (("half", types.float16), ("bfloat16", types.complex64)):
+        try:
+            mm = Matmul((16, 8, 12), precision, "complex", sm=(9, 0))
+        except RuntimeError as e:  # libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only
+            pytest.xfail(str(e).splitlines()[0])
+        pair = types.float16 if precision == "half" else types.uint16
+        assert mm.a_value_type == mm.b_value_type == pair and mm.c_value_type == c_numba
+        assert mm.shared_memory_size == 4 * (mm.a_size + mm.b_size) + (4 if precision == "half" else 8) * mm.c_size
+        c_arg = types.Array(c_numba, 2, "C")
+        scalar = types.complex128
+        sig = (types.Array(pair, 2, "C"),) * 2 + (c_arg, scalar, scalar)
+        codes, _ = cuda.compile_all(_complex_pairs_kernel(mm)[0], sig, device=False, cc=(9, 0), output="ltoir",
+                                    abi="numba")
+        inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+        assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+
+
 @needs_library
 def test_kernel_links_to_a_cubin_without_a_gpu(gemm):
     from numba import cuda, types
@@ -190,6 +260,47 @@ def test_bfloat16_matrices_are_uint16_bit_patterns():
     with pytest.raises(TypingError, match="an array of uint16 or int16 is required"):
         cuda.compile_all(_kernel(mm, types.float32), (types.float32[:, ::1],) * 3 + (types.float32, types.float32),
                          device=False, cc=(9, 0), output="ltoir", abi="numba")
+
+
+@pytest.mark.gpu
+@needs_library
+@pytest.mark.parametrize("precision", ["half", "bfloat16"])
+def test_complex_half_and_bfloat16_values_on_the_gpu(precision):
+    from numba import cuda
+
+    try:
+        mm = Matmul((16, 8, 12), precision, "complex")
+    except RuntimeError as e:
+        pytest.xfail(str(e).splitlines()[0])
+    body, shared = _complex_pairs_kernel(mm)
+    kernel = nvmath.device.jit(body)
+    rng = np.random.default_rng()
+
+    def rand(shape):
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(np.complex64)
+
+    def pairs(z):  # complex → interleaved (re, im) in the precision's storage
+        floats = z.view(np.float32)
+        return floats.astype(np.float16) if precision == "half" else _to_bf16_bits(floats)
+
+    def values(p):  # and back, as complex128
+        f = p.astype(np.float64) if precision == "half" else _from_bf16_bits(p).astype(np.float64)
+        return f[..., 0::2] + 1j * f[..., 1::2]
+
+    a, b, c = pairs(rand((16, 12))), pairs(rand((12, 8))), rand((16, 8))
+    alpha, beta = 1.5 - 0.25j, -0.5 + 1j
+    if precision == "half":
+        c_dev = cuda.to_device(pairs(c))
+        c_ref = values(pairs(c))
+    else:
+        c_dev = cuda.to_device(c)
+        c_ref = c.astype(np.complex128)
+    kernel[1, mm.block_dim, 0, shared](cuda.to_device(a), cuda.to_device(b), c_dev, alpha, beta)
+    want = alpha * values(a) @ values(b) + beta * c_ref
+    got = values(c_dev.copy_to_host()) if precision == "half" else c_dev.copy_to_host()
+    # half: products and sums in half; bf16: exact products of bf16 values summed in float.
+    tol = 1e-2 if precision == "half" else 1e-5
+    assert np.linalg.norm(got - want) / np.linalg.norm(want) < tol
 
 
 @pytest.mark.gpu
