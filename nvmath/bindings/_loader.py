@@ -157,12 +157,7 @@ class NvidiaLibrary:
             # Reuse pathfinder's handle (never closed: pathfinder caches it process-wide).
             return ctypes.CDLL(path or self.name, handle=loaded._handle_uint), path
         except Exception as exc:
-            raise LibraryNotFoundError(
-                f"{self.display_name} (library {self.name!r}) could not be loaded: "
-                f"{type(exc).__name__}: {exc}. It is provided by the pip package "
-                f"{self.package!r}: install it with {self.install_hint()}.",
-                library=self.name, package=self.package,
-            ) from exc
+            raise self._not_loaded(exc) from exc
 
     def _load_private(self) -> tuple[ctypes.CDLL, str | None]:
         # Found as cuda.pathfinder finds wheel libraries (site-packages' nvidia/cu*/lib), else by
@@ -179,12 +174,15 @@ class NvidiaLibrary:
             path = next((c for c in candidates if os.path.isfile(c)), None)
             return ctypes.CDLL(path or soname, mode=os.RTLD_NOW | os.RTLD_LOCAL), path
         except Exception as exc:
-            raise LibraryNotFoundError(
-                f"{self.display_name} (library {self.name!r}) could not be loaded: "
-                f"{type(exc).__name__}: {exc}. It is provided by the pip package "
-                f"{self.package!r}: install it with {self.install_hint()}.",
-                library=self.name, package=self.package,
-            ) from exc
+            raise self._not_loaded(exc) from exc
+
+    def _not_loaded(self, exc: Exception) -> LibraryNotFoundError:
+        return LibraryNotFoundError(
+            f"{self.display_name} (library {self.name!r}) could not be loaded: "
+            f"{type(exc).__name__}: {exc}. It is provided by the pip package "
+            f"{self.package!r}: install it with {self.install_hint()}.",
+            library=self.name, package=self.package,
+        )
 
     def version_text(self) -> str | None:
         """The loaded library's version as the binding tells it, or None."""

@@ -31,12 +31,18 @@ def test_bad_input(kwargs, message):
         Matmul(sm=(9, 0), **kwargs)
 
 
+def _matmul(*args, **kwargs):
+    """Matmul(...), or an expected failure where libmathdx cannot generate cuBLASDx code here
+    (libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only)."""
+    try:
+        return Matmul(*args, **kwargs)
+    except RuntimeError as e:
+        pytest.xfail(str(e).splitlines()[0])
+
+
 @pytest.fixture(scope="module")
 def gemm():
-    try:
-        return Matmul((32, 32, 32), "single", "real", sm=(9, 0))
-    except RuntimeError as e:  # libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only
-        pytest.xfail(str(e).splitlines()[0])
+    return _matmul((32, 32, 32), "single", "real", sm=(9, 0))
 
 
 @needs_library
@@ -173,10 +179,7 @@ def test_complex_half_and_bfloat16_are_interleaved_pairs():
     from nvmath.jit import link
 
     for precision, c_numba in (("half", types.float16), ("bfloat16", types.complex64)):
-        try:
-            mm = Matmul((16, 8, 12), precision, "complex", sm=(9, 0))
-        except RuntimeError as e:  # libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only
-            pytest.xfail(str(e).splitlines()[0])
+        mm = _matmul((16, 8, 12), precision, "complex", sm=(9, 0))
         pair = types.float16 if precision == "half" else types.uint16
         assert mm.a_value_type == mm.b_value_type == pair and mm.c_value_type == c_numba
         assert mm.shared_memory_size == 4 * (mm.a_size + mm.b_size) + (4 if precision == "half" else 8) * mm.c_size
@@ -207,10 +210,7 @@ def test_kernel_links_to_a_cubin_without_a_gpu(gemm):
 def test_values_on_the_gpu():
     from numba import cuda
 
-    try:
-        mm = Matmul((32, 16, 24), "single", "real")
-    except RuntimeError as e:
-        pytest.xfail(str(e).splitlines()[0])
+    mm = _matmul((32, 16, 24), "single", "real")
     kernel = nvmath.device.jit(_kernel(mm))
     rng = np.random.default_rng()
     a = rng.standard_normal((32, 24)).astype(np.float32)
@@ -244,10 +244,7 @@ def test_bfloat16_matrices_are_uint16_bit_patterns():
 
     from nvmath.jit import link
 
-    try:
-        mm = Matmul((16, 8, 32), "bfloat16", "real", sm=(9, 0))
-    except RuntimeError as e:  # libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only
-        pytest.xfail(str(e).splitlines()[0])
+    mm = _matmul((16, 8, 32), "bfloat16", "real", sm=(9, 0))
     assert mm.a_value_type == mm.b_value_type == types.uint16 and mm.c_value_type == types.float32
     assert mm.shared_memory_size == 2 * (mm.a_size + mm.b_size) + 4 * mm.c_size
     sig = (types.uint16[:, ::1],) * 2 + (types.float32[:, ::1], types.float32, types.float32)
@@ -268,10 +265,7 @@ def test_bfloat16_matrices_are_uint16_bit_patterns():
 def test_complex_half_and_bfloat16_values_on_the_gpu(precision):
     from numba import cuda
 
-    try:
-        mm = Matmul((16, 8, 12), precision, "complex")
-    except RuntimeError as e:
-        pytest.xfail(str(e).splitlines()[0])
+    mm = _matmul((16, 8, 12), precision, "complex")
     body, shared = _complex_pairs_kernel(mm)
     kernel = nvmath.device.jit(body)
     rng = np.random.default_rng()
@@ -308,10 +302,7 @@ def test_complex_half_and_bfloat16_values_on_the_gpu(precision):
 def test_bfloat16_values_on_the_gpu():
     from numba import cuda, types
 
-    try:
-        mm = Matmul((16, 8, 12), "bfloat16", "real")
-    except RuntimeError as e:
-        pytest.xfail(str(e).splitlines()[0])
+    mm = _matmul((16, 8, 12), "bfloat16", "real")
     body, shared = _bf16_kernel(mm)
     kernel = nvmath.device.jit(body)
     rng = np.random.default_rng()
@@ -332,10 +323,7 @@ def test_bfloat16_values_on_the_gpu():
 def test_values_on_the_gpu_each_precision(precision, data_type):
     from numba import cuda, types
 
-    try:
-        mm = Matmul((16, 8, 12), precision, data_type)
-    except RuntimeError as e:
-        pytest.xfail(str(e).splitlines()[0])
+    mm = _matmul((16, 8, 12), precision, data_type)
     np_type = {("half", "real"): np.float16, ("double", "real"): np.float64, ("single", "complex"): np.complex64,
                ("double", "complex"): np.complex128}[(precision, data_type)]
     kernel = nvmath.device.jit(_kernel(mm, getattr(types, np.dtype(np_type).name)))
