@@ -127,6 +127,10 @@ class CpuBackend:
             np.copyto(out, y)
         return out
 
+    def hot_path(self, direction):
+        """No separate hot path on the CPU: :meth:`execute` is the only one."""
+        return None
+
     def destroy_plan(self):
         self.callbacks = {}
 

@@ -219,6 +219,37 @@ class CudaBackend:
             return None
         return fast_result_allocator(self.package, self.device_id, spec.out_shape, spec.out_dtype, spec.out_strides)
 
+    def hot_path(self, direction):
+        """For ``FFT.execute()`` with no arguments: a function of none that runs the planned
+        transform in ``direction`` with the least Python work and returns the result, or None
+        when the general path must run (another current device, a released work area); None
+        instead of a function where the general path is always needed (host operands, copies,
+        in place, blocking, a user allocator)."""
+        allocate = self._fast
+        if allocate is None or self.device_operand is None or self.owner.options.blocking is True:
+            return None
+        handle, run, set_stream, check = self.handle, self._exec, self._set_stream, cufft._lib.check
+        in_ptr, worksize, sign, backend = self.device_operand.data_ptr, self.worksize, int(direction), self
+
+        def hot():
+            if worksize and backend.workspace is None:
+                return None
+            made = allocate()
+            if made is None:
+                return None
+            stream, result, out_ptr = made
+            if stream != backend._plan_stream:  # the plan keeps its stream: set when it changes
+                status = set_stream(handle, stream)
+                if status:
+                    check("cufftSetStream", status)
+                backend._plan_stream = stream
+            status = run(handle, in_ptr, out_ptr, sign)
+            if status:
+                check("cufftXtExec", status)
+            return result
+
+        return hot
+
     def execute(self, direction, stream, release_workspace):
         spec = self.spec
         src = self.device_operand
