@@ -144,6 +144,7 @@ def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=N
     symbol : str, optional
         The exported name; default unique to the function, types and target.
     fastmath : bool
+        Fast-math compilation (see :func:`nvmath.jit.compile_device_function`).
 
     Returns
     -------

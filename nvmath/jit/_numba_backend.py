@@ -303,6 +303,15 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
             details += f"\n  in the function defined at {describe_location(func)}"
         raise CompileError(f"cannot compile {name}:\n  {details}") from e
 
+    if fastmath:
+        # numba-cuda's fastmath sets NVVM options only, which a later LTO link (cuFFT's) does
+        # not see: put LLVM's fast-math flags on the instructions themselves, as Numba's CPU
+        # target does, so that they survive into the LTO-IR.
+        from numba.core.cpu import FastMathOptions
+        from numba.core.fastmathpass import rewrite_module
+
+        for module in cres.library.modules:
+            rewrite_module(module, FastMathOptions(True))
     context = cuda_target.target_context
     library = context.codegen().create_library(f"nvmath_{symbol}")
     library.add_ir_module(_build_wrapper(context, cres, csig, symbol, aliases, max_values))

@@ -28,7 +28,7 @@ __all__ = ["compile_device_function", "CacheBypassWarning"]
 logger = logging.getLogger("nvmath.jit")
 
 # Bump when the generated wrapper changes, so entries made by older code are not reused.
-_WRAPPER_ABI = "nvmath-cwrapper-1"
+_WRAPPER_ABI = "nvmath-cwrapper-2"  # 2: aligned pointers, bounded offsets, IR fast-math flags
 
 
 class CacheBypassWarning(RuntimeWarning):
@@ -81,7 +81,10 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     compute_capability : optional
         The target (``"sm_90"``, ``(9, 0)``...); default the current device's, else an error.
     fastmath : bool
-        Compile with fast math (flush denormals, fused multiply-add, approximate division).
+        LLVM's fast-math flags on every floating-point operation (no NaN, no infinity, no
+        signed zero, reassociation, contraction: a complex times a real becomes two
+        multiplies), kept in the LTO-IR whoever links it; and numba-cuda's fast math
+        (approximate intrinsics, flushing denormals where NVVM makes the final code).
     kind : str
         Recorded in the artifact: ``"device_function"``, ``"prolog"``, ``"epilog"``...
     element_type, user_info_type : optional

@@ -157,3 +157,20 @@ def test_offset_modulo_a_power_of_two_is_one_and():
     ptx = link([store, caller], compute_capability=ARCH, output="ptx").decode()
     assert "selp" not in ptx and "shr.s64" not in ptx, ptx
     assert re.search(r"and\.b64\s+%rd\d+, %rd\d+, 32760;", ptx), ptx  # (offset % 4096) * 8
+
+
+def test_fastmath_reaches_the_ltoir():
+    # numba-cuda's fastmath is NVVM options only, lost when cuFFT links the LTO-IR: the flags are
+    # put on the instructions. A complex times a real then drops the multiplies by the zero
+    # imaginary part; without fastmath IEEE semantics keep them.
+    def by_column(data_out, offset, value, user_info, unused):
+        data_out[offset] = value * user_info[offset % 64]
+
+    def multiplies(fastmath):
+        store = compile_epilog(by_column, "complex64", "float32", compute_capability=ARCH, fastmath=fastmath)
+        caller = compile_cpp(caller_kernel("float2", None, store.symbol), compute_capability=ARCH)
+        ptx = link([store, caller], compute_capability=ARCH, output="ptx").decode()
+        return len(re.findall(r"\b(mul|fma\.rn)\.f32", ptx))
+
+    assert multiplies(True) == 2
+    assert multiplies(False) == 4
