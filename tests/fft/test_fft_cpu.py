@@ -196,14 +196,14 @@ def by_offset_out(data_out, offset, value, user_info, unused):
 
 
 @pytest.mark.parametrize("shape, axes, fft_type, threads", [
-    ((300, 64), (1,), "C2C", 4),      # blocks of rows spread over threads
-    ((4, 6, 10), (0, 2), "C2C", 3),   # blocks along the middle axis
-    ((8, 16), (0, 1), "C2C", 2),      # no batch axis: prolog, FFT and epilog each whole
+    ((300, 64), (1,), "C2C", 4),      # strided input, chunks over 4 threads
+    ((4, 6, 10), (0, 2), "C2C", 3),   # the batch axis in the middle
+    ((8, 16), (0, 1), "C2C", 2),      # no batch axis
     ((37, 33), (1,), "R2C", 4),
     ((37, 17), (1,), "C2R", 4),
     ((5, 40, 3), (1,), "C2C", 1),     # one thread
 ])
-def test_callbacks_with_offsets_in_blocks_and_whole(shape, axes, fft_type, threads):
+def test_offset_dependent_callbacks_across_layouts_and_threads(shape, axes, fft_type, threads):
     rng = np.random.default_rng()
     dtype = "float64" if fft_type == "R2C" else "complex128"
     x = random(shape, dtype, rng)
