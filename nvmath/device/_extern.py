@@ -87,14 +87,13 @@ def extern_function(symbol: str, c_signature, ltoir, *, min_bytes=None, owner=No
     return ExternFunction(symbol, csig, ltoir, min_bytes, owner)
 
 
-def _llvm_type(ir, ct):
-    if ct.kind == "void":
-        return ir.VoidType()
-    if ct.kind == "int":
-        return ir.IntType(ct.bits)
-    if ct.kind == "float":
-        return ir.FloatType() if ct.bits == 32 else ir.DoubleType()
-    return ir.IntType(8).as_pointer()  # pointers: generic address space, as C++ declares them
+def _llvm_type(module, ct):
+    from llvmlite import ir
+
+    from nvmath.jit._numba_backend import _llvm_ctype
+
+    # Pointers in the generic address space, untyped, as C++ declares them.
+    return ir.IntType(8).as_pointer() if ct.kind == "pointer" else _llvm_ctype(module, ct)
 
 
 def _pointee_types():
@@ -109,6 +108,15 @@ def _pointee_types():
             "float": (types.float32,),
             "double": (types.float64,), "float2": (types.complex64,), "double2": (types.complex128,),
             "int32": (types.int32,), "int64": (types.int64,), "uint32": (types.uint32,), "uint64": (types.uint64,)}
+
+
+def array_dtype(c_name: str):
+    """The Numba type of the arrays a kernel passes for C pointee type ``c_name`` (for bf16 and
+    complex half/bf16, the storage type: ``uint16``, ``float16`` in (re, im) pairs)."""
+    global _POINTEE_TYPES
+    if not _POINTEE_TYPES:
+        _POINTEE_TYPES = _pointee_types()
+    return _POINTEE_TYPES[c_name][0]
 
 
 def _bfloat16_bits(builder, context, value, ty):
@@ -170,8 +178,7 @@ def _make_intrinsic(fn: ExternFunction):
     from numba.cuda import LTOIR
     from numba.extending import intrinsic
 
-    global _POINTEE_TYPES
-    _POINTEE_TYPES = _pointee_types()
+    array_dtype("float")  # fills _POINTEE_TYPES (Numba imported now, not at import)
     csig = fn.c_signature
     linkable = LTOIR(fn.ltoir, name=f"{fn.symbol}.ltoir")
     ret_type = {"void": types.void, "int": None, "float": None}.get(csig.return_type.kind)
@@ -209,7 +216,8 @@ def _make_intrinsic(fn: ExternFunction):
         sig = ret_type(*args)
 
         def codegen(context, builder, signature, llargs):
-            fnty = ir.FunctionType(_llvm_type(ir, csig.return_type), [_llvm_type(ir, ct) for ct in csig.arg_types])
+            fnty = ir.FunctionType(_llvm_type(builder.module, csig.return_type),
+                                   [_llvm_type(builder.module, ct) for ct in csig.arg_types])
             callee = cgutils.get_or_insert_function(builder.module, fnty, fn.symbol)
             values = []
             for index, (need, name) in fn.min_bytes.items():

@@ -103,8 +103,7 @@ class FFT(DeviceObject):
         fingerprint = (f"cufftdx:{size}:{precision}:{fft_type}:{execution}:{direction}:{target.sm}:"
                        f"{self.ffts_per_block}:{self.elements_per_thread}:{hashlib.sha256(self._ltoir).hexdigest()}")
         super().__init__(f"nvmath.device.FFT[{fingerprint[:60]}]", fingerprint)
-        itemsize = {"complex64": 8, "complex128": 16, "float32": 4, "float64": 8}.get(str(self.value_type), 1)
-        need = {0: (int(self.storage_size) * itemsize, "thread_data")}
+        need = {0: (int(self.storage_size) * self.value_type.bitwidth // 8, "thread_data")}
         if execution == "Block" and int(self.shared_memory_size):
             need[1] = (int(self.shared_memory_size), "shared_memory")
         self._function = extern_function(self.symbol, signature, self._ltoir, min_bytes=need, owner="FFT.execute")

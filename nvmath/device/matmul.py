@@ -12,9 +12,10 @@ import logging
 
 from nvmath._internal.options import check_choice
 from nvmath.jit.arch import parse_target, resolve_target
+from nvmath.jit.cabi import ctype
 
 from . import _mathdx_code
-from ._extern import extern_function
+from ._extern import array_dtype, extern_function
 from ._object import ConstInt, DeviceObject
 
 __all__ = ["Matmul", "max_shared_memory_per_block"]
@@ -43,13 +44,6 @@ _C_TYPES = {("real", "F16"): ("float16",) * 3, ("real", "BF16"): ("bfloat16", "b
             ("complex", "F32"): ("float2",) * 3, ("complex", "F64"): ("double2",) * 3}
 _C_PRECISIONS = {"float16": "F16", "bfloat16": "BF16", "float": "F32", "double": "F64", "float2": "F32",
                  "double2": "F64", "complex_half": "F16", "complex_bfloat16": "BF16"}
-_ITEMSIZE = {"float16": 2, "bfloat16": 2, "float": 4, "double": 8, "float2": 8, "double2": 16, "complex_half": 4,
-             "complex_bfloat16": 4}
-# numba-cuda has no arrays of bfloat16: bf16 matrices are their bit patterns in uint16 arrays.
-# Complex half and bf16 have no Numba type either: (re, im) pairs of float16 / uint16.
-_NUMBA_TYPES = {"float16": "float16", "bfloat16": "uint16", "float": "float32", "double": "float64",
-                "float2": "complex64", "double2": "complex128", "complex_half": "float16",
-                "complex_bfloat16": "uint16"}
 _ARRANGEMENTS = {"row_major": "ROW_MAJOR", "col_major": "COL_MAJOR"}
 
 
@@ -122,7 +116,7 @@ class Matmul(DeviceObject):
                              "'half', 'bfloat16', 'single', 'double', each real or complex")
         c_types = _C_TYPES[(data_type, prec)]
         # A, B and C live in shared memory together: refuse what no block of the target can hold.
-        needed = sum(rows * cols * _ITEMSIZE[t] for (rows, cols), t in zip(((m, k), (k, n), (m, n)), c_types))
+        needed = sum(rows * cols * ctype(t).size for (rows, cols), t in zip(((m, k), (k, n), (m, n)), c_types))
         limit = max_shared_memory_per_block(target)
         if needed > limit:
             raise ValueError(f"size={tuple(size)!r} needs {needed} bytes of shared memory for A, B and C "
@@ -168,7 +162,7 @@ class Matmul(DeviceObject):
         super().__init__(f"nvmath.device.Matmul[{fingerprint[:60]}]", fingerprint)
         # cuBLASDx's shared-memory API: void f(TC* alpha, TA* a, TB* b, TC* beta, TC* c).
         # Typed pointers: shared-memory arrays of another type fail to compile, clearly.
-        need = {i: (int(size) * _ITEMSIZE[t], name) for i, size, t, name in
+        need = {i: (int(size) * ctype(t).size, name) for i, size, t, name in
                 ((1, self.a_size, c_types[0], "a"), (2, self.b_size, c_types[1], "b"), (4, self.c_size, c_types[2], "c"))}
         self._function = extern_function(self.symbol, ("void", [c_ptr, a_ptr, b_ptr, c_ptr, c_ptr]), self._ltoir,
                                          min_bytes=need, owner="Matmul.execute")
@@ -181,8 +175,6 @@ class Matmul(DeviceObject):
         return f"{m}x{n}x{k} {self.data_type} {self.precision}, {self.sm}"
 
     def _read_traits(self, dx, handle, c_types):
-        from numba import types
-
         tr = dx.CublasdxTraitType
         try:
             self.block_dim = tuple(int(v) for v in dx.cublasdx_get_trait_int64s(handle, tr.BLOCK_DIM, 3))
@@ -206,8 +198,8 @@ class Matmul(DeviceObject):
             elements = (rows if arr == "row_major" else cols) * ld
             setattr(self, f"{name}_dim", (rows, cols))
             setattr(self, f"{name}_size", ConstInt(elements))
-            setattr(self, f"{name}_value_type", getattr(types, _NUMBA_TYPES[c_type]))
-            total += elements * _ITEMSIZE[c_type]
+            setattr(self, f"{name}_value_type", array_dtype(c_type))
+            total += elements * ctype(c_type).size
         self.value_type = self.a_value_type
         self.shared_memory_size = ConstInt(total)
 

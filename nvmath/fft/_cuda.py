@@ -251,31 +251,12 @@ class CudaBackend:
         return hot
 
     def execute(self, direction, stream, release_workspace):
+        # The general path; FFT.execute() with no arguments takes hot_path()'s function.
         spec = self.spec
         src = self.device_operand
         if src is None:
             raise RuntimeError("the operand was released by reset_operand(None); give a new one with "
                                "reset_operand(operand)")
-        ready = self.workspace is not None or not self.worksize
-        fast = self._fast() if stream is None and self._fast is not None and ready else None
-        if fast is not None:
-            handle, result, out_ptr = fast
-            # Hot path: the raw functions (plan, pointers and direction were checked already);
-            # the plan keeps its stream, so it is set only when the current stream changes.
-            if handle != self._plan_stream:
-                status = self._set_stream(self.handle, handle)
-                if status:
-                    cufft._lib.check("cufftSetStream", status)
-                self._plan_stream = handle
-            status = self._exec(self.handle, src.data_ptr, out_ptr, int(direction))
-            if status:
-                cufft._lib.check("cufftXtExec", status)
-            if release_workspace and self.workspace is not None:
-                self.workspace.free()
-                self.workspace = None
-            if self.owner.options.blocking is True:
-                _streams.synchronize(_streams.get_stream(handle, package=self.package, device_id=self.device_id))
-            return result
         s = self._stream(stream)
         if spec.copy_input:
             buf = src.empty(spec.in_shape, spec.in_dtype, strides=spec.in_strides, stream=s,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 
-from nvmath.jit.cabi import CSignature
+from nvmath.jit.cabi import CSignature, ctype
 from nvmath.jit.compiler import compile_device_function
 from nvmath.jit.typespec import pointer, type_key
 from nvmath.jit.errors import CallbackSignatureError
@@ -30,9 +30,6 @@ __all__ = ["compile_prolog", "compile_epilog", "CALLBACK_ELEMENT_TYPES", "callba
 #: dtype name → the C type cuFFT passes.
 CALLBACK_ELEMENT_TYPES = {"float32": "float", "float64": "double", "complex64": "float2",
                           "complex128": "double2"}
-
-#: dtype name → alignment of the C type (CUDA's float2/double2 are 8/16-byte aligned).
-_C_ALIGNMENT = {"float32": 4, "float64": 8, "complex64": 8, "complex128": 16}
 
 _PARAMS = {
     "prolog": ("data_in", "offset", "user_info", "unused"),
@@ -61,14 +58,11 @@ def user_info_alignment(user_info_type) -> int:
     integers); 1, no assumption, for structs. A pointer given as ``user_info`` must be aligned
     so: the plan checks it.
     """
-    import re
-
     key = user_info_type if isinstance(user_info_type, str) else type_key(user_info_type)
-    key = key.removeprefix("numba:")
-    if key in _C_ALIGNMENT:
-        return _C_ALIGNMENT[key]
-    m = re.fullmatch(r"u?int(8|16|32|64)", key)
-    return int(m.group(1)) // 8 if m else 1
+    try:
+        return ctype(key.removeprefix("numba:")).alignment
+    except ValueError:  # a struct (or anything with no C scalar type)
+        return 1
 
 
 def callback_signature(kind: str, element_dtype) -> CSignature:
@@ -117,7 +111,8 @@ def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, sym
         compute_capability=compute_capability, fastmath=fastmath, kind=kind,
         element_type=element, user_info_type=user_info_key,
         cxx_alias=True,  # cuFFT declares the callback in C++: it links the mangled name
-        aligned={0: _C_ALIGNMENT[element], len(arg_types) - 2: user_info_alignment(user_info_dtype)},
+        aligned={0: ctype(CALLBACK_ELEMENT_TYPES[element]).alignment,
+                 len(arg_types) - 2: user_info_alignment(user_info_dtype)},
         max_values={1: 2**63 - 1},  # element offsets: offset % n is then as cheap as offset & (n - 1)
         describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
                  f"data of {element}, user_info pointing to {user_info_key})",

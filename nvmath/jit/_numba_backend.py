@@ -310,8 +310,8 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
         from numba.core.cpu import FastMathOptions
         from numba.core.fastmathpass import rewrite_module
 
-        for module in cres.library.modules:
-            rewrite_module(module, FastMathOptions(True))
+        # Only the function's own module: linked libraries may be shared with other compiles.
+        rewrite_module(cres.library.modules[0], FastMathOptions(True))
     context = cuda_target.target_context
     library = context.codegen().create_library(f"nvmath_{symbol}")
     library.add_ir_module(_build_wrapper(context, cres, csig, symbol, aliases, max_values))

@@ -54,6 +54,13 @@ class CType:
             return 8
         return max(self.bits // 8, 1)
 
+    @property
+    def size(self) -> int:
+        """Size in bytes (0 for void)."""
+        if self.kind == "void":
+            return 0
+        return 2 * self.bits // 8 if self.kind == "complex" else self.bits // 8
+
     def __str__(self) -> str:
         return self.c_spelling
 

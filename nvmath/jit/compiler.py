@@ -13,7 +13,7 @@ import time
 import warnings
 
 from .arch import resolve_target
-from .cabi import CSignature, ctype
+from .cabi import CSignature
 # The cache is imported with the compiler (it loads no Numba): a warm compile is then one
 # fingerprint, one key and one file read.
 from nvmath import cache as _cache
