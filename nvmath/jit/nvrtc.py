@@ -71,17 +71,19 @@ def compile_cpp(source: str, *, compute_capability=None, output: str = "ltoir",
         encoded = [o.encode() for o in opts]
         err, = nvrtc.nvrtcCompileProgram(prog, len(encoded), encoded)
         log_size = _check(nvrtc.nvrtcGetProgramLogSize(prog), "nvrtcGetProgramLogSize")
-        log = b" " * log_size
+        # Buffers NVRTC writes into are bytearrays: writing into a bytes object corrupts it, and
+        # `b" " * 1` is Python's shared one-byte singleton (an empty log is one NUL byte).
+        log = bytearray(log_size)
         nvrtc.nvrtcGetProgramLog(prog, log)
         if err != nvrtc.nvrtcResult.NVRTC_SUCCESS:
             raise NVRTCError(f"NVRTC could not compile {name} for {target}:\n"
-                             f"{log.rstrip(b' ').rstrip(bytes(1)).decode(errors='replace')}")
+                             f"{bytes(log).rstrip(bytes(1)).decode(errors='replace')}")
         getters = {"ltoir": (nvrtc.nvrtcGetLTOIRSize, nvrtc.nvrtcGetLTOIR),
                    "ptx": (nvrtc.nvrtcGetPTXSize, nvrtc.nvrtcGetPTX),
                    "cubin": (nvrtc.nvrtcGetCUBINSize, nvrtc.nvrtcGetCUBIN)}[output]
         size = _check(getters[0](prog), getters[0].__name__)
-        buf = b" " * size
+        buf = bytearray(size)
         getters[1](prog, buf)
-        return buf.rstrip(b"\x00") if output == "ptx" else buf
+        return bytes(buf).rstrip(b"\x00") if output == "ptx" else bytes(buf)
     finally:
         nvrtc.nvrtcDestroyProgram(prog)

@@ -126,3 +126,15 @@ def test_dispatcher_device_function_is_accepted():
 
     art = compile_prolog(prolog, "float32", "float32", compute_capability=ARCH)
     assert art.kind == "prolog" and "prolog" in art.symbol
+
+
+def test_compile_cpp_leaves_python_byte_singletons_intact():
+    # A successful compile has a one-byte log ("\0"); it was once read into `b" " * 1`, which
+    # is Python's shared b" " object: every later " ".encode() in the process gave b"\0"
+    # (PyTorch's operator schemas then failed to parse when it was imported afterwards).
+    compile_cpp('extern "C" __device__ float plus_one(float x) { return x + 1; }', compute_capability=ARCH)
+    compile_cpp('extern "C" __device__ float plus_two(float x) { return x + 2; }', compute_capability=ARCH,
+                output="ptx")
+    assert " ".encode() == b"\x20"
+    assert bytes([32])[0] == 32
+    assert bytes([0]) == b"\x00"
