@@ -7,7 +7,8 @@
    CuPy / PyTorch doing FFT then multiply. Written ``value * w``, Numba promotes the real
    ``w`` to complex (4 multiplies, 2 adds); ``complex(value.real * w, value.imag * w)`` takes
    2 multiplies ("real_multiply"). Other variants: ``& 4095`` for ``% 4096`` ("mask"),
-   fastmath, and cuFFT's patient JIT on and off.
+   fastmath, and cuFFT's patient JIT on and off. Floors: an epilog that only stores
+   ("store_only") and one that multiplies by a constant ("constant").
 2. The same FFT without callbacks against ``cupy.fft.fft``.
 3. (8, 256) complex64: CPU-side cost of one ``FFT.execute`` over 1000 calls, and of
    ``cupy.fft.fft``.
@@ -38,6 +39,16 @@ def scale_by_column_real(data_out, offset, value, user_info, unused):
     # Each part times the real filter: 2 multiplies where complex * real promotes to 4 and 2 adds.
     w = user_info[offset % 4096]
     data_out[offset] = complex(value.real * w, value.imag * w)
+
+
+def store_only(data_out, offset, value, user_info, unused):
+    # The floor of any epilog: cuFFT's callback kernel, storing what it computed.
+    data_out[offset] = value
+
+
+def scale_by_constant(data_out, offset, value, user_info, unused):
+    # The multiply without the filter's load.
+    data_out[offset] = complex(value.real * 0.5, value.imag * 0.5)
 
 
 def _with_patient_jit(cufft, value):
@@ -92,7 +103,8 @@ def main(argv=None) -> int:
     from nvmath.bindings import cufft
 
     fast = nvmath.fft.compile_epilog(scale_by_column, "complex64", "float32", fastmath=True)
-    variants = [("mask", scale_by_column_mask, None), ("real_multiply", scale_by_column_real, None),
+    variants = [("store_only", store_only, None), ("constant", scale_by_constant, None),
+                ("mask", scale_by_column_mask, None), ("real_multiply", scale_by_column_real, None),
                 ("fastmath", fast, None), ("patient_jit", scale_by_column, 1), ("no_patient_jit", scale_by_column, 0)]
     for name, fn, patient in variants:
         try:
@@ -124,7 +136,7 @@ def main(argv=None) -> int:
     c = res["copy_ms"]
     if "nvmath_fft_epilog_ms" in res:
         res["ratio_nvmath_epilog_over_copy"] = res["nvmath_fft_epilog_ms"] / c
-    for name in ("real_multiply", "mask", "fastmath"):
+    for name in ("store_only", "constant", "real_multiply", "mask", "fastmath"):
         if f"nvmath_fft_epilog_{name}_ms" in res:
             res[f"ratio_nvmath_epilog_{name}_over_copy"] = res[f"nvmath_fft_epilog_{name}_ms"] / c
     res["ratio_cupy_fft_multiply_over_copy"] = res["cupy_fft_multiply_ms"] / c

@@ -15,20 +15,28 @@ what=${1:-all}
 
 if [ -d .whl ] && ls .whl/*.whl >/dev/null 2>&1; then
   python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl || exit 1
+  # pip installs bytecode with a package (--no-compile above only saves time here): without it
+  # every fresh process compiles numpy from source, about 0.3 s of each first kernel launch.
+  python3 -m compileall -q -j 0 /tmp/site >/dev/null 2>&1
   export PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
   export LD_LIBRARY_PATH=/tmp/site/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 else
   export PYTHONPATH=$PWD${PYTHONPATH:+:$PYTHONPATH}
 fi
+# The same for this checkout and the host's cuda-python packages (some lack bytecode there).
+# shellcheck disable=SC2046
+python3 -m compileall -q -j 0 nvmath $(python3 -c "import cuda; print(' '.join(cuda.__path__))") >/dev/null 2>&1
 if [ -d .peer-whl ] && ls .peer-whl/*.whl >/dev/null 2>&1; then
   python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/peer .peer-whl/*.whl \
     || echo "nvmath-python (peer) did not install: its benchmark will skip" >&2
+  python3 -m compileall -q -j 0 /tmp/peer >/dev/null 2>&1
 fi
 export PYTHONUNBUFFERED=1
 # Never the user's own cache: the suite and benchmarks get a fresh one.
 export NVMATH_CACHE_DIR=$(mktemp -d /tmp/nvmath-cache-XXXXXX)
 
 { nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1
+  env | grep '^PYTHON' | sort
   python3 -c "import numba_cuda, numba, numpy, cuda.bindings; print('numba', numba.__version__, 'numba-cuda', numba_cuda.__version__, 'numpy', numpy.__version__, 'cuda-bindings', cuda.bindings.__version__)"
   python3 -c "from nvmath.jit.versions import libnvvm_release, nvjitlink_version; print('libNVVM', libnvvm_release(), 'nvJitLink', nvjitlink_version())"
 } > "$OUT/device.txt" 2>&1
