@@ -7,7 +7,6 @@
 # can import is the peer's; it checks that before it reports anything. The last line of stdout
 # is one JSON object. Nothing here may import this project's code.
 import json
-import statistics
 import time
 
 t0 = time.perf_counter()  # kernel mode: the clock starts before the imports, as in kernel_warm's child
@@ -38,63 +37,9 @@ def check_peer() -> dict:
     return {"peer_version": version, "peer_file": path}
 
 
-# Timing helpers: the same as benchmarks/_common.py (copied, so that this file imports nothing of
-# the project).
-def gpu_time_ms(fn, *, warmup: int = 5, repeat: int = 30) -> float:
-    """Median of CUDA-event timings of ``fn()`` on CuPy's current stream, after warm-up."""
-    import statistics
-
-    import cupy as cp
-
-    for _ in range(warmup):
-        fn()
-    cp.cuda.get_current_stream().synchronize()
-    times = []
-    for _ in range(repeat):
-        start, stop = cp.cuda.Event(), cp.cuda.Event()
-        start.record()
-        fn()
-        stop.record()
-        stop.synchronize()
-        times.append(cp.cuda.get_elapsed_time(start, stop))
-    return statistics.median(times)
-
-
-def torch_time_ms(fn, *, warmup: int = 5, repeat: int = 20) -> float:
-    """Median of CUDA-event timings of ``fn()`` on PyTorch's current stream, after warm-up."""
-    import statistics
-
-    import torch
-
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(repeat):
-        start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-        start.record()
-        fn()
-        stop.record()
-        stop.synchronize()
-        times.append(start.elapsed_time(stop))
-    return statistics.median(times)
-
-
-def cpu_cost_us(fn, synchronize, *, calls: int = 1000, loops: int = 5) -> tuple[float, list]:
-    """CPU-side cost of one call, as benchmarks/_common.py measures nvmath-fusion's: the median
-    over ``loops`` loops of ``calls`` back-to-back calls (synchronized before each loop)."""
-    for _ in range(100):
-        fn()
-    synchronize()
-    per_loop = []
-    for _ in range(loops):
-        synchronize()
-        t = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        per_loop.append((time.perf_counter() - t) / calls * 1e6)
-    synchronize()
-    return statistics.median(per_loop), per_loop
+# The timing helpers are this project's benchmarks' own: _common.py is copied beside this file
+# (it imports nothing of the project), so nvmath-python is measured exactly as nvmath-fusion.
+from _common import cpu_cost_us, gpu_time_ms, torch_time_ms  # noqa: E402,F401
 
 
 # --------------------------------------------------------------------------------------------

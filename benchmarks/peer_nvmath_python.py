@@ -80,6 +80,8 @@ def run_child(mode: str, env: dict, timeout: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="nvmath-peer-") as cwd:
         script = os.path.join(cwd, "_peer_child.py")
         shutil.copyfile(CHILD, script)
+        # The timing helpers travel with it: _common.py imports nothing of this project.
+        shutil.copyfile(os.path.join(HERE, "_common.py"), os.path.join(cwd, "_common.py"))
         try:
             done = subprocess.run([sys.executable, script, mode], cwd=cwd, env=env, capture_output=True,
                                   text=True, timeout=max(1.0, timeout))

@@ -7,6 +7,7 @@
 #   tools/gpu-check.sh            # tests + benchmarks
 #   tools/gpu-check.sh tests      # tests only
 #   tools/gpu-check.sh bench      # benchmarks only
+#   NVMATH_TEST_GROUPS="tests/device|tests/fft tests/jit" tools/gpu-check.sh   # groups at once
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/results}
@@ -46,9 +47,26 @@ status=0
 python3 tools/diagnose_cufft_lto.py >> "$OUT/device.txt" 2>&1; tail -n 6 "$OUT/device.txt"
 
 if [ "$what" = all ] || [ "$what" = tests ]; then
-  # shellcheck disable=SC2086
-  python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider 2>&1 | tee "$OUT/tests.log"
-  status=${PIPESTATUS[0]}
+  if [ -n "${NVMATH_TEST_GROUPS:-}" ]; then
+    # Groups of paths separated by '|', each in a pytest process of its own, all at once (each
+    # with its own cache), so that the whole suite and the benchmarks fit one device call.
+    IFS='|' read -ra groups <<< "$NVMATH_TEST_GROUPS"
+    pids=()
+    for i in "${!groups[@]}"; do
+      # shellcheck disable=SC2086
+      NVMATH_CACHE_DIR=$(mktemp -d /tmp/nvmath-cache-XXXXXX) \
+        python3 -m pytest ${groups[$i]} -q -p no:cacheprovider > "$OUT/tests.$i.log" 2>&1 &
+      pids+=($!)
+    done
+    for i in "${!pids[@]}"; do
+      wait "${pids[$i]}" || status=1
+      { echo "== group $i: ${groups[$i]}"; tail -n 1 "$OUT/tests.$i.log"; } | tee -a "$OUT/tests.log"
+    done
+  else
+    # shellcheck disable=SC2086
+    python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider 2>&1 | tee "$OUT/tests.log"
+    status=${PIPESTATUS[0]}
+  fi
 fi
 if [ "$what" = all ] || [ "$what" = bench ]; then
   arch=$(python3 -c "from nvmath.jit import current_device_target as t; print(t() or 'sm_90')")
