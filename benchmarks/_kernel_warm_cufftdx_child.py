@@ -36,7 +36,10 @@ t1 = time.perf_counter()
 assert abs(d.copy_to_host()[0, 0] - 512) < 1e-3
 # Where the time goes: imports, the descriptor (traits, code from the cache), the CUDA context and
 # the first copy, then the kernel's first launch (cache lookup, module load, run).
-phases = {"imports": t_import - t0, "descriptor": t_fft - t_import, "context_and_copy": t_context - t_fft,
-          "first_launch": t1 - t_context}
-print(json.dumps({"s": t1 - t0, "hits": kernel.nvmath_cache.hits, "kind": "cuFFTDx 512 c2c Block",
-                  "phases_s": phases}))
+phases = {
+    "imports": t_import - t0,
+    "descriptor": t_fft - t_import,
+    "context_and_copy": t_context - t_fft,
+    "first_launch": t1 - t_context,
+}
+print(json.dumps({"s": t1 - t0, "hits": kernel.nvmath_cache.hits, "kind": "cuFFTDx 512 c2c Block", "phases_s": phases}))

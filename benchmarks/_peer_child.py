@@ -39,7 +39,7 @@ def check_peer() -> dict:
 
 # The timing helpers are this project's benchmarks' own: _common.py is copied beside this file
 # (it imports nothing of the project), so nvmath-python is measured exactly as nvmath-fusion.
-from _common import cpu_cost_us, gpu_time_ms, torch_time_ms  # noqa: E402,F401
+from _common import cpu_cost_us, gpu_time_ms, torch_time_ms  # noqa: E402
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,7 +127,8 @@ def run_matmul() -> dict:
         with Matmul(sa, sb) as mm:
             mm.plan()
             res["matmul_execute_cpu_us"], res["matmul_execute_cpu_us_loops"] = cpu_cost_us(
-                mm.execute, torch.cuda.synchronize)
+                mm.execute, torch.cuda.synchronize
+            )
     except Exception as e:
         errors["matmul_execute_cpu"] = _error(e)
     res["errors"] = errors
@@ -144,8 +145,7 @@ def run_kernel() -> dict:
 
     # ffts_per_block=1 as nvmath-fusion's default gives for this FFT (storage 8, 8 elements per
     # thread, stride 64, block (64, 1, 1), 4096 bytes of shared memory): one FFT per block.
-    fft = FFT(size=512, precision=np.float32, fft_type="c2c", execution="Block", direction="forward",
-              ffts_per_block=1)
+    fft = FFT(size=512, precision=np.float32, fft_type="c2c", execution="Block", direction="forward", ffts_per_block=1)
     storage, ept, stride, value_type = fft.storage_size, fft.elements_per_thread, fft.stride, fft.value_type
 
     @cuda.jit
@@ -175,8 +175,13 @@ def run_kernel() -> dict:
     name = cuda.get_current_device().name
     res["device"] = name.decode() if isinstance(name, bytes) else str(name)
     res["block_dim"] = list(fft.block_dim)
-    res["traits"] = {"storage_size": storage, "elements_per_thread": ept, "stride": stride,
-                     "ffts_per_block": fft.ffts_per_block, "shared_memory_size": fft.shared_memory_size}
+    res["traits"] = {
+        "storage_size": storage,
+        "elements_per_thread": ept,
+        "stride": stride,
+        "ffts_per_block": fft.ffts_per_block,
+        "shared_memory_size": fft.shared_memory_size,
+    }
     try:
         from nvmath.bindings import mathdx
 

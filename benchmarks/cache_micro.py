@@ -34,8 +34,7 @@ CALLBACK = textwrap.dedent(
 
 
 def _define():
-    namespace = {"__name__": "bench", "math": math, "np": np, "SCALE": 2.5,
-                 "TABLE": np.arange(16, dtype=np.float32)}
+    namespace = {"__name__": "bench", "math": math, "np": np, "SCALE": 2.5, "TABLE": np.arange(16, dtype=np.float32)}
     exec(CALLBACK, namespace)
     return namespace["callback"]
 
@@ -89,8 +88,12 @@ def main(argv=None) -> int:
         print(f"{name:<{width}}  {value:10.1f}")
     if args.out:
         os.makedirs(args.out, exist_ok=True)
-        record = {"benchmark": "nvmath.cache hit path", "python": sys.version.split()[0],
-                  "unit": "microseconds", "results": results}
+        record = {
+            "benchmark": "nvmath.cache hit path",
+            "python": sys.version.split()[0],
+            "unit": "microseconds",
+            "results": results,
+        }
         with open(os.path.join(args.out, "cache_micro.json"), "w") as stream:
             json.dump(record, stream, indent=2)
     return 0

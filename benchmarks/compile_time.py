@@ -41,8 +41,9 @@ def run_child(arch: str, cache_dir: str, enabled: bool = True) -> dict:
     env = dict(os.environ, NVMATH_CACHE_DIR=cache_dir, NVMATH_CACHE="1" if enabled else "0")
     # Measure what an installed package costs: with its bytecode cached, as pip leaves it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    done = subprocess.run([sys.executable, "-c", CHILD, arch], capture_output=True, text=True, env=env,
-                          check=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, arch], capture_output=True, text=True, env=env, check=True, timeout=600
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -103,9 +104,11 @@ def main(argv=None) -> int:
     with open(os.path.join(args.out, "compile_time.json"), "w") as f:
         json.dump(result, f, indent=2)
     plot(result, os.path.join(args.out, "compile_time.png"))
-    print(f"compile_epilog, fresh process, {args.arch}: cold {result['cold_compile_s'] * 1e3:.1f} ms, "
-          f"warm {result['warm_compile_s'] * 1e3:.2f} ms ({result['cold_over_warm']:.0f}x), "
-          f"warm imports numba: {result['warm_imports_numba']}")
+    print(
+        f"compile_epilog, fresh process, {args.arch}: cold {result['cold_compile_s'] * 1e3:.1f} ms, "
+        f"warm {result['warm_compile_s'] * 1e3:.2f} ms ({result['cold_over_warm']:.0f}x), "
+        f"warm imports numba: {result['warm_imports_numba']}"
+    )
     return 0
 
 

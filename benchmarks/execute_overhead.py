@@ -15,7 +15,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import cpu_cost_us, write  # noqa: E402
+from _common import cpu_cost_us, write
 
 
 def _us(fn, sync):
@@ -48,8 +48,9 @@ def fft_parts(res: dict) -> None:
     res["cupy_current_stream"] = _us(stream, sync)
     res["cupy_get_device"] = _us(_streams.current_device_getter("cupy"), sync)
     alloc, nd = cp.cuda.alloc, cp.ndarray
-    res["cupy_ndarray_memptr_strides"] = _us(lambda: nd((8, 256), np.complex64, memptr=alloc(16384),
-                                                        strides=(2048, 8)), sync)
+    res["cupy_ndarray_memptr_strides"] = _us(
+        lambda: nd((8, 256), np.complex64, memptr=alloc(16384), strides=(2048, 8)), sync
+    )
     res["cupy_ndarray_plain"] = _us(lambda: nd((8, 256), np.complex64), sync)
     res["cupy_empty"] = _us(lambda: cp.empty((8, 256), np.complex64), sync)
     res["cupy_fft_fft"] = _us(lambda: cp.fft.fft(small, axis=1), sync)
@@ -75,17 +76,32 @@ def matmul_parts(res: dict) -> None:
         raw = lt._lib.function("cublasLtMatmul")
         first, second = (b.dev["b"], b.dev["a"]) if b.swap else (b.dev["a"], b.dev["b"])
         algo = ctypes.byref(getattr(b.algorithms[0], "algo", b.algorithms[0]))
-        args = (b.handle, b.desc, b._alpha.ctypes.data, first.data_ptr, b.layouts[0], second.data_ptr,
-                b.layouts[1], b._beta.ctypes.data, d.data_ptr(), b.layouts[2], d.data_ptr(), b.layouts[3], algo,
-                b.workspace.ptr if b.workspace is not None else None, b.worksize,
-                torch.cuda.current_stream().cuda_stream)
+        args = (
+            b.handle,
+            b.desc,
+            b._alpha.ctypes.data,
+            first.data_ptr,
+            b.layouts[0],
+            second.data_ptr,
+            b.layouts[1],
+            b._beta.ctypes.data,
+            d.data_ptr(),
+            b.layouts[2],
+            d.data_ptr(),
+            b.layouts[3],
+            algo,
+            b.workspace.ptr if b.workspace is not None else None,
+            b.worksize,
+            torch.cuda.current_stream().cuda_stream,
+        )
         res["matmul_raw_cublasLtMatmul"] = _us(lambda: raw(*args), sync)
     stream = _streams.current_stream_getter("torch", 0)
     res["torch_current_stream"] = _us(stream, sync)
     res["torch_get_device"] = _us(_streams.current_device_getter("torch"), sync)
     dev = torch.device("cuda", 0)
-    res["torch_empty_strided"] = _us(lambda: torch.empty_strided((64, 64), (64, 1), dtype=torch.float32,
-                                                                 device=dev), sync)
+    res["torch_empty_strided"] = _us(
+        lambda: torch.empty_strided((64, 64), (64, 1), dtype=torch.float32, device=dev), sync
+    )
     res["torch_empty"] = _us(lambda: torch.empty((64, 64), dtype=torch.float32, device=dev), sync)
     res["torch_a_at_b"] = _us(lambda: sa @ sb, sync)
     res["torch_mm_out"] = _us(lambda: torch.mm(sa, sb, out=d), sync)

@@ -14,7 +14,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, gpu_time_ms, write  # noqa: E402
+from _common import bar_chart, gpu_time_ms, write
 
 
 def main(argv=None) -> int:
@@ -31,8 +31,15 @@ def main(argv=None) -> int:
 
     size = 512
     fwd = nvmath.device.FFT(size, "single", "c2c", "Block", direction="forward", ffts_per_block="suggested")
-    inv = nvmath.device.FFT(size, "single", "c2c", "Block", direction="inverse", ffts_per_block=fwd.ffts_per_block,
-                            elements_per_thread=fwd.elements_per_thread)
+    inv = nvmath.device.FFT(
+        size,
+        "single",
+        "c2c",
+        "Block",
+        direction="inverse",
+        ffts_per_block=fwd.ffts_per_block,
+        elements_per_thread=fwd.elements_per_thread,
+    )
     storage, ept, stride, fpb = fwd.storage_size, fwd.elements_per_thread, fwd.stride, fwd.ffts_per_block
 
     @nvmath.device.jit
@@ -64,16 +71,25 @@ def main(argv=None) -> int:
     launch(work, d_filt)
     want = cp.fft.ifft(cp.fft.fft(x[:64], axis=1) * cp.asarray(filt), axis=1)
     err = float(cp.linalg.norm(work[:64] - want) / cp.linalg.norm(want))
-    res = {"device": cp.cuda.runtime.getDeviceProperties(0)["name"].decode(), "batch": batch, "size": size,
-           "ffts_per_block": int(fpb), "rel_error": err}
+    res = {
+        "device": cp.cuda.runtime.getDeviceProperties(0)["name"].decode(),
+        "batch": batch,
+        "size": size,
+        "ffts_per_block": int(fpb),
+        "rel_error": err,
+    }
     res["nvmath_fused_ms"] = gpu_time_ms(lambda: launch(work, d_filt), warmup=3, repeat=20)
     f = cp.asarray(filt)
     res["cupy_unfused_ms"] = gpu_time_ms(lambda: cp.fft.ifft(cp.fft.fft(x, axis=1) * f, axis=1), warmup=3, repeat=20)
     res["speedup"] = res["cupy_unfused_ms"] / res["nvmath_fused_ms"]
     write(args.out, "fft_conv_device", res)
-    bar_chart(os.path.join(args.out, "fft_conv_device.png"), f"FFT convolution, {batch} x {size} complex64",
-              ["nvmath fused kernel", "CuPy fft, multiply, ifft"], [res["nvmath_fused_ms"], res["cupy_unfused_ms"]],
-              "ms")
+    bar_chart(
+        os.path.join(args.out, "fft_conv_device.png"),
+        f"FFT convolution, {batch} x {size} complex64",
+        ["nvmath fused kernel", "CuPy fft, multiply, ifft"],
+        [res["nvmath_fused_ms"], res["cupy_unfused_ms"]],
+        "ms",
+    )
     for k, v in res.items():
         print(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
     return 0

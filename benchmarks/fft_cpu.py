@@ -12,7 +12,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, cpu_time_ms, write  # noqa: E402
+from _common import bar_chart, cpu_time_ms, write
 
 
 def scale_by_column(data_out, offset, value, user_info, unused):
@@ -61,9 +61,20 @@ def main(argv=None) -> int:
     for t in sorted({1, 2, 4, 8, n}):
         if t <= n:
             res[f"epilog_pass_ms_{t}_threads"] = cpu_time_ms(
-                lambda: _cpu_callbacks.epilog_pass(scale_by_column, y, z.__array_interface__["data"][0], (4096, 1), 0,
-                                                   address, filt.dtype, "complex64", t),
-                warmup=3, repeat=30)
+                lambda: _cpu_callbacks.epilog_pass(
+                    scale_by_column,
+                    y,
+                    z.__array_interface__["data"][0],
+                    (4096, 1),
+                    0,
+                    address,
+                    filt.dtype,
+                    "complex64",
+                    t,
+                ),
+                warmup=3,
+                repeat=30,
+            )
     res["numpy_multiply_ms"] = cpu_time_ms(lambda: np.multiply(y, filt, out=z), warmup=3, repeat=30)
     res["scipy_fft_multiply_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n) * filt, warmup=5, repeat=40)
     res["scipy_fft_ms"] = cpu_time_ms(lambda: scipy.fft.fft(x, axis=1, workers=n), warmup=5, repeat=40)
@@ -80,11 +91,15 @@ def main(argv=None) -> int:
         res["ratio_vs_torch_multiply"] = res["nvmath_fft_epilog_ms"] / res["torch_fft_multiply_ms"]
     write(args.out, "fft_cpu", res)
     labels = ["nvmath FFT+epilog", "scipy FFT, multiply", "torch FFT, multiply", "nvmath FFT", "scipy FFT"]
-    keys = ["nvmath_fft_epilog_ms", "scipy_fft_multiply_ms", "torch_fft_multiply_ms", "nvmath_fft_ms",
-            "scipy_fft_ms"]
+    keys = ["nvmath_fft_epilog_ms", "scipy_fft_multiply_ms", "torch_fft_multiply_ms", "nvmath_fft_ms", "scipy_fft_ms"]
     pairs = [(lab, res[k]) for lab, k in zip(labels, keys) if k in res]
-    bar_chart(os.path.join(args.out, "fft_cpu.png"), f"CPU complex64 {shape}, {n} threads",
-              [p[0] for p in pairs], [p[1] for p in pairs], "ms (median)")
+    bar_chart(
+        os.path.join(args.out, "fft_cpu.png"),
+        f"CPU complex64 {shape}, {n} threads",
+        [p[0] for p in pairs],
+        [p[1] for p in pairs],
+        "ms (median)",
+    )
     for k, v in res.items():
         print(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
     return 0

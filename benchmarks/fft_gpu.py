@@ -26,7 +26,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import cpu_cost_us, bar_chart, gpu_time_ms, torch_time_ms, write  # noqa: E402
+from _common import bar_chart, cpu_cost_us, gpu_time_ms, torch_time_ms, write
 
 
 def scale_by_column(data_out, offset, value, user_info, unused):
@@ -105,9 +105,15 @@ def main(argv=None) -> int:
     from nvmath.bindings import cufft
 
     fast = nvmath.fft.compile_epilog(scale_by_column, "complex64", "float32", fastmath=True)
-    variants = [("store_only", store_only, None), ("constant", scale_by_constant, None),
-                ("mask", scale_by_column_mask, None), ("real_multiply", scale_by_column_real, None),
-                ("fastmath", fast, None), ("patient_jit", scale_by_column, 1), ("no_patient_jit", scale_by_column, 0)]
+    variants = [
+        ("store_only", store_only, None),
+        ("constant", scale_by_constant, None),
+        ("mask", scale_by_column_mask, None),
+        ("real_multiply", scale_by_column_real, None),
+        ("fastmath", fast, None),
+        ("patient_jit", scale_by_column, 1),
+        ("no_patient_jit", scale_by_column, 0),
+    ]
     for name, fn, patient in variants:
         try:
             with _with_patient_jit(cufft, patient) if patient is not None else contextlib.nullcontext():
@@ -140,17 +146,25 @@ def main(argv=None) -> int:
     # rotated order); a ratio is the median over rounds of the ratio within a round.
     plans = {}
     try:
-        for name, fn in (("epilog", scale_by_column), ("real_multiply", scale_by_column_real), ("fastmath", fast),
-                         ("store_only", store_only), ("nvmath_fft", None)):
+        for name, fn in (
+            ("epilog", scale_by_column),
+            ("real_multiply", scale_by_column_real),
+            ("fastmath", fast),
+            ("store_only", store_only),
+            ("nvmath_fft", None),
+        ):
             plans[name] = f = nvmath.fft.FFT(x, axes=[1])
             given = None if fn is None else dict(function=fn, data=filt) if callable(fn) else dict(ltoir=fn, data=filt)
             f.plan(epilog=given)
-        contenders = {"copy": lambda: y.__setitem__(Ellipsis, x), "cupy_fft": lambda: cp.fft.fft(x, axis=1),
-                      **{name: f.execute for name, f in plans.items()}}
+        contenders = {
+            "copy": lambda: y.__setitem__(Ellipsis, x),
+            "cupy_fft": lambda: cp.fft.fft(x, axis=1),
+            **{name: f.execute for name, f in plans.items()},
+        }
         order = list(contenders)
         rounds = {name: [] for name in order}
         for r in range(7):
-            for name in order[r % len(order):] + order[:r % len(order)]:
+            for name in order[r % len(order) :] + order[: r % len(order)]:
                 rounds[name].append(gpu_time_ms(contenders[name], warmup=2, repeat=15))
         res["rounds_ms"] = rounds
 
@@ -192,12 +206,33 @@ def main(argv=None) -> int:
     res["ratio_nvmath_execute_over_cupy_fft_cpu"] = statistics.median(a / b for a, b in zip(ours, theirs))
 
     write(args.out, "fft_gpu", res)
-    labels = ["copy", "nvmath FFT+epilog", "nvmath FFT+epilog, 2 multiplies", "CuPy FFT, multiply", "PyTorch FFT, multiply", "nvmath FFT", "CuPy FFT"]
-    keys = ["copy_ms", "nvmath_fft_epilog_ms", "nvmath_fft_epilog_real_multiply_ms", "cupy_fft_multiply_ms", "torch_fft_multiply_ms", "nvmath_fft_ms",
-            "cupy_fft_ms"]
+    labels = [
+        "copy",
+        "nvmath FFT+epilog",
+        "nvmath FFT+epilog, 2 multiplies",
+        "CuPy FFT, multiply",
+        "PyTorch FFT, multiply",
+        "nvmath FFT",
+        "CuPy FFT",
+    ]
+    keys = [
+        "copy_ms",
+        "nvmath_fft_epilog_ms",
+        "nvmath_fft_epilog_real_multiply_ms",
+        "cupy_fft_multiply_ms",
+        "torch_fft_multiply_ms",
+        "nvmath_fft_ms",
+        "cupy_fft_ms",
+    ]
     pairs = [(lab, res[k] / c) for lab, k in zip(labels, keys) if k in res]
-    bar_chart(os.path.join(args.out, "fft_gpu.png"), f"complex64 {shape}, last axis ({res['device']})",
-              [p[0] for p in pairs], [p[1] for p in pairs], "time / device copy", reference=1.0)
+    bar_chart(
+        os.path.join(args.out, "fft_gpu.png"),
+        f"complex64 {shape}, last axis ({res['device']})",
+        [p[0] for p in pairs],
+        [p[1] for p in pairs],
+        "time / device copy",
+        reference=1.0,
+    )
     for k, v in res.items():
         print(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
     return 0

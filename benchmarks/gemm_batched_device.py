@@ -16,7 +16,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, torch_time_ms, write  # noqa: E402
+from _common import bar_chart, torch_time_ms, write
 
 
 def main(argv=None) -> int:
@@ -38,8 +38,9 @@ def main(argv=None) -> int:
         registers while cuBLASDx multiplies the current one, so that global loads overlap the
         math. Operands come as (batch, rows * cols) row-major rows.
         """
-        mm = nvmath.device.Matmul((m, n, k), "single", "real", block_size=block_size,
-                                  arrangement=("row_major", "row_major", "row_major"))
+        mm = nvmath.device.Matmul(
+            (m, n, k), "single", "real", block_size=block_size, arrangement=("row_major", "row_major", "row_major")
+        )
         lda, ldb, ldc = mm.leading_dimension
         a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
         threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
@@ -50,8 +51,8 @@ def main(argv=None) -> int:
         @nvmath.device.jit
         def gemm_bias_relu(a, b, bias, out):
             smem = cuda.shared.array(0, dtype=types.float32)
-            sa, sb = smem[0:a_size], smem[a_size:a_size + b_size]
-            sc = smem[a_size + b_size:a_size + b_size + c_size]
+            sa, sb = smem[0:a_size], smem[a_size : a_size + b_size]
+            sc = smem[a_size + b_size : a_size + b_size + c_size]
             ra = cuda.local.array(per_a, dtype=types.float32)
             rb = cuda.local.array(per_b, dtype=types.float32)
             t = cuda.threadIdx.x + cuda.threadIdx.y * bx
@@ -100,8 +101,10 @@ def main(argv=None) -> int:
     out = torch.empty((args.batch, m, n), device=device)
     sms = torch.cuda.get_device_properties(device).multi_processor_count
     stream = cuda.external_stream(torch.cuda.current_stream().cuda_stream)
-    ca, cb, cbias, cout = (cuda.as_cuda_array(t) for t in (a.view(args.batch, m * k), b.view(args.batch, k * n),
-                                                           bias, out.view(args.batch, m * n)))
+    ca, cb, cbias, cout = (
+        cuda.as_cuda_array(t)
+        for t in (a.view(args.batch, m * k), b.view(args.batch, k * n), bias, out.view(args.batch, m * n))
+    )
     want = torch.relu(torch.bmm(a[:256].double(), b[:256].double()) + bias.double())
     res = {"device": torch.cuda.get_device_name(device), "batch": args.batch, "size": [m, n, k], "configs": []}
     best = None
@@ -129,10 +132,13 @@ def main(argv=None) -> int:
     moved = 3 * args.batch * m * n * 4  # a and b read, out written
     res["nvmath_fused_GBps"] = moved / res["nvmath_fused_ms"] / 1e6
     write(args.out, "gemm_batched_device", res)
-    bar_chart(os.path.join(args.out, "gemm_batched_device.png"),
-              f"relu(a @ b + bias), {args.batch} x 32x32x32 float32",
-              ["nvmath fused cuBLASDx kernel", "torch relu(bmm + bias)", "torch bmm alone"],
-              [res["nvmath_fused_ms"], res["torch_bmm_bias_relu_ms"], res["torch_bmm_ms"]], "ms")
+    bar_chart(
+        os.path.join(args.out, "gemm_batched_device.png"),
+        f"relu(a @ b + bias), {args.batch} x 32x32x32 float32",
+        ["nvmath fused cuBLASDx kernel", "torch relu(bmm + bias)", "torch bmm alone"],
+        [res["nvmath_fused_ms"], res["torch_bmm_bias_relu_ms"], res["torch_bmm_ms"]],
+        "ms",
+    )
     for key, v in res.items():
         if key != "configs":
             print(f"{key}: {v:.4g}" if isinstance(v, float) else f"{key}: {v}")

@@ -19,7 +19,7 @@ import tempfile
 import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, write  # noqa: E402
+from _common import bar_chart, write
 
 EXTERN_CHILD = textwrap.dedent("""
     import json, time
@@ -50,8 +50,9 @@ EXTERN_CHILD = textwrap.dedent("""
 def run(child: str, cache_dir: str) -> dict:
     env = dict(os.environ, NVMATH_CACHE_DIR=cache_dir)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=env, check=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", child], capture_output=True, text=True, env=env, check=True, timeout=600
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -87,15 +88,28 @@ def main(argv=None) -> int:
             warm.append(w["s"])
             if "phases_s" in w:
                 warm_phases.append(w["phases_s"])
-    res = {"benchmark": "first launch of a kernel linking LTO-IR, fresh process, imports included",
-           "kernel": kind, "cold_s": statistics.median(cold), "warm_s": statistics.median(warm),
-           "cold_runs_s": cold, "warm_runs_s": warm, "warm_phases_s": warm_phases}
+    res = {
+        "benchmark": "first launch of a kernel linking LTO-IR, fresh process, imports included",
+        "kernel": kind,
+        "cold_s": statistics.median(cold),
+        "warm_s": statistics.median(warm),
+        "cold_runs_s": cold,
+        "warm_runs_s": warm,
+        "warm_phases_s": warm_phases,
+    }
     res["cold_over_warm"] = res["cold_s"] / res["warm_s"]
     write(args.out, "kernel_warm", res)
-    bar_chart(os.path.join(args.out, "kernel_warm.png"), f"first kernel launch, fresh process ({kind})",
-              ["cold cache", "nvmath warm cache"], [res["cold_s"], res["warm_s"]], "seconds")
-    print(f"first launch ({kind}), fresh process: cold {res['cold_s']:.2f} s, warm {res['warm_s']:.2f} s "
-          f"({res['cold_over_warm']:.1f}x)")
+    bar_chart(
+        os.path.join(args.out, "kernel_warm.png"),
+        f"first kernel launch, fresh process ({kind})",
+        ["cold cache", "nvmath warm cache"],
+        [res["cold_s"], res["warm_s"]],
+        "seconds",
+    )
+    print(
+        f"first launch ({kind}), fresh process: cold {res['cold_s']:.2f} s, warm {res['warm_s']:.2f} s "
+        f"({res['cold_over_warm']:.1f}x)"
+    )
     for phases in warm_phases:
         print("  warm run: " + ", ".join(f"{k} {v:.3f} s" for k, v in phases.items()))
     return 0

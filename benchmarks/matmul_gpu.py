@@ -12,12 +12,12 @@ Medians of CUDA-event timings after warm-up, in one run.
 from __future__ import annotations
 
 import argparse
-import statistics
 import os
+import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import cpu_cost_us, bar_chart, torch_time_ms, write  # noqa: E402
+from _common import bar_chart, cpu_cost_us, torch_time_ms, write
 
 
 def main(argv=None) -> int:
@@ -45,8 +45,12 @@ def main(argv=None) -> int:
     plain = Matmul(a, b)
     plain.plan()
     plain.autotune(iterations=5)
-    contenders = {"torch_matmul": lambda: a @ b, "torch_relu_bias": lambda: torch.relu(a @ b + bias[:, None]),
-                  "nvmath_relu_bias": relu_bias.execute, "nvmath_matmul": plain.execute}
+    contenders = {
+        "torch_matmul": lambda: a @ b,
+        "torch_relu_bias": lambda: torch.relu(a @ b + bias[:, None]),
+        "nvmath_relu_bias": relu_bias.execute,
+        "nvmath_matmul": plain.execute,
+    }
     # A GPU this busy heats up and clocks down as a run goes on: measure the contenders in turn,
     # several rounds, and keep each one's median over the rounds (no one is always measured first).
     rounds = {key: [] for key in contenders}
@@ -68,10 +72,10 @@ def main(argv=None) -> int:
     sa, sb = torch.randn(64, 64, device="cuda"), torch.randn(64, 64, device="cuda")
     with Matmul(sa, sb) as mm:
         mm.plan()
-        res["nvmath_execute_cpu_us"], res["nvmath_execute_cpu_us_loops"] = cpu_cost_us(mm.execute,
-                                                                                      torch.cuda.synchronize)
-    res["torch_matmul_cpu_us"], res["torch_matmul_cpu_us_loops"] = cpu_cost_us(lambda: sa @ sb,
-                                                                              torch.cuda.synchronize)
+        res["nvmath_execute_cpu_us"], res["nvmath_execute_cpu_us_loops"] = cpu_cost_us(
+            mm.execute, torch.cuda.synchronize
+        )
+    res["torch_matmul_cpu_us"], res["torch_matmul_cpu_us_loops"] = cpu_cost_us(lambda: sa @ sb, torch.cuda.synchronize)
 
     # FP8 against bf16.
     try:
@@ -86,11 +90,21 @@ def main(argv=None) -> int:
 
     write(args.out, "matmul_gpu", res)
     labels = ["PyTorch a@b", "PyTorch relu(a@b+bias)", "nvmath RELU_BIAS", "nvmath a@b", "nvmath FP8"]
-    keys = ["torch_matmul_tflops", "torch_relu_bias_tflops", "nvmath_relu_bias_tflops", "nvmath_matmul_tflops",
-            "nvmath_fp8_tflops"]
+    keys = [
+        "torch_matmul_tflops",
+        "torch_relu_bias_tflops",
+        "nvmath_relu_bias_tflops",
+        "nvmath_matmul_tflops",
+        "nvmath_fp8_tflops",
+    ]
     pairs = [(lab, res[k]) for lab, k in zip(labels, keys) if k in res]
-    bar_chart(os.path.join(args.out, "matmul_gpu.png"), f"bf16 {n}^3 ({res['device']})", [p[0] for p in pairs],
-              [p[1] for p in pairs], "TFLOP/s")
+    bar_chart(
+        os.path.join(args.out, "matmul_gpu.png"),
+        f"bf16 {n}^3 ({res['device']})",
+        [p[0] for p in pairs],
+        [p[1] for p in pairs],
+        "TFLOP/s",
+    )
     for k, v in res.items():
         print(f"{k}: {v:.4g}" if isinstance(v, float) else f"{k}: {v}")
     return 0

@@ -50,7 +50,7 @@ def find_peer(peer_dir: str) -> str | None:
     infos = sorted(glob.glob(os.path.join(peer_dir, "nvmath_python-*.dist-info")))
     if not infos:
         return None
-    return os.path.basename(infos[-1])[len("nvmath_python-"):-len(".dist-info")]
+    return os.path.basename(infos[-1])[len("nvmath_python-") : -len(".dist-info")]
 
 
 def peer_libmathdx_dir(peer_dir: str) -> str | None:
@@ -83,12 +83,21 @@ def run_child(mode: str, env: dict, timeout: float) -> dict:
         # The timing helpers travel with it: _common.py imports nothing of this project.
         shutil.copyfile(os.path.join(HERE, "_common.py"), os.path.join(cwd, "_common.py"))
         try:
-            done = subprocess.run([sys.executable, script, mode], cwd=cwd, env=env, capture_output=True,
-                                  text=True, timeout=max(1.0, timeout))
+            done = subprocess.run(
+                [sys.executable, script, mode],
+                cwd=cwd,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=max(1.0, timeout),
+            )
         except subprocess.TimeoutExpired as e:
             err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
-            print(f"{NAME}: {mode} child timed out after {timeout:.0f} s; its stderr ends:\n{err[-2000:]}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{NAME}: {mode} child timed out after {timeout:.0f} s; its stderr ends:\n{err[-2000:]}",
+                file=sys.stderr,
+                flush=True,
+            )
             return {"error": f"{mode} child timed out after {timeout:.0f} s", "stderr_tail": err[-2000:]}
     wall = time.perf_counter() - t
     result = None
@@ -104,8 +113,10 @@ def run_child(mode: str, env: dict, timeout: float) -> dict:
         print(f"{NAME}: {mode} child exited with {done.returncode}; its stderr ends:", file=sys.stderr)
         print("\n".join(lines[-25:]), file=sys.stderr, flush=True)
         last = lines[-1].strip() if lines else "(no stderr)"
-        return {"error": f"{mode} child exited with {done.returncode}: {last[-600:]}",
-                "stderr_tail": "\n".join(lines[-12:])[-2000:]}
+        return {
+            "error": f"{mode} child exited with {done.returncode}: {last[-600:]}",
+            "stderr_tail": "\n".join(lines[-12:])[-2000:],
+        }
     result["process_wall_s"] = wall
     if result.get("errors"):
         # Tracebacks of the measurements that failed, for the log.
@@ -131,17 +142,47 @@ def latest(out_dir: str, stem: str) -> dict | None:
 # (key, label, our file, our key, peer key, unit): all times, lower is better.
 COMPARISONS = [
     ("fft_gpu_ms", "C2C complex64 (16384, 4096) last axis, GPU time", "fft_gpu", "nvmath_fft_ms", "fft_ms", "ms"),
-    ("fft_execute_cpu_us", "FFT.execute CPU cost, (8, 256), 1000 calls", "fft_gpu", "nvmath_execute_cpu_us",
-     "fft_execute_cpu_us", "us"),
-    ("matmul_relu_bias_ms", "bf16 8192^3 RELU_BIAS, GPU time", "matmul_gpu", "nvmath_relu_bias_ms", "relu_bias_ms",
-     "ms"),
+    (
+        "fft_execute_cpu_us",
+        "FFT.execute CPU cost, (8, 256), 1000 calls",
+        "fft_gpu",
+        "nvmath_execute_cpu_us",
+        "fft_execute_cpu_us",
+        "us",
+    ),
+    (
+        "matmul_relu_bias_ms",
+        "bf16 8192^3 RELU_BIAS, GPU time",
+        "matmul_gpu",
+        "nvmath_relu_bias_ms",
+        "relu_bias_ms",
+        "ms",
+    ),
     ("matmul_ms", "bf16 8192^3 no epilog, GPU time", "matmul_gpu", "nvmath_matmul_ms", "matmul_ms", "ms"),
-    ("matmul_execute_cpu_us", "Matmul.execute CPU cost, fp32 64^3, 1000 calls", "matmul_gpu",
-     "nvmath_execute_cpu_us", "matmul_execute_cpu_us", "us"),
-    ("kernel_first_launch_warm_s", "cuFFTDx kernel first launch, fresh process (nvmath warm cache)", "kernel_warm",
-     "warm_s", "kernel_first_launch_s", "s"),
-    ("kernel_first_launch_cold_s", "cuFFTDx kernel first launch, fresh process (nvmath cold cache)", "kernel_warm",
-     "cold_s", "kernel_first_launch_s", "s"),
+    (
+        "matmul_execute_cpu_us",
+        "Matmul.execute CPU cost, fp32 64^3, 1000 calls",
+        "matmul_gpu",
+        "nvmath_execute_cpu_us",
+        "matmul_execute_cpu_us",
+        "us",
+    ),
+    (
+        "kernel_first_launch_warm_s",
+        "cuFFTDx kernel first launch, fresh process (nvmath warm cache)",
+        "kernel_warm",
+        "warm_s",
+        "kernel_first_launch_s",
+        "s",
+    ),
+    (
+        "kernel_first_launch_cold_s",
+        "cuFFTDx kernel first launch, fresh process (nvmath cold cache)",
+        "kernel_warm",
+        "cold_s",
+        "kernel_first_launch_s",
+        "s",
+    ),
 ]
 
 
@@ -157,23 +198,33 @@ def compare(res: dict, out_dir: str) -> dict:
         if stem == "kernel_warm" and "cuFFTDx" not in str(mine.get("kernel", "")):
             notes.append(f"{mine['_file']}: kernel {mine.get('kernel')!r} is not the cuFFTDx kernel: no ratio")
             continue
-        ratios[key] = {"label": label, "unit": unit, "nvmath_fusion": mine[our_key], "nvmath_python": res[peer_key],
-                       "ratio": mine[our_key] / res[peer_key], "better": "lower", "source": mine["_file"]}
+        ratios[key] = {
+            "label": label,
+            "unit": unit,
+            "nvmath_fusion": mine[our_key],
+            "nvmath_python": res[peer_key],
+            "ratio": mine[our_key] / res[peer_key],
+            "better": "lower",
+            "source": mine["_file"],
+        }
     mm = ours.get("matmul_gpu")
     if mm and isinstance(mm.get("nvmath_relu_bias_tflops"), (int, float)) and res.get("relu_bias_tflops"):
         ratios["matmul_relu_bias_tflops"] = {
-            "label": "bf16 8192^3 RELU_BIAS, throughput", "unit": "TFLOP/s",
-            "nvmath_fusion": mm["nvmath_relu_bias_tflops"], "nvmath_python": res["relu_bias_tflops"],
-            "ratio": mm["nvmath_relu_bias_tflops"] / res["relu_bias_tflops"], "better": "higher",
-            "source": mm["_file"]}
+            "label": "bf16 8192^3 RELU_BIAS, throughput",
+            "unit": "TFLOP/s",
+            "nvmath_fusion": mm["nvmath_relu_bias_tflops"],
+            "nvmath_python": res["relu_bias_tflops"],
+            "ratio": mm["nvmath_relu_bias_tflops"] / res["relu_bias_tflops"],
+            "better": "higher",
+            "source": mm["_file"],
+        }
     for stem in ("fft_gpu", "matmul_gpu"):
         mine = ours.get(stem)
         if mine and mine.get("device") and res.get("device") and mine["device"] != res["device"]:
             notes.append(f"{mine['_file']} was measured on {mine['device']!r}, the peer on {res['device']!r}")
     if stem_sizes_differ(ours.get("matmul_gpu"), res):
         notes.append(f"matmul sizes differ: {ours['matmul_gpu'].get('size')} vs {res.get('matmul_size')}")
-    return {"ratios": ratios, "notes": notes,
-            "sources": {stem: (d or {}).get("_file") for stem, d in ours.items()}}
+    return {"ratios": ratios, "notes": notes, "sources": {stem: (d or {}).get("_file") for stem, d in ours.items()}}
 
 
 def stem_sizes_differ(mine: dict | None, res: dict) -> bool:
@@ -228,8 +279,10 @@ def main(argv=None) -> int:
     peer_dir = os.path.abspath(args.peer_dir)
     version = find_peer(peer_dir)
     if version is None:
-        print(f"{NAME}: skipped: no nvmath-python in {peer_dir} "
-              f"(python3 -m pip install --no-deps --target {peer_dir} .peer-whl/*.whl)")
+        print(
+            f"{NAME}: skipped: no nvmath-python in {peer_dir} "
+            f"(python3 -m pip install --no-deps --target {peer_dir} .peer-whl/*.whl)"
+        )
         return 0
     site_dir = os.path.abspath(args.site_dir) if args.site_dir else ""
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -238,20 +291,25 @@ def main(argv=None) -> int:
     def remaining() -> float:
         return min(args.timeout, deadline - time.monotonic())
 
-    res = {"benchmark": "nvmath-python (peer) in processes of its own, measured as nvmath-fusion's benchmarks",
-           "peer": "nvmath-python", "peer_version": version, "peer_dir": peer_dir,
-           "child_pythonpath": child_env(peer_dir, site_dir, own_libmathdx=True)["PYTHONPATH"],
-           "peer_libmathdx_dir": peer_libmathdx_dir(peer_dir),
-           "methods": {
-               "fft_ms": "median of 30 CUDA-event times of FFT.execute() after 5 warm-up calls (fft_gpu.py)",
-               "execute_cpu_us": "100 warm-up calls, synchronize, one loop of 1000 calls: seconds * 1e3 = us per "
-                                 "call (fft_gpu.py, matmul_gpu.py); *_loops: that loop and 4 more",
-               "relu_bias_ms": "plan, autotune(iterations=5), median of 20 CUDA-event times after 5 warm-up calls "
-                               "(matmul_gpu.py)",
-               "kernel_first_launch_s": "from the child's first line (after interpreter start-up, before its "
-                                        "imports) to the first launch synchronized, fresh process "
-                                        "(kernel_warm.py); kernel_process_wall_runs_s: the whole process"},
-           "errors": {}}
+    res = {
+        "benchmark": "nvmath-python (peer) in processes of its own, measured as nvmath-fusion's benchmarks",
+        "peer": "nvmath-python",
+        "peer_version": version,
+        "peer_dir": peer_dir,
+        "child_pythonpath": child_env(peer_dir, site_dir, own_libmathdx=True)["PYTHONPATH"],
+        "peer_libmathdx_dir": peer_libmathdx_dir(peer_dir),
+        "methods": {
+            "fft_ms": "median of 30 CUDA-event times of FFT.execute() after 5 warm-up calls (fft_gpu.py)",
+            "execute_cpu_us": "100 warm-up calls, synchronize, one loop of 1000 calls: seconds * 1e3 = us per "
+            "call (fft_gpu.py, matmul_gpu.py); *_loops: that loop and 4 more",
+            "relu_bias_ms": "plan, autotune(iterations=5), median of 20 CUDA-event times after 5 warm-up calls "
+            "(matmul_gpu.py)",
+            "kernel_first_launch_s": "from the child's first line (after interpreter start-up, before its "
+            "imports) to the first launch synchronized, fresh process "
+            "(kernel_warm.py); kernel_process_wall_runs_s: the whole process",
+        },
+        "errors": {},
+    }
     errors = res["errors"]
     env = child_env(peer_dir, site_dir, own_libmathdx=True)
     print(f"{NAME}: nvmath-python {version} from {peer_dir}, PYTHONPATH={env['PYTHONPATH']}", flush=True)
@@ -277,26 +335,54 @@ def main(argv=None) -> int:
 
     if "fft" in only:
         if remaining() > 10:
-            take("fft", run_child("fft", env, remaining()),
-                 {k: k for k in ("fft_ms", "fft_rel_error", "cupy_fft_ms", "fft_execute_cpu_us",
-                                 "fft_execute_cpu_us_loops")}
-                 | {"shape": "fft_shape", "process_wall_s": "fft_process_wall_s"})
+            take(
+                "fft",
+                run_child("fft", env, remaining()),
+                {
+                    k: k
+                    for k in (
+                        "fft_ms",
+                        "fft_rel_error",
+                        "cupy_fft_ms",
+                        "fft_execute_cpu_us",
+                        "fft_execute_cpu_us_loops",
+                    )
+                }
+                | {"shape": "fft_shape", "process_wall_s": "fft_process_wall_s"},
+            )
         else:
             errors["fft"] = "skipped: out of time budget"
     if "matmul" in only:
         if remaining() > 10:
-            take("matmul", run_child("matmul", env, remaining()),
-                 {k: k for k in ("relu_bias_ms", "relu_bias_tflops", "relu_bias_rel_error", "matmul_ms",
-                                 "matmul_tflops", "matmul_execute_cpu_us", "matmul_execute_cpu_us_loops")}
-                 | {"size": "matmul_size", "process_wall_s": "matmul_process_wall_s"})
+            take(
+                "matmul",
+                run_child("matmul", env, remaining()),
+                {
+                    k: k
+                    for k in (
+                        "relu_bias_ms",
+                        "relu_bias_tflops",
+                        "relu_bias_rel_error",
+                        "matmul_ms",
+                        "matmul_tflops",
+                        "matmul_execute_cpu_us",
+                        "matmul_execute_cpu_us_loops",
+                    )
+                }
+                | {"size": "matmul_size", "process_wall_s": "matmul_process_wall_s"},
+            )
         else:
             errors["matmul"] = "skipped: out of time budget"
     if "kernel" in only:
         # Byte-compile the peer once, so that the first timed process does not pay for writing
         # .pyc files that later ones read (nvmath-fusion's benchmarks run with a compiled tree).
         try:
-            subprocess.run([sys.executable, "-m", "compileall", "-q", os.path.join(peer_dir, "nvmath")],
-                           env=env, capture_output=True, timeout=max(1.0, remaining()))
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", os.path.join(peer_dir, "nvmath")],
+                env=env,
+                capture_output=True,
+                timeout=max(1.0, remaining()),
+            )
         except (OSError, subprocess.SubprocessError) as e:
             print(f"{NAME}: compileall of the peer failed ({e}); going on", file=sys.stderr)
         runs, attempts = [], []
@@ -310,8 +396,11 @@ def main(argv=None) -> int:
                 # nvmath-python 1.0 asks for libmathdx < 0.4; if the one beside it fails, try the
                 # host's (0.4 in /tmp/site), and say so.
                 attempts.append({"libmathdx": "peer's", "error": c["error"]})
-                print(f"{NAME}: kernel with the peer's libmathdx failed ({c['error'][:300]}); "
-                      "retrying with the host's", file=sys.stderr, flush=True)
+                print(
+                    f"{NAME}: kernel with the peer's libmathdx failed ({c['error'][:300]}); retrying with the host's",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 kernel_env, own = child_env(peer_dir, site_dir, own_libmathdx=False), False
                 c = run_child("kernel", kernel_env, remaining())
             if "error" in c:
@@ -350,13 +439,15 @@ def main(argv=None) -> int:
 
     # The table.
     print(f"nvmath-python {version} (peer) on {res.get('device', '?')}")
-    rows = [("C2C complex64 (16384, 4096), last axis, GPU", "ms", res.get("fft_ms")),
-            ("  cupy.fft.fft in the same process", "ms", res.get("cupy_fft_ms")),
-            ("FFT.execute CPU cost, (8, 256)", "us", res.get("fft_execute_cpu_us")),
-            ("bf16 8192^3 RELU_BIAS", "TFLOP/s", res.get("relu_bias_tflops")),
-            ("bf16 8192^3 no epilog", "TFLOP/s", res.get("matmul_tflops")),
-            ("Matmul.execute CPU cost, fp32 64^3", "us", res.get("matmul_execute_cpu_us")),
-            ("cuFFTDx kernel first launch, fresh process", "s", res.get("kernel_first_launch_s"))]
+    rows = [
+        ("C2C complex64 (16384, 4096), last axis, GPU", "ms", res.get("fft_ms")),
+        ("  cupy.fft.fft in the same process", "ms", res.get("cupy_fft_ms")),
+        ("FFT.execute CPU cost, (8, 256)", "us", res.get("fft_execute_cpu_us")),
+        ("bf16 8192^3 RELU_BIAS", "TFLOP/s", res.get("relu_bias_tflops")),
+        ("bf16 8192^3 no epilog", "TFLOP/s", res.get("matmul_tflops")),
+        ("Matmul.execute CPU cost, fp32 64^3", "us", res.get("matmul_execute_cpu_us")),
+        ("cuFFTDx kernel first launch, fresh process", "s", res.get("kernel_first_launch_s")),
+    ]
     for label, unit, v in rows:
         print(f"  {label:<48} {fmt(v):>10} {unit}")
     if cmp["ratios"]:
@@ -364,8 +455,10 @@ def main(argv=None) -> int:
         print(f"  {'metric':<66} {'fusion':>9} {'python':>9} {'ratio':>7}")
         for r in cmp["ratios"].values():
             better = "lower is better" if r["better"] == "lower" else "higher is better"
-            print(f"  {r['label'] + ' [' + r['unit'] + ']':<66} {fmt(r['nvmath_fusion']):>9} "
-                  f"{fmt(r['nvmath_python']):>9} {r['ratio']:>6.3g}x  ({better})")
+            print(
+                f"  {r['label'] + ' [' + r['unit'] + ']':<66} {fmt(r['nvmath_fusion']):>9} "
+                f"{fmt(r['nvmath_python']):>9} {r['ratio']:>6.3g}x  ({better})"
+            )
     else:
         print("no results of nvmath-fusion from this run in", args.out, "(fft_gpu, matmul_gpu, kernel_warm): no ratios")
     for note in cmp["notes"]:

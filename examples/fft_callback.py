@@ -60,11 +60,17 @@ def main():
     if target is None:
         start = time.perf_counter()
         y = nvmath.fft.fft(x, axes=[-1], epilog=dict(function=epilog, data=filt))
-        print(f"no GPU found: FFT + epilog on the CPU in {(time.perf_counter() - start) * 1e3:.0f} ms "
-              "(first call includes compiling the epilog for the CPU)")
+        print(
+            f"no GPU found: FFT + epilog on the CPU in {(time.perf_counter() - start) * 1e3:.0f} ms "
+            "(first call includes compiling the epilog for the CPU)"
+        )
         check(y, want, "CPU")
-        ptx = link([art, compile_cpp(STORE_KERNEL.format(sym=art.symbol), compute_capability=arch)],
-                   compute_capability=arch, output="ptx", optimization_level=0).decode()
+        ptx = link(
+            [art, compile_cpp(STORE_KERNEL.format(sym=art.symbol), compute_capability=arch)],
+            compute_capability=arch,
+            output="ptx",
+            optimization_level=0,
+        ).decode()
         sig = re.search(r"\.func\s+" + art.symbol + r"\s*\([^)]*\)", ptx).group(0)
         print(f"LTO-IR for {arch}: the callback's PTX signature is")
         print("  " + " ".join(sig.split()))
@@ -82,8 +88,12 @@ def main():
     y = cp.fft.fft(d_x, axis=-1)
     out = cp.empty_like(y)
     module = cp.cuda.function.Module()
-    module.load(link([art, compile_cpp(STORE_KERNEL.format(sym=art.symbol), compute_capability=target)],
-                     compute_capability=target))
+    module.load(
+        link(
+            [art, compile_cpp(STORE_KERNEL.format(sym=art.symbol), compute_capability=target)],
+            compute_capability=target,
+        )
+    )
     module.get_function("store")(((y.size + 255) // 256,), (256,), (y, out, d_filt, np.uint64(y.size)))
     check(cp.asnumpy(out), want, f"GPU {target}, epilog run by a store kernel after cuFFT")
 

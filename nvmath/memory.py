@@ -21,7 +21,10 @@ from nvmath._internal import streams as _streams
 from nvmath._internal.validate import as_int_at_least
 
 __all__ = [
-    "BaseCUDAMemoryManager", "MemoryPointer", "CupyMemoryManager", "TorchMemoryManager",
+    "BaseCUDAMemoryManager",
+    "MemoryPointer",
+    "CupyMemoryManager",
+    "TorchMemoryManager",
     "allocate_workspace",
 ]
 
@@ -55,14 +58,12 @@ class MemoryPointer:
 
     __slots__ = ("ptr", "size", "device_id", "_final", "__weakref__")
 
-    def __init__(self, ptr: int, size: int, device_id: int | None = None, finalizer=None, *,
-                 owner=None):
+    def __init__(self, ptr: int, size: int, device_id: int | None = None, finalizer=None, *, owner=None):
         self.ptr = int(ptr)
         self.size = int(size)
         self.device_id = device_id
         if finalizer is not None and not callable(finalizer):
-            raise TypeError(f"finalizer={finalizer!r} is not callable; accepted: a callable with "
-                            f"no arguments, or None")
+            raise TypeError(f"finalizer={finalizer!r} is not callable; accepted: a callable with no arguments, or None")
         self._final = weakref.finalize(self, _release, finalizer, owner)
         self._final.atexit = False
 
@@ -198,13 +199,16 @@ def _as_memory_pointer(result, size: int, device_id: int, allocator) -> MemoryPo
                 ptr = int(value)
                 break
         if ptr is None:
-            raise TypeError(f"allocator={allocator!r}: memalloc({size}) returned {result!r}, which "
-                            f"has no device address; accepted: a nvmath.memory.MemoryPointer or "
-                            f"an object with an int 'ptr' attribute")
+            raise TypeError(
+                f"allocator={allocator!r}: memalloc({size}) returned {result!r}, which "
+                f"has no device address; accepted: a nvmath.memory.MemoryPointer or "
+                f"an object with an int 'ptr' attribute"
+            )
         have = getattr(result, "size", size)
         free = getattr(result, "free", None)
-        pointer = MemoryPointer(ptr, have if isinstance(have, int) else size, device_id,
-                                free if callable(free) else None, owner=result)
+        pointer = MemoryPointer(
+            ptr, have if isinstance(have, int) else size, device_id, free if callable(free) else None, owner=result
+        )
     if isinstance(have, int) and have < size:
         raise ValueError(f"allocator={allocator!r}: memalloc({size}) returned {have} bytes")
     if ptr == 0:
@@ -212,8 +216,7 @@ def _as_memory_pointer(result, size: int, device_id: int, allocator) -> MemoryPo
     return pointer
 
 
-def allocate_workspace(size: int, *, package: str, device_id: int, stream=None,
-                       allocator=None) -> MemoryPointer:
+def allocate_workspace(size: int, *, package: str, device_id: int, stream=None, allocator=None) -> MemoryPointer:
     """Allocate ``size`` bytes of device memory on ``device_id`` for work on ``stream``.
 
     Parameters
@@ -242,19 +245,23 @@ def allocate_workspace(size: int, *, package: str, device_id: int, stream=None,
     size = _check_size(size)
     device_id = _check_device_id(device_id)
     if allocator is not None and not callable(getattr(allocator, "memalloc", None)):
-        raise TypeError(f"allocator={allocator!r} (of type {type(allocator).__name__}) is not "
-                        f"supported; accepted: a nvmath.memory.BaseCUDAMemoryManager (an object "
-                        f"with a memalloc(size, stream) method), or None for the operand "
-                        f"package's memory pool")
+        raise TypeError(
+            f"allocator={allocator!r} (of type {type(allocator).__name__}) is not "
+            f"supported; accepted: a nvmath.memory.BaseCUDAMemoryManager (an object "
+            f"with a memalloc(size, stream) method), or None for the operand "
+            f"package's memory pool"
+        )
     if size == 0:
         return MemoryPointer(0, 0, device_id)
     stream = _streams.get_stream(stream, package=package, device_id=device_id)
     if allocator is None:
         pool = _streams.device_package(package)
         if pool is None:
-            raise RuntimeError(f"Device memory for {package} operands comes from CuPy's or "
-                               f"PyTorch's memory pool, and neither is installed: install one "
-                               f"(pip install nvmath-fusion[cupy]) or pass options.allocator")
+            raise RuntimeError(
+                f"Device memory for {package} operands comes from CuPy's or "
+                f"PyTorch's memory pool, and neither is installed: install one "
+                f"(pip install nvmath-fusion[cupy]) or pass options.allocator"
+            )
         allocator = _POOLS[pool](device_id)
         return allocator.memalloc(size, stream)
     with _streams.device_context(device_id):

@@ -10,8 +10,12 @@ EXAMPLES = sorted((pathlib.Path(__file__).parent.parent / "examples").rglob("*.p
 
 
 # What each example prints when it got to its end.
-MARKERS = {"fft_callback.py": "relative error vs NumPy", "fft_convolution.py": "cuFFTDx 512-point FFT",
-           "gemm.py": "cuBLASDx", "monte_carlo_pi.py": "Philox4_32_10"}
+MARKERS = {
+    "fft_callback.py": "relative error vs NumPy",
+    "fft_convolution.py": "cuFFTDx 512-point FFT",
+    "gemm.py": "cuBLASDx",
+    "monte_carlo_pi.py": "Philox4_32_10",
+}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)

@@ -5,9 +5,11 @@ import sys
 
 
 def test_import_loads_no_heavy_packages():
-    code = ("import sys, nvmath, nvmath.fft, nvmath.jit, nvmath.jit.ltoir\n"
-            "heavy = [m for m in ('numba', 'cupy', 'torch', 'llvmlite') if m in sys.modules]\n"
-            "print(','.join(heavy))")
+    code = (
+        "import sys, nvmath, nvmath.fft, nvmath.jit, nvmath.jit.ltoir\n"
+        "heavy = [m for m in ('numba', 'cupy', 'torch', 'llvmlite') if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

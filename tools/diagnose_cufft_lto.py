@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-CHILD = r'''
+CHILD = r"""
 import ctypes, json, os, sys
 mode = sys.argv[1]
 out = {"mode": mode}
@@ -52,7 +52,7 @@ except Exception as e:
 maps = open("/proc/self/maps").read().splitlines()
 out["loaded"] = sorted({l.split()[-1] for l in maps if any(k in l for k in ("cufft", "nvJitLink", "nvrtc", "libcuda.so"))})
 print(json.dumps(out))
-'''
+"""
 
 
 def main():
@@ -68,8 +68,7 @@ def main():
         "preload-same-dir": {},
         "ld-path": {"LD_LIBRARY_PATH": "/usr/local/cuda/lib64:" + os.environ.get("LD_LIBRARY_PATH", "")},
         "fresh-home": {"HOME": home, "XDG_CACHE_HOME": home + "/cache"},
-        "logging": {"CUFFT_LOG_LEVEL": "5", "CUFFT_LOG_MASK": "31", "NVJITLINK_LOG": "1",
-                    "CUDA_LOG_LEVEL": "5"},
+        "logging": {"CUFFT_LOG_LEVEL": "5", "CUFFT_LOG_MASK": "31", "NVJITLINK_LOG": "1", "CUDA_LOG_LEVEL": "5"},
         "caller-info": {},
         "compute-arch": {},
         "plan1d-no-autoalloc": {},
@@ -77,8 +76,7 @@ def main():
     }
     for mode, extra in variants.items():
         env = dict(os.environ, **extra)
-        done = subprocess.run([sys.executable, "-c", CHILD, mode], capture_output=True, text=True, env=env,
-                              timeout=300)
+        done = subprocess.run([sys.executable, "-c", CHILD, mode], capture_output=True, text=True, env=env, timeout=300)
         line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
         try:
             rec = json.loads(line)

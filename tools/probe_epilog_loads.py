@@ -4,6 +4,7 @@ copy, in one process.
 
     python tools/probe_epilog_loads.py
 """
+
 import os
 import sys
 
@@ -11,23 +12,27 @@ import cupy as cp
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benchmarks"))
-from _common import gpu_time_ms  # noqa: E402
+from _common import gpu_time_ms
 
-import nvmath  # noqa: E402
-from nvmath.fft import DeviceCallable  # noqa: E402
-from nvmath.jit import compile_cpp  # noqa: E402
+import nvmath
+from nvmath.fft import DeviceCallable
+from nvmath.jit import compile_cpp
 
 # cuFFT declares the callback with C++ linkage: no extern "C".
-HEAD = '__device__ void cb(void* out, unsigned long long offset, float2 v, void* info, void* sh)'
+HEAD = "__device__ void cb(void* out, unsigned long long offset, float2 v, void* info, void* sh)"
 BODIES = {
     "generic": "float w = ((const float*)info)[offset & 4095]; ((float2*)out)[offset] = make_float2(v.x * w, v.y * w);",
     "ldg": "float w = __ldg(((const float*)info) + (offset & 4095)); ((float2*)out)[offset] = make_float2(v.x * w, v.y * w);",
     "ldg_stcs": "float w = __ldg(((const float*)info) + (offset & 4095)); __stcs(((float2*)out) + offset, make_float2(v.x * w, v.y * w));",
-    "evict_last": ("float w; const float* p = ((const float*)info) + (offset & 4095);"
-                   "asm(\"ld.global.nc.L1::evict_last.f32 %0, [%1];\" : \"=f\"(w) : \"l\"(p));"
-                   "((float2*)out)[offset] = make_float2(v.x * w, v.y * w);"),
-    "global_store": ("float w = __ldg(((const float*)info) + (offset & 4095)); float2* q = ((float2*)out) + offset;"
-                     "asm volatile(\"st.global.v2.f32 [%0], {%1, %2};\" :: \"l\"(q), \"f\"(v.x * w), \"f\"(v.y * w) : \"memory\");"),
+    "evict_last": (
+        "float w; const float* p = ((const float*)info) + (offset & 4095);"
+        'asm("ld.global.nc.L1::evict_last.f32 %0, [%1];" : "=f"(w) : "l"(p));'
+        "((float2*)out)[offset] = make_float2(v.x * w, v.y * w);"
+    ),
+    "global_store": (
+        "float w = __ldg(((const float*)info) + (offset & 4095)); float2* q = ((float2*)out) + offset;"
+        'asm volatile("st.global.v2.f32 [%0], {%1, %2};" :: "l"(q), "f"(v.x * w), "f"(v.y * w) : "memory");'
+    ),
     "const_only": "((float2*)out)[offset] = make_float2(v.x * 0.5f, v.y * 0.5f);",
 }
 

@@ -1,7 +1,8 @@
 """What changes the CPU cost of FFT.execute within one process (diagnostic).
 
-    python tools/probe_execute_cost.py
+python tools/probe_execute_cost.py
 """
+
 import gc
 import os
 import sys
@@ -10,9 +11,9 @@ import cupy as cp
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "benchmarks"))
-from _common import cpu_cost_us  # noqa: E402
+from _common import cpu_cost_us
 
-import nvmath  # noqa: E402
+import nvmath
 
 rng = np.random.default_rng(0)
 small = cp.asarray((rng.standard_normal((8, 256)) + 1j * rng.standard_normal((8, 256))).astype(np.complex64))
@@ -24,8 +25,11 @@ f.plan()
 def report(stage):
     us, loops = cpu_cost_us(f.execute, sync)
     cu, _ = cpu_cost_us(lambda: cp.fft.fft(small, axis=1), sync)
-    print(f"{stage:40s} FFT.execute {us:6.2f} us  cupy.fft.fft {cu:6.2f} us  "
-          f"loops {[round(x, 1) for x in loops]}  gc objects {len(gc.get_objects())}", flush=True)
+    print(
+        f"{stage:40s} FFT.execute {us:6.2f} us  cupy.fft.fft {cu:6.2f} us  "
+        f"loops {[round(x, 1) for x in loops]}  gc objects {len(gc.get_objects())}",
+        flush=True,
+    )
 
 
 report("fresh process")

@@ -89,7 +89,10 @@ PROBES = {
 
 
 def probe(name: str, code: str) -> bool:
-    source = LISTING + textwrap.dedent(code) + textwrap.dedent("""
+    source = (
+        LISTING
+        + textwrap.dedent(code)
+        + textwrap.dedent("""
         try:
             import torch
             torch.ones(2) + 1
@@ -98,6 +101,7 @@ def probe(name: str, code: str) -> bool:
             print('PROBE-FAIL', type(e).__name__, str(e)[:300])
             print('exporters:', *_exporters(), sep='\\n  ')
     """)
+    )
     done = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=300)
     ok = "PROBE-OK" in done.stdout
     print(f"[{'ok  ' if ok else 'FAIL'}] {name} (rc {done.returncode})", flush=True)

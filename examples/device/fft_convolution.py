@@ -21,11 +21,14 @@ SIZE = 512
 target = current_device_target() or parse_target("sm_90")
 start = time.perf_counter()
 fwd = nvmath.device.FFT(SIZE, "single", "c2c", "Block", direction="forward", sm=target)
-inv = nvmath.device.FFT(SIZE, "single", "c2c", "Block", direction="inverse", sm=target,
-                        elements_per_thread=fwd.elements_per_thread)
+inv = nvmath.device.FFT(
+    SIZE, "single", "c2c", "Block", direction="inverse", sm=target, elements_per_thread=fwd.elements_per_thread
+)
 storage, ept, stride = fwd.storage_size, fwd.elements_per_thread, fwd.stride
-print(f"cuFFTDx {SIZE}-point FFT for {target}: block_dim {fwd.block_dim}, {ept} elements per "
-      f"thread, {fwd.shared_memory_size} bytes of shared memory ({time.perf_counter() - start:.1f} s)")
+print(
+    f"cuFFTDx {SIZE}-point FFT for {target}: block_dim {fwd.block_dim}, {ept} elements per "
+    f"thread, {fwd.shared_memory_size} bytes of shared memory ({time.perf_counter() - start:.1f} s)"
+)
 
 
 def convolve(data, filt):
@@ -43,8 +46,14 @@ def convolve(data, filt):
 
 
 if current_device_target() is None:
-    codes, _ = cuda.compile_all(convolve, (types.complex64[:, ::1], types.complex64[::1]), device=False,
-                                cc=target.cc, output="ltoir", abi="numba")
+    codes, _ = cuda.compile_all(
+        convolve,
+        (types.complex64[:, ::1], types.complex64[::1]),
+        device=False,
+        cc=target.cc,
+        output="ltoir",
+        abi="numba",
+    )
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
     cubin = link(inputs, compute_capability=target)
     print(f"no GPU found: the kernel and {len(inputs) - 1} cuFFTDx functions linked into a {len(cubin)}-byte cubin")
@@ -60,6 +69,8 @@ else:
     got = d.copy_to_host()
     want = np.fft.ifft(np.fft.fft(x, axis=1) * f, axis=1)
     err = np.linalg.norm(got - want) / np.linalg.norm(want)
-    print(f"first launch {time.perf_counter() - start:.2f} s (kernel cache: {kernel.nvmath_cache.hits} hit, "
-          f"{kernel.nvmath_cache.misses} miss); relative error vs NumPy {err:.1e}")
+    print(
+        f"first launch {time.perf_counter() - start:.2f} s (kernel cache: {kernel.nvmath_cache.hits} hit, "
+        f"{kernel.nvmath_cache.misses} miss); relative error vs NumPy {err:.1e}"
+    )
     assert err < 1e-5

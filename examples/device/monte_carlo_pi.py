@@ -37,11 +37,19 @@ def count_inside(hits, seed, draws):
 
 
 if current_device_target() is None:
-    codes, _ = cuda.compile_all(count_inside, (types.uint32[::1], types.uint64, types.int32), device=False, cc=target.cc,
-                                output="ltoir", abi="numba")
+    codes, _ = cuda.compile_all(
+        count_inside,
+        (types.uint32[::1], types.uint64, types.int32),
+        device=False,
+        cc=target.cc,
+        output="ltoir",
+        abi="numba",
+    )
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
-    print(f"no GPU found: kernel and cuRANDDx functions linked into a {len(link(inputs, compute_capability=target))}"
-          "-byte cubin")
+    print(
+        f"no GPU found: kernel and cuRANDDx functions linked into a {len(link(inputs, compute_capability=target))}"
+        "-byte cubin"
+    )
 else:
     threads, draws = 1 << 18, 512
     hits = cuda.device_array(threads, np.uint32)

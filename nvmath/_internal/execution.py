@@ -38,8 +38,9 @@ class ExecutionCUDA:
     name: ClassVar[str] = "cuda"
 
     def __post_init__(self):
-        self.device_id = _optional_int("ExecutionCUDA", "device_id", self.device_id, 0,
-                                       "a non-negative int (a GPU ordinal) or None")
+        self.device_id = _optional_int(
+            "ExecutionCUDA", "device_id", self.device_id, 0, "a non-negative int (a GPU ordinal) or None"
+        )
 
 
 @dataclasses.dataclass
@@ -59,5 +60,4 @@ class ExecutionCPU:
     name: ClassVar[str] = "cpu"
 
     def __post_init__(self):
-        self.num_threads = _optional_int("ExecutionCPU", "num_threads", self.num_threads, 1,
-                                         "a positive int or None")
+        self.num_threads = _optional_int("ExecutionCPU", "num_threads", self.num_threads, 1, "a positive int or None")

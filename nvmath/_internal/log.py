@@ -32,9 +32,11 @@ def get_logger(options_logger=None, name: str = "options.logger"):
         return options_logger
     missing = [m for m in _LOGGER_METHODS if not callable(getattr(options_logger, m, None))]
     if missing:
-        raise TypeError(f"{name}={options_logger!r} is not a logger (it lacks {', '.join(missing)}); "
-                        f"accepted: a logging.Logger, a logging.LoggerAdapter, or None for the "
-                        f"{LOGGER_NAME!r} logger")
+        raise TypeError(
+            f"{name}={options_logger!r} is not a logger (it lacks {', '.join(missing)}); "
+            f"accepted: a logging.Logger, a logging.LoggerAdapter, or None for the "
+            f"{LOGGER_NAME!r} logger"
+        )
     return options_logger
 
 
@@ -50,8 +52,7 @@ def timed(logger, message: str, *args, level: int = logging.DEBUG):
         yield
     except BaseException:
         if logger.isEnabledFor(level):
-            logger.log(level, message + " failed after %.3f ms", *args,
-                       (time.perf_counter() - start) * 1e3)
+            logger.log(level, message + " failed after %.3f ms", *args, (time.perf_counter() - start) * 1e3)
         raise
     if logger.isEnabledFor(level):
         logger.log(level, message + " took %.3f ms", *args, (time.perf_counter() - start) * 1e3)

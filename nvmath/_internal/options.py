@@ -23,8 +23,10 @@ def _from_dict(value: dict, cls, name: str, *, ignore=()):
     accepted = _init_fields(cls)
     bad = [k for k in value if k not in accepted and k not in ignore]
     if bad:
-        raise TypeError(f"{name}: unknown field(s) {', '.join(map(repr, bad))} for {cls.__name__}; "
-                        f"accepted fields: {', '.join(accepted) if accepted else '(none)'}")
+        raise TypeError(
+            f"{name}: unknown field(s) {', '.join(map(repr, bad))} for {cls.__name__}; "
+            f"accepted fields: {', '.join(accepted) if accepted else '(none)'}"
+        )
     return cls(**{k: v for k, v in value.items() if k not in ignore})
 
 
@@ -41,9 +43,11 @@ def check_options(value, cls, name: str = "options"):
         return value
     if isinstance(value, dict):
         return _from_dict(value, cls, name)
-    raise TypeError(f"{name}={value!r} (of type {type(value).__name__}) is not supported; "
-                    f"accepted: a {cls.__name__} object, a dict of its fields "
-                    f"({', '.join(_init_fields(cls))}), or None for the defaults")
+    raise TypeError(
+        f"{name}={value!r} (of type {type(value).__name__}) is not supported; "
+        f"accepted: a {cls.__name__} object, a dict of its fields "
+        f"({', '.join(_init_fields(cls))}), or None for the defaults"
+    )
 
 
 def _same_choice(value, choice) -> bool:
@@ -87,15 +91,18 @@ def check_execution(execution, name: str = "execution", *, default: str | None =
     if isinstance(execution, str):
         key = execution.lower()
         if key not in EXECUTION_SPACES:
-            raise ValueError(f"{name}={execution!r} is not supported; accepted: {spaces}, an "
-                             f"ExecutionCUDA or ExecutionCPU object, or a dict with a 'name' key")
+            raise ValueError(
+                f"{name}={execution!r} is not supported; accepted: {spaces}, an "
+                f"ExecutionCUDA or ExecutionCPU object, or a dict with a 'name' key"
+            )
         return EXECUTION_SPACES[key]()
     if isinstance(execution, dict):
         space = execution.get("name")
         if not isinstance(space, str) or space.lower() not in EXECUTION_SPACES:
-            raise ValueError(f"{name}={execution!r}: the dict needs a 'name' key, one of {spaces}; "
-                             f"got name={space!r}")
+            raise ValueError(f"{name}={execution!r}: the dict needs a 'name' key, one of {spaces}; got name={space!r}")
         return _from_dict(execution, EXECUTION_SPACES[space.lower()], name, ignore=("name",))
-    raise TypeError(f"{name}={execution!r} (of type {type(execution).__name__}) is not supported; "
-                    f"accepted: {spaces}, an ExecutionCUDA or ExecutionCPU object, a dict with a "
-                    f"'name' key, or None")
+    raise TypeError(
+        f"{name}={execution!r} (of type {type(execution).__name__}) is not supported; "
+        f"accepted: {spaces}, an ExecutionCUDA or ExecutionCPU object, a dict with a "
+        f"'name' key, or None"
+    )

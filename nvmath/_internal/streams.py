@@ -20,9 +20,19 @@ import sys
 import warnings
 
 __all__ = [
-    "StreamHolder", "get_stream", "stream_context", "synchronize", "stream_wait", "device_context",
-    "current_device_id", "device_package", "is_installed", "check_cuda", "RAW",
-    "current_stream_getter", "current_device_getter",
+    "StreamHolder",
+    "get_stream",
+    "stream_context",
+    "synchronize",
+    "stream_wait",
+    "device_context",
+    "current_device_id",
+    "device_package",
+    "is_installed",
+    "check_cuda",
+    "RAW",
+    "current_stream_getter",
+    "current_device_getter",
 ]
 
 #: ``StreamHolder.package`` of a stream with no package object (raw handle, ``cuda.bindings``).
@@ -30,9 +40,11 @@ RAW = "cuda"
 
 _OPERAND_PACKAGES = ("numpy", "cupy", "torch")
 
-_ACCEPTED_STREAMS = ("None (the current stream of the operand's package), a cupy.cuda.Stream, a "
-                     "torch.cuda.Stream, a cuda.core Stream or any object with __cuda_stream__, "
-                     "or an int cudaStream_t handle")
+_ACCEPTED_STREAMS = (
+    "None (the current stream of the operand's package), a cupy.cuda.Stream, a "
+    "torch.cuda.Stream, a cuda.core Stream or any object with __cuda_stream__, "
+    "or an int cudaStream_t handle"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -71,8 +83,7 @@ def device_package(package: str) -> str | None:
         if _torch_has_cuda():
             return "torch"
         return None
-    raise ValueError(f"package={package!r} is not supported; accepted: "
-                     f"{', '.join(map(repr, _OPERAND_PACKAGES))}")
+    raise ValueError(f"package={package!r} is not supported; accepted: {', '.join(map(repr, _OPERAND_PACKAGES))}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -163,8 +174,7 @@ class StreamHolder:
         return hash((self.handle, self.device_id))
 
     def __repr__(self):
-        return (f"StreamHolder(handle={self.handle:#x}, package={self.package!r}, "
-                f"device_id={self.device_id})")
+        return f"StreamHolder(handle={self.handle:#x}, package={self.package!r}, device_id={self.device_id})"
 
 
 def _package_stream(package: str, handle: int, device_id: int):
@@ -217,8 +227,9 @@ def _inspect_stream(stream, name: str):
         try:
             version, handle = stream.__cuda_stream__()
         except Exception as e:
-            raise TypeError(f"{name}={stream!r}: its __cuda_stream__() failed ({e}); accepted: "
-                            f"{_ACCEPTED_STREAMS}") from e
+            raise TypeError(
+                f"{name}={stream!r}: its __cuda_stream__() failed ({e}); accepted: {_ACCEPTED_STREAMS}"
+            ) from e
         device = None
         dev = getattr(stream, "device", None)  # cuda.core: Stream.device is a Device
         for attr in ("device_id", "index"):
@@ -234,11 +245,12 @@ def _inspect_stream(stream, name: str):
             pass
         else:
             if handle < 0:
-                raise ValueError(f"{name}={stream!r} is not a valid cudaStream_t handle; accepted: "
-                                 f"a non-negative int")
+                raise ValueError(f"{name}={stream!r} is not a valid cudaStream_t handle; accepted: a non-negative int")
             return int(handle), None, False, False
-    raise TypeError(f"{name}={stream!r} (of type {module}.{type(stream).__qualname__}) is not "
-                    f"supported; accepted: {_ACCEPTED_STREAMS}")
+    raise TypeError(
+        f"{name}={stream!r} (of type {module}.{type(stream).__qualname__}) is not "
+        f"supported; accepted: {_ACCEPTED_STREAMS}"
+    )
 
 
 def get_stream(stream=None, *, package: str, device_id: int | None, name: str = "stream"):
@@ -274,16 +286,18 @@ def get_stream(stream=None, *, package: str, device_id: int | None, name: str = 
         return StreamHolder(handle, obj, pkg, device_id)
     if isinstance(stream, StreamHolder):
         if stream.device_id != device_id:
-            raise ValueError(f"{name}={stream!r} belongs to device {stream.device_id}, but the "
-                             f"operation runs on device {device_id}")
+            raise ValueError(
+                f"{name}={stream!r} belongs to device {stream.device_id}, but the operation runs on device {device_id}"
+            )
         if stream.package == pkg or pkg == RAW:
             return stream
-        return StreamHolder(stream.handle, _package_stream(pkg, stream.handle, device_id), pkg,
-                            device_id)
+        return StreamHolder(stream.handle, _package_stream(pkg, stream.handle, device_id), pkg, device_id)
     handle, stream_device, is_cupy, is_torch = _inspect_stream(stream, name)
     if stream_device is not None and stream_device != device_id:
-        raise ValueError(f"{name}={stream!r} belongs to device {stream_device}, but the operation "
-                         f"runs on device {device_id}; accepted: a stream of device {device_id}")
+        raise ValueError(
+            f"{name}={stream!r} belongs to device {stream_device}, but the operation "
+            f"runs on device {device_id}; accepted: a stream of device {device_id}"
+        )
     if (pkg == "cupy" and is_cupy) or (pkg == "torch" and is_torch):
         obj = stream
     else:
@@ -317,8 +331,7 @@ def stream_context(holder: StreamHolder):
 def synchronize(holder: StreamHolder) -> None:
     """Block the host until all work queued on the stream is done."""
     with device_context(holder.device_id):
-        check_cuda(_runtime().cudaStreamSynchronize(holder.handle),
-                   f"cudaStreamSynchronize({holder.handle:#x})")
+        check_cuda(_runtime().cudaStreamSynchronize(holder.handle), f"cudaStreamSynchronize({holder.handle:#x})")
 
 
 def stream_wait(waiter: StreamHolder, signaller: StreamHolder) -> None:
@@ -330,13 +343,11 @@ def stream_wait(waiter: StreamHolder, signaller: StreamHolder) -> None:
         return
     runtime = _runtime()
     with device_context(signaller.device_id):
-        event = check_cuda(runtime.cudaEventCreateWithFlags(runtime.cudaEventDisableTiming),
-                           "cudaEventCreateWithFlags")
+        event = check_cuda(runtime.cudaEventCreateWithFlags(runtime.cudaEventDisableTiming), "cudaEventCreateWithFlags")
         try:
             check_cuda(runtime.cudaEventRecord(event, signaller.handle), "cudaEventRecord")
             with device_context(waiter.device_id):
-                check_cuda(runtime.cudaStreamWaitEvent(waiter.handle, event, 0),
-                           "cudaStreamWaitEvent")
+                check_cuda(runtime.cudaStreamWaitEvent(waiter.handle, event, 0), "cudaStreamWaitEvent")
         finally:
             check_cuda(runtime.cudaEventDestroy(event), "cudaEventDestroy")
 

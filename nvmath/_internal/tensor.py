@@ -32,8 +32,16 @@ from nvmath._internal.log import get_logger
 from nvmath._internal.validate import as_int_at_least
 
 __all__ = [
-    "TensorHolder", "NumpyHolder", "CupyHolder", "TorchHolder", "wrap_operand", "dtype_name",
-    "SAME_DEVICE", "ACCEPTED_OPERANDS", "dense_strides_like", "c_strides",
+    "TensorHolder",
+    "NumpyHolder",
+    "CupyHolder",
+    "TorchHolder",
+    "wrap_operand",
+    "dtype_name",
+    "SAME_DEVICE",
+    "ACCEPTED_OPERANDS",
+    "dense_strides_like",
+    "c_strides",
 ]
 
 #: What :func:`wrap_operand` accepts, for messages.
@@ -42,10 +50,18 @@ ACCEPTED_OPERANDS = "a numpy.ndarray, a cupy.ndarray, or a torch.Tensor (on the 
 _INSTALL_HINT = "pip install nvmath-fusion[cupy]"
 
 # Names of dtypes that NumPy knows only through ml_dtypes (or not at all).
-_EXTRA_DTYPES = frozenset({
-    "bfloat16", "complex32", "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz",
-    "float8_e8m0fnu", "float4_e2m1fn_x2",
-})
+_EXTRA_DTYPES = frozenset(
+    {
+        "bfloat16",
+        "complex32",
+        "float8_e4m3fn",
+        "float8_e5m2",
+        "float8_e4m3fnuz",
+        "float8_e5m2fnuz",
+        "float8_e8m0fnu",
+        "float4_e2m1fn_x2",
+    }
+)
 
 
 class _SameDevice:
@@ -77,8 +93,10 @@ def dtype_name(dtype, name: str = "dtype") -> str:
             return np.dtype(dtype).name
         except TypeError:
             pass
-    raise TypeError(f"{name}={dtype!r} is not a dtype; accepted: a NumPy dtype name such as "
-                    f"'complex64' (or 'bfloat16'), a NumPy/CuPy dtype, or a torch.dtype")
+    raise TypeError(
+        f"{name}={dtype!r} is not a dtype; accepted: a NumPy dtype name such as "
+        f"'complex64' (or 'bfloat16'), a NumPy/CuPy dtype, or a torch.dtype"
+    )
 
 
 def _numpy_dtype(name: str):
@@ -171,8 +189,7 @@ def _check_shape(shape, name="shape") -> tuple:
         except TypeError:
             value = None
         if value is None or value < 0:
-            raise ValueError(f"{name}={shape!r} is not supported; accepted: a tuple of "
-                             f"non-negative ints")
+            raise ValueError(f"{name}={shape!r} is not supported; accepted: a tuple of non-negative ints")
         dims.append(int(value))
     return tuple(dims)
 
@@ -185,8 +202,10 @@ def _check_strides(strides, shape, name="strides"):
     except TypeError:
         result = None
     if result is None or len(result) != len(shape):
-        raise ValueError(f"{name}={strides!r} is not supported for shape {shape}; accepted: None "
-                         f"(C order) or a tuple of {len(shape)} ints (in elements)")
+        raise ValueError(
+            f"{name}={strides!r} is not supported for shape {shape}; accepted: None "
+            f"(C order) or a tuple of {len(shape)} ints (in elements)"
+        )
     return result
 
 
@@ -268,12 +287,13 @@ class TensorHolder:
         return self.layout_key() == other.layout_key()
 
     def _where(self) -> str:
-        return (f"the host ({self.package})" if self.is_host
-                else f"device {self.device_id} ({self.package})")
+        return f"the host ({self.package})" if self.is_host else f"device {self.device_id} ({self.package})"
 
     def __repr__(self):
-        return (f"{type(self).__name__}({self.name}: {self.dtype}{list(self.shape)}, "
-                f"strides={self.strides}, {self._where()})")
+        return (
+            f"{type(self).__name__}({self.name}: {self.dtype}{list(self.shape)}, "
+            f"strides={self.strides}, {self._where()})"
+        )
 
     # -- package-specific hooks ----------------------------------------------------------------
 
@@ -288,8 +308,9 @@ class TensorHolder:
 
     # -- allocation ----------------------------------------------------------------------------
 
-    def empty(self, shape, dtype=None, *, strides=None, device_id=SAME_DEVICE, stream=None,
-              allocator=None) -> TensorHolder:
+    def empty(
+        self, shape, dtype=None, *, strides=None, device_id=SAME_DEVICE, stream=None, allocator=None
+    ) -> TensorHolder:
         """A new, uninitialized array of this holder's package.
 
         Parameters
@@ -312,8 +333,10 @@ class TensorHolder:
         if device_id is not None:
             device_id = _check_device_id(device_id)
             if self.package not in _DEVICE_HOLDERS:
-                raise ValueError(f"device_id={device_id!r}: {self.package} arrays live in host "
-                                 f"memory; accepted: None (use to_device() for a device copy)")
+                raise ValueError(
+                    f"device_id={device_id!r}: {self.package} arrays live in host "
+                    f"memory; accepted: None (use to_device() for a device copy)"
+                )
             stream = _streams.get_stream(stream, package=self.package, device_id=device_id)
         else:
             stream = None
@@ -321,8 +344,9 @@ class TensorHolder:
 
     # -- copies --------------------------------------------------------------------------------
 
-    def to_device(self, device_id: int, stream=None, *, package: str | None = None, logger=None,
-                  allocator=None) -> TensorHolder:
+    def to_device(
+        self, device_id: int, stream=None, *, package: str | None = None, logger=None, allocator=None
+    ) -> TensorHolder:
         """This operand on GPU ``device_id``: the holder itself if it is already there, else a
         copy (logged at INFO), queued on ``stream``.
 
@@ -333,21 +357,31 @@ class TensorHolder:
         device_id = _check_device_id(device_id)
         target = package or self.device_package
         if target is None:
-            raise RuntimeError(f"{self.name}: running on the GPU with {self.package} operands needs "
-                               f"CuPy or a CUDA build of PyTorch for device arrays, and neither is "
-                               f"installed; install one ({_INSTALL_HINT})")
+            raise RuntimeError(
+                f"{self.name}: running on the GPU with {self.package} operands needs "
+                f"CuPy or a CUDA build of PyTorch for device arrays, and neither is "
+                f"installed; install one ({_INSTALL_HINT})"
+            )
         if target not in _DEVICE_HOLDERS:
-            raise ValueError(f"package={target!r} is not supported for device arrays; accepted: "
-                             f"'cupy', 'torch'")
+            raise ValueError(f"package={target!r} is not supported for device arrays; accepted: 'cupy', 'torch'")
         if not self.is_host and self.device_id == device_id:
             if target != self.package:
-                raise TypeError(f"{self.name} is a {self.package} array on device {device_id}; "
-                                f"converting it to {target} is not supported")
+                raise TypeError(
+                    f"{self.name} is a {self.package} array on device {device_id}; "
+                    f"converting it to {target} is not supported"
+                )
             return self
         stream = _streams.get_stream(stream, package=target, device_id=device_id)
         cls = _DEVICE_HOLDERS[target]
-        dst = cls._allocate(self.shape, self.dtype, dense_strides_like(self.shape, self.strides),
-                            device_id, stream, allocator, self.name)
+        dst = cls._allocate(
+            self.shape,
+            self.dtype,
+            dense_strides_like(self.shape, self.strides),
+            device_id,
+            stream,
+            allocator,
+            self.name,
+        )
         _log_copy(logger, dst, self, stream)
         _copy(dst, self, stream)
         return dst
@@ -361,23 +395,21 @@ class TensorHolder:
         """
         package = package or self.host_package
         if package not in _HOST_HOLDERS:
-            raise ValueError(f"package={package!r} is not supported for host arrays; accepted: "
-                             f"'numpy', 'torch'")
+            raise ValueError(f"package={package!r} is not supported for host arrays; accepted: 'numpy', 'torch'")
         if self.is_host:
             if package == self.package:
                 return self
             return _host_view(self, package)
         stream = _streams.get_stream(stream, package=self.package, device_id=self.device_id)
-        dst = _HOST_HOLDERS[package]._allocate(self.shape, self.dtype,
-                                               dense_strides_like(self.shape, self.strides),
-                                               None, None, None, self.name)
+        dst = _HOST_HOLDERS[package]._allocate(
+            self.shape, self.dtype, dense_strides_like(self.shape, self.strides), None, None, None, self.name
+        )
         _log_copy(logger, dst, self, stream)
         _copy(dst, self, stream)
         _streams.synchronize(stream)
         return dst
 
-    def to(self, package: str, device_id: int | None = None, stream=None, *,
-           logger=None) -> TensorHolder:
+    def to(self, package: str, device_id: int | None = None, stream=None, *, logger=None) -> TensorHolder:
         """This array as ``package`` on ``device_id`` (None: host memory), copying only across
         memory spaces. ``result.to(operand.package, operand.device_id, stream)`` brings a
         device result back to the operand's package and memory space."""
@@ -397,8 +429,7 @@ class TensorHolder:
         _check_compatible(self, other)
         device_side = self if not self.is_host else (other if not other.is_host else None)
         if device_side is not None:
-            stream = _streams.get_stream(stream, package=device_side.package,
-                                         device_id=device_side.device_id)
+            stream = _streams.get_stream(stream, package=device_side.package, device_id=device_side.device_id)
         else:
             stream = None
         if self.is_host != other.is_host or self.device_id != other.device_id:
@@ -414,18 +445,30 @@ def _check_device_id(device_id, name="device_id") -> int:
 
 def _check_compatible(dst: TensorHolder, src: TensorHolder):
     if dst.shape != src.shape:
-        raise ValueError(f"cannot copy {src.name} of shape {src.shape} into {dst.name} of shape "
-                         f"{dst.shape}; the shapes must be equal")
+        raise ValueError(
+            f"cannot copy {src.name} of shape {src.shape} into {dst.name} of shape "
+            f"{dst.shape}; the shapes must be equal"
+        )
     if dst.dtype != src.dtype:
-        raise TypeError(f"cannot copy {src.name} of dtype {src.dtype} into {dst.name} of dtype "
-                        f"{dst.dtype}; the dtypes must be equal (no implicit type conversion)")
+        raise TypeError(
+            f"cannot copy {src.name} of dtype {src.dtype} into {dst.name} of dtype "
+            f"{dst.dtype}; the dtypes must be equal (no implicit type conversion)"
+        )
 
 
 def _log_copy(logger, dst: TensorHolder, src: TensorHolder, stream):
     logger = get_logger(logger)
     on = f" on stream {stream.handle:#x}" if stream is not None else ""
-    logger.info("%s: copying %d bytes (%s%s) from %s to %s%s.", src.name, src.nbytes, src.dtype,
-                list(src.shape), src._where(), dst._where(), on)
+    logger.info(
+        "%s: copying %d bytes (%s%s) from %s to %s%s.",
+        src.name,
+        src.nbytes,
+        src.dtype,
+        list(src.shape),
+        src._where(),
+        dst._where(),
+        on,
+    )
 
 
 def _lowest_ptr(h: TensorHolder) -> int:
@@ -437,17 +480,24 @@ def _memcpy(dst: TensorHolder, src: TensorHolder, stream):
     runtime = _streams._runtime()
     with _streams.device_context(stream.device_id):
         _streams.check_cuda(
-            runtime.cudaMemcpyAsync(_lowest_ptr(dst), _lowest_ptr(src), src.nbytes,
-                                    runtime.cudaMemcpyKind.cudaMemcpyDefault, stream.handle),
-            f"cudaMemcpyAsync of {src.nbytes} bytes")
+            runtime.cudaMemcpyAsync(
+                _lowest_ptr(dst), _lowest_ptr(src), src.nbytes, runtime.cudaMemcpyKind.cudaMemcpyDefault, stream.handle
+            ),
+            f"cudaMemcpyAsync of {src.nbytes} bytes",
+        )
 
 
 def _temp(like: TensorHolder, strides, stream) -> TensorHolder:
     """A scratch array in ``like``'s package and memory space, with ``strides``."""
-    return type(like)._allocate(like.shape, like.dtype, strides, like.device_id,
-                                None if like.is_host else _streams.get_stream(
-                                    stream, package=like.package, device_id=like.device_id),
-                                None, like.name)
+    return type(like)._allocate(
+        like.shape,
+        like.dtype,
+        strides,
+        like.device_id,
+        None if like.is_host else _streams.get_stream(stream, package=like.package, device_id=like.device_id),
+        None,
+        like.name,
+    )
 
 
 def _copy(dst: TensorHolder, src: TensorHolder, stream):
@@ -459,33 +509,32 @@ def _copy(dst: TensorHolder, src: TensorHolder, stream):
         if dst.package == src.package:
             type(dst)._native_copy(dst, src, None)
         else:
-            np.copyto(_host_view(dst, "numpy").tensor, _host_view(src, "numpy").tensor,
-                      casting="no")
+            np.copyto(_host_view(dst, "numpy").tensor, _host_view(src, "numpy").tensor, casting="no")
         return
     if dst.device_id == src.device_id:  # same device
         if dst.package != src.package:
-            raise TypeError(f"copying {src.name} ({src.package}) into a {dst.package} array on the "
-                            f"same device is not supported")
-        type(dst)._native_copy(dst, src, _streams.get_stream(stream, package=dst.package,
-                                                             device_id=dst.device_id))
+            raise TypeError(
+                f"copying {src.name} ({src.package}) into a {dst.package} array on the same device is not supported"
+            )
+        type(dst)._native_copy(dst, src, _streams.get_stream(stream, package=dst.package, device_id=dst.device_id))
         return
     # Across memory spaces: one cudaMemcpyAsync between identical dense layouts, staging
     # through a scratch array (in the space where a strided copy is possible) otherwise.
     dense_dst, dense_src = dst.is_dense(), src.is_dense()
     if dense_dst and dense_src and _same_mapping(dst.shape, dst.strides, src.strides):
         _memcpy(dst, src, stream)
-    elif src.is_host:                                   # host -> device
+    elif src.is_host:  # host -> device
         if dense_dst:
-            staged = _temp(src, dst.strides, stream)     # on the host, in dst's layout
+            staged = _temp(src, dst.strides, stream)  # on the host, in dst's layout
             _copy(staged, src, stream)
             _memcpy(dst, staged, stream)
         else:
             staged = _temp(dst, dense_strides_like(dst.shape, dst.strides), stream)
             _copy(staged, src, stream)
             _copy(dst, staged, stream)
-    elif dst.is_host:                                   # device -> host
+    elif dst.is_host:  # device -> host
         if dense_src:
-            staged = _temp(dst, src.strides, stream)     # on the host, in src's layout
+            staged = _temp(dst, src.strides, stream)  # on the host, in src's layout
             _memcpy(staged, src, stream)
             _streams.synchronize(stream)
             _copy(dst, staged, stream)
@@ -493,14 +542,16 @@ def _copy(dst: TensorHolder, src: TensorHolder, stream):
             staged = _temp(src, dense_strides_like(src.shape, src.strides), stream)
             _copy(staged, src, stream)
             _copy(dst, staged, stream)
-    elif dense_src:                                     # device -> another device
-        staged = _temp(dst, src.strides, stream)         # on dst's device, in src's layout
+    elif dense_src:  # device -> another device
+        staged = _temp(dst, src.strides, stream)  # on dst's device, in src's layout
         _memcpy(staged, src, stream)
         _copy(dst, staged, stream)
     else:
-        raise ValueError(f"copying the non-contiguous {src.name} from device {src.device_id} to "
-                         f"device {dst.device_id} is not supported; make it contiguous on its "
-                         f"device first")
+        raise ValueError(
+            f"copying the non-contiguous {src.name} from device {src.device_id} to "
+            f"device {dst.device_id} is not supported; make it contiguous on its "
+            f"device first"
+        )
 
 
 def _host_view(h: TensorHolder, package: str) -> TensorHolder:
@@ -519,15 +570,13 @@ def _host_view(h: TensorHolder, package: str) -> TensorHolder:
         if any(s < 0 for s in h.strides):
             raise ValueError(f"{h.name}: a NumPy array with negative strides has no torch view")
         return TorchHolder(torch.from_numpy(h.tensor), h.name)
-    raise ValueError(f"package={package!r} is not supported for host arrays; accepted: 'numpy', "
-                     f"'torch'")
+    raise ValueError(f"package={package!r} is not supported for host arrays; accepted: 'numpy', 'torch'")
 
 
 def _user_memory(allocator, nbytes, package, device_id, stream):
     from nvmath.memory import allocate_workspace
 
-    return allocate_workspace(nbytes, package=package, device_id=device_id, stream=stream,
-                              allocator=allocator)
+    return allocate_workspace(nbytes, package=package, device_id=device_id, stream=stream, allocator=allocator)
 
 
 class NumpyHolder(TensorHolder):
@@ -539,9 +588,11 @@ class NumpyHolder(TensorHolder):
     def _read_layout(self):
         a = self.tensor
         if not a.dtype.isnative:
-            raise ValueError(f"{self.name} has the non-native byte order of dtype {a.dtype.str!r}; "
-                             f"accepted: native byte order (convert with "
-                             f"a.astype(a.dtype.newbyteorder('=')))")
+            raise ValueError(
+                f"{self.name} has the non-native byte order of dtype {a.dtype.str!r}; "
+                f"accepted: native byte order (convert with "
+                f"a.astype(a.dtype.newbyteorder('=')))"
+            )
         self.device, self.device_id = "cpu", None
         self.dtype = a.dtype.name
         self.shape = tuple(a.shape)
@@ -552,15 +603,18 @@ class NumpyHolder(TensorHolder):
     @classmethod
     def _allocate(cls, shape, dtype, strides, device_id, stream, allocator, name):
         if device_id is not None:
-            raise ValueError(f"device_id={device_id!r}: NumPy arrays live in host memory; accepted: "
-                             f"None (use to_device() for a device copy)")
+            raise ValueError(
+                f"device_id={device_id!r}: NumPy arrays live in host memory; accepted: "
+                f"None (use to_device() for a device copy)"
+            )
         dt = _numpy_dtype(dtype)
         if strides is None:
             return cls(np.empty(shape, dt), name)
         offset, span = _extent(shape, strides)
         buffer = np.empty(span, dt)
-        array = np.ndarray(shape, dt, buffer=buffer, offset=offset * dt.itemsize,
-                           strides=tuple(s * dt.itemsize for s in strides))
+        array = np.ndarray(
+            shape, dt, buffer=buffer, offset=offset * dt.itemsize, strides=tuple(s * dt.itemsize for s in strides)
+        )
         return cls(array, name)
 
     @classmethod
@@ -572,8 +626,10 @@ def _element_strides(byte_strides, itemsize, name) -> tuple:
     if itemsize == 0:
         return tuple(0 for _ in byte_strides)
     if any(s % itemsize for s in byte_strides):
-        raise ValueError(f"{name} has strides {tuple(byte_strides)} bytes, not multiples of its "
-                         f"itemsize {itemsize}; accepted: strides in whole elements")
+        raise ValueError(
+            f"{name} has strides {tuple(byte_strides)} bytes, not multiples of its "
+            f"itemsize {itemsize}; accepted: strides in whole elements"
+        )
     return tuple(s // itemsize for s in byte_strides)
 
 
@@ -597,8 +653,10 @@ class CupyHolder(TensorHolder):
         import cupy
 
         if device_id is None:
-            raise ValueError("device_id=None: CuPy arrays live in device memory; accepted: a GPU "
-                             "ordinal (use to_host() for a host copy)")
+            raise ValueError(
+                "device_id=None: CuPy arrays live in device memory; accepted: a GPU "
+                "ordinal (use to_host() for a host copy)"
+            )
         dt = _numpy_dtype(dtype)
         if strides is None and allocator is None:
             with _streams.stream_context(stream):
@@ -613,8 +671,9 @@ class CupyHolder(TensorHolder):
                 pointer = _user_memory(allocator, nbytes, "cupy", device_id, stream)
                 memory = cupy.cuda.UnownedMemory(pointer.ptr, nbytes, pointer, device_id)
                 memptr = cupy.cuda.MemoryPointer(memory, 0)
-            array = cupy.ndarray(shape, dt, memptr=memptr + offset * dt.itemsize,
-                                 strides=tuple(s * dt.itemsize for s in strides))
+            array = cupy.ndarray(
+                shape, dt, memptr=memptr + offset * dt.itemsize, strides=tuple(s * dt.itemsize for s in strides)
+            )
         return cls(array, name)
 
     @classmethod
@@ -631,7 +690,10 @@ class _CudaBuffer:
     def __init__(self, ptr: int, nbytes: int, owner):
         self.owner = owner
         self.__cuda_array_interface__ = {
-            "shape": (nbytes,), "typestr": "|u1", "data": (ptr, False), "strides": None,
+            "shape": (nbytes,),
+            "typestr": "|u1",
+            "data": (ptr, False),
+            "strides": None,
             "version": 3,
         }
 
@@ -647,15 +709,16 @@ class TorchHolder(TensorHolder):
 
         t = self.tensor
         if t.layout != torch.strided:
-            raise ValueError(f"{self.name} has layout {t.layout}; accepted: torch.strided (dense) "
-                             f"tensors")
+            raise ValueError(f"{self.name} has layout {t.layout}; accepted: torch.strided (dense) tensors")
         if t.device.type not in ("cpu", "cuda"):
             raise ValueError(f"{self.name} is on device {t.device}; accepted: 'cpu' or 'cuda' tensors")
         if t.is_conj() or t.is_neg():
             bit = "conjugate" if t.is_conj() else "negative"
-            raise ValueError(f"{self.name} has its lazy {bit} bit set, so its memory does not hold "
-                             f"its values; accepted: a materialized tensor (call "
-                             f"{self.name}.resolve_conj() / .resolve_neg() first)")
+            raise ValueError(
+                f"{self.name} has its lazy {bit} bit set, so its memory does not hold "
+                f"its values; accepted: a materialized tensor (call "
+                f"{self.name}.resolve_conj() / .resolve_neg() first)"
+            )
         self.device = t.device.type
         self.device_id = None if self.device == "cpu" else int(t.device.index or 0)
         self.dtype = str(t.dtype).rsplit(".", 1)[-1]
@@ -671,8 +734,9 @@ class TorchHolder(TensorHolder):
         dt = _torch_dtype(dtype)
         strides = c_strides(shape) if strides is None else strides
         if any(s < 0 for s in strides):
-            raise ValueError(f"strides={strides!r}: torch tensors cannot have negative strides; "
-                             f"accepted: non-negative strides")
+            raise ValueError(
+                f"strides={strides!r}: torch tensors cannot have negative strides; accepted: non-negative strides"
+            )
         if device_id is None:
             return cls(torch.empty_strided(shape, strides, dtype=dt, device="cpu"), name)
         device = torch.device("cuda", device_id)
@@ -767,8 +831,11 @@ def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strid
             if get_device() != device_id:
                 return None
             # ndarray(shape, dtype) allocates in C (about half the cost of passing memptr and strides).
-            result = ndarray(shape, np_dtype) if contiguous else \
-                ndarray(shape, np_dtype, memptr=alloc(nbytes), strides=byte_strides)
+            result = (
+                ndarray(shape, np_dtype)
+                if contiguous
+                else ndarray(shape, np_dtype, memptr=alloc(nbytes), strides=byte_strides)
+            )
             return stream_handle(), result, result.data.ptr
 
         return allocate
@@ -790,5 +857,7 @@ def check_same_operand(new: TensorHolder, old: TensorHolder, *, what: str, owner
     (what a planned operation was specified for)."""
     for attr in ("package", "device_id", "dtype", "shape", "strides"):
         if getattr(new, attr) != getattr(old, attr):
-            raise ValueError(f"{what}'s {attr} is {getattr(new, attr)!r} but this {owner} was specified for "
-                             f"{getattr(old, attr)!r}; create a new {owner} for it")
+            raise ValueError(
+                f"{what}'s {attr} is {getattr(new, attr)!r} but this {owner} was specified for "
+                f"{getattr(old, attr)!r}; create a new {owner} for it"
+            )

@@ -84,9 +84,17 @@ class NvidiaLibrary:
         by the system's search; ``cuda.pathfinder`` loads its dependencies (by their names).
     """
 
-    def __init__(self, name: str, *, display_name: str, package: str, extra: str | None = None,
-                 check: Callable[[str, int], object] | None = None,
-                 version: Callable[[], str] | None = None, private: tuple | None = None):
+    def __init__(
+        self,
+        name: str,
+        *,
+        display_name: str,
+        package: str,
+        extra: str | None = None,
+        check: Callable[[str, int], object] | None = None,
+        version: Callable[[], str] | None = None,
+        private: tuple | None = None,
+    ):
         self.name = name
         self.private = private
         self.display_name = display_name
@@ -181,7 +189,8 @@ class NvidiaLibrary:
             f"{self.display_name} (library {self.name!r}) could not be loaded: "
             f"{type(exc).__name__}: {exc}. It is provided by the pip package "
             f"{self.package!r}: install it with {self.install_hint()}.",
-            library=self.name, package=self.package,
+            library=self.name,
+            package=self.package,
         )
 
     def version_text(self) -> str | None:
@@ -258,8 +267,7 @@ class NvidiaLibrary:
         if status and self._check is not None:
             self._check(c_name, status)
 
-    def missing(self, c_name: str, symbol: str | None = None, *, needs: str | None = None
-                ) -> FunctionNotFoundError:
+    def missing(self, c_name: str, symbol: str | None = None, *, needs: str | None = None) -> FunctionNotFoundError:
         """The error for a function the loaded library lacks (not raised here)."""
         version = self.version_text()
         found = f"{self.display_name} {version}" if version else self.display_name

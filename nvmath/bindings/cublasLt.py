@@ -35,43 +35,97 @@ from __future__ import annotations
 import ctypes
 import enum
 import numbers
-from ctypes import (POINTER, c_char_p, c_float, c_int, c_int8, c_int32, c_int64, c_size_t,
-                    c_uint16, c_uint32, c_uint64, c_void_p)
+from ctypes import (
+    POINTER,
+    c_char_p,
+    c_float,
+    c_int,
+    c_int8,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint16,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
 
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
 
 __all__ = [
     # errors
-    "cuBLASLtError", "LibraryNotFoundError", "FunctionNotFoundError",
+    "cuBLASLtError",
+    "LibraryNotFoundError",
+    "FunctionNotFoundError",
     # enums
-    "Status", "ComputeType", "DataType", "LibraryProperty", "Operation", "FillMode", "Order",
-    "BatchMode", "PointerMode", "PointerModeMask", "Epilogue", "ReductionScheme", "MatmulSearch",
-    "MatmulInnerShape", "MatmulMatrixScale",
-    "MatmulDescAttribute", "MatrixLayoutAttribute", "MatmulPreferenceAttribute",
-    "MatmulAlgoCapAttribute", "MatmulAlgoConfigAttribute",
+    "Status",
+    "ComputeType",
+    "DataType",
+    "LibraryProperty",
+    "Operation",
+    "FillMode",
+    "Order",
+    "BatchMode",
+    "PointerMode",
+    "PointerModeMask",
+    "Epilogue",
+    "ReductionScheme",
+    "MatmulSearch",
+    "MatmulInnerShape",
+    "MatmulMatrixScale",
+    "MatmulDescAttribute",
+    "MatrixLayoutAttribute",
+    "MatmulPreferenceAttribute",
+    "MatmulAlgoCapAttribute",
+    "MatmulAlgoConfigAttribute",
     # structures
-    "MatmulAlgo", "MatmulHeuristicResult",
+    "MatmulAlgo",
+    "MatmulHeuristicResult",
     # attribute tables
-    "MATMUL_DESC_ATTRIBUTE_TYPES", "MATRIX_LAYOUT_ATTRIBUTE_TYPES",
-    "MATMUL_PREFERENCE_ATTRIBUTE_TYPES", "MATMUL_ALGO_CAP_ATTRIBUTE_TYPES",
-    "MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES", "MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES",
+    "MATMUL_DESC_ATTRIBUTE_TYPES",
+    "MATRIX_LAYOUT_ATTRIBUTE_TYPES",
+    "MATMUL_PREFERENCE_ATTRIBUTE_TYPES",
+    "MATMUL_ALGO_CAP_ATTRIBUTE_TYPES",
+    "MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES",
+    "MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES",
     # functions
-    "cublasLtCreate", "cublasLtDestroy", "cublasLtGetVersion", "cublasLtGetCudartVersion",
-    "cublasLtGetProperty", "cublasLtGetStatusName", "cublasLtGetStatusString",
-    "cublasLtMatmulDescCreate", "cublasLtMatmulDescDestroy", "cublasLtMatmulDescSetAttribute",
+    "cublasLtCreate",
+    "cublasLtDestroy",
+    "cublasLtGetVersion",
+    "cublasLtGetCudartVersion",
+    "cublasLtGetProperty",
+    "cublasLtGetStatusName",
+    "cublasLtGetStatusString",
+    "cublasLtMatmulDescCreate",
+    "cublasLtMatmulDescDestroy",
+    "cublasLtMatmulDescSetAttribute",
     "cublasLtMatmulDescGetAttribute",
-    "cublasLtMatrixLayoutCreate", "cublasLtMatrixLayoutDestroy",
-    "cublasLtMatrixLayoutSetAttribute", "cublasLtMatrixLayoutGetAttribute",
-    "cublasLtMatmulPreferenceCreate", "cublasLtMatmulPreferenceDestroy",
-    "cublasLtMatmulPreferenceSetAttribute", "cublasLtMatmulPreferenceGetAttribute",
-    "cublasLtMatmulAlgoGetHeuristic", "cublasLtMatmul",
-    "cublasLtMatmulAlgoGetIds", "cublasLtMatmulAlgoInit", "cublasLtMatmulAlgoCheck",
-    "cublasLtMatmulAlgoCapGetAttribute", "cublasLtMatmulAlgoConfigSetAttribute",
+    "cublasLtMatrixLayoutCreate",
+    "cublasLtMatrixLayoutDestroy",
+    "cublasLtMatrixLayoutSetAttribute",
+    "cublasLtMatrixLayoutGetAttribute",
+    "cublasLtMatmulPreferenceCreate",
+    "cublasLtMatmulPreferenceDestroy",
+    "cublasLtMatmulPreferenceSetAttribute",
+    "cublasLtMatmulPreferenceGetAttribute",
+    "cublasLtMatmulAlgoGetHeuristic",
+    "cublasLtMatmul",
+    "cublasLtMatmulAlgoGetIds",
+    "cublasLtMatmulAlgoInit",
+    "cublasLtMatmulAlgoCheck",
+    "cublasLtMatmulAlgoCapGetAttribute",
+    "cublasLtMatmulAlgoConfigSetAttribute",
     "cublasLtMatmulAlgoConfigGetAttribute",
     # typed attribute helpers
-    "matmul_desc_set", "matmul_desc_get", "matrix_layout_set", "matrix_layout_get",
-    "matmul_preference_set", "matmul_preference_get", "matmul_algo_config_set",
-    "matmul_algo_config_get", "matmul_algo_cap_get",
+    "matmul_desc_set",
+    "matmul_desc_get",
+    "matrix_layout_set",
+    "matrix_layout_get",
+    "matmul_preference_set",
+    "matmul_preference_get",
+    "matmul_algo_config_set",
+    "matmul_algo_config_get",
+    "matmul_algo_cap_get",
 ]
 
 
@@ -525,8 +579,7 @@ MATMUL_PREFERENCE_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _PREFERENCE
 #: ``MatmulAlgoCapAttribute`` -> its C type (the element type for the array attributes).
 MATMUL_ALGO_CAP_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _CAP.items()}
 #: The capability attributes whose value is an array (of :data:`MATMUL_ALGO_CAP_ATTRIBUTE_TYPES`).
-MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES = frozenset({MatmulAlgoCapAttribute.TILE_IDS,
-                                              MatmulAlgoCapAttribute.STAGES_IDS})
+MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES = frozenset({MatmulAlgoCapAttribute.TILE_IDS, MatmulAlgoCapAttribute.STAGES_IDS})
 #: ``MatmulAlgoConfigAttribute`` -> its C type.
 MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _CONFIG.items()}
 
@@ -578,8 +631,10 @@ class MatmulHeuristicResult(ctypes.Structure):
             state = f"CUBLAS_STATUS_{Status(self.state).name}"
         except ValueError:
             state = str(self.state)
-        return (f"MatmulHeuristicResult(workspace_size={self.workspaceSize}, state={state}, "
-                f"waves_count={self.wavesCount:g})")
+        return (
+            f"MatmulHeuristicResult(workspace_size={self.workspaceSize}, state={state}, "
+            f"waves_count={self.wavesCount:g})"
+        )
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -600,7 +655,7 @@ def _status_name(status: int) -> str:
         return "unknown cublasStatus_t"
 
 
-class cuBLASLtError(Exception):  # noqa: N801 - the library's own spelling
+class cuBLASLtError(Exception):
     """A cuBLASLt function returned a status other than ``CUBLAS_STATUS_SUCCESS``.
 
     Attributes
@@ -626,8 +681,9 @@ class cuBLASLtError(Exception):  # noqa: N801 - the library's own spelling
 
 
 # The few functions that return something other than a cublasStatus_t.
-_UNCHECKED = frozenset({"cublasLtGetVersion", "cublasLtGetCudartVersion", "cublasLtGetStatusName",
-                        "cublasLtGetStatusString"})
+_UNCHECKED = frozenset(
+    {"cublasLtGetVersion", "cublasLtGetCudartVersion", "cublasLtGetStatusName", "cublasLtGetStatusString"}
+)
 
 
 def _check(function: str, status):
@@ -647,8 +703,9 @@ def _format_version(version: int) -> str:
     return f"{version // 10000}.{version % 10000 // 100}.{version % 100}"
 
 
-_lib = NvidiaLibrary("cublasLt", display_name="cuBLASLt", package="nvidia-cublas", extra="cu13",
-                     check=_check, version=_version_text)
+_lib = NvidiaLibrary(
+    "cublasLt", display_name="cuBLASLt", package="nvidia-cublas", extra="cu13", check=_check, version=_version_text
+)
 
 
 # -- argument conversion ---------------------------------------------------------------------
@@ -662,8 +719,10 @@ def _pointer(value, what: str):
         return None
     # Only integers: a 0-d NumPy int array has __index__ too, and would pass its value.
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an int (a handle, or an address such as "
-                        f"cupy_array.data.ptr) or None, got {type(value).__name__}")
+        raise TypeError(
+            f"{what} must be an int (a handle, or an address such as "
+            f"cupy_array.data.ptr) or None, got {type(value).__name__}"
+        )
     return int(value)
 
 
@@ -672,9 +731,11 @@ def _scalar_pointer(value, what: str):
     if isinstance(value, _CDATA):
         return ctypes.addressof(value)
     if value is not None and not isinstance(value, numbers.Integral):
-        raise TypeError(f"{what} must be the address of the scalar (an int: with the default "
-                        f"POINTER_MODE_HOST a host address such as numpy_array.ctypes.data) or "
-                        f"a ctypes object such as ctypes.c_float(1.0), got {type(value).__name__}")
+        raise TypeError(
+            f"{what} must be the address of the scalar (an int: with the default "
+            f"POINTER_MODE_HOST a host address such as numpy_array.ctypes.data) or "
+            f"a ctypes object such as ctypes.c_float(1.0), got {type(value).__name__}"
+        )
     return _pointer(value, what)
 
 
@@ -708,8 +769,10 @@ def _buffer(buf, size, what: str, *, writable: bool):
         try:
             view = memoryview(buf)
         except TypeError:
-            raise TypeError(f"{what} must be a buffer (bytes-like or ctypes object), an int "
-                            f"address or None, got {type(buf).__name__}") from None
+            raise TypeError(
+                f"{what} must be a buffer (bytes-like or ctypes object), an int "
+                f"address or None, got {type(buf).__name__}"
+            ) from None
         if not view.c_contiguous:
             raise ValueError(f"{what} must be C-contiguous")
         capacity = view.nbytes
@@ -756,24 +819,36 @@ for _name, _restype, _argtypes in [
     ("cublasLtMatmulPreferenceCreate", c_int, [_handle_p]),
     ("cublasLtMatmulPreferenceDestroy", c_int, [c_void_p]),
     ("cublasLtMatmulPreferenceSetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t]),
-    ("cublasLtMatmulPreferenceGetAttribute", c_int,
-     [c_void_p, c_int, c_void_p, c_size_t, _size_p]),
+    ("cublasLtMatmulPreferenceGetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t, _size_p]),
     ("cublasLtMatmulAlgoGetHeuristic", c_int, [*_DESCS6, c_void_p, c_int, _result_p, _int_p]),
-    ("cublasLtMatmul", c_int,
-     [c_void_p, c_void_p,            # lightHandle, computeDesc
-      c_void_p, c_void_p, c_void_p,  # alpha, A, Adesc
-      c_void_p, c_void_p,            # B, Bdesc
-      c_void_p, c_void_p, c_void_p,  # beta, C, Cdesc
-      c_void_p, c_void_p,            # D, Ddesc
-      _algo_p, c_void_p, c_size_t,   # algo, workspace, workspaceSizeInBytes
-      c_void_p]),                    # stream
+    (
+        "cublasLtMatmul",
+        c_int,
+        [
+            c_void_p,
+            c_void_p,  # lightHandle, computeDesc
+            c_void_p,
+            c_void_p,
+            c_void_p,  # alpha, A, Adesc
+            c_void_p,
+            c_void_p,  # B, Bdesc
+            c_void_p,
+            c_void_p,
+            c_void_p,  # beta, C, Cdesc
+            c_void_p,
+            c_void_p,  # D, Ddesc
+            _algo_p,
+            c_void_p,
+            c_size_t,  # algo, workspace, workspaceSizeInBytes
+            c_void_p,
+        ],
+    ),  # stream
     ("cublasLtMatmulAlgoGetIds", c_int, [c_void_p, *_ENUMS6, c_int, _int_p, _int_p]),
     ("cublasLtMatmulAlgoInit", c_int, [c_void_p, *_ENUMS6, c_int, _algo_p]),
     ("cublasLtMatmulAlgoCheck", c_int, [*_DESCS6, _algo_p, _result_p]),
     ("cublasLtMatmulAlgoCapGetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t, _size_p]),
     ("cublasLtMatmulAlgoConfigSetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t]),
-    ("cublasLtMatmulAlgoConfigGetAttribute", c_int,
-     [_algo_p, c_int, c_void_p, c_size_t, _size_p]),
+    ("cublasLtMatmulAlgoConfigGetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t, _size_p]),
 ]:
     _lib.declare(_name, _restype, _argtypes)
 del _name, _restype, _argtypes
@@ -847,8 +922,7 @@ def cublasLtMatmulDescDestroy(matmulDesc: int) -> None:
     _lib.function("cublasLtMatmulDescDestroy")(_pointer(matmulDesc, "matmulDesc"))
 
 
-def cublasLtMatmulDescSetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes: int | None = None
-                                   ) -> None:
+def cublasLtMatmulDescSetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes: int | None = None) -> None:
     """``cublasLtMatmulDescSetAttribute``: set ``attr`` from the bytes of ``buf``.
 
     ``buf`` is a bytes-like or ctypes object (``sizeInBytes`` defaults to its size) or an int
@@ -856,12 +930,10 @@ def cublasLtMatmulDescSetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes:
     and copies the value. See :func:`matmul_desc_set` for the typed form.
     """
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
-    _lib.function("cublasLtMatmulDescSetAttribute")(_pointer(matmulDesc, "matmulDesc"), attr, arg,
-                                                    size)
+    _lib.function("cublasLtMatmulDescSetAttribute")(_pointer(matmulDesc, "matmulDesc"), attr, arg, size)
 
 
-def cublasLtMatmulDescGetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes: int | None = None
-                                   ) -> int:
+def cublasLtMatmulDescGetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes: int | None = None) -> int:
     """``cublasLtMatmulDescGetAttribute``: write ``attr``'s value into ``buf``.
 
     ``buf`` is a writable buffer or ctypes object (``sizeInBytes`` defaults to its size), an
@@ -874,8 +946,9 @@ def cublasLtMatmulDescGetAttribute(matmulDesc: int, attr: int, buf, sizeInBytes:
     """
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
     written = c_size_t()
-    _lib.function("cublasLtMatmulDescGetAttribute")(_pointer(matmulDesc, "matmulDesc"), attr, arg,
-                                                    size, ctypes.byref(written))
+    _lib.function("cublasLtMatmulDescGetAttribute")(
+        _pointer(matmulDesc, "matmulDesc"), attr, arg, size, ctypes.byref(written)
+    )
     return written.value
 
 
@@ -901,23 +974,21 @@ def cublasLtMatrixLayoutDestroy(matLayout: int) -> None:
     _lib.function("cublasLtMatrixLayoutDestroy")(_pointer(matLayout, "matLayout"))
 
 
-def cublasLtMatrixLayoutSetAttribute(matLayout: int, attr: int, buf,
-                                     sizeInBytes: int | None = None) -> None:
+def cublasLtMatrixLayoutSetAttribute(matLayout: int, attr: int, buf, sizeInBytes: int | None = None) -> None:
     """``cublasLtMatrixLayoutSetAttribute``; ``buf`` as for
     :func:`cublasLtMatmulDescSetAttribute`. Typed form: :func:`matrix_layout_set`."""
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
-    _lib.function("cublasLtMatrixLayoutSetAttribute")(_pointer(matLayout, "matLayout"), attr, arg,
-                                                      size)
+    _lib.function("cublasLtMatrixLayoutSetAttribute")(_pointer(matLayout, "matLayout"), attr, arg, size)
 
 
-def cublasLtMatrixLayoutGetAttribute(matLayout: int, attr: int, buf,
-                                     sizeInBytes: int | None = None) -> int:
+def cublasLtMatrixLayoutGetAttribute(matLayout: int, attr: int, buf, sizeInBytes: int | None = None) -> int:
     """``cublasLtMatrixLayoutGetAttribute``; ``buf`` as for
     :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
     written = c_size_t()
-    _lib.function("cublasLtMatrixLayoutGetAttribute")(_pointer(matLayout, "matLayout"), attr, arg,
-                                                      size, ctypes.byref(written))
+    _lib.function("cublasLtMatrixLayoutGetAttribute")(
+        _pointer(matLayout, "matLayout"), attr, arg, size, ctypes.byref(written)
+    )
     return written.value
 
 
@@ -937,22 +1008,21 @@ def cublasLtMatmulPreferenceDestroy(pref: int) -> None:
     _lib.function("cublasLtMatmulPreferenceDestroy")(_pointer(pref, "pref"))
 
 
-def cublasLtMatmulPreferenceSetAttribute(pref: int, attr: int, buf,
-                                         sizeInBytes: int | None = None) -> None:
+def cublasLtMatmulPreferenceSetAttribute(pref: int, attr: int, buf, sizeInBytes: int | None = None) -> None:
     """``cublasLtMatmulPreferenceSetAttribute``; ``buf`` as for
     :func:`cublasLtMatmulDescSetAttribute`. Typed form: :func:`matmul_preference_set`."""
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
     _lib.function("cublasLtMatmulPreferenceSetAttribute")(_pointer(pref, "pref"), attr, arg, size)
 
 
-def cublasLtMatmulPreferenceGetAttribute(pref: int, attr: int, buf,
-                                         sizeInBytes: int | None = None) -> int:
+def cublasLtMatmulPreferenceGetAttribute(pref: int, attr: int, buf, sizeInBytes: int | None = None) -> int:
     """``cublasLtMatmulPreferenceGetAttribute``; ``buf`` as for
     :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
     written = c_size_t()
-    _lib.function("cublasLtMatmulPreferenceGetAttribute")(_pointer(pref, "pref"), attr, arg, size,
-                                                          ctypes.byref(written))
+    _lib.function("cublasLtMatmulPreferenceGetAttribute")(
+        _pointer(pref, "pref"), attr, arg, size, ctypes.byref(written)
+    )
     return written.value
 
 
@@ -960,14 +1030,26 @@ def cublasLtMatmulPreferenceGetAttribute(pref: int, attr: int, buf,
 
 
 def _descs(lightHandle, operationDesc, Adesc, Bdesc, Cdesc, Ddesc):
-    return (_pointer(lightHandle, "lightHandle"), _pointer(operationDesc, "operationDesc"),
-            _pointer(Adesc, "Adesc"), _pointer(Bdesc, "Bdesc"), _pointer(Cdesc, "Cdesc"),
-            _pointer(Ddesc, "Ddesc"))
+    return (
+        _pointer(lightHandle, "lightHandle"),
+        _pointer(operationDesc, "operationDesc"),
+        _pointer(Adesc, "Adesc"),
+        _pointer(Bdesc, "Bdesc"),
+        _pointer(Cdesc, "Cdesc"),
+        _pointer(Ddesc, "Ddesc"),
+    )
 
 
-def cublasLtMatmulAlgoGetHeuristic(lightHandle: int, operationDesc: int, Adesc: int, Bdesc: int,
-                                   Cdesc: int, Ddesc: int, preference: int,
-                                   requestedAlgoCount: int) -> list[MatmulHeuristicResult]:
+def cublasLtMatmulAlgoGetHeuristic(
+    lightHandle: int,
+    operationDesc: int,
+    Adesc: int,
+    Bdesc: int,
+    Cdesc: int,
+    Ddesc: int,
+    preference: int,
+    requestedAlgoCount: int,
+) -> list[MatmulHeuristicResult]:
     """``cublasLtMatmulAlgoGetHeuristic``: up to ``requestedAlgoCount`` algorithms, best first.
 
     The C arguments ``heuristicResultsArray`` and ``returnAlgoCount`` are replaced by the
@@ -979,14 +1061,32 @@ def cublasLtMatmulAlgoGetHeuristic(lightHandle: int, operationDesc: int, Adesc: 
     count = c_int()
     _lib.function("cublasLtMatmulAlgoGetHeuristic")(
         *_descs(lightHandle, operationDesc, Adesc, Bdesc, Cdesc, Ddesc),
-        _pointer(preference, "preference"), requestedAlgoCount, results, ctypes.byref(count))
+        _pointer(preference, "preference"),
+        requestedAlgoCount,
+        results,
+        ctypes.byref(count),
+    )
     return [results[i] for i in range(min(count.value, len(results)))]
 
 
-def cublasLtMatmul(lightHandle: int, computeDesc: int, alpha, A: int, Adesc: int, B: int,
-                   Bdesc: int, beta, C: int, Cdesc: int, D: int, Ddesc: int,
-                   algo: MatmulAlgo | None, workspace: int, workspaceSizeInBytes: int,
-                   stream: int) -> None:
+def cublasLtMatmul(
+    lightHandle: int,
+    computeDesc: int,
+    alpha,
+    A: int,
+    Adesc: int,
+    B: int,
+    Bdesc: int,
+    beta,
+    C: int,
+    Cdesc: int,
+    D: int,
+    Ddesc: int,
+    algo: MatmulAlgo | None,
+    workspace: int,
+    workspaceSizeInBytes: int,
+    stream: int,
+) -> None:
     """``cublasLtMatmul``: ``D = alpha * op(A) @ op(B) + beta * C``, enqueued on ``stream``.
 
     Parameters
@@ -1009,81 +1109,117 @@ def cublasLtMatmul(lightHandle: int, computeDesc: int, alpha, A: int, Adesc: int
         The ``cudaStream_t`` (0 or None for the default stream).
     """
     _lib.function("cublasLtMatmul")(
-        _pointer(lightHandle, "lightHandle"), _pointer(computeDesc, "computeDesc"),
-        _scalar_pointer(alpha, "alpha"), _pointer(A, "A"), _pointer(Adesc, "Adesc"),
-        _pointer(B, "B"), _pointer(Bdesc, "Bdesc"),
-        _scalar_pointer(beta, "beta"), _pointer(C, "C"), _pointer(Cdesc, "Cdesc"),
-        _pointer(D, "D"), _pointer(Ddesc, "Ddesc"),
-        _algo(algo, "algo", nullable=True), _pointer(workspace, "workspace"), workspaceSizeInBytes,
-        _pointer(stream, "stream"))
+        _pointer(lightHandle, "lightHandle"),
+        _pointer(computeDesc, "computeDesc"),
+        _scalar_pointer(alpha, "alpha"),
+        _pointer(A, "A"),
+        _pointer(Adesc, "Adesc"),
+        _pointer(B, "B"),
+        _pointer(Bdesc, "Bdesc"),
+        _scalar_pointer(beta, "beta"),
+        _pointer(C, "C"),
+        _pointer(Cdesc, "Cdesc"),
+        _pointer(D, "D"),
+        _pointer(Ddesc, "Ddesc"),
+        _algo(algo, "algo", nullable=True),
+        _pointer(workspace, "workspace"),
+        workspaceSizeInBytes,
+        _pointer(stream, "stream"),
+    )
 
 
-def cublasLtMatmulAlgoGetIds(lightHandle: int, computeType: int, scaleType: int, Atype: int,
-                             Btype: int, Ctype: int, Dtype: int, requestedAlgoCount: int
-                             ) -> list[int]:
+def cublasLtMatmulAlgoGetIds(
+    lightHandle: int,
+    computeType: int,
+    scaleType: int,
+    Atype: int,
+    Btype: int,
+    Ctype: int,
+    Dtype: int,
+    requestedAlgoCount: int,
+) -> list[int]:
     """``cublasLtMatmulAlgoGetIds``: the ids (at most ``requestedAlgoCount``) of the
     algorithms that may run for these types; ``algoIdsArray`` and ``returnAlgoCount`` are
     replaced by the returned list."""
     ids = (c_int * max(int(requestedAlgoCount), 0))()
     count = c_int()
     _lib.function("cublasLtMatmulAlgoGetIds")(
-        _pointer(lightHandle, "lightHandle"), computeType, scaleType, Atype, Btype, Ctype, Dtype,
-        requestedAlgoCount, ids, ctypes.byref(count))
-    return list(ids[:min(count.value, len(ids))])
+        _pointer(lightHandle, "lightHandle"),
+        computeType,
+        scaleType,
+        Atype,
+        Btype,
+        Ctype,
+        Dtype,
+        requestedAlgoCount,
+        ids,
+        ctypes.byref(count),
+    )
+    return list(ids[: min(count.value, len(ids))])
 
 
-def cublasLtMatmulAlgoInit(lightHandle: int, computeType: int, scaleType: int, Atype: int,
-                           Btype: int, Ctype: int, Dtype: int, algoId: int) -> MatmulAlgo:
+def cublasLtMatmulAlgoInit(
+    lightHandle: int, computeType: int, scaleType: int, Atype: int, Btype: int, Ctype: int, Dtype: int, algoId: int
+) -> MatmulAlgo:
     """``cublasLtMatmulAlgoInit``: a new :class:`MatmulAlgo` for ``algoId`` (its ``algo``
     output is returned)."""
     algo = MatmulAlgo()
     _lib.function("cublasLtMatmulAlgoInit")(
-        _pointer(lightHandle, "lightHandle"), computeType, scaleType, Atype, Btype, Ctype, Dtype,
-        algoId, ctypes.byref(algo))
+        _pointer(lightHandle, "lightHandle"),
+        computeType,
+        scaleType,
+        Atype,
+        Btype,
+        Ctype,
+        Dtype,
+        algoId,
+        ctypes.byref(algo),
+    )
     return algo
 
 
-def cublasLtMatmulAlgoCheck(lightHandle: int, operationDesc: int, Adesc: int, Bdesc: int,
-                            Cdesc: int, Ddesc: int, algo: MatmulAlgo) -> MatmulHeuristicResult:
+def cublasLtMatmulAlgoCheck(
+    lightHandle: int, operationDesc: int, Adesc: int, Bdesc: int, Cdesc: int, Ddesc: int, algo: MatmulAlgo
+) -> MatmulHeuristicResult:
     """``cublasLtMatmulAlgoCheck``: whether ``algo`` supports this matmul on the current
     device; its ``result`` output (workspace size, waves count; ``.algo`` not filled in) is
     returned."""
     result = MatmulHeuristicResult()
     _lib.function("cublasLtMatmulAlgoCheck")(
         *_descs(lightHandle, operationDesc, Adesc, Bdesc, Cdesc, Ddesc),
-        _algo(algo, "algo", nullable=False), ctypes.byref(result))
+        _algo(algo, "algo", nullable=False),
+        ctypes.byref(result),
+    )
     return result
 
 
-def cublasLtMatmulAlgoCapGetAttribute(algo: MatmulAlgo, attr: int, buf,
-                                      sizeInBytes: int | None = None) -> int:
+def cublasLtMatmulAlgoCapGetAttribute(algo: MatmulAlgo, attr: int, buf, sizeInBytes: int | None = None) -> int:
     """``cublasLtMatmulAlgoCapGetAttribute`` (an initialized ``algo`` is needed); ``buf`` as
     for :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``. Typed form:
     :func:`matmul_algo_cap_get`."""
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
     written = c_size_t()
     _lib.function("cublasLtMatmulAlgoCapGetAttribute")(
-        _algo(algo, "algo", nullable=False), attr, arg, size, ctypes.byref(written))
+        _algo(algo, "algo", nullable=False), attr, arg, size, ctypes.byref(written)
+    )
     return written.value
 
 
-def cublasLtMatmulAlgoConfigSetAttribute(algo: MatmulAlgo, attr: int, buf,
-                                         sizeInBytes: int | None = None) -> None:
+def cublasLtMatmulAlgoConfigSetAttribute(algo: MatmulAlgo, attr: int, buf, sizeInBytes: int | None = None) -> None:
     """``cublasLtMatmulAlgoConfigSetAttribute``: changes ``algo`` in place; ``buf`` as for
     :func:`cublasLtMatmulDescSetAttribute`. Typed form: :func:`matmul_algo_config_set`."""
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
-    _lib.function("cublasLtMatmulAlgoConfigSetAttribute")(_algo(algo, "algo", nullable=False),
-                                                          attr, arg, size)
+    _lib.function("cublasLtMatmulAlgoConfigSetAttribute")(_algo(algo, "algo", nullable=False), attr, arg, size)
 
 
-def cublasLtMatmulAlgoConfigGetAttribute(algo: MatmulAlgo, attr: int, buf,
-                                         sizeInBytes: int | None = None) -> int:
+def cublasLtMatmulAlgoConfigGetAttribute(algo: MatmulAlgo, attr: int, buf, sizeInBytes: int | None = None) -> int:
     """``cublasLtMatmulAlgoConfigGetAttribute``; ``buf`` as for
     :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
     arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
     written = c_size_t()
     _lib.function("cublasLtMatmulAlgoConfigGetAttribute")(
-        _algo(algo, "algo", nullable=False), attr, arg, size, ctypes.byref(written))
+        _algo(algo, "algo", nullable=False), attr, arg, size, ctypes.byref(written)
+    )
     return written.value
 
 
@@ -1094,8 +1230,10 @@ def _spec(table, enum_cls, attr):
     try:
         attr = enum_cls(attr)
     except ValueError:
-        raise ValueError(f"{attr!r} is not a {enum_cls.__name__} this binding knows the type of; "
-                         f"use the C function with a buffer instead") from None
+        raise ValueError(
+            f"{attr!r} is not a {enum_cls.__name__} this binding knows the type of; "
+            f"use the C function with a buffer instead"
+        ) from None
     return attr, table[attr]
 
 
@@ -1162,39 +1300,33 @@ def matmul_desc_get(desc: int, attr: MatmulDescAttribute):
 
 def matrix_layout_set(layout: int, attr: MatrixLayoutAttribute, value) -> None:
     """Set a matrix layout attribute (see :func:`matmul_desc_set`)."""
-    _typed_set(cublasLtMatrixLayoutSetAttribute, _LAYOUT, MatrixLayoutAttribute, layout, attr,
-               value)
+    _typed_set(cublasLtMatrixLayoutSetAttribute, _LAYOUT, MatrixLayoutAttribute, layout, attr, value)
 
 
 def matrix_layout_get(layout: int, attr: MatrixLayoutAttribute):
     """A matrix layout attribute's value (see :func:`matmul_desc_get`)."""
-    return _typed_get(cublasLtMatrixLayoutGetAttribute, _LAYOUT, MatrixLayoutAttribute, layout,
-                      attr)
+    return _typed_get(cublasLtMatrixLayoutGetAttribute, _LAYOUT, MatrixLayoutAttribute, layout, attr)
 
 
 def matmul_preference_set(pref: int, attr: MatmulPreferenceAttribute, value) -> None:
     """Set a preference attribute (``MAX_WAVES_COUNT`` is a float; see
     :func:`matmul_desc_set`)."""
-    _typed_set(cublasLtMatmulPreferenceSetAttribute, _PREFERENCE, MatmulPreferenceAttribute, pref,
-               attr, value)
+    _typed_set(cublasLtMatmulPreferenceSetAttribute, _PREFERENCE, MatmulPreferenceAttribute, pref, attr, value)
 
 
 def matmul_preference_get(pref: int, attr: MatmulPreferenceAttribute):
     """A preference attribute's value (see :func:`matmul_desc_get`)."""
-    return _typed_get(cublasLtMatmulPreferenceGetAttribute, _PREFERENCE, MatmulPreferenceAttribute,
-                      pref, attr)
+    return _typed_get(cublasLtMatmulPreferenceGetAttribute, _PREFERENCE, MatmulPreferenceAttribute, pref, attr)
 
 
 def matmul_algo_config_set(algo: MatmulAlgo, attr: MatmulAlgoConfigAttribute, value) -> None:
     """Set an algorithm configuration attribute; changes ``algo`` in place."""
-    _typed_set(cublasLtMatmulAlgoConfigSetAttribute, _CONFIG, MatmulAlgoConfigAttribute, algo,
-               attr, value)
+    _typed_set(cublasLtMatmulAlgoConfigSetAttribute, _CONFIG, MatmulAlgoConfigAttribute, algo, attr, value)
 
 
 def matmul_algo_config_get(algo: MatmulAlgo, attr: MatmulAlgoConfigAttribute):
     """An algorithm configuration attribute's value."""
-    return _typed_get(cublasLtMatmulAlgoConfigGetAttribute, _CONFIG, MatmulAlgoConfigAttribute,
-                      algo, attr)
+    return _typed_get(cublasLtMatmulAlgoConfigGetAttribute, _CONFIG, MatmulAlgoConfigAttribute, algo, attr)
 
 
 def matmul_algo_cap_get(algo: MatmulAlgo, attr: MatmulAlgoCapAttribute):
@@ -1210,4 +1342,4 @@ def matmul_algo_cap_get(algo: MatmulAlgo, attr: MatmulAlgoCapAttribute):
     if not len(items):
         return []
     written = cublasLtMatmulAlgoCapGetAttribute(algo, attr, items)
-    return list(items[:written // ctypes.sizeof(ctype)])
+    return list(items[: written // ctypes.sizeof(ctype)])

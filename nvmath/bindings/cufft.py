@@ -27,19 +27,44 @@ from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
 
 __all__ = [
     # errors
-    "cuFFTError", "LibraryNotFoundError", "FunctionNotFoundError",
+    "cuFFTError",
+    "LibraryNotFoundError",
+    "FunctionNotFoundError",
     # enums
-    "Result", "Type", "Direction", "XtCallbackType", "LibraryProperty", "DataType", "Property",
+    "Result",
+    "Type",
+    "Direction",
+    "XtCallbackType",
+    "LibraryProperty",
+    "DataType",
+    "Property",
     # functions
-    "cufftCreate", "cufftDestroy",
-    "cufftMakePlanMany64", "cufftGetSizeMany64", "cufftXtMakePlanMany", "cufftXtGetSizeMany",
-    "cufftEstimateMany", "cufftGetSize", "cufftSetAutoAllocation", "cufftSetWorkArea",
+    "cufftCreate",
+    "cufftDestroy",
+    "cufftMakePlanMany64",
+    "cufftGetSizeMany64",
+    "cufftXtMakePlanMany",
+    "cufftXtGetSizeMany",
+    "cufftEstimateMany",
+    "cufftGetSize",
+    "cufftSetAutoAllocation",
+    "cufftSetWorkArea",
     "cufftSetStream",
-    "cufftExecC2C", "cufftExecR2C", "cufftExecC2R", "cufftExecZ2Z", "cufftExecD2Z",
-    "cufftExecZ2D", "cufftXtExec",
-    "cufftXtSetJITCallback", "cufftXtClearCallback", "cufftXtSetCallbackSharedSize",
-    "cufftGetVersion", "cufftGetProperty",
-    "cufftSetPlanPropertyInt64", "cufftGetPlanPropertyInt64", "cufftResetPlanProperty",
+    "cufftExecC2C",
+    "cufftExecR2C",
+    "cufftExecC2R",
+    "cufftExecZ2Z",
+    "cufftExecD2Z",
+    "cufftExecZ2D",
+    "cufftXtExec",
+    "cufftXtSetJITCallback",
+    "cufftXtClearCallback",
+    "cufftXtSetCallbackSharedSize",
+    "cufftGetVersion",
+    "cufftGetProperty",
+    "cufftSetPlanPropertyInt64",
+    "cufftGetPlanPropertyInt64",
+    "cufftResetPlanProperty",
 ]
 
 
@@ -138,7 +163,7 @@ class Property(enum.IntEnum):
 # -- errors ----------------------------------------------------------------------------------
 
 
-class cuFFTError(Exception):  # noqa: N801 - the library's own spelling
+class cuFFTError(Exception):
     """A cuFFT function returned a status other than ``CUFFT_SUCCESS``.
 
     Attributes
@@ -178,8 +203,9 @@ def _format_version(version: int) -> str:
     return f"{version // 1000}.{version % 1000 // 100}.{version % 100}"
 
 
-_lib = NvidiaLibrary("cufft", display_name="cuFFT", package="nvidia-cufft", extra="cu13",
-                     check=_check, version=_version_text)
+_lib = NvidiaLibrary(
+    "cufft", display_name="cuFFT", package="nvidia-cufft", extra="cu13", check=_check, version=_version_text
+)
 
 
 # -- argument conversion ---------------------------------------------------------------------
@@ -192,8 +218,9 @@ def _pointer(value, what: str):
     try:
         return operator.index(value)
     except TypeError:
-        raise TypeError(f"{what} must be an int address (e.g. cupy_array.data.ptr) or None, "
-                        f"got {type(value).__name__}") from None
+        raise TypeError(
+            f"{what} must be an int address (e.g. cupy_array.data.ptr) or None, got {type(value).__name__}"
+        ) from None
 
 
 def _array(ctype, values, rank: int, what: str, *, nullable: bool = True):
@@ -238,11 +265,37 @@ _int_p = POINTER(c_int)
 _ll_p = POINTER(c_longlong)
 _size_p = POINTER(c_size_t)
 
-_PLAN_MANY64 = [c_int, c_int, _ll_p, _ll_p, c_longlong, c_longlong, _ll_p, c_longlong,
-                c_longlong, c_int, c_longlong, _size_p]
+_PLAN_MANY64 = [
+    c_int,
+    c_int,
+    _ll_p,
+    _ll_p,
+    c_longlong,
+    c_longlong,
+    _ll_p,
+    c_longlong,
+    c_longlong,
+    c_int,
+    c_longlong,
+    _size_p,
+]
 # Note the C order: workSize comes before executiontype.
-_XT_PLAN_MANY = [c_int, c_int, _ll_p, _ll_p, c_longlong, c_longlong, c_int, _ll_p, c_longlong,
-                 c_longlong, c_int, c_longlong, _size_p, c_int]
+_XT_PLAN_MANY = [
+    c_int,
+    c_int,
+    _ll_p,
+    _ll_p,
+    c_longlong,
+    c_longlong,
+    c_int,
+    _ll_p,
+    c_longlong,
+    c_longlong,
+    c_int,
+    c_longlong,
+    _size_p,
+    c_int,
+]
 
 for _name, _argtypes in {
     "cufftCreate": [_int_p],
@@ -251,8 +304,7 @@ for _name, _argtypes in {
     "cufftGetSizeMany64": _PLAN_MANY64,
     "cufftXtMakePlanMany": _XT_PLAN_MANY,
     "cufftXtGetSizeMany": _XT_PLAN_MANY,
-    "cufftEstimateMany": [c_int, _int_p, _int_p, c_int, c_int, _int_p, c_int, c_int, c_int, c_int,
-                          _size_p],
+    "cufftEstimateMany": [c_int, _int_p, _int_p, c_int, c_int, _int_p, c_int, c_int, c_int, c_int, _size_p],
     "cufftGetSize": [c_int, _size_p],
     "cufftSetAutoAllocation": [c_int, c_int],
     "cufftSetWorkArea": [c_int, c_void_p],
@@ -297,18 +349,28 @@ def cufftDestroy(plan: int) -> None:
     _keepalive.pop(plan, None)
 
 
-def _plan_many64(c_name, plan, rank, n, inembed, istride, idist, onembed, ostride, odist,
-                 type, batch) -> int:
+def _plan_many64(c_name, plan, rank, n, inembed, istride, idist, onembed, ostride, odist, type, batch) -> int:
     work_size = c_size_t()
     _lib.function(c_name)(
-        plan, rank, _int64_array(n, rank, "n", nullable=False), _int64_array(inembed, rank, "inembed"),
-        istride, idist, _int64_array(onembed, rank, "onembed"), ostride, odist, type, batch,
-        ctypes.byref(work_size))
+        plan,
+        rank,
+        _int64_array(n, rank, "n", nullable=False),
+        _int64_array(inembed, rank, "inembed"),
+        istride,
+        idist,
+        _int64_array(onembed, rank, "onembed"),
+        ostride,
+        odist,
+        type,
+        batch,
+        ctypes.byref(work_size),
+    )
     return work_size.value
 
 
-def cufftMakePlanMany64(plan: int, rank: int, n, inembed, istride: int, idist: int, onembed,
-                        ostride: int, odist: int, type: int, batch: int) -> int:
+def cufftMakePlanMany64(
+    plan: int, rank: int, n, inembed, istride: int, idist: int, onembed, ostride: int, odist: int, type: int, batch: int
+) -> int:
     """``cufftMakePlanMany64``: make a batched plan with 64-bit sizes.
 
     Parameters
@@ -324,33 +386,61 @@ def cufftMakePlanMany64(plan: int, rank: int, n, inembed, istride: int, idist: i
     int
         The work area size in bytes.
     """
-    return _plan_many64("cufftMakePlanMany64", plan, rank, n, inembed, istride, idist, onembed,
-                        ostride, odist, type, batch)
+    return _plan_many64(
+        "cufftMakePlanMany64", plan, rank, n, inembed, istride, idist, onembed, ostride, odist, type, batch
+    )
 
 
-def cufftGetSizeMany64(plan: int, rank: int, n, inembed, istride: int, idist: int, onembed,
-                       ostride: int, odist: int, type: int, batch: int) -> int:
+def cufftGetSizeMany64(
+    plan: int, rank: int, n, inembed, istride: int, idist: int, onembed, ostride: int, odist: int, type: int, batch: int
+) -> int:
     """``cufftGetSizeMany64``: the work area a :func:`cufftMakePlanMany64` plan would need.
 
     Arguments as for :func:`cufftMakePlanMany64`; returns the size in bytes.
     """
-    return _plan_many64("cufftGetSizeMany64", plan, rank, n, inembed, istride, idist, onembed,
-                        ostride, odist, type, batch)
+    return _plan_many64(
+        "cufftGetSizeMany64", plan, rank, n, inembed, istride, idist, onembed, ostride, odist, type, batch
+    )
 
 
-def _xt_plan_many(c_name, plan, rank, n, inembed, istride, idist, inputtype, onembed, ostride,
-                  odist, outputtype, batch, executiontype) -> int:
+def _xt_plan_many(
+    c_name, plan, rank, n, inembed, istride, idist, inputtype, onembed, ostride, odist, outputtype, batch, executiontype
+) -> int:
     work_size = c_size_t()
     _lib.function(c_name)(
-        plan, rank, _int64_array(n, rank, "n", nullable=False), _int64_array(inembed, rank, "inembed"),
-        istride, idist, inputtype, _int64_array(onembed, rank, "onembed"), ostride, odist,
-        outputtype, batch, ctypes.byref(work_size), executiontype)
+        plan,
+        rank,
+        _int64_array(n, rank, "n", nullable=False),
+        _int64_array(inembed, rank, "inembed"),
+        istride,
+        idist,
+        inputtype,
+        _int64_array(onembed, rank, "onembed"),
+        ostride,
+        odist,
+        outputtype,
+        batch,
+        ctypes.byref(work_size),
+        executiontype,
+    )
     return work_size.value
 
 
-def cufftXtMakePlanMany(plan: int, rank: int, n, inembed, istride: int, idist: int,
-                        inputtype: int, onembed, ostride: int, odist: int, outputtype: int,
-                        batch: int, executiontype: int) -> int:
+def cufftXtMakePlanMany(
+    plan: int,
+    rank: int,
+    n,
+    inembed,
+    istride: int,
+    idist: int,
+    inputtype: int,
+    onembed,
+    ostride: int,
+    odist: int,
+    outputtype: int,
+    batch: int,
+    executiontype: int,
+) -> int:
     """``cufftXtMakePlanMany``: make a batched plan from ``cudaDataType`` s.
 
     The C function's ``workSize`` output (between ``batch`` and ``executiontype``) is
@@ -367,29 +457,79 @@ def cufftXtMakePlanMany(plan: int, rank: int, n, inembed, istride: int, idist: i
     int
         The work area size in bytes.
     """
-    return _xt_plan_many("cufftXtMakePlanMany", plan, rank, n, inembed, istride, idist, inputtype,
-                         onembed, ostride, odist, outputtype, batch, executiontype)
+    return _xt_plan_many(
+        "cufftXtMakePlanMany",
+        plan,
+        rank,
+        n,
+        inembed,
+        istride,
+        idist,
+        inputtype,
+        onembed,
+        ostride,
+        odist,
+        outputtype,
+        batch,
+        executiontype,
+    )
 
 
-def cufftXtGetSizeMany(plan: int, rank: int, n, inembed, istride: int, idist: int,
-                       inputtype: int, onembed, ostride: int, odist: int, outputtype: int,
-                       batch: int, executiontype: int) -> int:
+def cufftXtGetSizeMany(
+    plan: int,
+    rank: int,
+    n,
+    inembed,
+    istride: int,
+    idist: int,
+    inputtype: int,
+    onembed,
+    ostride: int,
+    odist: int,
+    outputtype: int,
+    batch: int,
+    executiontype: int,
+) -> int:
     """``cufftXtGetSizeMany``: the work area a :func:`cufftXtMakePlanMany` plan would need.
 
     Arguments as for :func:`cufftXtMakePlanMany`; returns the size in bytes.
     """
-    return _xt_plan_many("cufftXtGetSizeMany", plan, rank, n, inembed, istride, idist, inputtype,
-                         onembed, ostride, odist, outputtype, batch, executiontype)
+    return _xt_plan_many(
+        "cufftXtGetSizeMany",
+        plan,
+        rank,
+        n,
+        inembed,
+        istride,
+        idist,
+        inputtype,
+        onembed,
+        ostride,
+        odist,
+        outputtype,
+        batch,
+        executiontype,
+    )
 
 
-def cufftEstimateMany(rank: int, n, inembed, istride: int, idist: int, onembed, ostride: int,
-                      odist: int, type: int, batch: int) -> int:
+def cufftEstimateMany(
+    rank: int, n, inembed, istride: int, idist: int, onembed, ostride: int, odist: int, type: int, batch: int
+) -> int:
     """``cufftEstimateMany``: a (32-bit sizes) estimate of the work area size, in bytes."""
     work_size = c_size_t()
     _lib.function("cufftEstimateMany")(
-        rank, _array(c_int, n, rank, "n", nullable=False), _array(c_int, inembed, rank, "inembed"),
-        istride, idist, _array(c_int, onembed, rank, "onembed"), ostride, odist, type, batch,
-        ctypes.byref(work_size))
+        rank,
+        _array(c_int, n, rank, "n", nullable=False),
+        _array(c_int, inembed, rank, "inembed"),
+        istride,
+        idist,
+        _array(c_int, onembed, rank, "onembed"),
+        ostride,
+        odist,
+        type,
+        batch,
+        ctypes.byref(work_size),
+    )
     return work_size.value
 
 
@@ -455,8 +595,7 @@ def cufftExecZ2D(plan: int, idata: int, odata: int) -> None:
 
 def cufftXtExec(plan: int, input: int, output: int, direction: int) -> None:
     """``cufftXtExec``: execute any plan; ``direction`` is a :class:`Direction`."""
-    _lib.function("cufftXtExec")(plan, _pointer(input, "input"), _pointer(output, "output"),
-                                 direction)
+    _lib.function("cufftXtExec")(plan, _pointer(input, "input"), _pointer(output, "output"), direction)
 
 
 # -- callbacks -------------------------------------------------------------------------------
@@ -483,8 +622,7 @@ def _jit_callback_function():
         raise _lib.missing("cufftXtSetJITCallback", symbol, needs=_JIT_NEEDS) from None
 
 
-def cufftXtSetJITCallback(plan: int, symbol_name: str, lto, callback_type: int,
-                          caller_info=None) -> None:
+def cufftXtSetJITCallback(plan: int, symbol_name: str, lto, callback_type: int, caller_info=None) -> None:
     """``cufftXtSetJITCallback``: attach an LTO-IR load or store callback to a plan.
 
     Call after :func:`cufftCreate` and before making the plan. The C arguments

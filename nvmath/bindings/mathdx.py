@@ -93,105 +93,292 @@ from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
 
 __all__ = [
     # errors
-    "MathDxError", "LibraryNotFoundError", "FunctionNotFoundError",
+    "MathDxError",
+    "LibraryNotFoundError",
+    "FunctionNotFoundError",
     # constants
-    "HEADER_VERSION", "LIBMATHDX_RUNTIME", "LIBMATHDX_NONE", "LIBMATHDX_MAX_PIPELINE_DEPTH",
+    "HEADER_VERSION",
+    "LIBMATHDX_RUNTIME",
+    "LIBMATHDX_NONE",
+    "LIBMATHDX_MAX_PIPELINE_DEPTH",
     # enums
-    "CommondxValueType", "CommondxStatusType", "CommondxPrecision", "CommondxArchModifier",
-    "CommondxOption", "CommondxExecution", "CommondxCodeType", "CommondxCodeContainer",
-    "CufftdxApi", "CufftdxType", "CufftdxDirection", "CufftdxComplexLayout", "CufftdxRealMode",
-    "CufftdxCodeType", "CufftdxOperatorType", "CufftdxKnobType", "CufftdxTraitType",
-    "CublasdxApi", "CublasdxDevicePipelineType", "CublasdxTilePipelineType",
-    "CublasdxBlockSizeStrategy", "CublasdxType", "CublasdxMemorySpace", "CublasdxTransposeMode",
-    "CublasdxArrangement", "CublasdxFunction", "CublasdxOperatorType", "CublasdxTraitType",
-    "CublasdxTensorType", "CublasdxTensorOption", "CublasdxTensorTrait", "CublasdxPipelineTrait",
-    "CublasdxDeviceFunctionTrait", "CublasdxDeviceFunctionOption", "CublasdxDeviceFunctionType",
-    "CuranddxDistribution", "CuranddxNormalMethod", "CuranddxGenerateMethod", "CuranddxGenerator",
-    "CuranddxOperatorType", "CuranddxDeviceFunctionType", "CuranddxTraitType", "CusolverdxApi",
-    "CusolverdxType", "CusolverdxFunction", "CusolverdxArrangement", "CusolverdxTransposeMode",
-    "CusolverdxFillMode", "CusolverdxSide", "CusolverdxDiag", "CusolverdxJob",
-    "CusolverdxOperatorType", "CusolverdxTraitType", "NvcompdxAlgorithm", "NvcompdxDirection",
-    "NvcompdxOperatorType", "NvcompdxTraitType",
+    "CommondxValueType",
+    "CommondxStatusType",
+    "CommondxPrecision",
+    "CommondxArchModifier",
+    "CommondxOption",
+    "CommondxExecution",
+    "CommondxCodeType",
+    "CommondxCodeContainer",
+    "CufftdxApi",
+    "CufftdxType",
+    "CufftdxDirection",
+    "CufftdxComplexLayout",
+    "CufftdxRealMode",
+    "CufftdxCodeType",
+    "CufftdxOperatorType",
+    "CufftdxKnobType",
+    "CufftdxTraitType",
+    "CublasdxApi",
+    "CublasdxDevicePipelineType",
+    "CublasdxTilePipelineType",
+    "CublasdxBlockSizeStrategy",
+    "CublasdxType",
+    "CublasdxMemorySpace",
+    "CublasdxTransposeMode",
+    "CublasdxArrangement",
+    "CublasdxFunction",
+    "CublasdxOperatorType",
+    "CublasdxTraitType",
+    "CublasdxTensorType",
+    "CublasdxTensorOption",
+    "CublasdxTensorTrait",
+    "CublasdxPipelineTrait",
+    "CublasdxDeviceFunctionTrait",
+    "CublasdxDeviceFunctionOption",
+    "CublasdxDeviceFunctionType",
+    "CuranddxDistribution",
+    "CuranddxNormalMethod",
+    "CuranddxGenerateMethod",
+    "CuranddxGenerator",
+    "CuranddxOperatorType",
+    "CuranddxDeviceFunctionType",
+    "CuranddxTraitType",
+    "CusolverdxApi",
+    "CusolverdxType",
+    "CusolverdxFunction",
+    "CusolverdxArrangement",
+    "CusolverdxTransposeMode",
+    "CusolverdxFillMode",
+    "CusolverdxSide",
+    "CusolverdxDiag",
+    "CusolverdxJob",
+    "CusolverdxOperatorType",
+    "CusolverdxTraitType",
+    "NvcompdxAlgorithm",
+    "NvcompdxDirection",
+    "NvcompdxOperatorType",
+    "NvcompdxTraitType",
     # functions (C names)
-    "mathdxGetVersion", "mathdxGetVersionEx", "mathdxGetPackageVersion", "mathdxGetCommit",
-    "commondxCreateCode", "commondxSetCodeOptionInt64", "commondxSetCodeOptionInt64s",
-    "commondxSetCodeOptionStr", "commondxSetCodeOptionStrs", "commondxGetCodeOptionInt64",
-    "commondxGetCodeOptionsInt64s", "commondxGetCodeLTOIRSize", "commondxGetCodeLTOIR",
-    "commondxGetCodePTXSize", "commondxGetCodePTX", "commondxGetCodeNumLTOIRs",
-    "commondxGetCodeLTOIRSizes", "commondxGetCodeLTOIRs", "commondxDestroyCode",
-    "commondxGetLastErrorStrSize", "commondxGetLastErrorStr", "commondxStatusToStr",
-    "commondxPrecisionToStr", "commondxValueTypeToStr", "commondxOptionToStr",
-    "commondxExecutionToStr", "commondxCodeContainerToStr", "commondxCodeTypeToStr",
-    "commondxArchModifierToStr", "cufftdxGetVersion", "cufftdxCreateDescriptor",
-    "cufftdxSetOptionStr", "cufftdxSetOptionStrs", "cufftdxIsSupported",
-    "cufftdxGetKnobInt64Size", "cufftdxGetKnobInt64s", "cufftdxSetOperatorInt64",
-    "cufftdxSetOperatorInt64s", "cufftdxGetLTOIRSize", "cufftdxGetLTOIR",
-    "cufftdxGetTraitStrSize", "cufftdxGetTraitStr", "cufftdxGetTraitInt64",
-    "cufftdxGetTraitInt64s", "cufftdxGetTraitCommondxDataType", "cufftdxFinalizeCode",
-    "cufftdxDestroyDescriptor", "cufftdxOperatorTypeToStr", "cufftdxTraitTypeToStr",
-    "cufftdxApiToStr", "cufftdxTypeToStr", "cufftdxDirectionToStr", "cufftdxComplexLayoutToStr",
-    "cufftdxRealModeToStr", "cufftdxKnobTypeToStr", "cufftdxCodeTypeToStr", "cublasdxGetVersion",
-    "cublasdxCreateDescriptor", "cublasdxSetOptionStr", "cublasdxSetOptionStrs",
-    "cublasdxSetOperatorInt64", "cublasdxSetOperatorInt64s", "cublasdxGetLTOIRSize",
-    "cublasdxGetLTOIR", "cublasdxGetTraitStrSize", "cublasdxGetTraitStr", "cublasdxGetTraitInt64",
-    "cublasdxGetTraitInt64s", "cublasdxGetTraitCommondxDataTypes", "cublasdxFinalizeCode",
-    "cublasdxDestroyDescriptor", "cublasdxCreateTensor", "cublasdxCreateTensorStrided",
-    "cublasdxMakeTensorLike", "cublasdxDestroyTensor", "cublasdxDestroyPipeline",
-    "cublasdxCreateDevicePipeline", "cublasdxCreateTilePipeline", "cublasdxSetTensorOptionInt64",
-    "cublasdxSetTensorOptionStr", "cublasdxSetPipelineOptionStr", "cublasdxSetTensorOptionStrs",
-    "cublasdxSetPipelineOptionStrs", "cublasdxFinalizeTensors", "cublasdxFinalizePipelines",
-    "cublasdxFinalize", "cublasdxGetTensorTraitInt64", "cublasdxGetPipelineTraitInt64",
-    "cublasdxGetPipelineTraitInt64s", "cublasdxGetTensorTraitStrSize",
-    "cublasdxGetPipelineTraitStrSize", "cublasdxGetTensorTraitStr", "cublasdxGetPipelineTraitStr",
-    "cublasdxCreateDeviceFunction", "cublasdxDestroyDeviceFunction",
-    "cublasdxCreateDeviceFunctionWithPipelines", "cublasdxFinalizeDeviceFunctions",
-    "cublasdxGetDeviceFunctionTraitStrSize", "cublasdxGetDeviceFunctionTraitStr",
-    "cublasdxSetDeviceFunctionOptionInt64", "cublasdxSetDeviceFunctionOptionStr",
-    "cublasdxOperatorTypeToStr", "cublasdxTraitTypeToStr", "cublasdxApiToStr",
-    "cublasdxTypeToStr", "cublasdxTransposeModeToStr", "cublasdxArrangementToStr",
-    "cublasdxFunctionToStr", "cublasdxTensorTypeToStr", "cublasdxBlockSizeStrategyToStr",
-    "cublasdxDevicePipelineTypeToStr", "cublasdxTilePipelineTypeToStr",
-    "cublasdxTensorOptionToStr", "cublasdxTensorTraitToStr", "cublasdxPipelineTraitToStr",
-    "cublasdxDeviceFunctionTraitToStr", "cublasdxDeviceFunctionOptionToStr",
-    "cublasdxDeviceFunctionTypeToStr", "cublasdxMemorySpaceToStr", "curanddxGetVersion",
-    "curanddxCreateDescriptor", "curanddxSetOptionStr", "curanddxSetOptionStrs",
-    "curanddxSetOperatorInt64", "curanddxGetTraitStrSize", "curanddxGetTraitStr",
-    "curanddxGetTraitInt64", "curanddxFinalizeCode", "curanddxDestroyDescriptor",
-    "curanddxOperatorTypeToStr", "curanddxDistributionToStr", "curanddxGeneratorToStr",
-    "curanddxGenerateMethodToStr", "curanddxNormalMethodToStr", "curanddxTraitTypeToStr",
-    "cusolverdxGetVersion", "cusolverdxCreateDescriptor", "cusolverdxSetOptionStr",
-    "cusolverdxSetOptionStrs", "cusolverdxSetOperatorInt64", "cusolverdxSetOperatorInt64s",
-    "cusolverdxGetLTOIRSize", "cusolverdxGetLTOIR", "cusolverdxGetUniversalFATBINSize",
-    "cusolverdxGetUniversalFATBIN", "cusolverdxGetTraitStrSize", "cusolverdxGetTraitStr",
-    "cusolverdxGetTraitInt64", "cusolverdxGetTraitInt64s", "cusolverdxFinalizeCode",
-    "cusolverdxDestroyDescriptor", "cusolverdxOperatorTypeToStr", "cusolverdxTraitTypeToStr",
-    "cusolverdxDiagToStr", "cusolverdxSideToStr", "cusolverdxApiToStr", "cusolverdxTypeToStr",
-    "cusolverdxFunctionToStr", "cusolverdxArrangementToStr", "cusolverdxFillModeToStr",
-    "cusolverdxTransposeModeToStr", "cusolverdxJobToStr", "nvcompdxGetVersion",
-    "nvcompdxCreateDescriptor", "nvcompdxSetOperatorInt64", "nvcompdxSetOperatorInt64s",
-    "nvcompdxSetOptionStr", "nvcompdxSetOptionStrs", "nvcompdxGetTraitInt64",
-    "nvcompdxGetTraitInt64s", "nvcompdxGetTraitStrSize", "nvcompdxGetTraitStr",
-    "nvcompdxGetLTOIRSize", "nvcompdxGetLTOIR", "nvcompdxGetUniversalFATBINSize",
-    "nvcompdxGetUniversalFATBIN", "nvcompdxFinalizeCode", "nvcompdxDestroyDescriptor",
-    "nvcompdxOperatorTypeToStr", "nvcompdxTraitTypeToStr", "nvcompdxAlgorithmToStr",
+    "mathdxGetVersion",
+    "mathdxGetVersionEx",
+    "mathdxGetPackageVersion",
+    "mathdxGetCommit",
+    "commondxCreateCode",
+    "commondxSetCodeOptionInt64",
+    "commondxSetCodeOptionInt64s",
+    "commondxSetCodeOptionStr",
+    "commondxSetCodeOptionStrs",
+    "commondxGetCodeOptionInt64",
+    "commondxGetCodeOptionsInt64s",
+    "commondxGetCodeLTOIRSize",
+    "commondxGetCodeLTOIR",
+    "commondxGetCodePTXSize",
+    "commondxGetCodePTX",
+    "commondxGetCodeNumLTOIRs",
+    "commondxGetCodeLTOIRSizes",
+    "commondxGetCodeLTOIRs",
+    "commondxDestroyCode",
+    "commondxGetLastErrorStrSize",
+    "commondxGetLastErrorStr",
+    "commondxStatusToStr",
+    "commondxPrecisionToStr",
+    "commondxValueTypeToStr",
+    "commondxOptionToStr",
+    "commondxExecutionToStr",
+    "commondxCodeContainerToStr",
+    "commondxCodeTypeToStr",
+    "commondxArchModifierToStr",
+    "cufftdxGetVersion",
+    "cufftdxCreateDescriptor",
+    "cufftdxSetOptionStr",
+    "cufftdxSetOptionStrs",
+    "cufftdxIsSupported",
+    "cufftdxGetKnobInt64Size",
+    "cufftdxGetKnobInt64s",
+    "cufftdxSetOperatorInt64",
+    "cufftdxSetOperatorInt64s",
+    "cufftdxGetLTOIRSize",
+    "cufftdxGetLTOIR",
+    "cufftdxGetTraitStrSize",
+    "cufftdxGetTraitStr",
+    "cufftdxGetTraitInt64",
+    "cufftdxGetTraitInt64s",
+    "cufftdxGetTraitCommondxDataType",
+    "cufftdxFinalizeCode",
+    "cufftdxDestroyDescriptor",
+    "cufftdxOperatorTypeToStr",
+    "cufftdxTraitTypeToStr",
+    "cufftdxApiToStr",
+    "cufftdxTypeToStr",
+    "cufftdxDirectionToStr",
+    "cufftdxComplexLayoutToStr",
+    "cufftdxRealModeToStr",
+    "cufftdxKnobTypeToStr",
+    "cufftdxCodeTypeToStr",
+    "cublasdxGetVersion",
+    "cublasdxCreateDescriptor",
+    "cublasdxSetOptionStr",
+    "cublasdxSetOptionStrs",
+    "cublasdxSetOperatorInt64",
+    "cublasdxSetOperatorInt64s",
+    "cublasdxGetLTOIRSize",
+    "cublasdxGetLTOIR",
+    "cublasdxGetTraitStrSize",
+    "cublasdxGetTraitStr",
+    "cublasdxGetTraitInt64",
+    "cublasdxGetTraitInt64s",
+    "cublasdxGetTraitCommondxDataTypes",
+    "cublasdxFinalizeCode",
+    "cublasdxDestroyDescriptor",
+    "cublasdxCreateTensor",
+    "cublasdxCreateTensorStrided",
+    "cublasdxMakeTensorLike",
+    "cublasdxDestroyTensor",
+    "cublasdxDestroyPipeline",
+    "cublasdxCreateDevicePipeline",
+    "cublasdxCreateTilePipeline",
+    "cublasdxSetTensorOptionInt64",
+    "cublasdxSetTensorOptionStr",
+    "cublasdxSetPipelineOptionStr",
+    "cublasdxSetTensorOptionStrs",
+    "cublasdxSetPipelineOptionStrs",
+    "cublasdxFinalizeTensors",
+    "cublasdxFinalizePipelines",
+    "cublasdxFinalize",
+    "cublasdxGetTensorTraitInt64",
+    "cublasdxGetPipelineTraitInt64",
+    "cublasdxGetPipelineTraitInt64s",
+    "cublasdxGetTensorTraitStrSize",
+    "cublasdxGetPipelineTraitStrSize",
+    "cublasdxGetTensorTraitStr",
+    "cublasdxGetPipelineTraitStr",
+    "cublasdxCreateDeviceFunction",
+    "cublasdxDestroyDeviceFunction",
+    "cublasdxCreateDeviceFunctionWithPipelines",
+    "cublasdxFinalizeDeviceFunctions",
+    "cublasdxGetDeviceFunctionTraitStrSize",
+    "cublasdxGetDeviceFunctionTraitStr",
+    "cublasdxSetDeviceFunctionOptionInt64",
+    "cublasdxSetDeviceFunctionOptionStr",
+    "cublasdxOperatorTypeToStr",
+    "cublasdxTraitTypeToStr",
+    "cublasdxApiToStr",
+    "cublasdxTypeToStr",
+    "cublasdxTransposeModeToStr",
+    "cublasdxArrangementToStr",
+    "cublasdxFunctionToStr",
+    "cublasdxTensorTypeToStr",
+    "cublasdxBlockSizeStrategyToStr",
+    "cublasdxDevicePipelineTypeToStr",
+    "cublasdxTilePipelineTypeToStr",
+    "cublasdxTensorOptionToStr",
+    "cublasdxTensorTraitToStr",
+    "cublasdxPipelineTraitToStr",
+    "cublasdxDeviceFunctionTraitToStr",
+    "cublasdxDeviceFunctionOptionToStr",
+    "cublasdxDeviceFunctionTypeToStr",
+    "cublasdxMemorySpaceToStr",
+    "curanddxGetVersion",
+    "curanddxCreateDescriptor",
+    "curanddxSetOptionStr",
+    "curanddxSetOptionStrs",
+    "curanddxSetOperatorInt64",
+    "curanddxGetTraitStrSize",
+    "curanddxGetTraitStr",
+    "curanddxGetTraitInt64",
+    "curanddxFinalizeCode",
+    "curanddxDestroyDescriptor",
+    "curanddxOperatorTypeToStr",
+    "curanddxDistributionToStr",
+    "curanddxGeneratorToStr",
+    "curanddxGenerateMethodToStr",
+    "curanddxNormalMethodToStr",
+    "curanddxTraitTypeToStr",
+    "cusolverdxGetVersion",
+    "cusolverdxCreateDescriptor",
+    "cusolverdxSetOptionStr",
+    "cusolverdxSetOptionStrs",
+    "cusolverdxSetOperatorInt64",
+    "cusolverdxSetOperatorInt64s",
+    "cusolverdxGetLTOIRSize",
+    "cusolverdxGetLTOIR",
+    "cusolverdxGetUniversalFATBINSize",
+    "cusolverdxGetUniversalFATBIN",
+    "cusolverdxGetTraitStrSize",
+    "cusolverdxGetTraitStr",
+    "cusolverdxGetTraitInt64",
+    "cusolverdxGetTraitInt64s",
+    "cusolverdxFinalizeCode",
+    "cusolverdxDestroyDescriptor",
+    "cusolverdxOperatorTypeToStr",
+    "cusolverdxTraitTypeToStr",
+    "cusolverdxDiagToStr",
+    "cusolverdxSideToStr",
+    "cusolverdxApiToStr",
+    "cusolverdxTypeToStr",
+    "cusolverdxFunctionToStr",
+    "cusolverdxArrangementToStr",
+    "cusolverdxFillModeToStr",
+    "cusolverdxTransposeModeToStr",
+    "cusolverdxJobToStr",
+    "nvcompdxGetVersion",
+    "nvcompdxCreateDescriptor",
+    "nvcompdxSetOperatorInt64",
+    "nvcompdxSetOperatorInt64s",
+    "nvcompdxSetOptionStr",
+    "nvcompdxSetOptionStrs",
+    "nvcompdxGetTraitInt64",
+    "nvcompdxGetTraitInt64s",
+    "nvcompdxGetTraitStrSize",
+    "nvcompdxGetTraitStr",
+    "nvcompdxGetLTOIRSize",
+    "nvcompdxGetLTOIR",
+    "nvcompdxGetUniversalFATBINSize",
+    "nvcompdxGetUniversalFATBIN",
+    "nvcompdxFinalizeCode",
+    "nvcompdxDestroyDescriptor",
+    "nvcompdxOperatorTypeToStr",
+    "nvcompdxTraitTypeToStr",
+    "nvcompdxAlgorithmToStr",
     "nvcompdxDirectionToStr",
     # typed helpers
-    "commondx_get_code_ltoir", "commondx_get_code_ltoirs", "commondx_get_code_ptx",
-    "commondx_get_last_error", "commondx_set_code_option_int64s", "commondx_set_code_option_strs",
-    "cufftdx_set_operator_int64s", "cufftdx_set_option_strs", "cufftdx_get_trait_str",
-    "cufftdx_get_trait_int64s", "cufftdx_get_knobs", "cufftdx_get_ltoir",
-    "cublasdx_set_operator_int64s", "cublasdx_set_option_strs", "cublasdx_get_trait_str",
-    "cublasdx_get_trait_int64s", "cublasdx_get_ltoir", "cublasdx_get_tensor_trait_str",
-    "cublasdx_get_pipeline_trait_str", "cublasdx_get_device_function_trait_str",
-    "curanddx_get_trait_str", "cusolverdx_set_operator_int64s", "cusolverdx_get_trait_str",
-    "cusolverdx_get_ltoir", "cusolverdx_get_universal_fatbin", "nvcompdx_set_operator_int64s",
-    "nvcompdx_get_trait_str", "nvcompdx_get_ltoir", "nvcompdx_get_universal_fatbin",
+    "commondx_get_code_ltoir",
+    "commondx_get_code_ltoirs",
+    "commondx_get_code_ptx",
+    "commondx_get_last_error",
+    "commondx_set_code_option_int64s",
+    "commondx_set_code_option_strs",
+    "cufftdx_set_operator_int64s",
+    "cufftdx_set_option_strs",
+    "cufftdx_get_trait_str",
+    "cufftdx_get_trait_int64s",
+    "cufftdx_get_knobs",
+    "cufftdx_get_ltoir",
+    "cublasdx_set_operator_int64s",
+    "cublasdx_set_option_strs",
+    "cublasdx_get_trait_str",
+    "cublasdx_get_trait_int64s",
+    "cublasdx_get_ltoir",
+    "cublasdx_get_tensor_trait_str",
+    "cublasdx_get_pipeline_trait_str",
+    "cublasdx_get_device_function_trait_str",
+    "curanddx_get_trait_str",
+    "cusolverdx_set_operator_int64s",
+    "cusolverdx_get_trait_str",
+    "cusolverdx_get_ltoir",
+    "cusolverdx_get_universal_fatbin",
+    "nvcompdx_set_operator_int64s",
+    "nvcompdx_get_trait_str",
+    "nvcompdx_get_ltoir",
+    "nvcompdx_get_universal_fatbin",
 ]
 
 
 # -- enums (values from the libmathdx 0.4.1 headers) ---------------------------------------
 
 # libcommondx.h
+
 
 class CommondxValueType(enum.IntEnum):
     """``commondxValueType`` (``COMMONDX_`` dropped): the value types (complex ones are over-
@@ -321,6 +508,7 @@ class CommondxCodeContainer(enum.IntEnum):
 
 # libcufftdx.h
 
+
 class CufftdxApi(enum.IntEnum):
     """``cufftdxApi`` (``CUFFTDX_API_`` dropped): cuFFTDx device function API; it decides the
     generated function's C prototype (see the module docstring).
@@ -425,6 +613,7 @@ class CufftdxTraitType(enum.IntEnum):
 
 
 # libcublasdx.h
+
 
 class CublasdxApi(enum.IntEnum):
     """``cublasdxApi`` (``CUBLASDX_API_`` dropped): cuBLASDx device function API; it decides the
@@ -636,6 +825,7 @@ class CublasdxDeviceFunctionType(enum.IntEnum):
 
 # libcuranddx.h
 
+
 class CuranddxDistribution(enum.IntEnum):
     """``curanddxDistribution`` (``CURANDDX_DISTRIBUTION_`` dropped): cuRANDDx distributions."""
 
@@ -721,6 +911,7 @@ class CuranddxTraitType(enum.IntEnum):
 
 
 # libcusolverdx.h
+
 
 class CusolverdxApi(enum.IntEnum):
     """``cusolverdxApi`` (``CUSOLVERDX_API_`` dropped): cuSOLVERDx device function API."""
@@ -846,6 +1037,7 @@ class CusolverdxTraitType(enum.IntEnum):
 
 
 # libnvcompdx.h
+
 
 class NvcompdxAlgorithm(enum.IntEnum):
     """``nvcompdxAlgorithm`` (``NVCOMPDX_ALGORITHM_`` dropped): nvCOMPDx algorithms."""
@@ -1000,8 +1192,7 @@ class MathDxError(Exception):
         if detail:
             text = detail
             if len(detail) > _MAX_DETAIL_IN_MESSAGE:
-                text = (detail[:_MAX_DETAIL_IN_MESSAGE]
-                        + f"\n... ({len(detail)} characters in all: see .detail)")
+                text = detail[:_MAX_DETAIL_IN_MESSAGE] + f"\n... ({len(detail)} characters in all: see .detail)"
             message += f"\n{text}"
         super().__init__(message)
         self.function = function
@@ -1053,9 +1244,15 @@ def _version_text() -> str:
 
 
 # Private: libmathdx 0.4 exports the libstdc++ it links statically (see NvidiaLibrary).
-_lib = NvidiaLibrary("mathdx", display_name="libmathdx", package="nvidia-libmathdx-cu13",
-                     extra="dx", check=_check, version=_version_text,
-                     private=("libmathdx.so.0", ("nvidia/cu13/lib", "nvidia/cu12/lib"), ("nvrtc",)))
+_lib = NvidiaLibrary(
+    "mathdx",
+    display_name="libmathdx",
+    package="nvidia-libmathdx-cu13",
+    extra="dx",
+    check=_check,
+    version=_version_text,
+    private=("libmathdx.so.0", ("nvidia/cu13/lib", "nvidia/cu12/lib"), ("nvrtc",)),
+)
 
 # Unchecked function objects for the error path (never the ones _lib.function hands out).
 _raw_functions: dict[str, ctypes._CFuncPtr] = {}
@@ -1094,8 +1291,7 @@ def _ints(values, what: str) -> list[int]:
     try:
         values = list(values)
     except TypeError:
-        raise TypeError(f"{what} must be a sequence of ints, "
-                        f"got {type(values).__name__}") from None
+        raise TypeError(f"{what} must be a sequence of ints, got {type(values).__name__}") from None
     return [_integer(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
@@ -1240,8 +1436,7 @@ _PROTOTYPES = [
     ("cublasdxGetPipelineTraitStr", c_int, [_ll, c_int, c_size_t, c_char_p]),
     ("cublasdxCreateDeviceFunction", c_int, [_ll, c_int, c_size_t, _ll_p, _ll_p]),
     ("cublasdxDestroyDeviceFunction", c_int, [_ll]),
-    ("cublasdxCreateDeviceFunctionWithPipelines", c_int,
-     [_ll, c_int, c_size_t, _ll_p, c_size_t, _ll_p, _ll_p]),
+    ("cublasdxCreateDeviceFunctionWithPipelines", c_int, [_ll, c_int, c_size_t, _ll_p, c_size_t, _ll_p, _ll_p]),
     ("cublasdxFinalizeDeviceFunctions", c_int, [_ll, c_size_t, _ll_p]),
     ("cublasdxGetDeviceFunctionTraitStrSize", c_int, [_ll, c_int, _size_p]),
     ("cublasdxGetDeviceFunctionTraitStr", c_int, [_ll, c_int, c_size_t, c_char_p]),
@@ -1651,8 +1846,7 @@ def cufftdxGetKnobInt64Size(handle: int, num_knobs: int, knobs_ptr) -> int:
     """
     num_knobs, knobs = _int_array(knobs_ptr, num_knobs, "knobs_ptr")
     size = c_size_t()
-    _lib.function("cufftdxGetKnobInt64Size")(_integer(handle, "handle"), num_knobs, knobs,
-                                             ctypes.byref(size))
+    _lib.function("cufftdxGetKnobInt64Size")(_integer(handle, "handle"), num_knobs, knobs, ctypes.byref(size))
     return size.value
 
 
@@ -1663,8 +1857,7 @@ def cufftdxGetKnobInt64s(handle: int, num_knobs: int, knobs_ptr, size: int) -> l
     num_knobs, knobs = _int_array(knobs_ptr, num_knobs, "knobs_ptr")
     size = _integer(size, "size")
     values = (c_longlong * size)()
-    _lib.function("cufftdxGetKnobInt64s")(_integer(handle, "handle"), num_knobs, knobs, size,
-                                          values if size else None)
+    _lib.function("cufftdxGetKnobInt64s")(_integer(handle, "handle"), num_knobs, knobs, size, values if size else None)
     return list(values)
 
 
@@ -1716,8 +1909,7 @@ def cufftdxGetTraitCommondxDataType(handle: int, trait: int) -> CommondxValueTyp
     """``cufftdxGetTraitCommondxDataType``: a value-type trait (``VALUE_TYPE``,
     ``INPUT_TYPE``, ``OUTPUT_TYPE``) as a :class:`CommondxValueType`."""
     value = c_int()
-    _lib.function("cufftdxGetTraitCommondxDataType")(_integer(handle, "handle"), trait,
-                                                     ctypes.byref(value))
+    _lib.function("cufftdxGetTraitCommondxDataType")(_integer(handle, "handle"), trait, ctypes.byref(value))
     return _as_enum(CommondxValueType, value.value)
 
 
@@ -1847,14 +2039,14 @@ def cublasdxGetTraitInt64s(handle: int, trait: int, count: int) -> list[int]:
     return _get_int64s("cublasdxGetTraitInt64s", handle, trait, count)
 
 
-def cublasdxGetTraitCommondxDataTypes(handle: int, trait: int, count: int
-                                      ) -> list[CommondxValueType | int]:
+def cublasdxGetTraitCommondxDataTypes(handle: int, trait: int, count: int) -> list[CommondxValueType | int]:
     """``cublasdxGetTraitCommondxDataTypes``: ``count`` value types (``VALUE_TYPE``: A, B,
     C) as :class:`CommondxValueType` s."""
     count = _integer(count, "count")
     values = (c_int * count)()
-    _lib.function("cublasdxGetTraitCommondxDataTypes")(_integer(handle, "handle"), trait, count,
-                                                       values if count else None)
+    _lib.function("cublasdxGetTraitCommondxDataTypes")(
+        _integer(handle, "handle"), trait, count, values if count else None
+    )
     return [_as_enum(CommondxValueType, v) for v in values]
 
 
@@ -1881,8 +2073,7 @@ def cublasdxCreateTensor(handle: int, tensor_type: int) -> int:
     return _create("cublasdxCreateTensor", _integer(handle, "handle"), tensor_type)
 
 
-def cublasdxCreateTensorStrided(memory_space: int, value_type: int, ptr, rank: int, shape,
-                                stride) -> int:
+def cublasdxCreateTensorStrided(memory_space: int, value_type: int, ptr, rank: int, shape, stride) -> int:
     """``cublasdxCreateTensorStrided``: a tensor handle for a ``rank``-dimensional strided
     tensor; ``shape`` and ``stride`` are ``rank`` ints each (:data:`LIBMATHDX_RUNTIME` for a
     run-time value). ``ptr`` must be None (NULL) in libmathdx 0.4."""
@@ -1890,8 +2081,7 @@ def cublasdxCreateTensorStrided(memory_space: int, value_type: int, ptr, rank: i
     _, shape_arr = _int64_array(shape, rank, "shape")
     _, stride_arr = _int64_array(stride, rank, "stride")
     ptr = None if ptr is None else _integer(ptr, "ptr")
-    return _create("cublasdxCreateTensorStrided", memory_space, value_type, ptr, rank, shape_arr,
-                   stride_arr)
+    return _create("cublasdxCreateTensorStrided", memory_space, value_type, ptr, rank, shape_arr, stride_arr)
 
 
 def cublasdxMakeTensorLike(input: int, value_type: int) -> int:
@@ -1909,20 +2099,30 @@ def cublasdxDestroyPipeline(pipeline: int) -> None:
     _lib.function("cublasdxDestroyPipeline")(_integer(pipeline, "pipeline"))
 
 
-def cublasdxCreateDevicePipeline(handle: int, device_pipeline_type: int, pipeline_depth: int,
-                                 block_size_strategy: int, tensor_a: int, tensor_b: int) -> int:
+def cublasdxCreateDevicePipeline(
+    handle: int, device_pipeline_type: int, pipeline_depth: int, block_size_strategy: int, tensor_a: int, tensor_b: int
+) -> int:
     """``cublasdxCreateDevicePipeline``: a device pipeline handle (``pipeline_depth``
     :data:`LIBMATHDX_MAX_PIPELINE_DEPTH` for the deepest)."""
-    return _create("cublasdxCreateDevicePipeline", _integer(handle, "handle"),
-                   device_pipeline_type, _integer(pipeline_depth, "pipeline_depth"),
-                   block_size_strategy, _integer(tensor_a, "tensor_a"),
-                   _integer(tensor_b, "tensor_b"))
+    return _create(
+        "cublasdxCreateDevicePipeline",
+        _integer(handle, "handle"),
+        device_pipeline_type,
+        _integer(pipeline_depth, "pipeline_depth"),
+        block_size_strategy,
+        _integer(tensor_a, "tensor_a"),
+        _integer(tensor_b, "tensor_b"),
+    )
 
 
 def cublasdxCreateTilePipeline(handle: int, tile_pipeline_type: int, device_pipeline: int) -> int:
     """``cublasdxCreateTilePipeline``: a tile pipeline handle of a device pipeline."""
-    return _create("cublasdxCreateTilePipeline", _integer(handle, "handle"), tile_pipeline_type,
-                   _integer(device_pipeline, "device_pipeline"))
+    return _create(
+        "cublasdxCreateTilePipeline",
+        _integer(handle, "handle"),
+        tile_pipeline_type,
+        _integer(device_pipeline, "device_pipeline"),
+    )
 
 
 def cublasdxSetTensorOptionInt64(tensor: int, option: int, value: int) -> None:
@@ -2009,14 +2209,12 @@ def cublasdxGetPipelineTraitStr(pipeline: int, trait: int, size: int) -> str:
     return _get_str("cublasdxGetPipelineTraitStr", pipeline, trait, size)
 
 
-def cublasdxCreateDeviceFunction(handle: int, device_function_type: int, count: int,
-                                 array) -> int:
+def cublasdxCreateDeviceFunction(handle: int, device_function_type: int, count: int, array) -> int:
     """``cublasdxCreateDeviceFunction``: a device function of a
     :class:`CublasdxDeviceFunctionType` on ``count`` tensors (``handle`` may be
     :data:`LIBMATHDX_NONE` where the header allows)."""
     count, arr = _handles(array, count, "array")
-    return _create("cublasdxCreateDeviceFunction", _integer(handle, "handle"),
-                   device_function_type, count, arr)
+    return _create("cublasdxCreateDeviceFunction", _integer(handle, "handle"), device_function_type, count, arr)
 
 
 def cublasdxDestroyDeviceFunction(device_function: int) -> None:
@@ -2024,16 +2222,22 @@ def cublasdxDestroyDeviceFunction(device_function: int) -> None:
     _lib.function("cublasdxDestroyDeviceFunction")(_integer(device_function, "device_function"))
 
 
-def cublasdxCreateDeviceFunctionWithPipelines(handle: int, device_function_type: int,
-                                              tensor_count: int, tensors, pipeline_count: int,
-                                              pipelines) -> int:
+def cublasdxCreateDeviceFunctionWithPipelines(
+    handle: int, device_function_type: int, tensor_count: int, tensors, pipeline_count: int, pipelines
+) -> int:
     """``cublasdxCreateDeviceFunctionWithPipelines``: a device function on tensors and
     pipelines."""
     tensor_count, tensors_arr = _handles(tensors, tensor_count, "tensors")
     pipeline_count, pipelines_arr = _handles(pipelines, pipeline_count, "pipelines")
-    return _create("cublasdxCreateDeviceFunctionWithPipelines", _integer(handle, "handle"),
-                   device_function_type, tensor_count, tensors_arr, pipeline_count,
-                   pipelines_arr)
+    return _create(
+        "cublasdxCreateDeviceFunctionWithPipelines",
+        _integer(handle, "handle"),
+        device_function_type,
+        tensor_count,
+        tensors_arr,
+        pipeline_count,
+        pipelines_arr,
+    )
 
 
 def cublasdxFinalizeDeviceFunctions(code: int, count: int, array) -> None:
@@ -2046,8 +2250,7 @@ def cublasdxFinalizeDeviceFunctions(code: int, count: int, array) -> None:
 def cublasdxGetDeviceFunctionTraitStrSize(device_function: int, trait: int) -> int:
     """``cublasdxGetDeviceFunctionTraitStrSize``: the size, with the NUL, of a C-string
     :class:`CublasdxDeviceFunctionTrait`."""
-    return _get_size("cublasdxGetDeviceFunctionTraitStrSize",
-                     _integer(device_function, "device_function"), trait)
+    return _get_size("cublasdxGetDeviceFunctionTraitStrSize", _integer(device_function, "device_function"), trait)
 
 
 def cublasdxGetDeviceFunctionTraitStr(device_function: int, trait: int, size: int) -> str:
@@ -2561,7 +2764,7 @@ def cufftdx_get_knobs(handle: int, knobs) -> list[tuple[int, ...]]:
         return []
     size = cufftdxGetKnobInt64Size(handle, n, knobs)
     values = cufftdxGetKnobInt64s(handle, n, knobs, size)
-    return [tuple(values[i:i + n]) for i in range(0, size - size % n, n)]
+    return [tuple(values[i : i + n]) for i in range(0, size - size % n, n)]
 
 
 def cufftdx_get_ltoir(handle: int) -> bytes:
@@ -2603,15 +2806,15 @@ def cublasdx_get_tensor_trait_str(tensor: int, trait: int) -> str:
 
 def cublasdx_get_pipeline_trait_str(pipeline: int, trait: int) -> str:
     """A C-string pipeline trait (size query + :func:`cublasdxGetPipelineTraitStr`)."""
-    return cublasdxGetPipelineTraitStr(pipeline, trait,
-                                       cublasdxGetPipelineTraitStrSize(pipeline, trait))
+    return cublasdxGetPipelineTraitStr(pipeline, trait, cublasdxGetPipelineTraitStrSize(pipeline, trait))
 
 
 def cublasdx_get_device_function_trait_str(device_function: int, trait: int) -> str:
     """A C-string device function trait (size query +
     :func:`cublasdxGetDeviceFunctionTraitStr`)."""
     return cublasdxGetDeviceFunctionTraitStr(
-        device_function, trait, cublasdxGetDeviceFunctionTraitStrSize(device_function, trait))
+        device_function, trait, cublasdxGetDeviceFunctionTraitStrSize(device_function, trait)
+    )
 
 
 def curanddx_get_trait_str(handle: int, trait: int) -> str:

@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("clear", help="remove every entry")
     prune = commands.add_parser("prune", help="evict least recently used entries down to the cap")
     prune.add_argument(
-        "--max-bytes", metavar="N", type=_size_argument,
+        "--max-bytes",
+        metavar="N",
+        type=_size_argument,
         help="prune down to N bytes instead of the cap (suffixes K, M, G, T allowed)",
     )
     return parser

@@ -83,12 +83,17 @@ _CACHE_TAG = (sys.implementation.cache_tag or sys.implementation.name).encode()
 
 # Opcodes that read a name from co_names as a global or as an attribute (3.10 to 3.13).
 _GLOBAL_OPS = frozenset(
-    {"LOAD_GLOBAL", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME", "STORE_NAME", "DELETE_NAME",
-     "LOAD_FROM_DICT_OR_GLOBALS"}
+    {
+        "LOAD_GLOBAL",
+        "STORE_GLOBAL",
+        "DELETE_GLOBAL",
+        "LOAD_NAME",
+        "STORE_NAME",
+        "DELETE_NAME",
+        "LOAD_FROM_DICT_OR_GLOBALS",
+    }
 )
-_ATTR_OPS = frozenset(
-    {"LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR", "DELETE_ATTR", "IMPORT_FROM", "LOAD_SUPER_ATTR"}
-)
+_ATTR_OPS = frozenset({"LOAD_ATTR", "LOAD_METHOD", "STORE_ATTR", "DELETE_ATTR", "IMPORT_FROM", "LOAD_SUPER_ATTR"})
 
 
 def _text(out: list, tag: bytes, text: str) -> None:
@@ -96,7 +101,7 @@ def _text(out: list, tag: bytes, text: str) -> None:
     out.append(tag + _U64(len(data)) + data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _is_library(module_name: str) -> bool:
     top = module_name.partition(".")[0]
     return top in LIBRARY_PACKAGES or top in sys.stdlib_module_names
@@ -270,9 +275,7 @@ class _Fingerprinter:
             _value(self, value, out)
         except _Reject as error:
             where = "".join(reversed(error.path))
-            raise UnhashableCapture(
-                f"{kind} {name!r}{where} of function {_qualname(func)!r} {error.detail}"
-            ) from None
+            raise UnhashableCapture(f"{kind} {name!r}{where} of function {_qualname(func)!r} {error.detail}") from None
         except UnhashableCapture as error:
             raise UnhashableCapture(
                 f"{error.reason}; reached through {kind} {name!r} of function {_qualname(func)!r}"
@@ -505,7 +508,8 @@ def _is_numba_type(cls: type) -> bool:
     known = _numba_type_classes.get(cls)
     if known is None:
         known = any(
-            base.__name__ == "Type" and base.__module__.startswith("numba")
+            base.__name__ == "Type"
+            and base.__module__.startswith("numba")
             and base.__module__.endswith("types.abstract")
             for base in cls.__mro__
         )
@@ -755,8 +759,6 @@ def fingerprint_function(func) -> str:
         where = "".join(reversed(error.path))
         raise UnhashableCapture(f"{_qualname(func)!r}{where} {error.detail}") from None
     except RecursionError:
-        raise UnhashableCapture(
-            f"{_qualname(func)!r} captures values nested too deeply to hash"
-        ) from None
+        raise UnhashableCapture(f"{_qualname(func)!r} captures values nested too deeply to hash") from None
     prefix = b"nvmath.fingerprint" + _U64(FINGERPRINT_SCHEMA)
     return hashlib.sha256(prefix + digest).hexdigest()

@@ -76,9 +76,7 @@ class CacheKey:
 
     def __init__(self, tier: str, components: Mapping[str, str]):
         if not isinstance(tier, str) or not _TIER_RE.match(tier):
-            raise ValueError(
-                f"tier must be a short lowercase identifier such as 'ltoir' or 'cubin', got {tier!r}"
-            )
+            raise ValueError(f"tier must be a short lowercase identifier such as 'ltoir' or 'cubin', got {tier!r}")
         if not isinstance(components, Mapping):
             raise TypeError(f"components must be a mapping of str to str, got {type(components).__name__}")
         items = []

@@ -129,8 +129,7 @@ def _env_enabled() -> bool:
     if value not in _TRUE:
         warn_once(
             f"env-enabled:{raw}",
-            f"ignoring {ENV_ENABLED}={raw!r}: expected one of 0/1, false/true, no/yes, off/on; "
-            "the cache stays enabled",
+            f"ignoring {ENV_ENABLED}={raw!r}: expected one of 0/1, false/true, no/yes, off/on; the cache stays enabled",
         )
     return True
 

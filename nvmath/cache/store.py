@@ -613,9 +613,7 @@ class ArtifactCache:
             if self._estimate is not None:
                 self._estimate += size
             if not (
-                self._estimate is None
-                or self._puts_since_scan >= _RESCAN_EVERY
-                or self._estimate > self._max_bytes
+                self._estimate is None or self._puts_since_scan >= _RESCAN_EVERY or self._estimate > self._max_bytes
             ):
                 return
             self._puts_since_scan = 0
@@ -662,7 +660,10 @@ class ArtifactCache:
         if removed:
             logger.info(
                 "evicted %d least recently used entries (%d bytes) from %s; %d bytes remain",
-                removed, freed, root, total,
+                removed,
+                freed,
+                root,
+                total,
             )
         return RemovalResult(removed, freed, total)
 

@@ -9,10 +9,10 @@
 Importing this package does not import Numba.
 """
 
+from . import random
 from ._extern import ExternFunction, extern_function
 from .fft import FFT
-from .matmul import Matmul
-from . import random
 from .kernel_cache import KernelCache, jit
+from .matmul import Matmul
 
 __all__ = ["jit", "FFT", "Matmul", "random", "extern_function", "ExternFunction", "KernelCache"]

@@ -38,14 +38,16 @@ class ExternFunction(DeviceObject):
     def __init__(self, symbol: str, c_signature: CSignature, ltoir: bytes, min_bytes=None, owner=None):
         for ct in (*c_signature.arg_types, c_signature.return_type):
             if ct.kind == "complex":
-                raise TypeError(f"{symbol}: by-value complex C types are not supported for calls from kernels "
-                                "(pass a pointer)")
+                raise TypeError(
+                    f"{symbol}: by-value complex C types are not supported for calls from kernels (pass a pointer)"
+                )
         ltoir = bytes(ltoir)
         # What a kernel calling this function depends on: the symbol, its prototype, the code.
         self.min_bytes = dict(sorted((min_bytes or {}).items()))
         self.owner = owner or symbol
-        fingerprint = (f"extern:{symbol}:{c_signature}:{hashlib.sha256(ltoir).hexdigest()}:"
-                       f"{sorted(self.min_bytes.items())}")
+        fingerprint = (
+            f"extern:{symbol}:{c_signature}:{hashlib.sha256(ltoir).hexdigest()}:{sorted(self.min_bytes.items())}"
+        )
         super().__init__(f"nvmath.device.extern[{symbol}]", fingerprint)
         self.symbol, self.c_signature, self.ltoir = symbol, c_signature, ltoir
         self.call = _make_intrinsic(self)
@@ -102,12 +104,21 @@ def _pointee_types():
     live in 16-bit integer arrays."""
     from numba import types
 
-    return {"float16": (types.float16,), "bfloat16": (types.uint16, types.int16),
-            # complex half and bf16: interleaved (re, im) in arrays of twice the length
-            "complex_half": (types.float16,), "complex_bfloat16": (types.uint16, types.int16),
-            "float": (types.float32,),
-            "double": (types.float64,), "float2": (types.complex64,), "double2": (types.complex128,),
-            "int32": (types.int32,), "int64": (types.int64,), "uint32": (types.uint32,), "uint64": (types.uint64,)}
+    return {
+        "float16": (types.float16,),
+        "bfloat16": (types.uint16, types.int16),
+        # complex half and bf16: interleaved (re, im) in arrays of twice the length
+        "complex_half": (types.float16,),
+        "complex_bfloat16": (types.uint16, types.int16),
+        "float": (types.float32,),
+        "double": (types.float64,),
+        "float2": (types.complex64,),
+        "double2": (types.complex128,),
+        "int32": (types.int32,),
+        "int64": (types.int64,),
+        "uint32": (types.uint32,),
+        "uint64": (types.uint64,),
+    }
 
 
 def array_dtype(c_name: str):
@@ -143,16 +154,15 @@ def _check_length(context, builder, ty, value, index, need, name, fn):
     itemsize = context.get_abi_sizeof(context.get_data_type(ty.dtype))
     nbytes = builder.mul(context.make_array(ty)(context, builder, value).nitems, ir.Constant(i64, itemsize))
     with builder.if_then(builder.icmp_signed("<", nbytes, ir.Constant(i64, need)), likely=False):
-        text = (f"nvmath.device: {fn.owner}: argument {index} ({name}) holds %lld bytes, "
-                f"but needs at least {need}\n")
+        text = f"nvmath.device: {fn.owner}: argument {index} ({name}) holds %lld bytes, but needs at least {need}\n"
         fmt = context.insert_string_const_addrspace(builder, text)
         args = cgutils.alloca_once_value(builder, nbytes)
-        vprintf = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), [i8p, i8p]),
-                                                 "vprintf")
+        vprintf = cgutils.get_or_insert_function(builder.module, ir.FunctionType(ir.IntType(32), [i8p, i8p]), "vprintf")
         builder.call(vprintf, [fmt, builder.bitcast(args, i8p)])
         # CUDA's assert(): the launch fails with cudaErrorAssert ("device-side assert triggered").
         fail = cgutils.get_or_insert_function(
-            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i8p, ir.IntType(32), i8p, i64]), "__assertfail")
+            builder.module, ir.FunctionType(ir.VoidType(), [i8p, i8p, ir.IntType(32), i8p, i64]), "__assertfail"
+        )
         message = context.insert_string_const_addrspace(builder, f"{name} is too short for {fn.owner}")
         where = context.insert_string_const_addrspace(builder, "nvmath.device")
         builder.call(fail, [message, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
@@ -198,8 +208,10 @@ def _make_intrinsic(fn: ExternFunction):
                 want = _POINTEE_TYPES[ct.pointee.name]
                 if ty.dtype not in want:
                     required = " or ".join(str(t) for t in want)
-                    raise TypingError(f"{fn.symbol}: argument {i} is an array of {ty.dtype}; the C prototype "
-                                      f"{csig} takes {ct} there: an array of {required} is required")
+                    raise TypingError(
+                        f"{fn.symbol}: argument {i} is an array of {ty.dtype}; the C prototype "
+                        f"{csig} takes {ct} there: an array of {required} is required"
+                    )
         elif ct.kind == "int":
             ok = isinstance(ty, (types.Integer, types.Boolean))
         else:
@@ -209,15 +221,17 @@ def _make_intrinsic(fn: ExternFunction):
 
     def typer(typingctx, *args):
         if len(args) != len(csig.arg_types):
-            raise TypingError(f"{fn.symbol} (C prototype {csig}) takes {len(csig.arg_types)} arguments, "
-                              f"got {len(args)}")
+            raise TypingError(
+                f"{fn.symbol} (C prototype {csig}) takes {len(csig.arg_types)} arguments, got {len(args)}"
+            )
         for i, (ty, ct) in enumerate(zip(args, csig.arg_types)):
             check(i, ty, ct)
         sig = ret_type(*args)
 
         def codegen(context, builder, signature, llargs):
-            fnty = ir.FunctionType(_llvm_type(builder.module, csig.return_type),
-                                   [_llvm_type(builder.module, ct) for ct in csig.arg_types])
+            fnty = ir.FunctionType(
+                _llvm_type(builder.module, csig.return_type), [_llvm_type(builder.module, ct) for ct in csig.arg_types]
+            )
             callee = cgutils.get_or_insert_function(builder.module, fnty, fn.symbol)
             values = []
             for index, (need, name) in fn.min_bytes.items():
@@ -237,7 +251,9 @@ def _make_intrinsic(fn: ExternFunction):
                 if ct.kind == "pointer":
                     values.append(builder.bitcast(value, lty) if value.type != lty else value)
                 elif ct.kind == "int":
-                    values.append(context.cast(builder, value, ty, getattr(types, f"{'int' if ct.signed else 'uint'}{ct.bits}")))
+                    values.append(
+                        context.cast(builder, value, ty, getattr(types, f"{'int' if ct.signed else 'uint'}{ct.bits}"))
+                    )
                 else:
                     values.append(context.cast(builder, value, ty, types.float32 if ct.bits == 32 else types.float64))
             context.active_code_library.add_linking_file(linkable)
@@ -252,9 +268,11 @@ def _make_intrinsic(fn: ExternFunction):
     params = ", ".join(f"a{i}=None" for i in range(n))
     passed = ", ".join(f"a{i}" for i in range(n))
     namespace = {"typer": typer}
-    exec(f"def extern_call(typingctx{', ' if n else ''}{params}):\n"
-         f"    return typer(typingctx, *[a for a in ({passed}{',' if n == 1 else ''}) if a is not None])\n",
-         namespace)
+    exec(
+        f"def extern_call(typingctx{', ' if n else ''}{params}):\n"
+        f"    return typer(typingctx, *[a for a in ({passed}{',' if n == 1 else ''}) if a is not None])\n",
+        namespace,
+    )
     extern_call = namespace["extern_call"]
     extern_call.__name__ = extern_call.__qualname__ = fn.symbol if fn.symbol.isidentifier() else "extern_call"
     return intrinsic(extern_call)

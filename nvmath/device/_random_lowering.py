@@ -29,8 +29,10 @@ def make_functions(rng) -> dict:
 
     def check_state(fname, ty):
         if not (isinstance(ty, types.Record) and ty.size == size and state_field in ty.fields):
-            raise TypingError(f"{gen_name}.{fname}: the state argument is {ty}; pass a {gen_name} state "
-                              f"(rng.local_state(), or an element of rng.states(n))")
+            raise TypingError(
+                f"{gen_name}.{fname}: the state argument is {ty}; pass a {gen_name} state "
+                f"(rng.local_state(), or an element of rng.states(n))"
+            )
 
     def check_number(fname, what, ty):
         if not isinstance(ty, (types.Integer, types.Float, types.Boolean)):
@@ -114,8 +116,11 @@ def make_functions(rng) -> dict:
     # -- distributions -----------------------------------------------------------------------------
     def make_generate(fname, method):
         value_type = getattr(types, method.output)
-        param_type = types.float64 if method.distribution == "POISSON" else (
-            value_type if method.output != "uint32" else types.float32)
+        param_type = (
+            types.float64
+            if method.distribution == "POISSON"
+            else (value_type if method.output != "uint32" else types.float32)
+        )
         return_type = value_type if method.count == 1 else types.UniTuple(value_type, method.count)
         nparams = len(method.parameters)
 
@@ -140,8 +145,13 @@ def make_functions(rng) -> dict:
                     values = [context.get_constant(param_type, v) for v in method.defaults]
                 for i, v in enumerate(values):
                     builder.store(v, cgutils.gep_inbounds(builder, params, 0, i))
-                call(context, builder, code, "generate",
-                     [state_pointer(builder, args[0]), builder.bitcast(out, i8p), builder.bitcast(params, i8p)])
+                call(
+                    context,
+                    builder,
+                    code,
+                    "generate",
+                    [state_pointer(builder, args[0]), builder.bitcast(out, i8p), builder.bitcast(params, i8p)],
+                )
                 results = [builder.load(cgutils.gep_inbounds(builder, out, 0, i)) for i in range(method.count)]
                 if method.count == 1:
                     return results[0]
@@ -150,21 +160,28 @@ def make_functions(rng) -> dict:
             return return_type(state, *given), codegen
 
         if nparams == 0:
+
             def generate(typingctx, state):
                 return typer(state, ())
         elif nparams == 1:
+
             def generate(typingctx, state, p0=None):
                 return typer(state, (p0,))
         else:
+
             def generate(typingctx, state, p0=None, p1=None):
                 return typer(state, (p0, p1))
+
         generate.__name__ = generate.__qualname__ = fname
         return intrinsic(generate)
 
     def make_missing(fname):
         have = ", ".join(rng.methods)
-        why = ("Philox4_32_10 makes 128 bits a call: it has the 4-value (and 2-value double) functions"
-               if rng.name == "philox4_32_10" else f"{gen_name} makes one value a call")
+        why = (
+            "Philox4_32_10 makes 128 bits a call: it has the 4-value (and 2-value double) functions"
+            if rng.name == "philox4_32_10"
+            else f"{gen_name} makes one value a call"
+        )
 
         def missing(typingctx, state, p0=None, p1=None):
             raise TypingError(f"{gen_name} has no {fname} ({why}); it has: {have}")

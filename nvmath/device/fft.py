@@ -26,12 +26,17 @@ __all__ = ["FFT"]
 
 logger = logging.getLogger("nvmath.device")
 
-_PRECISIONS = {"half": "F16", "single": "F32", "double": "F64", "float16": "F16", "float32": "F32",
-               "float64": "F64"}
+_PRECISIONS = {"half": "F16", "single": "F32", "double": "F64", "float16": "F16", "float32": "F32", "float64": "F64"}
 _FFT_TYPES = ("c2c", "r2c", "c2r")
 _EXECUTIONS = ("Block", "Thread")
-_VALUE_TYPES = {"C_32F": "complex64", "C_64F": "complex128", "R_32F": "float32", "R_64F": "float64",
-                "C_16F2": "float16x4", "R_16F2": "float16x2"}
+_VALUE_TYPES = {
+    "C_32F": "complex64",
+    "C_64F": "complex128",
+    "R_32F": "float32",
+    "R_64F": "float64",
+    "C_16F2": "float16x4",
+    "R_16F2": "float16x2",
+}
 
 
 class FFT(DeviceObject):
@@ -64,8 +69,19 @@ class FFT(DeviceObject):
         (Block), inside a kernel.
     """
 
-    def __init__(self, size, precision, fft_type, execution, *, sm=None, direction=None, ffts_per_block=None,
-                 elements_per_thread=None, real_fft_options=None):
+    def __init__(
+        self,
+        size,
+        precision,
+        fft_type,
+        execution,
+        *,
+        sm=None,
+        direction=None,
+        ffts_per_block=None,
+        elements_per_thread=None,
+        real_fft_options=None,
+    ):
         if not isinstance(size, int) or isinstance(size, bool) or size < 1:
             raise ValueError(f"size={size!r} is not supported; accepted: a positive int")
         check_choice(precision, tuple(_PRECISIONS), "precision")
@@ -83,9 +99,12 @@ class FFT(DeviceObject):
 
         # Traits and code come from the cache when a process made them before (then libmathdx is
         # not even loaded).
-        components = {"kind": "cufftdx", "descriptor": self._describe(),
-                      "knobs": repr(sorted(self._knobs.items(), key=str)),
-                      "libmathdx": _mathdx_code.libmathdx_version()}
+        components = {
+            "kind": "cufftdx",
+            "descriptor": self._describe(),
+            "knobs": repr(sorted(self._knobs.items(), key=str)),
+            "libmathdx": _mathdx_code.libmathdx_version(),
+        }
         found = _mathdx_code.cached(components)
         if found is None:
             from nvmath.bindings import mathdx as dx
@@ -98,19 +117,31 @@ class FFT(DeviceObject):
         # cuFFTDx's LMEM API: void f(value_type* thread_data[, void* shared_memory]).
         # Typed, so that a kernel passing thread data of another type fails to compile, clearly.
         data = {"complex64": "float2*", "complex128": "double2*", "float32": "float*", "float64": "double*"}.get(
-            str(self.value_type), "void*")
+            str(self.value_type), "void*"
+        )
         signature = ("void", [data] if execution == "Thread" else [data, "void*"])
-        fingerprint = (f"cufftdx:{size}:{precision}:{fft_type}:{execution}:{direction}:{target.sm}:"
-                       f"{self.ffts_per_block}:{self.elements_per_thread}:{hashlib.sha256(self._ltoir).hexdigest()}")
+        fingerprint = (
+            f"cufftdx:{size}:{precision}:{fft_type}:{execution}:{direction}:{target.sm}:"
+            f"{self.ffts_per_block}:{self.elements_per_thread}:{hashlib.sha256(self._ltoir).hexdigest()}"
+        )
         super().__init__(f"nvmath.device.FFT[{fingerprint[:60]}]", fingerprint)
         need = {0: (int(self.storage_size) * self.value_type.bitwidth // 8, "thread_data")}
         if execution == "Block" and int(self.shared_memory_size):
             need[1] = (int(self.shared_memory_size), "shared_memory")
         self._function = extern_function(self.symbol, signature, self._ltoir, min_bytes=need, owner="FFT.execute")
         self.execute = self._function.call
-        logger.info("cuFFTDx %s %s %s %d (%s): block_dim %s, %d per thread, %d per block, %d bytes of shared memory",
-                    execution, fft_type, precision, size, target, self.block_dim, self.elements_per_thread,
-                    self.ffts_per_block, self.shared_memory_size)
+        logger.info(
+            "cuFFTDx %s %s %s %d (%s): block_dim %s, %d per thread, %d per block, %d bytes of shared memory",
+            execution,
+            fft_type,
+            precision,
+            size,
+            target,
+            self.block_dim,
+            self.elements_per_thread,
+            self.ffts_per_block,
+            self.shared_memory_size,
+        )
 
     def _from_libmathdx(self, dx) -> tuple[dict, bytes]:
         """Traits and LTO-IR from libmathdx."""
@@ -144,7 +175,9 @@ class FFT(DeviceObject):
                     for operator, value in settings:
                         dx.cufftdxSetOperatorInt64(twin, operator, int(value))
                     if self._knobs["elements_per_thread"] not in (None, "suggested"):
-                        dx.cufftdxSetOperatorInt64(twin, op.ELEMENTS_PER_THREAD, int(self._knobs["elements_per_thread"]))
+                        dx.cufftdxSetOperatorInt64(
+                            twin, op.ELEMENTS_PER_THREAD, int(self._knobs["elements_per_thread"])
+                        )
                     suggested = dx.cufftdxGetTraitInt64(twin, dx.CufftdxTraitType.SUGGESTED_FFTS_PER_BLOCK)
                 finally:
                     dx.cufftdxDestroyDescriptor(twin)
@@ -156,13 +189,20 @@ class FFT(DeviceObject):
         return traits, ltoir
 
     def _apply(self, traits: dict) -> None:
-        for name in ("elements_per_thread", "storage_size", "stride", "ffts_per_block", "shared_memory_size",
-                     "workspace_size"):
+        for name in (
+            "elements_per_thread",
+            "storage_size",
+            "stride",
+            "ffts_per_block",
+            "shared_memory_size",
+            "workspace_size",
+        ):
             setattr(self, name, ConstInt(traits[name]))
         self.block_dim = tuple(traits["block_dim"])
         self.symbol = traits["symbol"]
         self.value_type, self.input_type, self.output_type = (
-            self._numba_type(traits[k]) for k in ("value_type", "input_type", "output_type"))
+            self._numba_type(traits[k]) for k in ("value_type", "input_type", "output_type")
+        )
 
     def _set(self, dx, handle, operator, value, name):
         try:
@@ -175,30 +215,39 @@ class FFT(DeviceObject):
         try:
             if not dx.cufftdxIsSupported(handle):
                 raise dx.MathDxError("cufftdxIsSupported", 2)
-            get = lambda t: dx.cufftdxGetTraitInt64(handle, t)  # noqa: E731
-            traits = {"elements_per_thread": get(tr.ELEMENTS_PER_THREAD), "storage_size": get(tr.STORAGE_SIZE),
-                      "workspace_size": 0}
+            get = lambda t: dx.cufftdxGetTraitInt64(handle, t)
+            traits = {
+                "elements_per_thread": get(tr.ELEMENTS_PER_THREAD),
+                "storage_size": get(tr.STORAGE_SIZE),
+                "workspace_size": 0,
+            }
             if self.execution == "Block":
-                traits.update(stride=get(tr.STRIDE), ffts_per_block=get(tr.FFTS_PER_BLOCK),
-                              shared_memory_size=get(tr.SHARED_MEMORY_SIZE),
-                              block_dim=[int(v) for v in dx.cufftdxGetTraitInt64s(handle, tr.BLOCK_DIM, 3)])
+                traits.update(
+                    stride=get(tr.STRIDE),
+                    ffts_per_block=get(tr.FFTS_PER_BLOCK),
+                    shared_memory_size=get(tr.SHARED_MEMORY_SIZE),
+                    block_dim=[int(v) for v in dx.cufftdxGetTraitInt64s(handle, tr.BLOCK_DIM, 3)],
+                )
             else:  # a thread FFT has no block-level traits: one FFT per thread, in registers
                 traits.update(stride=1, ffts_per_block=1, shared_memory_size=0, block_dim=[1, 1, 1])
-            for key, trait in (("value_type", tr.VALUE_TYPE), ("input_type", tr.INPUT_TYPE),
-                               ("output_type", tr.OUTPUT_TYPE)):
+            for key, trait in (
+                ("value_type", tr.VALUE_TYPE),
+                ("input_type", tr.INPUT_TYPE),
+                ("output_type", tr.OUTPUT_TYPE),
+            ):
                 value_type = dx.cufftdxGetTraitCommondxDataType(handle, trait)
                 traits[key] = getattr(value_type, "name", str(value_type))
             traits["symbol"] = dx.cufftdx_get_trait_str(handle, tr.SYMBOL_NAME).rstrip("\0")
         except dx.MathDxError as e:
-            raise ValueError(f"cuFFTDx does not support this FFT ({self._describe()}): {e}; see FFT.valid() for "
-                             "legal knob values") from None
+            raise ValueError(
+                f"cuFFTDx does not support this FFT ({self._describe()}): {e}; see FFT.valid() for legal knob values"
+            ) from None
         for key in ("value_type", "input_type", "output_type"):
             self._numba_type(traits[key])  # an unsupported type fails here, before anything is cached
         return {k: int(v) if isinstance(v, int) else v for k, v in traits.items()}
 
     def _describe(self):
-        return (f"size {self.size}, {self.precision}, {self.fft_type}, {self.execution}, {self.direction}, "
-                f"{self.sm}")
+        return f"size {self.size}, {self.precision}, {self.fft_type}, {self.execution}, {self.direction}, {self.sm}"
 
     @staticmethod
     def _numba_type(name: str):

@@ -43,7 +43,7 @@ def decode_kernel(payload: bytes) -> tuple[dict, bytes]:
     if magic != _MAGIC:
         raise ValueError(f"not a kernel cache payload (magic {magic!r})")
     start = _PREFIX.size
-    return json.loads(payload[start:start + size]), payload[start + size:]
+    return json.loads(payload[start : start + size]), payload[start + size :]
 
 
 class KernelCache:
@@ -128,8 +128,12 @@ class KernelCache:
             logger.info("ignoring a kernel cache entry: %s", e)
             return None
         self.hits += 1
-        logger.info("kernel %s%s loaded from the cache (%d bytes of cubin)", self.dispatcher.py_func.__qualname__,
-                    tuple(str(t) for t in argtypes), len(cubin))
+        logger.info(
+            "kernel %s%s loaded from the cache (%d bytes of cubin)",
+            self.dispatcher.py_func.__qualname__,
+            tuple(str(t) for t in argtypes),
+            len(cubin),
+        )
         return kernel
 
     def save_overload(self, sig, kernel):
@@ -147,13 +151,18 @@ class KernelCache:
         image = kernel._codelibrary.get_cubin(cc=cc)
         # numba-cuda keeps a cuda.core ObjectCode (older releases: bytes); the cache keeps bytes.
         cubin = image.code if hasattr(image, "code") else bytes(image)
-        meta = {"entry_name": kernel.entry_name, "cooperative": bool(kernel.cooperative),
-                "container": "cuda.core" if hasattr(image, "code") else "bytes",
-                "cc": list(cc), "lineinfo": bool(kernel.lineinfo),
-                "shared_memory_carveout": kernel.shared_memory_carveout,
-                "launch_config_sensitive": bool(getattr(kernel, "launch_config_sensitive", False))}
-        _cache.get_cache().put(key, encode_kernel(meta, cubin), meta={"kind": "kernel",
-                                                                      "symbol": kernel.entry_name[:80]})
+        meta = {
+            "entry_name": kernel.entry_name,
+            "cooperative": bool(kernel.cooperative),
+            "container": "cuda.core" if hasattr(image, "code") else "bytes",
+            "cc": list(cc),
+            "lineinfo": bool(kernel.lineinfo),
+            "shared_memory_carveout": kernel.shared_memory_carveout,
+            "launch_config_sensitive": bool(getattr(kernel, "launch_config_sensitive", False)),
+        }
+        _cache.get_cache().put(
+            key, encode_kernel(meta, cubin), meta={"kind": "kernel", "symbol": kernel.entry_name[:80]}
+        )
 
 
 def check_device_objects(py_func, device_cc) -> None:
@@ -176,12 +185,13 @@ def check_device_objects(py_func, device_cc) -> None:
             raise ValueError(
                 f"kernel {py_func.__qualname__} uses {obj!r}, generated for {target}, which cannot run on this "
                 f"device (sm_{device_cc[0]}{device_cc[1]}): create it with sm=None (the current device) or "
-                f"sm={tuple(device_cc)!r}")
+                f"sm={tuple(device_cc)!r}"
+            )
 
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        cell.cell_contents  # noqa: B018 - reading an empty cell raises
     except ValueError:  # an empty cell
         return False
     return True
@@ -201,14 +211,32 @@ def _rebuild(meta, cubin, argtypes, cc):
 
         cubin = ObjectCode.from_cubin(bytes(cubin), name=meta["entry_name"])
     library = CUDACodeLibrary._rebuild(
-        None, meta["entry_name"], meta["entry_name"], llvm_strs=[], ptx_cache={}, cubin_cache={tuple(cc): cubin},
-        linkerinfo_cache={}, max_registers=None, nvvm_options={}, needs_cudadevrt=False, nrt=False,
-        use_cooperative=meta["cooperative"], lto=False)
+        None,
+        meta["entry_name"],
+        meta["entry_name"],
+        llvm_strs=[],
+        ptx_cache={},
+        cubin_cache={tuple(cc): cubin},
+        linkerinfo_cache={},
+        max_registers=None,
+        nvvm_options={},
+        needs_cudadevrt=False,
+        nrt=False,
+        use_cooperative=meta["cooperative"],
+        lto=False,
+    )
     return _Kernel._rebuild(
-        cooperative=meta["cooperative"], name=meta["entry_name"], signature=typing.signature(types.void, *argtypes),
-        codelibrary=library, debug=False, lineinfo=meta["lineinfo"], call_helper=None, extensions=[],
+        cooperative=meta["cooperative"],
+        name=meta["entry_name"],
+        signature=typing.signature(types.void, *argtypes),
+        codelibrary=library,
+        debug=False,
+        lineinfo=meta["lineinfo"],
+        call_helper=None,
+        extensions=[],
         shared_memory_carveout=meta["shared_memory_carveout"],
-        launch_config_sensitive=meta["launch_config_sensitive"])
+        launch_config_sensitive=meta["launch_config_sensitive"],
+    )
 
 
 def jit(func=None, **options):

@@ -22,28 +22,59 @@ __all__ = ["Matmul", "max_shared_memory_per_block"]
 
 # Dynamic shared memory one block may use, by compute capability (CUDA programming guide,
 # "Technical specifications per compute capability"); 48 KiB elsewhere.
-_MAX_SHARED_PER_BLOCK = {(7, 0): 96 * 1024, (7, 2): 96 * 1024, (7, 5): 64 * 1024, (8, 0): 163 * 1024,
-                         (8, 6): 99 * 1024, (8, 7): 163 * 1024, (8, 9): 99 * 1024, (9, 0): 227 * 1024,
-                         (10, 0): 227 * 1024, (10, 3): 227 * 1024, (12, 0): 99 * 1024}
+_MAX_SHARED_PER_BLOCK = {
+    (7, 0): 96 * 1024,
+    (7, 2): 96 * 1024,
+    (7, 5): 64 * 1024,
+    (8, 0): 163 * 1024,
+    (8, 6): 99 * 1024,
+    (8, 7): 163 * 1024,
+    (8, 9): 99 * 1024,
+    (9, 0): 227 * 1024,
+    (10, 0): 227 * 1024,
+    (10, 3): 227 * 1024,
+    (12, 0): 99 * 1024,
+}
 
 
 def max_shared_memory_per_block(target) -> int:
     """Bytes of shared memory one block can use on ``target`` (a :class:`nvmath.jit.Target`)."""
     return _MAX_SHARED_PER_BLOCK.get(tuple(target.cc), 48 * 1024)
 
+
 logger = logging.getLogger("nvmath.device")
 
-_PRECISIONS = {"half": "F16", "bfloat16": "BF16", "single": "F32", "double": "F64", "float16": "F16",
-               "float32": "F32", "float64": "F64"}
+_PRECISIONS = {
+    "half": "F16",
+    "bfloat16": "BF16",
+    "single": "F32",
+    "double": "F64",
+    "float16": "F16",
+    "float32": "F32",
+    "float64": "F64",
+}
 # (data type, precision) → the C types of A, B and C. cuBLASDx accumulates bf16 products in
 # float only: bf16 A and B give a float C (and float alpha and beta).
-_C_TYPES = {("real", "F16"): ("float16",) * 3, ("real", "BF16"): ("bfloat16", "bfloat16", "float"),
-            ("real", "F32"): ("float",) * 3, ("real", "F64"): ("double",) * 3,
-            ("complex", "F16"): ("complex_half",) * 3,
-            ("complex", "BF16"): ("complex_bfloat16", "complex_bfloat16", "float2"),
-            ("complex", "F32"): ("float2",) * 3, ("complex", "F64"): ("double2",) * 3}
-_C_PRECISIONS = {"float16": "F16", "bfloat16": "BF16", "float": "F32", "double": "F64", "float2": "F32",
-                 "double2": "F64", "complex_half": "F16", "complex_bfloat16": "BF16"}
+_C_TYPES = {
+    ("real", "F16"): ("float16",) * 3,
+    ("real", "BF16"): ("bfloat16", "bfloat16", "float"),
+    ("real", "F32"): ("float",) * 3,
+    ("real", "F64"): ("double",) * 3,
+    ("complex", "F16"): ("complex_half",) * 3,
+    ("complex", "BF16"): ("complex_bfloat16", "complex_bfloat16", "float2"),
+    ("complex", "F32"): ("float2",) * 3,
+    ("complex", "F64"): ("double2",) * 3,
+}
+_C_PRECISIONS = {
+    "float16": "F16",
+    "bfloat16": "BF16",
+    "float": "F32",
+    "double": "F64",
+    "float2": "F32",
+    "double2": "F64",
+    "complex_half": "F16",
+    "complex_bfloat16": "BF16",
+}
 _ARRANGEMENTS = {"row_major": "ROW_MAJOR", "col_major": "COL_MAJOR"}
 
 
@@ -95,12 +126,27 @@ class Matmul(DeviceObject):
         ``mm.execute(alpha, a, b, beta, c)``, inside a kernel.
     """
 
-    def __init__(self, size, precision, data_type, *, sm=None, block_size=None, block_dim=None,
-                 leading_dimension=None, arrangement=None, alignment=None, execution="Block"):
+    def __init__(
+        self,
+        size,
+        precision,
+        data_type,
+        *,
+        sm=None,
+        block_size=None,
+        block_dim=None,
+        leading_dimension=None,
+        arrangement=None,
+        alignment=None,
+        execution="Block",
+    ):
         from nvmath.bindings import mathdx as dx
 
-        if (not isinstance(size, (tuple, list)) or len(size) != 3
-                or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)):
+        if (
+            not isinstance(size, (tuple, list))
+            or len(size) != 3
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)
+        ):
             raise ValueError(f"size={size!r} is not supported; accepted: (m, n, k) of positive ints")
         check_choice(precision, tuple(_PRECISIONS), "precision")
         check_choice(data_type, ("real", "complex"), "data_type")
@@ -112,16 +158,20 @@ class Matmul(DeviceObject):
         m, n, k = size
         prec = _PRECISIONS[precision]
         if (data_type, prec) not in _C_TYPES:
-            raise ValueError(f"precision={precision!r} with data_type={data_type!r} is not supported; accepted: "
-                             "'half', 'bfloat16', 'single', 'double', each real or complex")
+            raise ValueError(
+                f"precision={precision!r} with data_type={data_type!r} is not supported; accepted: "
+                "'half', 'bfloat16', 'single', 'double', each real or complex"
+            )
         c_types = _C_TYPES[(data_type, prec)]
         # A, B and C live in shared memory together: refuse what no block of the target can hold.
         needed = sum(rows * cols * ctype(t).size for (rows, cols), t in zip(((m, k), (k, n), (m, n)), c_types))
         limit = max_shared_memory_per_block(target)
         if needed > limit:
-            raise ValueError(f"size={tuple(size)!r} needs {needed} bytes of shared memory for A, B and C "
-                             f"({precision} {data_type}), but a block on {target} has at most {limit}: "
-                             "choose a smaller size (and loop over tiles in the kernel)")
+            raise ValueError(
+                f"size={tuple(size)!r} needs {needed} bytes of shared memory for A, B and C "
+                f"({precision} {data_type}), but a block on {target} has at most {limit}: "
+                "choose a smaller size (and loop over tiles in the kernel)"
+            )
 
         handle = dx.cublasdxCreateDescriptor()
         op = dx.CublasdxOperatorType
@@ -130,8 +180,9 @@ class Matmul(DeviceObject):
                 dx.cublasdxSetOperatorInt64(handle, op.FUNCTION, dx.CublasdxFunction.MM)
                 dx.cublasdx_set_operator_int64s(handle, op.SIZE, [m, n, k])
                 dx.cublasdxSetOperatorInt64(handle, op.TYPE, dx.CublasdxType[data_type.upper()])
-                dx.cublasdx_set_operator_int64s(handle, op.PRECISION,
-                                                [dx.CommondxPrecision[_C_PRECISIONS[t]] for t in c_types])
+                dx.cublasdx_set_operator_int64s(
+                    handle, op.PRECISION, [dx.CommondxPrecision[_C_PRECISIONS[t]] for t in c_types]
+                )
                 dx.cublasdxSetOperatorInt64(handle, op.EXECUTION, dx.CommondxExecution.BLOCK)
                 dx.cublasdxSetOperatorInt64(handle, op.API, dx.CublasdxApi.SMEM)
                 dx.cublasdxSetOperatorInt64(handle, op.SM, target.major * 100 + target.minor * 10)
@@ -144,31 +195,51 @@ class Matmul(DeviceObject):
                 if arrangement is not None:
                     for a in arrangement:
                         check_choice(a, tuple(_ARRANGEMENTS), "arrangement")
-                    dx.cublasdx_set_operator_int64s(handle, op.ARRANGEMENT,
-                                                    [dx.CublasdxArrangement[_ARRANGEMENTS[a]] for a in arrangement])
+                    dx.cublasdx_set_operator_int64s(
+                        handle, op.ARRANGEMENT, [dx.CublasdxArrangement[_ARRANGEMENTS[a]] for a in arrangement]
+                    )
                 if alignment is not None:
                     dx.cublasdx_set_operator_int64s(handle, op.ALIGNMENT, [int(v) for v in alignment])
             except dx.MathDxError as e:
-                raise ValueError(f"cuBLASDx does not support this matrix multiplication ({self._describe()}): "
-                                 f"{e}") from None
+                raise ValueError(
+                    f"cuBLASDx does not support this matrix multiplication ({self._describe()}): {e}"
+                ) from None
             self._read_traits(dx, handle, c_types)
             self._ltoir = self._generate(dx, handle)
         finally:
             dx.cublasdxDestroyDescriptor(handle)
 
         a_ptr, b_ptr, c_ptr = (f"{t}*" for t in c_types)
-        fingerprint = (f"cublasdx:{self._describe()}:{self.leading_dimension}:{self.arrangement}:{self.block_dim}:"
-                       f"{hashlib.sha256(self._ltoir).hexdigest()}")
+        fingerprint = (
+            f"cublasdx:{self._describe()}:{self.leading_dimension}:{self.arrangement}:{self.block_dim}:"
+            f"{hashlib.sha256(self._ltoir).hexdigest()}"
+        )
         super().__init__(f"nvmath.device.Matmul[{fingerprint[:60]}]", fingerprint)
         # cuBLASDx's shared-memory API: void f(TC* alpha, TA* a, TB* b, TC* beta, TC* c).
         # Typed pointers: shared-memory arrays of another type fail to compile, clearly.
-        need = {i: (int(size) * ctype(t).size, name) for i, size, t, name in
-                ((1, self.a_size, c_types[0], "a"), (2, self.b_size, c_types[1], "b"), (4, self.c_size, c_types[2], "c"))}
-        self._function = extern_function(self.symbol, ("void", [c_ptr, a_ptr, b_ptr, c_ptr, c_ptr]), self._ltoir,
-                                         min_bytes=need, owner="Matmul.execute")
+        need = {
+            i: (int(size) * ctype(t).size, name)
+            for i, size, t, name in (
+                (1, self.a_size, c_types[0], "a"),
+                (2, self.b_size, c_types[1], "b"),
+                (4, self.c_size, c_types[2], "c"),
+            )
+        }
+        self._function = extern_function(
+            self.symbol,
+            ("void", [c_ptr, a_ptr, b_ptr, c_ptr, c_ptr]),
+            self._ltoir,
+            min_bytes=need,
+            owner="Matmul.execute",
+        )
         self.execute = self._function.call
-        logger.info("cuBLASDx %s: block_dim %s, leading dimensions %s, %d bytes of shared memory",
-                    self._describe(), self.block_dim, self.leading_dimension, self.shared_memory_size)
+        logger.info(
+            "cuBLASDx %s: block_dim %s, leading dimensions %s, %d bytes of shared memory",
+            self._describe(),
+            self.block_dim,
+            self.leading_dimension,
+            self.shared_memory_size,
+        )
 
     def _describe(self):
         m, n, k = self.size
@@ -179,22 +250,27 @@ class Matmul(DeviceObject):
         try:
             self.block_dim = tuple(int(v) for v in dx.cublasdx_get_trait_int64s(handle, tr.BLOCK_DIM, 3))
             self.max_threads_per_block = ConstInt(dx.cublasdxGetTraitInt64(handle, tr.MAX_THREADS_PER_BLOCK))
-            self.leading_dimension = tuple(int(v) for v in dx.cublasdx_get_trait_int64s(handle, tr.LEADING_DIMENSION, 3))
+            self.leading_dimension = tuple(
+                int(v) for v in dx.cublasdx_get_trait_int64s(handle, tr.LEADING_DIMENSION, 3)
+            )
             self.suggested_leading_dimension = tuple(
-                int(v) for v in dx.cublasdx_get_trait_int64s(handle, tr.SUGGESTED_LEADING_DIMENSION, 3))
+                int(v) for v in dx.cublasdx_get_trait_int64s(handle, tr.SUGGESTED_LEADING_DIMENSION, 3)
+            )
             arrangement = dx.cublasdx_get_trait_int64s(handle, tr.ARRANGEMENT, 3)
             self.alignment = tuple(int(v) for v in dx.cublasdx_get_trait_int64s(handle, tr.ALIGNMENT, 3))
             self.symbol = dx.cublasdx_get_trait_str(handle, tr.SYMBOL_NAME).rstrip("\0")
         except dx.MathDxError as e:
             raise self._codegen_error(dx, e) from None
         names = {int(v): k for k, v in dx.CublasdxArrangement.__members__.items()}
-        self.arrangement = tuple("row_major" if names.get(int(a), "").startswith("ROW") else "col_major"
-                                 for a in arrangement)
+        self.arrangement = tuple(
+            "row_major" if names.get(int(a), "").startswith("ROW") else "col_major" for a in arrangement
+        )
         m, n, k = self.size
         dims = {"a": (m, k), "b": (k, n), "c": (m, n)}
         total = 0
-        for (name, (rows, cols)), ld, arr, c_type in zip(dims.items(), self.leading_dimension, self.arrangement,
-                                                         c_types):
+        for (name, (rows, cols)), ld, arr, c_type in zip(
+            dims.items(), self.leading_dimension, self.arrangement, c_types
+        ):
             elements = (rows if arr == "row_major" else cols) * ld
             setattr(self, f"{name}_dim", (rows, cols))
             setattr(self, f"{name}_size", ConstInt(elements))
@@ -211,7 +287,8 @@ class Matmul(DeviceObject):
             return RuntimeError(
                 f"libmathdx could not generate the cuBLASDx code for {self._describe()} with NVRTC {major}.{minor}: "
                 f"{error}. libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only "
-                "(pip install 'nvidia-cuda-nvrtc==13.0.*')")
+                "(pip install 'nvidia-cuda-nvrtc==13.0.*')"
+            )
         return ValueError(f"cuBLASDx does not support this matrix multiplication ({self._describe()}): {error}")
 
     def _generate(self, dx, handle) -> bytes:
@@ -220,11 +297,19 @@ class Matmul(DeviceObject):
         from nvmath import cache as _cache
 
         _, major, minor = nvrtc.nvrtcVersion()
-        key = _cache.CacheKey("ltoir", {"kind": "cublasdx", "descriptor": self._describe(), "symbol": self.symbol,
-                                        "leading_dimension": repr(self.leading_dimension),
-                                        "arrangement": repr(self.arrangement), "block_dim": repr(self.block_dim),
-                                        "libmathdx": str(dx.mathdxGetVersion()),
-                                        "nvrtc": f"{major}.{minor}"})
+        key = _cache.CacheKey(
+            "ltoir",
+            {
+                "kind": "cublasdx",
+                "descriptor": self._describe(),
+                "symbol": self.symbol,
+                "leading_dimension": repr(self.leading_dimension),
+                "arrangement": repr(self.arrangement),
+                "block_dim": repr(self.block_dim),
+                "libmathdx": str(dx.mathdxGetVersion()),
+                "nvrtc": f"{major}.{minor}",
+            },
+        )
         hit = _cache.get_cache().get(key)
         if hit is not None:
             return hit

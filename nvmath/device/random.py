@@ -89,10 +89,29 @@ _METHODS = {
 }
 # What cuRANDDx generates for each kind of generator (checked against libmathdx 0.4): Philox
 # makes 128 bits a call, so its functions return four 32-bit or two 64-bit values.
-_PHILOX_METHODS = ("uniform4", "bits4", "normal4", "log_normal4", "uniform2_double", "normal2_double",
-                   "log_normal2_double")
-_SCALAR_METHODS = ("uniform", "bits", "normal", "log_normal", "poisson", "uniform_double", "normal_double",
-                   "log_normal_double", "normal2", "normal2_double", "log_normal2", "log_normal2_double")
+_PHILOX_METHODS = (
+    "uniform4",
+    "bits4",
+    "normal4",
+    "log_normal4",
+    "uniform2_double",
+    "normal2_double",
+    "log_normal2_double",
+)
+_SCALAR_METHODS = (
+    "uniform",
+    "bits",
+    "normal",
+    "log_normal",
+    "poisson",
+    "uniform_double",
+    "normal_double",
+    "log_normal_double",
+    "normal2",
+    "normal2_double",
+    "log_normal2",
+    "log_normal2_double",
+)
 _OUTPUT_VALUE_TYPES = {"uint32": "R_32UI", "float32": "R_32F", "float64": "R_64F"}
 _GENERATE_METHODS = {1: "SINGLE", 2: "PAIR", 4: "QUAD"}
 
@@ -155,8 +174,9 @@ class Generator(DeviceObject):
         self.state_size, self.state_alignment = ConstInt(size), ConstInt(alignment)
         # A named field tells generators' states apart when kernels are typed.
         self.state_dtype = np.dtype([(f"curand_{name}_state", np.uint8, (size,))], align=True)
-        super().__init__(f"nvmath.device.random.{type(self).__name__}",
-                         f"curanddx:{name}:{target.sm}:{self._libmathdx}")
+        super().__init__(
+            f"nvmath.device.random.{type(self).__name__}", f"curanddx:{name}:{target.sm}:{self._libmathdx}"
+        )
         from ._random_lowering import make_functions
 
         for attr, fn in make_functions(self).items():
@@ -165,8 +185,10 @@ class Generator(DeviceObject):
     # -- code generation -------------------------------------------------------------------------
     def _descriptor_text(self, method: str, state_functions: bool) -> str:
         m = _METHODS[method]
-        return (f"{self.name}:{m.distribution}:{m.output}x{m.count}:{m.normal_method}:{self.sm.sm}:"
-                f"{'state+' if state_functions else ''}generate")
+        return (
+            f"{self.name}:{m.distribution}:{m.output}x{m.count}:{m.normal_method}:{self.sm.sm}:"
+            f"{'state+' if state_functions else ''}generate"
+        )
 
     def _generate(self, method: str, *, state_functions: bool = False):
         """libmathdx code for ``method`` (and the state functions): (LTO-IR, symbols).
@@ -176,14 +198,16 @@ class Generator(DeviceObject):
         """
         from numba.cuda import LTOIR
 
-        components = {"kind": "curanddx", "descriptor": self._descriptor_text(method, state_functions),
-                      "libmathdx": self._libmathdx}
+        components = {
+            "kind": "curanddx",
+            "descriptor": self._descriptor_text(method, state_functions),
+            "libmathdx": self._libmathdx,
+        }
         found = _mathdx_code.cached(components)
         if found is None:
             info, ltoir = self._finalize(method, state_functions)
             _mathdx_code.store(components, info, ltoir, kind="curanddx", symbol=info["symbols"]["generate"])
-            logger.info("cuRANDDx %s.%s for %s generated (%d bytes of LTO-IR)", self.name, method, self.sm,
-                        len(ltoir))
+            logger.info("cuRANDDx %s.%s for %s generated (%d bytes of LTO-IR)", self.name, method, self.sm, len(ltoir))
         else:
             info, ltoir = found
         if state_functions:
@@ -201,27 +225,35 @@ class Generator(DeviceObject):
         names = {"generate": tr.SYMBOL_GENERATE_NAME}
         if state_functions:
             functions |= F.INIT_STATE | F.SKIP_OFFSET | F.SKIP_SUBSEQUENCE
-            names.update(init=tr.SYMBOL_INIT_STATE_NAME, skip_offset=tr.SYMBOL_SKIP_OFFSET_NAME,
-                         skip_subsequence=tr.SYMBOL_SKIP_SUBSEQUENCE_NAME)
+            names.update(
+                init=tr.SYMBOL_INIT_STATE_NAME,
+                skip_offset=tr.SYMBOL_SKIP_OFFSET_NAME,
+                skip_subsequence=tr.SYMBOL_SKIP_SUBSEQUENCE_NAME,
+            )
             if self.name == "mrg32k3a":
                 functions |= F.SKIP_SEQUENCE
                 names["skip_sequence"] = tr.SYMBOL_SKIP_SEQUENCE_NAME
         sm = self.sm.major * 100 + self.sm.minor * 10
         handle = dx.curanddxCreateDescriptor()
         try:
-            settings = [(op.GENERATOR, dx.CuranddxGenerator[self._generators[self.name]]), (op.SM, sm),
-                        (op.EXECUTION, dx.CommondxExecution.THREAD),
-                        (op.DISTRIBUTION, dx.CuranddxDistribution[m.distribution]),
-                        (op.OUTPUT_TYPE, dx.CommondxValueType[_OUTPUT_VALUE_TYPES[m.output]]),
-                        (op.GENERATE_METHOD, dx.CuranddxGenerateMethod[_GENERATE_METHODS[m.count]]),
-                        (op.DEVICE_FUNCTIONS, int(functions))]
+            settings = [
+                (op.GENERATOR, dx.CuranddxGenerator[self._generators[self.name]]),
+                (op.SM, sm),
+                (op.EXECUTION, dx.CommondxExecution.THREAD),
+                (op.DISTRIBUTION, dx.CuranddxDistribution[m.distribution]),
+                (op.OUTPUT_TYPE, dx.CommondxValueType[_OUTPUT_VALUE_TYPES[m.output]]),
+                (op.GENERATE_METHOD, dx.CuranddxGenerateMethod[_GENERATE_METHODS[m.count]]),
+                (op.DEVICE_FUNCTIONS, int(functions)),
+            ]
             if m.normal_method is not None:
                 settings.append((op.NORMAL_METHOD, dx.CuranddxNormalMethod[m.normal_method]))
             for operator, value in settings:
                 dx.curanddxSetOperatorInt64(handle, operator, int(value))
-            info = {"symbols": {k: dx.curanddx_get_trait_str(handle, t).rstrip("\0") for k, t in names.items()},
-                    "state_size": dx.curanddxGetTraitInt64(handle, tr.STATE_SIZE),
-                    "state_alignment": dx.curanddxGetTraitInt64(handle, tr.STATE_ALIGNMENT)}
+            info = {
+                "symbols": {k: dx.curanddx_get_trait_str(handle, t).rstrip("\0") for k, t in names.items()},
+                "state_size": dx.curanddxGetTraitInt64(handle, tr.STATE_SIZE),
+                "state_alignment": dx.curanddxGetTraitInt64(handle, tr.STATE_ALIGNMENT),
+            }
             ltoir = _mathdx_code.finalize_ltoir(dx, dx.curanddxFinalizeCode, handle, self.sm)
         except dx.MathDxError as e:
             raise ValueError(f"cuRANDDx cannot generate {self.name}.{method} for {self.sm}: {e}") from None

@@ -13,6 +13,19 @@ from .callbacks import CALLBACK_ELEMENT_TYPES, callback_signature, compile_epilo
 from .fft import FFT, fft, ifft, irfft, rfft
 from .options import DeviceCallable, FFTDirection, FFTOptions
 
-__all__ = ["FFT", "fft", "ifft", "rfft", "irfft", "FFTOptions", "FFTDirection", "DeviceCallable",
-           "ExecutionCUDA", "ExecutionCPU", "compile_prolog", "compile_epilog", "callback_signature",
-           "CALLBACK_ELEMENT_TYPES"]
+__all__ = [
+    "FFT",
+    "fft",
+    "ifft",
+    "rfft",
+    "irfft",
+    "FFTOptions",
+    "FFTDirection",
+    "DeviceCallable",
+    "ExecutionCUDA",
+    "ExecutionCPU",
+    "compile_prolog",
+    "compile_epilog",
+    "callback_signature",
+    "CALLBACK_ELEMENT_TYPES",
+]

@@ -54,8 +54,10 @@ class CpuBackend:
 
     def _callback(self, kind, cb):
         if cb.function is None:
-            raise ValueError(f"the {kind} was given as LTO-IR, which is GPU code; with execution='cpu' pass "
-                             "the Python function instead: DeviceCallable(function=f, data=...) or just f")
+            raise ValueError(
+                f"the {kind} was given as LTO-IR, which is GPU code; with execution='cpu' pass "
+                "the Python function instead: DeviceCallable(function=f, data=...) or just f"
+            )
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         address, info_dtype, keep = 0, element, None
         if cb.data is not None:
@@ -64,8 +66,10 @@ class CpuBackend:
             else:
                 data = wrap_operand(cb.data, f"{kind}.data")
                 if not data.is_host:
-                    raise ValueError(f"{kind}.data is on GPU {data.device_id}, but the FFT runs on the CPU; "
-                                     "give user_info as a NumPy array or CPU tensor")
+                    raise ValueError(
+                        f"{kind}.data is on GPU {data.device_id}, but the FFT runs on the CPU; "
+                        "give user_info as a NumPy array or CPU tensor"
+                    )
                 keep = _as_numpy(data)
                 address, info_dtype = keep.__array_interface__["data"][0], keep.dtype
         self.callbacks[kind] = (cb.function, address, info_dtype, keep)
@@ -80,15 +84,29 @@ class CpuBackend:
             # empty block of the same types.
             from ._cpu_callbacks import epilog_pass, prolog_pass
 
-            for kind, (func, address, info_dtype, keep) in self.callbacks.items():
+            for kind, (func, address, info_dtype, _keep) in self.callbacks.items():
                 if kind == "prolog":
-                    prolog_pass(func, 0, (0,), (1,), 0, address, info_dtype, self.spec.in_dtype,
-                                np.empty(0, self.spec.in_dtype), 1)
+                    prolog_pass(
+                        func,
+                        0,
+                        (0,),
+                        (1,),
+                        0,
+                        address,
+                        info_dtype,
+                        self.spec.in_dtype,
+                        np.empty(0, self.spec.in_dtype),
+                        1,
+                    )
                 else:
-                    epilog_pass(func, np.empty(0, self.spec.out_dtype), 0, (1,), 0, address, info_dtype,
-                                self.spec.out_dtype, 1)
-        self.logger.info("CPU FFT planned with scipy.fft (%s threads)%s", self.threads or "all",
-                         f", callbacks: {', '.join(self.callbacks)}" if self.callbacks else "")
+                    epilog_pass(
+                        func, np.empty(0, self.spec.out_dtype), 0, (1,), 0, address, info_dtype, self.spec.out_dtype, 1
+                    )
+        self.logger.info(
+            "CPU FFT planned with scipy.fft (%s threads)%s",
+            self.threads or "all",
+            f", callbacks: {', '.join(self.callbacks)}" if self.callbacks else "",
+        )
 
     def _execute_whole(self, source, x, direction):
         """Prolog, FFT and epilog, each one parallel pass over the whole array. (Running them block
@@ -101,8 +119,18 @@ class CpuBackend:
 
             func, address, info_dtype, _ = prolog
             loaded = np.empty(spec.in_shape, spec.in_dtype)
-            prolog_pass(func, _address(source), spec.in_shape, spec.in_strides, 0, address, info_dtype, spec.in_dtype,
-                        loaded, self.threads)
+            prolog_pass(
+                func,
+                _address(source),
+                spec.in_shape,
+                spec.in_strides,
+                0,
+                address,
+                info_dtype,
+                spec.in_dtype,
+                loaded,
+                self.threads,
+            )
             source = loaded
         y = self._transform(source, direction)
         if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
@@ -121,8 +149,7 @@ class CpuBackend:
             from ._cpu_callbacks import epilog_pass
 
             func, address, info_dtype, _ = epilog
-            epilog_pass(func, y, _address(out), spec.out_strides, 0, address, info_dtype, spec.out_dtype,
-                        self.threads)
+            epilog_pass(func, y, _address(out), spec.out_strides, 0, address, info_dtype, spec.out_dtype, self.threads)
         elif out is not y:
             np.copyto(out, y)
         return out
@@ -163,8 +190,9 @@ class CpuBackend:
     def execute(self, direction, stream, release_workspace):
         spec = self.spec
         if self.operand is None:
-            raise RuntimeError("the operand was released by reset_operand(None); give a new one with "
-                               "reset_operand(operand)")
+            raise RuntimeError(
+                "the operand was released by reset_operand(None); give a new one with reset_operand(operand)"
+            )
         x = _as_numpy(self.operand)
         if spec.copy_input:
             source = _strided_empty(spec.in_shape, spec.in_dtype, spec.in_strides)

@@ -186,16 +186,30 @@ def _call(kind, func, run, size, threads, *args):
     try:
         _run_chunked(run, size, threads, *args)
     except (numba.core.errors.TypingError, numba.core.errors.LoweringError) as e:
-        expected = ("prolog(data_in, offset, user_info, unused)" if kind == "prolog"
-                    else "epilog(data_out, offset, value, user_info, unused)")
+        expected = (
+            "prolog(data_in, offset, user_info, unused)"
+            if kind == "prolog"
+            else "epilog(data_out, offset, value, user_info, unused)"
+        )
         py = getattr(func, "py_func", func)
-        raise CompileError(f"cannot compile the {kind} {py.__qualname__} (expected {expected}) for the CPU:\n  "
-                           f"{condense_numba_error(e)}\n  in the function defined at {describe_location(py)}"
-                           ) from e
+        raise CompileError(
+            f"cannot compile the {kind} {py.__qualname__} (expected {expected}) for the CPU:\n  "
+            f"{condense_numba_error(e)}\n  in the function defined at {describe_location(py)}"
+        ) from e
 
 
-def prolog_pass(func, data_address: int, shape, strides, base: int, info_address: int, info_dtype, element,
-                out: np.ndarray, threads: int | None):
+def prolog_pass(
+    func,
+    data_address: int,
+    shape,
+    strides,
+    base: int,
+    info_address: int,
+    info_dtype,
+    element,
+    out: np.ndarray,
+    threads: int | None,
+):
     """``out.flat[i] = func(data, base + offset_i, info, NULL)`` for every element of a block of
     ``shape``, in parallel; ``offset_i`` is element ``i``'s (C order) offset in the ``strides``
     layout, ``data`` the array at ``data_address`` and ``base`` the block's offset in it."""
@@ -205,8 +219,17 @@ def prolog_pass(func, data_address: int, shape, strides, base: int, info_address
     _call("prolog", func, run, flat.size, threads, data_address, info_address, shape_, strides_, flat, dense, int(base))
 
 
-def epilog_pass(func, values: np.ndarray, data_address: int, strides, base: int, info_address: int, info_dtype,
-                element, threads: int | None):
+def epilog_pass(
+    func,
+    values: np.ndarray,
+    data_address: int,
+    strides,
+    base: int,
+    info_address: int,
+    info_dtype,
+    element,
+    threads: int | None,
+):
     """``func(data, base + offset_i, values.flat[i], info, NULL)`` for every element of
     ``values``, in parallel; ``offset_i`` is element ``i``'s offset in the ``strides`` layout
     (``values``' shape), ``data`` the array at ``data_address``, ``base`` the block's offset."""
@@ -218,5 +241,4 @@ def epilog_pass(func, values: np.ndarray, data_address: int, strides, base: int,
 
 def _layout(shape, strides):
     """(shape, strides, dense) as the passes take them; dense: offsets are C-order positions."""
-    return (np.asarray(shape, np.int64), np.asarray(strides, np.int64),
-            tuple(strides) == c_strides(shape))
+    return (np.asarray(shape, np.int64), np.asarray(strides, np.int64), tuple(strides) == c_strides(shape))

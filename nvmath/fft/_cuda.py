@@ -16,8 +16,12 @@ __all__ = ["CudaBackend", "LTO_CALLBACK_MIN_CUFFT"]
 #: cuFFT 11.3 (CUDA 12.6 Update 2) introduced LTO callbacks (cufftXtSetJITCallback).
 LTO_CALLBACK_MIN_CUFFT = 11300
 
-_DATA_TYPES = {"float32": cufft.DataType.R_32F, "float64": cufft.DataType.R_64F,
-               "complex64": cufft.DataType.C_32F, "complex128": cufft.DataType.C_64F}
+_DATA_TYPES = {
+    "float32": cufft.DataType.R_32F,
+    "float64": cufft.DataType.R_64F,
+    "complex64": cufft.DataType.C_32F,
+    "complex128": cufft.DataType.C_64F,
+}
 _CALLBACK_TYPES = {
     ("prolog", "complex64"): cufft.XtCallbackType.LD_COMPLEX,
     ("prolog", "complex128"): cufft.XtCallbackType.LD_COMPLEX_DOUBLE,
@@ -45,10 +49,12 @@ def _toolchain_report() -> str:
         linker = nvjitlink_version()
     except Exception as e:  # pragma: no cover
         linker = f"unavailable ({e})"
-    return (f"found cuFFT {found} and nvJitLink {linker}; LTO callbacks need cuFFT >= 11.3 (CUDA 12.6 "
-            "Update 2) and an nvJitLink at least as new as cuFFT: pip install -U nvidia-cufft nvidia-nvjitlink. "
-            "cuFFT declares the callback with C++ linkage: LTO-IR made elsewhere must define the symbol without "
-            'extern "C" (nvmath\'s compiled callbacks export both names)')
+    return (
+        f"found cuFFT {found} and nvJitLink {linker}; LTO callbacks need cuFFT >= 11.3 (CUDA 12.6 "
+        "Update 2) and an nvJitLink at least as new as cuFFT: pip install -U nvidia-cufft nvidia-nvjitlink. "
+        "cuFFT declares the callback with C++ linkage: LTO-IR made elsewhere must define the symbol without "
+        'extern "C" (nvmath\'s compiled callbacks export both names)'
+    )
 
 
 class CudaBackend:
@@ -64,8 +70,10 @@ class CudaBackend:
         else:
             device_id = holder.device_id
             if execution.device_id is not None and execution.device_id != device_id:
-                raise ValueError(f"the operand is on GPU {device_id} but execution.device_id="
-                                 f"{execution.device_id}; nvmath does not copy between GPUs implicitly")
+                raise ValueError(
+                    f"the operand is on GPU {device_id} but execution.device_id="
+                    f"{execution.device_id}; nvmath does not copy between GPUs implicitly"
+                )
         self.device_id = device_id
         self.package = holder.package
         self.stream = _streams.get_stream(stream, package=holder.package, device_id=device_id)
@@ -114,8 +122,10 @@ class CudaBackend:
                 data = wrap_operand(cb.data, f"{kind}.data")
                 if data.is_host or data.device_id != self.device_id:
                     where = "host memory" if data.is_host else f"GPU {data.device_id}"
-                    raise ValueError(f"{kind}.data is in {where}, but the FFT runs on GPU {self.device_id}; "
-                                     "user_info must be a device pointer or an array on the operand's device")
+                    raise ValueError(
+                        f"{kind}.data is in {where}, but the FFT runs on GPU {self.device_id}; "
+                        "user_info must be a device pointer or an array on the operand's device"
+                    )
                 data_ptr, info_dtype = data.data_ptr, data.dtype
                 self._keepalive.append(data)
         if cb.function is not None:
@@ -127,30 +137,36 @@ class CudaBackend:
                 art = ltoir_mod.load(art, compute_capability=target)
             if isinstance(art, ltoir_mod.LTOIR):
                 if art.kind in ("prolog", "epilog") and art.kind != kind:
-                    raise ValueError(f"{kind}= was given an artifact compiled as an {art.kind}; compile it with "
-                                     f"compile_{kind}")
+                    raise ValueError(
+                        f"{kind}= was given an artifact compiled as an {art.kind}; compile it with compile_{kind}"
+                    )
                 if art.element_type is not None and art.element_type != element:
                     verb = "loads" if kind == "prolog" else "stores"
-                    raise ValueError(f"the {kind} was compiled for element type {art.element_type}, but this "
-                                     f"{self.spec.fft_type} plan {verb} {element}; compile it with "
-                                     f"element_dtype={element!r}")
+                    raise ValueError(
+                        f"the {kind} was compiled for element type {art.element_type}, but this "
+                        f"{self.spec.fft_type} plan {verb} {element}; compile it with "
+                        f"element_dtype={element!r}"
+                    )
                 art.check_compatible(target)
         symbol = getattr(art, "symbol", None) or cb.symbol
         if not symbol:
-            raise ValueError(f"{kind}: raw LTO-IR bytes need the callback's symbol name: pass "
-                             "DeviceCallable(ltoir=..., symbol='name'), or an nvmath.jit.ltoir.LTOIR")
+            raise ValueError(
+                f"{kind}: raw LTO-IR bytes need the callback's symbol name: pass "
+                "DeviceCallable(ltoir=..., symbol='name'), or an nvmath.jit.ltoir.LTOIR"
+            )
         info_type = getattr(art, "user_info_type", None)
         if data_ptr and info_type is not None and data_ptr % user_info_alignment(info_type):
-            raise ValueError(f"{kind}.data points to {data_ptr:#x}, which is not {user_info_alignment(info_type)}-byte "
-                             f"aligned; the {kind} was compiled for user_info of {info_type}, whose elements "
-                             "must be aligned to their C type (give an array that starts on an element)")
+            raise ValueError(
+                f"{kind}.data points to {data_ptr:#x}, which is not {user_info_alignment(info_type)}-byte "
+                f"aligned; the {kind} was compiled for user_info of {info_type}, whose elements "
+                "must be aligned to their C type (give an array that starts on an element)"
+            )
         code = bytes(art)[: cb.size] if cb.size else bytes(art)
         try:
             cufft.cufftXtSetJITCallback(handle, symbol, code, _CALLBACK_TYPES[(kind, element)], data_ptr)
         except cufft.FunctionNotFoundError:
             raise RuntimeError(f"this cuFFT cannot use LTO callbacks: {_toolchain_report()}") from None
-        self.logger.info("attached %s %s (%d bytes of LTO-IR, user_info at %#x)", kind, symbol, len(code),
-                         data_ptr)
+        self.logger.info("attached %s %s (%d bytes of LTO-IR, user_info at %#x)", kind, symbol, len(code), data_ptr)
 
     def plan(self, prolog, epilog, stream):
         spec = self.spec
@@ -166,14 +182,25 @@ class CudaBackend:
                 exec_type = _DATA_TYPES[spec.complex_dtype]
                 try:
                     worksize = cufft.cufftXtMakePlanMany(
-                        handle, rank, list(spec.n), list(spec.in_embed.nembed), spec.in_embed.stride,
-                        spec.in_embed.dist, _DATA_TYPES[spec.in_dtype], list(spec.out_embed.nembed),
-                        spec.out_embed.stride, spec.out_embed.dist, _DATA_TYPES[spec.out_dtype], spec.batch,
-                        exec_type)
+                        handle,
+                        rank,
+                        list(spec.n),
+                        list(spec.in_embed.nembed),
+                        spec.in_embed.stride,
+                        spec.in_embed.dist,
+                        _DATA_TYPES[spec.in_dtype],
+                        list(spec.out_embed.nembed),
+                        spec.out_embed.stride,
+                        spec.out_embed.dist,
+                        _DATA_TYPES[spec.out_dtype],
+                        spec.batch,
+                        exec_type,
+                    )
                 except cufft.cuFFTError as e:
                     if prolog is not None or epilog is not None:
-                        raise RuntimeError(f"cuFFT could not make a plan with the callbacks ({e}); "
-                                           f"{_toolchain_report()}") from e
+                        raise RuntimeError(
+                            f"cuFFT could not make a plan with the callbacks ({e}); {_toolchain_report()}"
+                        ) from e
                     raise
             except BaseException:
                 cufft.cufftDestroy(handle)
@@ -185,16 +212,26 @@ class CudaBackend:
         # Hot path: unchecked functions returning the status (one Python call less each).
         self._set_stream = cufft._lib.unchecked("cufftSetStream")
         self._exec = cufft._lib.unchecked("cufftXtExec")
-        self.logger.info("cuFFT plan: n=%s, in embed %s stride %d dist %d, out embed %s stride %d dist %d, "
-                         "batch %d, work area %d bytes", spec.n, spec.in_embed.nembed, spec.in_embed.stride,
-                         spec.in_embed.dist, spec.out_embed.nembed, spec.out_embed.stride, spec.out_embed.dist,
-                         spec.batch, worksize)
+        self.logger.info(
+            "cuFFT plan: n=%s, in embed %s stride %d dist %d, out embed %s stride %d dist %d, "
+            "batch %d, work area %d bytes",
+            spec.n,
+            spec.in_embed.nembed,
+            spec.in_embed.stride,
+            spec.in_embed.dist,
+            spec.out_embed.nembed,
+            spec.out_embed.stride,
+            spec.out_embed.dist,
+            spec.batch,
+            worksize,
+        )
         self._ensure_workspace(s)
 
     def _ensure_workspace(self, stream):
         if self.workspace is None and self.worksize:
-            self.workspace = allocate_workspace(self.worksize, package=self.package, device_id=self.device_id,
-                                                stream=stream, allocator=self.allocator)
+            self.workspace = allocate_workspace(
+                self.worksize, package=self.package, device_id=self.device_id, stream=stream, allocator=self.allocator
+            )
             cufft.cufftSetWorkArea(self.handle, self.workspace.ptr)
 
     def destroy_plan(self):
@@ -255,12 +292,12 @@ class CudaBackend:
         spec = self.spec
         src = self.device_operand
         if src is None:
-            raise RuntimeError("the operand was released by reset_operand(None); give a new one with "
-                               "reset_operand(operand)")
+            raise RuntimeError(
+                "the operand was released by reset_operand(None); give a new one with reset_operand(operand)"
+            )
         s = self._stream(stream)
         if spec.copy_input:
-            buf = src.empty(spec.in_shape, spec.in_dtype, strides=spec.in_strides, stream=s,
-                            allocator=self.allocator)
+            buf = src.empty(spec.in_shape, spec.in_dtype, strides=spec.in_strides, stream=s, allocator=self.allocator)
             buf.copy_from(src, s)
             in_ptr = buf.data_ptr
         else:
@@ -269,8 +306,9 @@ class CudaBackend:
         if spec.inplace:
             out = src
         else:
-            out = src.empty(spec.out_shape, spec.out_dtype, strides=spec.out_strides, stream=s,
-                            allocator=self.allocator)
+            out = src.empty(
+                spec.out_shape, spec.out_dtype, strides=spec.out_strides, stream=s, allocator=self.allocator
+            )
         self._ensure_workspace(s)
         with _streams.device_context(self.device_id):
             cufft.cufftSetStream(self.handle, s.handle)

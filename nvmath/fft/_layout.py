@@ -14,8 +14,7 @@ import math
 
 from nvmath._internal.tensor import contiguous_strides
 
-__all__ = ["Layout", "Embedding", "normalize_axes", "transform_shapes", "embed", "contiguous_strides",
-           "result_strides"]
+__all__ = ["Layout", "Embedding", "normalize_axes", "transform_shapes", "embed", "contiguous_strides", "result_strides"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,8 +49,10 @@ def normalize_axes(axes, ndim: int, name: str = "axes") -> tuple[int, ...]:
     out = []
     for a in axes:
         if not -ndim <= a < ndim:
-            raise ValueError(f"{name}={axes!r}: axis {a} is out of range for an operand of {ndim} dimensions "
-                             f"(accepted: {-ndim} to {ndim - 1})")
+            raise ValueError(
+                f"{name}={axes!r}: axis {a} is out of range for an operand of {ndim} dimensions "
+                f"(accepted: {-ndim} to {ndim - 1})"
+            )
         out.append(a % ndim)
     if len(set(out)) != len(out):
         raise ValueError(f"{name}={axes!r} repeats an axis; each axis may be transformed once")
@@ -76,9 +77,11 @@ def transform_shapes(shape, axes, fft_type: str, last_axis_parity: str = "even")
         m = shape[last]
         n = 2 * (m - 1) + (1 if last_axis_parity == "odd" else 0)
         if n < 1:
-            raise ValueError(f"a C2R transform of length {m} along axis {last} with last_axis_parity="
-                             f"{last_axis_parity!r} has an empty result; its input needs at least "
-                             f"{1 if last_axis_parity == 'odd' else 2} elements on that axis")
+            raise ValueError(
+                f"a C2R transform of length {m} along axis {last} with last_axis_parity="
+                f"{last_axis_parity!r} has an empty result; its input needs at least "
+                f"{1 if last_axis_parity == 'odd' else 2} elements on that axis"
+            )
         out[last] = n
         lengths[-1] = n
     for a, length in zip(axes, lengths):

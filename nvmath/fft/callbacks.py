@@ -21,15 +21,13 @@ import inspect
 
 from nvmath.jit.cabi import CSignature, ctype
 from nvmath.jit.compiler import compile_device_function
-from nvmath.jit.typespec import pointer, type_key
 from nvmath.jit.errors import CallbackSignatureError
+from nvmath.jit.typespec import pointer, type_key
 
-__all__ = ["compile_prolog", "compile_epilog", "CALLBACK_ELEMENT_TYPES", "callback_signature",
-           "user_info_alignment"]
+__all__ = ["compile_prolog", "compile_epilog", "CALLBACK_ELEMENT_TYPES", "callback_signature", "user_info_alignment"]
 
 #: dtype name → the C type cuFFT passes.
-CALLBACK_ELEMENT_TYPES = {"float32": "float", "float64": "double", "complex64": "float2",
-                          "complex128": "double2"}
+CALLBACK_ELEMENT_TYPES = {"float32": "float", "float64": "double", "complex64": "float2", "complex128": "double2"}
 
 _PARAMS = {
     "prolog": ("data_in", "offset", "user_info", "unused"),
@@ -41,13 +39,18 @@ def _element_name(element_dtype) -> str:
     import numpy as np
 
     try:
-        name = np.dtype(element_dtype).name if not type(element_dtype).__module__.startswith("numba") \
+        name = (
+            np.dtype(element_dtype).name
+            if not type(element_dtype).__module__.startswith("numba")
             else str(element_dtype)
+        )
     except TypeError:
         name = repr(element_dtype)
     if name not in CALLBACK_ELEMENT_TYPES:
-        raise ValueError(f"element_dtype={element_dtype!r} is not supported by cuFFT callbacks; "
-                         f"accepted: {', '.join(CALLBACK_ELEMENT_TYPES)}")
+        raise ValueError(
+            f"element_dtype={element_dtype!r} is not supported by cuFFT callbacks; "
+            f"accepted: {', '.join(CALLBACK_ELEMENT_TYPES)}"
+        )
     return name
 
 
@@ -78,8 +81,7 @@ def callback_signature(kind: str, element_dtype) -> CSignature:
 def _check_parameters(func, kind, expected):
     target = getattr(func, "py_func", func)
     if not callable(target) or not inspect.isfunction(target):
-        raise TypeError(f"the {kind} must be a Python function {expected}, "
-                        f"got {type(func).__name__}: {func!r}")
+        raise TypeError(f"the {kind} must be a Python function {expected}, got {type(func).__name__}: {func!r}")
     params = list(inspect.signature(target).parameters.values())
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     varargs = any(p.kind == p.VAR_POSITIONAL for p in params)
@@ -96,31 +98,46 @@ def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, sym
     expected = f"{kind}({', '.join(_PARAMS[kind])})"
     _check_parameters(func, kind, expected)
     if user_info_dtype is None:
-        raise TypeError("user_info_dtype must be given: a dtype or Numba type that user_info points "
-                        "to (a structured dtype or Numba record for a struct)")
+        raise TypeError(
+            "user_info_dtype must be given: a dtype or Numba type that user_info points "
+            "to (a structured dtype or Numba record for a struct)"
+        )
     user_info_key = type_key(user_info_dtype)
     csig = callback_signature(kind, element)
 
-    arg_types = [pointer(element), "uint64", *([element] if kind == "epilog" else []),
-                 pointer(user_info_dtype), pointer()]
+    arg_types = [
+        pointer(element),
+        "uint64",
+        *([element] if kind == "epilog" else []),
+        pointer(user_info_dtype),
+        pointer(),
+    ]
     # cuFFT's data arrays are aligned to their element's C type (user_info is checked at plan
     # time), and offsets fit in int64: promises that let the code use vector accesses and
     # unsigned arithmetic.
     return compile_device_function(
-        func, arg_types, element if kind == "prolog" else None, symbol=symbol, c_signature=csig,
-        compute_capability=compute_capability, fastmath=fastmath, kind=kind,
-        element_type=element, user_info_type=user_info_key,
+        func,
+        arg_types,
+        element if kind == "prolog" else None,
+        symbol=symbol,
+        c_signature=csig,
+        compute_capability=compute_capability,
+        fastmath=fastmath,
+        kind=kind,
+        element_type=element,
+        user_info_type=user_info_key,
         cxx_alias=True,  # cuFFT declares the callback in C++: it links the mangled name
-        aligned={0: ctype(CALLBACK_ELEMENT_TYPES[element]).alignment,
-                 len(arg_types) - 2: user_info_alignment(user_info_dtype)},
+        aligned={
+            0: ctype(CALLBACK_ELEMENT_TYPES[element]).alignment,
+            len(arg_types) - 2: user_info_alignment(user_info_dtype),
+        },
         max_values={1: 2**63 - 1},  # element offsets: offset % n is then as cheap as offset & (n - 1)
         describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
-                 f"data of {element}, user_info pointing to {user_info_key})",
+        f"data of {element}, user_info pointing to {user_info_key})",
     )
 
 
-def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=None,
-                   symbol=None, fastmath=False):
+def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=None, symbol=None, fastmath=False):
     """Compile a cuFFT load callback written in Python to LTO-IR.
 
     Parameters
@@ -149,8 +166,7 @@ def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=N
     return _compile("prolog", func, element_dtype, user_info_dtype, compute_capability, symbol, fastmath)
 
 
-def compile_epilog(func, element_dtype, user_info_dtype, *, compute_capability=None,
-                   symbol=None, fastmath=False):
+def compile_epilog(func, element_dtype, user_info_dtype, *, compute_capability=None, symbol=None, fastmath=False):
     """Compile a cuFFT store callback written in Python to LTO-IR.
 
     Parameters

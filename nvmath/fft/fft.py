@@ -38,10 +38,14 @@ class _Spec:
         accepted = {"C2C": _COMPLEX, "R2C": _REAL, "C2R": _COMPLEX}
         if fft_type is None or dtype not in accepted[fft_type]:
             if fft_type is None:
-                raise TypeError(f"operand has dtype {dtype}; an FFT accepts complex64, complex128 "
-                                "(C2C, C2R) or float32, float64 (R2C)")
-            raise TypeError(f"operand has dtype {dtype}, which fft_type={fft_type!r} does not accept; "
-                            f"{fft_type} accepts {', '.join(accepted[fft_type])}")
+                raise TypeError(
+                    f"operand has dtype {dtype}; an FFT accepts complex64, complex128 "
+                    "(C2C, C2R) or float32, float64 (R2C)"
+                )
+            raise TypeError(
+                f"operand has dtype {dtype}, which fft_type={fft_type!r} does not accept; "
+                f"{fft_type} accepts {', '.join(accepted[fft_type])}"
+            )
         if options.inplace and fft_type != "C2C":
             raise ValueError(f"inplace=True is supported for C2C transforms only, not {fft_type}")
         self.fft_type = fft_type
@@ -50,34 +54,36 @@ class _Spec:
         # The precision of the transform: the complex type involved.
         self.complex_dtype = dtype if dtype in _COMPLEX else _REAL[dtype]
         self.axes = _layout.normalize_axes(axes, len(shape))
-        self.lengths, self.out_shape = _layout.transform_shapes(shape, self.axes, fft_type,
-                                                                options.last_axis_parity)
+        self.lengths, self.out_shape = _layout.transform_shapes(shape, self.axes, fft_type, options.last_axis_parity)
         self.in_shape = tuple(shape)
         self.inplace = options.inplace
         in_embed = _layout.embed(self.in_shape, strides, self.axes, fft_type)
         # cuFFT overwrites the input of a C2R transform: it gets a private copy.
         self.copy_input = in_embed is None or fft_type == "C2R"
         if self.copy_input:
-            self.in_strides = _layout.result_strides(self.in_shape, strides, self.axes, fft_type,
-                                                     "optimized")
+            self.in_strides = _layout.result_strides(self.in_shape, strides, self.axes, fft_type, "optimized")
             in_embed = _layout.embed(self.in_shape, self.in_strides, self.axes, fft_type)
         else:
             self.in_strides = tuple(strides)
         if self.inplace:
             if self.copy_input:
-                raise ValueError("inplace=True needs an operand whose layout cuFFT can address "
-                                 f"(shape {self.in_shape}, strides {tuple(strides)} over axes "
-                                 f"{self.axes} cannot be); pass inplace=False")
+                raise ValueError(
+                    "inplace=True needs an operand whose layout cuFFT can address "
+                    f"(shape {self.in_shape}, strides {tuple(strides)} over axes "
+                    f"{self.axes} cannot be); pass inplace=False"
+                )
             self.out_strides = self.in_strides
         else:
-            self.out_strides = _layout.result_strides(self.out_shape, self.in_strides, self.axes, fft_type,
-                                                      options.result_layout)
+            self.out_strides = _layout.result_strides(
+                self.out_shape, self.in_strides, self.axes, fft_type, options.result_layout
+            )
         out_embed = _layout.embed(self.out_shape, self.out_strides, self.axes, fft_type)
         self.order, self.batch, self.in_embed = in_embed
         out_order, out_batch, self.out_embed = out_embed
         assert out_order == self.order and out_batch == self.batch
-        self.n = tuple(self.in_shape[a] if fft_type != "C2R" or a != self.axes[-1]
-                       else self.out_shape[a] for a in self.order)
+        self.n = tuple(
+            self.in_shape[a] if fft_type != "C2R" or a != self.axes[-1] else self.out_shape[a] for a in self.order
+        )
 
     def default_direction(self) -> FFTDirection:
         return FFTDirection.INVERSE if self.fft_type == "C2R" else FFTDirection.FORWARD
@@ -156,9 +162,11 @@ class FFT(Stateful):
         if execution is None:
             execution = ExecutionCPU() if holder.is_host else ExecutionCUDA()
         if isinstance(execution, ExecutionCPU) and not holder.is_host:
-            raise ValueError(f"execution='cpu' cannot take a {holder.package} operand on GPU "
-                             f"{holder.device_id}: nvmath does not copy it implicitly; move it to the host "
-                             "first, or use execution='cuda'")
+            raise ValueError(
+                f"execution='cpu' cannot take a {holder.package} operand on GPU "
+                f"{holder.device_id}: nvmath does not copy it implicitly; move it to the host "
+                "first, or use execution='cuda'"
+            )
         self.execution = execution
         self._spec = _spec_for(holder, execution, axes, self.options)
         self._operand = holder
@@ -174,9 +182,18 @@ class FFT(Stateful):
 
             self._backend = CpuBackend(self, holder, execution)
         s = self._spec
-        self.logger.info("FFT %s %s over axes %s of %s %s (%s, %s execution): batch %d, lengths %s",
-                         s.fft_type, s.in_dtype, s.axes, holder.package, s.in_shape,
-                         "in place" if s.inplace else "out of place", execution.name, s.batch, s.n)
+        self.logger.info(
+            "FFT %s %s over axes %s of %s %s (%s, %s execution): batch %d, lengths %s",
+            s.fft_type,
+            s.in_dtype,
+            s.axes,
+            holder.package,
+            s.in_shape,
+            "in place" if s.inplace else "out of place",
+            execution.name,
+            s.batch,
+            s.n,
+        )
 
     # -- introspection ---------------------------------------------------------------------------
     def get_input_layout(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -197,21 +214,36 @@ class FFT(Stateful):
         """
         options = check_options(options, FFTOptions, "options")
         holder = wrap_operand(operand, "operand")
-        execution = check_execution(execution, default=None) or (
-            ExecutionCPU() if holder.is_host else ExecutionCUDA())
+        execution = check_execution(execution, default=None) or (ExecutionCPU() if holder.is_host else ExecutionCUDA())
         spec = _spec_for(holder, execution, axes, options)
         return (
-            holder.package, holder.device_id, holder.dtype, tuple(holder.shape), tuple(holder.strides),
-            spec.axes, spec.fft_type, options.inplace, options.last_axis_parity, options.result_layout,
-            execution.name, tuple(sorted(dataclasses.asdict(execution).items())),
-            _freeze_key_part(prolog), _freeze_key_part(epilog),
+            holder.package,
+            holder.device_id,
+            holder.dtype,
+            tuple(holder.shape),
+            tuple(holder.strides),
+            spec.axes,
+            spec.fft_type,
+            options.inplace,
+            options.last_axis_parity,
+            options.result_layout,
+            execution.name,
+            tuple(sorted(dataclasses.asdict(execution).items())),
+            _freeze_key_part(prolog),
+            _freeze_key_part(epilog),
         )
 
     def get_key(self, *, prolog=None, epilog=None):
         """:meth:`create_key` for this object's operand, axes, options and execution."""
         self._check_alive()
-        return FFT.create_key(self._operand.tensor, axes=self._spec.axes, options=self.options,
-                              execution=self.execution, prolog=prolog, epilog=epilog)
+        return FFT.create_key(
+            self._operand.tensor,
+            axes=self._spec.axes,
+            options=self.options,
+            execution=self.execution,
+            prolog=prolog,
+            epilog=epilog,
+        )
 
     # -- phases ----------------------------------------------------------------------------------
     def plan(self, *, prolog=None, epilog=None, stream=None, direction=None):
@@ -300,8 +332,9 @@ def _one_shot(operand, axes, options, execution, prolog, epilog, stream, directi
     options = check_options(options, FFTOptions, "options")
     if fft_type is not None:
         if options.fft_type not in (None, fft_type):
-            raise ValueError(f"{name}() computes a {fft_type} transform; options.fft_type="
-                             f"{options.fft_type!r} contradicts it")
+            raise ValueError(
+                f"{name}() computes a {fft_type} transform; options.fft_type={options.fft_type!r} contradicts it"
+            )
         options = dataclasses.replace(options, fft_type=fft_type)
     with FFT(operand, axes=axes, options=options, execution=execution, stream=stream) as f:
         f.plan(prolog=prolog, epilog=epilog, stream=stream, direction=direction)
@@ -314,8 +347,7 @@ def fft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epi
     Parameters are those of :class:`FFT` and :meth:`FFT.plan`. The plan is not cached: use
     :class:`FFT` to amortize planning over many executions.
     """
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD,
-                     None, "fft")
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD, None, "fft")
 
 
 def ifft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
@@ -323,14 +355,12 @@ def ifft(operand, /, *, axes=None, options=None, execution=None, prolog=None, ep
     holder = wrap_operand(operand, "operand")
     if holder.dtype not in _COMPLEX:
         raise TypeError(f"ifft needs a complex operand (complex64, complex128), got {holder.dtype}")
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE,
-                     "C2C", "ifft")
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE, "C2C", "ifft")
 
 
 def rfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
     """Forward R2C FFT of a real operand; the last of ``axes`` has ``n // 2 + 1`` outputs."""
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD,
-                     "R2C", "rfft")
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD, "R2C", "rfft")
 
 
 def irfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
@@ -339,5 +369,4 @@ def irfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, e
     The real result's last transformed axis has ``2 * (m - 1)`` elements, or ``2 * (m - 1) + 1``
     with ``options={"last_axis_parity": "odd"}``. Unnormalized.
     """
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE,
-                     "C2R", "irfft")
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE, "C2R", "irfft")

@@ -19,7 +19,7 @@ class FFTDirection(enum.IntEnum):
     INVERSE = 1
 
     @classmethod
-    def coerce(cls, value, name: str = "direction") -> "FFTDirection":
+    def coerce(cls, value, name: str = "direction") -> FFTDirection:
         """Accept an FFTDirection, -1/1, or "forward"/"inverse" (any case)."""
         if isinstance(value, cls):
             return value
@@ -32,8 +32,10 @@ class FFTDirection(enum.IntEnum):
                 return cls(value)
             except ValueError:
                 pass
-        raise ValueError(f"{name}={value!r} is not supported; accepted: 'forward', 'inverse', "
-                         "FFTDirection.FORWARD (-1), FFTDirection.INVERSE (1)")
+        raise ValueError(
+            f"{name}={value!r} is not supported; accepted: 'forward', 'inverse', "
+            "FFTDirection.FORWARD (-1), FFTDirection.INVERSE (1)"
+        )
 
 
 @dataclasses.dataclass
@@ -73,24 +75,26 @@ class FFTOptions:
     def __post_init__(self):
         if self.fft_type is not None:
             if not isinstance(self.fft_type, str) or self.fft_type.upper() not in _FFT_TYPES:
-                raise ValueError(f"fft_type={self.fft_type!r} is not supported; accepted: "
-                                 f"{', '.join(map(repr, _FFT_TYPES))} or None (deduced from the operand)")
+                raise ValueError(
+                    f"fft_type={self.fft_type!r} is not supported; accepted: "
+                    f"{', '.join(map(repr, _FFT_TYPES))} or None (deduced from the operand)"
+                )
             self.fft_type = self.fft_type.upper()
         if not isinstance(self.inplace, bool):
             raise ValueError(f"inplace={self.inplace!r} is not supported; accepted: True, False")
         if self.last_axis_parity not in ("even", "odd"):
-            raise ValueError(f"last_axis_parity={self.last_axis_parity!r} is not supported; "
-                             "accepted: 'even', 'odd'")
+            raise ValueError(f"last_axis_parity={self.last_axis_parity!r} is not supported; accepted: 'even', 'odd'")
         if self.result_layout not in ("natural", "optimized"):
-            raise ValueError(f"result_layout={self.result_layout!r} is not supported; "
-                             "accepted: 'natural', 'optimized'")
+            raise ValueError(f"result_layout={self.result_layout!r} is not supported; accepted: 'natural', 'optimized'")
         if self.logger is not None and not isinstance(self.logger, logging.Logger):
             raise ValueError(f"logger={self.logger!r} is not a logging.Logger")
         if self.blocking is not True and self.blocking != "auto":
             raise ValueError(f"blocking={self.blocking!r} is not supported; accepted: True, 'auto'")
         if self.allocator is not None and not hasattr(self.allocator, "memalloc"):
-            raise ValueError(f"allocator={self.allocator!r} has no memalloc(size, stream) method; "
-                             "pass an nvmath.memory.BaseCUDAMemoryManager")
+            raise ValueError(
+                f"allocator={self.allocator!r} has no memalloc(size, stream) method; "
+                "pass an nvmath.memory.BaseCUDAMemoryManager"
+            )
 
 
 @dataclasses.dataclass
@@ -124,19 +128,22 @@ class DeviceCallable:
 
     def __post_init__(self):
         if (self.ltoir is None) == (self.function is None):
-            raise ValueError("a DeviceCallable needs exactly one of ltoir= (compiled LTO-IR, an "
-                             "artifact or its file) and function= (a Python function)")
+            raise ValueError(
+                "a DeviceCallable needs exactly one of ltoir= (compiled LTO-IR, an "
+                "artifact or its file) and function= (a Python function)"
+            )
         if self.function is not None and not callable(self.function):
             raise ValueError(f"function={self.function!r} is not callable")
-        if self.ltoir is not None and not isinstance(self.ltoir, (bytes, bytearray, memoryview, str,
-                                                                   os.PathLike)):
-            raise ValueError(f"ltoir={type(self.ltoir).__name__} is not supported; accepted: bytes, "
-                             "nvmath.jit.ltoir.LTOIR, or the path of an artifact file")
+        if self.ltoir is not None and not isinstance(self.ltoir, (bytes, bytearray, memoryview, str, os.PathLike)):
+            raise ValueError(
+                f"ltoir={type(self.ltoir).__name__} is not supported; accepted: bytes, "
+                "nvmath.jit.ltoir.LTOIR, or the path of an artifact file"
+            )
         if self.size is not None and (not isinstance(self.size, int) or self.size <= 0):
             raise ValueError(f"size={self.size!r} must be a positive int")
 
     @classmethod
-    def coerce(cls, value, name: str) -> "DeviceCallable | None":
+    def coerce(cls, value, name: str) -> DeviceCallable | None:
         """Accept a DeviceCallable, a dict of its fields, LTO-IR (bytes, artifact, path) or a
         plain Python function."""
         if value is None or isinstance(value, cls):
@@ -144,12 +151,15 @@ class DeviceCallable:
         if isinstance(value, dict):
             unknown = set(value) - {f.name for f in dataclasses.fields(cls)}
             if unknown:
-                raise TypeError(f"{name} has unknown fields {sorted(unknown)}; accepted: ltoir, size, "
-                                "data, function, symbol")
+                raise TypeError(
+                    f"{name} has unknown fields {sorted(unknown)}; accepted: ltoir, size, data, function, symbol"
+                )
             return cls(**value)
         if isinstance(value, (bytes, bytearray, memoryview, str, os.PathLike)):
             return cls(ltoir=value)
         if callable(value):
             return cls(function=value)
-        raise TypeError(f"{name}={value!r} is not supported; accepted: a DeviceCallable, a dict of its "
-                        "fields, LTO-IR bytes, an nvmath.jit.ltoir.LTOIR, an artifact path, or a Python function")
+        raise TypeError(
+            f"{name}={value!r} is not supported; accepted: a DeviceCallable, a dict of its "
+            "fields, LTO-IR bytes, an nvmath.jit.ltoir.LTOIR, an artifact path, or a Python function"
+        )

@@ -15,8 +15,8 @@ import numpy as np
 from llvmlite import ir
 from numba import types
 from numba.core import errors as numba_errors
-from numba.cuda.core import errors as numba_cuda_errors
 from numba.cuda.compiler import compile_cuda
+from numba.cuda.core import errors as numba_cuda_errors
 from numba.cuda.descriptor import cuda_target
 
 from .cabi import CSignature, CType
@@ -238,9 +238,20 @@ def _build_wrapper(context, cres, csig: CSignature, symbol: str, aliases=(), max
     return module
 
 
-def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, target, *,
-                  fastmath: bool = False, describe: str | None = None, aliases=(), aligned=None,
-                  max_values=None) -> bytes:
+def compile_ltoir(
+    func,
+    arg_types,
+    return_type,
+    csig: CSignature,
+    symbol: str,
+    target,
+    *,
+    fastmath: bool = False,
+    describe: str | None = None,
+    aliases=(),
+    aligned=None,
+    max_values=None,
+) -> bytes:
     """Compile ``func`` to LTO-IR whose exported ``symbol`` has the C prototype ``csig``.
 
     Parameters
@@ -280,8 +291,9 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
         if not (0 <= index < len(arg_types)) or csig.arg_types[index].kind != "int":
             raise ValueError(f"max_values={max_values!r}: parameter {index} is not an integer parameter")
         if bound < 1 or (bound + 1) & bound or bound.bit_length() > csig.arg_types[index].bits:
-            raise ValueError(f"max_values={max_values!r}: {bound} is not a power of two minus one that "
-                             f"fits {csig.arg_types[index]}")
+            raise ValueError(
+                f"max_values={max_values!r}: {bound} is not a power of two minus one that fits {csig.arg_types[index]}"
+            )
     _check_compatible(None, return_type, csig.return_type)
 
     arg_types = list(arg_types)
@@ -294,8 +306,9 @@ def compile_ltoir(func, arg_types, return_type, csig: CSignature, symbol: str, t
     cc = target.cc + ((target.suffix,) if target.suffix else ())
     nvvm_options = {"opt": 3, "fastmath": fastmath}
     try:
-        cres = compile_cuda(func, return_type, tuple(arg_types), fastmath=fastmath,
-                            nvvm_options=nvvm_options, cc=cc, lto=True)
+        cres = compile_cuda(
+            func, return_type, tuple(arg_types), fastmath=fastmath, nvvm_options=nvvm_options, cc=cc, lto=True
+        )
     except (numba_errors.NumbaError, numba_cuda_errors.NumbaError) as e:
         name = describe or getattr(func, "__qualname__", repr(func))
         details = condense_numba_error(e)

@@ -46,9 +46,17 @@ def load_function(spec: str):
     return obj
 
 
-def compile_file(spec: str, *, kind: str, element_type, user_info_type=None,
-                 compute_capability, output=None, symbol: str | None = None,
-                 fastmath: bool = False):
+def compile_file(
+    spec: str,
+    *,
+    kind: str,
+    element_type,
+    user_info_type=None,
+    compute_capability,
+    output=None,
+    symbol: str | None = None,
+    fastmath: bool = False,
+):
     """Compile a cuFFT callback defined in a file, ahead of time.
 
     Parameters
@@ -81,8 +89,14 @@ def compile_file(spec: str, *, kind: str, element_type, user_info_type=None,
         raise ValueError("compute_capability is required for ahead-of-time compilation, e.g. 'sm_90'")
     func = load_function(spec)
     compiler = compile_prolog if kind == "prolog" else compile_epilog
-    artifact = compiler(func, element_type, element_type if user_info_type is None else user_info_type,
-                        compute_capability=compute_capability, symbol=symbol, fastmath=fastmath)
+    artifact = compiler(
+        func,
+        element_type,
+        element_type if user_info_type is None else user_info_type,
+        compute_capability=compute_capability,
+        symbol=symbol,
+        fastmath=fastmath,
+    )
     if output is not None:
         ltoir.save(artifact, output)
     return artifact

@@ -9,8 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-__all__ = ["Target", "parse_target", "current_device_target", "device_target", "resolve_target",
-           "NoTargetError"]
+__all__ = ["Target", "parse_target", "current_device_target", "device_target", "resolve_target", "NoTargetError"]
 
 _SPEC = re.compile(r"^(?:sm_|compute_|lto_)?(\d+)(\d)([af]?)$")
 
@@ -95,8 +94,7 @@ def parse_target(spec) -> Target:
         if m and int(m.group(1)) >= 1:
             return Target(int(m.group(1)), int(m.group(2)), m.group(3))
     raise ValueError(
-        f"compute_capability={spec!r} is not a compute capability; pass one as 'sm_90', "
-        "'sm_90a', '9.0', 90 or (9, 0)"
+        f"compute_capability={spec!r} is not a compute capability; pass one as 'sm_90', 'sm_90a', '9.0', 90 or (9, 0)"
     )
 
 

@@ -38,7 +38,7 @@ class CType:
     kind: str
     bits: int = 0
     signed: bool = True
-    pointee: "CType | None" = None
+    pointee: CType | None = None
 
     @property
     def c_spelling(self) -> str:
@@ -109,8 +109,19 @@ _ALIASES = {
 }
 
 # Itanium C++ ABI codes of the builtin types this module knows.
-_ITANIUM_BUILTIN = {"void": "v", "int8": "a", "uint8": "h", "int16": "s", "uint16": "t", "int32": "i",
-                    "uint32": "j", "int64": "x", "uint64": "y", "float": "f", "double": "d"}
+_ITANIUM_BUILTIN = {
+    "void": "v",
+    "int8": "a",
+    "uint8": "h",
+    "int16": "s",
+    "uint16": "t",
+    "int32": "i",
+    "uint32": "j",
+    "int64": "x",
+    "uint64": "y",
+    "float": "f",
+    "double": "d",
+}
 
 
 def _base36(n: int) -> str:
@@ -181,7 +192,7 @@ class CSignature:
     arg_types: tuple[CType, ...]
 
     @classmethod
-    def parse(cls, return_type, arg_types) -> "CSignature":
+    def parse(cls, return_type, arg_types) -> CSignature:
         """Build a signature from C type specs (see :func:`ctype`)."""
         ret = ctype(return_type)
         args = tuple(ctype(a) for a in arg_types)
@@ -190,8 +201,10 @@ class CSignature:
                 raise ValueError(f"parameter {i} of a C signature cannot be void")
         for where, t in [("the return type", ret)] + [(f"parameter {i}", a) for i, a in enumerate(args)]:
             if t.kind == "half":
-                raise ValueError(f"{where} of a C signature is {t.c_spelling} by value, which is not supported; "
-                                 f"pass it by pointer ({t.c_spelling}*)")
+                raise ValueError(
+                    f"{where} of a C signature is {t.c_spelling} by value, which is not supported; "
+                    f"pass it by pointer ({t.c_spelling}*)"
+                )
         return cls(ret, args)
 
     def declaration(self, symbol: str, *, linkage: str = "C") -> str:

@@ -12,13 +12,13 @@ import logging
 import time
 import warnings
 
-from .arch import resolve_target
-from .cabi import CSignature
 # The cache is imported with the compiler (it loads no Numba): a warm compile is then one
 # fingerprint, one key and one file read.
 from nvmath import cache as _cache
 
 from . import ltoir
+from .arch import resolve_target
+from .cabi import CSignature
 from .ltoir import LTOIR
 from .typespec import VOID, default_ctype, type_key
 from .versions import toolchain_identity
@@ -52,12 +52,24 @@ def _fingerprint(func):
         return None
 
 
-def compile_device_function(func, arg_types, return_type, *, symbol: str | None = None,
-                            c_signature=None, compute_capability=None, fastmath: bool = False,
-                            kind: str = "device_function", element_type=None,
-                            user_info_type=None, describe: str | None = None,
-                            cache: bool = True, cxx_alias: bool = False, aligned=None,
-                            max_values=None) -> LTOIR:
+def compile_device_function(
+    func,
+    arg_types,
+    return_type,
+    *,
+    symbol: str | None = None,
+    c_signature=None,
+    compute_capability=None,
+    fastmath: bool = False,
+    kind: str = "device_function",
+    element_type=None,
+    user_info_type=None,
+    describe: str | None = None,
+    cache: bool = True,
+    cxx_alias: bool = False,
+    aligned=None,
+    max_values=None,
+) -> LTOIR:
     """Compile a Python function to LTO-IR that exports ``symbol`` with an exact C prototype.
 
     Parameters
@@ -124,11 +136,11 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
         csig = CSignature.parse(*c_signature)
     else:
         csig = CSignature.parse(
-            default_ctype(return_type), [default_ctype(t) for t in arg_types],
+            default_ctype(return_type),
+            [default_ctype(t) for t in arg_types],
         )
     if len(csig.arg_types) != len(arg_types):
-        raise ValueError(f"c_signature {csig} has {len(csig.arg_types)} parameters but "
-                         f"arg_types has {len(arg_types)}")
+        raise ValueError(f"c_signature {csig} has {len(csig.arg_types)} parameters but arg_types has {len(arg_types)}")
     name = getattr(func, "__name__", "function")
 
     components = {
@@ -171,7 +183,9 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     elif symbol is None:
         import hashlib
 
-        symbol = f"nvmath_{kind}_{name}_{hashlib.sha256(json.dumps(components, sort_keys=True).encode()).hexdigest()[:12]}"
+        symbol = (
+            f"nvmath_{kind}_{name}_{hashlib.sha256(json.dumps(components, sort_keys=True).encode()).hexdigest()[:12]}"
+        )
 
     from . import _numba_backend as backend
     from .versions import producer_versions
@@ -180,13 +194,33 @@ def compile_device_function(func, arg_types, return_type, *, symbol: str | None 
     nb_args = [backend.as_numba_type(t) for t in arg_types]
     nb_ret = backend.as_numba_type(return_type)
     aliases = (csig.cxx_mangled_name(symbol),) if cxx_alias else ()
-    code = backend.compile_ltoir(func, nb_args, nb_ret, csig, symbol, target, fastmath=fastmath,
-                                 describe=describe, aliases=aliases, aligned=aligned, max_values=max_values)
+    code = backend.compile_ltoir(
+        func,
+        nb_args,
+        nb_ret,
+        csig,
+        symbol,
+        target,
+        fastmath=fastmath,
+        describe=describe,
+        aliases=aliases,
+        aligned=aligned,
+        max_values=max_values,
+    )
     producers = producer_versions()
-    artifact = LTOIR(code, symbol=symbol, kind=kind, target=target.sm, c_signature=str(csig),
-                     element_type=element_type, user_info_type=user_info_type, producers=producers)
-    logger.info("compiled %s (%s %s) for %s in %.0f ms", symbol, kind, csig, target,
-                (time.perf_counter() - start) * 1e3)
+    artifact = LTOIR(
+        code,
+        symbol=symbol,
+        kind=kind,
+        target=target.sm,
+        c_signature=str(csig),
+        element_type=element_type,
+        user_info_type=user_info_type,
+        producers=producers,
+    )
+    logger.info(
+        "compiled %s (%s %s) for %s in %.0f ms", symbol, kind, csig, target, (time.perf_counter() - start) * 1e3
+    )
     if key is not None:
         # The payload is the artifact file itself, so a hit restores the metadata too.
         get_cache().put(key, ltoir.dumps(artifact), meta={"symbol": symbol, "kind": kind})

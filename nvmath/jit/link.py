@@ -31,8 +31,9 @@ def detect_input_kind(data: bytes) -> str:
     text = bytes(data[:4096]).lstrip()
     if text.startswith(b"//") or text.startswith(b".version"):
         return "ptx"
-    raise ValueError("cannot tell what kind of code this is (expected LTO-IR, PTX, cubin or fatbin); "
-                     "pass it as a (kind, data) pair")
+    raise ValueError(
+        "cannot tell what kind of code this is (expected LTO-IR, PTX, cubin or fatbin); pass it as a (kind, data) pair"
+    )
 
 
 def _log(handle, getter_size, getter) -> str:
@@ -44,8 +45,15 @@ def _log(handle, getter_size, getter) -> str:
     return bytes(buf).rstrip(b"\x00").decode(errors="replace").strip()
 
 
-def link(inputs, *, compute_capability=None, output: str = "cubin", lto: bool | None = None,
-         optimization_level: int = 3, options=()) -> bytes:
+def link(
+    inputs,
+    *,
+    compute_capability=None,
+    output: str = "cubin",
+    lto: bool | None = None,
+    optimization_level: int = 3,
+    options=(),
+) -> bytes:
     """Link device code with nvJitLink.
 
     Parameters
@@ -87,8 +95,12 @@ def link(inputs, *, compute_capability=None, output: str = "cubin", lto: bool | 
             kind, data = item
         else:
             kind, data = detect_input_kind(item), item
-        kind_enum = {"ltoir": nvjitlink.InputType.LTOIR, "ptx": nvjitlink.InputType.PTX,
-                     "cubin": nvjitlink.InputType.CUBIN, "fatbin": nvjitlink.InputType.FATBIN}.get(kind)
+        kind_enum = {
+            "ltoir": nvjitlink.InputType.LTOIR,
+            "ptx": nvjitlink.InputType.PTX,
+            "cubin": nvjitlink.InputType.CUBIN,
+            "fatbin": nvjitlink.InputType.FATBIN,
+        }.get(kind)
         if kind_enum is None:
             raise ValueError(f"inputs[{i}] has kind {kind!r}; accepted: 'ltoir', 'ptx', 'cubin', 'fatbin'")
         name = getattr(item, "symbol", None) or f"input{i}"

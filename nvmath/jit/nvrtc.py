@@ -33,8 +33,15 @@ def _check(result, what):
     return result[1:] if len(result) > 2 else (result[1] if len(result) == 2 else None)
 
 
-def compile_cpp(source: str, *, compute_capability=None, output: str = "ltoir",
-                name: str = "nvmath_source.cu", options=(), include_dirs=()) -> bytes:
+def compile_cpp(
+    source: str,
+    *,
+    compute_capability=None,
+    output: str = "ltoir",
+    name: str = "nvmath_source.cu",
+    options=(),
+    include_dirs=(),
+) -> bytes:
     """Compile CUDA C++ source with NVRTC.
 
     Parameters
@@ -69,18 +76,21 @@ def compile_cpp(source: str, *, compute_capability=None, output: str = "ltoir",
     prog = _check(nvrtc.nvrtcCreateProgram(source.encode(), name.encode(), 0, [], []), "nvrtcCreateProgram")
     try:
         encoded = [o.encode() for o in opts]
-        err, = nvrtc.nvrtcCompileProgram(prog, len(encoded), encoded)
+        (err,) = nvrtc.nvrtcCompileProgram(prog, len(encoded), encoded)
         log_size = _check(nvrtc.nvrtcGetProgramLogSize(prog), "nvrtcGetProgramLogSize")
         # Buffers NVRTC writes into are bytearrays: writing into a bytes object corrupts it, and
         # `b" " * 1` is Python's shared one-byte singleton (an empty log is one NUL byte).
         log = bytearray(log_size)
         nvrtc.nvrtcGetProgramLog(prog, log)
         if err != nvrtc.nvrtcResult.NVRTC_SUCCESS:
-            raise NVRTCError(f"NVRTC could not compile {name} for {target}:\n"
-                             f"{bytes(log).rstrip(bytes(1)).decode(errors='replace')}")
-        getters = {"ltoir": (nvrtc.nvrtcGetLTOIRSize, nvrtc.nvrtcGetLTOIR),
-                   "ptx": (nvrtc.nvrtcGetPTXSize, nvrtc.nvrtcGetPTX),
-                   "cubin": (nvrtc.nvrtcGetCUBINSize, nvrtc.nvrtcGetCUBIN)}[output]
+            raise NVRTCError(
+                f"NVRTC could not compile {name} for {target}:\n{bytes(log).rstrip(bytes(1)).decode(errors='replace')}"
+            )
+        getters = {
+            "ltoir": (nvrtc.nvrtcGetLTOIRSize, nvrtc.nvrtcGetLTOIR),
+            "ptx": (nvrtc.nvrtcGetPTXSize, nvrtc.nvrtcGetPTX),
+            "cubin": (nvrtc.nvrtcGetCUBINSize, nvrtc.nvrtcGetCUBIN),
+        }[output]
         size = _check(getters[0](prog), getters[0].__name__)
         buf = bytearray(size)
         getters[1](prog, buf)

@@ -71,8 +71,9 @@ def default_ctype(spec):
             return ctype("float" if spec.bitwidth == 32 else "double")
         if isinstance(spec, types.Complex):
             return ctype("float2" if spec.bitwidth == 64 else "double2")
-        raise TypeError(f"a value of Numba type {spec} has no C type here; pass it by pointer or "
-                        "give c_signature explicitly")
+        raise TypeError(
+            f"a value of Numba type {spec} has no C type here; pass it by pointer or give c_signature explicitly"
+        )
     import numpy as np
 
     dtype = np.dtype(spec)
@@ -82,5 +83,4 @@ def default_ctype(spec):
         return ctype(names[key])
     if dtype.kind in "iu":
         return ctype(f"{'int' if dtype.kind == 'i' else 'uint'}{dtype.itemsize * 8}")
-    raise TypeError(f"a value of dtype {dtype} has no C type here; pass it by pointer or give "
-                    "c_signature explicitly")
+    raise TypeError(f"a value of dtype {dtype} has no C type here; pass it by pointer or give c_signature explicitly")

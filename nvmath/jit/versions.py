@@ -11,8 +11,14 @@ import os
 import re
 import sys
 
-__all__ = ["package_version", "toolchain_identity", "libnvvm_release", "nvjitlink_version",
-           "producer_versions", "parse_release"]
+__all__ = [
+    "package_version",
+    "toolchain_identity",
+    "libnvvm_release",
+    "nvjitlink_version",
+    "producer_versions",
+    "parse_release",
+]
 
 _RELEASE = re.compile(rb"Cuda compilation tools, release (\d+)\.(\d+)")
 
@@ -62,8 +68,10 @@ def toolchain_identity() -> dict[str, str]:
     Used in cache keys: the versions of the compiler packages and, where libNVVM does not come
     from a wheel, the CUDA toolkit it is taken from.
     """
-    ident = {name: package_version(name) for name in
-             ("numba", "numba-cuda", "llvmlite", "nvidia-nvvm", "nvidia-nvjitlink", "cuda-bindings")}
+    ident = {
+        name: package_version(name)
+        for name in ("numba", "numba-cuda", "llvmlite", "nvidia-nvvm", "nvidia-nvjitlink", "cuda-bindings")
+    }
     for var in ("CUDA_HOME", "CUDA_PATH", "NUMBA_CUDA_NVVM", "NUMBA_FORCE_CUDA_CC"):
         if os.environ.get(var):
             ident[f"env.{var}"] = os.environ[var]

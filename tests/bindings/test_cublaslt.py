@@ -31,58 +31,134 @@ needs_library = needs("cuBLASLt", lt._lib.cdll, (LibraryNotFoundError,))
 
 def test_status_values():
     assert {s.name: s.value for s in lt.Status} == {
-        "SUCCESS": 0, "NOT_INITIALIZED": 1, "ALLOC_FAILED": 3, "INVALID_VALUE": 7,
-        "ARCH_MISMATCH": 8, "MAPPING_ERROR": 11, "EXECUTION_FAILED": 13, "INTERNAL_ERROR": 14,
-        "NOT_SUPPORTED": 15, "LICENSE_ERROR": 16}
+        "SUCCESS": 0,
+        "NOT_INITIALIZED": 1,
+        "ALLOC_FAILED": 3,
+        "INVALID_VALUE": 7,
+        "ARCH_MISMATCH": 8,
+        "MAPPING_ERROR": 11,
+        "EXECUTION_FAILED": 13,
+        "INTERNAL_ERROR": 14,
+        "NOT_SUPPORTED": 15,
+        "LICENSE_ERROR": 16,
+    }
 
 
 def test_compute_type_values():
     assert {c.name: c.value for c in lt.ComputeType} == {
-        "COMPUTE_16F": 64, "COMPUTE_16F_PEDANTIC": 65, "COMPUTE_32F": 68,
-        "COMPUTE_32F_PEDANTIC": 69, "COMPUTE_32F_FAST_16F": 74, "COMPUTE_32F_FAST_16BF": 75,
-        "COMPUTE_32F_FAST_TF32": 77, "COMPUTE_32F_EMULATED_16BFX9": 78, "COMPUTE_64F": 70,
-        "COMPUTE_64F_PEDANTIC": 71, "COMPUTE_64F_EMULATED_FIXEDPOINT": 79, "COMPUTE_32I": 72,
-        "COMPUTE_32I_PEDANTIC": 73}
+        "COMPUTE_16F": 64,
+        "COMPUTE_16F_PEDANTIC": 65,
+        "COMPUTE_32F": 68,
+        "COMPUTE_32F_PEDANTIC": 69,
+        "COMPUTE_32F_FAST_16F": 74,
+        "COMPUTE_32F_FAST_16BF": 75,
+        "COMPUTE_32F_FAST_TF32": 77,
+        "COMPUTE_32F_EMULATED_16BFX9": 78,
+        "COMPUTE_64F": 70,
+        "COMPUTE_64F_PEDANTIC": 71,
+        "COMPUTE_64F_EMULATED_FIXEDPOINT": 79,
+        "COMPUTE_32I": 72,
+        "COMPUTE_32I_PEDANTIC": 73,
+    }
 
 
 def test_data_type_values():
     assert {d.name: d.value for d in lt.DataType} == {
-        "R_16F": 2, "C_16F": 6, "R_16BF": 14, "C_16BF": 15, "R_32F": 0, "C_32F": 4, "R_64F": 1,
-        "C_64F": 5, "R_4I": 16, "C_4I": 17, "R_4U": 18, "C_4U": 19, "R_8I": 3, "C_8I": 7,
-        "R_8U": 8, "C_8U": 9, "R_16I": 20, "C_16I": 21, "R_16U": 22, "C_16U": 23, "R_32I": 10,
-        "C_32I": 11, "R_32U": 12, "C_32U": 13, "R_64I": 24, "C_64I": 25, "R_64U": 26,
-        "C_64U": 27, "R_8F_E4M3": 28, "R_8F_E5M2": 29, "R_8F_UE8M0": 30, "R_6F_E2M3": 31,
-        "R_6F_E3M2": 32, "R_4F_E2M1": 33, "R_8F_UE5M3": 34}
+        "R_16F": 2,
+        "C_16F": 6,
+        "R_16BF": 14,
+        "C_16BF": 15,
+        "R_32F": 0,
+        "C_32F": 4,
+        "R_64F": 1,
+        "C_64F": 5,
+        "R_4I": 16,
+        "C_4I": 17,
+        "R_4U": 18,
+        "C_4U": 19,
+        "R_8I": 3,
+        "C_8I": 7,
+        "R_8U": 8,
+        "C_8U": 9,
+        "R_16I": 20,
+        "C_16I": 21,
+        "R_16U": 22,
+        "C_16U": 23,
+        "R_32I": 10,
+        "C_32I": 11,
+        "R_32U": 12,
+        "C_32U": 13,
+        "R_64I": 24,
+        "C_64I": 25,
+        "R_64U": 26,
+        "C_64U": 27,
+        "R_8F_E4M3": 28,
+        "R_8F_E5M2": 29,
+        "R_8F_UE8M0": 30,
+        "R_6F_E2M3": 31,
+        "R_6F_E3M2": 32,
+        "R_4F_E2M1": 33,
+        "R_8F_UE5M3": 34,
+    }
     assert lt.DataType.R_8F_UE4M3 is lt.DataType.R_8F_E4M3  # an alias in the header
 
 
 def test_small_enum_values():
     assert {o.name: o.value for o in lt.Operation} == {"N": 0, "T": 1, "C": 2, "CONJG": 3}
     assert lt.Operation.HERMITAN is lt.Operation.C
-    assert {o.name: o.value for o in lt.Order} == {
-        "COL": 0, "ROW": 1, "COL32": 2, "COL4_4R2_8C": 3, "COL32_2R_4R4": 4}
+    assert {o.name: o.value for o in lt.Order} == {"COL": 0, "ROW": 1, "COL32": 2, "COL4_4R2_8C": 3, "COL32_2R_4R4": 4}
     assert {p.name: p.value for p in lt.PointerMode} == {
-        "HOST": 0, "DEVICE": 1, "DEVICE_VECTOR": 2, "ALPHA_DEVICE_VECTOR_BETA_ZERO": 3,
-        "ALPHA_DEVICE_VECTOR_BETA_HOST": 4}
+        "HOST": 0,
+        "DEVICE": 1,
+        "DEVICE_VECTOR": 2,
+        "ALPHA_DEVICE_VECTOR_BETA_ZERO": 3,
+        "ALPHA_DEVICE_VECTOR_BETA_HOST": 4,
+    }
     assert [m.value for m in lt.PointerModeMask] == [1, 2, 4, 8, 16]
     assert {r.name: r.value for r in lt.ReductionScheme} == {
-        "NONE": 0, "INPLACE": 1, "COMPUTE_TYPE": 2, "OUTPUT_TYPE": 4, "MASK": 7}
+        "NONE": 0,
+        "INPLACE": 1,
+        "COMPUTE_TYPE": 2,
+        "OUTPUT_TYPE": 4,
+        "MASK": 7,
+    }
     assert {f.name: f.value for f in lt.FillMode} == {"LOWER": 0, "UPPER": 1, "FULL": 2}
     assert {b.name: b.value for b in lt.BatchMode} == {"STRIDED": 0, "POINTER_ARRAY": 1, "GROUPED": 2}
     assert {s.name: s.value for s in lt.MatmulSearch} == {"BEST_FIT": 0, "LIMITED_BY_ALGO_ID": 1}
     assert [s.value for s in lt.MatmulInnerShape] == [0, 1, 2, 3, 4]
     assert {s.name: s.value for s in lt.MatmulMatrixScale} == {
-        "SCALAR_32F": 0, "VEC16_UE4M3": 1, "VEC32_UE8M0": 2, "OUTER_VEC_32F": 3, "VEC128_32F": 4,
-        "BLK128x128_32F": 5, "PER_BATCH_SCALAR_32F": 6, "VEC128_MN_K4_UE8M0": 12,
-        "VEC32_MN_K4_UE8M0": 13}
+        "SCALAR_32F": 0,
+        "VEC16_UE4M3": 1,
+        "VEC32_UE8M0": 2,
+        "OUTER_VEC_32F": 3,
+        "VEC128_32F": 4,
+        "BLK128x128_32F": 5,
+        "PER_BATCH_SCALAR_32F": 6,
+        "VEC128_MN_K4_UE8M0": 12,
+        "VEC32_MN_K4_UE8M0": 13,
+    }
     assert list(lt.LibraryProperty) == [0, 1, 2]
 
 
 def test_epilogue_values():
     assert {e.name: e.value for e in lt.Epilogue} == {
-        "DEFAULT": 1, "RELU": 2, "RELU_AUX": 130, "BIAS": 4, "RELU_BIAS": 6, "RELU_AUX_BIAS": 134,
-        "DRELU": 136, "DRELU_BGRAD": 152, "GELU": 32, "GELU_AUX": 160, "GELU_BIAS": 36,
-        "GELU_AUX_BIAS": 164, "DGELU": 192, "DGELU_BGRAD": 208, "BGRADA": 256, "BGRADB": 512}
+        "DEFAULT": 1,
+        "RELU": 2,
+        "RELU_AUX": 130,
+        "BIAS": 4,
+        "RELU_BIAS": 6,
+        "RELU_AUX_BIAS": 134,
+        "DRELU": 136,
+        "DRELU_BGRAD": 152,
+        "GELU": 32,
+        "GELU_AUX": 160,
+        "GELU_BIAS": 36,
+        "GELU_AUX_BIAS": 164,
+        "DGELU": 192,
+        "DGELU_BGRAD": 208,
+        "BGRADA": 256,
+        "BGRADB": 512,
+    }
     E = lt.Epilogue
     assert E.RELU_AUX_BIAS == E.RELU_AUX | E.BIAS and E.DGELU_BGRAD == E.DGELU | 16
 
@@ -91,52 +167,106 @@ def test_epilogue_values():
 # "ptr": a pointer, "f32": float). The three GROUPED_* preferences say uint32_t in the header,
 # but cuBLASLt 13.10 stores 8 bytes (checked below with the library).
 DESC_TYPES = {
-    "COMPUTE_TYPE": ("i32", 0), "SCALE_TYPE": ("i32", 1), "POINTER_MODE": ("i32", 2),
-    "TRANSA": ("i32", 3), "TRANSB": ("i32", 4), "TRANSC": ("i32", 5), "FILL_MODE": ("i32", 6),
-    "EPILOGUE": ("u32", 7), "BIAS_POINTER": ("ptr", 8), "BIAS_BATCH_STRIDE": ("i64", 10),
-    "EPILOGUE_AUX_POINTER": ("ptr", 11), "EPILOGUE_AUX_LD": ("i64", 12),
-    "EPILOGUE_AUX_BATCH_STRIDE": ("i64", 13), "ALPHA_VECTOR_BATCH_STRIDE": ("i64", 14),
-    "SM_COUNT_TARGET": ("i32", 15), "A_SCALE_POINTER": ("ptr", 17), "B_SCALE_POINTER": ("ptr", 18),
-    "C_SCALE_POINTER": ("ptr", 19), "D_SCALE_POINTER": ("ptr", 20), "AMAX_D_POINTER": ("ptr", 21),
-    "EPILOGUE_AUX_DATA_TYPE": ("i32", 22), "EPILOGUE_AUX_SCALE_POINTER": ("ptr", 23),
-    "EPILOGUE_AUX_AMAX_POINTER": ("ptr", 24), "FAST_ACCUM": ("i8", 25), "BIAS_DATA_TYPE": ("i32", 26),
-    "A_SCALE_MODE": ("i32", 31), "B_SCALE_MODE": ("i32", 32), "C_SCALE_MODE": ("i32", 33),
-    "D_SCALE_MODE": ("i32", 34), "EPILOGUE_AUX_SCALE_MODE": ("i32", 35),
-    "D_OUT_SCALE_POINTER": ("ptr", 36), "D_OUT_SCALE_MODE": ("i32", 37),
-    "EMULATION_DESCRIPTOR": ("ptr", 38), "ALPHA_BATCH_STRIDE": ("i64", 39),
-    "BETA_BATCH_STRIDE": ("i64", 40), "BATCH_INVARIANCE_FLAGS": ("i32", 41),
+    "COMPUTE_TYPE": ("i32", 0),
+    "SCALE_TYPE": ("i32", 1),
+    "POINTER_MODE": ("i32", 2),
+    "TRANSA": ("i32", 3),
+    "TRANSB": ("i32", 4),
+    "TRANSC": ("i32", 5),
+    "FILL_MODE": ("i32", 6),
+    "EPILOGUE": ("u32", 7),
+    "BIAS_POINTER": ("ptr", 8),
+    "BIAS_BATCH_STRIDE": ("i64", 10),
+    "EPILOGUE_AUX_POINTER": ("ptr", 11),
+    "EPILOGUE_AUX_LD": ("i64", 12),
+    "EPILOGUE_AUX_BATCH_STRIDE": ("i64", 13),
+    "ALPHA_VECTOR_BATCH_STRIDE": ("i64", 14),
+    "SM_COUNT_TARGET": ("i32", 15),
+    "A_SCALE_POINTER": ("ptr", 17),
+    "B_SCALE_POINTER": ("ptr", 18),
+    "C_SCALE_POINTER": ("ptr", 19),
+    "D_SCALE_POINTER": ("ptr", 20),
+    "AMAX_D_POINTER": ("ptr", 21),
+    "EPILOGUE_AUX_DATA_TYPE": ("i32", 22),
+    "EPILOGUE_AUX_SCALE_POINTER": ("ptr", 23),
+    "EPILOGUE_AUX_AMAX_POINTER": ("ptr", 24),
+    "FAST_ACCUM": ("i8", 25),
+    "BIAS_DATA_TYPE": ("i32", 26),
+    "A_SCALE_MODE": ("i32", 31),
+    "B_SCALE_MODE": ("i32", 32),
+    "C_SCALE_MODE": ("i32", 33),
+    "D_SCALE_MODE": ("i32", 34),
+    "EPILOGUE_AUX_SCALE_MODE": ("i32", 35),
+    "D_OUT_SCALE_POINTER": ("ptr", 36),
+    "D_OUT_SCALE_MODE": ("i32", 37),
+    "EMULATION_DESCRIPTOR": ("ptr", 38),
+    "ALPHA_BATCH_STRIDE": ("i64", 39),
+    "BETA_BATCH_STRIDE": ("i64", 40),
+    "BATCH_INVARIANCE_FLAGS": ("i32", 41),
 }
 LAYOUT_TYPES = {
-    "TYPE": ("u32", 0), "ORDER": ("i32", 1), "ROWS": ("u64", 2), "COLS": ("u64", 3), "LD": ("i64", 4),
-    "BATCH_COUNT": ("i32", 5), "STRIDED_BATCH_OFFSET": ("i64", 6), "PLANE_OFFSET": ("i64", 7),
-    "BATCH_MODE": ("u32", 8), "GROUPED_ROWS_ARRAY": ("ptr", 9), "GROUPED_COLS_ARRAY": ("ptr", 10),
-    "GROUPED_LD_ARRAY": ("ptr", 11), "GROUPED_ROWS_COLS_ARRAY_INTEGER_WIDTH": ("i32", 12),
+    "TYPE": ("u32", 0),
+    "ORDER": ("i32", 1),
+    "ROWS": ("u64", 2),
+    "COLS": ("u64", 3),
+    "LD": ("i64", 4),
+    "BATCH_COUNT": ("i32", 5),
+    "STRIDED_BATCH_OFFSET": ("i64", 6),
+    "PLANE_OFFSET": ("i64", 7),
+    "BATCH_MODE": ("u32", 8),
+    "GROUPED_ROWS_ARRAY": ("ptr", 9),
+    "GROUPED_COLS_ARRAY": ("ptr", 10),
+    "GROUPED_LD_ARRAY": ("ptr", 11),
+    "GROUPED_ROWS_COLS_ARRAY_INTEGER_WIDTH": ("i32", 12),
     "GROUPED_LD_ARRAY_INTEGER_WIDTH": ("i32", 13),
 }
 PREFERENCE_TYPES = {
-    "SEARCH_MODE": ("u32", 0), "MAX_WORKSPACE_BYTES": ("u64", 1), "REDUCTION_SCHEME_MASK": ("u32", 3),
-    "MIN_ALIGNMENT_A_BYTES": ("u32", 5), "MIN_ALIGNMENT_B_BYTES": ("u32", 6),
-    "MIN_ALIGNMENT_C_BYTES": ("u32", 7), "MIN_ALIGNMENT_D_BYTES": ("u32", 8),
-    "MAX_WAVES_COUNT": ("f32", 9), "IMPL_MASK": ("u64", 12),
-    "GROUPED_AVERAGE_REDUCTION_DIM": ("u64", 13), "GROUPED_DESC_D_AVERAGE_ROWS": ("u64", 14),
+    "SEARCH_MODE": ("u32", 0),
+    "MAX_WORKSPACE_BYTES": ("u64", 1),
+    "REDUCTION_SCHEME_MASK": ("u32", 3),
+    "MIN_ALIGNMENT_A_BYTES": ("u32", 5),
+    "MIN_ALIGNMENT_B_BYTES": ("u32", 6),
+    "MIN_ALIGNMENT_C_BYTES": ("u32", 7),
+    "MIN_ALIGNMENT_D_BYTES": ("u32", 8),
+    "MAX_WAVES_COUNT": ("f32", 9),
+    "IMPL_MASK": ("u64", 12),
+    "GROUPED_AVERAGE_REDUCTION_DIM": ("u64", 13),
+    "GROUPED_DESC_D_AVERAGE_ROWS": ("u64", 14),
     "GROUPED_DESC_D_AVERAGE_COLS": ("u64", 15),
 }
 CAP_TYPES = {
-    "SPLITK_SUPPORT": ("i32", 0), "REDUCTION_SCHEME_MASK": ("u32", 1),
-    "CTA_SWIZZLING_SUPPORT": ("u32", 2), "STRIDED_BATCH_SUPPORT": ("i32", 3),
-    "OUT_OF_PLACE_RESULT_SUPPORT": ("i32", 4), "UPLO_SUPPORT": ("i32", 5), "TILE_IDS": ("u32", 6),
-    "CUSTOM_OPTION_MAX": ("i32", 7), "CUSTOM_MEMORY_ORDER": ("i32", 10),
-    "POINTER_MODE_MASK": ("u32", 11), "EPILOGUE_MASK": ("u32", 12), "STAGES_IDS": ("u32", 13),
-    "LD_NEGATIVE": ("i32", 14), "NUMERICAL_IMPL_FLAGS": ("u64", 15),
-    "MIN_ALIGNMENT_A_BYTES": ("u32", 16), "MIN_ALIGNMENT_B_BYTES": ("u32", 17),
-    "MIN_ALIGNMENT_C_BYTES": ("u32", 18), "MIN_ALIGNMENT_D_BYTES": ("u32", 19),
-    "POINTER_ARRAY_BATCH_SUPPORT": ("i32", 21), "FLOATING_POINT_EMULATION_SUPPORT": ("i32", 22),
+    "SPLITK_SUPPORT": ("i32", 0),
+    "REDUCTION_SCHEME_MASK": ("u32", 1),
+    "CTA_SWIZZLING_SUPPORT": ("u32", 2),
+    "STRIDED_BATCH_SUPPORT": ("i32", 3),
+    "OUT_OF_PLACE_RESULT_SUPPORT": ("i32", 4),
+    "UPLO_SUPPORT": ("i32", 5),
+    "TILE_IDS": ("u32", 6),
+    "CUSTOM_OPTION_MAX": ("i32", 7),
+    "CUSTOM_MEMORY_ORDER": ("i32", 10),
+    "POINTER_MODE_MASK": ("u32", 11),
+    "EPILOGUE_MASK": ("u32", 12),
+    "STAGES_IDS": ("u32", 13),
+    "LD_NEGATIVE": ("i32", 14),
+    "NUMERICAL_IMPL_FLAGS": ("u64", 15),
+    "MIN_ALIGNMENT_A_BYTES": ("u32", 16),
+    "MIN_ALIGNMENT_B_BYTES": ("u32", 17),
+    "MIN_ALIGNMENT_C_BYTES": ("u32", 18),
+    "MIN_ALIGNMENT_D_BYTES": ("u32", 19),
+    "POINTER_ARRAY_BATCH_SUPPORT": ("i32", 21),
+    "FLOATING_POINT_EMULATION_SUPPORT": ("i32", 22),
     "POINTER_ARRAY_GROUPED_SUPPORT": ("i32", 23),
 }
 CONFIG_TYPES = {
-    "ID": ("i32", 0), "TILE_ID": ("u32", 1), "SPLITK_NUM": ("i32", 2), "REDUCTION_SCHEME": ("u32", 3),
-    "CTA_SWIZZLING": ("u32", 4), "CUSTOM_OPTION": ("u32", 5), "STAGES_ID": ("u32", 6),
-    "INNER_SHAPE_ID": ("u16", 7), "CLUSTER_SHAPE_ID": ("u16", 8),
+    "ID": ("i32", 0),
+    "TILE_ID": ("u32", 1),
+    "SPLITK_NUM": ("i32", 2),
+    "REDUCTION_SCHEME": ("u32", 3),
+    "CTA_SWIZZLING": ("u32", 4),
+    "CUSTOM_OPTION": ("u32", 5),
+    "STAGES_ID": ("u32", 6),
+    "INNER_SHAPE_ID": ("u16", 7),
+    "CLUSTER_SHAPE_ID": ("u16", 8),
 }
 
 FAMILIES = [
@@ -162,8 +292,7 @@ def test_attribute_enums_and_type_tables(enum_cls, table, expected):
     # Enum values as in the header, and a C type for every attribute bound, nothing else.
     assert {a.name: a.value for a in enum_cls} == {name: v for name, (_, v) in expected.items()}
     assert set(table) == set(enum_cls)
-    assert {a.name: _type_code(t) for a, t in table.items()} == {
-        name: code for name, (code, _) in expected.items()}
+    assert {a.name: _type_code(t) for a, t in table.items()} == {name: code for name, (code, _) in expected.items()}
 
 
 def test_cap_array_attributes():
@@ -176,8 +305,13 @@ def test_structure_sizes_and_offsets():
     assert ctypes.sizeof(lt.MatmulAlgo) == 64
     R = lt.MatmulHeuristicResult
     assert ctypes.sizeof(R) == 96
-    assert (R.algo.offset, R.workspaceSize.offset, R.state.offset, R.wavesCount.offset,
-            R.reserved.offset) == (0, 64, 72, 76, 80)
+    assert (R.algo.offset, R.workspaceSize.offset, R.state.offset, R.wavesCount.offset, R.reserved.offset) == (
+        0,
+        64,
+        72,
+        76,
+        80,
+    )
 
 
 def test_heuristic_result_fields_and_algo_serialization():
@@ -196,10 +330,12 @@ def test_heuristic_result_fields_and_algo_serialization():
 
 
 def test_import_loads_no_library_and_no_heavy_package():
-    code = ("import sys, nvmath.bindings.cublasLt as c\n"
-            "heavy = [m for m in ('numba', 'cupy', 'torch', 'cuda.pathfinder') if m in sys.modules]\n"
-            "maps = open('/proc/self/maps').read() if sys.platform.startswith('linux') else ''\n"
-            "print(','.join(heavy), c._lib.loaded, 'libcublasLt' in maps)")
+    code = (
+        "import sys, nvmath.bindings.cublasLt as c\n"
+        "heavy = [m for m in ('numba', 'cupy', 'torch', 'cuda.pathfinder') if m in sys.modules]\n"
+        "maps = open('/proc/self/maps').read() if sys.platform.startswith('linux') else ''\n"
+        "print(','.join(heavy), c._lib.loaded, 'libcublasLt' in maps)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"], out.stdout
 
@@ -228,8 +364,10 @@ def test_error_message_without_the_library(monkeypatch):
 def test_error_pickles():
     err = pickle.loads(pickle.dumps(lt.cuBLASLtError("cublasLtMatmulAlgoGetHeuristic", 7)))
     assert (err.function, err.status, str(err)) == (
-        "cublasLtMatmulAlgoGetHeuristic", lt.Status.INVALID_VALUE,
-        "cublasLtMatmulAlgoGetHeuristic failed: CUBLAS_STATUS_INVALID_VALUE (7)")
+        "cublasLtMatmulAlgoGetHeuristic",
+        lt.Status.INVALID_VALUE,
+        "cublasLtMatmulAlgoGetHeuristic failed: CUBLAS_STATUS_INVALID_VALUE (7)",
+    )
 
 
 def test_check_raises_except_for_functions_that_return_no_status():
@@ -248,8 +386,9 @@ def test_version_formatting():
 
 
 def test_calls_name_the_package_when_the_library_is_missing(monkeypatch):
-    bogus = NvidiaLibrary("nvmath-test-no-cublaslt", display_name="cuBLASLt", package="nvidia-cublas",
-                          extra="cu13", check=lt._check)
+    bogus = NvidiaLibrary(
+        "nvmath-test-no-cublaslt", display_name="cuBLASLt", package="nvidia-cublas", extra="cu13", check=lt._check
+    )
     monkeypatch.setattr(lt, "_lib", bogus)
     with pytest.raises(LibraryNotFoundError, match=r"cuBLASLt .*pip install nvidia-cublas.*nvmath-fusion\[cu13\]"):
         lt.cublasLtGetVersion()
@@ -322,8 +461,9 @@ def test_buffer_conversion():
 
 def test_typed_values_are_range_checked_before_any_call(monkeypatch):
     # A library that cannot load: every failure below must come before a C call.
-    monkeypatch.setattr(lt, "_lib", NvidiaLibrary("nvmath-test-no-cublaslt", display_name="cuBLASLt",
-                                                  package="nvidia-cublas"))
+    monkeypatch.setattr(
+        lt, "_lib", NvidiaLibrary("nvmath-test-no-cublaslt", display_name="cuBLASLt", package="nvidia-cublas")
+    )
     with pytest.raises(OverflowError, match=r"TRANSA is a int32_t: 2147483648 is out of range"):
         lt.matmul_desc_set(1, A.TRANSA, 2**31)
     with pytest.raises(OverflowError, match=r"ROWS is a uint64_t: -1"):
@@ -442,15 +582,22 @@ def test_descriptor_layout_and_preference_defaults_without_a_gpu(owned):
 def test_layout_create_takes_64_bit_rows_cols_and_ld(owned):
     rows, cols, ld = 2**33 + 1, 2**32 + 3, 2**40
     layout = _layout(owned, lt.DataType.R_32F, rows, cols, ld)
-    assert (lt.matrix_layout_get(layout, L.ROWS), lt.matrix_layout_get(layout, L.COLS),
-            lt.matrix_layout_get(layout, L.LD)) == (rows, cols, ld)
+    assert (
+        lt.matrix_layout_get(layout, L.ROWS),
+        lt.matrix_layout_get(layout, L.COLS),
+        lt.matrix_layout_get(layout, L.LD),
+    ) == (rows, cols, ld)
 
 
 # Attributes of the CUDA 12 headers, which every cuBLASLt 13 has; later ones may be missing
 # from an older cuBLASLt 13 (CUBLAS_STATUS_INVALID_VALUE).
-_CORE = {lt.MatmulDescAttribute: 26, lt.MatrixLayoutAttribute: 7,
-         lt.MatmulPreferenceAttribute: 12, lt.MatmulAlgoConfigAttribute: 8,
-         lt.MatmulAlgoCapAttribute: 19}
+_CORE = {
+    lt.MatmulDescAttribute: 26,
+    lt.MatrixLayoutAttribute: 7,
+    lt.MatmulPreferenceAttribute: 12,
+    lt.MatmulAlgoConfigAttribute: 8,
+    lt.MatmulAlgoCapAttribute: 19,
+}
 
 
 def _sizes_from_library(getter, obj, enum_cls, table):
@@ -472,15 +619,26 @@ def _sizes_from_library(getter, obj, enum_cls, table):
 def test_attribute_sizes_match_what_cublaslt_stores(owned):
     # With sizeInBytes=0, cuBLASLt reports each attribute's size: the tables must agree.
     cases = [
-        (lt.cublasLtMatmulDescGetAttribute, _desc(owned), lt.MatmulDescAttribute,
-         lt.MATMUL_DESC_ATTRIBUTE_TYPES),
-        (lt.cublasLtMatrixLayoutGetAttribute, _layout(owned, lt.DataType.R_32F, 4, 4, 4),
-         lt.MatrixLayoutAttribute, lt.MATRIX_LAYOUT_ATTRIBUTE_TYPES),
-        (lt.cublasLtMatmulPreferenceGetAttribute, _preference(owned), lt.MatmulPreferenceAttribute,
-         lt.MATMUL_PREFERENCE_ATTRIBUTE_TYPES),
+        (lt.cublasLtMatmulDescGetAttribute, _desc(owned), lt.MatmulDescAttribute, lt.MATMUL_DESC_ATTRIBUTE_TYPES),
+        (
+            lt.cublasLtMatrixLayoutGetAttribute,
+            _layout(owned, lt.DataType.R_32F, 4, 4, 4),
+            lt.MatrixLayoutAttribute,
+            lt.MATRIX_LAYOUT_ATTRIBUTE_TYPES,
+        ),
+        (
+            lt.cublasLtMatmulPreferenceGetAttribute,
+            _preference(owned),
+            lt.MatmulPreferenceAttribute,
+            lt.MATMUL_PREFERENCE_ATTRIBUTE_TYPES,
+        ),
         # Configuration attributes can be read from a zeroed algo, without a GPU.
-        (lt.cublasLtMatmulAlgoConfigGetAttribute, lt.MatmulAlgo(), lt.MatmulAlgoConfigAttribute,
-         lt.MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES),
+        (
+            lt.cublasLtMatmulAlgoConfigGetAttribute,
+            lt.MatmulAlgo(),
+            lt.MatmulAlgoConfigAttribute,
+            lt.MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES,
+        ),
     ]
     for getter, obj, enum_cls, table in cases:
         sizes = _sizes_from_library(getter, obj, enum_cls, table)
@@ -505,10 +663,13 @@ def test_typed_round_trips_of_every_attribute(owned):
     # cuBLASLt checks only the size when setting: the extremes of each C type round-trip.
     cases = [
         (lt.matmul_desc_set, lt.matmul_desc_get, _desc(owned), lt.MATMUL_DESC_ATTRIBUTE_TYPES),
-        (lt.matrix_layout_set, lt.matrix_layout_get, _layout(owned, lt.DataType.R_32F, 4, 4, 4),
-         lt.MATRIX_LAYOUT_ATTRIBUTE_TYPES),
-        (lt.matmul_preference_set, lt.matmul_preference_get, _preference(owned),
-         lt.MATMUL_PREFERENCE_ATTRIBUTE_TYPES),
+        (
+            lt.matrix_layout_set,
+            lt.matrix_layout_get,
+            _layout(owned, lt.DataType.R_32F, 4, 4, 4),
+            lt.MATRIX_LAYOUT_ATTRIBUTE_TYPES,
+        ),
+        (lt.matmul_preference_set, lt.matmul_preference_get, _preference(owned), lt.MATMUL_PREFERENCE_ATTRIBUTE_TYPES),
     ]
     checked = 0
     for setter, getter, obj, table in cases:
@@ -527,8 +688,13 @@ def test_typed_round_trips_of_every_attribute(owned):
 
 @needs_library
 def test_typed_setters_reach_the_c_structures(owned):
-    desc = _desc(owned, TRANSA=lt.Operation.T, EPILOGUE=lt.Epilogue.RELU_BIAS,
-                 BIAS_POINTER=0x7F00_0000_0100, EPILOGUE_AUX_LD=2**40)
+    desc = _desc(
+        owned,
+        TRANSA=lt.Operation.T,
+        EPILOGUE=lt.Epilogue.RELU_BIAS,
+        BIAS_POINTER=0x7F00_0000_0100,
+        EPILOGUE_AUX_LD=2**40,
+    )
     # Read back through the 1:1 functions, with plain buffers.
     trans = np.zeros(1, np.int32)
     assert lt.cublasLtMatmulDescGetAttribute(desc, A.TRANSA, trans) == 4 and trans[0] == 1
@@ -565,8 +731,7 @@ def test_wrong_attribute_size_is_an_invalid_value_error(owned):
     desc = _desc(owned)
     with pytest.raises(lt.cuBLASLtError) as info:
         lt.cublasLtMatmulDescSetAttribute(desc, A.TRANSA, ctypes.c_int64(1))  # int32_t attribute
-    assert (info.value.function, info.value.status) == (
-        "cublasLtMatmulDescSetAttribute", lt.Status.INVALID_VALUE)
+    assert (info.value.function, info.value.status) == ("cublasLtMatmulDescSetAttribute", lt.Status.INVALID_VALUE)
     assert str(info.value) == "cublasLtMatmulDescSetAttribute failed: CUBLAS_STATUS_INVALID_VALUE (7)"
     with pytest.raises(lt.cuBLASLtError, match="cublasLtMatmulDescGetAttribute failed"):
         lt.cublasLtMatmulDescGetAttribute(desc, A.TRANSA, ctypes.c_int8())
@@ -599,17 +764,21 @@ def test_calls_with_a_null_handle_raise_not_initialized(owned):
     pref = _preference(owned)
     one, zero = ctypes.c_float(1), ctypes.c_float(0)
     calls = {
-        "cublasLtMatmulAlgoGetHeuristic":
-            lambda: lt.cublasLtMatmulAlgoGetHeuristic(0, desc, layout, layout, layout, layout, pref, 4),
-        "cublasLtMatmul":
-            lambda: lt.cublasLtMatmul(None, desc, one, 0, layout, 0, layout, zero, 0, layout, 0, layout,
-                                      None, 0, 0, 0),
-        "cublasLtMatmulAlgoCheck":
-            lambda: lt.cublasLtMatmulAlgoCheck(0, desc, layout, layout, layout, layout, lt.MatmulAlgo()),
-        "cublasLtMatmulAlgoGetIds":
-            lambda: lt.cublasLtMatmulAlgoGetIds(0, lt.ComputeType.COMPUTE_32F, *[lt.DataType.R_32F] * 5, 8),
-        "cublasLtMatmulAlgoInit":
-            lambda: lt.cublasLtMatmulAlgoInit(0, lt.ComputeType.COMPUTE_32F, *[lt.DataType.R_32F] * 5, 0),
+        "cublasLtMatmulAlgoGetHeuristic": lambda: lt.cublasLtMatmulAlgoGetHeuristic(
+            0, desc, layout, layout, layout, layout, pref, 4
+        ),
+        "cublasLtMatmul": lambda: lt.cublasLtMatmul(
+            None, desc, one, 0, layout, 0, layout, zero, 0, layout, 0, layout, None, 0, 0, 0
+        ),
+        "cublasLtMatmulAlgoCheck": lambda: lt.cublasLtMatmulAlgoCheck(
+            0, desc, layout, layout, layout, layout, lt.MatmulAlgo()
+        ),
+        "cublasLtMatmulAlgoGetIds": lambda: lt.cublasLtMatmulAlgoGetIds(
+            0, lt.ComputeType.COMPUTE_32F, *[lt.DataType.R_32F] * 5, 8
+        ),
+        "cublasLtMatmulAlgoInit": lambda: lt.cublasLtMatmulAlgoInit(
+            0, lt.ComputeType.COMPUTE_32F, *[lt.DataType.R_32F] * 5, 0
+        ),
     }
     for name, call in calls.items():
         with pytest.raises(lt.cuBLASLtError) as info:
@@ -654,13 +823,27 @@ def _heuristic(handle, desc, a, b, c, d, owned, count=8):
     return results
 
 
-def _matmul(cp, handle, desc, alpha, a_ptr, a, b_ptr, b, beta, c_ptr, c, d_ptr, d, owned,
-            stream=0, algo=None):
+def _matmul(cp, handle, desc, alpha, a_ptr, a, b_ptr, b, beta, c_ptr, c, d_ptr, d, owned, stream=0, algo=None):
     best = _heuristic(handle, desc, a, b, c, d, owned)[0]
     workspace = cp.empty(max(best.workspace_size, 1), dtype=cp.uint8)
-    lt.cublasLtMatmul(handle, desc, alpha, a_ptr, a, b_ptr, b, beta, c_ptr, c, d_ptr, d,
-                      best.algo if algo is None else algo, workspace.data.ptr, best.workspace_size,
-                      stream)
+    lt.cublasLtMatmul(
+        handle,
+        desc,
+        alpha,
+        a_ptr,
+        a,
+        b_ptr,
+        b,
+        beta,
+        c_ptr,
+        c,
+        d_ptr,
+        d,
+        best.algo if algo is None else algo,
+        workspace.data.ptr,
+        best.workspace_size,
+        stream,
+    )
     return best
 
 
@@ -679,8 +862,7 @@ def test_sgemm_row_major_with_order_row(cp, handle, owned):
     assert lt.matrix_layout_get(d, L.ORDER) is row
     desc = _desc(owned)
     one, zero = ctypes.c_float(1.0), ctypes.c_float(0.0)
-    _matmul(cp, handle, desc, one, d_A.data.ptr, a, d_B.data.ptr, b, zero, d_D.data.ptr, d,
-            d_D.data.ptr, d, owned)
+    _matmul(cp, handle, desc, one, d_A.data.ptr, a, d_B.data.ptr, b, zero, d_D.data.ptr, d, d_D.data.ptr, d, owned)
     want = A_.astype(np.float64) @ B_.astype(np.float64)
     assert _rel_err(cp.asnumpy(d_D), want) <= 1e-5
 
@@ -700,12 +882,10 @@ def test_relu_bias_epilogue_and_transa(cp, handle, owned):
     a = _layout(owned, lt.DataType.R_32F, k, m, k)
     b = _layout(owned, lt.DataType.R_32F, k, n, k)
     d = _layout(owned, lt.DataType.R_32F, m, n, m)
-    desc = _desc(owned, TRANSA=lt.Operation.T, EPILOGUE=lt.Epilogue.RELU_BIAS,
-                 BIAS_POINTER=d_bias.data.ptr)
+    desc = _desc(owned, TRANSA=lt.Operation.T, EPILOGUE=lt.Epilogue.RELU_BIAS, BIAS_POINTER=d_bias.data.ptr)
     assert lt.matmul_desc_get(desc, A.BIAS_POINTER) == d_bias.data.ptr
     one, zero = ctypes.c_float(1.0), ctypes.c_float(0.0)
-    _matmul(cp, handle, desc, one, d_At.data.ptr, a, d_B.data.ptr, b, zero, d_D.data.ptr, d,
-            d_D.data.ptr, d, owned)
+    _matmul(cp, handle, desc, one, d_At.data.ptr, a, d_B.data.ptr, b, zero, d_D.data.ptr, d, d_D.data.ptr, d, owned)
     before = A_.astype(np.float64) @ B_.astype(np.float64) + bias.astype(np.float64)[:, None]
     want = np.maximum(before, 0.0)
     got = cp.asnumpy(d_D)
@@ -730,8 +910,22 @@ def test_hgemm_fp16_inputs_and_output(cp, handle, owned):
     desc = _desc(owned, lt.ComputeType.COMPUTE_32F, lt.DataType.R_32F)
     # Host scalars as int addresses.
     alpha, beta = np.array([1.0], np.float32), np.array([0.0], np.float32)
-    _matmul(cp, handle, desc, alpha.ctypes.data, d_B.data.ptr, bt, d_A.data.ptr, at,
-            beta.ctypes.data, d_D.data.ptr, dt, d_D.data.ptr, dt, owned)
+    _matmul(
+        cp,
+        handle,
+        desc,
+        alpha.ctypes.data,
+        d_B.data.ptr,
+        bt,
+        d_A.data.ptr,
+        at,
+        beta.ctypes.data,
+        d_D.data.ptr,
+        dt,
+        d_D.data.ptr,
+        dt,
+        owned,
+    )
     want = A_.astype(np.float64) @ B_.astype(np.float64)
     assert _rel_err(cp.asnumpy(d_D), want) <= 1e-2
 
@@ -754,8 +948,23 @@ def test_strided_batched_with_alpha_beta_on_a_stream(cp, handle, owned):
     assert lt.matrix_layout_get(ct, L.BATCH_COUNT) == batch
     desc = _desc(owned)
     alpha, beta = ctypes.c_float(0.5), ctypes.c_float(2.0)
-    _matmul(cp, handle, desc, alpha, d_B.data.ptr, bt, d_A.data.ptr, at, beta, d_C.data.ptr, ct,
-            d_D.data.ptr, ct, owned, stream=stream.ptr)
+    _matmul(
+        cp,
+        handle,
+        desc,
+        alpha,
+        d_B.data.ptr,
+        bt,
+        d_A.data.ptr,
+        at,
+        beta,
+        d_C.data.ptr,
+        ct,
+        d_D.data.ptr,
+        ct,
+        owned,
+        stream=stream.ptr,
+    )
     stream.synchronize()
     want = 0.5 * np.matmul(A_.astype(np.float64), B_.astype(np.float64)) + 2.0 * C_
     assert _rel_err(cp.asnumpy(d_D), want) <= 1e-5
@@ -777,8 +986,24 @@ def test_incompatible_layouts_raise(cp, handle, owned):
     one, zero = ctypes.c_float(1.0), ctypes.c_float(0.0)
     with pytest.raises(lt.cuBLASLtError) as info:
         results = lt.cublasLtMatmulAlgoGetHeuristic(handle, desc, a, b, d, d, pref, 1)
-        lt.cublasLtMatmul(handle, desc, one, d_A.data.ptr, a, d_B.data.ptr, b, zero, d_D.data.ptr, d,
-                          d_D.data.ptr, d, results[0].algo if results else None, 0, 0, 0)
+        lt.cublasLtMatmul(
+            handle,
+            desc,
+            one,
+            d_A.data.ptr,
+            a,
+            d_B.data.ptr,
+            b,
+            zero,
+            d_D.data.ptr,
+            d,
+            d_D.data.ptr,
+            d,
+            results[0].algo if results else None,
+            0,
+            0,
+            0,
+        )
     cp.cuda.Device().synchronize()
     err = info.value
     assert err.function in ("cublasLtMatmulAlgoGetHeuristic", "cublasLtMatmul")
@@ -808,8 +1033,9 @@ def test_algo_ids_init_check_caps_and_a_serialized_algo(cp, handle, owned):
     assert isinstance(check, lt.MatmulHeuristicResult) and check.waves_count > 0
 
     # Every capability the library has is the size of the table's type (arrays: a multiple).
-    sizes = _sizes_from_library(lt.cublasLtMatmulAlgoCapGetAttribute, best.algo,
-                                lt.MatmulAlgoCapAttribute, lt.MATMUL_ALGO_CAP_ATTRIBUTE_TYPES)
+    sizes = _sizes_from_library(
+        lt.cublasLtMatmulAlgoCapGetAttribute, best.algo, lt.MatmulAlgoCapAttribute, lt.MATMUL_ALGO_CAP_ATTRIBUTE_TYPES
+    )
     assert {c for c in CAP if c <= _CORE[lt.MatmulAlgoCapAttribute]} <= set(sizes)
     for cap, (stored, bound) in sizes.items():
         if cap in lt.MATMUL_ALGO_CAP_ARRAY_ATTRIBUTES:
@@ -829,6 +1055,21 @@ def test_algo_ids_init_check_caps_and_a_serialized_algo(cp, handle, owned):
     d_B = cp.asfortranarray(cp.asarray(B_))
     d_D = cp.empty((m, n), cp.float32, order="F")
     one, zero = ctypes.c_float(1.0), ctypes.c_float(0.0)
-    _matmul(cp, handle, desc, one, d_A.data.ptr, a, d_B.data.ptr, b, zero, d_D.data.ptr, d,
-            d_D.data.ptr, d, owned, algo=restored)
+    _matmul(
+        cp,
+        handle,
+        desc,
+        one,
+        d_A.data.ptr,
+        a,
+        d_B.data.ptr,
+        b,
+        zero,
+        d_D.data.ptr,
+        d,
+        d_D.data.ptr,
+        d,
+        owned,
+        algo=restored,
+    )
     assert _rel_err(cp.asnumpy(d_D), A_.astype(np.float64) @ B_.astype(np.float64)) <= 1e-5

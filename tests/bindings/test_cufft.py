@@ -14,7 +14,6 @@ from nvmath.bindings._loader import FunctionNotFoundError, LibraryNotFoundError,
 from tests.conftest import HAS_GPU
 from tests.libraries import needs
 
-
 needs_library = needs("cuFFT", cufft._lib.cdll, (LibraryNotFoundError,))
 
 
@@ -23,48 +22,90 @@ needs_library = needs("cuFFT", cufft._lib.cdll, (LibraryNotFoundError,))
 
 def test_type_and_direction_values():
     assert {t.name: t.value for t in cufft.Type} == {
-        "R2C": 0x2A, "C2R": 0x2C, "C2C": 0x29, "D2Z": 0x6A, "Z2D": 0x6C, "Z2Z": 0x69}
+        "R2C": 0x2A,
+        "C2R": 0x2C,
+        "C2C": 0x29,
+        "D2Z": 0x6A,
+        "Z2D": 0x6C,
+        "Z2Z": 0x69,
+    }
     assert (cufft.Direction.FORWARD, cufft.Direction.INVERSE) == (-1, 1)
 
 
 def test_result_values():
     expected = {
-        "SUCCESS": 0, "INVALID_PLAN": 1, "ALLOC_FAILED": 2, "INVALID_TYPE": 3, "INVALID_VALUE": 4,
-        "INTERNAL_ERROR": 5, "EXEC_FAILED": 6, "SETUP_FAILED": 7, "INVALID_SIZE": 8,
-        "UNALIGNED_DATA": 9, "INCOMPLETE_PARAMETER_LIST": 10, "INVALID_DEVICE": 11,
-        "PARSE_ERROR": 12, "NO_WORKSPACE": 13, "NOT_IMPLEMENTED": 14, "LICENSE_ERROR": 15,
-        "NOT_SUPPORTED": 16, "MISSING_DEPENDENCY": 17, "NVRTC_FAILURE": 18,
-        "NVJITLINK_FAILURE": 19, "NVSHMEM_FAILURE": 20,
+        "SUCCESS": 0,
+        "INVALID_PLAN": 1,
+        "ALLOC_FAILED": 2,
+        "INVALID_TYPE": 3,
+        "INVALID_VALUE": 4,
+        "INTERNAL_ERROR": 5,
+        "EXEC_FAILED": 6,
+        "SETUP_FAILED": 7,
+        "INVALID_SIZE": 8,
+        "UNALIGNED_DATA": 9,
+        "INCOMPLETE_PARAMETER_LIST": 10,
+        "INVALID_DEVICE": 11,
+        "PARSE_ERROR": 12,
+        "NO_WORKSPACE": 13,
+        "NOT_IMPLEMENTED": 14,
+        "LICENSE_ERROR": 15,
+        "NOT_SUPPORTED": 16,
+        "MISSING_DEPENDENCY": 17,
+        "NVRTC_FAILURE": 18,
+        "NVJITLINK_FAILURE": 19,
+        "NVSHMEM_FAILURE": 20,
     }
     assert {r.name: r.value for r in cufft.Result} == expected
 
 
 def test_callback_type_values():
-    names = ["LD_COMPLEX", "LD_COMPLEX_DOUBLE", "LD_REAL", "LD_REAL_DOUBLE", "ST_COMPLEX",
-             "ST_COMPLEX_DOUBLE", "ST_REAL", "ST_REAL_DOUBLE", "UNDEFINED"]
+    names = [
+        "LD_COMPLEX",
+        "LD_COMPLEX_DOUBLE",
+        "LD_REAL",
+        "LD_REAL_DOUBLE",
+        "ST_COMPLEX",
+        "ST_COMPLEX_DOUBLE",
+        "ST_REAL",
+        "ST_REAL_DOUBLE",
+        "UNDEFINED",
+    ]
     assert [c.name for c in cufft.XtCallbackType] == names
     assert [c.value for c in cufft.XtCallbackType] == list(range(9))
 
 
 def test_data_type_library_property_and_plan_property_values():
     assert {d.name: d.value for d in cufft.DataType} == {
-        "R_16F": 2, "C_16F": 6, "R_16BF": 14, "C_16BF": 15, "R_32F": 0, "C_32F": 4, "R_64F": 1,
-        "C_64F": 5}
+        "R_16F": 2,
+        "C_16F": 6,
+        "R_16BF": 14,
+        "C_16BF": 15,
+        "R_32F": 0,
+        "C_32F": 4,
+        "R_64F": 1,
+        "C_64F": 5,
+    }
     assert list(cufft.LibraryProperty) == [0, 1, 2]
     assert cufft.LibraryProperty.PATCH_LEVEL.name == "PATCH_LEVEL"
     assert {p.name: p.value for p in cufft.Property} == {
-        "INT64_PATIENT_JIT": 1, "INT64_MAX_NUM_HOST_THREADS": 2, "INT64_BLUESTEIN_ONLY": 3,
-        "INT64_DISABLE_FMA": 4}
+        "INT64_PATIENT_JIT": 1,
+        "INT64_MAX_NUM_HOST_THREADS": 2,
+        "INT64_BLUESTEIN_ONLY": 3,
+        "INT64_DISABLE_FMA": 4,
+    }
 
 
 # -- import, errors, argument conversion -------------------------------------------------------
 
 
 def test_import_loads_no_library_and_no_heavy_package():
-    code = ("import sys, nvmath.bindings, nvmath.bindings.cufft as c\n"
-            "heavy = [m for m in ('numba', 'cupy', 'torch', 'cuda.pathfinder') if m in sys.modules]\n"
-            "maps = open('/proc/self/maps').read() if sys.platform.startswith('linux') else ''\n"
-            "print(','.join(heavy), c._lib.loaded, 'libcufft' in maps)")
+    code = (
+        "import sys, nvmath.bindings, nvmath.bindings.cufft as c\n"
+        "heavy = [m for m in ('numba', 'cupy', 'torch', 'cuda.pathfinder') if m in sys.modules]\n"
+        "maps = open('/proc/self/maps').read() if sys.platform.startswith('linux') else ''\n"
+        "print(','.join(heavy), c._lib.loaded, 'libcufft' in maps)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"], out.stdout
 
@@ -95,7 +136,10 @@ def test_error_pickles():
 
     err = pickle.loads(pickle.dumps(cufft.cuFFTError("cufftXtExec", 6)))
     assert (err.function, err.status, str(err)) == (
-        "cufftXtExec", cufft.Result.EXEC_FAILED, "cufftXtExec failed: CUFFT_EXEC_FAILED (6)")
+        "cufftXtExec",
+        cufft.Result.EXEC_FAILED,
+        "cufftXtExec failed: CUFFT_EXEC_FAILED (6)",
+    )
 
 
 def test_check_passes_success_and_raises_otherwise():
@@ -146,8 +190,9 @@ def test_version_formatting():
 
 
 def test_calls_name_the_package_when_the_library_is_missing(monkeypatch):
-    bogus = NvidiaLibrary("nvmath-test-no-cufft", display_name="cuFFT", package="nvidia-cufft",
-                          extra="cu13", check=cufft._check)
+    bogus = NvidiaLibrary(
+        "nvmath-test-no-cufft", display_name="cuFFT", package="nvidia-cufft", extra="cu13", check=cufft._check
+    )
     monkeypatch.setattr(cufft, "_lib", bogus)
     with pytest.raises(LibraryNotFoundError, match=r"pip install nvidia-cufft.*nvmath-fusion\[cu13\]"):
         cufft.cufftGetVersion()
@@ -205,8 +250,9 @@ def test_array_arguments_are_checked_before_the_call():
     with pytest.raises(ValueError, match="n has 2 elements; rank=1 needs 1"):
         cufft.cufftMakePlanMany64(0, 1, [8, 8], None, 1, 8, None, 1, 8, cufft.Type.C2C, 1)
     with pytest.raises(TypeError, match="n is required"):
-        cufft.cufftXtMakePlanMany(0, 1, None, None, 1, 8, cufft.DataType.C_32F, None, 1, 8,
-                                  cufft.DataType.C_32F, 1, cufft.DataType.C_32F)
+        cufft.cufftXtMakePlanMany(
+            0, 1, None, None, 1, 8, cufft.DataType.C_32F, None, 1, 8, cufft.DataType.C_32F, 1, cufft.DataType.C_32F
+        )
 
 
 @needs_library
@@ -221,8 +267,9 @@ def test_jit_callback_on_cufft_11_3_uses_the_versioned_symbol(monkeypatch):
 
 @needs_library
 def test_missing_function_of_the_loaded_cufft():
-    lib = NvidiaLibrary("cufft", display_name="cuFFT", package="nvidia-cufft", extra="cu13",
-                        version=cufft._version_text)
+    lib = NvidiaLibrary(
+        "cufft", display_name="cuFFT", package="nvidia-cufft", extra="cu13", version=cufft._version_text
+    )
     lib.declare("cufftNvmathNoSuchFunction", ctypes.c_int, [])
     with pytest.raises(FunctionNotFoundError) as info:
         lib.function("cufftNvmathNoSuchFunction")
@@ -399,8 +446,7 @@ def _make_plan_with_lto_callback(plan):
         return _c2c_plan64(plan)
     except cufft.cuFFTError as exc:
         if exc.status in (cufft.Result.INTERNAL_ERROR, cufft.Result.NVJITLINK_FAILURE):
-            pytest.xfail(f"cuFFT {cufft._version_text()} could not JIT-link an LTO callback on this "
-                         f"machine ({exc})")
+            pytest.xfail(f"cuFFT {cufft._version_text()} could not JIT-link an LTO callback on this machine ({exc})")
         raise
 
 
@@ -408,12 +454,12 @@ def _make_plan_with_lto_callback(plan):
 def test_jit_callback_inputs_are_kept_until_destroy(cp):
     from nvmath.jit import compile_cpp, current_device_target
 
-    lto = compile_cpp(_STORE_CALLBACK.replace("FFT_N", str(N)),
-                      compute_capability=current_device_target(), output="ltoir")
+    lto = compile_cpp(
+        _STORE_CALLBACK.replace("FFT_N", str(N)), compute_capability=current_device_target(), output="ltoir"
+    )
     handle = cufft.cufftCreate()
     try:
-        cufft.cufftXtSetJITCallback(handle, "scale_store", memoryview(lto),
-                                    cufft.XtCallbackType.ST_COMPLEX, 0x1000)
+        cufft.cufftXtSetJITCallback(handle, "scale_store", memoryview(lto), cufft.XtCallbackType.ST_COMPLEX, 0x1000)
         kept = cufft._keepalive[handle]
         # cuFFT reads the name, the LTO-IR and the pointer array when the plan is made.
         assert b"scale_store" in kept and bytes(lto) in kept
@@ -440,12 +486,12 @@ def test_jit_store_callback_with_caller_info(cp, plan):
     rng = np.random.default_rng()
     x = _complex(rng, (BATCH, N))
     filt = rng.standard_normal(N).astype(np.float32)
-    lto = compile_cpp(_STORE_CALLBACK.replace("FFT_N", str(N)), compute_capability=current_device_target(),
-                      output="ltoir")
+    lto = compile_cpp(
+        _STORE_CALLBACK.replace("FFT_N", str(N)), compute_capability=current_device_target(), output="ltoir"
+    )
     d_filt = cp.asarray(filt)
     # A bytearray: any bytes-like LTO-IR is accepted.
-    cufft.cufftXtSetJITCallback(plan, "scale_store", bytearray(lto), cufft.XtCallbackType.ST_COMPLEX,
-                                d_filt.data.ptr)
+    cufft.cufftXtSetJITCallback(plan, "scale_store", bytearray(lto), cufft.XtCallbackType.ST_COMPLEX, d_filt.data.ptr)
     _make_plan_with_lto_callback(plan)
     d_x = cp.asarray(x)
     d_y = cp.empty_like(d_x)
@@ -465,8 +511,7 @@ def test_jit_load_callback_compiled_from_python(cp, plan):
     window = rng.standard_normal(N).astype(np.float32)
     art = compile_prolog(prolog, "complex64", "float32")  # an LTOIR: a bytes subclass
     d_window = cp.asarray(window)
-    cufft.cufftXtSetJITCallback(plan, art.symbol, art, cufft.XtCallbackType.LD_COMPLEX,
-                                [d_window.data.ptr])
+    cufft.cufftXtSetJITCallback(plan, art.symbol, art, cufft.XtCallbackType.LD_COMPLEX, [d_window.data.ptr])
     _make_plan_with_lto_callback(plan)
     d_x = cp.asarray(x)
     d_y = cp.empty_like(d_x)

@@ -111,8 +111,7 @@ def test_missing_function_names_symbol_and_version(monkeypatch):
         _handle_uint = ctypes.CDLL(None)._handle
 
     monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
-    lib = NvidiaLibrary("c", display_name="libfoo", package="nvidia-foo", extra="cu13",
-                        version=lambda: "9.8.7")
+    lib = NvidiaLibrary("c", display_name="libfoo", package="nvidia-foo", extra="cu13", version=lambda: "9.8.7")
     lib.declare("fooNew", ctypes.c_int, [])
     assert not lib.has("nvmath_no_such_symbol") and lib.has("abs")
     with pytest.raises(FunctionNotFoundError) as info:

@@ -52,8 +52,6 @@ def run_python(code: str, *, env: dict[str, str], cwd: Path | None = None) -> st
     """Run *code* in a fresh interpreter and return its stdout; fail the test on error."""
     import subprocess
 
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, f"child failed ({done.returncode}):\n{done.stderr}"
     return done.stdout

@@ -102,7 +102,9 @@ def test_runs_as_a_module(cache_dir):
     done = subprocess.run(
         [sys.executable, "-m", "nvmath.cache", "info"],
         env=subprocess_env(NVMATH_CACHE_DIR=str(cache_dir)),
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     assert "entries:      1" in done.stdout

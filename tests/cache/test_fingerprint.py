@@ -60,8 +60,16 @@ def test_argument_names_and_counts_matter():
 
 
 def test_constants_are_typed_and_bit_exact():
-    sources = ["return x + 1", "return x + 1.0", "return x + True", "return x + 0.0",
-               "return x + -0.0", "return x + 1j", "return x + 10**40", "return x + 'a'"]
+    sources = [
+        "return x + 1",
+        "return x + 1.0",
+        "return x + True",
+        "return x + 0.0",
+        "return x + -0.0",
+        "return x + 1j",
+        "return x + 10**40",
+        "return x + 'a'",
+    ]
     prints = {fp(make(f"def f(x): {body}")) for body in sources}
     assert len(prints) == len(sources)
 
@@ -412,7 +420,7 @@ def test_fingerprints_agree_across_processes_hash_seeds_and_copies(tmp_path):
     _write_modules(first, "return x + 1", "x")
     _write_modules(second, "return x + 1", "x")  # an identical copy elsewhere
     _write_modules(changed, "return x - 1", "x")  # the callee changed
-    run = lambda where, seed: run_python(  # noqa: E731
+    run = lambda where, seed: run_python(
         code, env=subprocess_env(PYTHONHASHSEED=seed, PYTHONDONTWRITEBYTECODE="1"), cwd=where
     ).split()
     one_a, one_b, two, other = run(first, "0"), run(first, "4242"), run(second, "77"), run(changed, "0")
@@ -465,8 +473,9 @@ def test_unhashable_in_a_callee_says_how_it_was_reached():
     namespace = {"BAD": Opaque()}
     make("def helper(x): return BAD", name="helper", namespace=namespace)
     f = make("def f(x): return helper(x)", namespace=namespace)
-    with pytest.raises(UnhashableCapture, match="global 'BAD' of function 'fp_test_module.helper'.*"
-                                                "reached through global 'helper'"):
+    with pytest.raises(
+        UnhashableCapture, match="global 'BAD' of function 'fp_test_module.helper'.*reached through global 'helper'"
+    ):
         fp(f)
 
 

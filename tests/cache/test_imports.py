@@ -9,8 +9,7 @@ HEAVY = ("numba", "numba_cuda", "llvmlite", "cupy", "torch")
 
 def test_import_loads_no_heavy_package():
     out = run_python(
-        "import sys, nvmath.cache\n"
-        f"print([m for m in {HEAVY!r} if m in sys.modules])\n",
+        f"import sys, nvmath.cache\nprint([m for m in {HEAVY!r} if m in sys.modules])\n",
         env=subprocess_env(),
     )
     assert out.strip() == "[]"

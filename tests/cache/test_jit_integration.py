@@ -3,14 +3,11 @@
 import json
 import textwrap
 
-import numpy as np
 import pytest
 
 from nvmath.cache import get_cache
 from nvmath.fft import compile_epilog, compile_prolog
-from nvmath.jit import CacheBypassWarning, compile_device_function, pointer
-from nvmath.jit import versions
-
+from nvmath.jit import CacheBypassWarning, compile_device_function, pointer, versions
 from tests.cache.conftest import run_python, subprocess_env
 
 ARCH = "sm_90"

@@ -496,5 +496,4 @@ def test_bad_entry_is_logged_with_its_reason(cache_dir, caplog):
     _flip(path, -1)
     caplog.set_level(logging.INFO, logger="nvmath.cache")
     assert disk_only(cache_dir).get(key()) is None
-    assert any("payload checksum mismatch" in r.getMessage() and r.levelno == logging.INFO
-               for r in caplog.records)
+    assert any("payload checksum mismatch" in r.getMessage() and r.levelno == logging.INFO for r in caplog.records)

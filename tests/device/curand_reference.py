@@ -40,7 +40,7 @@ def philox_stream(seed: int, subsequence: int, offset: int, count: int) -> np.nd
     key = np.tile(np.array([seed & 0xFFFFFFFF, seed >> 32], np.uint32), (blocks.size, 1))
     words = philox4x32_10(ctr, key).reshape(-1)
     start = offset - 4 * first
-    return words[start:start + count]
+    return words[start : start + count]
 
 
 def _xorwow_step(v):
@@ -82,8 +82,13 @@ def xorwow_stream(seed: int, subsequence: int, offset: int, count: int) -> np.nd
         s1 = np.uint32(seed >> 32) ^ np.uint32(0xF7DCEFDD)
         t0, t1 = np.uint32(1099087573) * s0, np.uint32(2591861531) * s1
         d = np.uint32(6615241) + t1 + t0
-        v = [np.uint32(123456789) + t0, np.uint32(362436069) ^ t0, np.uint32(521288629) + t1,
-             np.uint32(88675123) ^ t1, np.uint32(5783321) + t0]
+        v = [
+            np.uint32(123456789) + t0,
+            np.uint32(362436069) ^ t0,
+            np.uint32(521288629) + t1,
+            np.uint32(88675123) ^ t1,
+            np.uint32(5783321) + t0,
+        ]
         for _ in range(subsequence):  # d advances by 362437 * 2**67 = 0 (mod 2**32)
             v = _words(_xorwow_jump_matrix() @ _bits(v) % 2)
         out = []

@@ -15,8 +15,9 @@ SAXPY = 'extern "C" __device__ void saxpy(float* y, const float* x, float a, int
 
 @pytest.fixture(scope="module")
 def saxpy():
-    return extern_function("saxpy", ("void", ["float*", "float*", "float", "int"]),
-                           compile_cpp(SAXPY, compute_capability=ARCH))
+    return extern_function(
+        "saxpy", ("void", ["float*", "float*", "float", "int"]), compile_cpp(SAXPY, compute_capability=ARCH)
+    )
 
 
 def test_kernel_calling_an_extern_function_links_to_a_cubin(saxpy):
@@ -108,8 +109,9 @@ def test_kernel_keys(tmp_path, monkeypatch):
 
 
 def test_unhashable_kernel_is_not_cached(tmp_path):
-    import nvmath.device
     from numba import types
+
+    import nvmath.device
 
     class Opaque:
         pass
@@ -129,8 +131,15 @@ def test_rebuild_from_a_cached_cubin_without_compiling(container):
 
     from nvmath.device.kernel_cache import _rebuild
 
-    meta = {"entry_name": "_Z6kernel", "cooperative": False, "cc": [9, 0, "a"], "lineinfo": False,
-            "shared_memory_carveout": None, "launch_config_sensitive": False, "container": container}
+    meta = {
+        "entry_name": "_Z6kernel",
+        "cooperative": False,
+        "cc": [9, 0, "a"],
+        "lineinfo": False,
+        "shared_memory_carveout": None,
+        "launch_config_sensitive": False,
+        "container": container,
+    }
     argtypes = (types.float32[::1], types.int64)
     kernel = _rebuild(meta, b"\x7fELF-cubin", argtypes, (9, 0, "a"))
     assert kernel.entry_name == "_Z6kernel" and tuple(kernel.signature.args) == argtypes
@@ -153,8 +162,11 @@ def test_a_kernel_capturing_code_for_another_target_is_refused_clearly():
     def kernel(data):
         fft.execute(data)
 
-    with pytest.raises(ValueError, match=r"generated for sm_100, which cannot run on this device \(sm_90\).*"
-                                         r"sm=\(9, 0\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"generated for sm_100, which cannot run on this device \(sm_90\).*"
+        r"sm=\(9, 0\)",
+    ):
         check_device_objects(kernel, (9, 0))
     check_device_objects(kernel, (10, 0))  # the same device: accepted
     check_device_objects(kernel, (12, 0))  # portable code runs on newer devices

@@ -8,7 +8,6 @@ mathdx = pytest.importorskip("nvmath.bindings.mathdx")
 
 from tests.libraries import needs  # noqa: E402
 
-
 pytestmark = needs("libmathdx", mathdx.cufftdxGetVersion)  # the "dx" extra
 
 import nvmath.device  # noqa: E402
@@ -76,8 +75,9 @@ def test_kernel_calling_the_fft_links_to_a_cubin_without_a_gpu(fft512):
     from nvmath.jit import link
 
     kernel = _block_kernel(fft512)
-    codes, _ = cuda.compile_all(kernel, (types.complex64[:, ::1],), device=False, cc=(9, 0), output="ltoir",
-                                abi="numba")
+    codes, _ = cuda.compile_all(
+        kernel, (types.complex64[:, ::1],), device=False, cc=(9, 0), output="ltoir", abi="numba"
+    )
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
     assert len(inputs) == 2  # the kernel and the cuFFTDx function, attached automatically
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
@@ -106,8 +106,10 @@ def _ptx_strings(kernel, sig) -> str:
     from numba import cuda
 
     ptx = cuda.compile_ptx(kernel, sig, device=False, cc=(9, 0), abi="numba")[0]
-    strings = [bytes(int(v) for v in body.split(",")).decode(errors="replace")
-               for body in re.findall(r"\.b8 \S+\[\d+\] = \{([\d, ]+)\}", ptx)]
+    strings = [
+        bytes(int(v) for v in body.split(",")).decode(errors="replace")
+        for body in re.findall(r"\.b8 \S+\[\d+\] = \{([\d, ]+)\}", ptx)
+    ]
     return ptx + "\n".join(strings)
 
 
@@ -176,7 +178,8 @@ def test_too_little_shared_memory_fails_the_launch_with_a_message(tmp_path):
     import textwrap
 
     script = tmp_path / "short.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import numpy as np
         from numba import cuda
         import nvmath.device
@@ -186,7 +189,8 @@ def test_too_little_shared_memory_fails_the_launch_with_a_message(tmp_path):
         d = cuda.to_device(np.ones((2, 512), np.complex64))
         kernel[2, fft.block_dim, 0, fft.shared_memory_size // 2](d)
         cuda.synchronize()
-    """))
+    """)
+    )
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
@@ -210,8 +214,11 @@ def test_a_kernel_using_an_fft_for_a_newer_device_is_refused_at_launch():
         fft.execute(thread_data)
         data[0] = thread_data[0]
 
-    with pytest.raises(ValueError, match=rf"generated for sm_{major + 1}0, which cannot run on this device "
-                                         rf"\(sm_{major}{minor}\)"):
+    with pytest.raises(
+        ValueError,
+        match=rf"generated for sm_{major + 1}0, which cannot run on this device "
+        rf"\(sm_{major}{minor}\)",
+    ):
         kernel[1, 1](cuda.to_device(np.zeros(64, np.complex64)))
 
 

@@ -47,8 +47,9 @@ def _run(cache_dir, extra_source=""):
     import os
 
     env = dict(os.environ, NVMATH_CACHE_DIR=str(cache_dir))
-    done = subprocess.run([sys.executable, "-c", CHILD, extra_source], capture_output=True, text=True, env=env,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, extra_source], capture_output=True, text=True, env=env, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -6,26 +6,31 @@ import pytest
 
 mathdx = pytest.importorskip("nvmath.bindings.mathdx")
 
-from tests.libraries import needs  # noqa: E402
-
 import nvmath.device  # noqa: E402
 from nvmath.device import Matmul  # noqa: E402
-
+from tests.libraries import needs  # noqa: E402
 
 needs_library = needs("libmathdx", mathdx.cufftdxGetVersion)  # the "dx" extra
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(size=(32, 32), precision="single", data_type="real"), "size=\\(32, 32\\)"),
-    (dict(size=(32, 32, 0), precision="single", data_type="real"), "positive ints"),
-    (dict(size=(32, 32, 32), precision="quad", data_type="real"), "precision='quad'"),
-    (dict(size=(32, 32, 32), precision="single", data_type="integer"), "data_type='integer'.*'real', 'complex'"),
-    (dict(size=(32, 32, 32), precision="single", data_type="real", block_size=64, block_dim=(64, 1, 1)),
-     "block_size or block_dim"),
-    (dict(size=(32, 32, 32), precision="single", data_type="real", execution="Thread"), "execution='Thread'"),
-    (dict(size=(256, 256, 128), precision="double", data_type="real"),
-     r"needs 1048576 bytes of shared memory.*sm_90 has at most 232448"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(size=(32, 32), precision="single", data_type="real"), "size=\\(32, 32\\)"),
+        (dict(size=(32, 32, 0), precision="single", data_type="real"), "positive ints"),
+        (dict(size=(32, 32, 32), precision="quad", data_type="real"), "precision='quad'"),
+        (dict(size=(32, 32, 32), precision="single", data_type="integer"), "data_type='integer'.*'real', 'complex'"),
+        (
+            dict(size=(32, 32, 32), precision="single", data_type="real", block_size=64, block_dim=(64, 1, 1)),
+            "block_size or block_dim",
+        ),
+        (dict(size=(32, 32, 32), precision="single", data_type="real", execution="Thread"), "execution='Thread'"),
+        (
+            dict(size=(256, 256, 128), precision="double", data_type="real"),
+            r"needs 1048576 bytes of shared memory.*sm_90 has at most 232448",
+        ),
+    ],
+)
 def test_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Matmul(sm=(9, 0), **kwargs)
@@ -72,8 +77,8 @@ def _kernel(mm, dtype=None):
     def gemm_kernel(a, b, c, alpha, beta):
         smem = cuda.shared.array(0, dtype=dtype)
         sa = smem[0:a_size]
-        sb = smem[a_size:a_size + b_size]
-        sc = smem[a_size + b_size:a_size + b_size + c_size]
+        sb = smem[a_size : a_size + b_size]
+        sc = smem[a_size + b_size : a_size + b_size + c_size]
         t = cuda.threadIdx.x
         for idx in range(t, m * k, threads):  # A row-major
             sa[(idx // k) * lda + idx % k] = a[idx // k, idx % k]
@@ -105,8 +110,8 @@ def _bf16_kernel(mm):
         bits = cuda.shared.array(0, dtype=types.uint16)
         floats = cuda.shared.array(0, dtype=types.float32)  # the same dynamic buffer
         sa = bits[0:a_size]
-        sb = bits[a_size:a_size + b_size]
-        sc = floats[c_start:c_start + c_size]
+        sb = bits[a_size : a_size + b_size]
+        sc = floats[c_start : c_start + c_size]
         t = cuda.threadIdx.x
         for idx in range(t, m * k, threads):
             sa[(idx // k) * lda + idx % k] = a[idx // k, idx % k]
@@ -158,8 +163,13 @@ def _complex_pairs_kernel(mm):
             else:
                 cs[c_start + col * ldc + r] = c[r, col]
         cuda.syncthreads()
-        mm.execute(alpha, ab[0:2 * a_size], ab[2 * a_size:2 * (a_size + b_size)], beta,
-                   cs[c_start:c_start + (2 if c_pairs else 1) * c_size])
+        mm.execute(
+            alpha,
+            ab[0 : 2 * a_size],
+            ab[2 * a_size : 2 * (a_size + b_size)],
+            beta,
+            cs[c_start : c_start + (2 if c_pairs else 1) * c_size],
+        )
         cuda.syncthreads()
         for idx in range(t, m * n, threads):
             r, col = idx // n, idx % n
@@ -186,8 +196,9 @@ def test_complex_half_and_bfloat16_are_interleaved_pairs():
         c_arg = types.Array(c_numba, 2, "C")
         scalar = types.complex128
         sig = (types.Array(pair, 2, "C"),) * 2 + (c_arg, scalar, scalar)
-        codes, _ = cuda.compile_all(_complex_pairs_kernel(mm)[0], sig, device=False, cc=(9, 0), output="ltoir",
-                                    abi="numba")
+        codes, _ = cuda.compile_all(
+            _complex_pairs_kernel(mm)[0], sig, device=False, cc=(9, 0), output="ltoir", abi="numba"
+        )
         inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
         assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
 
@@ -255,8 +266,14 @@ def test_bfloat16_matrices_are_uint16_bit_patterns():
     from numba.core.errors import TypingError
 
     with pytest.raises(TypingError, match="an array of uint16 or int16 is required"):
-        cuda.compile_all(_kernel(mm, types.float32), (types.float32[:, ::1],) * 3 + (types.float32, types.float32),
-                         device=False, cc=(9, 0), output="ltoir", abi="numba")
+        cuda.compile_all(
+            _kernel(mm, types.float32),
+            (types.float32[:, ::1],) * 3 + (types.float32, types.float32),
+            device=False,
+            cc=(9, 0),
+            output="ltoir",
+            abi="numba",
+        )
 
 
 @pytest.mark.gpu
@@ -300,7 +317,7 @@ def test_complex_half_and_bfloat16_values_on_the_gpu(precision):
 @pytest.mark.gpu
 @needs_library
 def test_bfloat16_values_on_the_gpu():
-    from numba import cuda, types
+    from numba import cuda
 
     mm = _matmul((16, 8, 12), "bfloat16", "real")
     body, shared = _bf16_kernel(mm)
@@ -318,14 +335,19 @@ def test_bfloat16_values_on_the_gpu():
 
 @pytest.mark.gpu
 @needs_library
-@pytest.mark.parametrize("precision, data_type", [("half", "real"), ("double", "real"), ("single", "complex"),
-                                                   ("double", "complex")])
+@pytest.mark.parametrize(
+    "precision, data_type", [("half", "real"), ("double", "real"), ("single", "complex"), ("double", "complex")]
+)
 def test_values_on_the_gpu_each_precision(precision, data_type):
     from numba import cuda, types
 
     mm = _matmul((16, 8, 12), precision, data_type)
-    np_type = {("half", "real"): np.float16, ("double", "real"): np.float64, ("single", "complex"): np.complex64,
-               ("double", "complex"): np.complex128}[(precision, data_type)]
+    np_type = {
+        ("half", "real"): np.float16,
+        ("double", "real"): np.float64,
+        ("single", "complex"): np.complex64,
+        ("double", "complex"): np.complex128,
+    }[(precision, data_type)]
     kernel = nvmath.device.jit(_kernel(mm, getattr(types, np.dtype(np_type).name)))
     rng = np.random.default_rng()
 
@@ -336,8 +358,9 @@ def test_values_on_the_gpu_each_precision(precision, data_type):
     a, b, c = rand((16, 12)), rand((12, 8)), rand((16, 8))
     alpha, beta = (1.5, -0.5) if data_type == "real" else (1.5 - 0.25j, -0.5 + 1j)
     d = cuda.to_device(c)
-    kernel[1, mm.block_dim, 0, mm.shared_memory_size](cuda.to_device(a), cuda.to_device(b), d,
-                                                      np_type(alpha), np_type(beta))
+    kernel[1, mm.block_dim, 0, mm.shared_memory_size](
+        cuda.to_device(a), cuda.to_device(b), d, np_type(alpha), np_type(beta)
+    )
     want = alpha * a.astype(np.complex128) @ b + beta * c
     tol = {"half": 1e-2, "single": 1e-5, "double": 1e-12}[precision]
     assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < tol

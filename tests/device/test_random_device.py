@@ -9,15 +9,13 @@ import pytest
 
 mathdx = pytest.importorskip("nvmath.bindings.mathdx")
 
-from tests.libraries import needs  # noqa: E402
-
 from tests.device.curand_reference import (  # noqa: E402
     curand_uniform,
     philox4x32_10,
     philox_stream,
     xorwow_stream,
 )
-
+from tests.libraries import needs  # noqa: E402
 
 pytestmark = needs("libmathdx", mathdx.curanddxGetVersion)  # the "dx" extra
 
@@ -44,12 +42,16 @@ def _array_of(dtype, ndim=1):
 
 # -- the references themselves ------------------------------------------------------------------
 
+
 def test_philox_reference_matches_random123_known_answers():
     vectors = [  # (counter, key, result) from the Random123 distribution's known-answer tests
         ([0, 0, 0, 0], [0, 0], [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8]),
         ([0xFFFFFFFF] * 4, [0xFFFFFFFF] * 2, [0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD]),
-        ([0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344], [0xA4093822, 0x299F31D0],
-         [0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1]),
+        (
+            [0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344],
+            [0xA4093822, 0x299F31D0],
+            [0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1],
+        ),
     ]
     for ctr, key, want in vectors:
         got = philox4x32_10(np.array([ctr], np.uint32), np.array([key], np.uint32))[0]
@@ -78,6 +80,7 @@ def test_xorwow_reference_subsequence_jump_is_2_to_the_67_steps():
 
 
 # -- descriptors, traits, kernels without a GPU -------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def philox():
@@ -181,8 +184,12 @@ def test_kernel_typing_errors_name_the_problem(philox, xorwow):
         s = xorwow.local_state()
         xorwow.init(1.5, 0, 0, s)
 
-    cases = [(missing, "has no uniform.*uniform4"), (wrong_state, "pass a Philox4_32_10 state"),
-             (missing_parameter, r"log_normal takes \(state, mean, stddev\)"), (float_seed, "seed is float64")]
+    cases = [
+        (missing, "has no uniform.*uniform4"),
+        (wrong_state, "pass a Philox4_32_10 state"),
+        (missing_parameter, r"log_normal takes \(state, mean, stddev\)"),
+        (float_seed, "seed is float64"),
+    ]
     for kernel, message in cases:
         with pytest.raises(TypingError, match=message):
             cuda.compile_all(kernel, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
@@ -195,8 +202,10 @@ def test_code_and_traits_come_from_the_cache_in_a_new_process(tmp_path):
     import time
 
     env = dict(os.environ, NVMATH_CACHE_DIR=str(tmp_path))
-    code = ("import time; t = time.perf_counter(); from nvmath.device import random; "
-            "g = random.XORWOW(sm=(9, 0)); print(time.perf_counter() - t, g.state_size)")
+    code = (
+        "import time; t = time.perf_counter(); from nvmath.device import random; "
+        "g = random.XORWOW(sm=(9, 0)); print(time.perf_counter() - t, g.state_size)"
+    )
     runs = []
     for _ in range(2):
         start = time.perf_counter()
@@ -208,6 +217,7 @@ def test_code_and_traits_come_from_the_cache_in_a_new_process(tmp_path):
 
 
 # -- on the GPU ---------------------------------------------------------------------------------
+
 
 def _run(kernel, *args, threads=256, blocks=None):
     from numba import cuda
@@ -306,14 +316,18 @@ def _sampler(rng, fname, count, params):
     fn = getattr(rng, fname)
     p0, p1 = (list(params) + [None, None])[:2]
     if len(params) == 0:
+
         def draw(state):
             return fn(state)
     elif len(params) == 1:
+
         def draw(state):
             return fn(state, p0)
     else:
+
         def draw(state):
             return fn(state, p0, p1)
+
     draw = cuda.jit(device=True)(draw)
 
     @cuda.jit
@@ -353,8 +367,9 @@ _MOMENT_CASES = [
 
 
 @pytest.mark.gpu
-@pytest.mark.parametrize("gen_name, fname, count, params, dtype, mean, var", _MOMENT_CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in _MOMENT_CASES])
+@pytest.mark.parametrize(
+    "gen_name, fname, count, params, dtype, mean, var", _MOMENT_CASES, ids=[f"{c[0]}-{c[1]}" for c in _MOMENT_CASES]
+)
 def test_moments_of_each_distribution(gen_name, fname, count, params, dtype, mean, var):
     from numba import cuda
 
@@ -417,8 +432,8 @@ def test_skipahead_offset_and_subsequences_agree_with_the_stream(gen_name):
     for mode in range(5):
         kernel[1, 1](out, mode, k)
     rows = out.copy_to_host()
-    assert np.array_equal(rows[1][:32 - skipped], rows[0][skipped:])
-    assert np.array_equal(rows[2][:32 - skipped], rows[0][skipped:])
+    assert np.array_equal(rows[1][: 32 - skipped], rows[0][skipped:])
+    assert np.array_equal(rows[2][: 32 - skipped], rows[0][skipped:])
     assert np.array_equal(rows[1], rows[2])
     assert np.array_equal(rows[3], rows[4])
     assert not np.array_equal(rows[3], rows[0])

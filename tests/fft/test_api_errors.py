@@ -4,9 +4,7 @@ import numpy as np
 import pytest
 
 import nvmath
-from nvmath.fft import FFT, DeviceCallable, FFTDirection, FFTOptions
-from nvmath.fft import _layout
-
+from nvmath.fft import FFT, DeviceCallable, FFTDirection, FFTOptions, _layout
 from tests.fft.cases import random
 
 
@@ -32,7 +30,7 @@ def test_direction_coercion():
 
 
 def test_device_callable_forms():
-    f = lambda d, o, u, x: d[o]  # noqa: E731
+    f = lambda d, o, u, x: d[o]
     assert DeviceCallable.coerce(f, "prolog").function is f
     assert DeviceCallable.coerce({"function": f, "data": 0}, "prolog").data == 0
     assert DeviceCallable.coerce(b"\xedCN\x7f", "prolog").ltoir == b"\xedCN\x7f"
@@ -44,11 +42,14 @@ def test_device_callable_forms():
         DeviceCallable.coerce(42, "epilog")
 
 
-@pytest.mark.parametrize("axes, message", [
-    ([3], "axis 3 is out of range.*-3 to 2"),
-    ([0, 0], "repeats an axis"),
-    ([], "empty"),
-])
+@pytest.mark.parametrize(
+    "axes, message",
+    [
+        ([3], "axis 3 is out of range.*-3 to 2"),
+        ([0, 0], "repeats an axis"),
+        ([], "empty"),
+    ],
+)
 def test_bad_axes(axes, message):
     with pytest.raises(ValueError, match=message):
         FFT(random((2, 3, 4), "complex64"), axes=axes)
@@ -59,13 +60,16 @@ def test_more_than_three_axes():
         FFT(random((2, 2, 2, 2), "complex64"), axes=[0, 1, 2, 3])
 
 
-@pytest.mark.parametrize("dtype, options, message", [
-    ("int32", None, "dtype int32"),
-    ("float32", {"fft_type": "C2C"}, "fft_type='C2C' does not accept.*complex64, complex128"),
-    ("complex64", {"fft_type": "R2C"}, "R2C accepts float32, float64"),
-    ("float64", {"fft_type": "C2R"}, "C2R accepts complex64, complex128"),
-    ("float16", None, "dtype float16"),
-])
+@pytest.mark.parametrize(
+    "dtype, options, message",
+    [
+        ("int32", None, "dtype int32"),
+        ("float32", {"fft_type": "C2C"}, "fft_type='C2C' does not accept.*complex64, complex128"),
+        ("complex64", {"fft_type": "R2C"}, "R2C accepts float32, float64"),
+        ("float64", {"fft_type": "C2R"}, "C2R accepts complex64, complex128"),
+        ("float16", None, "dtype float16"),
+    ],
+)
 def test_wrong_dtype_for_fft_type(dtype, options, message):
     x = np.zeros((4, 4), dtype)
     with pytest.raises(TypeError, match=message):
@@ -89,11 +93,14 @@ def test_execute_before_plan_and_use_after_free():
     f.free()  # freeing twice is harmless
 
 
-@pytest.mark.parametrize("new, attr", [
-    (lambda: random((4, 9), "complex64"), "shape"),
-    (lambda: random((4, 8), "complex128"), "dtype"),
-    (lambda: random((8, 4), "complex64").T, "strides"),
-])
+@pytest.mark.parametrize(
+    "new, attr",
+    [
+        (lambda: random((4, 9), "complex64"), "shape"),
+        (lambda: random((4, 8), "complex128"), "dtype"),
+        (lambda: random((8, 4), "complex64").T, "strides"),
+    ],
+)
 def test_reset_operand_mismatch_keeps_the_object_usable(new, attr):
     x = random((4, 8), "complex64")
     with FFT(x, axes=[1]) as f:

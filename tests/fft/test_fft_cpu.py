@@ -5,7 +5,6 @@ import pytest
 
 import nvmath
 from nvmath.fft import FFT, FFTOptions
-
 from tests.fft.cases import PROBLEMS, assert_close, random, reference
 
 C2C = ["complex64", "complex128"]
@@ -45,12 +44,15 @@ def test_default_axes_are_the_last_three():
     assert_close(nvmath.fft.fft(x), reference(x, (1, 2, 3), "C2C"), "complex128")
 
 
-@pytest.mark.parametrize("make", [
-    lambda a: a[:, ::2],                     # strided
-    lambda a: a.transpose(1, 0, 2),          # permuted
-    lambda a: a[::-1],                       # negative stride: copied once
-    lambda a: np.asfortranarray(a),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: a[:, ::2],  # strided
+        lambda a: a.transpose(1, 0, 2),  # permuted
+        lambda a: a[::-1],  # negative stride: copied once
+        lambda a: np.asfortranarray(a),
+    ],
+)
 def test_strided_inputs(make):
     base = random((6, 10, 12), "complex64")
     x = make(base)
@@ -100,6 +102,7 @@ def test_result_layout_natural_keeps_the_operand_axis_order():
 
 
 # -- callbacks ----------------------------------------------------------------------------------
+
 
 def scale_by_column(data_out, offset, value, user_info, unused):
     data_out[offset] = value * user_info[offset % 16]
@@ -183,8 +186,10 @@ def test_plain_function_as_epilog_uses_element_type_user_info():
 
 def _offsets(shape, strides):
     """Each element's offset in a layout, as an array of ``shape``."""
-    return sum(np.arange(n).reshape([-1 if a == i else 1 for a in range(len(shape))]) * s
-               for i, (n, s) in enumerate(zip(shape, strides)))
+    return sum(
+        np.arange(n).reshape([-1 if a == i else 1 for a in range(len(shape))]) * s
+        for i, (n, s) in enumerate(zip(shape, strides))
+    )
 
 
 def by_offset_in(data_in, offset, user_info, unused):
@@ -195,14 +200,17 @@ def by_offset_out(data_out, offset, value, user_info, unused):
     data_out[offset] = value * user_info[offset % 5]
 
 
-@pytest.mark.parametrize("shape, axes, fft_type, threads", [
-    ((4096, 64), (1,), "C2C", 4),     # strided input, in chunks on several threads
-    ((4, 6, 10), (0, 2), "C2C", 3),   # the batch axis in the middle
-    ((8, 16), (0, 1), "C2C", 2),      # no batch axis
-    ((37, 33), (1,), "R2C", 4),
-    ((37, 17), (1,), "C2R", 4),
-    ((5, 40, 3), (1,), "C2C", 1),     # one thread
-])
+@pytest.mark.parametrize(
+    "shape, axes, fft_type, threads",
+    [
+        ((4096, 64), (1,), "C2C", 4),  # strided input, in chunks on several threads
+        ((4, 6, 10), (0, 2), "C2C", 3),  # the batch axis in the middle
+        ((8, 16), (0, 1), "C2C", 2),  # no batch axis
+        ((37, 33), (1,), "R2C", 4),
+        ((37, 17), (1,), "C2R", 4),
+        ((5, 40, 3), (1,), "C2C", 1),  # one thread
+    ],
+)
 def test_offset_dependent_callbacks_across_layouts_and_threads(shape, axes, fft_type, threads):
     rng = np.random.default_rng()
     dtype = "float64" if fft_type == "R2C" else "complex128"

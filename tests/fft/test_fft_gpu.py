@@ -7,7 +7,6 @@ import pytest
 
 import nvmath
 from nvmath.fft import FFT, DeviceCallable
-
 from tests.fft.cases import PROBLEMS, assert_close, random, reference
 
 pytestmark = pytest.mark.gpu
@@ -19,6 +18,7 @@ def _lto_callbacks_work() -> str | None:
 
     if not HAS_GPU:
         return None
+
     def store(data_out, offset, value, user_info, unused):
         data_out[offset] = value
 
@@ -37,8 +37,12 @@ _LTO_PROBLEM = _lto_callbacks_work()
 # Where cuFFT cannot link LTO callbacks at all (seen: cuFFT 12.0.0.61 on the lent H100 image
 # fails every such plan with CUFFT_INTERNAL_ERROR, also from C), the callback tests are
 # expected failures that name the reason; anywhere else they must pass.
-needs_lto = pytest.mark.xfail(_LTO_PROBLEM is not None, reason=f"cuFFT LTO callbacks unavailable: {_LTO_PROBLEM}",
-                              raises=RuntimeError, strict=True)
+needs_lto = pytest.mark.xfail(
+    _LTO_PROBLEM is not None,
+    reason=f"cuFFT LTO callbacks unavailable: {_LTO_PROBLEM}",
+    raises=RuntimeError,
+    strict=True,
+)
 
 
 def _cupy():
@@ -72,12 +76,15 @@ def test_r2c_c2r(dtype, shape, axes):
     assert_close(cp.asnumpy(y), y_host, dtype)  # C2R did not overwrite its operand
 
 
-@pytest.mark.parametrize("make", [
-    lambda a: a[:, ::2],
-    lambda a: a.transpose(1, 0, 2),
-    lambda a: a[::-1],
-    lambda a: a[1:, :, 2:],
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: a[:, ::2],
+        lambda a: a.transpose(1, 0, 2),
+        lambda a: a[::-1],
+        lambda a: a[1:, :, 2:],
+    ],
+)
 def test_strided_device_operands(make):
     cp = _cupy()
     base = random((6, 10, 12), "complex64")
@@ -199,8 +206,7 @@ def test_artifact_file_and_cpu_gpu_agree(tmp_path):
     art = nvmath.fft.compile_epilog(scale_by_column, "complex64", "float32")
     ltoir.save(art, tmp_path / "epilog.ltoir")
     x = random((5, 32), "complex64", rng)
-    gpu = nvmath.fft.fft(cp.asarray(x), axes=[1], epilog=dict(ltoir=str(tmp_path / "epilog.ltoir"),
-                                                               data=cp.asarray(w)))
+    gpu = nvmath.fft.fft(cp.asarray(x), axes=[1], epilog=dict(ltoir=str(tmp_path / "epilog.ltoir"), data=cp.asarray(w)))
     cpu = nvmath.fft.fft(x, axes=[1], epilog=dict(function=scale_by_column, data=w))
     assert_close(cp.asnumpy(gpu), cpu.astype(np.complex128), "complex64")
 
@@ -215,8 +221,10 @@ def ramp_out(data_out, offset, value, user_info, unused):
 
 @needs_lto
 @pytest.mark.parametrize("dtype", ["complex64", "complex128", "float32", "float64"])
-@pytest.mark.parametrize("shape, axes, strided", [((6, 32), (1,), False), ((4, 6, 10), (0, 1), False),
-                                                  ((5, 8, 24), (2,), True), ((3, 8, 12), (1, 2), True)])
+@pytest.mark.parametrize(
+    "shape, axes, strided",
+    [((6, 32), (1,), False), ((4, 6, 10), (0, 1), False), ((5, 8, 24), (2,), True), ((3, 8, 12), (1, 2), True)],
+)
 def test_cpu_and_gpu_run_the_same_callbacks_alike(dtype, shape, axes, strided):
     # The same Python prolog and epilog, whose results depend on the offsets they are given, on
     # both execution spaces: any difference in offsets, layouts or types shows.
@@ -227,11 +235,12 @@ def test_cpu_and_gpu_run_the_same_callbacks_alike(dtype, shape, axes, strided):
     x = full[..., ::2] if strided else full
     gain = np.array([1.5], np.float32 if np.dtype(dtype) in (np.float32, np.complex64) else np.float64)
     results = {}
-    for space, xs, info in (("cpu", x, gain), ("gpu", cp.asarray(full)[..., ::2] if strided else cp.asarray(x),
-                                               cp.asarray(gain))):
+    for space, xs, info in (
+        ("cpu", x, gain),
+        ("gpu", cp.asarray(full)[..., ::2] if strided else cp.asarray(x), cp.asarray(gain)),
+    ):
         fn = nvmath.fft.rfft if real else nvmath.fft.fft
-        y = fn(xs, axes=list(axes), prolog=dict(function=ramp_in, data=info),
-               epilog=dict(function=ramp_out, data=info))
+        y = fn(xs, axes=list(axes), prolog=dict(function=ramp_in, data=info), epilog=dict(function=ramp_out, data=info))
         results[space] = y if space == "cpu" else cp.asnumpy(y)
     want_dtype = np.result_type(dtype, np.complex64)
     assert results["gpu"].dtype == results["cpu"].dtype == want_dtype
@@ -241,8 +250,13 @@ def test_cpu_and_gpu_run_the_same_callbacks_alike(dtype, shape, axes, strided):
         last = x.shape[axes[-1]]
         back = {}
         for space, zs, info in (("cpu", z, gain), ("gpu", cp.asarray(z), cp.asarray(gain))):
-            y = nvmath.fft.irfft(zs, axes=list(axes), options={"last_axis_parity": "even" if last % 2 == 0 else "odd"},
-                                 prolog=dict(function=ramp_in, data=info), epilog=dict(function=ramp_out, data=info))
+            y = nvmath.fft.irfft(
+                zs,
+                axes=list(axes),
+                options={"last_axis_parity": "even" if last % 2 == 0 else "odd"},
+                prolog=dict(function=ramp_in, data=info),
+                epilog=dict(function=ramp_out, data=info),
+            )
             back[space] = y if space == "cpu" else cp.asnumpy(y)
         assert back["gpu"].dtype == back["cpu"].dtype == np.dtype(dtype)
         assert_close(back["gpu"], back["cpu"].astype(np.float64), dtype)
@@ -261,8 +275,11 @@ def test_callback_compiled_for_the_wrong_element_type():
 def test_user_info_on_the_wrong_memory_space():
     cp = _cupy()
     with pytest.raises(ValueError, match="epilog.data is in host memory"):
-        nvmath.fft.fft(cp.zeros((2, 32), cp.complex64), axes=[1],
-                       epilog=dict(function=scale_by_column, data=np.ones(32, np.float32)))
+        nvmath.fft.fft(
+            cp.zeros((2, 32), cp.complex64),
+            axes=[1],
+            epilog=dict(function=scale_by_column, data=np.ones(32, np.float32)),
+        )
 
 
 def multiply_by_complex_column(data_out, offset, value, user_info, unused):
@@ -286,5 +303,6 @@ def test_misaligned_user_info_is_refused():
     shifted = floats[1:65].view(cp.complex64)  # 4 bytes past an 8-byte boundary
     assert shifted.data.ptr % 8 == 4
     with pytest.raises(ValueError, match="epilog.data points to 0x[0-9a-f]+, which is not 8-byte aligned"):
-        nvmath.fft.fft(cp.zeros((2, 32), cp.complex64), axes=[1],
-                       epilog=dict(function=multiply_by_complex_column, data=shifted))
+        nvmath.fft.fft(
+            cp.zeros((2, 32), cp.complex64), axes=[1], epilog=dict(function=multiply_by_complex_column, data=shifted)
+        )

@@ -59,8 +59,8 @@ def test_cupy_empty_with_strides_on_stream(cp):
     e = h.empty((3, 4), "complex64", strides=(1, 3), stream=s)
     assert isinstance(e, CupyHolder) and e.strides == (1, 3) and e.tensor.strides == (8, 24)
     assert e.dtype == "complex64" and e.device_id == 0
-    assert pool.used_bytes() > used                       # from CuPy's pool
-    assert cp.cuda.get_current_stream() == before         # the user's current stream is kept
+    assert pool.used_bytes() > used  # from CuPy's pool
+    assert cp.cuda.get_current_stream() == before  # the user's current stream is kept
     n = h.empty((4, 3), "float64", strides=(-3, 1), stream=s)
     assert n.strides == (-3, 1)
     with s:
@@ -95,7 +95,7 @@ def test_numpy_round_trip_through_cupy(cp, caplog, view):
 def test_to_device_keeps_axis_order(cp):
     a = _random((5, 7), np.float64).T
     d = wrap_operand(a).to_device(0)
-    assert d.strides == (1, 7)                           # Fortran stays Fortran, no relayout
+    assert d.strides == (1, 7)  # Fortran stays Fortran, no relayout
 
 
 def test_device_operand_is_not_copied(cp, caplog):
@@ -117,7 +117,7 @@ def test_cupy_to_host_of_views(cp, view):
 def test_copy_from_host_into_device_and_back(cp):
     s = cp.cuda.Stream(non_blocking=True)
     dev = wrap_operand(cp.zeros((4, 6), cp.complex128), "buffer")
-    src = _random((6, 4), np.complex128).T                  # other layout than dev
+    src = _random((6, 4), np.complex128).T  # other layout than dev
     dev.copy_from(src, s)
     s.synchronize()
     np.testing.assert_array_equal(cp.asnumpy(dev.tensor), src)
@@ -233,7 +233,7 @@ def test_workspace_and_arrays_from_user_allocator(cp):
     view = e.tensor[2:]
     del e
     gc.collect()
-    assert len(alloc.live) == 1                 # the view keeps the allocation
+    assert len(alloc.live) == 1  # the view keeps the allocation
     with s:
         view[...] = 3.0
     s.synchronize()

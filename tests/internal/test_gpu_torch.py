@@ -46,7 +46,7 @@ def test_torch_empty_with_strides_on_stream(torch):
 
 
 def test_torch_cpu_to_cuda_and_back(torch, caplog):
-    t = torch.randn(6, 8, dtype=torch.complex64).T[:, ::2]          # strided, non-dense
+    t = torch.randn(6, 8, dtype=torch.complex64).T[:, ::2]  # strided, non-dense
     h = wrap_operand(t, "t")
     s = torch.cuda.Stream()
     with caplog.at_level(logging.INFO, logger="nvmath"):
@@ -138,7 +138,7 @@ def test_torch_arrays_from_user_allocator(torch):
     t = e.tensor
     del e
     gc.collect()
-    assert len(alloc.live) == 1                   # the tensor keeps the allocation alive
+    assert len(alloc.live) == 1  # the tensor keeps the allocation alive
     with torch.cuda.stream(s):
         t.fill_(2)
     s.synchronize()

@@ -136,8 +136,9 @@ def test_allocator_errors(no_cuda):
         allocate_workspace(8, package="numpy", device_id=0, stream=STREAM, allocator=NoPtr())
 
 
-@pytest.mark.parametrize("size, device_id, match", [(-1, 0, "size=-1"), (8, -2, "device_id=-2"),
-                                                    (True, 0, "size=True")])
+@pytest.mark.parametrize(
+    "size, device_id, match", [(-1, 0, "size=-1"), (8, -2, "device_id=-2"), (True, 0, "size=True")]
+)
 def test_allocate_workspace_argument_errors(size, device_id, match):
     with pytest.raises(ValueError, match=match):
         allocate_workspace(size, package="numpy", device_id=device_id, stream=STREAM)
@@ -150,6 +151,11 @@ def test_no_pool_for_numpy(monkeypatch):
 
 
 def test_public_names():
-    for name in ("BaseCUDAMemoryManager", "MemoryPointer", "CupyMemoryManager",
-                 "TorchMemoryManager", "allocate_workspace"):
+    for name in (
+        "BaseCUDAMemoryManager",
+        "MemoryPointer",
+        "CupyMemoryManager",
+        "TorchMemoryManager",
+        "allocate_workspace",
+    ):
         assert name in memory.__all__ and hasattr(memory, name)

@@ -61,21 +61,24 @@ def test_check_choice():
         check_choice("sometimes", (True, "auto"), "options.blocking")
     assert str(info.value) == "options.blocking='sometimes' is not supported; accepted: True, 'auto'"
     with pytest.raises(ValueError):
-        check_choice(1, (True, "auto"), "blocking")       # 1 == True, but not a bool
+        check_choice(1, (True, "auto"), "blocking")  # 1 == True, but not a bool
     with pytest.raises(ValueError):
         check_choice(True, (1, 2), "n")
     with pytest.raises(ValueError):
-        check_choice([1], (1, 2), "n")                     # unhashable, still a clean error
+        check_choice([1], (1, 2), "n")  # unhashable, still a clean error
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("cuda", ExecutionCUDA()),
-    ("CPU", ExecutionCPU()),
-    ({"name": "cuda", "device_id": 1}, ExecutionCUDA(device_id=1)),
-    ({"name": "cpu", "num_threads": 4}, ExecutionCPU(num_threads=4)),
-    ({"name": "cpu"}, ExecutionCPU()),
-    (None, ExecutionCUDA()),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("cuda", ExecutionCUDA()),
+        ("CPU", ExecutionCPU()),
+        ({"name": "cuda", "device_id": 1}, ExecutionCUDA(device_id=1)),
+        ({"name": "cpu", "num_threads": 4}, ExecutionCPU(num_threads=4)),
+        ({"name": "cpu"}, ExecutionCPU()),
+        (None, ExecutionCUDA()),
+    ],
+)
 def test_check_execution_variants(value, expected):
     got = check_execution(value)
     assert type(got) is type(expected) and got == expected
@@ -89,15 +92,18 @@ def test_check_execution_instances_and_default():
     assert ExecutionCUDA.name == "cuda" and ExecutionCPU.name == "cpu"
 
 
-@pytest.mark.parametrize("value, error, pattern", [
-    ("gpu", ValueError, r"execution='gpu' is not supported; accepted: 'cuda', 'cpu'"),
-    ({"device_id": 0}, ValueError, r"'name' key"),
-    ({"name": "tpu"}, ValueError, r"name='tpu'"),
-    ({"name": "cuda", "num_threads": 2}, TypeError, r"'num_threads'.*accepted fields: device_id"),
-    ({"name": "cuda", "device_id": -1}, ValueError, r"ExecutionCUDA.device_id=-1 .*non-negative int"),
-    ({"name": "cpu", "num_threads": 0}, ValueError, r"ExecutionCPU.num_threads=0 .*positive int"),
-    (3, TypeError, r"execution=3 \(of type int\)"),
-])
+@pytest.mark.parametrize(
+    "value, error, pattern",
+    [
+        ("gpu", ValueError, r"execution='gpu' is not supported; accepted: 'cuda', 'cpu'"),
+        ({"device_id": 0}, ValueError, r"'name' key"),
+        ({"name": "tpu"}, ValueError, r"name='tpu'"),
+        ({"name": "cuda", "num_threads": 2}, TypeError, r"'num_threads'.*accepted fields: device_id"),
+        ({"name": "cuda", "device_id": -1}, ValueError, r"ExecutionCUDA.device_id=-1 .*non-negative int"),
+        ({"name": "cpu", "num_threads": 0}, ValueError, r"ExecutionCPU.num_threads=0 .*positive int"),
+        (3, TypeError, r"execution=3 \(of type int\)"),
+    ],
+)
 def test_check_execution_errors(value, error, pattern):
     with pytest.raises(error, match=pattern):
         check_execution(value)

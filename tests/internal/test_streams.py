@@ -18,7 +18,7 @@ def test_raw_int_handle(raw):
 
 
 def test_cuda_stream_protocol(raw):
-    class CoreStream:                 # what cuda.core's Stream looks like
+    class CoreStream:  # what cuda.core's Stream looks like
         def __cuda_stream__(self):
             return (0, 0xABC)
 

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from nvmath._internal.tensor import (
-    NumpyHolder, c_strides, dense_strides_like, dtype_name, wrap_operand,
+    NumpyHolder,
+    c_strides,
+    dense_strides_like,
+    dtype_name,
+    wrap_operand,
 )
 
 
@@ -15,16 +19,20 @@ def _np_element_strides(a):
 # -- NumPy ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [
-    lambda: np.zeros((3, 4), np.complex64),
-    lambda: np.zeros((3, 4), np.float64).T,
-    lambda: np.arange(60, dtype=np.float32).reshape(3, 4, 5)[:, 1:3, ::2],
-    lambda: np.arange(12, dtype=np.int16)[::-1],
-    lambda: np.arange(24.0).reshape(4, 6)[::-2, ::3],
-    lambda: np.broadcast_to(np.arange(3.0), (4, 3)),
-    lambda: np.zeros((), np.float32),
-    lambda: np.zeros((0, 5), np.complex128),
-], ids=["c", "transposed", "sliced", "reversed", "neg-2d", "broadcast", "0d", "empty"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: np.zeros((3, 4), np.complex64),
+        lambda: np.zeros((3, 4), np.float64).T,
+        lambda: np.arange(60, dtype=np.float32).reshape(3, 4, 5)[:, 1:3, ::2],
+        lambda: np.arange(12, dtype=np.int16)[::-1],
+        lambda: np.arange(24.0).reshape(4, 6)[::-2, ::3],
+        lambda: np.broadcast_to(np.arange(3.0), (4, 3)),
+        lambda: np.zeros((), np.float32),
+        lambda: np.zeros((0, 5), np.complex128),
+    ],
+    ids=["c", "transposed", "sliced", "reversed", "neg-2d", "broadcast", "0d", "empty"],
+)
 def test_numpy_holder_layout(make):
     a = make()
     h = wrap_operand(a, "x")
@@ -66,7 +74,7 @@ def test_layout_key_and_same_layout():
     h = wrap_operand(a)
     assert h.layout_key() == ("numpy", "cpu", None, "float32", (3, 4), (4, 1))
     assert h.same_layout(np.ones((3, 4), np.float32))
-    assert not h.same_layout(np.ones((4, 3), np.float32).T)    # same shape, other strides
+    assert not h.same_layout(np.ones((4, 3), np.float32).T)  # same shape, other strides
     assert not h.same_layout(np.ones((3, 4), np.float64))
     assert not h.same_layout(wrap_operand(np.ones((3, 5), np.float32)))
 
@@ -92,21 +100,24 @@ def test_numpy_empty_default_is_c_contiguous():
     e = h.empty((2, 3, 4), "complex64")
     assert isinstance(e, NumpyHolder) and e.tensor.flags.c_contiguous
     assert e.dtype == "complex64" and e.shape == (2, 3, 4) and e.strides == (12, 4, 1)
-    assert h.empty((5,)).dtype == "float32"     # dtype None: the holder's
+    assert h.empty((5,)).dtype == "float32"  # dtype None: the holder's
 
 
-@pytest.mark.parametrize("shape, strides", [
-    ((3, 4), (1, 3)),          # Fortran
-    ((3, 4), (8, 2)),          # padded
-    ((3, 4), (-4, 1)),         # reversed rows
-    ((2, 3), (0, 1)),          # broadcast
-    ((0, 4), (4, 1)),
-    ((), ()),
-])
+@pytest.mark.parametrize(
+    "shape, strides",
+    [
+        ((3, 4), (1, 3)),  # Fortran
+        ((3, 4), (8, 2)),  # padded
+        ((3, 4), (-4, 1)),  # reversed rows
+        ((2, 3), (0, 1)),  # broadcast
+        ((0, 4), (4, 1)),
+        ((), ()),
+    ],
+)
 def test_numpy_empty_with_strides(shape, strides):
     e = wrap_operand(np.zeros(1)).empty(shape, np.complex128, strides=strides)
     assert e.shape == shape and e.strides == strides and e.dtype == "complex128"
-    e.tensor[...] = 1 + 2j                       # the whole view is writable memory
+    e.tensor[...] = 1 + 2j  # the whole view is writable memory
     assert np.all(e.tensor == 1 + 2j)
 
 
@@ -150,8 +161,8 @@ def test_host_copy_from_needs_equal_shape_and_dtype():
 def test_stride_helpers():
     assert c_strides((2, 3, 4)) == (12, 4, 1)
     assert c_strides(()) == ()
-    assert dense_strides_like((3, 4), (1, 3)) == (1, 3)             # F stays F
-    assert dense_strides_like((3, 4), (-8, 2)) == (4, 1)            # K order, positive, dense
+    assert dense_strides_like((3, 4), (1, 3)) == (1, 3)  # F stays F
+    assert dense_strides_like((3, 4), (-8, 2)) == (4, 1)  # K order, positive, dense
     assert dense_strides_like((2, 3, 4), (1, 2, 6)) == (1, 2, 6)
     assert dense_strides_like((3, 1, 4), (4, 1, 1)) == (4, 4, 1)
 
@@ -168,16 +179,19 @@ def test_dtype_name():
 # -- unsupported operands -----------------------------------------------------------------
 
 
-class DataFrame:                      # looks like pandas to the dispatcher
+class DataFrame:  # looks like pandas to the dispatcher
     __module__ = "pandas.core.frame"
 
 
-@pytest.mark.parametrize("obj, kind", [
-    ([1, 2, 3], "builtins.list"),
-    (DataFrame(), "pandas.core.frame.DataFrame"),
-    (3.0, "builtins.float"),
-    (np.float64(1.0), "numpy.float64"),
-])
+@pytest.mark.parametrize(
+    "obj, kind",
+    [
+        ([1, 2, 3], "builtins.list"),
+        (DataFrame(), "pandas.core.frame.DataFrame"),
+        (3.0, "builtins.float"),
+        (np.float64(1.0), "numpy.float64"),
+    ],
+)
 def test_unsupported_operands(obj, kind):
     with pytest.raises(TypeError) as info:
         wrap_operand(obj, "operand_b")
@@ -192,4 +206,3 @@ def test_to_device_without_device_package(monkeypatch):
     monkeypatch.setattr(streams, "device_package", lambda package: None)
     with pytest.raises(RuntimeError, match=r"pip install nvmath-fusion\[cupy\]"):
         wrap_operand(np.zeros(3), "a").to_device(0)
-

@@ -8,15 +8,19 @@ from nvmath._internal.tensor import NumpyHolder, TorchHolder, wrap_operand
 torch = pytest.importorskip("torch")
 
 
-@pytest.mark.parametrize("make", [
-    lambda: torch.zeros(3, 4, dtype=torch.complex64),
-    lambda: torch.zeros(3, 4).T,
-    lambda: torch.arange(60.0).reshape(3, 4, 5)[:, 1:3, ::2],
-    lambda: torch.zeros(3).expand(4, 3),
-    lambda: torch.zeros(()),
-    lambda: torch.zeros(0, 5),
-    lambda: torch.arange(10.0)[3:],
-], ids=["c", "transposed", "sliced", "expanded", "0d", "empty", "offset"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: torch.zeros(3, 4, dtype=torch.complex64),
+        lambda: torch.zeros(3, 4).T,
+        lambda: torch.arange(60.0).reshape(3, 4, 5)[:, 1:3, ::2],
+        lambda: torch.zeros(3).expand(4, 3),
+        lambda: torch.zeros(()),
+        lambda: torch.zeros(0, 5),
+        lambda: torch.arange(10.0)[3:],
+    ],
+    ids=["c", "transposed", "sliced", "expanded", "0d", "empty", "offset"],
+)
 def test_torch_cpu_holder_layout(make):
     t = make()
     h = wrap_operand(t, "t")
@@ -28,11 +32,19 @@ def test_torch_cpu_holder_layout(make):
     assert h.data_ptr == t.data_ptr()
 
 
-@pytest.mark.parametrize("dtype, name", [
-    (torch.complex64, "complex64"), (torch.complex128, "complex128"), (torch.float16, "float16"),
-    (torch.bfloat16, "bfloat16"), (torch.float32, "float32"), (torch.float64, "float64"),
-    (torch.int32, "int32"), (torch.bool, "bool"),
-])
+@pytest.mark.parametrize(
+    "dtype, name",
+    [
+        (torch.complex64, "complex64"),
+        (torch.complex128, "complex128"),
+        (torch.float16, "float16"),
+        (torch.bfloat16, "bfloat16"),
+        (torch.float32, "float32"),
+        (torch.float64, "float64"),
+        (torch.int32, "int32"),
+        (torch.bool, "bool"),
+    ],
+)
 def test_torch_dtype_names(dtype, name):
     assert wrap_operand(torch.zeros(2, dtype=dtype)).dtype == name
 
@@ -74,4 +86,4 @@ def test_torch_same_layout():
     a = wrap_operand(torch.zeros(3, 4))
     assert a.same_layout(torch.ones(3, 4))
     assert not a.same_layout(torch.ones(4, 3).T)
-    assert not a.same_layout(np.ones((3, 4), np.float32))    # other package
+    assert not a.same_layout(np.ones((3, 4), np.float32))  # other package

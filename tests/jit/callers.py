@@ -10,13 +10,17 @@ def _extern(linkage: str) -> str:
 
 
 def load_prototype(t: str, name: str, linkage: str = "C") -> str:
-    return (f'{_extern(linkage)} __device__ {t} {name}(void* dataIn, unsigned long long offset, void* callerInfo, '
-            'void* sharedPointer)')
+    return (
+        f"{_extern(linkage)} __device__ {t} {name}(void* dataIn, unsigned long long offset, void* callerInfo, "
+        "void* sharedPointer)"
+    )
 
 
 def store_prototype(t: str, name: str, linkage: str = "C") -> str:
-    return (f'{_extern(linkage)} __device__ void {name}(void* dataOut, unsigned long long offset, {t} element, '
-            f'void* callerInfo, void* sharedPointer)')
+    return (
+        f"{_extern(linkage)} __device__ void {name}(void* dataOut, unsigned long long offset, {t} element, "
+        f"void* callerInfo, void* sharedPointer)"
+    )
 
 
 def reference_callbacks(t: str, load: str, store: str) -> str:
@@ -38,9 +42,12 @@ def caller_kernel(t: str, load: str | None, store: str | None, name: str = "run"
         decls.append(store_prototype(t, store, linkage) + ";")
     get = f"{load}(in, i, load_info, nullptr)" if load else "in[i]"
     put = f"{store}(out, i, v, store_info, nullptr);" if store else "out[i] = v;"
-    return "\n".join(decls) + f"""
+    return (
+        "\n".join(decls)
+        + f"""
 extern "C" __global__ void {name}({t}* in, {t}* out, void* load_info, void* store_info, unsigned long long n) {{
     unsigned long long i = blockIdx.x * (unsigned long long)blockDim.x + threadIdx.x;
     if (i < n) {{ {t} v = {get}; {put} }}
 }}
 """
+    )

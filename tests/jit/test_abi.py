@@ -6,7 +6,6 @@ import pytest
 
 from nvmath.fft import compile_epilog, compile_prolog
 from nvmath.jit import compile_cpp, link
-
 from tests.jit.callers import CUFFT_TYPES, caller_kernel, reference_callbacks
 
 ARCH = "sm_90"
@@ -32,8 +31,13 @@ def epilog(data_out, offset, value, user_info, unused):
 
 @pytest.fixture(scope="module")
 def compiled():
-    return {e: (compile_prolog(prolog, e, e, compute_capability=ARCH),
-                compile_epilog(epilog, e, e, compute_capability=ARCH)) for e in ELEMENTS}
+    return {
+        e: (
+            compile_prolog(prolog, e, e, compute_capability=ARCH),
+            compile_epilog(epilog, e, e, compute_capability=ARCH),
+        )
+        for e in ELEMENTS
+    }
 
 
 @pytest.mark.parametrize("element", ELEMENTS)
@@ -44,8 +48,10 @@ def test_signature_matches_cpp_at_O0(compiled, element):
     ptx = link([load, store, caller], compute_capability=ARCH, output="ptx", optimization_level=0).decode()
 
     # The same prototypes implemented in C++: their PTX headers are the reference.
-    ref = compile_cpp(reference_callbacks(t, "ref_load", "ref_store") + caller_kernel(t, "ref_load", "ref_store"),
-                      compute_capability=ARCH)
+    ref = compile_cpp(
+        reference_callbacks(t, "ref_load", "ref_store") + caller_kernel(t, "ref_load", "ref_store"),
+        compute_capability=ARCH,
+    )
     ref_ptx = link([ref], compute_capability=ARCH, output="ptx", optimization_level=0).decode()
 
     assert _func_signature(ptx, load.symbol) == _func_signature(ref_ptx, "ref_load")
@@ -72,8 +78,9 @@ def test_callbacks_link_where_declared_in_cpp_as_cufft_does(compiled, element):
     # cuFFT's generated wrapper declares the callback without extern "C", so nvJitLink looks
     # for the C++ mangled name (_Z8store_cbPvy6float2S_S_...): the artifacts export it too.
     load, store = compiled[element]
-    caller = compile_cpp(caller_kernel(CUFFT_TYPES[element], load.symbol, store.symbol, linkage="C++"),
-                         compute_capability=ARCH)
+    caller = compile_cpp(
+        caller_kernel(CUFFT_TYPES[element], load.symbol, store.symbol, linkage="C++"), compute_capability=ARCH
+    )
     ptx = link([load, store, caller], compute_capability=ARCH, output="ptx").decode()
     assert "call" not in ptx and "prototype" not in ptx  # found and inlined
     assert link([load, store, caller], compute_capability=ARCH)[:4] == b"\x7fELF"

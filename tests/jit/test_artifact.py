@@ -40,12 +40,15 @@ def test_pickle_keeps_metadata(artifact):
     assert isinstance(copy, ltoir.LTOIR) and copy.metadata == artifact.metadata and copy == artifact
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda b: b[:-10], "truncated"),
-    (lambda b: b[:-1] + bytes([b[-1] ^ 0x40]), "corrupted"),
-    (lambda b: b"XXXXXXXX" + b[8:], "not an nvmath LTO-IR artifact"),
-    (lambda b: b[:5], "too short"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda b: b[:-10], "truncated"),
+        (lambda b: b[:-1] + bytes([b[-1] ^ 0x40]), "corrupted"),
+        (lambda b: b"XXXXXXXX" + b[8:], "not an nvmath LTO-IR artifact"),
+        (lambda b: b[:5], "too short"),
+    ],
+)
 def test_damaged_files_are_refused(artifact, tmp_path, damage, message):
     path = tmp_path / "bad.ltoir"
     path.write_bytes(damage(ltoir.dumps(artifact)))

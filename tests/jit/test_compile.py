@@ -8,7 +8,6 @@ import pytest
 
 from nvmath.fft import compile_epilog, compile_prolog
 from nvmath.jit import CSignature, compile_cpp, compile_device_function, link, parse_target, pointer
-
 from tests.jit.callers import caller_kernel
 
 ARCH = "sm_90"
@@ -83,20 +82,30 @@ def test_explicit_symbol():
 
     art = compile_prolog(prolog, "complex64", "complex64", compute_capability=ARCH, symbol="my_load")
     assert art.symbol == "my_load"
-    assert ".func" in link([art, compile_cpp(caller_kernel("float2", "my_load", None), compute_capability=ARCH)],
-                           compute_capability=ARCH, output="ptx", optimization_level=0).decode()
+    assert (
+        ".func"
+        in link(
+            [art, compile_cpp(caller_kernel("float2", "my_load", None), compute_capability=ARCH)],
+            compute_capability=ARCH,
+            output="ptx",
+            optimization_level=0,
+        ).decode()
+    )
 
 
 def test_general_entry_point_with_default_c_signature():
     def axpy(a, x, y, i):
         y[i] = a * x[i] + y[i]
 
-    art = compile_device_function(axpy, ["float64", pointer("float64"), pointer("float64"), "int64"], None,
-                                  symbol="axpy", compute_capability=ARCH)
+    art = compile_device_function(
+        axpy, ["float64", pointer("float64"), pointer("float64"), "int64"], None, symbol="axpy", compute_capability=ARCH
+    )
     assert art.c_signature == "void(double, void*, void*, long long)"
-    caller = compile_cpp('extern "C" __device__ void axpy(double, void*, void*, long long);\n'
-                         'extern "C" __global__ void k(double* x, double* y) { axpy(2.0, x, y, threadIdx.x); }',
-                         compute_capability=ARCH)
+    caller = compile_cpp(
+        'extern "C" __device__ void axpy(double, void*, void*, long long);\n'
+        'extern "C" __global__ void k(double* x, double* y) { axpy(2.0, x, y, threadIdx.x); }',
+        compute_capability=ARCH,
+    )
     ptx = link([art, caller], compute_capability=ARCH, output="ptx").decode()
     assert "fma.rn.f64" in ptx and "call" not in ptx
 
@@ -108,11 +117,19 @@ def test_general_entry_point_with_numba_types_and_typed_c_pointers():
         return z * p[0]
 
     sig = CSignature.parse("float2", ["float2", "float*"])
-    art = compile_device_function(cplx, [types.complex64, types.CPointer(types.float32)], types.complex64,
-                                  symbol="cplx", c_signature=sig, compute_capability=ARCH)
-    caller = compile_cpp('extern "C" __device__ float2 cplx(float2, float*);\n'
-                         'extern "C" __global__ void k(float2* z, float* p) { z[0] = cplx(z[0], p); }',
-                         compute_capability=ARCH)
+    art = compile_device_function(
+        cplx,
+        [types.complex64, types.CPointer(types.float32)],
+        types.complex64,
+        symbol="cplx",
+        c_signature=sig,
+        compute_capability=ARCH,
+    )
+    caller = compile_cpp(
+        'extern "C" __device__ float2 cplx(float2, float*);\n'
+        'extern "C" __global__ void k(float2* z, float* p) { z[0] = cplx(z[0], p); }',
+        compute_capability=ARCH,
+    )
     ptx = link([art, caller], compute_capability=ARCH, output="ptx").decode()
     assert "call" not in ptx
 
@@ -133,8 +150,9 @@ def test_compile_cpp_leaves_python_byte_singletons_intact():
     # is Python's shared b" " object: every later " ".encode() in the process gave b"\0"
     # (PyTorch's operator schemas then failed to parse when it was imported afterwards).
     compile_cpp('extern "C" __device__ float plus_one(float x) { return x + 1; }', compute_capability=ARCH)
-    compile_cpp('extern "C" __device__ float plus_two(float x) { return x + 2; }', compute_capability=ARCH,
-                output="ptx")
-    assert " ".encode() == b"\x20"
+    compile_cpp(
+        'extern "C" __device__ float plus_two(float x) { return x + 2; }', compute_capability=ARCH, output="ptx"
+    )
+    assert b" " == b"\x20"
     assert bytes([32])[0] == 32
     assert bytes([0]) == b"\x00"

@@ -102,11 +102,12 @@ def test_incompatible_c_type():
         return x
 
     with pytest.raises(TypeError, match="parameter 0: Numba type float32 cannot be passed as C type double"):
-        compile_device_function(f, ["float32"], "float32", c_signature=("float", ["double"]),
-                                compute_capability=ARCH, cache=False)
+        compile_device_function(
+            f, ["float32"], "float32", c_signature=("float", ["double"]), compute_capability=ARCH, cache=False
+        )
     with pytest.raises(ValueError, match="unsupported C type 'quad'"):
-        compile_device_function(f, ["float32"], "float32", c_signature=("float", ["quad"]),
-                                compute_capability=ARCH)
+        compile_device_function(f, ["float32"], "float32", c_signature=("float", ["quad"]), compute_capability=ARCH)
     with pytest.raises(ValueError, match="1 parameters but arg_types has 2"):
-        compile_device_function(f, ["float32", pointer()], "float32", c_signature=("float", ["float"]),
-                                compute_capability=ARCH)
+        compile_device_function(
+            f, ["float32", pointer()], "float32", c_signature=("float", ["float"]), compute_capability=ARCH
+        )

@@ -6,7 +6,6 @@ import pytest
 
 from nvmath.fft import compile_epilog, compile_prolog
 from nvmath.jit import compile_cpp, current_device_target, link
-
 from tests.jit.callers import CUFFT_TYPES, caller_kernel
 
 pytestmark = pytest.mark.gpu
@@ -26,15 +25,18 @@ def _random(rng, dtype, n):
 def _run(artifacts, t, load, store, x, load_info, store_info):
     cp = pytest.importorskip("cupy")
     target = current_device_target()
-    cubin = link([*artifacts, compile_cpp(caller_kernel(t, load, store), compute_capability=target)],
-                 compute_capability=target)
+    cubin = link(
+        [*artifacts, compile_cpp(caller_kernel(t, load, store), compute_capability=target)], compute_capability=target
+    )
     module = cp.cuda.function.Module()
     module.load(cubin)
     kernel = module.get_function("run")
     d_in = cp.asarray(x)
     d_out = cp.zeros_like(d_in)
-    infos = [cp.asarray(np.ascontiguousarray(i).view(np.uint8)) if i is not None else cp.zeros(8, np.uint8)
-             for i in (load_info, store_info)]
+    infos = [
+        cp.asarray(np.ascontiguousarray(i).view(np.uint8)) if i is not None else cp.zeros(8, np.uint8)
+        for i in (load_info, store_info)
+    ]
     kernel(((len(x) + 127) // 128,), (128,), (d_in, d_out, infos[0], infos[1], np.uint64(len(x))))
     return cp.asnumpy(d_out)
 

@@ -25,9 +25,11 @@ def test_link_ptx_and_cubin_inputs():
 
 
 def test_undefined_symbol_reports_the_log():
-    caller = compile_cpp('extern "C" __device__ float missing_fn(float);\n'
-                         'extern "C" __global__ void k(float* x) { x[0] = missing_fn(x[0]); }',
-                         compute_capability=ARCH)
+    caller = compile_cpp(
+        'extern "C" __device__ float missing_fn(float);\n'
+        'extern "C" __global__ void k(float* x) { x[0] = missing_fn(x[0]); }',
+        compute_capability=ARCH,
+    )
     with pytest.raises(LinkError, match="missing_fn"):
         link([caller], compute_capability=ARCH)
 

@@ -40,14 +40,17 @@ def test_plain_with_alpha_beta_c(dtype):
     assert_close(d, 0.5 * a.astype(np.complex128) @ b + 2.0 * c.astype(np.complex128), dtype)
 
 
-@pytest.mark.parametrize("a_shape, b_shape", [
-    ((4, 3, 5), (5, 2)),        # batched a, broadcast b
-    ((3, 5), (6, 5, 2)),        # broadcast a
-    ((2, 1, 3, 5), (4, 5, 2)),  # broadcast both
-    ((5,), (5, 2)),             # vector a
-    ((3, 5), (5,)),             # vector b
-    ((5,), (5,)),               # dot
-])
+@pytest.mark.parametrize(
+    "a_shape, b_shape",
+    [
+        ((4, 3, 5), (5, 2)),  # batched a, broadcast b
+        ((3, 5), (6, 5, 2)),  # broadcast a
+        ((2, 1, 3, 5), (4, 5, 2)),  # broadcast both
+        ((5,), (5, 2)),  # vector a
+        ((3, 5), (5,)),  # vector b
+        ((5,), (5,)),  # dot
+    ],
+)
 def test_batches_and_vectors_follow_numpy(a_shape, b_shape):
     a, b = rand(a_shape, "float64"), rand(b_shape, "float64")
     assert_close(matmul(a, b), np.matmul(a, b), "float64")
@@ -56,8 +59,12 @@ def test_batches_and_vectors_follow_numpy(a_shape, b_shape):
 @pytest.mark.parametrize("layout", ["C", "F", "transposed", "strided"])
 def test_layouts(layout):
     base_a, base_b = rand((12, 10), "float64"), rand((10, 8), "float64")
-    make = {"C": lambda x: x, "F": np.asfortranarray, "transposed": lambda x: np.ascontiguousarray(x.T).T,
-            "strided": lambda x: np.repeat(x, 2, axis=1)[:, ::2]}[layout]
+    make = {
+        "C": lambda x: x,
+        "F": np.asfortranarray,
+        "transposed": lambda x: np.ascontiguousarray(x.T).T,
+        "strided": lambda x: np.repeat(x, 2, axis=1)[:, ::2],
+    }[layout]
     a, b = make(base_a), make(base_b)
     assert_close(matmul(a, b), base_a @ base_b, "float64")
 
@@ -168,6 +175,7 @@ def test_stateful_reset_operands():
 
 # -- bad input ------------------------------------------------------------------------------------
 
+
 def test_shape_mismatch_names_both_shapes():
     with pytest.raises(ValueError, match=r"a has shape \(4, 5\) and b has shape \(6, 3\).*\(5\).*\(6\)"):
         matmul(rand((4, 5), "float32"), rand((6, 3), "float32"))
@@ -192,14 +200,17 @@ def test_c_shape():
         matmul(rand((2, 5), "float32"), rand((5, 4), "float32"), rand((3, 3), "float32"))
 
 
-@pytest.mark.parametrize("epilog, inputs, message", [
-    ("BIAS", None, "missing \\['bias'\\]"),
-    ("RELU", {"bias": np.zeros(4, np.float32)}, "unexpected \\['bias'\\]"),
-    ("BIAS", {"bias": np.zeros(5, np.float32)}, "bias'\\] has shape \\(5,\\).*\\(4,\\)"),
-    ("BIAS", {"bias": np.zeros(4, np.float64)}, "bias'\\] has dtype float64.*float32"),
-    ("DRELU", {"relu_aux": np.zeros((4, 3), np.uint8)}, "relu_aux'\\] has shape \\(4, 3\\).*\\(16, 3\\)"),
-    ("NOPE", None, "epilog='NOPE' is not supported"),
-])
+@pytest.mark.parametrize(
+    "epilog, inputs, message",
+    [
+        ("BIAS", None, "missing \\['bias'\\]"),
+        ("RELU", {"bias": np.zeros(4, np.float32)}, "unexpected \\['bias'\\]"),
+        ("BIAS", {"bias": np.zeros(5, np.float32)}, "bias'\\] has shape \\(5,\\).*\\(4,\\)"),
+        ("BIAS", {"bias": np.zeros(4, np.float64)}, "bias'\\] has dtype float64.*float32"),
+        ("DRELU", {"relu_aux": np.zeros((4, 3), np.uint8)}, "relu_aux'\\] has shape \\(4, 3\\).*\\(16, 3\\)"),
+        ("NOPE", None, "epilog='NOPE' is not supported"),
+    ],
+)
 def test_epilog_input_errors(epilog, inputs, message):
     with pytest.raises((ValueError, TypeError), match=message):
         matmul(rand((4, 5), "float32"), rand((5, 3), "float32"), epilog=epilog, epilog_inputs=inputs)
@@ -234,18 +245,22 @@ def test_mixed_packages_and_options():
 
 # -- c with vector operands (NumPy's a @ b + c) -----------------------------------------------------
 
-@pytest.mark.parametrize("a_shape, b_shape, c_shape", [
-    ((5,), (5, 3), (3,)),            # row vector a: c is a vector of the result's length
-    ((4, 5), (5,), (4,)),            # column vector b
-    ((5,), (5,), ()),                # dot product: c is a scalar
-    ((5,), (5,), (3,)),              # ... or a batch of scalars
-    ((2, 4, 5), (5,), (2, 4)),       # batched a, vector b
-    ((2, 4, 5), (5,), (4,)),         # c broadcast over the batch
-    ((2, 4, 5), (5,), (1, 4)),
-    ((5,), (2, 5, 3), (2, 3)),       # vector a, batched b
-    ((5,), (2, 5, 3), (3,)),
-    ((5,), (5, 3), (2, 3)),          # c alone brings a batch
-])
+
+@pytest.mark.parametrize(
+    "a_shape, b_shape, c_shape",
+    [
+        ((5,), (5, 3), (3,)),  # row vector a: c is a vector of the result's length
+        ((4, 5), (5,), (4,)),  # column vector b
+        ((5,), (5,), ()),  # dot product: c is a scalar
+        ((5,), (5,), (3,)),  # ... or a batch of scalars
+        ((2, 4, 5), (5,), (2, 4)),  # batched a, vector b
+        ((2, 4, 5), (5,), (4,)),  # c broadcast over the batch
+        ((2, 4, 5), (5,), (1, 4)),
+        ((5,), (2, 5, 3), (2, 3)),  # vector a, batched b
+        ((5,), (2, 5, 3), (3,)),
+        ((5,), (5, 3), (2, 3)),  # c alone brings a batch
+    ],
+)
 def test_c_with_vector_operands_follows_numpy(a_shape, b_shape, c_shape):
     rng = np.random.default_rng()
     a, b, c = rand(a_shape, "float64", rng), rand(b_shape, "float64", rng), rand(c_shape, "float64", rng)
@@ -271,15 +286,23 @@ def test_c_with_vector_operands_and_an_epilog():
     assert_close(d, np.maximum(a.astype(np.float64) @ b + c + bias, 0), "float32")
 
 
-@pytest.mark.parametrize("a_shape, b_shape, c_shape, message", [
-    ((5,), (5, 3), (4,), r"c has shape \(4,\), but a \(5,\) @ b \(5, 3\) has vectors of shape \(3,\) "
-                         r"\(a 1-D a drops the row axis, as in NumPy\): c must be \(3,\) or batched \(\.\.\., 3\)"),
-    ((5,), (5, 3), (1, 3, 1), r"c has shape \(1, 3, 1\).*c must be \(3,\)"),
-    ((4, 5), (5,), (3,), r"c has shape \(3,\).*has vectors of shape \(4,\) \(a 1-D b drops the column axis"),
-    ((4, 5), (5,), (4, 1), r"c has shape \(4, 1\).*c must be \(4,\) or batched \(\.\.\., 4\)"),
-    ((4, 5), (5, 3), (3,), r"c has shape \(3,\).*has matrices of shape \(4, 3\): c must be \(4, 3\)"),
-    ((2, 4, 5), (5,), (3, 4), r"do not broadcast: a batch shape \(2,\), b batch shape \(\), c batch shape \(3,\)"),
-])
+@pytest.mark.parametrize(
+    "a_shape, b_shape, c_shape, message",
+    [
+        (
+            (5,),
+            (5, 3),
+            (4,),
+            r"c has shape \(4,\), but a \(5,\) @ b \(5, 3\) has vectors of shape \(3,\) "
+            r"\(a 1-D a drops the row axis, as in NumPy\): c must be \(3,\) or batched \(\.\.\., 3\)",
+        ),
+        ((5,), (5, 3), (1, 3, 1), r"c has shape \(1, 3, 1\).*c must be \(3,\)"),
+        ((4, 5), (5,), (3,), r"c has shape \(3,\).*has vectors of shape \(4,\) \(a 1-D b drops the column axis"),
+        ((4, 5), (5,), (4, 1), r"c has shape \(4, 1\).*c must be \(4,\) or batched \(\.\.\., 4\)"),
+        ((4, 5), (5, 3), (3,), r"c has shape \(3,\).*has matrices of shape \(4, 3\): c must be \(4, 3\)"),
+        ((2, 4, 5), (5,), (3, 4), r"do not broadcast: a batch shape \(2,\), b batch shape \(\), c batch shape \(3,\)"),
+    ],
+)
 def test_c_with_vector_operands_bad_shapes(a_shape, b_shape, c_shape, message):
     with pytest.raises(ValueError, match=message):
         matmul(rand(a_shape, "float32"), rand(b_shape, "float32"), rand(c_shape, "float32"))
@@ -317,24 +340,36 @@ def _f64(t):
     return t.double().numpy()
 
 
-@pytest.mark.parametrize("a_type, b_type, d_type, c_type", [
-    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", None),
-    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
-    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "float16"),
-    ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", "bfloat16"),
-    ("float8_e5m2", "float8_e4m3fn", "float8_e5m2", "float16"),
-    ("float8_e5m2", "float8_e4m3fn", "float8_e4m3fn", None),
-])
+@pytest.mark.parametrize(
+    "a_type, b_type, d_type, c_type",
+    [
+        ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", None),
+        ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
+        ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "float16"),
+        ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", "bfloat16"),
+        ("float8_e5m2", "float8_e4m3fn", "float8_e5m2", "float16"),
+        ("float8_e5m2", "float8_e4m3fn", "float8_e4m3fn", None),
+    ],
+)
 def test_fp8_results_against_float64(a_type, b_type, d_type, c_type):
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng()
     a, b = _fp8(torch, (2, 32, 64), a_type, rng), _fp8(torch, (64, 48), b_type, rng)
-    c = torch.from_numpy(rng.standard_normal((32, 48)).astype(np.float32)).to(getattr(torch, c_type)) \
-        if c_type else None
+    c = (
+        torch.from_numpy(rng.standard_normal((32, 48)).astype(np.float32)).to(getattr(torch, c_type))
+        if c_type
+        else None
+    )
     sa, sb, sd = 0.5, 1.5, 8.0
-    d, aux = matmul(a, b, c, alpha=0.75, beta=-2.0 if c_type else None,
-                    quantization_scales={"a": sa, "b": sb, "d": sd},
-                    options={"result_type": d_type, "result_amax": True})
+    d, aux = matmul(
+        a,
+        b,
+        c,
+        alpha=0.75,
+        beta=-2.0 if c_type else None,
+        quantization_scales={"a": sa, "b": sb, "d": sd},
+        options={"result_type": d_type, "result_amax": True},
+    )
     assert d.dtype == getattr(torch, d_type) and d.shape == (2, 32, 48)
     want = 0.75 * (sa * _f64(a)) @ (sb * _f64(b)) + (-2.0 * _f64(c) if c_type else 0)
     err = np.linalg.norm(_f64(d) / sd - want) / np.linalg.norm(want)
@@ -390,8 +425,11 @@ def test_fp8_bf16_result_with_fp16_and_fp32_results():
     d = matmul(a, b, epilog="BIAS", epilog_inputs={"bias": bias}, options={"result_type": "float32"})
     want = _f64(a) @ _f64(b) + _f64(bias)[:, None]
     assert np.linalg.norm(_f64(d) - want) / np.linalg.norm(want) < 1e-5
-    with pytest.raises(TypeError, match=r"bias'\] has dtype float32; it must be cuBLASLt's type for FP8 operands "
-                                        r"with a float32 result, bfloat16"):
+    with pytest.raises(
+        TypeError,
+        match=r"bias'\] has dtype float32; it must be cuBLASLt's type for FP8 operands "
+        r"with a float32 result, bfloat16",
+    ):
         matmul(a, b, epilog="BIAS", epilog_inputs={"bias": bias.float()}, options={"result_type": "float32"})
 
 
@@ -399,30 +437,65 @@ def _fp8_operands(torch, a_type="float8_e4m3fn", b_type="float8_e4m3fn"):
     return torch.zeros(16, 16).to(getattr(torch, a_type)), torch.zeros(16, 16).to(getattr(torch, b_type))
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"options": {"result_type": "float8_e4m3fn"}}, ValueError,
-     r"quantization_scales\['d'\] is required for the FP8 result \(float8_e4m3fn\).*scale_d \* \(alpha \* scale_a "
-     r"\* scale_b \* a @ b \+ beta \* c\); give a float or a one-element float32 array"),
-    ({"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"a": 2.0}}, ValueError,
-     r"quantization_scales\['d'\] is required"),
-    ({"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": None}}, ValueError,
-     r"quantization_scales\['d'\] is required"),
-    ({"quantization_scales": {"d": 2.0}}, ValueError,
-     r"quantization_scales\['d'\] applies to an FP8 result; the result is bfloat16"),
-    ({"quantization_scales": {"c": 2.0}}, ValueError,
-     r"quantization_scales\['c'\] is not supported: with FP8 operands, c is bfloat16"),
-    ({"quantization_scales": {"e": 2.0}}, TypeError, r"quantization_scales has keys \['e'\]; accepted: 'a', 'b', 'd'"),
-    ({"quantization_scales": [2.0]}, TypeError, r"quantization_scales must be a dict"),
-    ({"quantization_scales": {"a": "2"}}, TypeError,
-     r"quantization_scales\['a'\]='2' is not supported; accepted: a real number, or a float32 array of one element"),
-    ({"quantization_scales": {"a": True}}, TypeError, r"quantization_scales\['a'\]=True is not supported"),
-    ({"options": {"result_type": "float8_e5m2"}, "quantization_scales": {"d": 1.0}}, TypeError,
-     r"result_type='float8_e5m2' is not supported for FP8 operands float8_e4m3fn and float8_e4m3fn; accepted: "
-     r"bfloat16, float16, float32, float8_e4m3fn"),
-    ({"options": {"result_type": "float64"}}, TypeError, r"result_type='float64' is not supported for FP8 operands"),
-    ({"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": 1.0}, "epilog": "RELU"}, TypeError,
-     r"epilog RELU is not supported with an FP8 result \(float8_e4m3fn\); use result_type 'bfloat16' or 'float16'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (
+            {"options": {"result_type": "float8_e4m3fn"}},
+            ValueError,
+            r"quantization_scales\['d'\] is required for the FP8 result \(float8_e4m3fn\).*scale_d \* \(alpha \* scale_a "
+            r"\* scale_b \* a @ b \+ beta \* c\); give a float or a one-element float32 array",
+        ),
+        (
+            {"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"a": 2.0}},
+            ValueError,
+            r"quantization_scales\['d'\] is required",
+        ),
+        (
+            {"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": None}},
+            ValueError,
+            r"quantization_scales\['d'\] is required",
+        ),
+        (
+            {"quantization_scales": {"d": 2.0}},
+            ValueError,
+            r"quantization_scales\['d'\] applies to an FP8 result; the result is bfloat16",
+        ),
+        (
+            {"quantization_scales": {"c": 2.0}},
+            ValueError,
+            r"quantization_scales\['c'\] is not supported: with FP8 operands, c is bfloat16",
+        ),
+        (
+            {"quantization_scales": {"e": 2.0}},
+            TypeError,
+            r"quantization_scales has keys \['e'\]; accepted: 'a', 'b', 'd'",
+        ),
+        ({"quantization_scales": [2.0]}, TypeError, r"quantization_scales must be a dict"),
+        (
+            {"quantization_scales": {"a": "2"}},
+            TypeError,
+            r"quantization_scales\['a'\]='2' is not supported; accepted: a real number, or a float32 array of one element",
+        ),
+        ({"quantization_scales": {"a": True}}, TypeError, r"quantization_scales\['a'\]=True is not supported"),
+        (
+            {"options": {"result_type": "float8_e5m2"}, "quantization_scales": {"d": 1.0}},
+            TypeError,
+            r"result_type='float8_e5m2' is not supported for FP8 operands float8_e4m3fn and float8_e4m3fn; accepted: "
+            r"bfloat16, float16, float32, float8_e4m3fn",
+        ),
+        (
+            {"options": {"result_type": "float64"}},
+            TypeError,
+            r"result_type='float64' is not supported for FP8 operands",
+        ),
+        (
+            {"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": 1.0}, "epilog": "RELU"},
+            TypeError,
+            r"epilog RELU is not supported with an FP8 result \(float8_e4m3fn\); use result_type 'bfloat16' or 'float16'",
+        ),
+    ],
+)
 def test_fp8_result_errors(kwargs, error, message):
     torch = pytest.importorskip("torch")
     a, b = _fp8_operands(torch)
@@ -433,17 +506,28 @@ def test_fp8_result_errors(kwargs, error, message):
 def test_fp8_type_table_errors():
     torch = pytest.importorskip("torch")
     a, b = _fp8_operands(torch, "float8_e5m2", "float8_e5m2")
-    with pytest.raises(TypeError, match=r"a has dtype float8_e5m2 and b has dtype float8_e5m2: cuBLASLt multiplies "
-                                        r"the FP8 pairs float8_e4m3fn x float8_e4m3fn, float8_e4m3fn x float8_e5m2, "
-                                        r"float8_e5m2 x float8_e4m3fn only"):
+    with pytest.raises(
+        TypeError,
+        match=r"a has dtype float8_e5m2 and b has dtype float8_e5m2: cuBLASLt multiplies "
+        r"the FP8 pairs float8_e4m3fn x float8_e4m3fn, float8_e4m3fn x float8_e5m2, "
+        r"float8_e5m2 x float8_e4m3fn only",
+    ):
         matmul(a, b)
     a, b = _fp8_operands(torch)
     for c_dtype in (torch.float32, torch.float8_e4m3fn):
-        with pytest.raises(TypeError, match=r"c has dtype float(32|8_e4m3fn); with FP8 operands float8_e4m3fn and "
-                                            r"float8_e4m3fn and an FP8 result float8_e4m3fn, cuBLASLt takes c of "
-                                            r"dtype bfloat16 or float16"):
-            matmul(a, b, torch.zeros(16, 16, dtype=c_dtype), quantization_scales={"d": 1.0},
-                   options={"result_type": "float8_e4m3fn"})
+        with pytest.raises(
+            TypeError,
+            match=r"c has dtype float(32|8_e4m3fn); with FP8 operands float8_e4m3fn and "
+            r"float8_e4m3fn and an FP8 result float8_e4m3fn, cuBLASLt takes c of "
+            r"dtype bfloat16 or float16",
+        ):
+            matmul(
+                a,
+                b,
+                torch.zeros(16, 16, dtype=c_dtype),
+                quantization_scales={"d": 1.0},
+                options={"result_type": "float8_e4m3fn"},
+            )
     with pytest.raises(TypeError, match=r"c has dtype float16 but the result is bfloat16"):
         matmul(a, b, torch.zeros(16, 16, dtype=torch.float16))
 
@@ -452,15 +536,21 @@ def test_fp8_array_scale_errors():
     torch = pytest.importorskip("torch")
     a, b = _fp8_operands(torch)
     opts = {"result_type": "float8_e4m3fn"}
-    with pytest.raises(TypeError, match=r"quantization_scales\['d'\] has dtype float64 and shape \(\); an array scale "
-                                        r"must be float32 with one element, of shape \(\) or \(1,\)"):
+    with pytest.raises(
+        TypeError,
+        match=r"quantization_scales\['d'\] has dtype float64 and shape \(\); an array scale "
+        r"must be float32 with one element, of shape \(\) or \(1,\)",
+    ):
         matmul(a, b, quantization_scales={"d": torch.tensor(1.0, dtype=torch.float64)}, options=opts)
     with pytest.raises(TypeError, match=r"quantization_scales\['d'\] has dtype float32 and shape \(2,\)"):
         matmul(a, b, quantization_scales={"d": torch.ones(2)}, options=opts)
     with pytest.raises(TypeError, match=r"quantization_scales\['d'\] has dtype float32 and shape \(1, 1\)"):
         matmul(a, b, quantization_scales={"d": torch.ones(1, 1)}, options=opts)
-    with pytest.raises(ValueError, match=r"quantization_scales\['d'\] is a numpy array on the host; it must be where "
-                                         r"the operands are \(torch"):
+    with pytest.raises(
+        ValueError,
+        match=r"quantization_scales\['d'\] is a numpy array on the host; it must be where "
+        r"the operands are \(torch",
+    ):
         matmul(a, b, quantization_scales={"d": np.ones(1, np.float32)}, options=opts)
 
 
@@ -470,6 +560,7 @@ def test_result_amax_needs_fp8_operands():
 
 
 # -- the layouts the GPU path gives cuBLASLt for c, checked on the host ------------------------------
+
 
 def _c_layout_of(a, b, c, swap):
     """Run CudaMatmul's C-layout logic on host arrays; returns (layout, the c it describes)."""
@@ -490,8 +581,11 @@ def _c_layout_of(a, b, c, swap):
 def _read_as_cublaslt(layout, memory, p, swap):
     """The (batch, m, n) matrices cuBLASLt reads through ``layout`` (column-major, batch stride)."""
     _, rows, cols, ld, bstride = layout
-    base = np.lib.stride_tricks.as_strided(memory, shape=(memory.size * 4,), strides=(memory.itemsize,),
-                                           writeable=False) if memory.ndim else memory.reshape(1)
+    base = (
+        np.lib.stride_tricks.as_strided(memory, shape=(memory.size * 4,), strides=(memory.itemsize,), writeable=False)
+        if memory.ndim
+        else memory.reshape(1)
+    )
     out = np.empty((p.batch, rows, cols), memory.dtype)
     for i in range(p.batch):
         for r in range(rows):
@@ -502,23 +596,26 @@ def _read_as_cublaslt(layout, memory, p, swap):
 
 
 @pytest.mark.parametrize("swap", [True, False])
-@pytest.mark.parametrize("a_shape, b_shape, c_make", [
-    ((5,), (5, 3), lambda r: r((3,))),
-    ((5,), (5, 3), lambda r: r((6,))[::2]),           # strided: copied once
-    ((4, 5), (5,), lambda r: r((4,))),
-    ((4, 5), (5,), lambda r: r((8,))[::2]),
-    ((5,), (5,), lambda r: r(())),
-    ((5,), (5,), lambda r: r((3,))),
-    ((2, 4, 5), (5,), lambda r: r((2, 4))),
-    ((2, 4, 5), (5,), lambda r: r((4,))),             # broadcast over the batch: batch stride 0
-    ((5,), (2, 5, 3), lambda r: r((2, 3))),
-    ((5,), (2, 5, 3), lambda r: np.asfortranarray(r((2, 3)))),
-    ((1, 5), (5, 3), lambda r: r((1, 3))),            # a one-row matrix c, either orientation
-    ((4, 5), (5, 1), lambda r: r((4, 1))),
-    ((4, 5), (5, 3), lambda r: r((4, 3))),
-    ((4, 5), (5, 3), lambda r: np.asfortranarray(r((4, 3)))),
-    ((2, 4, 5), (5, 3), lambda r: r((2, 3, 4)).transpose(0, 2, 1)),
-])
+@pytest.mark.parametrize(
+    "a_shape, b_shape, c_make",
+    [
+        ((5,), (5, 3), lambda r: r((3,))),
+        ((5,), (5, 3), lambda r: r((6,))[::2]),  # strided: copied once
+        ((4, 5), (5,), lambda r: r((4,))),
+        ((4, 5), (5,), lambda r: r((8,))[::2]),
+        ((5,), (5,), lambda r: r(())),
+        ((5,), (5,), lambda r: r((3,))),
+        ((2, 4, 5), (5,), lambda r: r((2, 4))),
+        ((2, 4, 5), (5,), lambda r: r((4,))),  # broadcast over the batch: batch stride 0
+        ((5,), (2, 5, 3), lambda r: r((2, 3))),
+        ((5,), (2, 5, 3), lambda r: np.asfortranarray(r((2, 3)))),
+        ((1, 5), (5, 3), lambda r: r((1, 3))),  # a one-row matrix c, either orientation
+        ((4, 5), (5, 1), lambda r: r((4, 1))),
+        ((4, 5), (5, 3), lambda r: r((4, 3))),
+        ((4, 5), (5, 3), lambda r: np.asfortranarray(r((4, 3)))),
+        ((2, 4, 5), (5, 3), lambda r: r((2, 3, 4)).transpose(0, 2, 1)),
+    ],
+)
 def test_gpu_c_layouts_address_c(a_shape, b_shape, c_make, swap):
     rng = np.random.default_rng()
     c = c_make(lambda shape: rand(shape, "float32", rng))
@@ -532,8 +629,11 @@ def test_gpu_c_layouts_address_c(a_shape, b_shape, c_make, swap):
 
 
 def test_gpu_c_layout_refuses_a_partly_broadcast_batch():
-    with pytest.raises(ValueError, match=r"c has batch shape \(2, 1\), which broadcasts against the batch \(2, 3\) "
-                                         r"along some axes only"):
+    with pytest.raises(
+        ValueError,
+        match=r"c has batch shape \(2, 1\), which broadcasts against the batch \(2, 3\) "
+        r"along some axes only",
+    ):
         _c_layout_of(rand((2, 3, 4, 5), "float32"), rand((5, 3), "float32"), rand((2, 1, 4, 3), "float32"), True)
 
 

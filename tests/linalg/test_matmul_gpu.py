@@ -4,12 +4,11 @@ CPU path (which defines every epilog's semantics), on fresh random data."""
 import numpy as np
 import pytest
 
-from nvmath.linalg.advanced import Matmul, MatmulEpilog, matmul
+from nvmath.linalg.advanced import Matmul, matmul
 
 pytestmark = pytest.mark.gpu
 
-TOL = {"float16": 1e-2, "bfloat16": 1e-2, "float32": 1e-5, "float64": 1e-12, "complex64": 1e-5,
-       "complex128": 1e-12}
+TOL = {"float16": 1e-2, "bfloat16": 1e-2, "float32": 1e-5, "float64": 1e-12, "complex64": 1e-5, "complex128": 1e-12}
 
 
 def _cp():
@@ -52,16 +51,34 @@ def test_batched_and_broadcast():
     assert_close(cp.asnumpy(matmul(cp.asarray(a2), cp.asarray(b2))), a2 @ b2, "float64")
 
 
-@pytest.mark.parametrize("epilog", ["RELU", "GELU", "BIAS", "RELU_BIAS", "GELU_BIAS", "RELU_AUX", "RELU_AUX_BIAS",
-                                    "GELU_AUX", "GELU_AUX_BIAS", "BGRADA", "BGRADB"])
+@pytest.mark.parametrize(
+    "epilog",
+    [
+        "RELU",
+        "GELU",
+        "BIAS",
+        "RELU_BIAS",
+        "GELU_BIAS",
+        "RELU_AUX",
+        "RELU_AUX_BIAS",
+        "GELU_AUX",
+        "GELU_AUX_BIAS",
+        "BGRADA",
+        "BGRADB",
+    ],
+)
 def test_forward_epilogs_match_the_cpu_path(epilog):
     cp = _cp()
     rng = np.random.default_rng()
     a, b = rand((2, 40, 24), "float32", rng), rand((24, 36), "float32", rng)
     inputs = {"bias": rand((40,), "float32", rng)} if "BIAS" in epilog else None
     cpu = matmul(a, b, epilog=epilog, epilog_inputs=inputs)
-    gpu = matmul(cp.asarray(a), cp.asarray(b), epilog=epilog,
-                 epilog_inputs={k: cp.asarray(v) for k, v in inputs.items()} if inputs else None)
+    gpu = matmul(
+        cp.asarray(a),
+        cp.asarray(b),
+        epilog=epilog,
+        epilog_inputs={k: cp.asarray(v) for k, v in inputs.items()} if inputs else None,
+    )
     if isinstance(cpu, tuple):
         (cpu, cpu_aux), (gpu, gpu_aux) = cpu, gpu
         assert set(cpu_aux) == set(gpu_aux)
@@ -69,14 +86,18 @@ def test_forward_epilogs_match_the_cpu_path(epilog):
             if name == "relu_aux":  # the bits of the 40 rows; the padding up to 128 is unspecified
                 from nvmath.linalg.advanced._cpu import unpack_relu_mask
 
-                assert np.array_equal(unpack_relu_mask(cp.asnumpy(gpu_aux[name]), 40), unpack_relu_mask(cpu_aux[name], 40))
+                assert np.array_equal(
+                    unpack_relu_mask(cp.asnumpy(gpu_aux[name]), 40), unpack_relu_mask(cpu_aux[name], 40)
+                )
             else:
                 assert_close(cp.asnumpy(gpu_aux[name]), cpu_aux[name].astype(np.float64), "float32")
     assert_close(cp.asnumpy(gpu), cpu.astype(np.float64), "float32")
 
 
-@pytest.mark.parametrize("epilog, aux_name", [("DRELU", "relu_aux"), ("DRELU_BGRAD", "relu_aux"),
-                                              ("DGELU", "gelu_aux"), ("DGELU_BGRAD", "gelu_aux")])
+@pytest.mark.parametrize(
+    "epilog, aux_name",
+    [("DRELU", "relu_aux"), ("DRELU_BGRAD", "relu_aux"), ("DGELU", "gelu_aux"), ("DGELU_BGRAD", "gelu_aux")],
+)
 def test_backward_epilogs_match_the_cpu_path(epilog, aux_name):
     cp = _cp()
     rng = np.random.default_rng()
@@ -95,8 +116,10 @@ def test_backward_epilogs_match_the_cpu_path(epilog, aux_name):
 
 def test_torch_bf16_and_numpy_on_the_gpu():
     torch = pytest.importorskip("torch")
-    a, b = torch.randn(64, 32, dtype=torch.bfloat16, device="cuda"), torch.randn(32, 48, dtype=torch.bfloat16,
-                                                                                   device="cuda")
+    a, b = (
+        torch.randn(64, 32, dtype=torch.bfloat16, device="cuda"),
+        torch.randn(32, 48, dtype=torch.bfloat16, device="cuda"),
+    )
     bias = torch.randn(64, dtype=torch.bfloat16, device="cuda")
     d = matmul(a, b, epilog="RELU_BIAS", epilog_inputs={"bias": bias})
     assert isinstance(d, torch.Tensor) and d.is_cuda and d.dtype == torch.bfloat16
@@ -153,17 +176,21 @@ def test_fp8_refused_on_devices_without_fp8(monkeypatch):
 
 # -- c with vector operands -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("a_shape, b_shape, c_shape", [
-    ((40,), (40, 24), (24,)),          # row vector a: c of the result's length
-    ((32, 40), (40,), (32,)),          # column vector b
-    ((40,), (40,), ()),                # dot product, scalar c
-    ((40,), (40,), (3,)),              # a batch of scalars from c
-    ((2, 32, 40), (40,), (2, 32)),
-    ((2, 32, 40), (40,), (32,)),       # c broadcast over the batch (batch stride 0)
-    ((40,), (3, 40, 24), (3, 24)),
-    ((40,), (3, 40, 24), (24,)),
-])
+@pytest.mark.parametrize(
+    "a_shape, b_shape, c_shape",
+    [
+        ((40,), (40, 24), (24,)),  # row vector a: c of the result's length
+        ((32, 40), (40,), (32,)),  # column vector b
+        ((40,), (40,), ()),  # dot product, scalar c
+        ((40,), (40,), (3,)),  # a batch of scalars from c
+        ((2, 32, 40), (40,), (2, 32)),
+        ((2, 32, 40), (40,), (32,)),  # c broadcast over the batch (batch stride 0)
+        ((40,), (3, 40, 24), (3, 24)),
+        ((40,), (3, 40, 24), (24,)),
+    ],
+)
 def test_c_with_vector_operands(dtype, a_shape, b_shape, c_shape):
     cp = _cp()
     rng = np.random.default_rng()
@@ -187,8 +214,9 @@ def test_c_with_vector_operands_strided_epilog_and_host_operands():
     # An epilog keeps the result column-major (no transposed problem): c follows.
     g, v = rand((40, 48), "float32", rng), rand((48,), "float32", rng)
     cg, bias = rand((40,), "float32", rng), rand((40,), "float32", rng)
-    d = matmul(cp.asarray(g), cp.asarray(v), cp.asarray(cg), epilog="RELU_BIAS",
-               epilog_inputs={"bias": cp.asarray(bias)})
+    d = matmul(
+        cp.asarray(g), cp.asarray(v), cp.asarray(cg), epilog="RELU_BIAS", epilog_inputs={"bias": cp.asarray(bias)}
+    )
     assert_close(cp.asnumpy(d), np.maximum(g.astype(np.float64) @ v + cg + bias, 0), "float32")
     # Host operands on the GPU: the result comes back to NumPy.
     r = matmul(a, b, c, execution="cuda")
@@ -235,28 +263,44 @@ def _f64(t):
     return t.double().cpu().numpy()
 
 
-@pytest.mark.parametrize("a_type, b_type, d_type, c_type", [
-    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", None),
-    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
-    ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "float16"),
-    ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", None),
-    ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", "bfloat16"),
-    ("float8_e5m2", "float8_e4m3fn", "float8_e5m2", "float16"),
-    ("float8_e5m2", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
-])
+@pytest.mark.parametrize(
+    "a_type, b_type, d_type, c_type",
+    [
+        ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", None),
+        ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
+        ("float8_e4m3fn", "float8_e4m3fn", "float8_e4m3fn", "float16"),
+        ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", None),
+        ("float8_e4m3fn", "float8_e5m2", "float8_e5m2", "bfloat16"),
+        ("float8_e5m2", "float8_e4m3fn", "float8_e5m2", "float16"),
+        ("float8_e5m2", "float8_e4m3fn", "float8_e4m3fn", "bfloat16"),
+    ],
+)
 def test_fp8_results(a_type, b_type, d_type, c_type):
     torch = _torch_fp8()
     rng = np.random.default_rng()
     a, b = _fp8(torch, (64, 128), a_type, rng), _fp8(torch, (128, 32), b_type, rng)
-    c = torch.from_numpy(rng.standard_normal((64, 32)).astype(np.float32)).cuda().to(getattr(torch, c_type)) \
-        if c_type else None
+    c = (
+        torch.from_numpy(rng.standard_normal((64, 32)).astype(np.float32)).cuda().to(getattr(torch, c_type))
+        if c_type
+        else None
+    )
     sa, sb, alpha, beta = 0.5, 1.5, 0.75, (-2.0 if c_type else None)
     want = alpha * (sa * _f64(a)) @ (sb * _f64(b)) + (beta * _f64(c) if c_type else 0)
     sd = 200.0 / np.abs(want).max()  # the largest magnitudes near 200: moderate for both formats
-    scales = {"a": sa, "b": torch.tensor(sb, dtype=torch.float32, device="cuda"),  # device scales: () and (1,)
-              "d": torch.tensor([sd], dtype=torch.float32, device="cuda")}
-    d, aux = matmul(a, b, c, alpha=alpha, beta=beta, quantization_scales=scales,
-                    options={"result_type": d_type, "result_amax": True})
+    scales = {
+        "a": sa,
+        "b": torch.tensor(sb, dtype=torch.float32, device="cuda"),  # device scales: () and (1,)
+        "d": torch.tensor([sd], dtype=torch.float32, device="cuda"),
+    }
+    d, aux = matmul(
+        a,
+        b,
+        c,
+        alpha=alpha,
+        beta=beta,
+        quantization_scales=scales,
+        options={"result_type": d_type, "result_amax": True},
+    )
     assert d.is_cuda and d.dtype == getattr(torch, d_type) and d.shape == (64, 32)
     err = np.linalg.norm(_f64(d) / sd - want) / np.linalg.norm(want)
     assert err <= FP8_TOL[d_type], err
@@ -267,8 +311,15 @@ def test_fp8_results(a_type, b_type, d_type, c_type):
     assert abs(float(amax) - np.abs(want).max()) <= 1e-3 * np.abs(want).max(), (float(amax), np.abs(want).max())
     # The CPU path (same inputs) agrees element by element.
     cpu_scales = {"a": sa, "b": sb, "d": float(np.float32(sd))}
-    dc, auxc = matmul(a.cpu(), b.cpu(), c.cpu() if c_type else None, alpha=alpha, beta=beta,
-                      quantization_scales=cpu_scales, options={"result_type": d_type, "result_amax": True})
+    dc, auxc = matmul(
+        a.cpu(),
+        b.cpu(),
+        c.cpu() if c_type else None,
+        alpha=alpha,
+        beta=beta,
+        quantization_scales=cpu_scales,
+        options={"result_type": d_type, "result_amax": True},
+    )
     g, h = _f64(d), _f64(dc)
     rel, smallest = FP8_STEP[d_type]
     # Hopper's FP8 tensor cores accumulate with fewer bits than fp32 (2e-4 of the largest value
@@ -321,14 +372,20 @@ def test_fp8_result_refused_on_devices_without_fp8(monkeypatch):
 
     monkeypatch.setattr("nvmath.jit.device_target", lambda device_id: Target(8, 0))
     a = torch.zeros(16, 16, device="cuda").to(torch.float8_e4m3fn)
-    with pytest.raises(RuntimeError, match=r"FP8 matmul needs compute capability 8.9 or newer \(Ada, Hopper\) for FP8 "
-                                           r"operands \(float8_e4m3fn\) and the float8_e4m3fn result; GPU \d+ has 8.0"):
+    with pytest.raises(
+        RuntimeError,
+        match=r"FP8 matmul needs compute capability 8.9 or newer \(Ada, Hopper\) for FP8 "
+        r"operands \(float8_e4m3fn\) and the float8_e4m3fn result; GPU \d+ has 8.0",
+    ):
         matmul(a, a, quantization_scales={"d": 1.0}, options={"result_type": "float8_e4m3fn"})
 
 
 def test_fp8_scale_must_be_on_the_operands_device():
     torch = _torch_fp8()
     a = torch.zeros(16, 16, device="cuda").to(torch.float8_e4m3fn)
-    with pytest.raises(ValueError, match=r"quantization_scales\['d'\] is a torch array on the host; it must be where "
-                                         r"the operands are"):
+    with pytest.raises(
+        ValueError,
+        match=r"quantization_scales\['d'\] is a torch array on the host; it must be where "
+        r"the operands are",
+    ):
         matmul(a, a, quantization_scales={"d": torch.ones(1)}, options={"result_type": "float8_e4m3fn"})

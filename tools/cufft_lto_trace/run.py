@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-CHILD = r'''
+CHILD = r"""
 import ctypes, sys
 import numpy as np
 from cuda.bindings import runtime as rt
@@ -47,10 +47,12 @@ try:
     print("RESULT", "ok" if np.allclose(y, want, rtol=1e-4, atol=1e-3) else "wrong values", flush=True)
 except Exception as e:
     print("RESULT", type(e).__name__, e, flush=True)
-'''
+"""
 
-CALLBACK = ('__device__ void store_cb(void* out, unsigned long long off, float2 v, void* info, void* sh)'
-            ' { ((float2*)out)[off] = make_float2(2 * v.x, 2 * v.y); }')
+CALLBACK = (
+    "__device__ void store_cb(void* out, unsigned long long off, float2 v, void* info, void* sh)"
+    " { ((float2*)out)[off] = make_float2(2 * v.x, 2 * v.y); }"
+)
 
 
 def main(argv=None) -> int:
@@ -72,17 +74,31 @@ def main(argv=None) -> int:
     jitlink = ctypes.CDLL(real["nvJitLink"])
     versions = [f"-DHAS_13_{minor}" for minor in range(6) if hasattr(jitlink, f"__nvJitLinkCreate_13_{minor}")]
     for role, soname, flags in (("NVRTC", "libnvrtc.so.13", []), ("NVJITLINK", "libnvJitLink.so.13", versions)):
-        subprocess.run(["gcc", "-shared", "-fPIC", f"-DROLE_{role}", *flags, shim, "-o", os.path.join(work, soname),
-                        "-ldl"], check=True)
+        subprocess.run(
+            ["gcc", "-shared", "-fPIC", f"-DROLE_{role}", *flags, shim, "-o", os.path.join(work, soname), "-ldl"],
+            check=True,
+        )
     lto_path = os.path.join(work, "store_cb.ltoir")
     with open(lto_path, "wb") as f:
         f.write(bytes(compile_cpp(CALLBACK, compute_capability=current_device_target() or "sm_90", output="ltoir")))
-    env = dict(os.environ, NVMATH_REAL_NVRTC=real["nvrtc"], NVMATH_REAL_NVJITLINK=real["nvJitLink"],
-               NVMATH_TRACE_DUMP_DIR=dump, CUFFT_LTO_ENTRY_DUMP_FILENAME=os.path.join(dump, "lto_entry"))
-    done = subprocess.run([sys.executable, "-c", CHILD, os.path.join(work, "libcufft.so.12"), lto_path],
-                          capture_output=True, text=True, env=env, timeout=600)
-    report = (f"real libraries: {real}\nchild exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n"
-              f"{done.stderr[-20000:]}\n--- dumped: {sorted(os.listdir(dump))}\n")
+    env = dict(
+        os.environ,
+        NVMATH_REAL_NVRTC=real["nvrtc"],
+        NVMATH_REAL_NVJITLINK=real["nvJitLink"],
+        NVMATH_TRACE_DUMP_DIR=dump,
+        CUFFT_LTO_ENTRY_DUMP_FILENAME=os.path.join(dump, "lto_entry"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, os.path.join(work, "libcufft.so.12"), lto_path],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    report = (
+        f"real libraries: {real}\nchild exit {done.returncode}\n--- stdout\n{done.stdout}\n--- stderr\n"
+        f"{done.stderr[-20000:]}\n--- dumped: {sorted(os.listdir(dump))}\n"
+    )
     print(report)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "cufft_lto_trace.txt"), "w") as f:

@@ -47,9 +47,18 @@ class LTOIR(bytes):
     user_info_type: str | None
     producers: _pytypes.MappingProxyType
 
-    def __new__(cls, data, *, symbol: str, kind: str = "device_function", target: str,
-                c_signature: str = "", element_type: str | None = None,
-                user_info_type: str | None = None, producers=None):
+    def __new__(
+        cls,
+        data,
+        *,
+        symbol: str,
+        kind: str = "device_function",
+        target: str,
+        c_signature: str = "",
+        element_type: str | None = None,
+        user_info_type: str | None = None,
+        producers=None,
+    ):
         obj = super().__new__(cls, data)
         obj.symbol = str(symbol)
         obj.kind = str(kind)
@@ -108,8 +117,10 @@ class LTOIR(bytes):
                 )
 
     def __repr__(self) -> str:
-        return (f"LTOIR(symbol={self.symbol!r}, kind={self.kind!r}, target={self.target!r}, "
-                f"c_signature={self.c_signature!r}, {len(self)} bytes)")
+        return (
+            f"LTOIR(symbol={self.symbol!r}, kind={self.kind!r}, target={self.target!r}, "
+            f"c_signature={self.c_signature!r}, {len(self)} bytes)"
+        )
 
     def __reduce__(self):
         # Pickling (e.g. to send to worker processes) keeps the metadata.

@@ -46,11 +46,11 @@ def loads(data: bytes, *, source: str = "<bytes>") -> LTOIR:
         )
     start = _PREFIX.size
     try:
-        header = json.loads(data[start:start + header_size])
+        header = json.loads(data[start : start + header_size])
         size, digest = header.pop("payload_size"), header.pop("payload_sha256")
     except (ValueError, KeyError) as e:
         raise ArtifactFormatError(f"{source} has a damaged header: {e}") from e
-    payload = data[start + header_size:]
+    payload = data[start + header_size :]
     if len(payload) != size:
         raise ArtifactFormatError(f"{source} is truncated: {len(payload)} of {size} payload bytes")
     if hashlib.sha256(payload).hexdigest() != digest:

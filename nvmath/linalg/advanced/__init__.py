@@ -4,9 +4,23 @@
 - :class:`Matmul`: plan (and autotune) once, execute many times.
 """
 
-from ._options import (EPILOG_INPUTS, EPILOG_OUTPUTS, MatmulEpilog, MatmulOptions, MatmulPlanPreferences,
-                       matrix_qualifiers_dtype)
+from ._options import (
+    EPILOG_INPUTS,
+    EPILOG_OUTPUTS,
+    MatmulEpilog,
+    MatmulOptions,
+    MatmulPlanPreferences,
+    matrix_qualifiers_dtype,
+)
 from .matmul import Matmul, matmul
 
-__all__ = ["matmul", "Matmul", "MatmulOptions", "MatmulPlanPreferences", "MatmulEpilog",
-           "matrix_qualifiers_dtype", "EPILOG_INPUTS", "EPILOG_OUTPUTS"]
+__all__ = [
+    "matmul",
+    "Matmul",
+    "MatmulOptions",
+    "MatmulPlanPreferences",
+    "MatmulEpilog",
+    "matrix_qualifiers_dtype",
+    "EPILOG_INPUTS",
+    "EPILOG_OUTPUTS",
+]

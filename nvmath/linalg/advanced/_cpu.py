@@ -99,8 +99,7 @@ def matmul_cpu(problem, a, b, c, epilog, inputs, scales=None):
     if epilog is not None:
         if "bias" in inputs:
             bias = _host_array(inputs["bias"], compute)
-            bias = bias.reshape(*bias.shape[: bias.ndim - (2 if bias.shape[-1:] == (1,) and bias.ndim > 1 else 1)],
-                                p.m)
+            bias = bias.reshape(*bias.shape[: bias.ndim - (2 if bias.shape[-1:] == (1,) and bias.ndim > 1 else 1)], p.m)
             D = D + bias[..., :, None]
         if epilog in (E.RELU, E.RELU_BIAS, E.RELU_AUX, E.RELU_AUX_BIAS):
             if epilog in (E.RELU_AUX, E.RELU_AUX_BIAS):
@@ -111,8 +110,14 @@ def matmul_cpu(problem, a, b, c, epilog, inputs, scales=None):
                 aux["gelu_aux"] = D.copy()
             D = gelu(D)
         elif epilog in (E.DRELU, E.DRELU_BGRAD):
-            D = D * unpack_relu_mask(np.asarray(inputs["relu_aux"].tensor if inputs["relu_aux"].package != "torch"
-                                                else inputs["relu_aux"].tensor.numpy()), p.m)
+            D = D * unpack_relu_mask(
+                np.asarray(
+                    inputs["relu_aux"].tensor
+                    if inputs["relu_aux"].package != "torch"
+                    else inputs["relu_aux"].tensor.numpy()
+                ),
+                p.m,
+            )
             if epilog == E.DRELU_BGRAD:
                 aux["drelu_bgrad"] = D.sum(axis=-1)
         elif epilog in (E.DGELU, E.DGELU_BGRAD):

@@ -25,21 +25,49 @@ from ._problem import gelu_aux_ld, relu_aux_ld
 
 __all__ = ["CudaMatmul"]
 
-_DATA = {"float16": lt.DataType.R_16F, "bfloat16": lt.DataType.R_16BF, "float32": lt.DataType.R_32F,
-         "float64": lt.DataType.R_64F, "complex64": lt.DataType.C_32F, "complex128": lt.DataType.C_64F,
-         "float8_e4m3fn": lt.DataType.R_8F_E4M3, "float8_e5m2": lt.DataType.R_8F_E5M2}
+_DATA = {
+    "float16": lt.DataType.R_16F,
+    "bfloat16": lt.DataType.R_16BF,
+    "float32": lt.DataType.R_32F,
+    "float64": lt.DataType.R_64F,
+    "complex64": lt.DataType.C_32F,
+    "complex128": lt.DataType.C_64F,
+    "float8_e4m3fn": lt.DataType.R_8F_E4M3,
+    "float8_e5m2": lt.DataType.R_8F_E5M2,
+}
 # Operand type → (compute type, scale type); fp16/bf16/FP8 accumulate in fp32, as cuBLAS does.
 _COMPUTE = {
-    "float16": (lt.ComputeType.COMPUTE_32F, "float32"), "bfloat16": (lt.ComputeType.COMPUTE_32F, "float32"),
-    "float32": (lt.ComputeType.COMPUTE_32F, "float32"), "float64": (lt.ComputeType.COMPUTE_64F, "float64"),
-    "complex64": (lt.ComputeType.COMPUTE_32F, "complex64"), "complex128": (lt.ComputeType.COMPUTE_64F, "complex128"),
-    "float8_e4m3fn": (lt.ComputeType.COMPUTE_32F, "float32"), "float8_e5m2": (lt.ComputeType.COMPUTE_32F, "float32"),
+    "float16": (lt.ComputeType.COMPUTE_32F, "float32"),
+    "bfloat16": (lt.ComputeType.COMPUTE_32F, "float32"),
+    "float32": (lt.ComputeType.COMPUTE_32F, "float32"),
+    "float64": (lt.ComputeType.COMPUTE_64F, "float64"),
+    "complex64": (lt.ComputeType.COMPUTE_32F, "complex64"),
+    "complex128": (lt.ComputeType.COMPUTE_64F, "complex128"),
+    "float8_e4m3fn": (lt.ComputeType.COMPUTE_32F, "float32"),
+    "float8_e5m2": (lt.ComputeType.COMPUTE_32F, "float32"),
 }
-_SCALE_DATA = {"float32": lt.DataType.R_32F, "float64": lt.DataType.R_64F, "complex64": lt.DataType.C_32F,
-               "complex128": lt.DataType.C_64F}
+_SCALE_DATA = {
+    "float32": lt.DataType.R_32F,
+    "float64": lt.DataType.R_64F,
+    "complex64": lt.DataType.C_32F,
+    "complex128": lt.DataType.C_64F,
+}
 # Epilogs that keep the product untransposed (per-row bias, auxiliary matrices or vectors).
-_COLUMN_MAJOR_EPILOGS = {E.BIAS, E.RELU_BIAS, E.RELU_AUX, E.RELU_AUX_BIAS, E.GELU_BIAS, E.GELU_AUX,
-                         E.GELU_AUX_BIAS, E.DRELU, E.DRELU_BGRAD, E.DGELU, E.DGELU_BGRAD, E.BGRADA, E.BGRADB}
+_COLUMN_MAJOR_EPILOGS = {
+    E.BIAS,
+    E.RELU_BIAS,
+    E.RELU_AUX,
+    E.RELU_AUX_BIAS,
+    E.GELU_BIAS,
+    E.GELU_AUX,
+    E.GELU_AUX_BIAS,
+    E.DRELU,
+    E.DRELU_BGRAD,
+    E.DGELU,
+    E.DGELU_BGRAD,
+    E.BGRADA,
+    E.BGRADB,
+}
 _WORKSPACE_CAP = 64 << 20
 
 
@@ -86,7 +114,7 @@ def _batch_stride(shape, strides, batch_shape):
     live = [(n, s) for (n, s), total in zip(axes, batch_shape) if total != 1]
     if any(s == 0 for _, s in live):
         return None  # broadcast along some batch axes only
-    for (n_out, s_out), (n_in, s_in) in zip(live, live[1:]):
+    for (_, s_out), (n_in, s_in) in zip(live, live[1:]):
         if s_out != s_in * n_in:
             return None
     return live[-1][1] if live else 0
@@ -94,9 +122,11 @@ def _batch_stride(shape, strides, batch_shape):
 
 def _partial_broadcast(name, shape, batch_shape):
     batch = tuple(batch_shape)
-    return (f"{name} has batch shape {tuple(shape[:-2])}, which broadcasts against the batch {batch} along some "
-            f"axes only: cuBLASLt takes one stride across a batch; broadcast {name} to the full batch (or give it no "
-            "batch axes) first")
+    return (
+        f"{name} has batch shape {tuple(shape[:-2])}, which broadcasts against the batch {batch} along some "
+        f"axes only: cuBLASLt takes one stride across a batch; broadcast {name} to the full batch (or give it no "
+        "batch axes) first"
+    )
 
 
 class CudaMatmul:
@@ -111,11 +141,16 @@ class CudaMatmul:
         a = ops["a"]
         self.package = a.package
         self.host = a.is_host
-        self.device_id = owner.execution.device_id if self.host and owner.execution.device_id is not None else (
-            _streams.current_device_id() if self.host else a.device_id)
+        self.device_id = (
+            owner.execution.device_id
+            if self.host and owner.execution.device_id is not None
+            else (_streams.current_device_id() if self.host else a.device_id)
+        )
         if not self.host and owner.execution.device_id not in (None, a.device_id):
-            raise ValueError(f"the operands are on GPU {a.device_id} but execution.device_id="
-                             f"{owner.execution.device_id}; nvmath does not copy between GPUs implicitly")
+            raise ValueError(
+                f"the operands are on GPU {a.device_id} but execution.device_id="
+                f"{owner.execution.device_id}; nvmath does not copy between GPUs implicitly"
+            )
         self.stream = _streams.get_stream(stream, package=self.package, device_id=self.device_id)
         if self.p.fp8:
             from nvmath.jit import device_target
@@ -123,9 +158,11 @@ class CudaMatmul:
             cc = device_target(self.device_id).cc
             if cc < (8, 9):
                 what = f"FP8 operands ({self.p.ab_dtype}) and the {self.p.result_dtype} result"
-                raise RuntimeError(f"FP8 matmul needs compute capability 8.9 or newer (Ada, Hopper) for {what}; GPU "
-                                   f"{self.device_id} has {cc[0]}.{cc[1]}: use bf16/fp16 operands there, or "
-                                   "execution='cpu' for host operands")
+                raise RuntimeError(
+                    f"FP8 matmul needs compute capability 8.9 or newer (Ada, Hopper) for {what}; GPU "
+                    f"{self.device_id} has {cc[0]}.{cc[1]}: use bf16/fp16 operands there, or "
+                    "execution='cpu' for host operands"
+                )
         self.dev = {k: self._to_device(h) for k, h in ops.items() if h is not None}
         self.handle = None
         self.algorithms = []
@@ -167,21 +204,27 @@ class CudaMatmul:
         needs_cols = want_columns and matrix is not None and matrix[3]
         if bstride is None and copied:  # a dense copy did not help: the batch broadcasts partly
             raise ValueError(_partial_broadcast(name, shape, p.batch_shape))
-        if not copied and (matrix is None or bstride is None or fp8_b_needs_cols or fp8_a_needs_rows
-                           or needs_cols):
+        if not copied and (matrix is None or bstride is None or fp8_b_needs_cols or fp8_a_needs_rows or needs_cols):
             order = list(range(len(shape)))
             # A dense copy: row-major for a (FP8 wants A transposed), column-major otherwise.
             if name == "a" and not want_columns:
                 new_strides = c_strides(h.shape)
             else:
-                order = list(range(len(h.shape) - 2)) + [len(h.shape) - 1, len(h.shape) - 2] if len(h.shape) >= 2 \
-                    else [0]
+                order = (
+                    list(range(len(h.shape) - 2)) + [len(h.shape) - 1, len(h.shape) - 2] if len(h.shape) >= 2 else [0]
+                )
                 new_strides = contiguous_strides(h.shape, order)
             copy = h.empty(h.shape, strides=new_strides, stream=self.stream, allocator=self.options.allocator)
             copy.copy_from(h, self.stream, logger=self.logger)
-            self.logger.info("matmul: %s with shape %s and strides %s copied once to strides %s (a layout "
-                             "cuBLASLt cannot address%s)", name, tuple(h.shape), tuple(h.strides), new_strides,
-                             ", FP8 needs A row-major and B column-major" if p.fp8 else "")
+            self.logger.info(
+                "matmul: %s with shape %s and strides %s copied once to strides %s (a layout "
+                "cuBLASLt cannot address%s)",
+                name,
+                tuple(h.shape),
+                tuple(h.strides),
+                new_strides,
+                ", FP8 needs A row-major and B column-major" if p.fp8 else "",
+            )
             self.dev[name] = copy
             self._copied.add(name)
             return self._operand_matrix(name, copy, want_columns, copied=True)
@@ -189,8 +232,11 @@ class CudaMatmul:
 
     def plan(self, preferences, algorithms, epilog, inputs, stream):
         p = self.p
-        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
-                                                                   device_id=self.device_id)
+        s = (
+            self.stream
+            if stream is None
+            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
+        )
         self.release_plan()
         with _streams.device_context(self.device_id):
             if self.handle is None:
@@ -201,8 +247,11 @@ class CudaMatmul:
             self.swap = epilog not in _COLUMN_MAJOR_EPILOGS and not p.fp8
             compute, scale = _COMPUTE[p.ab_dtype]
             if self.options.compute_type is not None:
-                compute = lt.ComputeType[self.options.compute_type] if isinstance(self.options.compute_type, str) \
+                compute = (
+                    lt.ComputeType[self.options.compute_type]
+                    if isinstance(self.options.compute_type, str)
                     else lt.ComputeType(self.options.compute_type)
+                )
             self.scale_kind = scale
             desc = lt.cublasLtMatmulDescCreate(compute, _SCALE_DATA[scale])
             self._descs.append(("desc", desc))
@@ -219,8 +268,10 @@ class CudaMatmul:
             ops_ = []
             for t, cj in zip(trans, (conj_first, conj_second)):
                 if cj and not t:
-                    raise ValueError("conjugating an operand needs it in row-major (transposed) layout for "
-                                     "cuBLASLt; pass a row-major copy, or conjugate it before the call")
+                    raise ValueError(
+                        "conjugating an operand needs it in row-major (transposed) layout for "
+                        "cuBLASLt; pass a row-major copy, or conjugate it before the call"
+                    )
                 ops_.append(lt.Operation.C if cj else lt.Operation.T if t else lt.Operation.N)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.TRANSA, int(ops_[0]))
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.TRANSB, int(ops_[1]))
@@ -241,33 +292,44 @@ class CudaMatmul:
             self.worksize_limit = self._workspace_limit()
             lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.MAX_WORKSPACE_BYTES, self.worksize_limit)
             if preferences.reduction_scheme_mask is not None:
-                lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.REDUCTION_SCHEME_MASK,
-                                         preferences.reduction_scheme_mask)
+                lt.matmul_preference_set(
+                    pref, lt.MatmulPreferenceAttribute.REDUCTION_SCHEME_MASK, preferences.reduction_scheme_mask
+                )
             if preferences.max_waves_count:
-                lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.MAX_WAVES_COUNT,
-                                         float(preferences.max_waves_count))
+                lt.matmul_preference_set(
+                    pref, lt.MatmulPreferenceAttribute.MAX_WAVES_COUNT, float(preferences.max_waves_count)
+                )
             if preferences.numerical_impl_mask is not None:
-                lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.IMPL_MASK,
-                                         preferences.numerical_impl_mask)
+                lt.matmul_preference_set(pref, lt.MatmulPreferenceAttribute.IMPL_MASK, preferences.numerical_impl_mask)
             self.desc, self.layouts = desc, (layouts[0], layouts[1], c_layout, d_layout)
             if algorithms is not None:
                 self.algorithms = list(algorithms)
             else:
                 results = lt.cublasLtMatmulAlgoGetHeuristic(self.handle, desc, *self.layouts, pref, preferences.limit)
                 if not results:
-                    raise ValueError(f"cuBLASLt has no algorithm for this problem ({p.ab_dtype}, epilog "
-                                     f"{epilog.name if epilog else 'none'}, {m}x{n}x{p.k}, batch {p.batch})")
+                    raise ValueError(
+                        f"cuBLASLt has no algorithm for this problem ({p.ab_dtype}, epilog "
+                        f"{epilog.name if epilog else 'none'}, {m}x{n}x{p.k}, batch {p.batch})"
+                    )
                 self.algorithms = [r for r in results]
         self.epilog = epilog
-        self.logger.info("cuBLASLt plan: %s, %s, %d candidate algorithms, workspace up to %d bytes",
-                         "transposed (row-major result)" if self.swap else "column-major result",
-                         epilog.name if epilog else "no epilog", len(self.algorithms), self.worksize_limit)
+        self.logger.info(
+            "cuBLASLt plan: %s, %s, %d candidate algorithms, workspace up to %d bytes",
+            "transposed (row-major result)" if self.swap else "column-major result",
+            epilog.name if epilog else "no epilog",
+            len(self.algorithms),
+            self.worksize_limit,
+        )
         self._alpha = _scalar(p.alpha, self.scale_kind)
         self._beta = _scalar(p.beta, self.scale_kind)
         self._ensure_workspace(s)
         with _streams.device_context(self.device_id):
             for name, h in self._inputs.items():  # inputs stay until reset_operands changes them
-                attr = lt.MatmulDescAttribute.BIAS_POINTER if name == "bias" else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                attr = (
+                    lt.MatmulDescAttribute.BIAS_POINTER
+                    if name == "bias"
+                    else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                )
                 lt.matmul_desc_set(self.desc, attr, h.data_ptr)
         self._fast = self._prepare_fast()
 
@@ -276,16 +338,31 @@ class CudaMatmul:
         own pool, current stream and device) a function that runs one multiplication with the
         least Python work: the arguments checked at plan time are passed as they are."""
         p = self.p
-        if self.host or self.aux_specs or p.a_vector or p.b_vector or self.options.allocator is not None \
-                or (p.fp8 and self.options.result_amax) or self._host_scales:
+        if (
+            self.host
+            or self.aux_specs
+            or p.a_vector
+            or p.b_vector
+            or self.options.allocator is not None
+            or (p.fp8 and self.options.result_amax)
+            or self._host_scales
+        ):
             return None
         shape, strides, device_id = (*p.batch_shape, p.m, p.n), self.d_strides, self.device_id
         raw = lt._lib.unchecked("cublasLtMatmul")  # hot path: arguments validated at plan time
         first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
         c_ptr = self._c_ptr(None)  # None: D's own pointer, known per call
         algo = ctypes.byref(getattr(self.algorithms[0], "algo", self.algorithms[0]))
-        fixed = (self.handle, self.desc, self._alpha.ctypes.data, first.data_ptr, self.layouts[0], second.data_ptr,
-                 self.layouts[1], self._beta.ctypes.data)
+        fixed = (
+            self.handle,
+            self.desc,
+            self._alpha.ctypes.data,
+            first.data_ptr,
+            self.layouts[0],
+            second.data_ptr,
+            self.layouts[1],
+            self._beta.ctypes.data,
+        )
         layouts = self.layouts
         blocking = self.options.blocking is True
         output = fast_result_allocator(self.package, device_id, shape, p.result_dtype, strides)
@@ -299,8 +376,17 @@ class CudaMatmul:
             if made is None:
                 return None
             stream, result, d_ptr = made
-            status = raw(*fixed, d_ptr if c_ptr is None else c_ptr, layouts[2], d_ptr, layouts[3], algo,
-                         self.workspace.ptr if self.workspace is not None else None, self.worksize, stream)
+            status = raw(
+                *fixed,
+                d_ptr if c_ptr is None else c_ptr,
+                layouts[2],
+                d_ptr,
+                layouts[3],
+                algo,
+                self.workspace.ptr if self.workspace is not None else None,
+                self.worksize,
+                stream,
+            )
             if status:
                 lt._lib.check("cublasLtMatmul", status)
             if blocking:
@@ -321,8 +407,9 @@ class CudaMatmul:
     def _ensure_workspace(self, stream):
         size = max((getattr(a, "workspace_size", 0) for a in self.algorithms), default=0)
         if self.workspace is None and size:
-            self.workspace = allocate_workspace(size, package=self.package, device_id=self.device_id, stream=stream,
-                                                allocator=self.options.allocator)
+            self.workspace = allocate_workspace(
+                size, package=self.package, device_id=self.device_id, stream=stream, allocator=self.options.allocator
+            )
             self.worksize = size
 
     def _c_layout(self, copied=False):
@@ -344,9 +431,13 @@ class CudaMatmul:
             new_strides = contiguous_strides(c.shape, list(range(nb)) + own)
             copy = c.empty(c.shape, strides=new_strides, stream=self.stream, allocator=self.options.allocator)
             copy.copy_from(c, self.stream, logger=self.logger)
-            self.logger.info("matmul: c with shape %s and strides %s copied once to strides %s (the result's "
-                             "layout, %s-major)", tuple(c.shape), tuple(c.strides), new_strides,
-                             "row" if self.swap else "column")
+            self.logger.info(
+                "matmul: c with shape %s and strides %s copied once to strides %s (the result's layout, %s-major)",
+                tuple(c.shape),
+                tuple(c.strides),
+                new_strides,
+                "row" if self.swap else "column",
+            )
             self.dev["c"] = copy
             self._copied.add("c")
             return self._c_layout(copied=True)
@@ -397,10 +488,14 @@ class CudaMatmul:
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_LD, ld)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_BATCH_STRIDE, ld * p.n)
             if epilog in (E.RELU_AUX, E.RELU_AUX_BIAS):
-                self.aux_specs["relu_aux"] = ((*p.batch_shape, ld // 8, p.n), "uint8",
-                                              contiguous_strides((*p.batch_shape, ld // 8, p.n),
-                                                                 list(range(len(p.batch_shape))) +
-                                                                 [len(p.batch_shape) + 1, len(p.batch_shape)]))
+                self.aux_specs["relu_aux"] = (
+                    (*p.batch_shape, ld // 8, p.n),
+                    "uint8",
+                    contiguous_strides(
+                        (*p.batch_shape, ld // 8, p.n),
+                        list(range(len(p.batch_shape))) + [len(p.batch_shape) + 1, len(p.batch_shape)],
+                    ),
+                )
         if epilog in (E.GELU_AUX, E.GELU_AUX_BIAS, E.DGELU, E.DGELU_BGRAD):
             ld = gelu_aux_ld(p.m)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_LD, ld)
@@ -408,7 +503,11 @@ class CudaMatmul:
             if epilog in (E.GELU_AUX, E.GELU_AUX_BIAS):
                 nb = len(p.batch_shape)
                 full = (*p.batch_shape, ld, p.n)
-                self.aux_specs["gelu_aux"] = (full, p.result_dtype, contiguous_strides(full, list(range(nb)) + [nb + 1, nb]))
+                self.aux_specs["gelu_aux"] = (
+                    full,
+                    p.result_dtype,
+                    contiguous_strides(full, list(range(nb)) + [nb + 1, nb]),
+                )
         for name, h in list(self._inputs.items()):
             self._inputs[name] = self._aux_input_layout(name, h)
         for name, length in (("drelu_bgrad", p.m), ("dgelu_bgrad", p.m), ("bgrada", p.m), ("bgradb", p.n)):
@@ -444,8 +543,11 @@ class CudaMatmul:
         must see amax requested (each execute points it at a fresh buffer)."""
         p = self.p
         scales = self.owner._scales
-        attrs = {"a": lt.MatmulDescAttribute.A_SCALE_POINTER, "b": lt.MatmulDescAttribute.B_SCALE_POINTER,
-                 "d": lt.MatmulDescAttribute.D_SCALE_POINTER}
+        attrs = {
+            "a": lt.MatmulDescAttribute.A_SCALE_POINTER,
+            "b": lt.MatmulDescAttribute.B_SCALE_POINTER,
+            "d": lt.MatmulDescAttribute.D_SCALE_POINTER,
+        }
         self._fp8 = {}
         self._host_scales = []
         for key in ("a", "b", "d") if p.fp8_result else ("a", "b"):
@@ -475,8 +577,11 @@ class CudaMatmul:
             if result is not None:
                 return result
         p = self.p
-        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
-                                                                   device_id=self.device_id)
+        s = (
+            self.stream
+            if stream is None
+            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
+        )
         algo = algorithm if algorithm is not None else self.algorithms[0]
         algo = getattr(algo, "algo", algo)
         a, b = self.dev["a"], self.dev["b"]
@@ -485,8 +590,11 @@ class CudaMatmul:
         with _streams.device_context(self.device_id):
             for name, (shape, dtype, strides) in self.aux_specs.items():
                 aux[name] = self._allocate(a, shape, dtype, strides, s)
-                ptr_attr = lt.MatmulDescAttribute.BIAS_POINTER if name.endswith(("bgrad", "bgrada", "bgradb")) \
+                ptr_attr = (
+                    lt.MatmulDescAttribute.BIAS_POINTER
+                    if name.endswith(("bgrad", "bgrada", "bgradb"))
                     else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                )
                 lt.matmul_desc_set(self.desc, ptr_attr, aux[name].data_ptr)
             self._ensure_workspace(s)
             for host, buf in self._host_scales:
@@ -500,10 +608,24 @@ class CudaMatmul:
                 lt.matmul_desc_set(self.desc, lt.MatmulDescAttribute.AMAX_D_POINTER, aux["result_amax"].data_ptr)
             first, second = (b, a) if self.swap else (a, b)
             c_ptr = self._c_ptr(d.data_ptr)
-            lt.cublasLtMatmul(self.handle, self.desc, self._alpha.ctypes.data, first.data_ptr, self.layouts[0],
-                              second.data_ptr, self.layouts[1], self._beta.ctypes.data, c_ptr, self.layouts[2],
-                              d.data_ptr, self.layouts[3], algo, self.workspace.ptr if self.workspace else 0,
-                              self.worksize, s.handle)
+            lt.cublasLtMatmul(
+                self.handle,
+                self.desc,
+                self._alpha.ctypes.data,
+                first.data_ptr,
+                self.layouts[0],
+                second.data_ptr,
+                self.layouts[1],
+                self._beta.ctypes.data,
+                c_ptr,
+                self.layouts[2],
+                d.data_ptr,
+                self.layouts[3],
+                algo,
+                self.workspace.ptr if self.workspace else 0,
+                self.worksize,
+                s.handle,
+            )
         if release_workspace and self.workspace is not None:
             self.workspace.free()
             self.workspace = None
@@ -512,8 +634,9 @@ class CudaMatmul:
         elif p.fp8 and self.options.result_amax:
             # cuBLASLt reports amax only for FP8 results: here one reduction, on the same stream.
             with _streams.stream_context(s):
-                aux["result_amax"] = _wrap(abs(d.tensor).max().float() if self.package == "torch"
-                                           else abs(d.tensor).max().astype("float32"))
+                aux["result_amax"] = _wrap(
+                    abs(d.tensor).max().float() if self.package == "torch" else abs(d.tensor).max().astype("float32")
+                )
         result = d
         if p.a_vector or p.b_vector:
             result = _squeeze_vectors(d, p)
@@ -533,8 +656,11 @@ class CudaMatmul:
     def autotune(self, iterations, prune, stream):
         from cuda.bindings import runtime
 
-        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
-                                                                   device_id=self.device_id)
+        s = (
+            self.stream
+            if stream is None
+            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
+        )
         err, l2 = runtime.cudaDeviceGetAttribute(runtime.cudaDeviceAttr.cudaDevAttrL2CacheSize, self.device_id)
         flush = self.dev["a"].empty((max(int(l2), 1) * 2,), "uint8", stream=s)
         timings = []
@@ -556,13 +682,17 @@ class CudaMatmul:
             runtime.cudaEventDestroy(stop)
         timings.sort(key=lambda t: t[0])
         self.algorithms = [a for _, a in timings[:prune]] if prune else [a for _, a in timings]
-        self.logger.info("autotune: %s ms (median of %d runs per algorithm)",
-                         ", ".join(f"{t:.4f}" for t, _ in timings), iterations)
+        self.logger.info(
+            "autotune: %s ms (median of %d runs per algorithm)", ", ".join(f"{t:.4f}" for t, _ in timings), iterations
+        )
         self._fast = self._prepare_fast()
 
     def reset(self, new, alpha, beta, inputs, stream):
-        s = self.stream if stream is None else _streams.get_stream(stream, package=self.package,
-                                                                   device_id=self.device_id)
+        s = (
+            self.stream
+            if stream is None
+            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
+        )
         for name, h in new.items():
             if h.is_host or name in self._copied:  # into the device copy (in the layout cuBLASLt was given)
                 self.dev[name].copy_from(h, s, logger=self.logger)
@@ -576,7 +706,11 @@ class CudaMatmul:
             self._inputs = {name: self._aux_input_layout(name, h) for name, h in inputs.items()}
             with _streams.device_context(self.device_id):
                 for name, h in self._inputs.items():
-                    attr = lt.MatmulDescAttribute.BIAS_POINTER if name == "bias" else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                    attr = (
+                        lt.MatmulDescAttribute.BIAS_POINTER
+                        if name == "bias"
+                        else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
+                    )
                     lt.matmul_desc_set(self.desc, attr, h.data_ptr)
         self._fast = self._prepare_fast()
 
@@ -591,13 +725,15 @@ class CudaMatmul:
     def release_plan(self):
         with _streams.device_context(self.device_id):
             for kind, desc in reversed(self._descs):
-                {"layout": lt.cublasLtMatrixLayoutDestroy, "desc": lt.cublasLtMatmulDescDestroy,
-                 "pref": lt.cublasLtMatmulPreferenceDestroy}[kind](desc)
+                {
+                    "layout": lt.cublasLtMatrixLayoutDestroy,
+                    "desc": lt.cublasLtMatmulDescDestroy,
+                    "pref": lt.cublasLtMatmulPreferenceDestroy,
+                }[kind](desc)
             self._descs = []
             if self.workspace is not None:
                 self.workspace.free()
                 self.workspace = None
-
 
 
 def _wrap(t):

@@ -8,8 +8,14 @@ import logging
 
 import numpy as np
 
-__all__ = ["MatmulOptions", "MatmulPlanPreferences", "MatmulEpilog", "matrix_qualifiers_dtype",
-           "EPILOG_INPUTS", "EPILOG_OUTPUTS"]
+__all__ = [
+    "MatmulOptions",
+    "MatmulPlanPreferences",
+    "MatmulEpilog",
+    "matrix_qualifiers_dtype",
+    "EPILOG_INPUTS",
+    "EPILOG_OUTPUTS",
+]
 
 
 class MatmulEpilog(enum.IntEnum):
@@ -57,15 +63,26 @@ class MatmulEpilog(enum.IntEnum):
 _E = MatmulEpilog
 #: Inputs each epilog needs (names of ``epilog_inputs``).
 EPILOG_INPUTS = {
-    _E.BIAS: ("bias",), _E.RELU_BIAS: ("bias",), _E.RELU_AUX_BIAS: ("bias",), _E.GELU_BIAS: ("bias",),
-    _E.GELU_AUX_BIAS: ("bias",), _E.DRELU: ("relu_aux",), _E.DRELU_BGRAD: ("relu_aux",),
-    _E.DGELU: ("gelu_aux",), _E.DGELU_BGRAD: ("gelu_aux",),
+    _E.BIAS: ("bias",),
+    _E.RELU_BIAS: ("bias",),
+    _E.RELU_AUX_BIAS: ("bias",),
+    _E.GELU_BIAS: ("bias",),
+    _E.GELU_AUX_BIAS: ("bias",),
+    _E.DRELU: ("relu_aux",),
+    _E.DRELU_BGRAD: ("relu_aux",),
+    _E.DGELU: ("gelu_aux",),
+    _E.DGELU_BGRAD: ("gelu_aux",),
 }
 #: Auxiliary outputs each epilog returns (keys of the result's dict).
 EPILOG_OUTPUTS = {
-    _E.RELU_AUX: ("relu_aux",), _E.RELU_AUX_BIAS: ("relu_aux",), _E.GELU_AUX: ("gelu_aux",),
-    _E.GELU_AUX_BIAS: ("gelu_aux",), _E.DRELU_BGRAD: ("drelu_bgrad",), _E.DGELU_BGRAD: ("dgelu_bgrad",),
-    _E.BGRADA: ("bgrada",), _E.BGRADB: ("bgradb",),
+    _E.RELU_AUX: ("relu_aux",),
+    _E.RELU_AUX_BIAS: ("relu_aux",),
+    _E.GELU_AUX: ("gelu_aux",),
+    _E.GELU_AUX_BIAS: ("gelu_aux",),
+    _E.DRELU_BGRAD: ("drelu_bgrad",),
+    _E.DGELU_BGRAD: ("dgelu_bgrad",),
+    _E.BGRADA: ("bgrada",),
+    _E.BGRADB: ("bgradb",),
 }
 
 #: One record per operand (a, b, c): ``is_conjugate`` asks for the conjugate of a complex operand.
@@ -119,10 +136,13 @@ class MatmulOptions:
             raise ValueError(f"allocator={self.allocator!r} has no memalloc(size, stream) method")
         limit = self.memory_limit
         ok = (isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0) or (
-            isinstance(limit, str) and limit.endswith("%") and _is_percentage(limit[:-1]))
+            isinstance(limit, str) and limit.endswith("%") and _is_percentage(limit[:-1])
+        )
         if not ok:
-            raise ValueError(f"memory_limit={limit!r} is not supported; accepted: a number of bytes (int) or "
-                             "a percentage of the device memory such as '80%'")
+            raise ValueError(
+                f"memory_limit={limit!r} is not supported; accepted: a number of bytes (int) or "
+                "a percentage of the device memory such as '80%'"
+            )
         if self.result_type is not None:
             self.result_type = _dtype_name(self.result_type, "result_type")
 

@@ -17,9 +17,14 @@ __all__ = ["Problem", "SUPPORTED_TYPES", "relu_aux_ld", "gelu_aux_ld"]
 
 #: Operand dtype → default result dtype (no promotion: the result is of the operands' type).
 SUPPORTED_TYPES = {
-    "float16": "float16", "bfloat16": "bfloat16", "float32": "float32", "float64": "float64",
-    "complex64": "complex64", "complex128": "complex128",
-    "float8_e4m3fn": "bfloat16", "float8_e5m2": "bfloat16",
+    "float16": "float16",
+    "bfloat16": "bfloat16",
+    "float32": "float32",
+    "float64": "float64",
+    "complex64": "complex64",
+    "complex128": "complex128",
+    "float8_e4m3fn": "bfloat16",
+    "float8_e5m2": "bfloat16",
 }
 FP8 = ("float8_e4m3fn", "float8_e5m2")
 _REAL_EPILOG_TYPES = ("float16", "bfloat16", "float32", "float64")
@@ -29,12 +34,15 @@ FP8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
 #: types C may have. E5M2 x E5M2 is not in the table; an E5M2 result needs an E5M2 operand.
 _FP8_TABLE = {
     ("float8_e4m3fn", "float8_e4m3fn"): {
-        "bfloat16": ("bfloat16",), "float16": ("float16",), "float32": ("float32",),
+        "bfloat16": ("bfloat16",),
+        "float16": ("float16",),
+        "float32": ("float32",),
         "float8_e4m3fn": ("bfloat16", "float16"),
     },
 }
 _FP8_TABLE[("float8_e4m3fn", "float8_e5m2")] = _FP8_TABLE[("float8_e5m2", "float8_e4m3fn")] = {
-    **_FP8_TABLE[("float8_e4m3fn", "float8_e4m3fn")], "float8_e5m2": ("bfloat16", "float16"),
+    **_FP8_TABLE[("float8_e4m3fn", "float8_e4m3fn")],
+    "float8_e5m2": ("bfloat16", "float16"),
 }
 
 
@@ -68,9 +76,11 @@ class Problem:
         b_shape = (*b.shape, 1) if self.b_vector else tuple(b.shape)
         (m, k), (k2, n) = a_shape[-2:], b_shape[-2:]
         if k != k2:
-            raise ValueError(f"a has shape {tuple(a.shape)} and b has shape {tuple(b.shape)}: a's last "
-                             f"dimension ({k}) must equal b's {'only' if self.b_vector else 'second-to-last'} "
-                             f"dimension ({k2})")
+            raise ValueError(
+                f"a has shape {tuple(a.shape)} and b has shape {tuple(b.shape)}: a's last "
+                f"dimension ({k}) must equal b's {'only' if self.b_vector else 'second-to-last'} "
+                f"dimension ({k2})"
+            )
         self.m, self.n, self.k = m, n, k
         self.a_batch, self.b_batch = a_shape[:-2], b_shape[:-2]
         batch_shapes, names = [self.a_batch, self.b_batch], ["a", "b"]
@@ -79,9 +89,11 @@ class Problem:
         if a.dtype not in SUPPORTED_TYPES:
             raise TypeError(f"a has dtype {a.dtype}; supported: {', '.join(SUPPORTED_TYPES)}")
         if a.dtype != b.dtype and not (a.dtype in FP8 and b.dtype in FP8):
-            raise TypeError(f"a has dtype {a.dtype} and b has dtype {b.dtype}: matmul does not promote "
-                            f"types; give both the same dtype (one of {', '.join(SUPPORTED_TYPES)}), or two "
-                            "FP8 types")
+            raise TypeError(
+                f"a has dtype {a.dtype} and b has dtype {b.dtype}: matmul does not promote "
+                f"types; give both the same dtype (one of {', '.join(SUPPORTED_TYPES)}), or two "
+                "FP8 types"
+            )
         self.ab_dtype = a.dtype
         self.fp8 = a.dtype in FP8
         self.result_dtype = result_type or SUPPORTED_TYPES[a.dtype]
@@ -89,8 +101,10 @@ class Problem:
         if self.fp8:
             c_types = self._fp8_types(a.dtype, b.dtype, self.result_dtype)
         elif self.result_dtype != a.dtype:
-            raise TypeError(f"result_type={self.result_dtype!r} differs from the operands' {a.dtype}; "
-                            "a different result type is supported for FP8 operands only")
+            raise TypeError(
+                f"result_type={self.result_dtype!r} differs from the operands' {a.dtype}; "
+                "a different result type is supported for FP8 operands only"
+            )
         else:
             c_types = (self.result_dtype,)
         # The type cuBLASLt is told C has; with an FP8 result it is never the result's own type.
@@ -103,11 +117,15 @@ class Problem:
             self.c_shape = self._c_shape(a, b, c)
             if c.dtype not in c_types:
                 if self.fp8_result:
-                    raise TypeError(f"c has dtype {c.dtype}; with FP8 operands {a.dtype} and {b.dtype} and an FP8 "
-                                    f"result {self.result_dtype}, cuBLASLt takes c of dtype "
-                                    f"{' or '.join(c_types)} (it is added before the result is quantized)")
-                raise TypeError(f"c has dtype {c.dtype} but the result is {self.result_dtype}: give c of the "
-                                "result's dtype (no promotion)")
+                    raise TypeError(
+                        f"c has dtype {c.dtype}; with FP8 operands {a.dtype} and {b.dtype} and an FP8 "
+                        f"result {self.result_dtype}, cuBLASLt takes c of dtype "
+                        f"{' or '.join(c_types)} (it is added before the result is quantized)"
+                    )
+                raise TypeError(
+                    f"c has dtype {c.dtype} but the result is {self.result_dtype}: give c of the "
+                    "result's dtype (no promotion)"
+                )
             batch_shapes.append(self.c_shape[:-2])
             names.append("c")
         self.batch_shape = _broadcast(batch_shapes, names)
@@ -132,11 +150,14 @@ class Problem:
         table = _FP8_TABLE.get((a_dtype, b_dtype))
         if table is None:
             pairs = ", ".join(f"{x} x {y}" for x, y in _FP8_TABLE)
-            raise TypeError(f"a has dtype {a_dtype} and b has dtype {b_dtype}: cuBLASLt multiplies the FP8 "
-                            f"pairs {pairs} only")
+            raise TypeError(
+                f"a has dtype {a_dtype} and b has dtype {b_dtype}: cuBLASLt multiplies the FP8 pairs {pairs} only"
+            )
         if result_dtype not in table:
-            raise TypeError(f"result_type={result_dtype!r} is not supported for FP8 operands {a_dtype} and "
-                            f"{b_dtype}; accepted: {', '.join(table)}")
+            raise TypeError(
+                f"result_type={result_dtype!r} is not supported for FP8 operands {a_dtype} and "
+                f"{b_dtype}; accepted: {', '.join(table)}"
+            )
         return table[result_dtype]
 
     def _c_shape(self, a, b, c):
@@ -147,15 +168,20 @@ class Problem:
         c_shape = tuple(c.shape)
         nb = len(c_shape) - len(own)
         if nb < 0 or c_shape[nb:] != own:
-            what = ("matrices" if len(own) == 2 else "vectors" if own else "scalars") + \
-                (f" of shape {own}" if own else "")
-            dropped = {(True, False): " (a 1-D a drops the row axis, as in NumPy)",
-                       (False, True): " (a 1-D b drops the column axis, as in NumPy)",
-                       (True, True): " (1-D a and b drop both axes, as in NumPy)"}
+            what = ("matrices" if len(own) == 2 else "vectors" if own else "scalars") + (
+                f" of shape {own}" if own else ""
+            )
+            dropped = {
+                (True, False): " (a 1-D a drops the row axis, as in NumPy)",
+                (False, True): " (a 1-D b drops the column axis, as in NumPy)",
+                (True, True): " (1-D a and b drop both axes, as in NumPy)",
+            }
             dropped = dropped.get((self.a_vector, self.b_vector), "")
             inner = ", ".join(str(x) for x in own)
-            raise ValueError(f"c has shape {c_shape}, but a {tuple(a.shape)} @ b {tuple(b.shape)} has {what}"
-                             f"{dropped}: c must be {own} or batched ({'...' + (', ' + inner if inner else ',')})")
+            raise ValueError(
+                f"c has shape {c_shape}, but a {tuple(a.shape)} @ b {tuple(b.shape)} has {what}"
+                f"{dropped}: c must be {own} or batched ({'...' + (', ' + inner if inner else ',')})"
+            )
         return (*c_shape[:nb], m, n)
 
     @staticmethod
@@ -164,13 +190,17 @@ class Problem:
             return (False, False, False)
         q = np.asarray(qualifiers)
         if q.dtype != matrix_qualifiers_dtype or q.shape != (3,):
-            raise TypeError(f"qualifiers must be a NumPy array of 3 records of matrix_qualifiers_dtype "
-                            f"(for a, b and c), got dtype {q.dtype} and shape {q.shape}")
+            raise TypeError(
+                f"qualifiers must be a NumPy array of 3 records of matrix_qualifiers_dtype "
+                f"(for a, b and c), got dtype {q.dtype} and shape {q.shape}"
+            )
         conj = tuple(bool(v) for v in q["is_conjugate"])
         for name, h, flag in (("a", a, conj[0]), ("b", b, conj[1]), ("c", c, conj[2])):
             if flag and (h is None or h.dtype not in ("complex64", "complex128")):
-                raise ValueError(f"qualifiers ask for the conjugate of {name}, which is "
-                                 f"{'absent' if h is None else h.dtype}; only complex operands can be conjugated")
+                raise ValueError(
+                    f"qualifiers ask for the conjugate of {name}, which is "
+                    f"{'absent' if h is None else h.dtype}; only complex operands can be conjugated"
+                )
         if conj[2]:
             raise ValueError("conjugating c is not supported by cuBLASLt; conjugate it before the call")
         return conj
@@ -185,15 +215,20 @@ class Problem:
         try:
             epilog = MatmulEpilog(epilog) if not isinstance(epilog, str) else MatmulEpilog[epilog.upper()]
         except (ValueError, KeyError):
-            raise ValueError(f"epilog={epilog!r} is not supported; accepted: "
-                             f"{', '.join(e.name for e in MatmulEpilog)}") from None
+            raise ValueError(
+                f"epilog={epilog!r} is not supported; accepted: {', '.join(e.name for e in MatmulEpilog)}"
+            ) from None
         if self.fp8_result:
             # cuBLASLt's FP8-result epilogs need bias and auxiliary types of their own (and aux scales).
-            raise TypeError(f"epilog {epilog.name} is not supported with an FP8 result ({self.result_dtype}); "
-                            "use result_type 'bfloat16' or 'float16' for epilogs")
+            raise TypeError(
+                f"epilog {epilog.name} is not supported with an FP8 result ({self.result_dtype}); "
+                "use result_type 'bfloat16' or 'float16' for epilogs"
+            )
         if self.result_dtype not in _REAL_EPILOG_TYPES and epilog not in (MatmulEpilog.BIAS,):
-            raise TypeError(f"epilog {epilog.name} is supported for real results "
-                            f"({', '.join(_REAL_EPILOG_TYPES)}), not {self.result_dtype}")
+            raise TypeError(
+                f"epilog {epilog.name} is supported for real results "
+                f"({', '.join(_REAL_EPILOG_TYPES)}), not {self.result_dtype}"
+            )
         needed = EPILOG_INPUTS.get(epilog, ())
         given = dict(epilog_inputs or {})
         missing = [k for k in needed if k not in given]
@@ -204,18 +239,23 @@ class Problem:
                 parts.append(f"missing {missing}")
             if extra:
                 parts.append(f"unexpected {extra}")
-            raise ValueError(f"epilog {epilog.name} takes epilog_inputs {list(needed) or 'none'}: "
-                             f"{'; '.join(parts)}")
+            raise ValueError(f"epilog {epilog.name} takes epilog_inputs {list(needed) or 'none'}: {'; '.join(parts)}")
         inputs = {}
         for name in needed:
             h = wrap(given[name], f"epilog_inputs['{name}']")
             self._check_epilog_input(epilog, name, h)
             inputs[name] = h
-        if (self.a_vector or self.b_vector) and epilog not in (MatmulEpilog.RELU, MatmulEpilog.GELU,
-                                                              MatmulEpilog.BIAS, MatmulEpilog.RELU_BIAS,
-                                                              MatmulEpilog.GELU_BIAS):
-            raise ValueError(f"epilog {epilog.name} needs matrix operands (its auxiliary data has a matrix "
-                             "layout); reshape the vectors to matrices")
+        if (self.a_vector or self.b_vector) and epilog not in (
+            MatmulEpilog.RELU,
+            MatmulEpilog.GELU,
+            MatmulEpilog.BIAS,
+            MatmulEpilog.RELU_BIAS,
+            MatmulEpilog.GELU_BIAS,
+        ):
+            raise ValueError(
+                f"epilog {epilog.name} needs matrix operands (its auxiliary data has a matrix "
+                "layout); reshape the vectors to matrices"
+            )
         return epilog, inputs
 
     def _check_epilog_input(self, epilog, name, h):
@@ -223,25 +263,34 @@ class Problem:
         if name == "bias":
             ok_shapes = {(m,), (m, 1), (*batch, m), (*batch, m, 1)}
             if tuple(h.shape) not in ok_shapes:
-                raise ValueError(f"epilog_inputs['bias'] has shape {tuple(h.shape)}; epilog {epilog.name} needs "
-                                 f"one value per row of the result: shape ({m},) or ({m}, 1), or batched "
-                                 f"{(*batch, m)}")
+                raise ValueError(
+                    f"epilog_inputs['bias'] has shape {tuple(h.shape)}; epilog {epilog.name} needs "
+                    f"one value per row of the result: shape ({m},) or ({m}, 1), or batched "
+                    f"{(*batch, m)}"
+                )
             if h.dtype != self.bias_dtype:
-                whose = "the result's" if self.bias_dtype == self.result_dtype else \
-                    f"cuBLASLt's type for FP8 operands with a {self.result_dtype} result,"
+                whose = (
+                    "the result's"
+                    if self.bias_dtype == self.result_dtype
+                    else f"cuBLASLt's type for FP8 operands with a {self.result_dtype} result,"
+                )
                 raise TypeError(f"epilog_inputs['bias'] has dtype {h.dtype}; it must be {whose} {self.bias_dtype}")
         elif name == "relu_aux":
             want = (*batch, relu_aux_ld(m) // 8, n)
             if tuple(h.shape) != want or h.dtype != "uint8":
-                raise ValueError(f"epilog_inputs['relu_aux'] has shape {tuple(h.shape)} and dtype {h.dtype}; "
-                                 f"{epilog.name} needs the uint8 bit mask of shape {want} that a RELU_AUX "
-                                 "epilog returned")
+                raise ValueError(
+                    f"epilog_inputs['relu_aux'] has shape {tuple(h.shape)} and dtype {h.dtype}; "
+                    f"{epilog.name} needs the uint8 bit mask of shape {want} that a RELU_AUX "
+                    "epilog returned"
+                )
         elif name == "gelu_aux":
             want = (*batch, m, n)
             if tuple(h.shape) != want or h.dtype != self.result_dtype:
-                raise ValueError(f"epilog_inputs['gelu_aux'] has shape {tuple(h.shape)} and dtype {h.dtype}; "
-                                 f"{epilog.name} needs shape {want} and dtype {self.result_dtype}, as a "
-                                 "GELU_AUX epilog returned")
+                raise ValueError(
+                    f"epilog_inputs['gelu_aux'] has shape {tuple(h.shape)} and dtype {h.dtype}; "
+                    f"{epilog.name} needs shape {want} and dtype {self.result_dtype}, as a "
+                    "GELU_AUX epilog returned"
+                )
 
     @staticmethod
     def outputs(epilog):

@@ -51,8 +51,21 @@ class Matmul(Stateful):
         A CuPy or PyTorch stream or a raw handle; default the package's current stream.
     """
 
-    def __init__(self, a, b, /, c=None, *, alpha=None, beta=None, qualifiers=None, options=None,
-                 execution=None, quantization_scales=None, stream=None):
+    def __init__(
+        self,
+        a,
+        b,
+        /,
+        c=None,
+        *,
+        alpha=None,
+        beta=None,
+        qualifiers=None,
+        options=None,
+        execution=None,
+        quantization_scales=None,
+        stream=None,
+    ):
         self.options = check_options(options, MatmulOptions, "options")
         self.logger = get_logger(self.options.logger)
         ha, hb = wrap_operand(a, "a"), wrap_operand(b, "b")
@@ -60,20 +73,24 @@ class Matmul(Stateful):
         operands = [("a", ha), ("b", hb)] + ([("c", hc)] if hc is not None else [])
         places = {(h.package, h.device_id) for _, h in operands}
         if len(places) > 1:
-            described = ", ".join(f"{n}: {h.package} on {'the host' if h.is_host else f'GPU {h.device_id}'}"
-                                  for n, h in operands)
+            described = ", ".join(
+                f"{n}: {h.package} on {'the host' if h.is_host else f'GPU {h.device_id}'}" for n, h in operands
+            )
             raise ValueError(f"the operands must be of one package and on one device; got {described}")
         execution = check_execution(execution, default=None)
         if execution is None:
             execution = ExecutionCPU() if ha.is_host else ExecutionCUDA()
         if isinstance(execution, ExecutionCPU) and not ha.is_host:
-            raise ValueError(f"execution='cpu' cannot take {ha.package} operands on GPU {ha.device_id}: nvmath "
-                             "does not copy them implicitly; move them to the host or use execution='cuda'")
+            raise ValueError(
+                f"execution='cpu' cannot take {ha.package} operands on GPU {ha.device_id}: nvmath "
+                "does not copy them implicitly; move them to the host or use execution='cuda'"
+            )
         self.execution = execution
         self._problem = Problem(ha, hb, hc, alpha, beta, qualifiers, self.options.result_type)
         if self.options.result_amax and not self._problem.fp8:
-            raise ValueError(f"options.result_amax=True applies to FP8 operands only; these are "
-                             f"{self._problem.ab_dtype}")
+            raise ValueError(
+                f"options.result_amax=True applies to FP8 operands only; these are {self._problem.ab_dtype}"
+            )
         self._operands = {"a": ha, "b": hb, "c": hc}
         self._scales = self._check_scales(quantization_scales)
         self._planned = False
@@ -87,8 +104,16 @@ class Matmul(Stateful):
         else:
             self._backend = None
         p = self._problem
-        self.logger.info("Matmul %s: (%d x %d) @ (%d x %d), batch %s, %s execution", p.ab_dtype, p.m, p.k, p.k,
-                         p.n, p.batch_shape or "none", execution.name)
+        self.logger.info(
+            "Matmul %s: (%d x %d) @ (%d x %d), batch %s, %s execution",
+            p.ab_dtype,
+            p.m,
+            p.k,
+            p.k,
+            p.n,
+            p.batch_shape or "none",
+            execution.name,
+        )
 
     def _check_scales(self, scales):
         """``{"a", "b", "d"}`` → a float, or a holder of a one-element float32 array where the
@@ -104,8 +129,10 @@ class Matmul(Stateful):
             raise TypeError(f"quantization_scales must be a dict with keys among 'a', 'b', 'd'; got {scales!r}")
         scales = {k: v for k, v in scales.items() if v is not None}  # None: not given
         if "c" in scales:
-            raise ValueError(f"quantization_scales['c'] is not supported: with FP8 operands, c is "
-                             f"{p.c_dtype}, which cuBLASLt adds unscaled (it scales FP8 matrices only)")
+            raise ValueError(
+                f"quantization_scales['c'] is not supported: with FP8 operands, c is "
+                f"{p.c_dtype}, which cuBLASLt adds unscaled (it scales FP8 matrices only)"
+            )
         unknown = sorted(set(scales) - {"a", "b", "d"})
         if unknown:
             raise TypeError(f"quantization_scales has keys {unknown}; accepted: 'a', 'b', 'd'")
@@ -120,9 +147,11 @@ class Matmul(Stateful):
 
     def _missing_d_scale(self):
         p = self._problem
-        return (f"quantization_scales['d'] is required for the FP8 result ({p.result_dtype}): the result is "
-                f"quantized as scale_d * (alpha * scale_a * scale_b * a @ b + beta * c); give a float or a "
-                f"one-element float32 array (1.0 for none)")
+        return (
+            f"quantization_scales['d'] is required for the FP8 result ({p.result_dtype}): the result is "
+            f"quantized as scale_d * (alpha * scale_a * scale_b * a @ b + beta * c); give a float or a "
+            f"one-element float32 array (1.0 for none)"
+        )
 
     def _check_scale(self, key, value):
         name = f"quantization_scales[{key!r}]"
@@ -131,11 +160,15 @@ class Matmul(Stateful):
         try:
             h = wrap_operand(value, name)
         except TypeError:
-            raise TypeError(f"{name}={value!r} is not supported; accepted: a real number, or a float32 array of "
-                            "one element (shape () or (1,)) where the operands are") from None
+            raise TypeError(
+                f"{name}={value!r} is not supported; accepted: a real number, or a float32 array of "
+                "one element (shape () or (1,)) where the operands are"
+            ) from None
         if h.dtype != "float32" or h.size != 1 or len(h.shape) > 1:
-            raise TypeError(f"{name} has dtype {h.dtype} and shape {tuple(h.shape)}; an array scale must be "
-                            "float32 with one element, of shape () or (1,)")
+            raise TypeError(
+                f"{name} has dtype {h.dtype} and shape {tuple(h.shape)}; an array scale must be "
+                "float32 with one element, of shape () or (1,)"
+            )
         return self._wrap_epilog_input(h, name)
 
     @staticmethod
@@ -179,9 +212,11 @@ class Matmul(Stateful):
         h = wrap_operand(value, name)
         a = self._operands["a"]
         if (h.package, h.device_id) != (a.package, a.device_id):
-            raise ValueError(f"{name} is a {h.package} array on {'the host' if h.is_host else f'GPU {h.device_id}'}; "
-                             f"it must be where the operands are ({a.package}, "
-                             f"{'host' if a.is_host else f'GPU {a.device_id}'})")
+            raise ValueError(
+                f"{name} is a {h.package} array on {'the host' if h.is_host else f'GPU {h.device_id}'}; "
+                f"it must be where the operands are ({a.package}, "
+                f"{'host' if a.is_host else f'GPU {a.device_id}'})"
+            )
         return h
 
     def autotune(self, iterations=10, prune=None, stream=None):
@@ -232,7 +267,9 @@ class Matmul(Stateful):
                 raise RuntimeError("reset_operands(epilog_inputs=...) before plan(): the epilog is fixed by plan()")
             _, inputs = self._problem.check_epilog(self._epilog, epilog_inputs, self._wrap_epilog_input)
         for name, value in (("alpha", alpha), ("beta", beta)):
-            if value is not None and (not isinstance(value, (int, float, complex, np.number)) or isinstance(value, bool)):
+            if value is not None and (
+                not isinstance(value, (int, float, complex, np.number)) or isinstance(value, bool)
+            ):
                 raise TypeError(f"{name}={value!r} must be a number")
         if self._backend is not None:
             self._backend.reset(new, alpha, beta, inputs, stream)
@@ -292,14 +329,39 @@ def _to_package(array, dtype, package):
     return np.asarray(array).astype(_numpy_dtype(dtype), copy=False)  # bf16, FP8: ml_dtypes
 
 
-def matmul(a, b, /, c=None, *, alpha=None, beta=None, epilog=None, epilog_inputs=None, qualifiers=None,
-           options=None, preferences=None, execution=None, quantization_scales=None, stream=None):
+def matmul(
+    a,
+    b,
+    /,
+    c=None,
+    *,
+    alpha=None,
+    beta=None,
+    epilog=None,
+    epilog_inputs=None,
+    qualifiers=None,
+    options=None,
+    preferences=None,
+    execution=None,
+    quantization_scales=None,
+    stream=None,
+):
     """``epilog(alpha * op(a) @ op(b) + beta * c)`` in one call (see :class:`Matmul`).
 
     Returns the result, or ``(result, aux)`` for epilogs with auxiliary outputs. The plan is
     not cached: use :class:`Matmul` to amortize planning.
     """
-    with Matmul(a, b, c, alpha=alpha, beta=beta, qualifiers=qualifiers, options=options, execution=execution,
-                quantization_scales=quantization_scales, stream=stream) as mm:
+    with Matmul(
+        a,
+        b,
+        c,
+        alpha=alpha,
+        beta=beta,
+        qualifiers=qualifiers,
+        options=options,
+        execution=execution,
+        quantization_scales=quantization_scales,
+        stream=stream,
+    ) as mm:
         mm.plan(preferences=preferences, epilog=epilog, epilog_inputs=epilog_inputs, stream=stream)
         return mm.execute(stream=stream)
