@@ -17,7 +17,9 @@ everything that determines its artifact, looks it up, and stores what it compile
 
 Where the cache lives and whether it is used: :func:`configure`, or the environment variables
 ``NVMATH_CACHE_DIR``, ``NVMATH_CACHE=0`` and ``NVMATH_CACHE_MAX_BYTES`` (see
-:mod:`nvmath.cache.settings`). ``python -m nvmath.cache info|list|clear|prune`` inspects and
+:mod:`nvmath.cache.settings`). The cache holds code, so a directory that someone other than you (or
+root) could change is refused, with one warning, wherever its path comes from (see
+:mod:`nvmath.cache.store`). ``python -m nvmath.cache info|list|clear|prune`` inspects and
 maintains it. Everything is logged to the ``"nvmath.cache"`` logger.
 
 Importing this package imports neither Numba, CuPy nor PyTorch, and neither does a cache hit.

@@ -6,11 +6,18 @@
     One line per entry, most recently used first: digest, tier, size, last use, and the
     producer's descriptive fields (symbol, kind, ...).
 ``clear``
-    Remove every entry.
+    Remove every entry and temporary file.
 ``prune [--max-bytes N]``
-    Remove least recently used entries until the cache fits its cap, or *N* bytes.
+    Remove least recently used entries until the cache fits its cap, or *N* bytes, and temporary
+    files left by killed writers (untouched for 10 minutes).
 
 ``--dir DIR`` (before the command) acts on another directory than the configured one.
+
+The cache holds code that nvmath runs, so a directory that is writable by group or others, owned by
+another user, below such a directory, or with a symbolic link among its tier and shard directories
+is refused, wherever its path comes from: the commands other than ``info`` then exit with status 1
+and say why. ``clear`` and ``prune`` act only inside the cache directory and never follow symbolic
+links (a link found there is removed itself by ``clear``).
 """
 
 from __future__ import annotations
@@ -57,14 +64,20 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m nvmath.cache",
         description="Inspect and maintain the nvmath artifact cache.",
         epilog=f"Environment: {ENV_DIR} (location), {ENV_ENABLED}=0 (disable), "
-        f"{ENV_MAX_BYTES} (size cap, for example 2G).",
+        f"{ENV_MAX_BYTES} (size cap, for example 2G). The cache holds code, so a directory that is "
+        "writable by group or others or owned by another user (or below such a directory) is refused: "
+        "commands other than info exit with status 1. clear and prune act only inside the cache "
+        "directory and never follow symbolic links.",
     )
     parser.add_argument("--dir", metavar="DIR", help="act on this cache directory instead of the configured one")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("info", help="show location, size, entry count, cap and this process's counters")
     commands.add_parser("list", help="list entries, most recently used first")
-    commands.add_parser("clear", help="remove every entry")
-    prune = commands.add_parser("prune", help="evict least recently used entries down to the cap")
+    commands.add_parser("clear", help="remove every entry and temporary file")
+    prune = commands.add_parser(
+        "prune",
+        help="evict least recently used entries down to the cap, and temporary files left by killed writers",
+    )
     prune.add_argument(
         "--max-bytes",
         metavar="N",

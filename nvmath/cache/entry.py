@@ -13,7 +13,9 @@ Layout (all integers big-endian)::
 Decoding checks, in order: the magic, the schema, that the header is complete and its CRC
 matches, that it is a JSON object with the expected fields, that its digest is the one asked for
 (a foreign entry), that the payload has the recorded length (a truncated entry), and that its
-SHA-256 matches (a flipped bit). Any failure raises :class:`InvalidEntry`; nothing is executed.
+SHA-256 matches (a flipped bit). :func:`read_entry` also checks that the header's tier and key are
+those of the key asked for, and reads no more than a given number of bytes, whatever the header
+announces. Any failure raises :class:`InvalidEntry`, never another exception; nothing is executed.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import BinaryIO
 
 from .keys import CacheKey
 
-__all__ = ["ENTRY_SCHEMA", "MAGIC", "InvalidEntry", "decode_entry", "encode_entry", "read_header"]
+__all__ = ["ENTRY_SCHEMA", "MAGIC", "InvalidEntry", "decode_entry", "encode_entry", "read_entry", "read_header"]
 
 MAGIC = b"NVMCACHE"
 ENTRY_SCHEMA = 1
@@ -101,8 +103,8 @@ def _parse_header(data: bytes, available: int) -> tuple[dict, int]:
         raise InvalidEntry("header checksum mismatch (corrupted header)")
     try:
         header = json.loads(header_bytes)
-    except ValueError as error:
-        raise InvalidEntry(f"header is not valid JSON ({error})") from None
+    except (ValueError, RecursionError) as error:  # RecursionError: nesting deeper than the parser goes
+        raise InvalidEntry(f"header is not valid JSON ({type(error).__name__}: {str(error)[:80]})") from None
     if not isinstance(header, dict):
         raise InvalidEntry("header is not a JSON object")
     for field, kind in _FIELDS.items():
@@ -134,14 +136,73 @@ def decode_entry(data: bytes, digest: str) -> tuple[dict, bytes]:
         If any check fails (see the module documentation).
     """
     header, offset = _parse_header(data, len(data))
+    _check_digest(header, digest)
+    payload = data[offset:]
+    _check_payload(header, payload)
+    return header, payload
+
+
+def _check_digest(header: dict, digest: str) -> None:
     if header["digest"] != digest:
         raise InvalidEntry(f"foreign entry: it belongs to key {header['digest'][:16]}...")
-    payload = data[offset:]
+
+
+def _check_payload(header: dict, payload: bytes) -> None:
     expected = header["payload_size"]
     if len(payload) != expected:
         raise InvalidEntry(f"payload is {len(payload)} bytes, the header records {expected} (truncated or padded)")
     if hashlib.sha256(payload).hexdigest() != header["payload_sha256"]:
         raise InvalidEntry("payload checksum mismatch (corrupted payload)")
+
+
+def read_entry(stream: BinaryIO, key: CacheKey, max_bytes: int) -> tuple[dict, bytes]:
+    """Read an entry from *stream*, check that it answers *key*, and return its header and payload.
+
+    Unlike :func:`decode_entry`, it reads no more than *max_bytes* bytes (plus one, to notice
+    padding), whatever the header announces, and it checks the header's tier and key as well as
+    its digest.
+
+    Parameters
+    ----------
+    stream : binary file
+        Positioned at the start of the entry (a buffered reader, whose ``read(n)`` returns fewer
+        than *n* bytes only at the end of the file).
+    key : CacheKey
+        The key being looked up.
+    max_bytes : int
+        The largest entry accepted, header included.
+
+    Returns
+    -------
+    header : dict
+        The parsed JSON header.
+    payload : bytes
+        The verified payload.
+
+    Raises
+    ------
+    InvalidEntry
+        If the entry is larger than *max_bytes*, or any check fails.
+    OSError
+        If reading fails.
+    """
+    data = stream.read(_PREFIX.size)
+    if len(data) == _PREFIX.size:
+        header_length = _PREFIX.unpack(data)[2]
+        if _PREFIX.size + header_length > max_bytes:
+            raise InvalidEntry(f"header of {header_length} bytes is larger than the limit of {max_bytes} bytes")
+        data += stream.read(header_length)
+    header, offset = _parse_header(data, len(data))
+    _check_digest(header, key.digest)
+    if header["tier"] != key.tier or header["key"] != dict(key.components):
+        raise InvalidEntry(f"its header describes {header['tier']!r} key {header['key']!r}, not the key asked for")
+    expected = header["payload_size"]
+    if expected < 0 or offset + expected > max_bytes:
+        raise InvalidEntry(
+            f"the header records a payload of {expected} bytes; entries larger than {max_bytes} bytes are not read"
+        )
+    payload = stream.read(expected + 1)
+    _check_payload(header, payload)
     return header, payload
 
 

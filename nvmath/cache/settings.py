@@ -65,8 +65,8 @@ class CacheSettings:
         Size cap of the in-process LRU in front of the store (0 disables it).
     explicit_directory : bool
         ``True`` when the user chose the directory (``NVMATH_CACHE_DIR`` or
-        ``configure(directory=...)``). Only the default directory is refused when other users
-        could write to it; an explicit choice is trusted.
+        ``configure(directory=...)``). For information only: wherever the path comes from, a
+        directory that others could change is refused (see :mod:`nvmath.cache.store`).
     """
 
     directory: Path
@@ -203,8 +203,9 @@ def configure(
     Parameters
     ----------
     directory : str or os.PathLike, optional
-        Root of the persistent store. A directory given here is trusted even if other users can
-        write to it.
+        Root of the persistent store. Like any other, it is refused (memory only, one warning) if
+        someone other than you or root could change it: writable by group or others, owned by
+        another user, or below such a directory.
     enabled : bool, optional
         ``False`` turns the cache off (no lookups, nothing stored, in memory or on disk).
     max_bytes : int, optional

@@ -3,18 +3,40 @@
 Layout under the cache directory::
 
     <directory>/v1/<tier>/<digest[:2]>/<digest>.nvc     one entry (format: nvmath.cache.entry)
-    <directory>/v1/.evict.lock                          held only while evicting
+    <directory>/v1/<tier>/<digest[:2]>/.tmp-*           an entry being written (or left by a killed writer)
+    <directory>/v1/.evict.lock                          the size lock; holds the running total in bytes
 
-Concurrency: a writer writes a temporary file in the entry's own directory and renames it over the
-entry with :func:`os.replace`, which is atomic; a reader therefore sees a complete old entry, a
-complete new one, or none. Processes writing the same key write the same bytes (content
-addressing), so the last rename wins harmlessly. Only eviction takes a lock, and it tolerates
-entries vanishing under it.
+Trust: the cache holds code that this process runs (LTO-IR, cubins, machine code), so whoever can
+change it can run code as you. A directory is used only if you (or root) alone can change it: the
+directory, the directories of its layout (``v1``, tiers, shards) and every directory above it are
+owned by you or root and not writable by group or others (a directory above it may be writable by
+others when it has the sticky bit, as ``/tmp`` has), and no directory of the layout is a symbolic
+link. The same rule applies wherever the path comes from (``NVMATH_CACHE_DIR``, :func:`configure`,
+an argument, the default). Directories the cache creates are mode 0700, entries 0600. An entry is
+opened without following links and without blocking, and used only if it is a regular file owned
+by you or root, writable by nobody else, and no larger than the cap; at most that many bytes are
+read, whatever its header says. Maintenance (:meth:`ArtifactCache.clear`, :meth:`ArtifactCache.prune`,
+eviction) walks the tree without following links and removes at most a link itself, never what it
+points to.
+
+Concurrency: a writer first reserves the entry's size under the size lock (``flock`` on
+``.evict.lock``, which records the running total): if the total would pass the cap, it evicts the
+least recently used entries first, so that concurrent writers keep the directory within the cap.
+Then, without the lock, it writes a temporary file in the entry's own directory and renames it over
+the entry with :func:`os.replace`, which is atomic; a reader therefore sees a complete old entry, a
+complete new one, or none, and takes no lock. Processes writing the same key write the same bytes
+(content addressing), so the last rename wins harmlessly. Each process recounts the directory at
+its first write and every 64 writes, which corrects the running total for files that others added
+or removed without it. Temporary files count against the cap; those untouched for 10 minutes were
+left by killed writers and are removed by eviction and :meth:`ArtifactCache.prune`.
 
 Failure policy: the cache never makes a caller fail. An unusable directory (cannot be created, not
-writable, or writable by other users when it is the default one) turns the cache into a
-memory-only one with a single :class:`~nvmath.cache.CacheWarning`; a bad entry is a miss, logged
-with its reason, and is replaced by the next ``put``.
+writable, or untrusted as above) turns the cache into a memory-only (or read-only) one with a single
+:class:`~nvmath.cache.CacheWarning`, also logged; a bad entry (not a regular file, truncated,
+corrupted, foreign, larger than the cap, or not parsing as the key asked for) is a miss, logged with
+its reason, and is replaced by the next ``put``. An entry larger than the cap is not stored on disk,
+and a writer that cannot take the size lock within 10 seconds keeps its entry in memory; both are
+logged.
 """
 
 from __future__ import annotations
@@ -22,6 +44,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import errno
+import io
 import logging
 import os
 import stat
@@ -36,7 +59,7 @@ import cachetools
 
 from . import settings as _settings
 from ._diagnostics import logger, warn_once
-from .entry import InvalidEntry, decode_entry, encode_entry, read_header
+from .entry import InvalidEntry, encode_entry, read_entry, read_header
 from .keys import CacheKey
 
 try:
@@ -52,8 +75,19 @@ _SUFFIX = ".nvc"
 _TEMP_PREFIX = ".tmp-"
 _LOCK_NAME = ".evict.lock"
 _EVICT_TO = 0.9  # evict down to 90% of the cap, so that the next puts do not evict again
-_RESCAN_EVERY = 64  # puts between two scans of the directory size (other processes write too)
-_STALE_TEMP_SECONDS = 3600.0  # temporary files older than this were left by a crashed writer
+_RESCAN_EVERY = 64  # writes between two counts of the directory (others may add or remove files)
+_STALE_TEMP_SECONDS = 600.0  # a temporary file untouched this long was left by a killed writer
+_LOCK_TIMEOUT = 10.0  # seconds a writer waits for the size lock before keeping its entry in memory
+_POSIX = os.name != "nt"  # ownership and permission bits mean something
+_OPEN_ENTRY = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)  # a link is not an entry
+    | getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait for a writer
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+_OPEN_LOCK = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_LINK_ERRNOS = frozenset({errno.ELOOP, errno.EMLINK})  # O_NOFOLLOW met a link (EMLINK on BSDs)
 _NO_WRITE_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 _FULL_ERRNOS = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
@@ -71,7 +105,8 @@ class CacheStats:
     writes : int
         Entries written to disk.
     invalid : int
-        Entries found on disk but unusable (truncated, corrupted, foreign, other schema).
+        Entries found on disk but unusable (not a regular file, truncated, corrupted, foreign,
+        other schema, larger than the cap).
     evicted : int
         Entries removed by eviction or :meth:`ArtifactCache.prune`.
     """
@@ -140,7 +175,7 @@ class RemovalResult:
     freed_bytes : int
         Their total size.
     remaining_bytes : int
-        Total size of the entries left.
+        Total size of the files left, entries and temporary files (what the cap is compared to).
     """
 
     removed: int
@@ -172,15 +207,17 @@ class ArtifactCache:
         disk. The maintenance methods (:meth:`entries`, :meth:`clear`, :meth:`prune`, ...) still
         act on the directory when it exists.
     max_bytes : int, default 1 GiB
-        Size cap of the directory. When a ``put`` takes the total beyond it, the least recently
-        used entries are removed until the total is at most 90% of the cap.
+        Size cap of the directory, temporary files included. When a ``put`` would take the total
+        beyond it, the least recently used entries are removed first, until the total is at most
+        90% of the cap; concurrent writers in other processes keep to it too. An entry larger than
+        the cap is not stored on disk, and one found on disk is not read.
     memory_bytes : int, default 64 MiB
         Size cap of the in-process LRU; 0 disables it.
-    check_permissions : bool, default False
-        Refuse the directory (and use memory only, with one warning) if it, or a parent up to the
-        user cache directory, is writable by group or others or owned by another user.
-        :func:`get_cache` sets it for the default directory only: a directory the user named is
-        trusted.
+    check_permissions : bool, default True
+        Refuse the directory (and use memory only, with one warning) unless only you or root can
+        change it (see the module documentation). :func:`get_cache` always checks, wherever the
+        path came from. ``False`` skips the check, for a directory whose safety is ensured
+        otherwise; never pass it for a path that comes from users or the environment.
 
     Notes
     -----
@@ -196,7 +233,7 @@ class ArtifactCache:
         enabled: bool = True,
         max_bytes: int = _settings.DEFAULT_MAX_BYTES,
         memory_bytes: int = _settings.DEFAULT_MEMORY_BYTES,
-        check_permissions: bool = False,
+        check_permissions: bool = True,
     ):
         if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
             raise ValueError(f"max_bytes must be a positive int, got {max_bytes!r}")
@@ -208,13 +245,12 @@ class ArtifactCache:
         self._max_bytes = max_bytes
         self._memory_bytes = memory_bytes
         self._memory = cachetools.LRUCache(maxsize=memory_bytes, getsizeof=len) if memory_bytes else None
-        self._check_permissions = check_permissions
+        self._check_permissions = bool(check_permissions)
         self._lock = threading.Lock()
         self._counters = _Counters()
         self._state: str | None = None  # "disk", "read-only" or "memory", once checked
         self._problem: str | None = None
-        self._estimate: int | None = None  # bytes on disk, as last scanned plus our writes
-        self._puts_since_scan = 0
+        self._writes_since_scan: int | None = None  # None: this process has not counted the directory
 
     @classmethod
     def from_settings(cls, settings: _settings.CacheSettings) -> ArtifactCache:
@@ -224,7 +260,7 @@ class ArtifactCache:
             enabled=settings.enabled,
             max_bytes=settings.max_bytes,
             memory_bytes=settings.memory_bytes,
-            check_permissions=not settings.explicit_directory,
+            check_permissions=True,  # one rule, wherever the path came from
         )
 
     # ----------------------------------------------------------------------------------------
@@ -277,8 +313,9 @@ class ArtifactCache:
         """Return the payload stored under *key*, or ``None`` on a miss.
 
         A disk hit refreshes the entry's modification time (its LRU position) and copies the
-        payload into the in-memory LRU. A missing, truncated, corrupted or foreign entry is a
-        miss; the reason is logged at DEBUG (INFO for a bad entry).
+        payload into the in-memory LRU. A missing entry is a miss, and so is a bad one: not a
+        regular file, larger than the cap, truncated, corrupted, or not parsing as what *key*
+        asked for. The reason is logged at DEBUG (INFO for a bad entry); nothing is raised.
 
         Parameters
         ----------
@@ -341,6 +378,13 @@ class ArtifactCache:
         TypeError
             If *key* is not a :class:`CacheKey`, *payload* is not bytes-like, or *meta* is not a
             mapping of strings to strings. Problems of the directory are logged, never raised.
+
+        Notes
+        -----
+        The disk write first reserves its size under the cache's size lock, evicting least
+        recently used entries if the directory would pass the cap. An entry larger than the cap is
+        not written, and neither is one whose writer waited 10 seconds for the lock; both stay in
+        memory and are logged at INFO.
         """
         if not isinstance(key, CacheKey):
             raise TypeError(f"key must be a CacheKey, got {type(key).__name__}")
@@ -358,13 +402,23 @@ class ArtifactCache:
         if (self._state or self._open()) != "disk":
             return
         data = encode_entry(key, payload, meta)
+        if len(data) > self._max_bytes:
+            # Storing it would mean evicting everything else, and it would still not fit.
+            logger.info(
+                "not storing %s %s on disk: its entry of %d bytes is larger than the cache's cap of %d bytes "
+                "(it is kept in memory)",
+                key.tier,
+                digest[:16],
+                len(data),
+                self._max_bytes,
+            )
+            return
         path = self._write(key, data)
         if path is None:
             return
         self._count("writes")
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("stored %s %s (%d bytes) in %s", key.tier, digest[:16], len(payload), path)
-        self._after_write(len(data))
 
     # ----------------------------------------------------------------------------------------
     # Maintenance
@@ -380,18 +434,23 @@ class ArtifactCache:
         if root is None:
             return
         for kind, path, size, mtime in _scan(root):
-            if kind != "entry":
+            if kind == "special" and _is_entry_name(root, path):
+                header, problem = {}, f"not a regular file ({_node_kind(path)})"
+            elif kind != "entry":
                 continue
+            else:
+                header, problem = {}, None
+                try:
+                    with _open_entry(path, None) as stream:
+                        header = read_header(stream, size)
+                except FileNotFoundError:
+                    continue  # removed meanwhile
+                except (OSError, InvalidEntry) as error:
+                    problem = str(error)
+                except Exception as error:  # listing reports a bad entry, it does not fail on it
+                    problem = f"{type(error).__name__}: {error}"
             digest = os.path.basename(path)[: -len(_SUFFIX)]
             tier = os.path.basename(os.path.dirname(os.path.dirname(path)))
-            header, problem = {}, None
-            try:
-                with open(path, "rb") as stream:
-                    header = read_header(stream, size)
-            except FileNotFoundError:
-                continue  # removed meanwhile
-            except (OSError, InvalidEntry) as error:
-                problem = str(error)
             if header and header.get("digest") != digest:
                 problem = f"foreign entry: its header names key {str(header.get('digest'))[:16]}..."
             created = header.get("created")
@@ -408,14 +467,20 @@ class ArtifactCache:
             )
 
     def size_bytes(self) -> int:
-        """Return the total size of the entries on disk, in bytes."""
+        """Return the total size of the files on disk, entries and temporary files, in bytes.
+
+        This is the total that the cap applies to.
+        """
         root = self._maintenance_root()
         if root is None:
             return 0
-        return sum(size for kind, _, size, _ in _scan(root) if kind == "entry")
+        return _total(root)
 
     def clear(self) -> RemovalResult:
-        """Remove every entry (and temporary file) from disk and empty the in-memory LRU.
+        """Remove every entry and temporary file from disk and empty the in-memory LRU.
+
+        Nothing outside the cache directory is touched: a symbolic link found in it is removed
+        itself, never followed.
 
         Returns
         -------
@@ -428,20 +493,21 @@ class ArtifactCache:
         if root is None:
             return RemovalResult(0, 0, 0)
         removed = freed = remaining = 0
-        for kind, path, size, _ in _scan(root):
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                continue
-            except OSError as error:
-                logger.info("cannot remove %s: %s", path, error.strerror)
-                remaining += size if kind == "entry" else 0
-                continue
-            if kind == "entry":
-                removed += 1
-                freed += size
-        with self._lock:
-            self._estimate = remaining
+        with _size_lock(os.path.join(root, _LOCK_NAME), None) as (ledger, held):
+            for kind, path, size, _ in _scan(root):
+                try:
+                    os.unlink(path)  # never follows a link: removes the link itself
+                except FileNotFoundError:
+                    continue
+                except OSError as error:
+                    logger.info("cannot remove %s: %s", path, error.strerror)
+                    remaining += size
+                    continue
+                if kind == "entry":
+                    removed += 1
+                    freed += size
+            if held:
+                _write_total(ledger, remaining)
         logger.info("cleared %d entries (%d bytes) from %s", removed, freed, root)
         return RemovalResult(removed, freed, remaining)
 
@@ -449,7 +515,8 @@ class ArtifactCache:
         """Remove least recently used entries until the total is at most *max_bytes*.
 
         Waits for an eviction running in another process to finish first. Temporary files left
-        by crashed writers (older than an hour) are removed too.
+        by killed writers (untouched for 10 minutes) are removed too; younger ones belong to live
+        writers and count against *max_bytes*. Nothing outside the cache directory is touched.
 
         Parameters
         ----------
@@ -467,8 +534,10 @@ class ArtifactCache:
         root = self._maintenance_root()
         if root is None:
             return RemovalResult(0, 0, 0)
-        result = self._evict(root, max_bytes, blocking=True)
-        assert result is not None  # a blocking eviction always runs
+        with _size_lock(os.path.join(root, _LOCK_NAME), None) as (ledger, held):
+            result = self._evict_locked(root, max_bytes, max_bytes)
+            if held:
+                _write_total(ledger, result.remaining_bytes)
         return result
 
     # ----------------------------------------------------------------------------------------
@@ -495,30 +564,33 @@ class ArtifactCache:
         if self._directory is None:
             return "memory", None
         directory, root = self._directory, self._root
+        cannot_write = None
         try:
             _make_private_dirs(root)
         except OSError as error:
-            if os.path.isdir(root) and os.access(root, os.R_OK | os.X_OK):
-                return "read-only", (
-                    f"the nvmath cache directory {directory} cannot be written ({error.strerror}); "
-                    "cached artifacts are read from it, new ones are kept in memory only"
-                )
-            return "memory", (
-                f"cannot create the nvmath cache directory {directory} ({error.strerror or error}); "
-                f"compiled artifacts are kept in memory only. Set {_settings.ENV_DIR} to a "
-                "writable directory to keep them across processes"
-            )
-        if self._check_permissions:
-            problem = _insecure(self._directory)
-            if problem is not None:
+            if not (os.path.isdir(root) and os.access(root, os.R_OK | os.X_OK)):
                 return "memory", (
-                    f"refusing the nvmath cache directory {directory}: {problem}, so another user "
-                    "could plant artifacts that would run on your GPU. Compiled artifacts are kept "
-                    f"in memory only. Fix the permissions (chmod go-w), or set {_settings.ENV_DIR} "
-                    "to a directory you trust"
+                    f"cannot create the nvmath cache directory {directory} ({error.strerror or error}); "
+                    f"compiled artifacts are kept in memory only. Set {_settings.ENV_DIR} to a "
+                    "writable directory to keep them across processes"
+                )
+            cannot_write = error.strerror
+        if self._check_permissions:
+            problem = _untrusted(directory, root)
+            if problem is not None:  # a read-only directory too: reading it is what would run the code
+                return "memory", (
+                    f"refusing the nvmath cache directory {directory}: {problem}. The cache holds code "
+                    "that this process runs, so only you (or root) may be able to change it; compiled "
+                    "artifacts are kept in memory only. Fix the permissions (chmod go-w), remove the link, "
+                    f"or set {_settings.ENV_DIR} to a directory that only you can write to"
                 )
         else:
-            logger.debug("cache directory %s was chosen explicitly; permissions not checked", directory)
+            logger.debug("permissions of the cache directory %s not checked (check_permissions=False)", directory)
+        if cannot_write is not None:
+            return "read-only", (
+                f"the nvmath cache directory {directory} cannot be written ({cannot_write}); "
+                "cached artifacts are read from it, new ones are kept in memory only"
+            )
         if not os.access(root, os.W_OK | os.X_OK):
             return "read-only", (
                 f"the nvmath cache directory {directory} is not writable; cached artifacts are "
@@ -539,35 +611,33 @@ class ArtifactCache:
     def _read(self, key: CacheKey) -> tuple[bytes | None, str]:
         path = self._entry_path(key.tier, key.digest)
         try:
-            with open(path, "rb") as stream:
-                data = stream.read()
+            with _open_entry(path, self._max_bytes) as stream:
+                _, payload = read_entry(stream, key, self._max_bytes)
+                _touch(stream.fileno(), path)  # the modification time is the LRU clock
         except FileNotFoundError:
             return None, "not on disk"
-        except OSError as error:
-            return None, f"cannot read {path} ({error.strerror})"
-        try:
-            _, payload = decode_entry(data, key.digest)
         except InvalidEntry as error:
-            self._count("invalid")
-            logger.info("ignoring invalid cache entry %s: %s; the next store replaces it", path, error)
-            return None, f"invalid entry ({error})"
-        try:
-            os.utime(path)  # the modification time is the LRU clock
-        except OSError:
-            pass  # a read-only cache: its order does not matter
-        return payload, "disk"
+            problem = str(error)
+        except OSError as error:
+            return None, f"cannot read {path} ({error.strerror or error})"
+        except Exception as error:  # whatever the bytes are, a lookup must not fail: a miss
+            problem = f"{type(error).__name__}: {error}"
+        else:
+            return payload, "disk"
+        self._count("invalid")
+        logger.info("ignoring invalid cache entry %s: %s; the next store replaces it", path, problem)
+        return None, f"invalid entry ({problem})"
 
     def _write(self, key: CacheKey, data: bytes) -> str | None:
         shard = os.path.join(self._root, key.tier, key.digest[:2])
         final = os.path.join(shard, key.digest + _SUFFIX)
         try:
+            reserved = self._reserve(shard, len(data))
+            if reserved is None:
+                return None
+            fd, temp = reserved
             try:
-                fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=shard)
-            except FileNotFoundError:  # first entry of this shard, or the tree was removed
-                _make_private_dirs(shard)
-                fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=shard)
-            try:
-                with open(fd, "wb") as stream:
+                with open(fd, "wb") as stream:  # the lock is not held while writing
                     stream.write(data)
                 os.replace(temp, final)
             except BaseException:
@@ -605,42 +675,87 @@ class ArtifactCache:
                 stacklevel=5,
             )
 
-    def _after_write(self, size: int) -> None:
-        # Knowing the directory's size needs a scan, so scan only at the first write of the
-        # process, every _RESCAN_EVERY writes, and when our running estimate passes the cap.
-        with self._lock:
-            self._puts_since_scan += 1
-            if self._estimate is not None:
-                self._estimate += size
-            if not (
-                self._estimate is None or self._puts_since_scan >= _RESCAN_EVERY or self._estimate > self._max_bytes
-            ):
-                return
-            self._puts_since_scan = 0
-        total = sum(size for kind, _, size, _ in _scan(self._root) if kind == "entry")
-        if total > self._max_bytes:
-            result = self._evict(self._root, int(self._max_bytes * _EVICT_TO), blocking=False)
-            if result is not None:
-                total = result.remaining_bytes
-        with self._lock:
-            self._estimate = total
+    def _reserve(self, shard: str, size: int) -> tuple[int, str] | None:
+        """Under the size lock, count *size* bytes against the cap, evicting least recently used
+        entries first if the total would pass it, and create the temporary file of the entry at
+        that size in *shard*, so that any count from now on includes it.
 
-    def _evict(self, root: str, target: int, *, blocking: bool) -> RemovalResult | None:
-        with _eviction_lock(os.path.join(root, _LOCK_NAME), blocking) as locked:
-            if not locked:
-                logger.debug("another process is evicting from %s; skipped", root)
+        Returns its descriptor and path, or ``None`` (logged) when the lock is busy or cannot be
+        had. Raises OSError if the file cannot be created.
+        """
+        root = self._root
+        if not os.path.isdir(root):  # removed under us (rm -rf): start a new tree
+            with contextlib.suppress(OSError):
+                _make_private_dirs(root)
+        lock_path = os.path.join(root, _LOCK_NAME)
+        with _size_lock(lock_path, _LOCK_TIMEOUT) as (ledger, held):
+            if ledger is None:
+                logger.info(
+                    "cannot open the cache's size lock %s; entry not stored on disk (kept in memory)", lock_path
+                )
                 return None
-            now = time.time()
-            entries = []
-            for kind, path, size, mtime in _scan(root):
-                if kind == "entry":
-                    entries.append((mtime, path, size))
-                elif now - mtime > _STALE_TEMP_SECONDS:
-                    with contextlib.suppress(OSError):
-                        os.unlink(path)
+            if not held:
+                logger.info(
+                    "another process held the cache's size lock %s for %.0f s; entry not stored on disk "
+                    "(kept in memory)",
+                    lock_path,
+                    _LOCK_TIMEOUT,
+                )
+                return None
+            with self._lock:
+                count = self._writes_since_scan
+            total = None if count is None or count >= _RESCAN_EVERY else _read_total(ledger)
+            counted = total is None
+            if counted:
+                total = _total(root)
+            cap = self._max_bytes
+            if total + size > cap:
+                result = self._evict_locked(root, cap - size, max(0, int(cap * _EVICT_TO) - size))
+                total, counted = result.remaining_bytes, True
+            try:
+                fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=shard)
+            except FileNotFoundError:  # first entry of this shard, or the tree was removed
+                _make_private_dirs(shard)
+                fd, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, dir=shard)
+            try:
+                os.ftruncate(fd, size)  # the reservation: a count made while we write sees it whole
+            except OSError:
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                raise
+            _write_total(ledger, total + size)
+        with self._lock:
+            self._writes_since_scan = 1 if counted else (self._writes_since_scan or 0) + 1
+        return fd, temp
+
+    def _evict_locked(self, root: str, limit: int, target: int) -> RemovalResult:
+        """Count the directory; if the total passes *limit*, remove least recently used entries
+        until it is at most *target*. Stale temporary files go first. Called under the size lock."""
+        now = time.time()
+        entries = []
+        total = stale = 0
+        for kind, path, size, mtime in _scan(root):
+            if kind == "entry":
+                entries.append((mtime, path, size))
+            elif kind == "temp" and now - mtime > _STALE_TEMP_SECONDS:
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    continue
+                except OSError:
+                    pass
+                else:
+                    stale += 1
+                    continue
+            elif kind != "temp":
+                continue
+            total += size
+        if stale:
+            logger.info("removed %d temporary files left by killed writers from %s", stale, root)
+        removed = freed = 0
+        if total > limit:
             entries.sort()  # least recently used first
-            total = sum(size for _, _, size in entries)
-            removed = freed = 0
             for _, path, size in entries:
                 if total <= target:
                     break
@@ -698,43 +813,96 @@ def _make_private_dirs(path: str) -> None:
                 raise
 
 
-def _insecure(directory: Path) -> str | None:
-    """Why *directory* (or a parent up to the user cache root) is unsafe to trust, or ``None``."""
-    if os.name == "nt":  # POSIX permission bits do not apply
+def _directory_problem(path, st: os.stat_result, uid: int, *, above: bool) -> str | None:
+    """Why the directory *path* (with status *st*) lets someone else change the cache, or ``None``.
+
+    *above*: a directory above the cache, which may be writable by others if it is sticky.
+    """
+    if stat.S_ISLNK(st.st_mode):
+        return f"{path} is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return f"{path} is not a directory"
+    if st.st_uid != uid and st.st_uid != 0:
+        return f"{path} is owned by user id {st.st_uid}, not by you ({uid}) or root"
+    if st.st_mode & 0o022 and not (above and st.st_mode & stat.S_ISVTX):
+        return f"{path} is writable by group or others (mode {stat.filemode(st.st_mode)})"
+    return None
+
+
+def _untrusted(directory: Path, root: str) -> str | None:
+    """Why someone other than you or root could change the cache at *directory* (layout
+    directory *root*), or ``None``. The rule is stated in the module documentation."""
+    if not _POSIX:  # POSIX permission bits do not apply
         return None
-    try:
-        stop = _settings.user_cache_root()
-    except Exception:
-        stop = None
-    chain = [directory]
-    if stop is not None and stop in directory.parents:
-        chain.extend(parent for parent in directory.parents if stop in parent.parents or parent == stop)
-    uid = os.getuid()
-    for path in chain:
+    uid = os.geteuid()
+    real = Path(os.path.realpath(directory))
+    # Above it: the real parents, and the directories that hold a link on the way to it
+    # (~/.cache -> /data/me/cache puts ~ on the way). Nearest first.
+    above = dict.fromkeys([*real.parents, *(Path(os.path.realpath(parent)) for parent in directory.parents)])
+    checks = [(real, False), *((parent, True) for parent in above)]
+    for path, is_above in checks:
         try:
             st = os.stat(path)
-        except OSError:
+        except OSError as error:
+            return f"{path} cannot be checked ({error.strerror})"
+        problem = _directory_problem(path, st, uid, above=is_above)
+        if problem is not None:
+            return problem
+    # Below it: the layout directory, tiers and shards, none of them a link. Files are checked
+    # when they are opened.
+    pending = [(root, 0)]
+    while pending:
+        path, depth = pending.pop()
+        try:
+            st = os.lstat(path)
+        except FileNotFoundError:
             continue
-        if st.st_uid != uid:
-            return f"{path} is owned by user id {st.st_uid}, not by you ({uid})"
-        if st.st_mode & 0o022:
-            return f"{path} is writable by group or others (mode {stat.filemode(st.st_mode)})"
+        except OSError as error:
+            return f"{path} cannot be checked ({error.strerror})"
+        problem = _directory_problem(path, st, uid, above=False)
+        if problem is not None:
+            return problem
+        if depth < 2:
+            try:
+                children = list(os.scandir(path))
+            except OSError as error:
+                return f"{path} cannot be listed ({error.strerror})"
+            for child in children:
+                if child.name.startswith(".") and depth == 0:
+                    continue  # the size lock; opened without following links
+                if child.is_symlink() or child.is_dir(follow_symlinks=False):
+                    pending.append((child.path, depth + 1))
     return None
 
 
 def _scan(root: str) -> Iterator[tuple[str, str, int, float]]:
-    """Yield ``(kind, path, size, mtime)`` for entries (kind ``"entry"``) and temporary files
-    (kind ``"temp"``) under *root*, skipping anything that vanishes meanwhile."""
+    """Yield ``(kind, path, size, mtime)`` for what lies under *root*, never following a link.
+
+    Kinds: ``"entry"`` (a regular ``*.nvc`` file), ``"temp"`` (a regular temporary file) and
+    ``"special"`` (a symbolic link, or another node that is neither a regular file nor a
+    directory, where a tier, a shard, an entry or a temporary file would be; size 0). Anything
+    that vanishes meanwhile is skipped.
+    """
     try:
-        tiers = [item for item in os.scandir(root) if item.is_dir() and not item.name.startswith(".")]
+        tiers = [item for item in os.scandir(root) if not item.name.startswith(".")]
     except OSError:
         return
     for tier in tiers:
+        if tier.is_symlink():
+            yield "special", tier.path, 0, 0.0
+            continue
+        if not tier.is_dir(follow_symlinks=False):
+            continue
         try:
-            shards = [item for item in os.scandir(tier.path) if item.is_dir()]
+            shards = list(os.scandir(tier.path))
         except OSError:
             continue
         for shard in shards:
+            if shard.is_symlink():
+                yield "special", shard.path, 0, 0.0
+                continue
+            if not shard.is_dir(follow_symlinks=False):
+                continue
             try:
                 files = list(os.scandir(shard.path))
             except OSError:
@@ -748,38 +916,164 @@ def _scan(root: str) -> Iterator[tuple[str, str, int, float]]:
                 else:
                     continue
                 try:
-                    st = item.stat()
+                    st = item.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                yield kind, item.path, st.st_size, st.st_mtime
+                if stat.S_ISREG(st.st_mode):
+                    yield kind, item.path, st.st_size, st.st_mtime
+                elif not stat.S_ISDIR(st.st_mode):
+                    yield "special", item.path, 0, st.st_mtime
+
+
+def _total(root: str) -> int:
+    """The bytes under *root* that count against the cap: entries and temporary files."""
+    return sum(size for kind, _, size, _ in _scan(root) if kind != "special")
+
+
+def _is_entry_name(root: str, path: str) -> bool:
+    """Whether *path* (from :func:`_scan`) is where an entry would be: ``<tier>/<shard>/*.nvc``."""
+    return path.endswith(_SUFFIX) and os.path.relpath(path, root).count(os.sep) == 2
+
+
+def _node_kind(path: str) -> str:
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "gone"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return f"mode {stat.filemode(mode)}"
+
+
+def _open_entry(path: str, max_bytes: int | None) -> io.BufferedReader:
+    """Open the entry at *path* for reading, without following a link or blocking on a FIFO.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no entry.
+    InvalidEntry
+        If it is not a regular file owned by you or root and writable by nobody else, or it is
+        larger than *max_bytes* (``None``: any size).
+    OSError
+        If it cannot be opened.
+    """
+    try:
+        fd = os.open(path, _OPEN_ENTRY)
+    except OSError as error:
+        if error.errno in _LINK_ERRNOS:
+            raise InvalidEntry("it is a symbolic link") from None
+        if error.errno == errno.ENXIO:  # a socket
+            raise InvalidEntry("it is not a regular file") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InvalidEntry(f"it is not a regular file ({_node_kind(path)})")
+        if _POSIX:
+            uid = os.geteuid()
+            if st.st_uid != uid and st.st_uid != 0:
+                raise InvalidEntry(f"it is owned by user id {st.st_uid}, not by you ({uid}) or root")
+            if st.st_mode & 0o022:
+                raise InvalidEntry(f"it is writable by group or others (mode {stat.filemode(st.st_mode)})")
+        if max_bytes is not None and st.st_size > max_bytes:
+            raise InvalidEntry(f"it is {st.st_size} bytes, larger than the cache's cap of {max_bytes} bytes")
+        return open(fd, "rb")  # the caller closes it
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _touch(fd: int, path: str) -> None:
+    """Set the entry's modification time to now, through its descriptor where possible."""
+    try:
+        if os.utime in os.supports_fd:
+            os.utime(fd)
+        else:
+            os.utime(path)
+    except OSError:
+        pass  # a read-only cache: its order does not matter
 
 
 @contextlib.contextmanager
-def _eviction_lock(path: str, blocking: bool) -> Iterator[bool]:
-    """Hold ``flock`` on *path*; yield ``False`` if another process holds it and not blocking."""
-    if fcntl is None:
-        yield True
-        return
+def _size_lock(path: str, timeout: float | None) -> Iterator[tuple[int | None, bool]]:
+    """Open the size lock *path* (created 0600, never through a link) and hold ``flock`` on it.
+
+    Yields ``(fd, held)``. *fd* is ``None`` if the file cannot be opened (a read-only directory:
+    removals go on without the lock, and fail per file). *held* is ``False`` when another process
+    held the lock for *timeout* seconds (``None``: wait as long as it takes).
+    """
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(path, _OPEN_LOCK, 0o600)
     except OSError as error:
-        logger.debug("cannot open the eviction lock %s: %s", path, error.strerror)
-        yield blocking  # a read-only directory: pruning will fail per file, harmlessly
+        logger.debug("cannot open the size lock %s: %s", path, error.strerror)
+        yield None, False
         return
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            logger.debug("the size lock %s is not a regular file", path)
+            yield None, False
+            return
+        held = _flock(fd, timeout)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            acquired = False
-        else:
-            acquired = True
-        try:
-            yield acquired
+            yield fd, held
         finally:
-            if acquired:
+            if held and fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def _flock(fd: int, timeout: float | None) -> bool:
+    if fcntl is None:
+        return True
+    if timeout is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return True
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            pass
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(delay)
+        delay = min(delay * 2, 0.01)
+
+
+def _read_total(fd: int) -> int | None:
+    """The running total recorded in the size lock, or ``None`` if there is none."""
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        text = os.read(fd, 32)
+    except OSError:
+        return None
+    try:
+        total = int(text)
+    except ValueError:
+        return None
+    return total if total >= 0 else None
+
+
+def _write_total(fd: int | None, total: int) -> None:
+    if fd is None:
+        return
+    data = b"%d\n" % total
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, data)
+        os.ftruncate(fd, len(data))
+    except OSError as error:
+        logger.debug("cannot record the cache's size: %s", error.strerror)
 
 
 # --------------------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import subprocess
 import sys
 import time
 
-from nvmath.cache import ArtifactCache, CacheKey, get_cache
+import pytest
+
+from nvmath.cache import ArtifactCache, CacheKey, CacheWarning, get_cache
 from nvmath.cache.__main__ import main
 
 from .conftest import subprocess_env
@@ -108,3 +110,40 @@ def test_runs_as_a_module(cache_dir):
     )
     assert done.returncode == 0, done.stderr
     assert "entries:      1" in done.stdout
+
+
+def test_clear_and_prune_with_a_symlinked_shard_delete_nothing_outside(cache_dir, tmp_path):
+    fill(2)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victims = [outside / "precious.nvc", outside / ".tmp-precious"]
+    for victim in victims:
+        victim.write_bytes(b"not the cache's")
+        os.utime(victim, (time.time() - 7200,) * 2)
+    (entry,) = list(cache_dir.rglob("*.nvc"))[:1]
+    (entry.parent.parent / "zz").symlink_to(outside, target_is_directory=True)
+    for command in (["clear"], ["prune", "--max-bytes", "0"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "nvmath.cache", *command],
+            env=subprocess_env(NVMATH_CACHE_DIR=str(cache_dir)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1 and "is a symbolic link" in done.stderr, done
+        assert all(victim.read_bytes() == b"not the cache's" for victim in victims)
+
+
+def test_world_writable_directory_is_refused_by_the_cli(cache_dir, capsys):
+    fill(1)
+    os.chmod(cache_dir, 0o777)
+    with pytest.warns(CacheWarning, match="refusing the nvmath cache directory"):
+        assert main(["--dir", str(cache_dir), "clear"]) == 1
+    assert "writable by group or others" in capsys.readouterr().err
+    assert len(list(cache_dir.rglob("*.nvc"))) == 1
+
+
+def test_help_states_the_trust_rule(capsys):
+    assert main(["--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "writable by group or others" in out and "never follow symbolic links" in out

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
 import multiprocessing
 import os
+import time
 
 import pytest
 
@@ -106,3 +108,82 @@ def test_readers_never_see_a_partial_entry(tmp_path):
     assert partial == 0 and reader.stats.invalid == 0
     assert hits == reads  # the entry always existed, complete
     assert not list((tmp_path / "shared").rglob(".tmp-*"))
+
+
+CAP_WRITERS = 8
+CAP_PUTS = 40
+CAP = 256 * 1024
+
+
+def _files_total(directory: str) -> int:
+    """Bytes of every file under the layout directory (entries and temporary files), as du counts."""
+    total = 0
+    for folder, _, names in os.walk(os.path.join(directory, "v1")):
+        for name in names:
+            if name == ".evict.lock":
+                continue
+            try:
+                total += os.lstat(os.path.join(folder, name)).st_size
+            except FileNotFoundError:
+                pass  # evicted meanwhile
+    return total
+
+
+def _capped_writer(directory: str, index: int, barrier, failures) -> None:
+    try:
+        cache = ArtifactCache(directory, memory_bytes=0, max_bytes=CAP)
+        barrier.wait(timeout=60)
+        for number in range(CAP_PUTS):
+            # Distinct keys of 8-24 KiB: every put adds to the directory.
+            payload = os.urandom(8 * 1024 * (1 + (index + number) % 3))
+            cache.put(CacheKey("ltoir", {"writer": str(index), "number": str(number)}), payload)
+    except BaseException as error:
+        failures.put(f"pid {os.getpid()}: {error!r}")
+        barrier.abort()
+
+
+def _total_at_rest(directory: str, lock_fd: int) -> int:
+    """The total while no writer holds the size lock. Writers add files (at their full size) only
+    under it; outside it the total can only shrink (renames, writes into those files, removals),
+    so the largest of these samples is the largest total there was. A walk without the lock would
+    race evictions and count files that never coexisted."""
+    fcntl.flock(lock_fd, fcntl.LOCK_EX)
+    try:
+        return _files_total(directory)
+    finally:
+        fcntl.flock(lock_fd, fcntl.LOCK_UN)
+
+
+def test_concurrent_writers_keep_the_size_cap(tmp_path):
+    directory = str(tmp_path / "shared")
+    ArtifactCache(directory, memory_bytes=0).put(round_key(0), b"x")  # create the tree
+    barrier = fork.Barrier(CAP_WRITERS)
+    failures = fork.Queue()
+    processes = [
+        fork.Process(target=_capped_writer, args=(directory, index, barrier, failures)) for index in range(CAP_WRITERS)
+    ]
+    for process in processes:
+        process.start()
+    lock_fd = os.open(os.path.join(directory, "v1", ".evict.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    largest = samples = 0
+    try:
+        while any(process.is_alive() for process in processes):
+            largest = max(largest, _total_at_rest(directory, lock_fd))
+            samples += 1
+            time.sleep(0.002)  # let the writers, who poll for the lock, have it
+    finally:
+        os.close(lock_fd)
+    for process in processes:
+        process.join(timeout=120)
+    problems = []
+    while not failures.empty():
+        problems.append(failures.get())
+    assert not problems, problems
+    assert [process.exitcode for process in processes] == [0] * CAP_WRITERS
+    final = _files_total(directory)
+    written = CAP_WRITERS * CAP_PUTS * 16 * 1024
+    assert written > 10 * CAP  # the writers did have to evict
+    assert samples > 10
+    assert largest <= 1.25 * CAP, f"{largest / CAP:.2f}x the cap while they wrote"
+    assert final <= CAP, f"{final / CAP:.2f}x the cap after the writers finished"
+    assert final >= CAP // 2  # eviction kept the cache filled, it did not empty it

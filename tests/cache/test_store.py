@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import logging
 import os
+import struct
+import subprocess
+import sys
+import threading
 import time
 import warnings
+import zlib
 
 import pytest
 
@@ -18,6 +24,7 @@ from nvmath.cache import (
     get_cache,
     get_settings,
 )
+from nvmath.cache.entry import ENTRY_SCHEMA, MAGIC, encode_entry
 from nvmath.cache.settings import DEFAULT_MAX_BYTES, parse_size
 
 from .conftest import run_python, subprocess_env
@@ -179,6 +186,121 @@ def test_foreign_entry_is_a_miss(cache_dir):
     assert len(problems) == 1 and "foreign" in problems[0]
 
 
+def entry_path(directory, each: CacheKey):
+    return directory / "v1" / each.tier / each.digest[:2] / (each.digest + ".nvc")
+
+
+def forge(header: dict, payload: bytes) -> bytes:
+    """An entry with *header* and valid checksums, as someone with write access could make."""
+    header_bytes = json.dumps(header).encode()
+    prefix = struct.pack(">8sHII", MAGIC, ENTRY_SCHEMA, len(header_bytes), zlib.crc32(header_bytes))
+    return prefix + header_bytes + payload
+
+
+def test_garbage_entry_is_a_miss_with_a_log_record(cache_dir, caplog):
+    path = entry_path(cache_dir, key())
+    path.parent.mkdir(mode=0o700, parents=True)
+    path.write_bytes(os.urandom(5000))
+    caplog.set_level(logging.INFO, logger="nvmath.cache")
+    cache = disk_only(cache_dir)
+    assert cache.get(key()) is None and cache.stats.invalid == 1
+    (record,) = [r for r in caplog.records if r.levelno == logging.INFO and "invalid cache entry" in r.getMessage()]
+    assert str(path) in record.getMessage()
+
+
+def test_deeply_nested_header_is_a_miss_not_an_exception(cache_dir, caplog):
+    # Valid magic and CRC around a JSON header that makes the parser recurse too deep.
+    path = entry_path(cache_dir, key())
+    path.parent.mkdir(mode=0o700, parents=True)
+    header_bytes = b"[" * 200_000
+    prefix = struct.pack(">8sHII", MAGIC, ENTRY_SCHEMA, len(header_bytes), zlib.crc32(header_bytes))
+    path.write_bytes(prefix + header_bytes)
+    caplog.set_level(logging.INFO, logger="nvmath.cache")
+    cache = disk_only(cache_dir)
+    assert cache.get(key()) is None and cache.stats.invalid == 1
+    (entry,) = list(cache.entries())
+    assert not entry.valid
+    assert any("invalid cache entry" in r.getMessage() for r in caplog.records)
+
+
+def test_entry_whose_header_names_another_key_is_a_miss(cache_dir, caplog):
+    cache = disk_only(cache_dir)
+    cache.put(key("a"), b"code of a")
+    path = entry_path(cache_dir, key("a"))
+    header = json.loads(path.read_bytes()[struct.calcsize(">8sHII") : -len(b"code of a")])
+    for field, value in (("key", {"function": "other", "target": "sm_90"}), ("tier", "cubin")):
+        path.write_bytes(forge({**header, field: value}, b"code of a"))
+        caplog.clear()
+        caplog.set_level(logging.INFO, logger="nvmath.cache")
+        assert cache.get(key("a")) is None
+        assert any("not the key asked for" in r.getMessage() for r in caplog.records), field
+    assert cache.stats.invalid == 2
+
+
+def test_symlinked_entry_is_a_miss(cache_dir, tmp_path):
+    cache = disk_only(cache_dir)
+    cache.put(key("a"), b"code of a")
+    path = entry_path(cache_dir, key("a"))
+    planted = tmp_path / "planted.nvc"  # a valid entry, elsewhere
+    planted.write_bytes(path.read_bytes())
+    path.unlink()
+    path.symlink_to(planted)
+    assert cache.get(key("a")) is None and cache.stats.invalid == 1
+    (entry,) = list(cache.entries())
+    assert not entry.valid and "symbolic link" in entry.problem
+    cache.put(key("a"), b"code of a")  # replaces the link, not its target
+    assert not path.is_symlink() and planted.read_bytes() != path.read_bytes()
+
+
+def _child_get(directory, each: CacheKey) -> list[str]:
+    """get() and entries() in a child limited to 1 GiB of memory and 30 s, which must finish."""
+    code = (
+        "import resource\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from nvmath.cache import ArtifactCache, CacheKey\n"
+        f"cache = ArtifactCache({str(directory)!r}, memory_bytes=0)\n"
+        f"print(cache.get(CacheKey({each.tier!r}, {dict(each.components)!r})))\n"
+        "print([entry.valid for entry in cache.entries()], cache.stats.invalid)\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=subprocess_env(), capture_output=True, text=True, timeout=30
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("reading the entry hung")
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_fifo_entry_is_a_miss_and_does_not_hang(cache_dir):
+    path = entry_path(cache_dir, key())
+    path.parent.mkdir(mode=0o700, parents=True)
+    os.mkfifo(path, 0o600)
+    assert _child_get(cache_dir, key()) == ["None", "[False] 1"]
+
+
+def test_entry_linked_to_dev_zero_is_a_miss(cache_dir):
+    path = entry_path(cache_dir, key())
+    path.parent.mkdir(mode=0o700, parents=True)
+    path.symlink_to("/dev/zero")
+    assert _child_get(cache_dir, key()) == ["None", "[False] 1"]
+
+
+def test_entry_larger_than_the_cap_is_not_read(cache_dir, caplog):
+    disk_only(cache_dir).put(key(), os.urandom(50_000))
+    caplog.set_level(logging.INFO, logger="nvmath.cache")
+    small = disk_only(cache_dir, max_bytes=10_000)
+    assert small.get(key()) is None and small.stats.invalid == 1
+    assert any("larger than" in r.getMessage() for r in caplog.records)
+
+
+def test_entry_writable_by_others_is_a_miss(cache_dir):
+    cache = disk_only(cache_dir)
+    cache.put(key(), b"x")
+    os.chmod(entry_path(cache_dir, key()), 0o666)
+    assert cache.get(key()) is None and cache.stats.invalid == 1
+
+
 # ---------------------------------------------------------------------------------------------
 # Eviction
 
@@ -224,34 +346,121 @@ def test_prune_to_a_size(cache_dir):
     assert cache.prune(0).remaining_bytes == 0 and not entry_files(cache_dir)
 
 
-def test_eviction_is_skipped_while_another_process_evicts(cache_dir):
+def _hold_lock(cache_dir):
+    """Take the size lock as another process would; return its descriptor."""
+    fd = os.open(cache_dir / "v1" / ".evict.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _release_lock(fd) -> None:
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+def test_a_writer_waits_while_another_process_holds_the_size_lock(cache_dir):
     cache = disk_only(cache_dir, max_bytes=3000)
     cache.put(key("first"), bytes(1000))
-    lock_path = cache_dir / "v1" / ".evict.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _hold_lock(cache_dir)
+    releaser = threading.Timer(0.3, _release_lock, (fd,))
+    releaser.start()
+    start = time.perf_counter()
+    for index in range(5):
+        cache.put(key(str(index)), bytes(1000))
+    releaser.join()
+    assert time.perf_counter() - start >= 0.25  # the first put waited for the lock
+    assert cache.stats.writes == 6 and cache.size_bytes() <= 3000
+    assert cache.get(key("4")) == bytes(1000)
+
+
+def test_a_writer_gives_up_on_a_stuck_lock_and_keeps_the_entry_in_memory(cache_dir, monkeypatch, caplog):
+    from nvmath.cache import store
+
+    monkeypatch.setattr(store, "_LOCK_TIMEOUT", 0.2)
+    cache = ArtifactCache(cache_dir, max_bytes=3000)
+    cache.put(key("first"), bytes(1000))
+    caplog.set_level(logging.INFO, logger="nvmath.cache")
+    fd = _hold_lock(cache_dir)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        for index in range(5):
-            cache.put(key(str(index)), bytes(1000))
-        assert len(entry_files(cache_dir)) == 6  # nothing evicted: the lock was taken
+        cache.put(key("second"), bytes(1000))
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-    cache.put(key("last"), bytes(1000))
-    assert cache.size_bytes() <= 3000
+        _release_lock(fd)
+    assert len(entry_files(cache_dir)) == 1 and cache.stats.writes == 1
+    assert cache.get(key("second")) == bytes(1000)  # from memory
+    assert any("not stored on disk" in r.getMessage() for r in caplog.records)
+
+
+def test_an_entry_larger_than_the_cap_is_not_stored_and_the_cache_is_kept(cache_dir, caplog):
+    cache = disk_only(cache_dir, max_bytes=20_000)
+    for index in range(3):
+        cache.put(key(str(index)), os.urandom(4000))
+    before = {path.name for path in entry_files(cache_dir)}
+    caplog.set_level(logging.INFO, logger="nvmath.cache")
+    cache.put(key("huge"), os.urandom(30_000))
+    assert {path.name for path in entry_files(cache_dir)} == before
+    assert cache.get(key("huge")) is None and cache.stats.evicted == 0
+    assert any("larger than the cache's cap" in r.getMessage() for r in caplog.records)
+
+
+def _plant_temp(cache_dir, name: str, size: int, seconds_ago: float = 0.0):
+    shard = cache_dir / "v1" / "ltoir" / "00"
+    shard.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = shard / name
+    path.write_bytes(os.urandom(size))
+    stamp = time.time() - seconds_ago
+    os.utime(path, (stamp, stamp))
+    return path
 
 
 def test_stale_temporary_files_are_removed_by_prune(cache_dir):
     cache = disk_only(cache_dir)
     cache.put(key(), b"x")
-    (path,) = entry_files(cache_dir)
-    stale, fresh = path.parent / ".tmp-crashed", path.parent / ".tmp-writing"
-    stale.write_bytes(b"partial")
-    fresh.write_bytes(b"partial")
-    os.utime(stale, (time.time() - 7200, time.time() - 7200))
-    cache.prune()
+    # A writer killed 20 minutes ago, and one writing now.
+    stale = _plant_temp(cache_dir, ".tmp-crashed", 5000, seconds_ago=1200)
+    fresh = _plant_temp(cache_dir, ".tmp-writing", 3000)
+    (entry,) = entry_files(cache_dir)
+    assert cache.size_bytes() == entry.stat().st_size + 8000  # temporary files count against the cap
+    result = cache.prune()
     assert not stale.exists() and fresh.exists()
+    assert result.remaining_bytes == cache.size_bytes() == entry.stat().st_size + 3000
     assert cache.get(key()) == b"x"
+
+
+def test_stale_temporary_files_count_against_the_cap(cache_dir):
+    disk_only(cache_dir).put(key("a"), os.urandom(2000))
+    stale = _plant_temp(cache_dir, ".tmp-crashed", 9000, seconds_ago=1200)  # a writer killed earlier
+    cache = disk_only(cache_dir, max_bytes=12_000)  # a new process: its first write counts the directory
+    cache.put(key("b"), os.urandom(2000))  # 2 entries + the leftover pass the cap: the leftover goes
+    assert not stale.exists()
+    assert cache.get(key("a")) is not None and cache.get(key("b")) is not None
+    assert cache.size_bytes() <= 12_000
+
+
+def _symlink_a_shard(cache_dir, tmp_path):
+    """Turn the shard of key("victim") into a link to a directory outside the cache."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victims = [outside / "precious.nvc", outside / ".tmp-precious", outside / "notes.txt"]
+    for victim in victims:
+        victim.write_bytes(b"not the cache's")
+    shard = entry_path(cache_dir, key("victim")).parent
+    shard.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    shard.symlink_to(outside, target_is_directory=True)
+    return shard, victims
+
+
+@pytest.mark.parametrize("action", ["clear", "prune"])
+def test_clear_and_prune_never_act_outside_the_cache(cache_dir, tmp_path, action):
+    cache = disk_only(cache_dir)
+    cache.put(key("a"), b"a")  # the directory is checked now; the link appears afterwards
+    shard, victims = _symlink_a_shard(cache_dir, tmp_path)
+    tier_link = cache_dir / "v1" / "other"
+    tier_link.symlink_to(tmp_path / "outside", target_is_directory=True)
+    result = cache.clear() if action == "clear" else cache.prune(0)
+    assert all(victim.read_bytes() == b"not the cache's" for victim in victims)
+    assert result.removed == 1 and not entry_files(cache_dir)
+    if action == "clear":  # the links themselves go, so that the directory is usable again
+        assert not shard.is_symlink() and not tier_link.is_symlink()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,24 +572,106 @@ def test_group_writable_default_directory_is_refused(tmp_path):
     assert not entry_files(xdg)
 
 
-def test_group_writable_explicit_directory_is_used(tmp_path, monkeypatch):
-    xdg = tmp_path / "xdg-cache"
-    os.chmod(xdg, 0o777)
-    monkeypatch.setenv("NVMATH_CACHE_DIR", str(xdg / "nvmath"))
-    configure()
+def _cache_from(source: str, directory, monkeypatch) -> ArtifactCache:
+    """The cache for *directory*, its path given by the environment, configure() or an argument."""
+    if source == "environment":
+        monkeypatch.setenv("NVMATH_CACHE_DIR", str(directory))
+        configure()
+        return get_cache()
+    if source == "configure":
+        configure(directory=directory)
+        return get_cache()
+    return ArtifactCache(directory)
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o775, 0o702], ids=["world", "group", "group-only", "others-only"])
+@pytest.mark.parametrize("source", ["environment", "configure", "argument"])
+def test_a_directory_others_can_write_is_refused(tmp_path, monkeypatch, caplog, source, mode):
+    directory = tmp_path / "shared-cache"
+    victim = key("victim")
+    disk_only(directory).put(victim, b"genuine code")
+    # Someone else could write there: they replace the entry by their own, checksums recomputed.
+    (path,) = entry_files(directory)
+    path.write_bytes(encode_entry(victim, b"planted code"))
+    os.chmod(directory, mode)
+    caplog.set_level(logging.WARNING, logger="nvmath.cache")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        cache = _cache_from(source, directory, monkeypatch)
+        assert cache.get(victim) is None
+        cache.put(key("new"), b"new")
+        assert cache.get(key("new")) == b"new"  # from memory
+        _cache_from(source, directory, monkeypatch).get(victim)  # another cache object: no second warning
+    relevant = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
+    assert len(relevant) == 1 and "writable by group or others" in relevant[0], relevant
+    assert f"refusing the nvmath cache directory {directory}" in relevant[0]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == relevant
+    assert cache.storage == "memory" and len(entry_files(directory)) == 1
+
+
+def test_a_directory_below_one_others_can_write_is_refused(tmp_path):
+    parent = tmp_path / "shared"
+    parent.mkdir()
+    os.chmod(parent, 0o777)  # anyone could rename our directory away and put theirs in its place
+    with pytest.warns(CacheWarning, match=f"{parent} is writable by group or others"):
+        cache = ArtifactCache(parent / "cache")
+        cache.put(key(), b"x")
+    assert cache.storage == "memory" and not entry_files(parent)
+
+
+def test_a_sticky_parent_such_as_tmp_is_accepted(tmp_path):
+    parent = tmp_path / "sticky"
+    parent.mkdir()
+    os.chmod(parent, 0o1777)  # others cannot rename or remove what they do not own
     with warnings.catch_warnings():
         warnings.simplefilter("error", CacheWarning)
-        get_cache().put(key(), b"x")
-    assert get_cache().storage == "disk" and len(entry_files(xdg)) == 1
+        cache = ArtifactCache(parent / "cache")
+        cache.put(key(), b"x")
+    assert cache.storage == "disk" and len(entry_files(parent)) == 1
+
+
+def test_a_shard_directory_others_can_write_is_refused(cache_dir):
+    disk_only(cache_dir).put(key(), b"x")
+    (path,) = entry_files(cache_dir)
+    os.chmod(path.parent, 0o777)
+    with pytest.warns(CacheWarning, match=f"{path.parent} is writable by group or others"):
+        cache = disk_only(cache_dir)
+        assert cache.get(key()) is None
+    assert cache.storage == "memory"
+
+
+def test_a_symlinked_shard_is_refused(cache_dir, tmp_path):
+    disk_only(cache_dir).put(key(), b"x")
+    (path,) = entry_files(cache_dir)
+    elsewhere = tmp_path / "elsewhere"
+    path.parent.rename(elsewhere)
+    path.parent.symlink_to(elsewhere)
+    with pytest.warns(CacheWarning, match=f"{path.parent} is a symbolic link"):
+        cache = disk_only(cache_dir)
+        assert cache.get(key()) is None
+    assert cache.storage == "memory"
+
+
+def test_a_symlinked_cache_directory_is_followed(tmp_path):
+    real = tmp_path / "real-cache"
+    link = tmp_path / "link-cache"
+    link.symlink_to(real, target_is_directory=True)
+    real.mkdir(mode=0o700)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheWarning)
+        ArtifactCache(link).put(key(), b"x")
+        assert disk_only(link).get(key()) == b"x"
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give a directory to another user")
-def test_default_directory_owned_by_another_user_is_refused(tmp_path):
+@pytest.mark.parametrize("source", ["default", "argument"])
+def test_a_directory_owned_by_another_user_is_refused(tmp_path, source):
     directory = tmp_path / "xdg-cache" / "nvmath"
     directory.mkdir(mode=0o700)
     os.chown(directory, 12345, 12345)
     with pytest.warns(CacheWarning, match="owned by user id 12345"):
-        assert get_cache().storage == "memory"
+        cache = get_cache() if source == "default" else ArtifactCache(directory)
+        assert cache.storage == "memory"
 
 
 def test_created_directories_are_private(cache_dir):
