@@ -15,7 +15,7 @@ import hashlib
 import logging
 
 from nvmath._internal.options import check_choice
-from nvmath.jit.arch import parse_target, resolve_target
+from nvmath.jit.arch import check_target, resolve_target
 
 from . import _mathdx_code
 from ._extern import extern_function
@@ -92,7 +92,8 @@ class FFT(DeviceObject):
         check_choice(direction, ("forward", "inverse"), "direction")
         if real_fft_options is not None:
             raise NotImplementedError("real_fft_options is not supported yet; leave it None (natural layout)")
-        target = parse_target(sm) if sm is not None else resolve_target(None)
+        # The toolchain check loads libNVVM and nvJitLink: only when the code is not cached.
+        target = resolve_target(sm, keyword="sm", check=False)
         self.size, self.precision, self.fft_type, self.execution = size, precision, fft_type, execution
         self.direction, self.sm = direction, target
         self._knobs = {"ffts_per_block": ffts_per_block, "elements_per_thread": elements_per_thread}
@@ -108,6 +109,8 @@ class FFT(DeviceObject):
         found = _mathdx_code.cached(components)
         if found is None:
             from nvmath.bindings import mathdx as dx
+
+            check_target(target, keyword="sm", spec=sm)
 
             found = self._from_libmathdx(dx)
             _mathdx_code.store(components, *found, kind="cufftdx", symbol=found[0]["symbol"])
@@ -269,7 +272,7 @@ class FFT(DeviceObject):
         this FFT, as cuFFTDx reports them."""
         from nvmath.bindings import mathdx as dx
 
-        target = parse_target(sm) if sm is not None else resolve_target(None)
+        target = resolve_target(sm, keyword="sm")
         check_choice(knob, ("elements_per_thread", "ffts_per_block"), "knob")
         handle = dx.cufftdxCreateDescriptor()
         try:

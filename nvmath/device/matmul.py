@@ -11,7 +11,7 @@ import hashlib
 import logging
 
 from nvmath._internal.options import check_choice
-from nvmath.jit.arch import parse_target, resolve_target
+from nvmath.jit.arch import resolve_target
 from nvmath.jit.cabi import ctype
 
 from . import _mathdx_code
@@ -153,7 +153,7 @@ class Matmul(DeviceObject):
         check_choice(execution, ("Block",), "execution")
         if block_size is not None and block_dim is not None:
             raise ValueError("give block_size or block_dim, not both")
-        target = parse_target(sm) if sm is not None else resolve_target(None)
+        target = resolve_target(sm, keyword="sm")
         self.size, self.precision, self.data_type, self.sm = tuple(size), precision, data_type, target
         m, n, k = size
         prec = _PRECISIONS[precision]

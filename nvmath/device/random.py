@@ -48,7 +48,7 @@ import logging
 import threading
 from typing import NamedTuple
 
-from nvmath.jit.arch import parse_target, resolve_target
+from nvmath.jit.arch import check_target, resolve_target
 
 from . import _mathdx_code
 from ._object import ConstInt, DeviceObject
@@ -158,8 +158,9 @@ class Generator(DeviceObject):
         from nvmath._internal.options import check_choice
 
         check_choice(name, tuple(self._generators), "name")
-        target = parse_target(sm) if sm is not None else resolve_target(None)
-        self.name, self.sm = name, target
+        # The toolchain check loads libNVVM and nvJitLink: only when code is generated (_code_for).
+        target = resolve_target(sm, keyword="sm", check=False)
+        self.name, self.sm, self._sm_spec = name, target, sm
         self.methods = _PHILOX_METHODS if name == "philox4_32_10" else _SCALAR_METHODS
         self._libmathdx = _mathdx_code.libmathdx_version()
         self._lock = threading.Lock()
@@ -205,6 +206,7 @@ class Generator(DeviceObject):
         }
         found = _mathdx_code.cached(components)
         if found is None:
+            check_target(self.sm, keyword="sm", spec=self._sm_spec)
             info, ltoir = self._finalize(method, state_functions)
             _mathdx_code.store(components, info, ltoir, kind="curanddx", symbol=info["symbols"]["generate"])
             logger.info("cuRANDDx %s.%s for %s generated (%d bytes of LTO-IR)", self.name, method, self.sm, len(ltoir))

@@ -13,6 +13,12 @@ __all__ = ["compile_file", "load_function", "KINDS"]
 KINDS = ("prolog", "epilog")
 
 
+def _describe(e: BaseException) -> str:
+    if isinstance(e, SyntaxError) and e.lineno is not None:
+        return f"SyntaxError: {e.msg} (line {e.lineno})"
+    return f"{type(e).__name__}: {e}"
+
+
 def load_function(spec: str):
     """Import ``path/to/file.py:func`` or ``package.module:func`` and return the function.
 
@@ -21,7 +27,8 @@ def load_function(spec: str):
     ValueError
         If ``spec`` has no ``:func`` part.
     FileNotFoundError, ImportError, AttributeError
-        If the file, module or function does not exist (the message names which).
+        If the file, module or function does not exist (the message names which); running
+        the file raising an exception is an ImportError too, with that exception as cause.
     """
     path, sep, name = spec.rpartition(":")
     if not sep or not path or not name:
@@ -34,9 +41,18 @@ def load_function(spec: str):
         module_spec = importlib.util.spec_from_file_location(mod_name, path)
         module = importlib.util.module_from_spec(module_spec)
         sys.modules[mod_name] = module  # so that functions it defines can be fingerprinted
-        module_spec.loader.exec_module(module)
+        try:
+            module_spec.loader.exec_module(module)
+        except Exception as e:
+            del sys.modules[mod_name]  # a failed import leaves nothing behind
+            raise ImportError(f"importing {path!r} failed: {_describe(e)}") from e
     else:
-        module = importlib.import_module(path)
+        try:
+            module = importlib.import_module(path)
+        except ImportError:
+            raise
+        except Exception as e:
+            raise ImportError(f"importing {path!r} failed: {_describe(e)}") from e
     obj = module
     for part in name.split("."):
         try:

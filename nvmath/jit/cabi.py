@@ -10,8 +10,31 @@ function. This module holds the vocabulary; it imports neither Numba nor llvmlit
 from __future__ import annotations
 
 import dataclasses
+import re
 
-__all__ = ["CType", "CSignature", "ctype", "C_TYPES"]
+__all__ = ["CType", "CSignature", "ctype", "C_TYPES", "check_symbol"]
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def check_symbol(symbol, *, keyword: str = "symbol") -> str:
+    """Return ``symbol`` if it can name an exported C function; else raise.
+
+    Raises
+    ------
+    TypeError
+        If ``symbol`` is not a ``str``.
+    ValueError
+        If it is not a C identifier (ASCII letters, digits and ``_``, not starting with a digit).
+    """
+    if not isinstance(symbol, str):
+        raise TypeError(f"{keyword}={symbol!r} is not supported; accepted: a str naming a C function")
+    if not _IDENTIFIER.match(symbol):
+        raise ValueError(
+            f"{keyword}={symbol!r} is not a C identifier; accepted: ASCII letters, digits and '_', "
+            "not starting with a digit, e.g. 'my_load'"
+        )
+    return symbol
 
 
 @dataclasses.dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import sys
 import time
 import warnings
 
@@ -17,8 +19,8 @@ import warnings
 from nvmath import cache as _cache
 
 from . import ltoir
-from .arch import resolve_target
-from .cabi import CSignature
+from .arch import check_target, resolve_target
+from .cabi import CSignature, check_symbol
 from .ltoir import LTOIR
 from .typespec import VOID, default_ctype, type_key
 from .versions import toolchain_identity
@@ -34,6 +36,14 @@ _WRAPPER_ABI = "nvmath-cwrapper-2"  # 2: aligned pointers, bounded offsets, IR f
 class CacheBypassWarning(RuntimeWarning):
     """A function captures something that cannot be hashed deterministically, so its
     compiled code is not cached (it is still compiled)."""
+
+
+def _check_flag(value, name: str) -> bool:
+    """``value`` as a bool if it is one (Python or NumPy); a string such as ``"no"`` is refused."""
+    numpy = sys.modules.get("numpy")  # a NumPy bool exists only once NumPy is imported
+    if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
+        return bool(value)
+    raise TypeError(f"{name}={value!r} is not supported; accepted: True or False")
 
 
 def _cache_enabled() -> bool:
@@ -84,14 +94,16 @@ def compile_device_function(
         The return type, ``numba.types.void`` (or ``None``) for none; the function's result
         is converted to it.
     symbol : str, optional
-        The exported name; default ``nvmath_<kind>_<function name>_<hash>``, unique per
-        function, types and target.
+        The exported name, a C identifier; default ``nvmath_<kind>_<function name>_<hash>``,
+        unique per function, types and target.
     c_signature : CSignature or (return, [args]), optional
         The C prototype callers use, in C type names (``"void*"``, ``"unsigned long long"``,
         ``"float2"``...). By default each type maps to its natural C type (pointers to
         ``void*``, complex values to ``float2``/``double2``).
     compute_capability : optional
         The target (``"sm_90"``, ``(9, 0)``...); default the current device's, else an error.
+        It must be one the installed libNVVM and nvJitLink know
+        (:func:`nvmath.jit.arch.supported_targets`).
     fastmath : bool
         LLVM's fast-math flags on every floating-point operation (no NaN, no infinity, no
         signed zero, reassociation, contraction: a complex times a real becomes two
@@ -123,10 +135,29 @@ def compile_device_function(
     -------
     LTOIR
         The LTO-IR, a ``bytes`` object with metadata.
+
+    Raises
+    ------
+    TypeError
+        If ``fastmath``, ``cxx_alias`` or ``cache`` is not a bool, or ``symbol`` not a str.
+    ValueError
+        If ``symbol`` is not a C identifier, or ``compute_capability`` not a target the
+        installed toolchain knows (the message lists those it does).
+    NoTargetError
+        If no ``compute_capability`` is given and there is no CUDA device.
+    CompileError
+        If Numba cannot compile ``func`` for these types.
     """
     if not callable(func):
         raise TypeError(f"func must be a Python function, got {type(func).__name__}: {func!r}")
-    target = resolve_target(compute_capability)
+    fastmath = _check_flag(fastmath, "fastmath")
+    cxx_alias = _check_flag(cxx_alias, "cxx_alias")
+    cache = _check_flag(cache, "cache")
+    if symbol is not None:
+        check_symbol(symbol)
+    # The toolchain is asked whether it knows the target on a miss only: a hit loads neither
+    # libNVVM nor nvJitLink, and an entry exists only for a target that compiled.
+    target = resolve_target(compute_capability, check=False)
     arg_types = tuple(arg_types)
     if return_type is None:
         return_type = VOID
@@ -141,7 +172,8 @@ def compile_device_function(
         )
     if len(csig.arg_types) != len(arg_types):
         raise ValueError(f"c_signature {csig} has {len(csig.arg_types)} parameters but arg_types has {len(arg_types)}")
-    name = getattr(func, "__name__", "function")
+    # The default symbol must be a C identifier too: "<lambda>" becomes "_lambda_".
+    name = re.sub(r"[^A-Za-z0-9_]", "_", f"{kind}_{getattr(func, '__name__', 'function')}")
 
     components = {
         "abi": _WRAPPER_ABI,
@@ -150,10 +182,10 @@ def compile_device_function(
         "return_type": type_key(return_type),
         "c_signature": str(csig),
         "target": target.sm,
-        "options": f"fastmath={bool(fastmath)}",
+        "options": f"fastmath={fastmath}",
         "element_type": str(element_type),
         "user_info_type": str(user_info_type),
-        "cxx_alias": str(bool(cxx_alias)),
+        "cxx_alias": str(cxx_alias),
         "aligned": json.dumps(sorted((int(i), int(a)) for i, a in (aligned or {}).items())),
         "max_values": json.dumps(sorted((int(i), int(b)) for i, b in (max_values or {}).items())),
         **{f"toolchain.{k}": v for k, v in toolchain_identity().items()},
@@ -166,10 +198,11 @@ def compile_device_function(
     if fingerprint is not None:
         CacheKey, get_cache = _cache.CacheKey, _cache.get_cache
         components["function"] = fingerprint
-        components["symbol"] = symbol or ""
+        components["symbol"] = symbol or ""  # "" is never a valid symbol: it stands for the default
+        components["artifact_format"] = str(ltoir.fileformat.FORMAT_VERSION)
         key = CacheKey("ltoir", components)
         if symbol is None:
-            symbol = f"nvmath_{kind}_{name}_{key.digest[:12]}"
+            symbol = f"nvmath_{name}_{key.digest[:12]}"
         hit = get_cache().get(key)
         if hit is not None:
             try:
@@ -183,9 +216,9 @@ def compile_device_function(
     elif symbol is None:
         import hashlib
 
-        symbol = (
-            f"nvmath_{kind}_{name}_{hashlib.sha256(json.dumps(components, sort_keys=True).encode()).hexdigest()[:12]}"
-        )
+        symbol = f"nvmath_{name}_{hashlib.sha256(json.dumps(components, sort_keys=True).encode()).hexdigest()[:12]}"
+
+    check_target(target, spec=compute_capability)
 
     from . import _numba_backend as backend
     from .versions import producer_versions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import types as _pytypes
 
-from ..arch import parse_target
+from ..arch import _nvjitlink_knows, parse_target
 from ..versions import nvjitlink_version, parse_release
 
 __all__ = ["LTOIR", "IncompatibleArtifactError"]
@@ -62,7 +62,7 @@ class LTOIR(bytes):
         obj = super().__new__(cls, data)
         obj.symbol = str(symbol)
         obj.kind = str(kind)
-        obj.target = str(parse_target(target))
+        obj.target = str(parse_target(target, keyword="target"))
         obj.c_signature = str(c_signature)
         obj.element_type = None if element_type is None else str(element_type)
         obj.user_info_type = None if user_info_type is None else str(user_info_type)
@@ -106,9 +106,14 @@ class LTOIR(bytes):
                 f"producer. Upgrade nvJitLink (pip install -U 'nvidia-nvjitlink>={produced}') or "
                 "recompile the artifact on this machine."
             )
+        target = parse_target(self.target)
+        if nvjitlink is None and _nvjitlink_knows(target) is False:
+            raise IncompatibleArtifactError(
+                f"LTO-IR {self.symbol!r} targets {target}, which the installed nvJitLink {linker} does not "
+                f"know: upgrade nvJitLink (pip install -U nvidia-nvjitlink) or recompile it for a target it knows."
+            )
         if compute_capability is not None:
             device = parse_target(compute_capability)
-            target = parse_target(self.target)
             if not target.runs_on(device.cc):
                 raise IncompatibleArtifactError(
                     f"LTO-IR {self.symbol!r} targets {target}, which a device of compute "
