@@ -57,21 +57,11 @@ def main(argv=None) -> int:
 
     y = scipy.fft.fft(x, axis=1)
     z = np.empty_like(y)
-    address = filt.__array_interface__["data"][0]
+    cpass = _cpu_callbacks.get_pass("epilog", scale_by_column, "complex64", filt.dtype)
     for t in sorted({1, 2, 4, 8, n}):
         if t <= n:
             res[f"epilog_pass_ms_{t}_threads"] = cpu_time_ms(
-                lambda: _cpu_callbacks.epilog_pass(
-                    scale_by_column,
-                    y,
-                    z.__array_interface__["data"][0],
-                    (4096, 1),
-                    0,
-                    address,
-                    filt.dtype,
-                    "complex64",
-                    t,
-                ),
+                lambda: _cpu_callbacks.epilog_pass(cpass, y, z.__array_interface__["data"][0], (4096, 1), 0, filt, t),
                 warmup=3,
                 repeat=30,
             )

@@ -53,55 +53,71 @@ class CpuBackend:
             self.template = holder
 
     def _callback(self, kind, cb):
+        """Check a prolog/epilog and its user_info, and compile (or load) its pass."""
+        from .callbacks import check_callback_signature, describe_callback
+
         if cb.function is None:
             raise ValueError(
                 f"the {kind} was given as LTO-IR, which is GPU code; with execution='cpu' pass "
                 "the Python function instead: DeviceCallable(function=f, data=...) or just f"
             )
+        check_callback_signature(cb.function, kind)
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
-        address, info_dtype, keep = 0, element, None
-        if cb.data is not None:
-            if isinstance(cb.data, int) and not isinstance(cb.data, bool):
-                address = cb.data
-            else:
-                data = wrap_operand(cb.data, f"{kind}.data")
-                if not data.is_host:
-                    raise ValueError(
-                        f"{kind}.data is on GPU {data.device_id}, but the FFT runs on the CPU; "
-                        "give user_info as a NumPy array or CPU tensor"
-                    )
-                keep = _as_numpy(data)
-                address, info_dtype = keep.__array_interface__["data"][0], keep.dtype
-        self.callbacks[kind] = (cb.function, address, info_dtype, keep)
+        info = self._user_info(kind, cb, element, describe_callback(cb.function, kind))
+        from ._cpu_callbacks import get_pass  # Numba only where nothing is cached
+
+        return get_pass(kind, cb.function, element, info.dtype, self.logger), info
+
+    def _user_info(self, kind, cb, element, what) -> np.ndarray:
+        """The C-contiguous host array the callback's user_info indexes (bounds-checked)."""
+        from ._cpu_callbacks import SUPPORTED_USER_INFO, unsupported_user_info
+        from .callbacks import reads_user_info, user_info_copy_reason
+
+        data = cb.data
+        if data is None:
+            if reads_user_info(cb.function, kind):
+                raise ValueError(
+                    f"{what} reads user_info, but {kind}.data is None: give the array it indexes, "
+                    f"{kind}=dict(function=..., data=array) with a NumPy array or a CPU tensor"
+                )
+            return np.empty(0, element)
+        if isinstance(data, int) and not isinstance(data, bool):
+            raise TypeError(
+                f"{kind}.data={data!r} is an int, which only GPU execution takes (a device pointer); "
+                "with execution='cpu' user_info must be a host array: a NumPy array or a CPU tensor"
+            )
+        holder = wrap_operand(data, f"{kind}.data")
+        if not holder.is_host:
+            raise ValueError(
+                f"{kind}.data is on GPU {holder.device_id}, but the FFT runs on the CPU; "
+                "give user_info as a NumPy array or CPU tensor"
+            )
+        try:
+            array = _as_numpy(holder)
+        except (TypeError, RuntimeError) as e:  # torch dtypes NumPy lacks (bfloat16), tensors needing grad
+            raise TypeError(
+                f"{kind}.data of dtype {holder.dtype} cannot be read on the CPU ({e}); accepted user_info "
+                f"dtypes: {SUPPORTED_USER_INFO}"
+            ) from e
+        why = unsupported_user_info(array.dtype)
+        if why is not None:
+            raise TypeError(
+                f"{kind}.data has dtype {array.dtype}, which CPU callbacks cannot read ({why}); accepted "
+                f"user_info dtypes: {SUPPORTED_USER_INFO}"
+            )
+        if not array.flags.c_contiguous:
+            self.logger.warning("%s.data is copied: %s", kind, user_info_copy_reason(holder.strides))
+            array = np.ascontiguousarray(array)
+        return array
 
     def plan(self, prolog, epilog, stream):
-        self.callbacks = {}
+        # Everything is checked and compiled before the plan changes: a failure leaves the
+        # previous plan in place.
+        callbacks = {}
         for kind, cb in (("prolog", prolog), ("epilog", epilog)):
             if cb is not None:
-                self._callback(kind, cb)
-        if self.callbacks:
-            # Compile now (planning is where costs belong, and typing errors show here), on an
-            # empty block of the same types.
-            from ._cpu_callbacks import epilog_pass, prolog_pass
-
-            for kind, (func, address, info_dtype, _keep) in self.callbacks.items():
-                if kind == "prolog":
-                    prolog_pass(
-                        func,
-                        0,
-                        (0,),
-                        (1,),
-                        0,
-                        address,
-                        info_dtype,
-                        self.spec.in_dtype,
-                        np.empty(0, self.spec.in_dtype),
-                        1,
-                    )
-                else:
-                    epilog_pass(
-                        func, np.empty(0, self.spec.out_dtype), 0, (1,), 0, address, info_dtype, self.spec.out_dtype, 1
-                    )
+                callbacks[kind] = self._callback(kind, cb)
+        self.callbacks = callbacks
         self.logger.info(
             "CPU FFT planned with scipy.fft (%s threads)%s",
             self.threads or "all",
@@ -115,22 +131,11 @@ class CpuBackend:
         spec = self.spec
         prolog = self.callbacks.get("prolog")
         if prolog is not None:
-            from ._cpu_callbacks import prolog_pass  # Numba: only with callbacks
+            from ._cpu_callbacks import prolog_pass
 
-            func, address, info_dtype, _ = prolog
+            cpass, info = prolog
             loaded = np.empty(spec.in_shape, spec.in_dtype)
-            prolog_pass(
-                func,
-                _address(source),
-                spec.in_shape,
-                spec.in_strides,
-                0,
-                address,
-                info_dtype,
-                spec.in_dtype,
-                loaded,
-                self.threads,
-            )
+            prolog_pass(cpass, _address(source), spec.in_shape, spec.in_strides, 0, info, loaded, self.threads)
             source = loaded
         y = self._transform(source, direction)
         if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
@@ -148,8 +153,8 @@ class CpuBackend:
         if epilog is not None:
             from ._cpu_callbacks import epilog_pass
 
-            func, address, info_dtype, _ = epilog
-            epilog_pass(func, y, _address(out), spec.out_strides, 0, address, info_dtype, spec.out_dtype, self.threads)
+            cpass, info = epilog
+            epilog_pass(cpass, y, _address(out), spec.out_strides, 0, info, self.threads)
         elif out is not y:
             np.copyto(out, y)
         return out

@@ -8,127 +8,316 @@ the pass plus the following FFT took 1.5x as long).
 
 The callback sees what it sees on the GPU: typed pointers to the data and to ``user_info``,
 and the element ``offset`` in the layout the transform reads (prolog) or writes (epilog).
+``user_info[i]`` is bounds-checked against the array given as ``data``: an index outside it
+raises :class:`IndexError` after the pass (it reads zeros and writes nothing meanwhile). The
+check costs nothing measurable for scalar user_info ((256, 4096) complex64, epilog
+``value * user_info[offset % 4096]``, 2-core host: within the ±5% noise) and up to a fifth of
+the pass alone for records (a select of the record's address), 1-3% of FFT plus epilog.
+
+Persistence: a compiled pass is machine code with a C entry point (see
+:mod:`nvmath.fft._cpu_compile`); its relocatable object goes to :mod:`nvmath.cache` (tier
+``"cpu"``), keyed by the callback's fingerprint, the kind, the element and user_info types,
+the host CPU (name and features: the code is specific to it), the platform and the versions
+of Numba, llvmlite and nvmath. A hit loads the object with llvmlite's JIT linker and calls it
+through ctypes, which releases the GIL: no Numba import, no typing, no LLVM compile. A
+callback that cannot be fingerprinted is compiled in every process (logged).
 """
 
 from __future__ import annotations
 
-import operator
+import ctypes
+import functools
+import json
+import logging
 import os
+import struct
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import numba
 import numpy as np
-from numba import njit, types
-from numba.core.registry import cpu_target
-from numba.extending import intrinsic, lower_builtin
 
 from nvmath._internal.tensor import c_strides
-from nvmath.jit._numba_backend import as_numba_type
-from nvmath.jit.errors import CompileError, condense_numba_error, describe_location
 
-__all__ = ["prolog_pass", "epilog_pass"]
+from .callbacks import describe_callback
 
-_lock = threading.Lock()
+__all__ = ["CpuPass", "get_pass", "prolog_pass", "epilog_pass", "SUPPORTED_USER_INFO"]
+
+#: Bump when the generated pass changes (arguments, semantics): entries of older code are not reused.
+_PASS_ABI = "nvmath-cpu-pass-1"
+_MAGIC = b"nvmath-cpu-pass\n"
+
+#: user_info element kinds the CPU path compiles (Numba's CPU target has no float16).
+SUPPORTED_USER_INFO = (
+    "bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64, complex64, "
+    "complex128, and structured dtypes (records) of these"
+)
+_SCALARS = frozenset(
+    np.dtype(t)
+    for t in (
+        "bool",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "float32",
+        "float64",
+        "complex64",
+        "complex128",
+    )
+)
+
+# The C prototype of a pass (see nvmath.fft._cpu_compile).
+_P, _I = ctypes.c_void_p, ctypes.c_int64
+_PROTOTYPE = ctypes.CFUNCTYPE(_I, _P, _P, _P, _I, _P, _P, _I, _I, _I, _I, _I, _P)
+
+_lock = threading.Lock()  # compiles and loads, one at a time
+_pool_lock = threading.Lock()
 _passes: dict = {}
-_record_pointers: set = set()
 
 
-@intrinsic
-def _as_pointer(typingctx, address, pointer_type):
-    """An address (int) as a typed pointer: the callback indexes it as cuFFT's would be."""
-    target = pointer_type.instance_type
-
-    def codegen(context, builder, signature, args):
-        return builder.inttoptr(args[0], context.get_value_type(target))
-
-    return target(address, pointer_type), codegen
-
-
-def _support_record_pointer(ptr_type):
-    # As on the GPU (see nvmath.jit._numba_backend): p[i] on a record pointer must give a
-    # reference to the record, which Numba's generic CPointer lowering does not.
-    if not isinstance(ptr_type.dtype, types.Record) or ptr_type in _record_pointers:
-        return
-
-    @lower_builtin(operator.getitem, ptr_type, types.Integer)
-    def _getitem(context, builder, sig, args):
-        return builder.gep(args[0], [args[1]])
-
-    _record_pointers.add(ptr_type)
-    cpu_target.target_context.refresh()
+def unsupported_user_info(dtype) -> str | None:
+    """Why the CPU path cannot take user_info of ``dtype`` (None: it can)."""
+    dtype = np.dtype(dtype)
+    if dtype.names is None:
+        if dtype.subdtype is not None:
+            return unsupported_user_info(dtype.subdtype[0])
+        return None if dtype in _SCALARS else f"{dtype} is not supported"
+    for name in dtype.names:
+        why = unsupported_user_info(dtype.fields[name][0])
+        if why is not None:
+            return f"field {name!r}: {why}"
+    return None
 
 
-# Offsets are below 2**63: masking says so to LLVM (a no-op on the value), so that Python's
-# floor modulo of the uint64 offset compiles to unsigned arithmetic, as on the GPU.
-_OFFSET_MASK = 2**63 - 1
+class CpuPass:
+    """A compiled prolog or epilog pass, callable from any thread.
+
+    Attributes
+    ----------
+    kind : str
+        ``"prolog"`` or ``"epilog"``.
+    element : numpy.dtype
+        The data's element type.
+    what : str
+        How messages name the callback (``"the epilog scale"``).
+    """
+
+    def __init__(self, kind, element, what, address, keep):
+        self.kind = kind
+        self.element = np.dtype(element)
+        self.what = what
+        self.function = _PROTOTYPE(address)
+        self._keep = keep  # the code's owner (and, for id() keys, the function)
 
 
-@njit
-def _offset(index, shape, strides):
-    """The offset, in the layout ``strides``, of the element at C-order position ``index``."""
-    rest = index
-    off = 0
-    for d in range(shape.size - 1, -1, -1):
-        q = rest // shape[d]
-        off += (rest - q * shape[d]) * strides[d]
-        rest = q
-    return off
+# -- compile or load -----------------------------------------------------------------------------
 
 
-def _compile_user(func, kind):
-    py = getattr(func, "py_func", func)
+def _dtype_key(dtype: np.dtype) -> str:
+    return f"{dtype.descr}|{dtype.itemsize}|{dtype.isalignedstruct}"
+
+
+@functools.cache
+def _llvm():
+    import llvmlite.binding as ll
+
+    ll.initialize_native_target()
+    ll.initialize_native_asmprinter()
+    return ll
+
+
+@functools.cache
+def host_cpu() -> tuple[str, str, str]:
+    """``(triple, CPU name, CPU features)`` of this host, as LLVM sees them."""
+    ll = _llvm()
     try:
-        return njit(py, inline="always")
-    except Exception as e:  # pragma: no cover - njit is lazy; errors surface at the first call
-        raise CompileError(f"cannot compile the {kind} {py.__qualname__} for the CPU: {e}") from e
+        features = ll.get_host_cpu_features().flatten()
+    except RuntimeError:  # not available on every platform
+        features = ""
+    return ll.get_process_triple(), ll.get_host_cpu_name(), features
 
 
-def _key(func, kind, *types_):
+def _cache_key(kind, fingerprint, element, info_dtype):
+    from nvmath import __version__
+    from nvmath.cache import CacheKey
+    from nvmath.jit.versions import package_version
+
+    triple, cpu, features = host_cpu()
+    components = {
+        "abi": _PASS_ABI,
+        "kind": kind,
+        "function": fingerprint,
+        "element_type": element,
+        "user_info_type": _dtype_key(info_dtype),
+        "target": triple,
+        "cpu.name": cpu,
+        "cpu.features": features,
+        "toolchain.numba": package_version("numba"),
+        "toolchain.llvmlite": package_version("llvmlite"),
+        "toolchain.nvmath": __version__,
+        # NUMBA_OPT, NUMBA_CPU_NAME, NUMBA_ENABLE_AVX... change the code Numba makes.
+        **{f"env.{k}": v for k, v in os.environ.items() if k.startswith("NUMBA_")},
+    }
+    return CacheKey("cpu", components)
+
+
+def _encode(symbol: str, object_code: bytes) -> bytes:
+    header = json.dumps({"abi": _PASS_ABI, "symbol": symbol}).encode()
+    return _MAGIC + header + b"\n" + object_code
+
+
+def _decode(payload: bytes):
+    """``(symbol, undefined symbols, object)`` of a stored pass; ValueError if it is not one."""
+    if not payload.startswith(_MAGIC):
+        raise ValueError("not a CPU pass")
+    header, _, code = payload[len(_MAGIC) :].partition(b"\n")
+    meta = json.loads(header)
+    if not isinstance(meta, dict) or meta.get("abi") != _PASS_ABI or not isinstance(meta.get("symbol"), str):
+        raise ValueError("a CPU pass of another format")
+    undefined = elf_undefined_symbols(code)
+    if undefined is None:
+        raise ValueError("its object is not a 64-bit ELF object")
+    return meta["symbol"], undefined, code
+
+
+_ELF_SYMTAB = 2
+
+
+def elf_undefined_symbols(code: bytes) -> tuple[str, ...] | None:
+    """The symbols a 64-bit little-endian ELF object needs from elsewhere (libm's ``expf``,
+    Numba's ``numba_gamma``...), or None where ``code`` is not such an object.
+
+    Read from the object itself, not from the LLVM module: code generation adds calls of its
+    own (``llvm.exp.f32`` becomes ``expf``), and loading an object that needs a symbol nobody
+    defines aborts the process.
+    """
     try:
-        from nvmath.cache import UnhashableCapture, fingerprint_function
-
-        ident = fingerprint_function(func)
-    except UnhashableCapture:
-        ident = ("id", id(func))
-    return (kind, ident, *types_)
-
-
-def _make_prolog_pass(user, elem_ptr, info_ptr):
-    void = types.voidptr
-
-    @njit(nogil=True)
-    def run(in_addr, info_addr, shape, strides, out, dense, base, start, stop):
-        data = _as_pointer(in_addr, elem_ptr)
-        info = _as_pointer(info_addr, info_ptr)
-        unused = _as_pointer(0, void)
-        if dense:
-            for i in range(start, stop):
-                out[i] = user(data, np.uint64((base + i) & _OFFSET_MASK), info, unused)
-        else:
-            for i in range(start, stop):
-                out[i] = user(data, np.uint64((base + _offset(i, shape, strides)) & _OFFSET_MASK), info, unused)
-
-    return run
+        if code[:4] != b"\x7fELF" or code[4] != 2 or code[5] != 1:
+            return None
+        (shoff,) = struct.unpack_from("<Q", code, 0x28)
+        shentsize, shnum = struct.unpack_from("<HH", code, 0x3A)
+        sections = [struct.unpack_from("<IIQQQQIIQQ", code, shoff + i * shentsize) for i in range(shnum)]
+        names = set()
+        for _name, kind, _flags, _addr, offset, size, link, _info, _align, entsize in sections:
+            if kind != _ELF_SYMTAB or not entsize:
+                continue
+            strings = sections[link][4]
+            for at in range(offset, offset + size, entsize):
+                st_name, _st_info, _st_other, st_shndx = struct.unpack_from("<IBBH", code, at)
+                if st_shndx == 0 and st_name:  # SHN_UNDEF
+                    end = code.index(b"\0", strings + st_name)
+                    names.add(code[strings + st_name : end].decode())
+        return tuple(sorted(names))
+    except (struct.error, IndexError, ValueError):  # truncated or malformed
+        return None
 
 
-def _make_epilog_pass(user, elem_ptr, info_ptr):
-    void = types.voidptr
+def _numba_symbols():
+    """Register Numba's C helpers (numba_gamma, numba_cpowf...) with LLVM: what its CPU target does
+    when it starts. Only objects that call them pay for importing Numba."""
+    from numba.core.registry import cpu_target
 
-    @njit(nogil=True)
-    def run(out_addr, info_addr, shape, strides, values, dense, base, start, stop):
-        data = _as_pointer(out_addr, elem_ptr)
-        info = _as_pointer(info_addr, info_ptr)
-        unused = _as_pointer(0, void)
-        if dense:
-            for i in range(start, stop):
-                user(data, np.uint64((base + i) & _OFFSET_MASK), values[i], info, unused)
-        else:
-            for i in range(start, stop):
-                user(data, np.uint64((base + _offset(i, shape, strides)) & _OFFSET_MASK), values[i], info, unused)
+    cpu_target.target_context  # noqa: B018 - creating the context installs the symbols
 
-    return run
 
+def _load(symbol, undefined, code, logger):
+    """Load a pass's object into this process: ``(address, engine)``, or None."""
+    ll = _llvm()
+    engine = ll.create_mcjit_compiler(ll.parse_assembly(""), _target_machine())
+    # An unresolved symbol would abort the process in finalize_object(): check them first
+    # (creating the engine made the process's own symbols, libm's among them, visible).
+    missing = [s for s in undefined if not ll.address_of_symbol(s)]
+    if missing:
+        _numba_symbols()
+        missing = [s for s in missing if not ll.address_of_symbol(s)]
+        if missing:
+            logger.info("cached CPU pass %s needs symbols this process lacks (%s): recompiling", symbol, missing)
+            return None
+    engine.add_object_file(ll.ObjectFileRef.from_data(code))
+    engine.finalize_object()
+    address = engine.get_function_address(symbol)
+    if not address:
+        logger.info("cached CPU pass does not define %s: recompiling", symbol)
+        return None
+    return address, engine
+
+
+@functools.cache
+def _target_machine():
+    return _llvm().Target.from_default_triple().create_target_machine()
+
+
+def get_pass(kind: str, func, element, info_dtype, logger: logging.Logger | None = None) -> CpuPass:
+    """The compiled ``kind`` pass of ``func`` for ``element`` data and ``info_dtype`` user_info:
+    from this process's memory, else from :mod:`nvmath.cache`, else compiled (and stored).
+
+    Raises
+    ------
+    CompileError
+        Where the callback does not compile for these types.
+    """
+    from nvmath.cache import UnhashableCapture, fingerprint_function, get_cache
+
+    logger = logger or logging.getLogger("nvmath")
+    element = np.dtype(element).name
+    info_dtype = np.dtype(info_dtype)
+    what = describe_callback(func, kind)
+    try:
+        fingerprint = fingerprint_function(func)
+    except UnhashableCapture as e:
+        fingerprint = None
+        logger.info("%s is compiled for the CPU without the persistent cache: %s", what, e.reason)
+    memo = (kind, fingerprint or ("id", id(func)), element, _dtype_key(info_dtype))
+    with _lock:
+        found = _passes.get(memo)
+        if found is not None:
+            return found
+        cache = get_cache()
+        key = _cache_key(kind, fingerprint, element, info_dtype) if fingerprint and cache.enabled else None
+        loaded = None
+        if key is not None:
+            payload = cache.get(key)
+            if payload is not None:
+                try:
+                    loaded = _load(*_decode(payload), logger)
+                except ValueError as e:
+                    logger.info("ignoring cache entry %s for %s: %s", key.digest[:16], what, e)
+                if loaded is not None:
+                    logger.info("loaded the CPU %s pass of %s from the cache (%s)", kind, what, key.digest[:16])
+        if loaded is None:
+            loaded = _compile(kind, func, element, info_dtype, key, cache, what, logger)
+        address, owner = loaded
+        found = CpuPass(kind, element, what, address, (owner, func if fingerprint is None else None))
+        _passes[memo] = found
+    return found
+
+
+def _compile(kind, func, element, info_dtype, key, cache, what, logger):
+    import time
+
+    from ._cpu_compile import compile_pass  # Numba: only here
+
+    start = time.perf_counter()
+    symbol = f"nvmath_cpu_{kind}_{key.digest[:16]}" if key is not None else None
+    compiled = compile_pass(kind, func, element, info_dtype, symbol)
+    logger.info("compiled the CPU %s pass of %s in %.0f ms", kind, what, (time.perf_counter() - start) * 1e3)
+    if key is not None and elf_undefined_symbols(compiled.object_code) is None:
+        logger.info("the CPU %s pass of %s is not persisted: its object is not a 64-bit ELF one", kind, what)
+    elif key is not None:
+        name = getattr(getattr(func, "py_func", func), "__qualname__", "")
+        cache.put(
+            key,
+            _encode(compiled.symbol, compiled.object_code),
+            meta={"symbol": compiled.symbol, "kind": f"cpu-{kind}", "name": name},
+        )
+    return compiled.address, compiled
+
+
+# -- run -----------------------------------------------------------------------------------------
 
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
@@ -137,108 +326,109 @@ _pool_size = 0
 _MIN_CHUNK = 1 << 17
 
 
-def _run_chunked(run, size: int, threads: int | None, *args) -> None:
-    """``run(*args, start, stop)`` over ``[0, size)`` in up to ``threads`` chunks, in parallel;
-    the first chunk on the calling thread (where a first call compiles, and errors surface)."""
-    global _pool
+def _run_chunked(cpass: CpuPass, size: int, threads: int | None, args, info: np.ndarray) -> None:
+    """The pass over ``[0, size)`` in up to ``threads`` chunks, in parallel (the first chunk on
+    the calling thread); raises what the callback did wrong."""
+    global _pool, _pool_size
     threads = max(1, threads or os.cpu_count() or 1)
     chunks = max(1, min(threads, size // _MIN_CHUNK))
     bounds = [size * k // chunks for k in range(chunks + 1)]
+    bad = np.zeros(chunks, np.int64)
+    bad_at = bad.ctypes.data
+    run = cpass.function
     if chunks == 1:
-        run(*args, 0, size)
-        return
-    if not run.signatures:  # compile (and type-check) once, here, before the workers call it
-        run(*args, bounds[0], bounds[1])
-        first_done = True
+        statuses = [run(*args, 0, size, bad_at)]
     else:
-        first_done = False
-    global _pool_size
-    with _lock:
-        if _pool is None or _pool_size < threads - 1:
-            _pool_size = max(threads - 1, os.cpu_count() or 1)
-            _pool = ThreadPoolExecutor(max_workers=_pool_size, thread_name_prefix="nvmath-fft-cpu")
-        pool = _pool
-    futures = [pool.submit(run, *args, bounds[k], bounds[k + 1]) for k in range(1, chunks)]
-    try:
-        if not first_done:
-            run(*args, bounds[0], bounds[1])
-    finally:
-        for f in futures:
-            f.result()
+        with _pool_lock:
+            if _pool is None or _pool_size < threads - 1:
+                _pool_size = max(threads - 1, os.cpu_count() or 1)
+                _pool = ThreadPoolExecutor(max_workers=_pool_size, thread_name_prefix="nvmath-fft-cpu")
+            pool = _pool
+        futures = [pool.submit(run, *args, bounds[k], bounds[k + 1], bad_at + 8 * k) for k in range(1, chunks)]
+        try:
+            first = run(*args, bounds[0], bounds[1], bad_at)
+        finally:
+            rest = [f.result() for f in futures]
+        statuses = [first, *rest]
+    for k, status in enumerate(statuses):
+        if status == 1:
+            n = info.size
+            valid = f"valid indices are 0 to {n - 1}" if n else "it has no elements"
+            raise IndexError(
+                f"{cpass.what} indexed user_info[{int(bad[k])}], outside the {n} elements of its data "
+                f"({describe_dtype(info.dtype)}); {valid}"
+            )
+        if status:
+            raise RuntimeError(f"{cpass.what} raised an exception, which callbacks cannot do (status {status})")
 
 
-def _get_pass(kind, func, element, info_dtype):
-    key = _key(func, kind, element, str(np.dtype(info_dtype).descr))
-    with _lock:
-        compiled = _passes.get(key)
-        if compiled is None:
-            elem_ptr = types.CPointer(as_numba_type(element))
-            info_ptr = types.CPointer(as_numba_type(np.dtype(info_dtype)))
-            _support_record_pointer(info_ptr)
-            user = _compile_user(func, kind)
-            maker = _make_prolog_pass if kind == "prolog" else _make_epilog_pass
-            compiled = (maker(user, elem_ptr, info_ptr), func)  # keep func alive for id() keys
-            _passes[key] = compiled
-    return compiled[0]
-
-
-def _call(kind, func, run, size, threads, *args):
-    try:
-        _run_chunked(run, size, threads, *args)
-    except (numba.core.errors.TypingError, numba.core.errors.LoweringError) as e:
-        expected = (
-            "prolog(data_in, offset, user_info, unused)"
-            if kind == "prolog"
-            else "epilog(data_out, offset, value, user_info, unused)"
-        )
-        py = getattr(func, "py_func", func)
-        raise CompileError(
-            f"cannot compile the {kind} {py.__qualname__} (expected {expected}) for the CPU:\n  "
-            f"{condense_numba_error(e)}\n  in the function defined at {describe_location(py)}"
-        ) from e
-
-
-def prolog_pass(
-    func,
-    data_address: int,
-    shape,
-    strides,
-    base: int,
-    info_address: int,
-    info_dtype,
-    element,
-    out: np.ndarray,
-    threads: int | None,
-):
-    """``out.flat[i] = func(data, base + offset_i, info, NULL)`` for every element of a block of
-    ``shape``, in parallel; ``offset_i`` is element ``i``'s (C order) offset in the ``strides``
-    layout, ``data`` the array at ``data_address`` and ``base`` the block's offset in it."""
-    run = _get_pass("prolog", func, np.dtype(element).name, info_dtype)
-    flat = out.reshape(-1)
-    shape_, strides_, dense = _layout(shape, strides)
-    _call("prolog", func, run, flat.size, threads, data_address, info_address, shape_, strides_, flat, dense, int(base))
-
-
-def epilog_pass(
-    func,
-    values: np.ndarray,
-    data_address: int,
-    strides,
-    base: int,
-    info_address: int,
-    info_dtype,
-    element,
-    threads: int | None,
-):
-    """``func(data, base + offset_i, values.flat[i], info, NULL)`` for every element of
-    ``values``, in parallel; ``offset_i`` is element ``i``'s offset in the ``strides`` layout
-    (``values``' shape), ``data`` the array at ``data_address``, ``base`` the block's offset."""
-    run = _get_pass("epilog", func, np.dtype(element).name, info_dtype)
-    flat = np.ascontiguousarray(values).reshape(-1)
-    shape_, strides_, dense = _layout(values.shape, strides)
-    _call("epilog", func, run, flat.size, threads, data_address, info_address, shape_, strides_, flat, dense, int(base))
+def describe_dtype(dtype) -> str:
+    """A user_info dtype as messages name it."""
+    dtype = np.dtype(dtype)
+    return str(dtype) if dtype.names is None else f"records {dtype}"
 
 
 def _layout(shape, strides):
     """(shape, strides, dense) as the passes take them; dense: offsets are C-order positions."""
     return (np.asarray(shape, np.int64), np.asarray(strides, np.int64), tuple(strides) == c_strides(shape))
+
+
+def prolog_pass(
+    cpass: CpuPass,
+    data_address: int,
+    shape,
+    strides,
+    base: int,
+    info: np.ndarray,
+    out: np.ndarray,
+    threads: int | None,
+):
+    """``out.flat[i] = func(data, base + offset_i, info, NULL)`` for every element of a block of
+    ``shape``, in parallel; ``offset_i`` is element ``i``'s (C order) offset in the ``strides``
+    layout, ``data`` the array at ``data_address`` and ``base`` the block's offset in it.
+    ``info`` is the C-contiguous user_info array; ``out`` a C-contiguous array of the element type."""
+    if out.dtype != cpass.element or not out.flags.c_contiguous:  # pragma: no cover - internal misuse
+        raise AssertionError(f"prolog output of {out.dtype}, contiguous={out.flags.c_contiguous}")
+    shape_, strides_, dense = _layout(shape, strides)
+    args = (
+        data_address,
+        out.ctypes.data,
+        info.ctypes.data,
+        info.size,
+        shape_.ctypes.data,
+        strides_.ctypes.data,
+        shape_.size,
+        int(dense),
+        int(base),
+    )
+    _run_chunked(cpass, out.size, threads, args, info)
+
+
+def epilog_pass(
+    cpass: CpuPass,
+    values: np.ndarray,
+    data_address: int,
+    strides,
+    base: int,
+    info: np.ndarray,
+    threads: int | None,
+):
+    """``func(data, base + offset_i, values.flat[i], info, NULL)`` for every element of
+    ``values``, in parallel; ``offset_i`` is element ``i``'s offset in the ``strides`` layout
+    (``values``' shape), ``data`` the array at ``data_address``, ``base`` the block's offset."""
+    flat = np.ascontiguousarray(values)
+    if flat.dtype != cpass.element:  # pragma: no cover - internal misuse
+        raise AssertionError(f"epilog values of {flat.dtype} for a pass of {cpass.element}")
+    shape_, strides_, dense = _layout(values.shape, strides)
+    args = (
+        data_address,
+        flat.ctypes.data,
+        info.ctypes.data,
+        info.size,
+        shape_.ctypes.data,
+        strides_.ctypes.data,
+        shape_.size,
+        int(dense),
+        int(base),
+    )
+    _run_chunked(cpass, flat.size, threads, args, info)

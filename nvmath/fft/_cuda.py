@@ -9,7 +9,15 @@ from nvmath._internal.tensor import fast_result_allocator, wrap_operand
 from nvmath.bindings import cufft
 from nvmath.memory import allocate_workspace
 
-from .callbacks import compile_epilog, compile_prolog, user_info_alignment
+from .callbacks import (
+    check_callback_signature,
+    compile_epilog,
+    compile_prolog,
+    describe_callback,
+    reads_user_info,
+    user_info_alignment,
+    user_info_copy_reason,
+)
 
 __all__ = ["CudaBackend", "LTO_CALLBACK_MIN_CUFFT"]
 
@@ -107,12 +115,20 @@ class CudaBackend:
         return _streams.get_stream(stream, package=self.package, device_id=self.device_id)
 
     # -- planning --------------------------------------------------------------------------------
-    def _callback(self, handle, kind, cb):
+    def _callback(self, handle, kind, cb, keep, stream):
+        """Attach a prolog/epilog to ``handle``; what it needs alive goes to ``keep``."""
         from nvmath.jit import device_target
         from nvmath.jit import ltoir as ltoir_mod
 
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         target = device_target(self.device_id)
+        if cb.function is not None:
+            check_callback_signature(cb.function, kind)  # as on the CPU, before anything else
+            if cb.data is None and reads_user_info(cb.function, kind):
+                raise ValueError(
+                    f"{describe_callback(cb.function, kind)} reads user_info, but {kind}.data is None: "
+                    f"give what it indexes, {kind}=dict(function=..., data=array or device pointer)"
+                )
         data_ptr = 0
         info_dtype = element
         if cb.data is not None:
@@ -126,8 +142,16 @@ class CudaBackend:
                         f"{kind}.data is in {where}, but the FFT runs on GPU {self.device_id}; "
                         "user_info must be a device pointer or an array on the operand's device"
                     )
+                if not data.is_c_contiguous():
+                    # A pointer is all cuFFT passes on: the callback would read the array as if
+                    # it were contiguous. It reads a contiguous copy instead.
+                    self.logger.warning("%s.data is copied: %s", kind, user_info_copy_reason(data.strides))
+                    copy = data.empty(data.shape, stream=stream, allocator=self.allocator)
+                    copy.copy_from(data, stream)
+                    _streams.synchronize(stream)  # executions may run on other streams
+                    data = copy
                 data_ptr, info_dtype = data.data_ptr, data.dtype
-                self._keepalive.append(data)
+                keep.append(data)
         if cb.function is not None:
             compile_ = compile_prolog if kind == "prolog" else compile_epilog
             art = compile_(cb.function, element, info_dtype, compute_capability=target)
@@ -172,13 +196,14 @@ class CudaBackend:
         spec = self.spec
         s = self.stream if stream is None else self._stream(stream)
         rank = len(spec.n)
+        keep = []
         with _streams.device_context(self.device_id):
             handle = cufft.cufftCreate()
             try:
                 cufft.cufftSetAutoAllocation(handle, 0)
                 for kind, cb in (("prolog", prolog), ("epilog", epilog)):
                     if cb is not None:
-                        self._callback(handle, kind, cb)
+                        self._callback(handle, kind, cb, keep, s)
                 exec_type = _DATA_TYPES[spec.complex_dtype]
                 try:
                     worksize = cufft.cufftXtMakePlanMany(
@@ -203,10 +228,12 @@ class CudaBackend:
                         ) from e
                     raise
             except BaseException:
-                cufft.cufftDestroy(handle)
-                self._keepalive.clear()
+                cufft.cufftDestroy(handle)  # the previous plan, if any, stays as it was
                 raise
+        # The new plan is complete: only now release the previous one (and its work area).
+        self.destroy_plan()
         self.handle, self.worksize = handle, worksize
+        self._keepalive = keep
         self._fast = self._fast_output()
         self._plan_stream = None  # the stream last given to the plan
         # Hot path: unchecked functions returning the status (one Python call less each).

@@ -17,14 +17,22 @@ The Python functions see typed pointers::
 
 from __future__ import annotations
 
+import dis
 import inspect
 
 from nvmath.jit.cabi import CSignature, ctype
-from nvmath.jit.compiler import compile_device_function
-from nvmath.jit.errors import CallbackSignatureError
+from nvmath.jit.errors import CallbackSignatureError, unknown_field_error
 from nvmath.jit.typespec import pointer, type_key
 
-__all__ = ["compile_prolog", "compile_epilog", "CALLBACK_ELEMENT_TYPES", "callback_signature", "user_info_alignment"]
+__all__ = [
+    "compile_prolog",
+    "compile_epilog",
+    "CALLBACK_ELEMENT_TYPES",
+    "callback_signature",
+    "check_callback_signature",
+    "reads_user_info",
+    "user_info_alignment",
+]
 
 #: dtype name → the C type cuFFT passes.
 CALLBACK_ELEMENT_TYPES = {"float32": "float", "float64": "double", "complex64": "float2", "complex128": "double2"}
@@ -78,7 +86,25 @@ def callback_signature(kind: str, element_dtype) -> CSignature:
     raise ValueError(f"kind={kind!r} is not a callback kind; accepted: 'prolog', 'epilog'")
 
 
-def _check_parameters(func, kind, expected):
+def expected_signature(kind: str) -> str:
+    """How a ``"prolog"`` or ``"epilog"`` is called: ``"epilog(data_out, offset, value, user_info, unused)"``."""
+    return f"{kind}({', '.join(_PARAMS[kind])})"
+
+
+def check_callback_signature(func, kind: str) -> None:
+    """Check that ``func`` can be called as a prolog or epilog, before anything compiles it.
+
+    The GPU and the CPU paths call this at plan time, so that both report a wrong parameter
+    list alike.
+
+    Raises
+    ------
+    TypeError
+        If ``func`` is not a Python function (or a Numba dispatcher of one).
+    CallbackSignatureError
+        If it does not take exactly the callback's positional parameters.
+    """
+    expected = expected_signature(kind)
     target = getattr(func, "py_func", func)
     if not callable(target) or not inspect.isfunction(target):
         raise TypeError(f"the {kind} must be a Python function {expected}, got {type(func).__name__}: {func!r}")
@@ -93,10 +119,56 @@ def _check_parameters(func, kind, expected):
         )
 
 
+def reads_user_info(func, kind: str) -> bool:
+    """Whether a callback (with a correct parameter list) uses its ``user_info`` parameter.
+
+    Read from its bytecode: any load of the parameter counts (an inner function capturing
+    it too), so the answer errs on the side of "reads".
+    """
+    code = getattr(getattr(func, "py_func", func), "__code__", None)
+    if code is None:
+        return True
+    name = code.co_varnames[_PARAMS[kind].index("user_info")]
+    if name in code.co_cellvars:  # captured by an inner function or lambda
+        return True
+    for ins in dis.get_instructions(code):
+        if ins.opname in _LOCAL_LOADS:
+            value = ins.argval
+            if value == name or (isinstance(value, tuple) and name in value):  # 3.13: LOAD_FAST_LOAD_FAST
+                return True
+    return False
+
+
+# The opcodes that read a local variable or a cell (3.10 to 3.13).
+_LOCAL_LOADS = frozenset(
+    {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR", "LOAD_FAST_LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE"}
+)
+
+
+def describe_callback(func, kind: str) -> str:
+    """``"the epilog scale"``: how messages name a callback."""
+    return f"the {kind} {getattr(getattr(func, 'py_func', func), '__qualname__', func)!s}"
+
+
+def user_info_copy_reason(strides) -> str:
+    """Why a ``data`` array is copied: what its layout is, for the log."""
+    if any(s < 0 for s in strides):
+        layout = "reversed"
+    else:
+        layout = "not C-contiguous"
+    return (
+        f"its layout (strides {tuple(strides)} elements) is {layout}, and callbacks index user_info "
+        "as one C-contiguous array; the plan keeps a C-contiguous copy taken now, so changes to the "
+        "array after plan() are not seen and the callback's writes do not reach it"
+    )
+
+
 def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, symbol, fastmath):
+    from nvmath.jit.compiler import compile_device_function  # the compiler's imports: only to compile
+
     element = _element_name(element_dtype)
-    expected = f"{kind}({', '.join(_PARAMS[kind])})"
-    _check_parameters(func, kind, expected)
+    expected = expected_signature(kind)
+    check_callback_signature(func, kind)
     if user_info_dtype is None:
         raise TypeError(
             "user_info_dtype must be given: a dtype or Numba type that user_info points "
@@ -115,26 +187,41 @@ def _compile(kind, func, element_dtype, user_info_dtype, compute_capability, sym
     # cuFFT's data arrays are aligned to their element's C type (user_info is checked at plan
     # time), and offsets fit in int64: promises that let the code use vector accesses and
     # unsigned arithmetic.
-    return compile_device_function(
-        func,
-        arg_types,
-        element if kind == "prolog" else None,
-        symbol=symbol,
-        c_signature=csig,
-        compute_capability=compute_capability,
-        fastmath=fastmath,
-        kind=kind,
-        element_type=element,
-        user_info_type=user_info_key,
-        cxx_alias=True,  # cuFFT declares the callback in C++: it links the mangled name
-        aligned={
-            0: ctype(CALLBACK_ELEMENT_TYPES[element]).alignment,
-            len(arg_types) - 2: user_info_alignment(user_info_dtype),
-        },
-        max_values={1: 2**63 - 1},  # element offsets: offset % n is then as cheap as offset & (n - 1)
-        describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
-        f"data of {element}, user_info pointing to {user_info_key})",
-    )
+    try:
+        return compile_device_function(
+            func,
+            arg_types,
+            element if kind == "prolog" else None,
+            symbol=symbol,
+            c_signature=csig,
+            compute_capability=compute_capability,
+            fastmath=fastmath,
+            kind=kind,
+            element_type=element,
+            user_info_type=user_info_key,
+            cxx_alias=True,  # cuFFT declares the callback in C++: it links the mangled name
+            aligned={
+                0: ctype(CALLBACK_ELEMENT_TYPES[element]).alignment,
+                len(arg_types) - 2: user_info_alignment(user_info_dtype),
+            },
+            max_values={1: 2**63 - 1},  # element offsets: offset % n is then as cheap as offset & (n - 1)
+            describe=f"{kind} {getattr(func, '__qualname__', func)!s} (expected {expected}, "
+            f"data of {element}, user_info pointing to {user_info_key})",
+        )
+    except KeyError as e:  # Numba's way of saying that a record has no such field
+        error = unknown_field_error(e, func, describe_callback(func, kind), _numpy_dtype(user_info_dtype))
+        if error is None:
+            raise
+        raise error from e
+
+
+def _numpy_dtype(spec):
+    import numpy as np
+
+    try:
+        return np.dtype(spec)
+    except TypeError:
+        return None
 
 
 def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=None, symbol=None, fastmath=False):

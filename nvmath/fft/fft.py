@@ -19,6 +19,7 @@ from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
 from nvmath._internal.options import check_execution, check_options
 from nvmath._internal.stateful import Stateful
+from nvmath._internal.streams import require_cuda
 from nvmath._internal.tensor import check_same_operand, dense_strides_like, wrap_operand
 
 from . import _layout
@@ -60,11 +61,7 @@ class _Spec:
         in_embed = _layout.embed(self.in_shape, strides, self.axes, fft_type)
         # cuFFT overwrites the input of a C2R transform: it gets a private copy.
         self.copy_input = in_embed is None or fft_type == "C2R"
-        if self.copy_input:
-            self.in_strides = _layout.result_strides(self.in_shape, strides, self.axes, fft_type, "optimized")
-            in_embed = _layout.embed(self.in_shape, self.in_strides, self.axes, fft_type)
-        else:
-            self.in_strides = tuple(strides)
+        self.in_strides = tuple(strides)
         if self.inplace:
             if self.copy_input:
                 raise ValueError(
@@ -72,18 +69,33 @@ class _Spec:
                     f"(shape {self.in_shape}, strides {tuple(strides)} over axes "
                     f"{self.axes} cannot be); pass inplace=False"
                 )
-            self.out_strides = self.in_strides
+            out_strides, out_embed = self.in_strides, in_embed
         else:
-            self.out_strides = _layout.result_strides(
+            if self.copy_input:
+                in_embed = self._copy_layout()
+            out_strides = _layout.result_strides(
                 self.out_shape, self.in_strides, self.axes, fft_type, options.result_layout
             )
-        out_embed = _layout.embed(self.out_shape, self.out_strides, self.axes, fft_type)
+            out_embed = _layout.embed(self.out_shape, out_strides, self.axes, fft_type)
+            if out_embed is None or out_embed[:2] != in_embed[:2]:
+                # Both sides of one plan must enumerate the batches and the transform axes alike;
+                # where the operand's own layout and the result's do not, both use the copy's.
+                if not self.copy_input:
+                    self.copy_input = True
+                    in_embed = self._copy_layout()
+                out_strides = _layout.result_strides(self.out_shape, self.in_strides, self.axes, fft_type, "optimized")
+                out_embed = _layout.embed(self.out_shape, out_strides, self.axes, fft_type)
+        self.out_strides = out_strides
         self.order, self.batch, self.in_embed = in_embed
-        out_order, out_batch, self.out_embed = out_embed
-        assert out_order == self.order and out_batch == self.batch
+        self.out_embed = out_embed[2]
         self.n = tuple(
             self.in_shape[a] if fft_type != "C2R" or a != self.axes[-1] else self.out_shape[a] for a in self.order
         )
+
+    def _copy_layout(self):
+        """Make the input a private copy in the "optimized" layout, which cuFFT always addresses."""
+        self.in_strides = _layout.result_strides(self.in_shape, self.in_strides, self.axes, self.fft_type, "optimized")
+        return _layout.embed(self.in_shape, self.in_strides, self.axes, self.fft_type)
 
     def default_direction(self) -> FFTDirection:
         return FFTDirection.INVERSE if self.fft_type == "C2R" else FFTDirection.FORWARD
@@ -105,6 +117,12 @@ def _spec_for(holder, execution, axes, options):
     if holder.is_host and isinstance(execution, ExecutionCUDA):
         strides = dense_strides_like(holder.shape, holder.strides)
     return _Spec(holder.dtype, holder.shape, strides, axes, options)
+
+
+def _writeable(holder) -> bool:
+    # NumPy views can be read-only (np.broadcast_to, writeable=False); other packages' cannot.
+    flags = getattr(holder.tensor, "flags", None)
+    return bool(getattr(flags, "writeable", True))
 
 
 def _freeze_key_part(callable_spec):
@@ -137,8 +155,10 @@ class FFT(Stateful):
         non-contiguous layouts are given to cuFFT as they are where its advanced layout can
         express them, else copied once per execution (logged).
     axes : sequence of int, optional
-        The 1 to 3 axes to transform (default the last ``min(ndim, 3)``); the others are
-        batched. For R2C and C2R the last of ``axes`` is the halved one.
+        The 1 to 3 distinct axes to transform, ints or NumPy integers in ``[-ndim, ndim)``
+        (default the last ``min(ndim, 3)``); the others are batched. For R2C and C2R the last
+        of ``axes`` is the halved one. Anything else raises TypeError (not ints: floats, bools,
+        strings...) or ValueError (empty, repeated, out of range, more than 3).
     options : FFTOptions or dict, optional
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
         Default: where the operand lives (host operands run on the CPU). A host operand with
@@ -169,11 +189,18 @@ class FFT(Stateful):
             )
         self.execution = execution
         self._spec = _spec_for(holder, execution, axes, self.options)
+        if self.options.inplace and not _writeable(holder):
+            raise ValueError(
+                f"inplace=True needs a writeable operand, but this {holder.package} operand is read-only "
+                "(a broadcast view, or writeable=False); pass inplace=False, or a writeable copy"
+            )
         self._operand = holder
         self._freed = False
         self._plan = None
         self._hot = None  # execute() with no arguments, where the backend has a hot path
         if isinstance(execution, ExecutionCUDA):
+            if holder.is_host:  # a device operand proves its GPU; a host one needs one found (once)
+                require_cuda(execution.device_id)
             from ._cuda import CudaBackend
 
             self._backend = CudaBackend(self, holder, execution, stream)
@@ -259,15 +286,19 @@ class FFT(Stateful):
         stream : optional
         direction : optional
             The direction :meth:`execute` uses by default.
+
+        Notes
+        -----
+        Planning again replaces the plan only once the new one is complete: if it fails (a
+        callback that does not compile, bad ``user_info``...), the previous plan stays and
+        :meth:`execute` still runs it.
         """
         self._check_alive()
         default = self._spec.check_direction(direction)
         prolog = DeviceCallable.coerce(prolog, "prolog")
         epilog = DeviceCallable.coerce(epilog, "epilog")
-        self._hot = None
-        if self._plan is not None:
-            self._backend.destroy_plan()
-            self._plan = None
+        # The backend makes the new plan completely before it releases the old one: when
+        # planning fails, the previous plan stays in place and executable.
         self._backend.plan(prolog, epilog, stream)
         self._plan = default
         self._hot = self._backend.hot_path(default)

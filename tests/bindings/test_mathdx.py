@@ -311,7 +311,7 @@ def test_libmathdx_symbols_stay_out_of_the_global_scope():
         process.mathdxGetVersionEx  # noqa: B018 - the lookup is the test
     code = (
         "import nvmath.bindings.mathdx as m; m.mathdxGetVersionEx()\n"
-        "import nvmath.fft._cpu_callbacks\n"
+        "import nvmath.fft._cpu_compile\n"
         "import torch; print('ok')"
     )
     try:

@@ -1,0 +1,330 @@
+"""Numba side of the CPU prologs and epilogs: one pass over the data, compiled to machine code
+with a C entry point. Imported only to compile (a cache miss); running a pass needs no Numba.
+
+The pass (C prototype; ``data``: the array the callback indexes, ``values``: what the prolog
+fills or the epilog stores)::
+
+    int64 pass(void* data, void* values, void* info, int64 info_len, int64* shape,
+               int64* strides, int64 ndim, int64 dense, int64 base, int64 start, int64 stop,
+               int64* bad_index)
+
+calls the callback for the elements ``[start, stop)`` (C order) and returns 0; 1 when the
+callback indexed ``user_info`` out of ``[0, info_len)`` (the index in ``*bad_index``; such
+reads give zeros and such writes are dropped, so nothing outside the array is touched); -2
+when it raised. The callback sees ``user_info`` as it does on the GPU, a pointer indexed
+``user_info[i]`` (records by field), here with that bounds check.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.core import errors as numba_errors
+from numba.core.compiler_lock import global_compiler_lock
+from numba.core.registry import cpu_target
+from numba.core.typing.templates import AbstractTemplate, infer_global, signature
+from numba.extending import intrinsic, lower_builtin, models, register_model
+from numba.np.numpy_support import from_dtype
+
+from nvmath.jit.errors import CompileError, condense_numba_error, describe_location, unknown_field_error
+
+from ._cpu_callbacks import describe_dtype
+from .callbacks import describe_callback, expected_signature
+
+__all__ = ["compile_pass", "CompiledPass", "PASS_ARG_TYPES"]
+
+_I64 = types.int64
+_P64 = types.CPointer(types.int64)
+#: The pass's parameters, as Numba types (see the module docstring).
+PASS_ARG_TYPES = (types.voidptr, types.voidptr, types.voidptr, _I64, _P64, _P64, _I64, _I64, _I64, _I64, _I64, _P64)
+
+# Offsets are below 2**63: masking says so to LLVM (a no-op on the value), so that Python's
+# floor modulo of the uint64 offset compiles to unsigned arithmetic, as on the GPU.
+_OFFSET_MASK = 2**63 - 1
+
+
+class BoundedPointer(types.Type):
+    """``user_info`` on the CPU: a pointer with the length of the array behind it, indexed
+    like a pointer (``p[i]``, ``p[i] = v``, a record by reference) with a bounds check."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        super().__init__(f"user_info({dtype})")
+
+    @property
+    def key(self):
+        return self.dtype
+
+
+@register_model(BoundedPointer)
+class _BoundedPointerModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        # err points to two int64: a flag and the first bad index (locals of the pass, which
+        # LLVM keeps in registers once the callback is inlined).
+        members = [("ptr", types.CPointer(fe_type.dtype)), ("len", _I64), ("err", _P64)]
+        super().__init__(dmm, fe_type, members)
+
+
+@infer_global(operator.getitem)
+class _GetItem(AbstractTemplate):
+    def generic(self, args, kws):
+        if len(args) == 2 and isinstance(args[0], BoundedPointer) and isinstance(args[1], types.Integer):
+            return signature(args[0].dtype, *args)
+
+
+@infer_global(operator.setitem)
+class _SetItem(AbstractTemplate):
+    def generic(self, args, kws):
+        if len(args) == 3 and isinstance(args[0], BoundedPointer) and isinstance(args[1], types.Integer):
+            return signature(types.none, args[0], args[1], args[0].dtype)
+
+
+def _element_pointer(context, builder, view_type, index_type, value, index):
+    """The address of element ``index``, or of a zeroed local when it is out of bounds (the
+    bad index is then recorded)."""
+    view = cgutils.create_struct_proxy(view_type)(context, builder, value=value)
+    idx = context.cast(builder, index, index_type, _I64)
+    ok = builder.icmp_unsigned("<", idx, view.len)  # negative indices are huge unsigned ones
+    with builder.if_then(builder.not_(ok), likely=False):
+        first = builder.icmp_signed("==", builder.load(view.err), idx.type(0))
+        with builder.if_then(first):
+            builder.store(idx.type(1), view.err)
+            builder.store(idx, cgutils.gep(builder, view.err, 1))
+    scratch = cgutils.alloca_once(builder, context.data_model_manager[view_type.dtype].get_data_type(), zfill=True)
+    # A select, not a branch: LLVM keeps the loop simple (measured: no cost for scalars).
+    inside = builder.gep(view.ptr, [builder.select(ok, idx, idx.type(0))])
+    return builder.select(ok, inside, scratch)
+
+
+@lower_builtin(operator.getitem, BoundedPointer, types.Integer)
+def _getitem(context, builder, sig, args):
+    view_type = sig.args[0]
+    ptr = _element_pointer(context, builder, view_type, sig.args[1], args[0], args[1])
+    if isinstance(view_type.dtype, types.Record):
+        return ptr  # a record is a reference to its data, as for arrays of records
+    return context.unpack_value(builder, view_type.dtype, ptr)
+
+
+@lower_builtin(operator.setitem, BoundedPointer, types.Integer, types.Any)
+def _setitem(context, builder, sig, args):
+    view_type = sig.args[0]
+    ptr = _element_pointer(context, builder, view_type, sig.args[1], args[0], args[1])
+    context.pack_value(builder, view_type.dtype, args[2], ptr)
+    return context.get_dummy_value()
+
+
+@intrinsic
+def _typed(typingctx, address, pointer_type):
+    """A ``void*`` as a typed pointer."""
+    target = pointer_type.instance_type
+
+    def codegen(context, builder, sig, args):
+        return builder.bitcast(args[0], context.get_value_type(target))
+
+    return target(address, pointer_type), codegen
+
+
+@intrinsic
+def _null(typingctx):
+    """The ``unused`` argument: cuFFT's shared memory pointer on the GPU, NULL here."""
+
+    def codegen(context, builder, sig, args):
+        return context.get_constant_null(types.voidptr)
+
+    return types.voidptr(), codegen
+
+
+@intrinsic
+def _error_slot(typingctx):
+    """Two zeroed int64 locals: the out-of-bounds flag and the first bad index."""
+
+    def codegen(context, builder, sig, args):
+        slots = cgutils.alloca_once(builder, ir.ArrayType(ir.IntType(64), 2), zfill=True)
+        return builder.bitcast(slots, ir.IntType(64).as_pointer())
+
+    return _P64(), codegen
+
+
+@intrinsic
+def _user_info(typingctx, address, length, err, view_type):
+    """user_info as the callback sees it: a BoundedPointer (or, unchecked, a plain pointer)."""
+    target = view_type.instance_type
+
+    def codegen(context, builder, sig, args):
+        if isinstance(target, types.CPointer):
+            return builder.bitcast(args[0], context.get_value_type(target))
+        view = cgutils.create_struct_proxy(target)(context, builder)
+        view.ptr = builder.bitcast(args[0], context.get_value_type(types.CPointer(target.dtype)))
+        view.len = args[1]
+        view.err = args[2]
+        return view._getvalue()
+
+    return target(address, length, err, view_type), codegen
+
+
+_record_pointers: set = set()
+
+
+def _support_record_pointer(ptr_type):
+    # For unchecked passes: as on the GPU (see nvmath.jit._numba_backend), p[i] on a record
+    # pointer must give a reference to the record, which Numba's CPointer lowering does not.
+    if not isinstance(ptr_type.dtype, types.Record) or ptr_type in _record_pointers:
+        return
+
+    @lower_builtin(operator.getitem, ptr_type, types.Integer)
+    def _getitem(context, builder, sig, args):
+        return builder.gep(args[0], [args[1]])
+
+    _record_pointers.add(ptr_type)
+    cpu_target.target_context.refresh()
+
+
+@njit(inline="always")
+def _offset(index, shape, strides, ndim):
+    """The offset, in the layout ``strides``, of the element at C-order position ``index``."""
+    rest = index
+    off = 0
+    for d in range(ndim - 1, -1, -1):
+        q = rest // shape[d]
+        off += (rest - q * shape[d]) * strides[d]
+        rest = q
+    return off
+
+
+def _make_prolog_pass(user, elem_ptr, view_type):
+    def run(data_addr, out_addr, info_addr, info_len, shape, strides, ndim, dense, base, start, stop, bad):
+        data = _typed(data_addr, elem_ptr)
+        out = _typed(out_addr, elem_ptr)
+        err = _error_slot()
+        info = _user_info(info_addr, info_len, err, view_type)
+        unused = _null()
+        if dense:
+            for i in range(start, stop):
+                out[i] = user(data, np.uint64((base + i) & _OFFSET_MASK), info, unused)
+        else:
+            for i in range(start, stop):
+                off = base + _offset(i, shape, strides, ndim)
+                out[i] = user(data, np.uint64(off & _OFFSET_MASK), info, unused)
+        if err[0]:
+            bad[0] = err[1]
+            return 1
+        return 0
+
+    return run
+
+
+def _make_epilog_pass(user, elem_ptr, view_type):
+    def run(data_addr, values_addr, info_addr, info_len, shape, strides, ndim, dense, base, start, stop, bad):
+        data = _typed(data_addr, elem_ptr)
+        values = _typed(values_addr, elem_ptr)
+        err = _error_slot()
+        info = _user_info(info_addr, info_len, err, view_type)
+        unused = _null()
+        if dense:
+            for i in range(start, stop):
+                user(data, np.uint64((base + i) & _OFFSET_MASK), values[i], info, unused)
+        else:
+            for i in range(start, stop):
+                off = base + _offset(i, shape, strides, ndim)
+                user(data, np.uint64(off & _OFFSET_MASK), values[i], info, unused)
+        if err[0]:
+            bad[0] = err[1]
+            return 1
+        return 0
+
+    return run
+
+
+class CompiledPass:
+    """A compiled pass: its entry point in this process, and what it takes to load it in another.
+
+    Attributes
+    ----------
+    address : int
+        The entry point (valid while this object lives).
+    symbol : str
+        Its name in ``object_code``.
+    object_code : bytes
+        The relocatable object (ELF on Linux) holding the pass and everything it calls.
+    """
+
+    def __init__(self, address, symbol, object_code, library):
+        self.address = address
+        self.symbol = symbol
+        self.object_code = object_code
+        self._library = library  # owns the code
+
+
+_serial = itertools.count()
+
+
+def compile_pass(
+    kind: str, func, element: str, info_dtype: np.dtype, symbol: str | None = None, *, bounds_check: bool = True
+) -> CompiledPass:
+    """Compile the ``kind`` pass of ``func`` for ``element`` data and ``info_dtype`` user_info.
+
+    ``bounds_check=False`` gives the callback a plain pointer, as on the GPU: only for
+    measuring what the check costs (benchmarks/fft_cpu_callback_warm.py).
+
+    Raises
+    ------
+    CompileError
+        Where Numba cannot compile the callback for these types (the message is condensed
+        and names the callback; Numba's error is the ``__cause__``).
+    """
+    py = getattr(func, "py_func", func)
+    what = describe_callback(func, kind)
+    symbol = symbol or f"nvmath_cpu_{kind}_{next(_serial)}"
+    elem_ptr = types.CPointer(from_dtype(np.dtype(element)))
+    info_type = from_dtype(np.dtype(info_dtype))
+    view_type = BoundedPointer(info_type) if bounds_check else types.CPointer(info_type)
+    if not bounds_check:
+        _support_record_pointer(view_type)
+    maker = _make_prolog_pass if kind == "prolog" else _make_epilog_pass
+    try:
+        user = njit(py, inline="always")
+        # numpy's error model, as on the GPU: no exception for a division by zero.
+        run = njit(PASS_ARG_TYPES, no_cpython_wrapper=True, error_model="numpy", nogil=True)(
+            maker(user, elem_ptr, view_type)
+        )
+    except numba_errors.NumbaError as e:
+        details = condense_numba_error(e)
+        if 'File "' not in details and describe_location(py):
+            details += f"\n  in the function defined at {describe_location(py)}"
+        raise CompileError(
+            f"cannot compile {what} (expected {expected_signature(kind)}, data of {element}, user_info of "
+            f"{describe_dtype(info_dtype)}) for the CPU:\n  {details}"
+        ) from e
+    except KeyError as e:  # Numba's way of saying that a record has no such field
+        error = unknown_field_error(e, py, what, np.dtype(info_dtype))
+        if error is None:
+            raise
+        raise error from e
+    return _entry_point(run.overloads[PASS_ARG_TYPES], symbol)
+
+
+def _entry_point(cres, symbol: str) -> CompiledPass:
+    """A C function ``symbol`` around the Numba-ABI pass, compiled with it into one object."""
+    context = cpu_target.target_context
+    module = context.create_module(f"nvmath_{symbol}")
+    i64 = ir.IntType(64)
+    fn = ir.Function(module, ir.FunctionType(i64, [context.get_value_type(t) for t in PASS_ARG_TYPES]), symbol)
+    call_conv = context.call_conv
+    inner = ir.Function(module, call_conv.get_function_type(_I64, PASS_ARG_TYPES), cres.fndesc.mangled_name)
+    builder = ir.IRBuilder(fn.append_basic_block("entry"))
+    status, result = call_conv.call_function(builder, inner, _I64, PASS_ARG_TYPES, list(fn.args))
+    builder.ret(builder.select(status.is_ok, result, i64(-2)))
+    with global_compiler_lock:
+        library = context.codegen().create_library(f"nvmath_{symbol}")
+        library.enable_object_caching()
+        library.add_ir_module(module)
+        library.add_linking_library(cres.library)
+        library.finalize()
+        address = library.get_pointer_to_function(symbol)
+        object_code = bytes(library._get_compiled_object())
+    return CompiledPass(address, symbol, object_code, library)
