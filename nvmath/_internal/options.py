@@ -6,10 +6,27 @@ Every message names the parameter (or field), the value given, and what is accep
 from __future__ import annotations
 
 import dataclasses
+import enum
+import logging
+import numbers
+
+import numpy as np
 
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
+from nvmath._internal.log import _LOGGER_METHODS
 
-__all__ = ["check_options", "check_choice", "check_execution", "EXECUTION_SPACES"]
+__all__ = [
+    "check_options",
+    "check_choice",
+    "check_enum",
+    "check_bool",
+    "check_number",
+    "check_logger",
+    "check_blocking",
+    "check_allocator",
+    "check_execution",
+    "EXECUTION_SPACES",
+]
 
 #: Execution space name → its dataclass.
 EXECUTION_SPACES = {"cuda": ExecutionCUDA, "cpu": ExecutionCPU}
@@ -52,7 +69,7 @@ def check_options(value, cls, name: str = "options"):
 
 def _same_choice(value, choice) -> bool:
     # True == 1 in Python; a bool must not pass for an int choice, nor an int for a bool one.
-    if isinstance(value, bool) != isinstance(choice, bool):
+    if isinstance(value, (bool, np.bool_)) != isinstance(choice, (bool, np.bool_)):
         return False
     try:
         return bool(value == choice)
@@ -60,16 +77,89 @@ def _same_choice(value, choice) -> bool:
         return False
 
 
-def check_choice(value, accepted, name: str):
-    """Return ``value`` if it is one of ``accepted``, else raise :class:`ValueError`.
+def check_choice(value, accepted, name: str, *, ignore_case: bool = False):
+    """Return the choice of ``accepted`` that ``value`` is, else raise :class:`ValueError`.
 
-    The message reads ``"name=value is not supported; accepted: a, b, c"``.
+    With ``ignore_case``, a string matches a string choice whatever its case, and the choice's
+    own spelling is returned. The message reads ``"name=value is not supported; accepted: a, b, c"``.
     """
     accepted = tuple(accepted)
     for choice in accepted:
         if _same_choice(value, choice):
-            return value
+            return choice if ignore_case else value
+        if ignore_case and isinstance(value, str) and isinstance(choice, str) and value.upper() == choice.upper():
+            return choice
     raise ValueError(f"{name}={value!r} is not supported; accepted: {', '.join(map(repr, accepted))}")
+
+
+def check_enum(value, enum_cls: type[enum.Enum], name: str, *, members=None):
+    """Return the member of ``enum_cls`` that ``value`` names: a member, its value (an int,
+    never a bool) or its name (any case). ``members`` limits the accepted ones.
+
+    Raises :class:`ValueError` ``"name=value is not supported; accepted: NAME (value), ..."``.
+    """
+    allowed = tuple(enum_cls) if members is None else tuple(members)
+    found = None
+    if isinstance(value, enum_cls):
+        found = value
+    elif isinstance(value, str):
+        found = enum_cls.__members__.get(value.strip().upper())
+    elif isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        try:
+            found = enum_cls(int(value))
+        except ValueError:
+            found = None
+    if found is not None and found in allowed:
+        return found
+    listed = ", ".join(f"{m.name!r} ({m.value})" for m in allowed)
+    raise ValueError(
+        f"{name}={value!r} is not supported; accepted: a {enum_cls.__name__} member, its name or its value: {listed}"
+    )
+
+
+def check_bool(value, name: str) -> bool:
+    """``value`` as a bool (Python or NumPy bools only), else :class:`ValueError`."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ValueError(f"{name}={value!r} is not supported; accepted: True, False")
+
+
+def check_number(value, name: str, *, minimum=None, accepted: str = "a real number") -> float:
+    """``value`` as a float if it is a real number (not a bool, not NaN) at least ``minimum``."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if ok:
+        number = float(value)
+        if number == number and (minimum is None or number >= minimum):
+            return number
+    raise ValueError(f"{name}={value!r} is not supported; accepted: {accepted}")
+
+
+def check_logger(value, name: str = "logger"):
+    """``value`` if it is None, a :class:`logging.Logger` or ``LoggerAdapter``, or an object with
+    their methods (what :func:`nvmath._internal.log.get_logger` takes)."""
+    if value is None or isinstance(value, (logging.Logger, logging.LoggerAdapter)):
+        return value
+    if all(callable(getattr(value, m, None)) for m in _LOGGER_METHODS):
+        return value
+    raise ValueError(
+        f"{name}={value!r} is not supported; accepted: a logging.Logger, a logging.LoggerAdapter, "
+        "or None (the 'nvmath' logger)"
+    )
+
+
+def check_blocking(value, name: str = "blocking"):
+    """``value`` if it is True or ``"auto"``."""
+    return check_choice(value, (True, "auto"), name)
+
+
+def check_allocator(value, name: str = "allocator"):
+    """``value`` if it is None or has a ``memalloc`` method (an ``nvmath.memory.BaseCUDAMemoryManager``)."""
+    if value is None or callable(getattr(value, "memalloc", None)):
+        return value
+    raise ValueError(
+        f"{name}={value!r} is not supported; accepted: an nvmath.memory.BaseCUDAMemoryManager "
+        "(an object with a memalloc(size, stream) method), or None (the operand package's pool)"
+    )
 
 
 def check_execution(execution, name: str = "execution", *, default: str | None = "cuda"):

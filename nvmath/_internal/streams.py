@@ -30,6 +30,7 @@ __all__ = [
     "device_package",
     "is_installed",
     "check_cuda",
+    "require_cuda",
     "RAW",
     "current_stream_getter",
     "current_device_getter",
@@ -96,18 +97,73 @@ def _runtime():
     return runtime
 
 
+#: cudaError_t values that mean "no usable GPU or driver" rather than a failed call:
+#: InitializationError, StubLibrary, InsufficientDriver, NoDevice, SystemDriverMismatch.
+_NO_GPU_ERRORS = frozenset({3, 34, 35, 100, 803})
+
+_NO_GPU_HINT = (
+    "no usable CUDA GPU or driver was found (an NVIDIA GPU and a driver at least as new as the CUDA "
+    "runtime are needed); run host operands with execution='cpu'"
+)
+
+
+def _error_message(err, what: str) -> str:
+    runtime = _runtime()
+    name = runtime.cudaGetErrorName(err)[1]
+    name = name.decode() if isinstance(name, bytes) else str(name)
+    if int(err) in _NO_GPU_ERRORS:
+        return f"{_NO_GPU_HINT} ({what} failed: {name} ({int(err)}))"
+    return f"{what} failed: {name} ({int(err)})"
+
+
 def check_cuda(result, what: str):
     """Raise :class:`RuntimeError` if a ``cuda.bindings.runtime`` call failed; else return its
-    values (``None``, one value, or a tuple)."""
-    runtime = _runtime()
+    values (``None``, one value, or a tuple). Errors that mean there is no usable GPU or driver
+    say so (only here, where the error is handled: successful calls pay nothing for it)."""
     err, *values = result
-    if err != runtime.cudaError_t.cudaSuccess:
-        name = runtime.cudaGetErrorName(err)[1]
-        name = name.decode() if isinstance(name, bytes) else str(name)
-        raise RuntimeError(f"{what} failed: {name} ({int(err)})")
+    if err:  # cudaSuccess is 0
+        raise RuntimeError(_error_message(err, what))
     if not values:
         return None
     return values[0] if len(values) == 1 else tuple(values)
+
+
+_device_count: int | None = None
+
+
+def require_cuda(device_id: int | None = None, what: str = "execution='cuda'") -> int:
+    """Check that a CUDA GPU (``device_id``, where given) can be used; return the number of GPUs.
+
+    The count is asked of the CUDA runtime once per process (a successful answer is kept), so
+    that calls on the GPU path cost nothing after the first.
+
+    Raises
+    ------
+    RuntimeError
+        No CUDA GPU or driver was found (or ``cuda-bindings`` is not installed).
+    ValueError
+        ``device_id`` is not the ordinal of one of the GPUs found.
+    """
+    global _device_count
+    count = _device_count
+    if count is None:
+        try:
+            runtime = _runtime()
+        except ImportError as e:
+            raise RuntimeError(
+                f"{what} needs cuda-bindings, which could not be imported ({e}); "
+                "pip install nvmath-fusion[cu13], or use execution='cpu' for host operands"
+            ) from None
+        err, found = runtime.cudaGetDeviceCount()
+        if err or found < 1:
+            detail = _error_message(err, "cudaGetDeviceCount") if err else f"{_NO_GPU_HINT} (0 GPUs)"
+            raise RuntimeError(f"{what}: {detail}")
+        count = _device_count = int(found)
+    if device_id is not None and not 0 <= device_id < count:
+        raise ValueError(
+            f"device_id={device_id!r} is not supported: {count} CUDA GPU(s) found; accepted: 0 to {count - 1}"
+        )
+    return count
 
 
 def current_device_id() -> int:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import operator
+from collections.abc import Iterable
+
+import numpy as np
 
 from nvmath._internal.tensor import contiguous_strides
 
@@ -35,29 +39,55 @@ class Embedding:
 
 
 def normalize_axes(axes, ndim: int, name: str = "axes") -> tuple[int, ...]:
-    """Axes as non-negative ints: default the last ``min(ndim, 3)``; at most 3, no repeats."""
+    """Axes as non-negative ints: default the last ``min(ndim, 3)``; at most 3, no repeats.
+
+    Each axis is an int or a NumPy integer in ``[-ndim, ndim)``; floats, bools, strings and
+    other objects are refused (:class:`TypeError`), as are empty, repeated or out-of-range
+    axes (:class:`ValueError`). Every message names ``axes``, the value and what is accepted.
+    """
     if ndim == 0:
         raise ValueError("the operand is 0-dimensional: an FFT needs at least one axis")
     if axes is None:
         return tuple(range(max(ndim - 3, 0), ndim))
-    try:
-        axes = tuple(int(a) for a in axes)
-    except TypeError:
-        raise TypeError(f"{name}={axes!r} must be a sequence of ints") from None
-    if not axes:
-        raise ValueError(f"{name}={axes!r} is empty: give 1 to 3 axes to transform")
+    accepted = (
+        f"a sequence (list, tuple, range or 1-D integer array) of 1 to {min(ndim, 3)} distinct ints "
+        f"in [{-ndim}, {ndim - 1}], or None (the last {min(ndim, 3)})"
+    )
+    # A str or bytes is a sequence of characters, and a set or dict has no order: refuse them
+    # rather than transform the axes their items happen to name.
+    if isinstance(axes, (str, bytes, bytearray, set, frozenset, dict)) or not isinstance(axes, Iterable):
+        raise TypeError(f"{name}={axes!r} (of type {type(axes).__name__}) is not supported; accepted: {accepted}")
+    if getattr(axes, "ndim", 1) != 1:
+        raise TypeError(f"{name}={axes!r} is not one-dimensional; accepted: {accepted}")
+    ints = []
+    for a in axes:  # all types first: a TypeError for any item that is not an int
+        index = None
+        if not isinstance(a, (bool, np.bool_)):
+            try:
+                index = operator.index(a)  # ints and NumPy integers; never floats or strings
+            except TypeError:
+                pass
+        if index is None:
+            raise TypeError(
+                f"{name}={axes!r}: axis {a!r} (of type {type(a).__name__}) is not an int; accepted: {accepted}"
+            )
+        ints.append(index)
     out = []
-    for a in axes:
-        if not -ndim <= a < ndim:
+    for index in ints:
+        if not -ndim <= index < ndim:
             raise ValueError(
-                f"{name}={axes!r}: axis {a} is out of range for an operand of {ndim} dimensions "
+                f"{name}={axes!r}: axis {index} is out of range for an operand of {ndim} dimensions "
                 f"(accepted: {-ndim} to {ndim - 1})"
             )
-        out.append(a % ndim)
+        out.append(index % ndim)
+    if not out:
+        raise ValueError(f"{name}={axes!r} is empty; accepted: {accepted}")
     if len(set(out)) != len(out):
-        raise ValueError(f"{name}={axes!r} repeats an axis; each axis may be transformed once")
+        raise ValueError(f"{name}={axes!r} repeats an axis (each axis may be transformed once); accepted: {accepted}")
     if len(out) > 3:
-        raise ValueError(f"{name}={axes!r} has {len(out)} axes; cuFFT transforms at most 3 at once")
+        raise ValueError(
+            f"{name}={axes!r} has {len(out)} axes, but cuFFT transforms at most 3 at once; accepted: {accepted}"
+        )
     return tuple(out)
 
 
@@ -90,16 +120,46 @@ def transform_shapes(shape, axes, fft_type: str, last_axis_parity: str = "even")
     return tuple(lengths), tuple(out)
 
 
-def _transform_order(axes, strides, fft_type):
-    """cuFFT's dimension order: slowest first; for R2C/C2R the halved axis stays innermost."""
+def _transform_order(axes, shape, strides, fft_type):
+    """cuFFT's dimension order: slowest first; for R2C/C2R the halved axis stays innermost.
+
+    Axes of length 1 come first, in the order of ``axes``: their stride addresses nothing (NumPy
+    gives them any value, often one equal to another axis's), so it must not decide the order,
+    which must be the same for the input and the result whatever their strides.
+    """
+
+    def key(a):
+        return (shape[a] != 1, -abs(strides[a]) if shape[a] != 1 else 0, axes.index(a))
+
     if fft_type == "C2C":
-        return tuple(sorted(axes, key=lambda a: (-abs(strides[a]), axes.index(a))))
-    head = sorted(axes[:-1], key=lambda a: (-abs(strides[a]), axes.index(a)))
-    return (*head, axes[-1])
+        return tuple(sorted(axes, key=key))
+    return (*sorted(axes[:-1], key=key), axes[-1])
+
+
+def _chain_strides(shape, strides, order):
+    """The strides cuFFT is given for the transformed axes in ``order``: the operand's, except
+    that an axis of length 1 gets the one that chains (the next inner axis's stride times its
+    length; 1 for the innermost), its own being never used to address an element."""
+    chained = [0] * len(order)
+    inner = None
+    for k in reversed(range(len(order))):
+        a = order[k]
+        if shape[a] != 1:
+            chained[k] = strides[a]
+        elif inner is None:
+            chained[k] = 1
+        else:
+            chained[k] = chained[k + 1] * shape[inner]
+        inner = a
+    return chained
 
 
 def embed(shape, strides, axes, fft_type) -> tuple[tuple[int, ...], int, Embedding] | None:
     """Express ``(shape, strides)`` as a cuFFT layout, or None when it cannot be.
+
+    Transform element ``(i_0, ..., i_r)`` of batch ``b`` is at
+    ``b * dist + ((i_0 * nembed[1] + i_1) * nembed[2] + ...) * stride``, as in cuFFT's advanced
+    layout; ``b`` counts the batch axes (those of length > 1) in decreasing stride order.
 
     Returns
     -------
@@ -107,8 +167,8 @@ def embed(shape, strides, axes, fft_type) -> tuple[tuple[int, ...], int, Embeddi
         ``order`` is the transformed axes slowest first (the order of ``n``), ``batch`` the
         number of transforms.
     """
-    order = _transform_order(axes, strides, fft_type)
-    t_strides = [strides[a] for a in order]
+    order = _transform_order(axes, shape, strides, fft_type)
+    t_strides = _chain_strides(shape, strides, order)
     if any(s <= 0 for s in t_strides):
         return None
     nembed = [shape[order[0]]]
@@ -126,7 +186,8 @@ def embed(shape, strides, axes, fft_type) -> tuple[tuple[int, ...], int, Embeddi
         if any(strides[a] <= 0 for a in chain):
             return None
         for outer, inner in zip(chain, chain[1:]):
-            if strides[outer] != strides[inner] * shape[inner]:
+            # max(): an empty batch axis (nothing to address) chains as contiguous_strides makes it.
+            if strides[outer] != strides[inner] * max(shape[inner], 1):
                 return None
         dist = strides[chain[-1]]
     return order, batch, Embedding(tuple(nembed), t_strides[-1], dist)
@@ -146,5 +207,5 @@ def result_strides(shape, in_strides, axes, fft_type, result_layout: str):
         if embed(shape, strides, axes, fft_type) is not None:
             return strides
     outer = [a for a in by_stride if a in batch_axes]
-    inner = list(_transform_order(axes, in_strides, fft_type))
+    inner = list(_transform_order(axes, shape, in_strides, fft_type))
     return contiguous_strides(shape, outer + inner)

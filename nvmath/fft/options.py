@@ -7,6 +7,8 @@ import enum
 import logging
 import os
 
+from nvmath._internal.options import check_allocator, check_blocking, check_bool, check_choice, check_logger
+
 __all__ = ["FFTOptions", "FFTDirection", "DeviceCallable"]
 
 _FFT_TYPES = ("C2C", "R2C", "C2R")
@@ -73,28 +75,14 @@ class FFTOptions:
     allocator: object = None
 
     def __post_init__(self):
-        if self.fft_type is not None:
-            if not isinstance(self.fft_type, str) or self.fft_type.upper() not in _FFT_TYPES:
-                raise ValueError(
-                    f"fft_type={self.fft_type!r} is not supported; accepted: "
-                    f"{', '.join(map(repr, _FFT_TYPES))} or None (deduced from the operand)"
-                )
-            self.fft_type = self.fft_type.upper()
-        if not isinstance(self.inplace, bool):
-            raise ValueError(f"inplace={self.inplace!r} is not supported; accepted: True, False")
-        if self.last_axis_parity not in ("even", "odd"):
-            raise ValueError(f"last_axis_parity={self.last_axis_parity!r} is not supported; accepted: 'even', 'odd'")
-        if self.result_layout not in ("natural", "optimized"):
-            raise ValueError(f"result_layout={self.result_layout!r} is not supported; accepted: 'natural', 'optimized'")
-        if self.logger is not None and not isinstance(self.logger, logging.Logger):
-            raise ValueError(f"logger={self.logger!r} is not a logging.Logger")
-        if self.blocking is not True and self.blocking != "auto":
-            raise ValueError(f"blocking={self.blocking!r} is not supported; accepted: True, 'auto'")
-        if self.allocator is not None and not hasattr(self.allocator, "memalloc"):
-            raise ValueError(
-                f"allocator={self.allocator!r} has no memalloc(size, stream) method; "
-                "pass an nvmath.memory.BaseCUDAMemoryManager"
-            )
+        # None: deduced from the operand's dtype.
+        self.fft_type = check_choice(self.fft_type, (*_FFT_TYPES, None), "fft_type", ignore_case=True)
+        self.inplace = check_bool(self.inplace, "inplace")
+        self.last_axis_parity = check_choice(self.last_axis_parity, ("even", "odd"), "last_axis_parity")
+        self.result_layout = check_choice(self.result_layout, ("natural", "optimized"), "result_layout")
+        check_logger(self.logger)
+        check_blocking(self.blocking)
+        check_allocator(self.allocator)
 
 
 @dataclasses.dataclass

@@ -167,3 +167,32 @@ def test_layout_embedding():
     assert _layout.embed((4, 8, 16), (128, 16, 1), (2, 1), "R2C") is None
     assert _layout.transform_shapes((4, 9), (0, 1), "C2R", "odd") == ((4, 17), (4, 17))
     assert _layout.transform_shapes((4, 9), (0, 1), "R2C") == ((4, 9), (4, 5))
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"fft_type": 3}, r"fft_type=3 is not supported; accepted: 'C2C', 'R2C', 'C2R', None"),
+        ({"inplace": 1}, r"inplace=1 is not supported; accepted: True, False"),
+        ({"inplace": "yes"}, r"inplace='yes' is not supported; accepted: True, False"),
+        ({"last_axis_parity": ["odd"]}, r"last_axis_parity=\['odd'\] is not supported; accepted: 'even', 'odd'"),
+        ({"result_layout": None}, r"result_layout=None is not supported; accepted: 'natural', 'optimized'"),
+        ({"blocking": np.array([1, 2])}, r"blocking=array\(\[1, 2\]\) is not supported; accepted: True, 'auto'"),
+        ({"logger": "nvmath"}, r"logger='nvmath' is not supported; accepted: a logging.Logger"),
+        ({"allocator": object()}, r"allocator=<object.*> is not supported; accepted: an nvmath.memory"),
+    ],
+)
+def test_every_option_is_checked_with_one_message(options, message):
+    with pytest.raises(ValueError, match=message):
+        FFTOptions(**options)
+    with pytest.raises(ValueError, match=message):
+        nvmath.fft.fft(random((4,), "complex64"), options=options)
+
+
+def test_option_values_that_are_accepted():
+    import logging
+
+    assert FFTOptions(inplace=np.True_).inplace is True
+    assert FFTOptions(fft_type="r2c").fft_type == "R2C"
+    adapter = logging.LoggerAdapter(logging.getLogger("x"), {})
+    assert FFTOptions(logger=adapter).logger is adapter

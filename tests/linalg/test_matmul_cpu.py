@@ -651,3 +651,147 @@ def test_gpu_fp8_result_c_pointer_and_type():
     assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == a.data_ptr
     cm.p = Problem(a, b, None, None, None, None, None)
     assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == 12345  # bf16 D: C is D (beta is 0)
+
+
+# -- options and scalars are checked whether the matmul runs on the CPU or the GPU -----------------
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"compute_type": "bogus"}, r"compute_type='bogus' is not supported; accepted: .*'COMPUTE_32F' \(68\)"),
+        ({"compute_type": 12345}, r"compute_type=12345 is not supported; accepted: .*'COMPUTE_64F' \(70\)"),
+        ({"compute_type": True}, r"compute_type=True is not supported"),
+        ({"compute_type": 68.0}, r"compute_type=68.0 is not supported"),
+        ({"scale_type": "R_8I"}, r"scale_type='R_8I' is not supported; accepted: .*'R_32F' \(0\).*'C_64F' \(5\)"),
+        ({"scale_type": [0]}, r"scale_type=\[0\] is not supported"),
+        ({"result_amax": "yes"}, r"result_amax='yes' is not supported; accepted: True, False"),
+        ({"blocking": False}, r"blocking=False is not supported; accepted: True, 'auto'"),
+        ({"logger": "nvmath"}, r"logger='nvmath' is not supported; accepted: a logging.Logger"),
+        ({"allocator": 3}, r"allocator=3 is not supported; accepted: an nvmath.memory.BaseCUDAMemoryManager"),
+        ({"memory_limit": True}, r"memory_limit=True is not supported"),
+        ({"memory_limit": -1}, r"memory_limit=-1 is not supported"),
+    ],
+)
+def test_bad_matmul_options_are_refused_on_the_cpu(options, message):
+    a, b = rand((3, 4), "float32"), rand((4, 2), "float32")
+    with pytest.raises(ValueError, match=message):
+        matmul(a, b, options=options)
+    with pytest.raises(ValueError, match=message):
+        MatmulOptions(**options)
+
+
+def test_good_compute_and_scale_types_by_name_value_or_member():
+    from nvmath.bindings.cublasLt import ComputeType, DataType
+
+    assert MatmulOptions(compute_type="compute_32f_fast_tf32").compute_type is ComputeType.COMPUTE_32F_FAST_TF32
+    assert MatmulOptions(compute_type=70).compute_type is ComputeType.COMPUTE_64F
+    assert MatmulOptions(compute_type=np.int32(68)).compute_type is ComputeType.COMPUTE_32F
+    assert MatmulOptions(scale_type="C_64F").scale_type is DataType.C_64F
+    assert MatmulOptions(scale_type=DataType.R_32F).scale_type is DataType.R_32F
+    # On the CPU they are accepted, logged, and the product is the operands' precision's.
+    a, b = rand((3, 4), "float64"), rand((4, 2), "float64")
+    assert_close(matmul(a, b, options={"compute_type": "COMPUTE_64F", "scale_type": "R_64F"}), a @ b, "float64")
+
+
+def test_gpu_compute_and_scale_types_follow_the_options():
+    from nvmath.bindings.cublasLt import ComputeType, DataType
+    from nvmath.linalg.advanced._cuda import _compute_and_scale
+
+    assert _compute_and_scale("float32", None, None) == (ComputeType.COMPUTE_32F, "float32")
+    assert _compute_and_scale("float16", ComputeType.COMPUTE_16F, None) == (ComputeType.COMPUTE_16F, "float16")
+    assert _compute_and_scale("complex128", ComputeType.COMPUTE_64F, None) == (ComputeType.COMPUTE_64F, "complex128")
+    fast = ComputeType.COMPUTE_32F_FAST_TF32
+    assert _compute_and_scale("complex64", fast, None) == (fast, "complex64")
+    assert _compute_and_scale("float16", None, DataType.R_16F) == (ComputeType.COMPUTE_32F, "float16")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"alpha": np.complex64(1 + 1j)}, TypeError, r"alpha=np.complex64\(1\+1j\) is complex but the operands are"),
+        ({"alpha": np.True_}, TypeError, r"alpha=np.True_ is not supported; accepted: a real or complex number"),
+        ({"alpha": "2"}, TypeError, r"alpha='2' is not supported"),
+        ({"epilog": "bogus"}, ValueError, r"epilog='bogus' is not supported; accepted: .*'RELU' \(2\)"),
+        ({"epilog": 2.0}, ValueError, r"epilog=2.0 is not supported"),
+        (
+            {"epilog": "BIAS", "epilog_inputs": [1]},
+            TypeError,
+            r"epilog_inputs=\[1\] \(of type list\).*accepted: a dict",
+        ),
+        ({"preferences": {"limit": True}}, ValueError, r"limit=True is not supported; accepted: a positive int"),
+        ({"preferences": {"max_waves_count": "x"}}, ValueError, r"max_waves_count='x' is not supported"),
+        ({"preferences": {"reduction_scheme_mask": -1}}, ValueError, r"reduction_scheme_mask=-1 is not supported"),
+    ],
+)
+def test_bad_scalars_epilogs_and_preferences(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        matmul(rand((3, 4), "float32"), rand((4, 2), "float32"), **kwargs)
+
+
+def test_reset_operands_refuses_beta_without_c_and_complex_alpha_for_real_operands():
+    a, b = rand((3, 4), "float64"), rand((4, 2), "float64")
+    with Matmul(a, b) as mm:
+        mm.plan()
+        with pytest.raises(ValueError, match=r"beta=2.0 was given, but this Matmul has no c"):
+            mm.reset_operands(beta=2.0)
+        with pytest.raises(TypeError, match="is complex but the operands are float64"):
+            mm.reset_operands(alpha=np.complex128(1j))
+        assert_close(mm.execute(), a @ b, "float64")  # nothing changed
+
+
+def test_autotune_arguments():
+    with Matmul(rand((3, 4), "float32"), rand((4, 2), "float32")) as mm:
+        mm.plan()
+        with pytest.raises(ValueError, match="iterations=True is not supported; accepted: a positive int"):
+            mm.autotune(iterations=True)
+        with pytest.raises(ValueError, match="prune=0 is not supported"):
+            mm.autotune(prune=0)
+        mm.autotune(iterations=np.int64(2))  # nothing to tune on the CPU
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize(
+    "dtype, options, tol",
+    [
+        ("float32", {"compute_type": "COMPUTE_32F_FAST_TF32"}, 1e-2),
+        ("float64", {"compute_type": 70, "scale_type": "R_64F"}, 1e-12),
+        ("complex64", {"scale_type": "C_32F"}, 1e-5),
+        ("complex128", {"compute_type": "COMPUTE_64F"}, 1e-12),
+        ("float16", {"compute_type": "COMPUTE_16F"}, 1e-2),  # scale type R_16F, chosen to go with it
+        ("float16", {"compute_type": "COMPUTE_32F", "scale_type": "R_32F"}, 1e-2),
+    ],
+)
+def test_gpu_compute_and_scale_types(dtype, options, tol):
+    a, b, c = rand((8, 16), dtype), rand((16, 4), dtype), rand((8, 4), dtype)
+    d = matmul(a, b, c, alpha=0.5, beta=0.25, options=options, execution="cuda")
+    want = 0.5 * a.astype(np.complex128) @ b + 0.25 * c
+    err = np.linalg.norm(np.asarray(d, np.complex128) - want) / np.linalg.norm(want)
+    assert d.dtype == np.dtype(dtype) and err <= tol, err
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64", "complex128"])
+@pytest.mark.parametrize(
+    "a_shape, b_shape",
+    [
+        ((1,), (1,)),
+        ((3,), (3,)),
+        ((1, 1), (1, 1)),
+        ((2, 3), (3,)),
+        ((3,), (3, 2)),
+        ((1, 3), (3, 1)),
+        ((2, 5, 3), (3, 4)),
+    ],
+)
+def test_gpu_alpha_zero_gives_c(dtype, a_shape, b_shape):
+    """alpha=0, beta=1: D is c. cuBLASLt used to leave D unwritten (BLAS's quick return)."""
+    a, b = rand(a_shape, dtype), rand(b_shape, dtype)
+    c = np.asarray(rand(np.matmul(a, b).shape, dtype))  # 0-d for a dot product
+    d = matmul(a, b, c, alpha=0.0, execution="cuda")
+    assert_close(d, c.astype(np.complex128), dtype)
+    with Matmul(a, b, c, execution="cuda") as mm:  # and after reset_operands(alpha=0)
+        mm.plan()
+        assert_close(mm.execute(), a.astype(np.complex128) @ b + c, dtype)
+        mm.reset_operands(alpha=0.0)
+        assert_close(mm.execute(), c.astype(np.complex128), dtype)

@@ -20,6 +20,7 @@ from nvmath._internal.tensor import c_strides, contiguous_strides, fast_result_a
 from nvmath.bindings import cublasLt as lt
 from nvmath.memory import allocate_workspace
 
+from ._options import SCALE_TYPES
 from ._options import MatmulEpilog as E
 from ._problem import gelu_aux_ld, relu_aux_ld
 
@@ -46,12 +47,29 @@ _COMPUTE = {
     "float8_e4m3fn": (lt.ComputeType.COMPUTE_32F, "float32"),
     "float8_e5m2": (lt.ComputeType.COMPUTE_32F, "float32"),
 }
-_SCALE_DATA = {
-    "float32": lt.DataType.R_32F,
-    "float64": lt.DataType.R_64F,
-    "complex64": lt.DataType.C_32F,
-    "complex128": lt.DataType.C_64F,
-}
+_SCALE_DATA = {kind: data for data, kind in SCALE_TYPES.items()}
+_COMPLEX = ("complex64", "complex128")
+
+
+def _compute_and_scale(ab_dtype, compute_type, scale_type):
+    """The compute type and the scale type's NumPy name: the options' (checked by MatmulOptions),
+    else the defaults of the operand type; a scale type that goes with the compute type when only
+    that is given (cuBLASLt's table: 16F with R_16F, 64F with R_64F/C_64F, 32F with R_32F/C_32F)."""
+    compute, scale = _COMPUTE[ab_dtype]
+    if compute_type is not None:
+        compute = compute_type
+        if scale_type is None:
+            name = compute.name
+            width = "16" if name.startswith("COMPUTE_16F") else "64" if name.startswith("COMPUTE_64F") else "32"
+            if ab_dtype in _COMPLEX:
+                scale = {"64": "complex128"}.get(width, "complex64")
+            else:
+                scale = {"16": "float16", "64": "float64"}.get(width, "float32")
+    if scale_type is not None:
+        scale = SCALE_TYPES[scale_type]
+    return compute, scale
+
+
 # Epilogs that keep the product untransposed (per-row bias, auxiliary matrices or vectors).
 _COLUMN_MAJOR_EPILOGS = {
     E.BIAS,
@@ -245,13 +263,7 @@ class CudaMatmul:
             am, a_bs = self._operand_matrix("a", self.dev["a"], want_columns=epilog == E.BGRADA)
             bm, b_bs = self._operand_matrix("b", self.dev["b"])
             self.swap = epilog not in _COLUMN_MAJOR_EPILOGS and not p.fp8
-            compute, scale = _COMPUTE[p.ab_dtype]
-            if self.options.compute_type is not None:
-                compute = (
-                    lt.ComputeType[self.options.compute_type]
-                    if isinstance(self.options.compute_type, str)
-                    else lt.ComputeType(self.options.compute_type)
-                )
+            compute, scale = _compute_and_scale(p.ab_dtype, self.options.compute_type, self.options.scale_type)
             self.scale_kind = scale
             desc = lt.cublasLtMatmulDescCreate(compute, _SCALE_DATA[scale])
             self._descs.append(("desc", desc))
@@ -346,6 +358,7 @@ class CudaMatmul:
             or self.options.allocator is not None
             or (p.fp8 and self.options.result_amax)
             or self._host_scales
+            or self._c_in_place()
         ):
             return None
         shape, strides, device_id = (*p.batch_shape, p.m, p.n), self.d_strides, self.device_id
@@ -463,6 +476,28 @@ class CudaMatmul:
         if self.p.c_dtype != self.p.result_dtype:
             return self.dev["a"].data_ptr
         return d_ptr
+
+    def _c_in_place(self):
+        """Whether the product vanishes (alpha 0, or k 0) with beta 1 and a c: then cuBLASLt takes
+        BLAS's quick return, which assumes C is D, and leaves a separate D unwritten (seen on the
+        H200 with cuBLASLt 13.1, for products with m or n of 1 among others). :meth:`execute`
+        then runs in place (C is D) on ``c / 2`` with beta 2: the same D, with no quick return
+        (which would also skip an epilog), at the cost of one copy of c."""
+        if "c" not in self.dev or self.p.fp8:
+            return False
+        return (self.p.k == 0 or not np.any(self._alpha)) and bool(np.all(self._beta == 1))
+
+    def _copy_c(self, d, stream, scale):
+        """``scale * c`` (broadcast over the batch, vector axes restored) into D, on ``stream``."""
+        p = self.p
+        c = self.dev["c"].tensor
+        with _streams.stream_context(stream):
+            if self.dev["c"].package == "torch":
+                d.tensor.copy_(c.reshape(p.c_shape).expand(d.tensor.shape)).mul_(scale)
+            else:
+                import cupy
+
+                cupy.multiply(cupy.broadcast_to(c.reshape(p.c_shape), d.tensor.shape), scale, out=d.tensor)
 
     def _result_strides(self):
         p = self.p
@@ -607,7 +642,11 @@ class CudaMatmul:
                 runtime.cudaMemsetAsync(aux["result_amax"].data_ptr, 0, 4, s.handle)
                 lt.matmul_desc_set(self.desc, lt.MatmulDescAttribute.AMAX_D_POINTER, aux["result_amax"].data_ptr)
             first, second = (b, a) if self.swap else (a, b)
-            c_ptr = self._c_ptr(d.data_ptr)
+            c_ptr, c_layout, beta = self._c_ptr(d.data_ptr), self.layouts[2], self._beta
+            if self._c_in_place():
+                # D = 0 * A @ B + 2 * (c / 2): exact (powers of 2; subnormals aside), and beta is not 1.
+                self._copy_c(d, s, 0.5)
+                c_ptr, c_layout, beta = d.data_ptr, self.layouts[3], self._beta * 2
             lt.cublasLtMatmul(
                 self.handle,
                 self.desc,
@@ -616,9 +655,9 @@ class CudaMatmul:
                 self.layouts[0],
                 second.data_ptr,
                 self.layouts[1],
-                self._beta.ctypes.data,
+                beta.ctypes.data,
                 c_ptr,
-                self.layouts[2],
+                c_layout,
                 d.data_ptr,
                 self.layouts[3],
                 algo,

@@ -5,8 +5,20 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
+import numbers
 
 import numpy as np
+
+from nvmath._internal.options import (
+    check_allocator,
+    check_blocking,
+    check_bool,
+    check_enum,
+    check_logger,
+    check_number,
+)
+from nvmath._internal.validate import as_int_at_least
+from nvmath.bindings import cublasLt as lt
 
 __all__ = [
     "MatmulOptions",
@@ -85,6 +97,15 @@ EPILOG_OUTPUTS = {
     _E.BGRADB: ("bgradb",),
 }
 
+#: The types ``alpha`` and ``beta`` may have (``MatmulOptions.scale_type``), by the NumPy name of each.
+SCALE_TYPES = {
+    lt.DataType.R_16F: "float16",
+    lt.DataType.R_32F: "float32",
+    lt.DataType.R_64F: "float64",
+    lt.DataType.C_32F: "complex64",
+    lt.DataType.C_64F: "complex128",
+}
+
 #: One record per operand (a, b, c): ``is_conjugate`` asks for the conjugate of a complex operand.
 matrix_qualifiers_dtype = np.dtype([("is_conjugate", np.bool_)])
 
@@ -96,10 +117,13 @@ class MatmulOptions:
     Attributes
     ----------
     compute_type : int or str, optional
-        cuBLASLt compute type (``nvmath.bindings.cublasLt.ComputeType`` or its name, e.g.
-        ``"COMPUTE_32F_FAST_TF32"``); default chosen from the operand types.
+        cuBLASLt compute type (``nvmath.bindings.cublasLt.ComputeType``, its value or its name,
+        e.g. ``"COMPUTE_32F_FAST_TF32"``); default chosen from the operand types. The CPU
+        computes in the operands' precision whatever it is (it is still checked).
     scale_type : int or str, optional
-        The type of ``alpha`` and ``beta`` (a ``cudaDataType`` name such as ``"R_32F"``).
+        The type of ``alpha`` and ``beta``: ``cudaDataType`` ``R_16F``, ``R_32F``, ``R_64F``,
+        ``C_32F`` or ``C_64F`` (``nvmath.bindings.cublasLt.DataType``, its value or its name);
+        default the one that goes with the compute type.
     result_type : str or dtype, optional
         The result's dtype; default the operands'. FP8 operands follow cuBLASLt's FP8 table:
         ``"bfloat16"`` (the default), ``"float16"``, ``"float32"`` or ``"float8_e4m3fn"``, and
@@ -128,14 +152,19 @@ class MatmulOptions:
     result_amax: bool = False
 
     def __post_init__(self):
-        if self.logger is not None and not isinstance(self.logger, logging.Logger):
-            raise ValueError(f"logger={self.logger!r} is not a logging.Logger")
-        if self.blocking is not True and self.blocking != "auto":
-            raise ValueError(f"blocking={self.blocking!r} is not supported; accepted: True, 'auto'")
-        if self.allocator is not None and not hasattr(self.allocator, "memalloc"):
-            raise ValueError(f"allocator={self.allocator!r} has no memalloc(size, stream) method")
+        # Checked here, whether the matmul runs on the GPU or the CPU (which ignores the cuBLASLt
+        # types but must not accept what the GPU would refuse).
+        if self.compute_type is not None:
+            self.compute_type = check_enum(self.compute_type, lt.ComputeType, "compute_type")
+        if self.scale_type is not None:
+            self.scale_type = check_enum(self.scale_type, lt.DataType, "scale_type", members=SCALE_TYPES)
+        if self.result_type is not None:
+            self.result_type = _dtype_name(self.result_type, "result_type")
+        check_logger(self.logger)
+        check_blocking(self.blocking)
+        check_allocator(self.allocator)
         limit = self.memory_limit
-        ok = (isinstance(limit, int) and not isinstance(limit, bool) and limit >= 0) or (
+        ok = (isinstance(limit, numbers.Integral) and not isinstance(limit, (bool, np.bool_)) and limit >= 0) or (
             isinstance(limit, str) and limit.endswith("%") and _is_percentage(limit[:-1])
         )
         if not ok:
@@ -143,8 +172,8 @@ class MatmulOptions:
                 f"memory_limit={limit!r} is not supported; accepted: a number of bytes (int) or "
                 "a percentage of the device memory such as '80%'"
             )
-        if self.result_type is not None:
-            self.result_type = _dtype_name(self.result_type, "result_type")
+        self.memory_limit = limit if isinstance(limit, str) else int(limit)
+        self.result_amax = check_bool(self.result_amax, "result_amax")
 
 
 def _is_percentage(text):
@@ -182,7 +211,11 @@ class MatmulPlanPreferences:
     numerical_impl_mask: int | None = None
 
     def __post_init__(self):
-        if not isinstance(self.limit, int) or isinstance(self.limit, bool) or self.limit < 1:
-            raise ValueError(f"limit={self.limit!r} is not supported; accepted: a positive int")
-        if self.max_waves_count < 0:
-            raise ValueError(f"max_waves_count={self.max_waves_count!r} must be >= 0")
+        self.limit = as_int_at_least(self.limit, 1, "limit", "a positive int")
+        for name in ("reduction_scheme_mask", "numerical_impl_mask"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, as_int_at_least(value, 0, name, "a non-negative int (a bit mask) or None"))
+        self.max_waves_count = check_number(
+            self.max_waves_count, "max_waves_count", minimum=0, accepted="a real number >= 0 (0 for no limit)"
+        )

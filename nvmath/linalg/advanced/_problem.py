@@ -9,11 +9,16 @@ with ``D = scale_d * (alpha * scale_a * scale_b * A @ B + beta * C)`` for an FP8
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Mapping
+
 import numpy as np
+
+from nvmath._internal.options import check_enum
 
 from ._options import EPILOG_INPUTS, EPILOG_OUTPUTS, MatmulEpilog, matrix_qualifiers_dtype
 
-__all__ = ["Problem", "SUPPORTED_TYPES", "relu_aux_ld", "gelu_aux_ld"]
+__all__ = ["Problem", "SUPPORTED_TYPES", "check_scalar", "relu_aux_ld", "gelu_aux_ld"]
 
 #: Operand dtype → default result dtype (no promotion: the result is of the operands' type).
 SUPPORTED_TYPES = {
@@ -54,6 +59,18 @@ def relu_aux_ld(m: int) -> int:
 def gelu_aux_ld(m: int) -> int:
     """cuBLASLt's leading dimension, in elements, of a GELU input buffer: rows rounded up to 8."""
     return -(-m // 8) * 8
+
+
+def check_scalar(value, name, dtype):
+    """Refuse an ``alpha``/``beta`` that is not a number (bools included), or is complex for
+    real operands (NumPy's complex scalars too): :class:`TypeError` naming it and the operands."""
+    if not isinstance(value, (numbers.Number, np.number)) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}={value!r} is not supported; accepted: a real or complex number")
+    if isinstance(value, (complex, np.complexfloating)) and dtype not in ("complex64", "complex128"):
+        raise TypeError(
+            f"{name}={value!r} is complex but the operands are {dtype}; accepted: a real number "
+            "(complex scalars need complex operands)"
+        )
 
 
 def _broadcast(shapes, names):
@@ -136,10 +153,7 @@ class Problem:
         if c is None and beta not in (None, 0, 0.0):
             raise ValueError(f"beta={beta!r} was given without c; give c, or leave beta out")
         for name, value in (("alpha", self.alpha), ("beta", self.beta)):
-            if not isinstance(value, (int, float, complex, np.number)) or isinstance(value, bool):
-                raise TypeError(f"{name}={value!r} must be a number")
-            if isinstance(value, complex) and a.dtype not in ("complex64", "complex128"):
-                raise TypeError(f"{name}={value!r} is complex but the operands are {a.dtype}")
+            check_scalar(value, name, a.dtype)
 
         self.conj = self._qualifiers(qualifiers, a, b, c)
         self.result_shape = (*self.batch_shape, *(() if self.a_vector else (m,)), *(() if self.b_vector else (n,)))
@@ -208,16 +222,16 @@ class Problem:
     # -- epilogs -----------------------------------------------------------------------------------
     def check_epilog(self, epilog, epilog_inputs, wrap):
         """The epilog as a MatmulEpilog, and its inputs wrapped and checked."""
+        if epilog_inputs is not None and not isinstance(epilog_inputs, Mapping):
+            raise TypeError(
+                f"epilog_inputs={epilog_inputs!r} (of type {type(epilog_inputs).__name__}) is not supported; "
+                "accepted: a dict of arrays such as {'bias': bias}, or None"
+            )
         if epilog is None:
             if epilog_inputs:
                 raise ValueError(f"epilog_inputs {sorted(epilog_inputs)} were given without an epilog")
             return None, {}
-        try:
-            epilog = MatmulEpilog(epilog) if not isinstance(epilog, str) else MatmulEpilog[epilog.upper()]
-        except (ValueError, KeyError):
-            raise ValueError(
-                f"epilog={epilog!r} is not supported; accepted: {', '.join(e.name for e in MatmulEpilog)}"
-            ) from None
+        epilog = check_enum(epilog, MatmulEpilog, "epilog")
         if self.fp8_result:
             # cuBLASLt's FP8-result epilogs need bias and auxiliary types of their own (and aux scales).
             raise TypeError(

@@ -14,10 +14,12 @@ from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
 from nvmath._internal.options import check_execution, check_options
 from nvmath._internal.stateful import Stateful
+from nvmath._internal.streams import require_cuda
 from nvmath._internal.tensor import check_same_operand, wrap_operand
+from nvmath._internal.validate import as_int_at_least
 
 from ._options import MatmulOptions, MatmulPlanPreferences
-from ._problem import Problem
+from ._problem import Problem, check_scalar
 
 __all__ = ["Matmul", "matmul"]
 
@@ -98,11 +100,23 @@ class Matmul(Stateful):
         self._epilog = None
         self._epilog_inputs = {}
         if isinstance(execution, ExecutionCUDA):
+            if ha.is_host:  # device operands prove their GPU; host ones need one found (once)
+                require_cuda(execution.device_id)
             from ._cuda import CudaMatmul
 
             self._backend = CudaMatmul(self, stream)
         else:
             self._backend = None
+            for field in ("compute_type", "scale_type"):
+                if getattr(self.options, field) is not None:
+                    self.logger.info(
+                        "options.%s=%s applies to cuBLASLt: the CPU computes in %s",
+                        field,
+                        getattr(self.options, field).name,
+                        "float32"
+                        if self._problem.fp8 or self._problem.ab_dtype in ("float16", "bfloat16")
+                        else self._problem.ab_dtype,
+                    )
         p = self._problem
         self.logger.info(
             "Matmul %s: (%d x %d) @ (%d x %d), batch %s, %s execution",
@@ -230,10 +244,9 @@ class Matmul(Stateful):
             Keep only the fastest ``prune`` algorithms.
         """
         self._check_planned()
-        if not isinstance(iterations, int) or iterations < 1:
-            raise ValueError(f"iterations={iterations!r} must be a positive int")
-        if prune is not None and (not isinstance(prune, int) or prune < 1):
-            raise ValueError(f"prune={prune!r} must be a positive int or None")
+        iterations = as_int_at_least(iterations, 1, "iterations", "a positive int")
+        if prune is not None:
+            prune = as_int_at_least(prune, 1, "prune", "a positive int or None")
         if self._backend is None:
             self.logger.info("autotune: nothing to tune on the CPU")
             return
@@ -267,10 +280,10 @@ class Matmul(Stateful):
                 raise RuntimeError("reset_operands(epilog_inputs=...) before plan(): the epilog is fixed by plan()")
             _, inputs = self._problem.check_epilog(self._epilog, epilog_inputs, self._wrap_epilog_input)
         for name, value in (("alpha", alpha), ("beta", beta)):
-            if value is not None and (
-                not isinstance(value, (int, float, complex, np.number)) or isinstance(value, bool)
-            ):
-                raise TypeError(f"{name}={value!r} must be a number")
+            if value is not None:
+                check_scalar(value, name, self._problem.ab_dtype)
+        if beta is not None and beta != 0 and self._operands.get("c") is None:
+            raise ValueError(f"reset_operands: beta={beta!r} was given, but this Matmul has no c; create one with c")
         if self._backend is not None:
             self._backend.reset(new, alpha, beta, inputs, stream)
         self._operands.update(new)
