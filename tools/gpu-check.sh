@@ -71,15 +71,17 @@ fi
 if [ "$what" = all ] || [ "$what" = bench ]; then
   arch=$(python3 -c "from nvmath.jit import current_device_target as t; print(t() or 'sm_90')")
   : > "$OUT/bench.log"
-  # NVMATH_BENCHES (space-separated script names) runs a subset.
+  # NVMATH_BENCHES runs a subset: scripts with their arguments, separated by ';'
+  # (NVMATH_BENCHES="fft_gpu.py;kernel_warm.py --runs 3").
   if [ -n "${NVMATH_BENCHES:-}" ]; then
-    read -ra benches <<< "$NVMATH_BENCHES"
+    IFS=';' read -ra benches <<< "$NVMATH_BENCHES"
   else
     benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py "kernel_warm.py --runs 3" fft_conv_device.py
              gemm_batched_device.py execute_overhead.py
              peer_nvmath_python.py)  # last: it reads the others' JSON for its ratios
   fi
   for bench in "${benches[@]}"; do
+    bench="${bench#"${bench%%[![:space:]]*}"}"  # no leading blanks (after a ';')
     # shellcheck disable=SC2086
     python3 benchmarks/$bench --out "$OUT" 2>&1 | tee -a "$OUT/bench.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
