@@ -372,32 +372,105 @@ def _one_shot(operand, axes, options, execution, prolog, epilog, stream, directi
         return f.execute(direction=direction, stream=stream)
 
 
-def fft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    """Forward FFT: C2C for a complex operand, R2C for a real one. Unnormalized.
+# The stateless functions document their parameters in full (help() shows them), from one
+# text: only the operand, the result and a note differ between them.
+_ONE_SHOT_DOC = """{summary}
 
-    Parameters are those of :class:`FFT` and :meth:`FFT.plan`. The plan is not cached: use
-    :class:`FFT` to amortize planning over many executions.
-    """
+Parameters
+----------
+operand : numpy.ndarray, cupy.ndarray or torch.Tensor
+    {operand} Any strides: layouts cuFFT's advanced layout can express are used as they
+    are, others are copied once (logged).
+axes : sequence of int, optional
+    The 1 to 3 distinct axes to transform, ints or NumPy integers in ``[-ndim, ndim)``;
+    default the last ``min(ndim, 3)``. The other axes are batched.{axes_note}
+options : FFTOptions or dict, optional
+    ``inplace``, ``last_axis_parity``, ``result_layout``, ``logger``, ``blocking``,
+    ``allocator`` (see :class:`FFTOptions`).
+execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
+    Where the transform runs; default where the operand lives (host operands on the CPU,
+    through ``scipy.fft``). A host operand with ``execution="cuda"`` is copied to the GPU and
+    its result back (logged).
+prolog, epilog : callable, dict, DeviceCallable or LTO-IR, optional
+    Python functions ``prolog(data_in, offset, user_info, unused) -> value`` and
+    ``epilog(data_out, offset, value, user_info, unused)``, run on each element as it is
+    loaded and stored: fused into cuFFT's kernel on the GPU, compiled by Numba on the CPU,
+    both through nvmath's cache. ``dict(function=f, data=array)`` passes a contiguous array
+    on the operand's device as ``user_info``; on the GPU, compiled LTO-IR may be given instead
+    of a function (:class:`DeviceCallable`).
+stream : optional
+    A CuPy or PyTorch stream, an object with ``__cuda_stream__``, or a raw handle; default the
+    operand package's current stream.
+
+Returns
+-------
+numpy.ndarray, cupy.ndarray or torch.Tensor
+    {returns} Of the operand's package and on its device. Unnormalized, as cuFFT:
+    ``ifft(fft(x)) == x * prod(lengths)``.
+
+Raises
+------
+TypeError
+    An operand of a package or dtype this transform does not take, or ``axes`` that are not
+    integers.
+ValueError
+    Axes that are empty, repeated or out of range; options or callbacks that do not fit.
+
+Notes
+-----
+The plan is made for this call and released after it; :class:`FFT` plans once for many
+executions.
+"""
+
+
+def _one_shot_doc(summary, operand, returns, axes_note=""):
+    def document(function):
+        function.__doc__ = _ONE_SHOT_DOC.format(summary=summary, operand=operand, returns=returns, axes_note=axes_note)
+        return function
+
+    return document
+
+
+_HALVED = " The last of ``axes`` is the halved one."
+
+
+@_one_shot_doc(
+    "Forward FFT: C2C for a complex operand, R2C for a real one.",
+    "complex64 or complex128 (C2C), float32 or float64 (R2C).",
+    "Complex, of the operand's precision; for R2C the last of ``axes`` has ``n // 2 + 1`` elements.",
+)
+def fft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
     return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD, None, "fft")
 
 
+@_one_shot_doc(
+    "Inverse C2C FFT of a complex operand.",
+    "complex64 or complex128.",
+    "Complex, of the operand's dtype and shape.",
+)
 def ifft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    """Inverse C2C FFT of a complex operand. Unnormalized: ``ifft(fft(x)) == x * prod(lengths)``."""
     holder = wrap_operand(operand, "operand")
     if holder.dtype not in _COMPLEX:
         raise TypeError(f"ifft needs a complex operand (complex64, complex128), got {holder.dtype}")
     return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE, "C2C", "ifft")
 
 
+@_one_shot_doc(
+    "Forward R2C FFT of a real operand.",
+    "float32 or float64.",
+    "Complex, of the operand's precision; the last of ``axes`` has ``n // 2 + 1`` elements.",
+    _HALVED,
+)
 def rfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    """Forward R2C FFT of a real operand; the last of ``axes`` has ``n // 2 + 1`` outputs."""
     return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD, "R2C", "rfft")
 
 
+@_one_shot_doc(
+    "Inverse C2R FFT of a complex operand, Hermitian-symmetric along the last of ``axes``.",
+    "complex64 or complex128.",
+    "Real, of the operand's precision; the last of ``axes`` has ``2 * (m - 1)`` elements, or "
+    "``2 * (m - 1) + 1`` with ``options={'last_axis_parity': 'odd'}``.",
+    _HALVED,
+)
 def irfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    """Inverse C2R FFT of a complex operand (Hermitian-symmetric along the last of ``axes``).
-
-    The real result's last transformed axis has ``2 * (m - 1)`` elements, or ``2 * (m - 1) + 1``
-    with ``options={"last_axis_parity": "odd"}``. Unnormalized.
-    """
     return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE, "C2R", "irfft")

@@ -359,10 +359,63 @@ def matmul(
     quantization_scales=None,
     stream=None,
 ):
-    """``epilog(alpha * op(a) @ op(b) + beta * c)`` in one call (see :class:`Matmul`).
+    """``D = epilog(alpha * op(a) @ op(b) + beta * c)`` in one call: cuBLASLt on the GPU, NumPy on
+    the CPU.
 
-    Returns the result, or ``(result, aux)`` for epilogs with auxiliary outputs. The plan is
-    not cached: use :class:`Matmul` to amortize planning.
+    Parameters
+    ----------
+    a, b : numpy.ndarray, cupy.ndarray or torch.Tensor
+        Vectors, matrices or batches of matrices, of one package and on one device; NumPy's
+        matmul conventions (batch dimensions broadcast). Row- and column-major layouts are used
+        as they are, without copies. fp16, bf16, fp32, fp64, complex64, complex128, or FP8
+        (``float8_e4m3fn``, ``float8_e5m2``) on GPUs that have it.
+    c : array, optional
+        Added with weight ``beta``; of the result's dtype, shaped like the result (or one
+        matrix for a batch).
+    alpha, beta : number, optional
+        Default 1 (``beta`` only with ``c``); real for real operands.
+    epilog : MatmulEpilog or its name, optional
+        Applied to the result in the same kernel: ``RELU``, ``GELU``, ``BIAS``, ``RELU_BIAS``,
+        ``GELU_BIAS``, their ``_AUX`` forms, and the gradients ``DRELU``, ``DGELU``,
+        ``DRELU_BGRAD``, ``DGELU_BGRAD``, ``BGRADA``, ``BGRADB``.
+    epilog_inputs : dict, optional
+        What the epilog reads: ``{"bias": ...}``, ``{"relu_aux": ...}`` or ``{"gelu_aux": ...}``,
+        on the operands' device.
+    qualifiers : numpy.ndarray of matrix_qualifiers_dtype, optional
+        Three records (a, b, c); ``is_conjugate`` conjugates a complex ``a`` or ``b``.
+    options : MatmulOptions or dict, optional
+        ``compute_type``, ``scale_type``, ``result_type``, ``logger``, ``blocking``,
+        ``allocator``, ``memory_limit``, ``result_amax`` (see :class:`MatmulOptions`).
+    preferences : MatmulPlanPreferences or dict, optional
+        Limits on the algorithms the plan considers.
+    execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
+        Where the product is computed; default where the operands live.
+    quantization_scales : dict, optional
+        FP8 only: ``{"a": .., "b": .., "d": ..}`` per-tensor scales (numbers or one-element
+        float32 arrays on the operands' device); ``d`` is required for an FP8 result.
+    stream : optional
+        A CuPy or PyTorch stream, an object with ``__cuda_stream__``, or a raw handle; default
+        the operands' package's current stream.
+
+    Returns
+    -------
+    array, or (array, dict)
+        The result, of the operands' package and device; with an epilog that has auxiliary
+        outputs (``*_AUX``, ``*_BGRAD``, ``BGRAD*``), also a dict of them (``"relu_aux"``,
+        ``"gelu_aux"``, ``"drelu_bgrad"``...) and, with ``result_amax``, ``"result_amax"``.
+
+    Raises
+    ------
+    TypeError
+        Operands of different dtypes where the library needs one, scalars of the wrong kind.
+    ValueError
+        Shapes that do not multiply, operands in different places, options, epilogs or scales
+        that do not fit the operands.
+
+    Notes
+    -----
+    The plan is made for this call and released after it; :class:`Matmul` plans (and
+    autotunes) once for many executions.
     """
     with Matmul(
         a,
