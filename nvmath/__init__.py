@@ -13,17 +13,24 @@ __version__ = "0.1.0"
 
 _SUBPACKAGES = frozenset({"bindings", "cache", "device", "fft", "jit", "linalg", "memory"})
 
-__all__ = ["__version__", *sorted(_SUBPACKAGES)]
+# Top-level names of nvmath-python's API, each from the module that defines it (loaded on first use).
+_NAMES = {"BaseCUDAMemoryManager": "memory", "MemoryPointer": "memory"}
+
+__all__ = ["__version__", *sorted(_SUBPACKAGES), *sorted(_NAMES)]
 
 
 def __getattr__(name: str):
-    # Lazy subpackages keep `import nvmath` light.
+    # Lazy subpackages and names keep `import nvmath` light.
     if name in _SUBPACKAGES:
         module = importlib.import_module(f"{__name__}.{name}")
         globals()[name] = module
         return module
+    if name in _NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'nvmath' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBPACKAGES)
+    return sorted(set(globals()) | _SUBPACKAGES | set(_NAMES))

@@ -9,6 +9,7 @@ Importing the package loads neither Numba, cuFFT nor any array library.
 
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 
+from ._layout import UnsupportedLayoutError
 from .callbacks import CALLBACK_ELEMENT_TYPES, callback_signature, compile_epilog, compile_prolog
 from .fft import FFT, fft, ifft, irfft, rfft
 from .options import DeviceCallable, FFTDirection, FFTOptions
@@ -28,4 +29,5 @@ __all__ = [
     "compile_epilog",
     "callback_signature",
     "CALLBACK_ELEMENT_TYPES",
+    "UnsupportedLayoutError",
 ]

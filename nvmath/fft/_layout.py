@@ -18,7 +18,41 @@ import numpy as np
 
 from nvmath._internal.tensor import contiguous_strides
 
-__all__ = ["Layout", "Embedding", "normalize_axes", "transform_shapes", "embed", "contiguous_strides", "result_strides"]
+__all__ = [
+    "UnsupportedLayoutError",
+    "Layout",
+    "Embedding",
+    "normalize_axes",
+    "transform_shapes",
+    "embed",
+    "contiguous_strides",
+    "result_strides",
+]
+
+
+class UnsupportedLayoutError(Exception):
+    """A layout the transform cannot take as it is.
+
+    nvmath copies such operands (and logs it) rather than raising, so code written for
+    nvmath-python, which raises this error and suggests an axis permutation, runs its normal
+    branch here. The class exists so that such code can name it.
+
+    Parameters
+    ----------
+    message : str
+    permutation : sequence of int
+        The permutation of the operand's axes that gives a layout the library takes; the same
+        permutation, applied to the result, restores the operand's axis order.
+    axes : sequence of int
+        The transformed axes in the permuted operand.
+    """
+
+    def __init__(self, message, permutation, axes):
+        super().__init__(message)
+        self.message, self.permutation, self.axes = message, permutation, axes
+
+    def __str__(self):
+        return self.message
 
 
 @dataclasses.dataclass(frozen=True)

@@ -347,6 +347,20 @@ class FFT(Stateful):
         if self._plan is not None:
             self._hot = self._backend.hot_path(self._plan)
 
+    def release_operand(self):
+        """Drop the references to the operand (and to copies made of it), so that its memory can
+        be freed while the plan is kept; :meth:`reset_operand` gives the next one."""
+        self.reset_operand(None)
+        self.logger.info("FFT: the operand was released")
+
+    def reset_operand_unchecked(self, operand, *, stream=None):
+        """:meth:`reset_operand` for an operand the caller knows to match the planned one.
+
+        nvmath-python skips its checks here; this implementation keeps them (they compare a
+        few tuples), so a mismatched operand is still refused rather than read out of bounds.
+        """
+        self.reset_operand(operand, stream=stream)
+
     def _release(self):
         # The plan and its work area (Stateful.free calls this once).
         self._hot = None
@@ -383,7 +397,7 @@ operand : numpy.ndarray, cupy.ndarray or torch.Tensor
     are, others are copied once (logged).
 axes : sequence of int, optional
     The 1 to 3 distinct axes to transform, ints or NumPy integers in ``[-ndim, ndim)``;
-    default the last ``min(ndim, 3)``. The other axes are batched.{axes_note}
+    default the last ``min(ndim, 3)``. The other axes are batched.{axes_note}{direction}
 options : FFTOptions or dict, optional
     ``inplace``, ``last_axis_parity``, ``result_layout``, ``logger``, ``blocking``,
     ``allocator`` (see :class:`FFTOptions`).
@@ -423,9 +437,20 @@ executions.
 """
 
 
-def _one_shot_doc(summary, operand, returns, axes_note=""):
+_DIRECTION_DOC = """
+direction : "forward", "inverse", FFTDirection or -1/1, optional
+    For C2C; default {default}."""
+
+
+def _one_shot_doc(summary, operand, returns, axes_note="", direction=None):
     def document(function):
-        function.__doc__ = _ONE_SHOT_DOC.format(summary=summary, operand=operand, returns=returns, axes_note=axes_note)
+        function.__doc__ = _ONE_SHOT_DOC.format(
+            summary=summary,
+            operand=operand,
+            returns=returns,
+            axes_note=axes_note,
+            direction=_DIRECTION_DOC.format(default=direction) if direction else "",
+        )
         return function
 
     return document
@@ -438,21 +463,25 @@ _HALVED = " The last of ``axes`` is the halved one."
     "Forward FFT: C2C for a complex operand, R2C for a real one.",
     "complex64 or complex128 (C2C), float32 or float64 (R2C).",
     "Complex, of the operand's precision; for R2C the last of ``axes`` has ``n // 2 + 1`` elements.",
+    direction="forward",
 )
-def fft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD, None, "fft")
+def fft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
+    direction = FFTDirection.FORWARD if direction is None else direction
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "fft")
 
 
 @_one_shot_doc(
     "Inverse C2C FFT of a complex operand.",
     "complex64 or complex128.",
     "Complex, of the operand's dtype and shape.",
+    direction="inverse",
 )
-def ifft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
+def ifft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
     holder = wrap_operand(operand, "operand")
     if holder.dtype not in _COMPLEX:
         raise TypeError(f"ifft needs a complex operand (complex64, complex128), got {holder.dtype}")
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE, "C2C", "ifft")
+    direction = FFTDirection.INVERSE if direction is None else direction
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, "C2C", "ifft")
 
 
 @_one_shot_doc(
