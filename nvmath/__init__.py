@@ -14,7 +14,13 @@ __version__ = "0.1.0"
 _SUBPACKAGES = frozenset({"bindings", "cache", "device", "fft", "jit", "linalg", "memory"})
 
 # Top-level names of nvmath-python's API, each from the module that defines it (loaded on first use).
-_NAMES = {"BaseCUDAMemoryManager": "memory", "MemoryPointer": "memory"}
+_NAMES = {
+    "BaseCUDAMemoryManager": "memory",
+    "MemoryPointer": "memory",
+    "CudaDataType": "_internal.cuda_types",
+    "ComputeType": "_internal.cuda_types",
+    "LibraryPropertyType": "_internal.cuda_types",
+}
 
 __all__ = ["__version__", *sorted(_SUBPACKAGES), *sorted(_NAMES)]
 

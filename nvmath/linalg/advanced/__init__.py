@@ -7,6 +7,7 @@
 from ._options import (
     EPILOG_INPUTS,
     EPILOG_OUTPUTS,
+    MatmulComputeType,
     MatmulEpilog,
     MatmulOptions,
     MatmulPlanPreferences,
@@ -20,6 +21,7 @@ __all__ = [
     "MatmulOptions",
     "MatmulPlanPreferences",
     "MatmulEpilog",
+    "MatmulComputeType",
     "matrix_qualifiers_dtype",
     "EPILOG_INPUTS",
     "EPILOG_OUTPUTS",

@@ -24,6 +24,7 @@ __all__ = [
     "MatmulOptions",
     "MatmulPlanPreferences",
     "MatmulEpilog",
+    "MatmulComputeType",
     "matrix_qualifiers_dtype",
     "EPILOG_INPUTS",
     "EPILOG_OUTPUTS",
@@ -96,6 +97,9 @@ EPILOG_OUTPUTS = {
     _E.BGRADA: ("bgrada",),
     _E.BGRADB: ("bgradb",),
 }
+
+#: cuBLAS's compute types (``cublasComputeType_t``), as ``MatmulOptions.compute_type`` takes them.
+MatmulComputeType = lt.ComputeType
 
 #: The types ``alpha`` and ``beta`` may have (``MatmulOptions.scale_type``), by the NumPy name of each.
 SCALE_TYPES = {
