@@ -136,7 +136,7 @@ def check_cufft_layout(spec):
             assert len({real for _, real in pairs}) == len(pairs)
 
 
-def _run(kind, x, axes, options, execution):
+def _check_against_numpy(kind, x, axes, options, execution):
     before = np.array(x, copy=True)
     expected_error = _expected_refusal(kind, x, axes, options, execution)
     if expected_error is not None:
@@ -160,7 +160,7 @@ def _run(kind, x, axes, options, execution):
 @given(problems())
 def test_random_layouts_match_numpy_on_the_cpu(problem):
     kind, x, axes, options = problem
-    _run(kind, x, axes, options, "cpu")
+    _check_against_numpy(kind, x, axes, options, "cpu")
 
 
 @FUZZ
@@ -182,7 +182,7 @@ def test_random_layouts_give_cufft_exact_addresses(problem):
 @given(problems())
 def test_random_layouts_match_numpy_on_the_gpu(problem):
     kind, x, axes, options = problem
-    _run(kind, x, axes, options, "cuda")
+    _check_against_numpy(kind, x, axes, options, "cuda")
 
 
 @pytest.mark.gpu
