@@ -852,10 +852,16 @@ def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strid
     return allocate
 
 
-def check_same_operand(new: TensorHolder, old: TensorHolder, *, what: str, owner: str) -> None:
+_SAME_OPERAND_ATTRS = ("package", "device_id", "dtype", "shape", "strides")
+
+
+def check_same_operand(
+    new: TensorHolder, old: TensorHolder, *, what: str, owner: str, attrs=_SAME_OPERAND_ATTRS
+) -> None:
     """Refuse ``new`` unless it matches ``old`` in package, device, dtype, shape and strides
-    (what a planned operation was specified for)."""
-    for attr in ("package", "device_id", "dtype", "shape", "strides"):
+    (what a planned operation was specified for); ``attrs`` names a subset to compare, for
+    owners that check the layout themselves."""
+    for attr in attrs:
         if getattr(new, attr) != getattr(old, attr):
             raise ValueError(
                 f"{what}'s {attr} is {getattr(new, attr)!r} but this {owner} was specified for "

@@ -701,3 +701,35 @@ def cufftGetPlanPropertyInt64(plan: int, property: int) -> int:
 def cufftResetPlanProperty(plan: int, property: int) -> None:
     """``cufftResetPlanProperty``: restore a :class:`Property`'s default."""
     _lib.function("cufftResetPlanProperty")(plan, property)
+
+
+# -- nvmath-python's snake_case names (the same functions) ------------------------------------
+# Code written for nvmath.bindings.cufft (for instance a handle for
+# nvmath.fft.estimate_workspace_size(..., technique="refined")) runs unchanged.
+create = cufftCreate
+destroy = cufftDestroy
+xt_make_plan_many = cufftXtMakePlanMany
+xt_get_size_many = cufftXtGetSizeMany
+estimate_many = cufftEstimateMany
+get_size = cufftGetSize
+set_work_area = cufftSetWorkArea
+set_auto_allocation = cufftSetAutoAllocation
+set_stream = cufftSetStream
+xt_exec = cufftXtExec
+get_version = cufftGetVersion
+get_property = cufftGetProperty
+
+__all__ += [
+    "create",
+    "destroy",
+    "xt_make_plan_many",
+    "xt_get_size_many",
+    "estimate_many",
+    "get_size",
+    "set_work_area",
+    "set_auto_allocation",
+    "set_stream",
+    "xt_exec",
+    "get_version",
+    "get_property",
+]

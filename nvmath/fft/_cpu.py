@@ -47,10 +47,14 @@ class CpuBackend:
         self.operand = holder
         self.callbacks = {}
 
-    def reset(self, holder, stream):
+    def reset(self, holder, stream, spec=None):
+        """Take ``holder`` as the operand (None: release it); ``spec``, when given, is the new
+        operand's (same plan arguments, other batch shape or strides)."""
         self.operand = holder
         if holder is not None:
             self.template = holder
+        if spec is not None:
+            self.spec = spec
 
     def _callback(self, kind, cb):
         """Check a prolog/epilog and its user_info, and compile (or load) its pass."""

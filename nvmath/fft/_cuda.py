@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 
 from nvmath._internal import streams as _streams
-from nvmath._internal.tensor import fast_result_allocator, wrap_operand
+from nvmath._internal.tensor import dense_strides_like, fast_result_allocator, wrap_operand
 from nvmath.bindings import cufft
 from nvmath.memory import allocate_workspace
 
+from ._dtypes import HALF
 from .callbacks import (
     check_callback_signature,
     compile_epilog,
@@ -24,12 +25,6 @@ __all__ = ["CudaBackend", "LTO_CALLBACK_MIN_CUFFT"]
 #: cuFFT 11.3 (CUDA 12.6 Update 2) introduced LTO callbacks (cufftXtSetJITCallback).
 LTO_CALLBACK_MIN_CUFFT = 11300
 
-_DATA_TYPES = {
-    "float32": cufft.DataType.R_32F,
-    "float64": cufft.DataType.R_64F,
-    "complex64": cufft.DataType.C_32F,
-    "complex128": cufft.DataType.C_64F,
-}
 _CALLBACK_TYPES = {
     ("prolog", "complex64"): cufft.XtCallbackType.LD_COMPLEX,
     ("prolog", "complex128"): cufft.XtCallbackType.LD_COMPLEX_DOUBLE,
@@ -100,16 +95,28 @@ class CudaBackend:
             return holder
         return holder.to_device(self.device_id, stream, logger=self.logger, allocator=self.allocator)
 
-    def reset(self, holder, stream):
+    def reset(self, holder, stream, spec=None):
+        """Take ``holder`` as the operand (None: release it); ``spec``, when given, is the new
+        operand's (same plan arguments, other batch shape or strides)."""
         if holder is None:
             self.device_operand = None
             return
         s = self.stream if stream is None else self._stream(stream)
-        if holder.is_host and self.device_operand is not None:
-            self.device_operand.copy_from(holder, s, logger=self.logger)
+        current = self.device_operand
+        if (
+            holder.is_host
+            and current is not None
+            and current.shape == holder.shape
+            and current.strides == dense_strides_like(holder.shape, holder.strides)
+        ):
+            current.copy_from(holder, s, logger=self.logger)
         else:
             self.device_operand = self._to_device(holder, s)
         self.template = holder
+        if spec is not None and spec is not self.spec:
+            self.spec = spec
+            if self.handle is not None:
+                self._fast = self._fast_output()
 
     def _stream(self, stream):
         return _streams.get_stream(stream, package=self.package, device_id=self.device_id)
@@ -121,6 +128,12 @@ class CudaBackend:
         from nvmath.jit import ltoir as ltoir_mod
 
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
+        if element in HALF or self.spec.complex_dtype in HALF:
+            raise ValueError(
+                f"a {kind} was given for a half-precision ({self.spec.in_dtype}) FFT, but cuFFT has no "
+                "callbacks for float16/complex32 data; accepted element types: float32, float64, "
+                "complex64, complex128 (cast the operand, or apply the function separately)"
+            )
         target = device_target(self.device_id)
         if cb.function is not None:
             check_callback_signature(cb.function, kind)  # as on the CPU, before anything else
@@ -156,7 +169,7 @@ class CudaBackend:
             compile_ = compile_prolog if kind == "prolog" else compile_epilog
             art = compile_(cb.function, element, info_dtype, compute_capability=target)
         else:
-            art = cb.ltoir
+            art = cb.code()
             if isinstance(art, (str, os.PathLike)):
                 art = ltoir_mod.load(art, compute_capability=target)
             if isinstance(art, ltoir_mod.LTOIR):
@@ -195,7 +208,6 @@ class CudaBackend:
     def plan(self, prolog, epilog, stream):
         spec = self.spec
         s = self.stream if stream is None else self._stream(stream)
-        rank = len(spec.n)
         keep = []
         with _streams.device_context(self.device_id):
             handle = cufft.cufftCreate()
@@ -204,23 +216,9 @@ class CudaBackend:
                 for kind, cb in (("prolog", prolog), ("epilog", epilog)):
                     if cb is not None:
                         self._callback(handle, kind, cb, keep, s)
-                exec_type = _DATA_TYPES[spec.complex_dtype]
                 try:
-                    worksize = cufft.cufftXtMakePlanMany(
-                        handle,
-                        rank,
-                        list(spec.n),
-                        list(spec.in_embed.nembed),
-                        spec.in_embed.stride,
-                        spec.in_embed.dist,
-                        _DATA_TYPES[spec.in_dtype],
-                        list(spec.out_embed.nembed),
-                        spec.out_embed.stride,
-                        spec.out_embed.dist,
-                        _DATA_TYPES[spec.out_dtype],
-                        spec.batch,
-                        exec_type,
-                    )
+                    # The arguments the plan key holds (FFT.create_key), so equal keys mean equal plans.
+                    worksize = cufft.cufftXtMakePlanMany(handle, *spec.plan_args())
                 except cufft.cuFFTError as e:
                     if prolog is not None or epilog is not None:
                         raise RuntimeError(

@@ -11,24 +11,30 @@ transformed lengths (NumPy's ``ifft`` divides by it).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
+import math
 import os
 
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
-from nvmath._internal.options import check_execution, check_options
+from nvmath._internal.options import check_choice, check_execution, check_options
 from nvmath._internal.stateful import Stateful
 from nvmath._internal.streams import require_cuda
 from nvmath._internal.tensor import check_same_operand, dense_strides_like, wrap_operand
 
 from . import _layout
+from ._dtypes import COMPLEX_TO_REAL, CPU_DTYPES, CUDA_DATA_TYPE, HALF, REAL_TO_COMPLEX, is_power_of_two
 from .options import DeviceCallable, FFTDirection, FFTOptions
 
-__all__ = ["FFT", "fft", "ifft", "rfft", "irfft"]
+__all__ = ["FFT", "fft", "ifft", "rfft", "irfft", "estimate_workspace_size"]
 
-_COMPLEX = {"complex64": "float32", "complex128": "float64"}
-_REAL = {"float32": "complex64", "float64": "complex128"}
+_COMPLEX = COMPLEX_TO_REAL
+_REAL = REAL_TO_COMPLEX
+_ACCEPTED_DTYPES = (
+    "complex64, complex128 (C2C, C2R) or float32, float64 (R2C); on the GPU also complex32 (PyTorch) and float16"
+)
 
 
 class _Spec:
@@ -39,10 +45,7 @@ class _Spec:
         accepted = {"C2C": _COMPLEX, "R2C": _REAL, "C2R": _COMPLEX}
         if fft_type is None or dtype not in accepted[fft_type]:
             if fft_type is None:
-                raise TypeError(
-                    f"operand has dtype {dtype}; an FFT accepts complex64, complex128 "
-                    "(C2C, C2R) or float32, float64 (R2C)"
-                )
+                raise TypeError(f"operand has dtype {dtype}; an FFT accepts {_ACCEPTED_DTYPES}")
             raise TypeError(
                 f"operand has dtype {dtype}, which fft_type={fft_type!r} does not accept; "
                 f"{fft_type} accepts {', '.join(accepted[fft_type])}"
@@ -50,6 +53,7 @@ class _Spec:
         if options.inplace and fft_type != "C2C":
             raise ValueError(f"inplace=True is supported for C2C transforms only, not {fft_type}")
         self.fft_type = fft_type
+        half = dtype in HALF
         self.in_dtype = dtype
         self.out_dtype = {"C2C": dtype, "R2C": _REAL.get(dtype), "C2R": _COMPLEX.get(dtype)}[fft_type]
         # The precision of the transform: the complex type involved.
@@ -59,8 +63,11 @@ class _Spec:
         self.in_shape = tuple(shape)
         self.inplace = options.inplace
         in_embed = _layout.embed(self.in_shape, strides, self.axes, fft_type)
-        # cuFFT overwrites the input of a C2R transform: it gets a private copy.
-        self.copy_input = in_embed is None or fft_type == "C2R"
+        # cuFFT overwrites the input of a C2R transform: it gets a private copy. In half precision
+        # cuFFT takes no stride on the real side of R2C/C2R: such an input is copied too.
+        self.copy_input = (
+            in_embed is None or fft_type == "C2R" or (half and fft_type == "R2C" and in_embed[2].stride != 1)
+        )
         self.in_strides = tuple(strides)
         if self.inplace:
             if self.copy_input:
@@ -77,7 +84,11 @@ class _Spec:
                 self.out_shape, self.in_strides, self.axes, fft_type, options.result_layout
             )
             out_embed = _layout.embed(self.out_shape, out_strides, self.axes, fft_type)
-            if out_embed is None or out_embed[:2] != in_embed[:2]:
+            if (
+                out_embed is None
+                or out_embed[:2] != in_embed[:2]
+                or (half and fft_type == "C2R" and out_embed[2].stride != 1)
+            ):
                 # Both sides of one plan must enumerate the batches and the transform axes alike;
                 # where the operand's own layout and the result's do not, both use the copy's.
                 if not self.copy_input:
@@ -90,6 +101,30 @@ class _Spec:
         self.out_embed = out_embed[2]
         self.n = tuple(
             self.in_shape[a] if fft_type != "C2R" or a != self.axes[-1] else self.out_shape[a] for a in self.order
+        )
+
+    def plan_args(self) -> tuple:
+        """The arguments of ``cufftXtMakePlanMany`` after the handle: ``(rank, n, inembed,
+        istride, idist, inputtype, onembed, ostride, odist, outputtype, batch, executiontype)``,
+        the types as ``cudaDataType`` codes. The plan key holds them: equal arguments, one plan."""
+        istride, ostride = self.in_embed.stride, self.out_embed.stride
+        if self.fft_type == "C2C" and self.in_dtype in HALF and math.prod(self.n) == 1:
+            # One-element samples: the stride addresses nothing, and half-precision C2C plans
+            # of some cuFFT versions fail (or misbehave) with one other than 1.
+            istride = ostride = 1
+        return (
+            len(self.n),
+            tuple(self.n),
+            tuple(self.in_embed.nembed),
+            istride,
+            self.in_embed.dist,
+            CUDA_DATA_TYPE[self.in_dtype],
+            tuple(self.out_embed.nembed),
+            ostride,
+            self.out_embed.dist,
+            CUDA_DATA_TYPE[self.out_dtype],
+            self.batch,
+            CUDA_DATA_TYPE[self.complex_dtype],
         )
 
     def _copy_layout(self):
@@ -116,7 +151,70 @@ def _spec_for(holder, execution, axes, options):
     strides = holder.strides
     if holder.is_host and isinstance(execution, ExecutionCUDA):
         strides = dense_strides_like(holder.shape, holder.strides)
-    return _Spec(holder.dtype, holder.shape, strides, axes, options)
+    spec = _Spec(holder.dtype, holder.shape, strides, axes, options)
+    if spec.complex_dtype in HALF:
+        _check_half(spec, holder, execution)
+    return spec
+
+
+def _check_half(spec, holder, execution):
+    """What cuFFT requires of half-precision transforms, and what the packages can hold."""
+    if isinstance(execution, ExecutionCPU):
+        raise ValueError(
+            f"execution='cpu' does not take a {spec.in_dtype} operand: the CPU FFT supports "
+            f"{', '.join(CPU_DTYPES)}; use execution='cuda' (cuFFT has half precision), or cast the operand"
+        )
+    for dtype in (spec.in_dtype, spec.out_dtype):
+        if dtype == "complex32" and holder.package != "torch":
+            raise TypeError(
+                f"the {spec.fft_type} FFT of this {holder.package} {spec.in_dtype} operand has a complex32 "
+                f"result, which {holder.package} cannot hold; accepted: PyTorch tensors for half precision, "
+                "or a float32 operand"
+            )
+    bad = [n for n in spec.n if not is_power_of_two(n)]
+    if bad:
+        raise ValueError(
+            f"half-precision ({spec.in_dtype}) FFTs need power-of-two lengths (a cuFFT restriction), but "
+            f"the transform lengths over axes {spec.axes} are {spec.n}; accepted: 1, 2, 4, 8, ... on each "
+            "transformed axis (pad the operand, or cast it to complex64/float32)"
+        )
+
+
+def _resolve_execution(options, execution, holder):
+    """The execution space: ``execution`` coerced (default: where the operand lives), with the
+    deprecated ``options.device_id`` folded in."""
+    execution = check_execution(execution, default=None)
+    if execution is None:
+        execution = ExecutionCPU() if holder.is_host else ExecutionCUDA()
+    device_id = options.device_id
+    if device_id is not None:
+        if isinstance(execution, ExecutionCPU):
+            raise ValueError(
+                f"FFTOptions.device_id={device_id} names a GPU, but the execution is on the CPU; "
+                "pass execution=ExecutionCUDA(device_id=...) (and leave FFTOptions.device_id unset)"
+            )
+        if execution.device_id is None:
+            execution = dataclasses.replace(execution, device_id=device_id)
+        elif execution.device_id != device_id:
+            raise ValueError(
+                f"FFTOptions.device_id={device_id} contradicts execution.device_id={execution.device_id}; "
+                "give the device in execution only"
+            )
+    return execution
+
+
+def _execution_key(execution, holder) -> tuple:
+    """``(name, *fields)`` of the execution space; on the GPU, the device the plan is made on."""
+    if isinstance(execution, ExecutionCUDA):
+        return ("cuda", holder.device_id if not holder.is_host else execution.device_id)
+    return ("cpu", execution.num_threads)
+
+
+def _make_key(spec, execution_key, prolog, epilog) -> tuple:
+    callables = None
+    if prolog is not None or epilog is not None:
+        callables = (_freeze_key_part(prolog), _freeze_key_part(epilog))
+    return (spec.plan_args(), callables, execution_key)
 
 
 def _writeable(holder) -> bool:
@@ -140,7 +238,7 @@ def _freeze_key_part(callable_spec):
     elif isinstance(cb.ltoir, (str, os.PathLike)):
         code = f"path:{os.fspath(cb.ltoir)}"
     else:
-        code = "sha256:" + hashlib.sha256(bytes(cb.ltoir)[: cb.size]).hexdigest()
+        code = "sha256:" + hashlib.sha256(bytes(cb.code())[: cb.size]).hexdigest()
     data = cb.data if isinstance(cb.data, int) or cb.data is None else f"array@{wrap_operand(cb.data, 'data').data_ptr}"
     return (code, data)
 
@@ -151,9 +249,11 @@ class FFT(Stateful):
     Parameters
     ----------
     operand : numpy.ndarray, cupy.ndarray or torch.Tensor
-        complex64/complex128 for C2C and C2R, float32/float64 for R2C. Strided and
-        non-contiguous layouts are given to cuFFT as they are where its advanced layout can
-        express them, else copied once per execution (logged).
+        complex64/complex128 for C2C and C2R, float32/float64 for R2C; with CUDA execution also
+        half precision (complex32, i.e. ``torch.chalf``, and float16), whose transform lengths
+        cuFFT limits to powers of two and which takes no callbacks. Strided and non-contiguous
+        layouts are given to cuFFT as they are where its advanced layout can express them, else
+        copied once per execution (logged).
     axes : sequence of int, optional
         The 1 to 3 distinct axes to transform, ints or NumPy integers in ``[-ndim, ndim)``
         (default the last ``min(ndim, 3)``); the others are batched. For R2C and C2R the last
@@ -178,9 +278,7 @@ class FFT(Stateful):
         self.options = check_options(options, FFTOptions, "options")
         self.logger = get_logger(self.options.logger)
         holder = wrap_operand(operand, "operand")
-        execution = check_execution(execution, default=None)
-        if execution is None:
-            execution = ExecutionCPU() if holder.is_host else ExecutionCUDA()
+        execution = _resolve_execution(self.options, execution, holder)
         if isinstance(execution, ExecutionCPU) and not holder.is_host:
             raise ValueError(
                 f"execution='cpu' cannot take a {holder.package} operand on GPU "
@@ -189,6 +287,7 @@ class FFT(Stateful):
             )
         self.execution = execution
         self._spec = _spec_for(holder, execution, axes, self.options)
+        self._execution_key = _execution_key(execution, holder)
         if self.options.inplace and not _writeable(holder):
             raise ValueError(
                 f"inplace=True needs a writeable operand, but this {holder.package} operand is read-only "
@@ -236,41 +335,40 @@ class FFT(Stateful):
     def create_key(operand, *, axes=None, options=None, execution=None, prolog=None, epilog=None):
         """A hashable key of everything that decides a plan, for users' own plan caches.
 
-        Two problems with equal keys can share one planned :class:`FFT` (through
-        :meth:`reset_operand`).
+        Parameters
+        ----------
+        operand, axes, options, execution, prolog, epilog
+            As for :class:`FFT` and :meth:`plan`.
+
+        Returns
+        -------
+        tuple
+            ``(plan_args, callables, execution)``, as nvmath-python's: ``plan_args`` the 12
+            arguments of ``cufftXtMakePlanMany`` after the handle (rank, n, inembed, istride,
+            idist, input type, onembed, ostride, odist, output type, batch, execution type;
+            types as ``cudaDataType`` codes), ``callables`` None or an identity of the prolog
+            and the epilog (a hash of their code, and their data), ``execution`` ``("cuda",
+            device_id)`` or ``("cpu", num_threads)``.
+
+        Notes
+        -----
+        Operands whose batch axes are arranged differently can share a key (``(2, 3, 64)`` and
+        ``(3, 2, 64)`` over the last axis are both 6 transforms of 64 one after another): an
+        :class:`FFT` planned for one takes the other through :meth:`reset_operand`, and its
+        result has the new operand's shape. The key holds no package and no stream: add them
+        where a cache mixes packages or uses stream-ordered memory. :func:`estimate_workspace_size`
+        reads a key.
         """
         options = check_options(options, FFTOptions, "options")
         holder = wrap_operand(operand, "operand")
-        execution = check_execution(execution, default=None) or (ExecutionCPU() if holder.is_host else ExecutionCUDA())
+        execution = _resolve_execution(options, execution, holder)
         spec = _spec_for(holder, execution, axes, options)
-        return (
-            holder.package,
-            holder.device_id,
-            holder.dtype,
-            tuple(holder.shape),
-            tuple(holder.strides),
-            spec.axes,
-            spec.fft_type,
-            options.inplace,
-            options.last_axis_parity,
-            options.result_layout,
-            execution.name,
-            tuple(sorted(dataclasses.asdict(execution).items())),
-            _freeze_key_part(prolog),
-            _freeze_key_part(epilog),
-        )
+        return _make_key(spec, _execution_key(execution, holder), prolog, epilog)
 
     def get_key(self, *, prolog=None, epilog=None):
-        """:meth:`create_key` for this object's operand, axes, options and execution."""
+        """:meth:`create_key` for this object's current operand, axes, options and execution."""
         self._check_alive()
-        return FFT.create_key(
-            self._operand.tensor,
-            axes=self._spec.axes,
-            options=self.options,
-            execution=self.execution,
-            prolog=prolog,
-            epilog=epilog,
-        )
+        return _make_key(self._spec, self._execution_key, prolog, epilog)
 
     # -- phases ----------------------------------------------------------------------------------
     def plan(self, *, prolog=None, epilog=None, stream=None, direction=None):
@@ -327,10 +425,19 @@ class FFT(Stateful):
         return self._backend.execute(direction, stream, release_workspace)
 
     def reset_operand(self, operand=None, *, stream=None):
-        """Use a new operand of the same package, device, dtype, shape and strides.
+        """Use a new operand in place of the current one, keeping the plan.
 
-        ``operand=None`` drops the reference to the current one (execute then needs a new
-        one).
+        The new operand must be of the same package, device and dtype, and have the same
+        plan key (:meth:`create_key`): usually the same shape and strides, but operands whose
+        batch axes are arranged differently may share one (the result then has the new
+        operand's shape). ``operand=None`` drops the reference to the current one, as
+        :meth:`release_operand` does (execute then needs a new one).
+
+        Raises
+        ------
+        ValueError
+            An operand of another package, device or dtype, or one whose plan would differ
+            (the message names what differs); the FFT keeps its current operand.
         """
         self._check_alive()
         if operand is None:
@@ -340,12 +447,48 @@ class FFT(Stateful):
             return
         holder = wrap_operand(operand, "operand")
         old = self._operand or self._backend.template
-        check_same_operand(holder, old, what="reset_operand: the new operand", owner="FFT")
+        check_same_operand(holder, old, what="reset_operand: the new operand", owner="FFT", attrs=_SAME_OPERAND)
+        spec = self._spec
+        if holder.shape != old.shape or holder.strides != old.strides:
+            spec = self._respec(holder)
         self._hot = None
-        self._backend.reset(holder, stream)
+        self._backend.reset(holder, stream, spec)
+        self._spec = spec
         self._operand = holder
         if self._plan is not None:
             self._hot = self._backend.hot_path(self._plan)
+
+    def _respec(self, holder):
+        """The spec of a new operand of another shape or strides, if the plan fits it."""
+        old = self._spec
+        options = self.options
+        try:
+            spec = _spec_for(holder, self.execution, old.axes, options)
+        except (TypeError, ValueError) as e:
+            raise ValueError(
+                f"reset_operand: the new operand (shape {holder.shape}, strides {holder.strides}) does not fit "
+                f"this FFT over axes {old.axes}: {e}"
+            ) from e
+        if spec.plan_args() != old.plan_args():
+            planned = self._backend.template
+            if holder.shape == planned.shape:
+                what = f"strides are {holder.strides}"
+            elif holder.strides == planned.strides:
+                what = f"shape is {holder.shape}"
+            else:
+                what = f"shape and strides are {holder.shape} and {holder.strides}"
+            raise ValueError(
+                f"reset_operand: the new operand's {what}, which needs another plan than this FFT's (its operand "
+                f"has shape {planned.shape}, strides {planned.strides}): plan arguments {spec.plan_args()} instead "
+                f"of {old.plan_args()}; create a new FFT for it (equal FFT.create_key keys share a plan)"
+            )
+        self.logger.info(
+            "FFT: reset to an operand of shape %s and strides %s (same plan); the result has shape %s",
+            holder.shape,
+            holder.strides,
+            spec.out_shape,
+        )
+        return spec
 
     def release_operand(self):
         """Drop the references to the operand (and to copies made of it), so that its memory can
@@ -373,6 +516,88 @@ class FFT(Stateful):
             self.logger.debug("FFT freed")
 
 
+_SAME_OPERAND = ("package", "device_id", "dtype")
+
+# (input, output) cudaDataType codes -> the cufftType cufftEstimateMany takes (32/64-bit only).
+_ESTIMATE_TYPES = {
+    (4, 4): 0x29,  # C2C
+    (0, 4): 0x2A,  # R2C
+    (4, 0): 0x2C,  # C2R
+    (5, 5): 0x69,  # Z2Z
+    (1, 5): 0x6A,  # D2Z
+    (5, 1): 0x6C,  # Z2D
+}
+
+
+def estimate_workspace_size(key, *, technique="default", handle=None) -> int:
+    """The work area, in bytes, that a plan of ``key`` needs, without making the plan.
+
+    Parameters
+    ----------
+    key : tuple
+        A key from :meth:`FFT.create_key` or :meth:`FFT.get_key`.
+    technique : {"default", "refined"}
+        "default": ``cufftEstimateMany``, which needs no handle (not for half precision).
+        "refined": ``cufftXtGetSizeMany`` on ``handle``, which accounts for the handle's
+        settings (for a fresh handle, the same size as "default").
+    handle : int, optional
+        A cuFFT handle (``nvmath.bindings.cufft.cufftCreate()``, or ``create()``) on the
+        key's device; required by "refined", ignored otherwise.
+
+    Returns
+    -------
+    int
+        The size in bytes; 0 for CPU execution (no work area is managed there) and for plans
+        that need none. Callbacks in the key are not accounted for (cuFFT's estimates do not).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``technique``, a key that is not one of :meth:`FFT.create_key`, "refined"
+        without a handle, or "default" for a half-precision key.
+    """
+    technique = check_choice(technique, ("default", "refined"), "technique")
+    accepted = "a key made by FFT.create_key() or FFT.get_key()"
+    if not isinstance(key, tuple) or len(key) != 3:
+        raise ValueError(f"key={key!r} is not supported; accepted: {accepted}")
+    plan_args, _, execution = key
+    if not isinstance(plan_args, tuple) or len(plan_args) != 12:
+        raise ValueError(f"key={key!r}: its first item is not the 12 plan arguments; accepted: {accepted}")
+    if not isinstance(execution, tuple) or not execution or execution[0] not in ("cuda", "cpu"):
+        raise ValueError(f"key={key!r}: its last item is not an execution space; accepted: {accepted}")
+    if execution[0] == "cpu":
+        return 0
+    from nvmath.bindings import cufft
+
+    device_id = execution[1] if len(execution) > 1 and execution[1] is not None else None
+    if technique == "refined":
+        if handle is None:
+            raise ValueError("technique='refined' needs handle= (a cuFFT handle on the key's device)")
+        return cufft.cufftXtGetSizeMany(handle, *plan_args)
+    rank, n, inembed, istride, idist, in_type, onembed, ostride, odist, out_type, batch, _ = plan_args
+    cufft_type = _ESTIMATE_TYPES.get((in_type, out_type))
+    if cufft_type is None:
+        from ._dtypes import CUDA_DATA_TYPE_NAME
+
+        types = f"{CUDA_DATA_TYPE_NAME.get(in_type, in_type)} to {CUDA_DATA_TYPE_NAME.get(out_type, out_type)}"
+        raise ValueError(
+            f"technique='default' (cufftEstimateMany) cannot estimate a {types} plan (half precision); "
+            "use technique='refined' with a handle"
+        )
+    with _device_context(device_id):
+        return cufft.cufftEstimateMany(rank, n, inembed, istride, idist, onembed, ostride, odist, cufft_type, batch)
+
+
+def _device_context(device_id):
+    import contextlib
+
+    if device_id is None:
+        return contextlib.nullcontext()
+    from nvmath._internal import streams
+
+    return streams.device_context(device_id)
+
+
 def _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, fft_type, name):
     options = check_options(options, FFTOptions, "options")
     if fft_type is not None:
@@ -380,7 +605,8 @@ def _one_shot(operand, axes, options, execution, prolog, epilog, stream, directi
             raise ValueError(
                 f"{name}() computes a {fft_type} transform; options.fft_type={options.fft_type!r} contradicts it"
             )
-        options = dataclasses.replace(options, fft_type=fft_type)
+        options = copy.copy(options)  # fft_type is valid; replace() would warn about device_id again
+        options.fft_type = fft_type
     with FFT(operand, axes=axes, options=options, execution=execution, stream=stream) as f:
         f.plan(prolog=prolog, epilog=epilog, stream=stream, direction=direction)
         return f.execute(direction=direction, stream=stream)
@@ -428,7 +654,9 @@ TypeError
     An operand of a package or dtype this transform does not take, or ``axes`` that are not
     integers.
 ValueError
-    Axes that are empty, repeated or out of range; options or callbacks that do not fit.
+    Axes that are empty, repeated or out of range; options or callbacks that do not fit; a
+    real operand for ``fft``/``ifft``; half precision on the CPU or with lengths that are not
+    powers of two.
 
 Notes
 -----
@@ -459,34 +687,45 @@ def _one_shot_doc(summary, operand, returns, axes_note="", direction=None):
 _HALVED = " The last of ``axes`` is the halved one."
 
 
+def _require_complex(operand, name):
+    # As nvmath-python: fft and ifft are C2C (C2R with options.fft_type="C2R"); rfft takes
+    # real operands.
+    holder = wrap_operand(operand, "operand")
+    if holder.dtype not in _COMPLEX:
+        raise ValueError(
+            f"{name}() expects a complex operand (complex32, complex64, complex128), found {holder.dtype}; "
+            f"use rfft() for a real-to-complex FFT, or cast the operand to the complex dtype of its precision"
+        )
+
+
 @_one_shot_doc(
-    "Forward FFT: C2C for a complex operand, R2C for a real one.",
-    "complex64 or complex128 (C2C), float32 or float64 (R2C).",
-    "Complex, of the operand's precision; for R2C the last of ``axes`` has ``n // 2 + 1`` elements.",
+    "Forward C2C FFT of a complex operand (as nvmath-python: a real operand is refused, use rfft).",
+    "complex64 or complex128; complex32 (``torch.chalf``) on the GPU, power-of-two lengths.",
+    "Complex, of the operand's dtype and shape.",
     direction="forward",
 )
 def fft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
+    _require_complex(operand, "fft")
     direction = FFTDirection.FORWARD if direction is None else direction
     return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "fft")
 
 
 @_one_shot_doc(
-    "Inverse C2C FFT of a complex operand.",
-    "complex64 or complex128.",
+    "Inverse C2C FFT of a complex operand (a real operand is refused).",
+    "complex64 or complex128; complex32 (``torch.chalf``) on the GPU, power-of-two lengths.",
     "Complex, of the operand's dtype and shape.",
     direction="inverse",
 )
 def ifft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    holder = wrap_operand(operand, "operand")
-    if holder.dtype not in _COMPLEX:
-        raise TypeError(f"ifft needs a complex operand (complex64, complex128), got {holder.dtype}")
+    _require_complex(operand, "ifft")
     direction = FFTDirection.INVERSE if direction is None else direction
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, "C2C", "ifft")
+    # options.fft_type="C2R" makes it a C2R transform, as in nvmath-python; else C2C.
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "ifft")
 
 
 @_one_shot_doc(
     "Forward R2C FFT of a real operand.",
-    "float32 or float64.",
+    "float32 or float64; float16 on the GPU (power-of-two lengths, PyTorch for the complex32 result).",
     "Complex, of the operand's precision; the last of ``axes`` has ``n // 2 + 1`` elements.",
     _HALVED,
 )
@@ -496,7 +735,7 @@ def rfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, ep
 
 @_one_shot_doc(
     "Inverse C2R FFT of a complex operand, Hermitian-symmetric along the last of ``axes``.",
-    "complex64 or complex128.",
+    "complex64 or complex128; complex32 (``torch.chalf``) on the GPU, power-of-two lengths.",
     "Real, of the operand's precision; the last of ``axes`` has ``2 * (m - 1)`` elements, or "
     "``2 * (m - 1) + 1`` with ``options={'last_axis_parity': 'odd'}``.",
     _HALVED,

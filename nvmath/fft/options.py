@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import enum
 import logging
 import os
+import warnings
 
 from nvmath._internal.options import check_allocator, check_blocking, check_bool, check_choice, check_logger
+from nvmath._internal.validate import as_int_at_least
 
 __all__ = ["FFTOptions", "FFTDirection", "DeviceCallable"]
 
@@ -57,6 +60,11 @@ class FFTOptions:
     result_layout : {"natural", "optimized"}
         "natural": the result's axes are ordered in memory as the operand's are;
         "optimized": the layout cuFFT writes fastest (transformed axes innermost).
+    device_id : int, optional
+        Deprecated (as in nvmath-python since 0.2): the GPU for host operands; give
+        ``execution=ExecutionCUDA(device_id=...)`` instead. Setting it warns
+        (:class:`DeprecationWarning`); it is used where ``execution`` names no device, and
+        refused with CPU execution or when ``execution.device_id`` says otherwise.
     logger : logging.Logger, optional
         Where to log; default ``logging.getLogger("nvmath")``.
     blocking : True or "auto"
@@ -70,6 +78,7 @@ class FFTOptions:
     inplace: bool = False
     last_axis_parity: str = "even"
     result_layout: str = "optimized"
+    device_id: int | None = None
     logger: logging.Logger | None = None
     blocking: object = "auto"
     allocator: object = None
@@ -80,6 +89,13 @@ class FFTOptions:
         self.inplace = check_bool(self.inplace, "inplace")
         self.last_axis_parity = check_choice(self.last_axis_parity, ("even", "odd"), "last_axis_parity")
         self.result_layout = check_choice(self.result_layout, ("natural", "optimized"), "result_layout")
+        if self.device_id is not None:
+            self.device_id = as_int_at_least(self.device_id, 0, "FFTOptions.device_id", "a non-negative int or None")
+            warnings.warn(
+                "FFTOptions.device_id is deprecated; pass execution=ExecutionCUDA(device_id=...) instead",
+                DeprecationWarning,
+                stacklevel=3,
+            )
         check_logger(self.logger)
         check_blocking(self.blocking)
         check_allocator(self.allocator)
@@ -91,10 +107,11 @@ class DeviceCallable:
 
     Attributes
     ----------
-    ltoir : bytes, nvmath.jit.ltoir.LTOIR, str or os.PathLike, optional
-        Compiled LTO-IR: raw bytes, an artifact, or the path of an artifact file.
+    ltoir : bytes, nvmath.jit.ltoir.LTOIR, str, os.PathLike or int, optional
+        Compiled LTO-IR: raw bytes, an artifact, the path of an artifact file, or (as in
+        nvmath-python) the host address of the bytes as an int, with ``size``.
     size : int, optional
-        Number of bytes of ``ltoir`` to use; default all of it.
+        Number of bytes of ``ltoir`` to use; default all of it (required with an address).
     data : int or array, optional
         The callback's ``user_info``: a device pointer, or an array on the operand's device
         (kept alive while the plan lives).
@@ -122,13 +139,30 @@ class DeviceCallable:
             )
         if self.function is not None and not callable(self.function):
             raise ValueError(f"function={self.function!r} is not callable")
-        if self.ltoir is not None and not isinstance(self.ltoir, (bytes, bytearray, memoryview, str, os.PathLike)):
+        address = isinstance(self.ltoir, int) and not isinstance(self.ltoir, bool)
+        if (
+            self.ltoir is not None
+            and not address
+            and not isinstance(self.ltoir, (bytes, bytearray, memoryview, str, os.PathLike))
+        ):
             raise ValueError(
                 f"ltoir={type(self.ltoir).__name__} is not supported; accepted: bytes, "
-                "nvmath.jit.ltoir.LTOIR, or the path of an artifact file"
+                "nvmath.jit.ltoir.LTOIR, the path of an artifact file, or the address of the bytes (int) with size"
             )
-        if self.size is not None and (not isinstance(self.size, int) or self.size <= 0):
+        if self.size is not None and (not isinstance(self.size, int) or isinstance(self.size, bool) or self.size <= 0):
             raise ValueError(f"size={self.size!r} must be a positive int")
+        if address and (self.size is None or self.ltoir <= 0):
+            raise ValueError(
+                f"ltoir={self.ltoir:#x} is an address: give size= (the number of bytes of LTO-IR there), "
+                "or pass the bytes themselves"
+            )
+
+    def code(self):
+        """The LTO-IR to use: ``ltoir`` itself (an artifact or a path stays as it is), cut to
+        ``size`` bytes where given; an address is read into ``bytes`` here."""
+        if isinstance(self.ltoir, int) and not isinstance(self.ltoir, bool):
+            return ctypes.string_at(self.ltoir, self.size)
+        return self.ltoir
 
     @classmethod
     def coerce(cls, value, name: str) -> DeviceCallable | None:

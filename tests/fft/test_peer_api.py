@@ -34,8 +34,8 @@ def test_a_bad_direction_is_refused_naming_it():
     x = random((8,), "complex64")
     with pytest.raises(ValueError, match="direction"):
         nvmath.fft.fft(x, direction="sideways")
-    with pytest.raises(ValueError, match="direction"):
-        nvmath.fft.fft(random((8,), "float32"), direction="inverse")  # R2C is forward only
+    with pytest.raises(ValueError, match="expects a complex operand"):  # as nvmath-python: use rfft
+        nvmath.fft.fft(random((8,), "float32"), direction="inverse")
 
 
 def test_release_operand_then_reset():
