@@ -1,4 +1,4 @@
-"""Thin 1:1 ``ctypes`` bindings of NVIDIA math libraries (:mod:`nvmath.bindings.cufft`).
+"""Thin 1:1 ``ctypes`` bindings of NVIDIA math libraries (cuFFT, cuBLAS, cuBLASLt, cuRAND, libmathdx).
 
 Each submodule binds one C library with the library's own function names and argument order;
 importing one loads nothing: the library is found with ``cuda.pathfinder`` on the first call.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = frozenset({"cufft", "cublasLt", "mathdx"})
+_SUBMODULES = frozenset({"cufft", "cublas", "cublasLt", "curand", "mathdx"})
 
 __all__ = sorted(_SUBMODULES)
 
