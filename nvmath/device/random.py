@@ -40,6 +40,14 @@ For Philox4_32_10 the ``offset`` of ``init`` and the ``n`` of ``skipahead`` coun
 ``curand_init`` counts 32-bit values: cuRAND's offset ``4 * k`` is offset ``k`` here. The
 sequences themselves are cuRAND's (checked against the Philox4x32-10 definition and cuRAND's
 XORWOW in the tests).
+
+nvmath-python's spelling is here too (second half of this module): ``Compile(cc)``,
+``States*(n)`` arrays (Philox4_32_10, XORWOW, MRG32k3a, Sobol32/64, ScrambledSobol32/64) and
+module-level ``init``, ``rand``, ``uniform4``, ``normal``, ``skipahead``... that dispatch on the
+state's type: to the generator objects above (one engine) or to cuRAND's Sobol' definitions
+(``_random_sobol.py``). There, offsets count 32-bit values as in cuRAND, for Philox4_32_10 too
+(an offset that is not a multiple of 4 is rounded up to the next 128-bit block), and vectors
+of values come back as ``float32x4``/``uint32x4``/``float32x2``/``float64x2``.
 """
 
 from __future__ import annotations
@@ -324,3 +332,340 @@ class PCG(Generator):
 
     def __init__(self, *, sm=None):
         super().__init__("pcg", sm=sm)
+
+
+# ================================================================================================
+# nvmath-python's spelling: module-level device functions that dispatch on the state's type.
+#
+#     compiled = random.Compile(cc=None)
+#     states = random.StatesPhilox4_32_10(n)
+#
+#     @cuda.jit(link=compiled.files, extensions=compiled.extension)
+#     def kernel(states):
+#         i = cuda.grid(1)
+#         random.init(1234, i, 0, states[i])
+#         v = random.uniform4(states[i])     # a float32x4: v.x, v.y, v.z, v.w
+#
+# Philox4_32_10, XORWOW and MRG32k3a states are the generators' above (one engine: cuRANDDx);
+# Sobol' states are cuRAND's, computed by nvmath/device/_random_sobol.py.
+# ================================================================================================
+
+_FACE_KINDS = {  # the peer's state class -> our generator name (or Sobol' kind)
+    "StatesPhilox4_32_10": "philox4_32_10",
+    "StatesXORWOW": "xorwow",
+    "StatesMRG32k3a": "mrg32k3a",
+    "StatesSobol32": "sobol32",
+    "StatesScrambledSobol32": "scrambled_sobol32",
+    "StatesSobol64": "sobol64",
+    "StatesScrambledSobol64": "scrambled_sobol64",
+}
+_face_lock = threading.Lock()
+_face_target = None  # the target of the latest Compile(cc=...) given a cc; None: the current device's
+_face_generators: dict = {}  # (generator name, target) -> Generator
+
+
+def _face_generator(name: str) -> Generator:
+    """The generator that the module-level functions use for ``name`` (at the face's target)."""
+    target = _face_target if _face_target is not None else resolve_target(None, keyword="cc", check=False)
+    with _face_lock:
+        rng = _face_generators.get((name, target))
+        if rng is None:
+            rng = _face_generators[(name, target)] = Generator(name, sm=target)
+        return rng
+
+
+def _face_state_dtype(kind: str):
+    if kind.startswith(("sobol", "scrambled_sobol")):
+        from ._random_sobol import SOBOL_DTYPES
+
+        return SOBOL_DTYPES[kind]
+    return _face_generator(kind).state_dtype
+
+
+def _register_face():
+    from . import _random_face
+
+    _random_face.register()
+
+
+class _States:
+    """An array of ``n`` generator states in device memory, for kernels to ``init`` and draw from.
+
+    Parameters
+    ----------
+    n : int
+        The number of states (typically one per thread).
+
+    Attributes
+    ----------
+    data : int
+        The device address of the first state.
+    dtype : numpy.dtype
+        One state (for Philox4_32_10, XORWOW and MRG32k3a: cuRANDDx's state, opaque bytes; for
+        Sobol': cuRAND's fields ``i``, ``x``, ``c`` (scrambled only), ``direction_vectors``).
+    array : numba.cuda.devicearray.DeviceNDArray
+        The states themselves (``states.array.copy_to_host()`` to look at them).
+
+    Notes
+    -----
+    In a kernel, ``states[i]`` is a reference to state ``i``: the ``nvmath.device.random``
+    functions update it in place.
+    """
+
+    _kind = ""
+
+    def __init__(self, n):
+        from nvmath._internal.validate import as_int_at_least
+
+        n = as_int_at_least(n, 1, "n", "a positive int (the number of states)")
+        dtype = _face_state_dtype(self._kind)
+        _register_face()
+        from numba import cuda
+
+        self._array = cuda.device_array(n, dtype=dtype)
+
+    @property
+    def array(self):
+        return self._array
+
+    @property
+    def data(self) -> int:
+        return self._array.__cuda_array_interface__["data"][0]
+
+    @property
+    def dtype(self):
+        return self._array.dtype
+
+    @property
+    def shape(self):
+        return self._array.shape
+
+    @property
+    def __cuda_array_interface__(self):
+        return self._array.__cuda_array_interface__
+
+    def __len__(self):
+        return self._array.shape[0]
+
+    def __repr__(self):
+        return f"<{type(self).__name__} of {len(self)} states>"
+
+
+class StatesPhilox4_32_10(_States):
+    """States of the Philox4_32_10 bit generator (``curandStatePhilox4_32_10_t``); see
+    :func:`init`."""
+
+    _kind = "philox4_32_10"
+
+
+class StatesXORWOW(_States):
+    """States of the XORWOW bit generator (``curandStateXORWOW_t``); see :func:`init`."""
+
+    _kind = "xorwow"
+
+
+class StatesMRG32k3a(_States):
+    """States of the MRG32k3a bit generator (``curandStateMRG32k3a_t``); see :func:`init`."""
+
+    _kind = "mrg32k3a"
+
+
+class StatesSobol32(_States):
+    """States of the 32-bit Sobol' quasi-random generator (``curandStateSobol32_t``), one
+    dimension each; see :func:`init`."""
+
+    _kind = "sobol32"
+
+
+class StatesScrambledSobol32(_States):
+    """States of the 32-bit scrambled Sobol' generator (``curandStateScrambledSobol32_t``); see
+    :func:`init`."""
+
+    _kind = "scrambled_sobol32"
+
+
+class StatesSobol64(_States):
+    """States of the 64-bit Sobol' quasi-random generator (``curandStateSobol64_t``); see
+    :func:`init`."""
+
+    _kind = "sobol64"
+
+
+class StatesScrambledSobol64(_States):
+    """States of the 64-bit scrambled Sobol' generator (``curandStateScrambledSobol64_t``); see
+    :func:`init`."""
+
+    _kind = "scrambled_sobol64"
+
+
+class _StatesArgument:
+    """numba-cuda launch extension: a ``States*`` argument travels as its device array."""
+
+    def prepare_args(self, ty, val, **kwargs):
+        if isinstance(val, _States):
+            return ty, val._array
+        return ty, val
+
+
+class Compile:
+    """The random device functions for kernels of compute capability ``cc``.
+
+    Pass ``files`` and ``extension`` to ``numba.cuda.jit(link=..., extensions=...)``, as with
+    nvmath-python. Here the code of each function is generated on first use (libmathdx, cached
+    in :mod:`nvmath.cache`) and linked into the kernel automatically, so ``files`` is empty;
+    ``extension`` lets ``States*`` objects be kernel arguments.
+
+    Parameters
+    ----------
+    cc : optional
+        The compute capability (``ComputeCapability(9, 0)``, ``(9, 0)``, ``"sm_90"``...). None
+        (the default): the current device's, looked up when a state array or kernel needs it.
+
+    Attributes
+    ----------
+    cc : Target or None
+    files : list of str
+    extension : list
+    """
+
+    def __init__(self, cc=None):
+        global _face_target
+        target = None if cc is None else resolve_target(cc, keyword="cc", check=False)
+        _register_face()
+        self.cc = target
+        if target is not None:
+            _face_target = target
+        self._extension = [_StatesArgument()]
+
+    @property
+    def files(self) -> list:
+        """Files to link: none (the code is linked into kernels automatically)."""
+        return []
+
+    @property
+    def extension(self) -> list:
+        """The ``extensions=`` of ``numba.cuda.jit`` for kernels taking ``States*`` arrays."""
+        return self._extension
+
+    def __repr__(self):
+        return f"<Compile for {self.cc or 'the current device'}>"
+
+
+def _device_function(name: str, doc: str):
+    def stub(*args):
+        raise RuntimeError(f"nvmath.device.random.{name} is a device function: call it inside a numba.cuda.jit kernel")
+
+    stub.__name__ = stub.__qualname__ = name
+    stub.__module__ = __name__
+    stub.__doc__ = doc
+    return stub
+
+
+_SAMPLER_DOC = """{name}(state{params})
+    {what} drawn with ``state`` (an element of a ``States*`` array, ``states[i]``), which it
+    advances.{extra}
+
+    Returns
+    -------
+    {returns}
+"""
+
+
+def _sampler(name: str, what: str, returns: str, params: str = "", extra: str = ""):
+    return _device_function(
+        name, _SAMPLER_DOC.format(name=name, what=what, returns=returns, params=params, extra=extra)
+    )
+
+
+init = _device_function(
+    "init",
+    """init(..., state)
+    Initialize ``state`` as cuRAND's ``curand_init`` does; the arguments depend on the generator:
+
+    - Philox4_32_10, XORWOW, MRG32k3a: ``init(seed, subsequence, offset, state)``. ``offset``
+      counts 32-bit values, as in cuRAND. Philox4_32_10 (cuRANDDx) positions its states on
+      128-bit blocks: an offset that is not a multiple of 4 starts at the next block (offset
+      rounded up to a multiple of 4).
+    - Sobol32, Sobol64: ``init(direction_vectors, offset, state)``.
+    - ScrambledSobol32, ScrambledSobol64: ``init(direction_vectors, scramble_constant, offset,
+      state)``.
+
+    ``direction_vectors`` is a pointer to one dimension's 32 or 64 direction vectors (for
+    example ``cffi.FFI().from_buffer(vectors[d:])`` of a device copy of
+    :func:`nvmath.device.random_helpers.get_direction_vectors64`), or an array of them.
+""",
+)
+rand = _sampler("rand", "32 random bits (64 for the 64-bit Sobol' generators)", "uint32 or uint64")
+rand4 = _sampler("rand4", "Four 32-bit random words (Philox4_32_10)", "uint32x4 (``.x .y .z .w``)")
+uniform = _sampler("uniform", "A float32 uniform in (0, 1]", "float32")
+uniform_double = _sampler("uniform_double", "A float64 uniform in (0, 1]", "float64")
+uniform2_double = _sampler("uniform2_double", "Two float64 uniforms in (0, 1] (Philox4_32_10)", "float64x2")
+uniform4 = _sampler("uniform4", "Four float32 uniforms in (0, 1] (Philox4_32_10)", "float32x4")
+normal = _sampler("normal", "A standard normal float32", "float32")
+normal_double = _sampler("normal_double", "A standard normal float64", "float64")
+normal2 = _sampler("normal2", "Two standard normal float32 (Box-Muller)", "float32x2")
+normal2_double = _sampler("normal2_double", "Two standard normal float64 (Box-Muller)", "float64x2")
+normal4 = _sampler("normal4", "Four standard normal float32 (Philox4_32_10)", "float32x4")
+_LOG = ", mean, stddev"
+_LOG_EXTRA = "\n    The logarithm of the value is normal with ``mean`` and ``stddev``."
+log_normal = _sampler("log_normal", "A log-normal float32", "float32", _LOG, _LOG_EXTRA)
+log_normal_double = _sampler("log_normal_double", "A log-normal float64", "float64", _LOG, _LOG_EXTRA)
+log_normal2 = _sampler("log_normal2", "Two log-normal float32", "float32x2", _LOG, _LOG_EXTRA)
+log_normal2_double = _sampler("log_normal2_double", "Two log-normal float64", "float64x2", _LOG, _LOG_EXTRA)
+log_normal4 = _sampler("log_normal4", "Four log-normal float32 (Philox4_32_10)", "float32x4", _LOG, _LOG_EXTRA)
+poisson = _sampler("poisson", "A Poisson-distributed uint32", "uint32", ", Lambda", "\n    ``Lambda`` is the mean.")
+poisson4 = _sampler(
+    "poisson4",
+    "Four Poisson-distributed uint32 (not offered by cuRANDDx: a typing error names what is)",
+    "uint32x4",
+    ", Lambda",
+)
+skipahead = _device_function(
+    "skipahead",
+    """skipahead(n, state)
+    Advance ``state`` by ``n`` values (32-bit values for Philox4_32_10, as in cuRAND: ``n`` that
+    is not a multiple of 4 is rounded up to one).
+""",
+)
+skipahead_sequence = _device_function(
+    "skipahead_sequence",
+    """skipahead_sequence(n, state)
+    Advance ``state`` by ``n`` sequences: for XORWOW and Philox4_32_10 cuRAND's subsequences
+    (2**67 and 2**66 values); for MRG32k3a sequences of 2**127 values.
+""",
+)
+skipahead_subsequence = _device_function(
+    "skipahead_subsequence",
+    """skipahead_subsequence(n, state)
+    Advance an MRG32k3a ``state`` by ``n`` subsequences of 2**76 values.
+""",
+)
+
+_FACE_FUNCTIONS = (
+    "init",
+    "rand",
+    "rand4",
+    "uniform",
+    "uniform_double",
+    "uniform2_double",
+    "uniform4",
+    "normal",
+    "normal_double",
+    "normal2",
+    "normal2_double",
+    "normal4",
+    "log_normal",
+    "log_normal_double",
+    "log_normal2",
+    "log_normal2_double",
+    "log_normal4",
+    "poisson",
+    "poisson4",
+    "skipahead",
+    "skipahead_sequence",
+    "skipahead_subsequence",
+)
+
+from . import random_helpers  # noqa: E402  (the peer's random.random_helpers)
+
+__all__ += ["Compile", "random_helpers", *_FACE_KINDS, *_FACE_FUNCTIONS]
