@@ -153,7 +153,8 @@ def test_fp8_scales_and_amax_on_torch_cpu():
     torch = pytest.importorskip("torch")
     a = torch.randn(16, 32).to(torch.float8_e4m3fn)
     b = torch.randn(32, 8).to(torch.float8_e4m3fn)
-    d, aux = matmul(a, b, quantization_scales={"a": 2.0, "b": 0.25}, options={"result_amax": True})
+    opts = {"result_amax": True, "result_type": "bfloat16"}  # an FP8 result is the default
+    d, aux = matmul(a, b, quantization_scales={"a": 2.0, "b": 0.25}, options=opts)
     assert d.dtype == torch.bfloat16
     want = (2.0 * a.float().numpy()) @ (0.25 * b.float().numpy())
     assert np.linalg.norm(d.float().numpy() - want) / np.linalg.norm(want) < 1e-2
@@ -457,7 +458,7 @@ def _fp8_operands(torch, a_type="float8_e4m3fn", b_type="float8_e4m3fn"):
             r"quantization_scales\['d'\] is required",
         ),
         (
-            {"quantization_scales": {"d": 2.0}},
+            {"quantization_scales": {"d": 2.0}, "options": {"result_type": "bfloat16"}},
             ValueError,
             r"quantization_scales\['d'\] applies to an FP8 result; the result is bfloat16",
         ),
@@ -473,11 +474,15 @@ def _fp8_operands(torch, a_type="float8_e4m3fn", b_type="float8_e4m3fn"):
         ),
         ({"quantization_scales": [2.0]}, TypeError, r"quantization_scales must be a dict"),
         (
-            {"quantization_scales": {"a": "2"}},
+            {"quantization_scales": {"a": "2", "d": 1.0}},
             TypeError,
             r"quantization_scales\['a'\]='2' is not supported; accepted: a real number, or a float32 array of one element",
         ),
-        ({"quantization_scales": {"a": True}}, TypeError, r"quantization_scales\['a'\]=True is not supported"),
+        (
+            {"quantization_scales": {"a": True, "d": 1.0}},
+            TypeError,
+            r"quantization_scales\['a'\]=True is not supported",
+        ),
         (
             {"options": {"result_type": "float8_e5m2"}, "quantization_scales": {"d": 1.0}},
             TypeError,
@@ -490,9 +495,9 @@ def _fp8_operands(torch, a_type="float8_e4m3fn", b_type="float8_e4m3fn"):
             r"result_type='float64' is not supported for FP8 operands",
         ),
         (
-            {"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": 1.0}, "epilog": "RELU"},
+            {"options": {"result_type": "float8_e4m3fn"}, "quantization_scales": {"d": 1.0}, "epilog": "BGRADA"},
             TypeError,
-            r"epilog RELU is not supported with an FP8 result \(float8_e4m3fn\); use result_type 'bfloat16' or 'float16'",
+            r"epilog BGRADA is not supported with an FP8 result \(float8_e4m3fn\); accepted: RELU, RELU_AUX, BIAS",
         ),
     ],
 )
@@ -529,7 +534,7 @@ def test_fp8_type_table_errors():
                 options={"result_type": "float8_e4m3fn"},
             )
     with pytest.raises(TypeError, match=r"c has dtype float16 but the result is bfloat16"):
-        matmul(a, b, torch.zeros(16, 16, dtype=torch.float16))
+        matmul(a, b, torch.zeros(16, 16, dtype=torch.float16), options={"result_type": "bfloat16"})
 
 
 def test_fp8_array_scale_errors():
@@ -649,8 +654,9 @@ def test_gpu_fp8_result_c_pointer_and_type():
     cm.p = Problem(a, b, None, None, None, None, "float8_e4m3fn")
     cm.dev = {"a": a, "b": b}
     assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == a.data_ptr
-    cm.p = Problem(a, b, None, None, None, None, None)
+    cm.p = Problem(a, b, None, None, None, None, "bfloat16")
     assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == 12345  # bf16 D: C is D (beta is 0)
+    assert Problem(a, b, None, None, None, None, None).result_dtype == "float8_e4m3fn"  # the default
 
 
 # -- options and scalars are checked whether the matmul runs on the CPU or the GPU -----------------

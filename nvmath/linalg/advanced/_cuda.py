@@ -20,7 +20,8 @@ from nvmath._internal.tensor import c_strides, contiguous_strides, fast_result_a
 from nvmath.bindings import cublasLt as lt
 from nvmath.memory import allocate_workspace
 
-from ._options import SCALE_TYPES
+from ._algorithm import Algorithm
+from ._options import SCALE_TYPES, memory_limit_bytes
 from ._options import MatmulEpilog as E
 from ._problem import gelu_aux_ld, relu_aux_ld
 
@@ -48,6 +49,15 @@ _COMPUTE = {
     "float8_e5m2": (lt.ComputeType.COMPUTE_32F, "float32"),
 }
 _SCALE_DATA = {kind: data for data, kind in SCALE_TYPES.items()}
+_FP8 = ("float8_e4m3fn", "float8_e5m2")
+
+
+def _aux_ld(m, dtype):
+    """The leading dimension of a GELU auxiliary matrix: rows rounded up to 8 elements, to 16
+    for one-byte (FP8) elements (cuBLASLt wants 16-byte aligned columns there)."""
+    return -(-m // 16) * 16 if dtype in _FP8 else gelu_aux_ld(m)
+
+
 _COMPLEX = ("complex64", "complex128")
 
 
@@ -160,9 +170,9 @@ class CudaMatmul:
         self.package = a.package
         self.host = a.is_host
         self.device_id = (
-            owner.execution.device_id
-            if self.host and owner.execution.device_id is not None
-            else (_streams.current_device_id() if self.host else a.device_id)
+            (owner.execution.device_id if owner.execution.device_id is not None else self.options.device_id)
+            if self.host
+            else a.device_id
         )
         if not self.host and owner.execution.device_id not in (None, a.device_id):
             raise ValueError(
@@ -182,7 +192,8 @@ class CudaMatmul:
                     "execution='cpu' for host operands"
                 )
         self.dev = {k: self._to_device(h) for k, h in ops.items() if h is not None}
-        self.handle = None
+        self.handle = self.options.handle  # the user's handle is never destroyed here
+        self._own_handle = self.handle is None
         self.algorithms = []
         self._descs = []
         self.workspace = None
@@ -191,6 +202,9 @@ class CudaMatmul:
         self._inputs = {}
         self._copied = set()  # operands planned from a copy: reset_operands copies into it again
         self._host_scales = []  # (host scale, its device buffer), copied at every execute
+        self._aux_fp8 = False  # an FP8 GELU auxiliary output (scale, optional amax)
+        self._tuning = False  # autotune() runs: an in-place result is not copied back to the user's c
+        self.direct = False
 
     def _to_device(self, h):
         if not h.is_host:
@@ -262,7 +276,10 @@ class CudaMatmul:
             # cuBLASLt computes BGRADA only for an untransposed (column-major) A.
             am, a_bs = self._operand_matrix("a", self.dev["a"], want_columns=epilog == E.BGRADA)
             bm, b_bs = self._operand_matrix("b", self.dev["b"])
-            self.swap = epilog not in _COLUMN_MAJOR_EPILOGS and not p.fp8
+            self.swap = epilog not in _COLUMN_MAJOR_EPILOGS and not p.fp8 and not p.c_column_broadcast
+            self.direct = False  # in place with D = c itself (else: D computed apart, then copied into c)
+            if p.inplace:
+                self.swap, self.direct = self._inplace_orientation(epilog)
             compute, scale = _compute_and_scale(p.ab_dtype, self.options.compute_type, self.options.scale_type)
             self.scale_kind = scale
             desc = lt.cublasLtMatmulDescCreate(compute, _SCALE_DATA[scale])
@@ -289,13 +306,22 @@ class CudaMatmul:
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.TRANSB, int(ops_[1]))
             m, n = (p.n, p.m) if self.swap else (p.m, p.n)
             self.d_strides = self._result_strides()
-            d_layout = self._layout(p.result_dtype, m, n, m, m * n)
-            c_layout = d_layout
-            if "c" in self.dev:
-                c_layout = self._c_layout()
-            elif p.c_dtype != p.result_dtype:
-                # FP8 D: C has a type of its own from cuBLASLt's table (never read: beta is 0).
-                c_layout = self._layout(p.c_dtype, m, n, m, m * n)
+            if self.direct:  # D is c: one layout for both (cuBLASLt's in-place form)
+                d_layout = c_layout = self._c_layout()
+                self.d_strides = tuple(self.dev["c"].strides)
+            else:
+                d_layout = self._layout(p.result_dtype, m, n, m, m * n)
+                c_layout = d_layout
+                if "c" in self.dev and not p.c_column_broadcast:
+                    c_layout = self._c_layout()
+                elif p.c_dtype != p.result_dtype:
+                    # FP8 D: C has a type of its own from cuBLASLt's table (a broadcast c is expanded
+                    # into a buffer of this layout; without c it is never read: beta is 0).
+                    c_layout = self._layout(p.c_dtype, m, n, m, m * n)
+            if self.options.sm_count_target:
+                lt.matmul_desc_set(desc, lt.MatmulDescAttribute.SM_COUNT_TARGET, self.options.sm_count_target)
+            if self.options.fast_accumulation and p.fp8:
+                lt.matmul_desc_set(desc, lt.MatmulDescAttribute.FAST_ACCUM, 1)
             self._epilog_setup(desc, epilog, inputs)
             if p.fp8:
                 self._fp8_setup(desc, s)
@@ -323,7 +349,7 @@ class CudaMatmul:
                         f"cuBLASLt has no algorithm for this problem ({p.ab_dtype}, epilog "
                         f"{epilog.name if epilog else 'none'}, {m}x{n}x{p.k}, batch {p.batch})"
                     )
-                self.algorithms = [r for r in results]
+                self.algorithms = [Algorithm(r) for r in results]
         self.epilog = epilog
         self.logger.info(
             "cuBLASLt plan: %s, %s, %d candidate algorithms, workspace up to %d bytes",
@@ -352,6 +378,9 @@ class CudaMatmul:
         p = self.p
         if (
             self.host
+            or self.p.inplace
+            or self.p.c_column_broadcast
+            or self._aux_fp8
             or self.aux_specs
             or p.a_vector
             or p.b_vector
@@ -365,7 +394,8 @@ class CudaMatmul:
         raw = lt._lib.unchecked("cublasLtMatmul")  # hot path: arguments validated at plan time
         first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
         c_ptr = self._c_ptr(None)  # None: D's own pointer, known per call
-        algo = ctypes.byref(getattr(self.algorithms[0], "algo", self.algorithms[0]))
+        best = self.algorithms[0]
+        algo = ctypes.byref(best.algo)
         fixed = (
             self.handle,
             self.desc,
@@ -383,8 +413,8 @@ class CudaMatmul:
             return None
 
         def run():
-            if self.workspace is None and self.worksize:
-                return None
+            if (self.workspace is None and self.worksize) or best.modified:
+                return None  # the general path allocates the workspace, or checks the changed algorithm
             made = output()
             if made is None:
                 return None
@@ -410,20 +440,52 @@ class CudaMatmul:
 
     def _workspace_limit(self):
         limit = self.options.memory_limit
-        if isinstance(limit, str):
+        if isinstance(limit, str) or (isinstance(limit, float) and limit <= 1):
             from cuda.bindings import runtime
 
             err, free, total = runtime.cudaMemGetInfo()
-            limit = int(total * float(limit[:-1]) / 100)
-        return int(min(limit, _WORKSPACE_CAP))
+            limit = memory_limit_bytes(limit, total)
+        return int(min(int(limit), _WORKSPACE_CAP))
 
     def _ensure_workspace(self, stream):
         size = max((getattr(a, "workspace_size", 0) for a in self.algorithms), default=0)
+        if self.workspace is not None and size > self.worksize:  # a changed algorithm needs more
+            self.workspace.free()
+            self.workspace = None
         if self.workspace is None and size:
             self.workspace = allocate_workspace(
                 size, package=self.package, device_id=self.device_id, stream=stream, allocator=self.options.allocator
             )
             self.worksize = size
+
+    def _inplace_orientation(self, epilog):
+        """``(swap, direct)`` for ``options.inplace``: D is c itself (``direct``) when c's layout is
+        one cuBLASLt can write in an orientation the problem allows (row-major c: the transposed
+        problem; column-major c: the plain one); else D is computed apart and copied into c."""
+        p = self.p
+        c = self.dev["c"]
+        strides = tuple(c.strides)
+        default = epilog not in _COLUMN_MAJOR_EPILOGS and not p.fp8
+        if _batch_stride(p.c_shape, strides, p.batch_shape) is None:
+            return default, False
+        if default and _oriented(p.c_shape[-2:], strides[-2:], True) is not None:
+            return True, True
+        if _oriented(p.c_shape[-2:], strides[-2:], False) is not None:
+            return False, True
+        self.logger.info(
+            "matmul: c (strides %s) is not a layout cuBLASLt writes here: the result is computed apart and "
+            "copied into c",
+            strides,
+        )
+        return default, False
+
+    def _expanded_c(self, stream):
+        """A c of shape (..., m, 1) broadcast to the result's shape and layout, in c's type (cuBLASLt
+        reads C with a leading dimension, never a column stride of 0)."""
+        p = self.p
+        buf = self._allocate(self.dev["a"], (*p.batch_shape, p.m, p.n), p.c_dtype, self.d_strides, stream)
+        self._copy_c(buf, stream, 1.0)
+        return buf
 
     def _c_layout(self, copied=False):
         """C's layout in the result's orientation (cuBLASLt has no transpose for C); c is
@@ -483,7 +545,7 @@ class CudaMatmul:
         H200 with cuBLASLt 13.1, for products with m or n of 1 among others). :meth:`execute`
         then runs in place (C is D) on ``c / 2`` with beta 2: the same D, with no quick return
         (which would also skip an epilog), at the cost of one copy of c."""
-        if "c" not in self.dev or self.p.fp8:
+        if "c" not in self.dev or self.p.fp8 or self.p.inplace or self.p.c_column_broadcast:
             return False
         return (self.p.k == 0 or not np.any(self._alpha)) and bool(np.all(self._beta == 1))
 
@@ -509,6 +571,8 @@ class CudaMatmul:
     def _epilog_setup(self, desc, epilog, inputs):
         p = self.p
         self.aux_specs = {}
+        self._aux_fp8 = False
+        self._fp8 = {}
         self._inputs = dict(inputs)
         if epilog is None:
             return
@@ -518,6 +582,8 @@ class CudaMatmul:
             batched = len(bias.shape) > (2 if bias.shape[-1:] == (1,) and len(bias.shape) > 1 else 1)
             if batched:
                 lt.matmul_desc_set(desc, lt.MatmulDescAttribute.BIAS_BATCH_STRIDE, p.m)
+            if bias.dtype != p.result_dtype:
+                lt.matmul_desc_set(desc, lt.MatmulDescAttribute.BIAS_DATA_TYPE, int(_DATA[bias.dtype]))
         if epilog in (E.RELU_AUX, E.RELU_AUX_BIAS, E.DRELU, E.DRELU_BGRAD):
             ld = relu_aux_ld(p.m)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_LD, ld)
@@ -532,15 +598,21 @@ class CudaMatmul:
                     ),
                 )
         if epilog in (E.GELU_AUX, E.GELU_AUX_BIAS, E.DGELU, E.DGELU_BGRAD):
-            ld = gelu_aux_ld(p.m)
+            aux_dtype = self.owner._aux["dtype"]
+            self._aux_fp8 = aux_dtype in _FP8
+            ld = _aux_ld(p.m, aux_dtype)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_LD, ld)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_BATCH_STRIDE, ld * p.n)
+            if aux_dtype != p.result_dtype:
+                lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_DATA_TYPE, int(_DATA[aux_dtype]))
+            if self._aux_fp8:
+                self._set_aux_scale(self.owner._aux["scale"], self.stream, desc)
             if epilog in (E.GELU_AUX, E.GELU_AUX_BIAS):
                 nb = len(p.batch_shape)
                 full = (*p.batch_shape, ld, p.n)
                 self.aux_specs["gelu_aux"] = (
                     full,
-                    p.result_dtype,
+                    aux_dtype,
                     contiguous_strides(full, list(range(nb)) + [nb + 1, nb]),
                 )
         for name, h in list(self._inputs.items()):
@@ -558,7 +630,7 @@ class CudaMatmul:
         if name == "relu_aux":
             ld, dtype = relu_aux_ld(p.m) // 8, "uint8"
         elif name == "gelu_aux":
-            ld, dtype = gelu_aux_ld(p.m), p.result_dtype
+            ld, dtype = _aux_ld(p.m, p.aux_dtype), p.aux_dtype
         else:
             return self._to_device(h)
         full = (*p.batch_shape, ld, p.n)
@@ -572,35 +644,56 @@ class CudaMatmul:
         self._keep = getattr(self, "_keep", []) + [buf]
         return buf
 
-    def _fp8_setup(self, desc, stream):
+    def _scale_buffer(self, value, stream):
+        """A device float32 scalar cuBLASLt reads a scale from: a number copied once, a host array
+        copied at every execute (so that in-place changes count), the user's device array as is."""
+        if isinstance(value, float):
+            buf = self.dev["a"].empty((1,), "float32", stream=stream)
+            buf.copy_from(np.asarray([value], np.float32), stream)
+        elif value.is_host:
+            buf = self.dev["a"].empty(tuple(value.shape), "float32", stream=stream)
+            buf.copy_from(value, stream)
+            self._host_scales.append((value, buf))
+        else:
+            buf = value
+        return buf
+
+    def _fp8_setup(self, desc, stream, scales=None):
         """The per-tensor scales (device float32 scalars, as cuBLASLt reads them) and, for an
         FP8 result with ``result_amax``, a placeholder AMAX_D pointer: the algorithm search
         must see amax requested (each execute points it at a fresh buffer)."""
         p = self.p
-        scales = self.owner._scales
+        scales = self.owner._scales if scales is None else scales
         attrs = {
             "a": lt.MatmulDescAttribute.A_SCALE_POINTER,
             "b": lt.MatmulDescAttribute.B_SCALE_POINTER,
             "d": lt.MatmulDescAttribute.D_SCALE_POINTER,
         }
-        self._fp8 = {}
-        self._host_scales = []
-        for key in ("a", "b", "d") if p.fp8_result else ("a", "b"):
-            value = scales[key]
-            if isinstance(value, float):
-                buf = self.dev["a"].empty((1,), "float32", stream=stream)
-                buf.copy_from(np.asarray([value], np.float32), stream)
-            elif value.is_host:  # copied again at every execute, so that in-place changes count
-                buf = self.dev["a"].empty(tuple(value.shape), "float32", stream=stream)
-                buf.copy_from(value, stream)
-                self._host_scales.append((value, buf))
-            else:  # the user's device scalar, read by cuBLASLt at every call
-                buf = value
-            self._fp8[key] = buf
-            lt.matmul_desc_set(desc, attrs[key], buf.data_ptr)
-        if p.fp8_result and self.options.result_amax:
-            self._fp8["amax"] = self.dev["a"].empty((1,), "float32", stream=stream)
-            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.AMAX_D_POINTER, self._fp8["amax"].data_ptr)
+        self._fp8 = {k: v for k, v in getattr(self, "_fp8", {}).items() if k in ("aux_scale", "aux_amax")}
+        self._host_scales = [(h, b) for h, b in self._host_scales if b is self._fp8.get("aux_scale")]
+        with _streams.device_context(self.device_id):
+            for key in ("a", "b", "d") if p.fp8_result else ("a", "b"):
+                self._fp8[key] = buf = self._scale_buffer(scales[key], stream)
+                lt.matmul_desc_set(desc, attrs[key], buf.data_ptr)
+            if p.fp8_result and self.options.result_amax:
+                self._fp8["amax"] = self.dev["a"].empty((1,), "float32", stream=stream)
+                lt.matmul_desc_set(desc, lt.MatmulDescAttribute.AMAX_D_POINTER, self._fp8["amax"].data_ptr)
+
+    def _set_aux_scale(self, value, stream, desc=None):
+        """The FP8 GELU auxiliary output's scale (and, with ``aux_amax``, a placeholder amax
+        pointer for the algorithm search)."""
+        desc = self.desc if desc is None else desc
+        self._fp8 = getattr(self, "_fp8", {})
+        old = self._fp8.get("aux_scale")
+        self._host_scales = [(h, b) for h, b in self._host_scales if b is not old]
+        with _streams.device_context(self.device_id):
+            self._fp8["aux_scale"] = buf = self._scale_buffer(value, stream)
+            lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_SCALE_POINTER, buf.data_ptr)
+            if self.owner._aux["amax"]:
+                self._fp8["aux_amax"] = self.dev["a"].empty((1,), "float32", stream=stream)
+                lt.matmul_desc_set(
+                    desc, lt.MatmulDescAttribute.EPILOGUE_AUX_AMAX_POINTER, self._fp8["aux_amax"].data_ptr
+                )
 
     # -- execution -----------------------------------------------------------------------------------
     def _allocate(self, like, shape, dtype, strides, stream):
@@ -617,12 +710,17 @@ class CudaMatmul:
             if stream is None
             else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
         )
-        algo = algorithm if algorithm is not None else self.algorithms[0]
-        algo = getattr(algo, "algo", algo)
+        chosen = self._algorithm(algorithm)
         a, b = self.dev["a"], self.dev["b"]
-        d = self._allocate(a, (*p.batch_shape, p.m, p.n), p.result_dtype, self.d_strides, s)
+        if self.direct:
+            d = self.dev["c"]
+        else:
+            d = self._allocate(a, (*p.batch_shape, p.m, p.n), p.result_dtype, self.d_strides, s)
         aux = {}
         with _streams.device_context(self.device_id):
+            if chosen.modified:
+                self._check_algorithm(chosen)
+            algo = chosen.algo
             for name, (shape, dtype, strides) in self.aux_specs.items():
                 aux[name] = self._allocate(a, shape, dtype, strides, s)
                 ptr_attr = (
@@ -636,14 +734,19 @@ class CudaMatmul:
                 buf.copy_from(host, s)
             if p.fp8_result and self.options.result_amax:
                 # cuBLASLt's own amax of D before the d scale; zeroed first, whether it overwrites or maxes in.
-                from cuda.bindings import runtime
-
-                aux["result_amax"] = self._allocate(a, (1,), "float32", None, s)
-                runtime.cudaMemsetAsync(aux["result_amax"].data_ptr, 0, 4, s.handle)
+                aux["result_amax"] = self._zeroed_scalar(a, s)
                 lt.matmul_desc_set(self.desc, lt.MatmulDescAttribute.AMAX_D_POINTER, aux["result_amax"].data_ptr)
+            if self._aux_fp8 and self.owner._aux["amax"] and "gelu_aux" in self.aux_specs:
+                aux["gelu_aux_amax"] = self._zeroed_scalar(a, s)
+                lt.matmul_desc_set(
+                    self.desc, lt.MatmulDescAttribute.EPILOGUE_AUX_AMAX_POINTER, aux["gelu_aux_amax"].data_ptr
+                )
             first, second = (b, a) if self.swap else (a, b)
             c_ptr, c_layout, beta = self._c_ptr(d.data_ptr), self.layouts[2], self._beta
-            if self._c_in_place():
+            if p.c_column_broadcast:
+                expanded = self._expanded_c(s)  # kept alive until the call is queued
+                c_ptr = expanded.data_ptr
+            elif self._c_in_place():
                 # D = 0 * A @ B + 2 * (c / 2): exact (powers of 2; subnormals aside), and beta is not 1.
                 self._copy_c(d, s, 0.5)
                 c_ptr, c_layout, beta = d.data_ptr, self.layouts[3], self._beta * 2
@@ -668,6 +771,10 @@ class CudaMatmul:
         if release_workspace and self.workspace is not None:
             self.workspace.free()
             self.workspace = None
+        if self._tuning:
+            return None
+        if "gelu_aux_amax" in aux:
+            aux["gelu_aux_amax"] = _wrap(aux["gelu_aux_amax"].tensor.reshape(()))
         if "result_amax" in aux:
             aux["result_amax"] = _wrap(aux["result_amax"].tensor.reshape(()))
         elif p.fp8 and self.options.result_amax:
@@ -682,7 +789,15 @@ class CudaMatmul:
         for name in ("gelu_aux",):
             if name in aux:
                 aux[name] = _rows(aux[name], p.m)
-        if self.host:
+        if p.inplace:
+            out = self._into_c(d, s)
+            if self.host:
+                aux = {k: v.to(self.owner._operands["a"].package, None, s).tensor for k, v in aux.items()}
+            else:
+                if self.options.blocking is True:
+                    _streams.synchronize(s)
+                aux = {k: v.tensor for k, v in aux.items()}
+        elif self.host:
             out = result.to(self.owner._operands["a"].package, None, s, logger=self.logger).tensor
             aux = {k: v.to(self.owner._operands["a"].package, None, s).tensor for k, v in aux.items()}
         else:
@@ -691,6 +806,50 @@ class CudaMatmul:
             out = result.tensor
             aux = {k: v.tensor for k, v in aux.items()}
         return (out, aux) if aux else out
+
+    def _algorithm(self, algorithm):
+        """The Algorithm to run: the plan's first, or the one given (one of :attr:`algorithms`)."""
+        if algorithm is None:
+            return self.algorithms[0]
+        if isinstance(algorithm, Algorithm):
+            return algorithm
+        if isinstance(algorithm, lt.MatmulHeuristicResult):
+            return Algorithm(algorithm)
+        raise TypeError(
+            f"algorithm={algorithm!r} is not supported; accepted: one of Matmul.algorithms (an Algorithm), or None"
+        )
+
+    def _check_algorithm(self, algorithm):
+        """cuBLASLt's check of a hand-changed algorithm (it raises if the configuration does not
+        fit this problem), and the workspace the new configuration needs."""
+        found = lt.cublasLtMatmulAlgoCheck(self.handle, self.desc, *self.layouts, algorithm.algo)
+        size = found.workspaceSize
+        if size > self.worksize_limit:
+            raise ValueError(
+                f"the changed algorithm ({algorithm!r}) needs {size} bytes of workspace; "
+                f"options.memory_limit allows {self.worksize_limit}"
+            )
+        algorithm._mark_checked(size)
+        self.logger.info("cuBLASLt accepted the changed algorithm %r (workspace %d bytes)", algorithm, size)
+        self._ensure_workspace(self.stream)
+        self._fast = self._prepare_fast()
+
+    def _zeroed_scalar(self, like, stream):
+        from cuda.bindings import runtime
+
+        buf = self._allocate(like, (1,), "float32", None, stream)
+        runtime.cudaMemsetAsync(buf.data_ptr, 0, 4, stream.handle)
+        return buf
+
+    def _into_c(self, d, stream):
+        """``options.inplace``: the result ``d`` into the user's c (and into the device copy of c
+        that the next execute reads); returns the user's c."""
+        user_c = self.owner._operands["c"]
+        if d is not self.dev["c"]:
+            self.dev["c"].copy_from(d, stream, logger=self.logger)
+        if self.dev["c"] is not user_c:
+            user_c.copy_from(self.dev["c"], stream, logger=self.logger)
+        return user_c.tensor
 
     def autotune(self, iterations, prune, stream):
         from cuda.bindings import runtime
@@ -704,6 +863,12 @@ class CudaMatmul:
         flush = self.dev["a"].empty((max(int(l2), 1) * 2,), "uint8", stream=s)
         timings = []
         start, stop = runtime.cudaEventCreate()[1], runtime.cudaEventCreate()[1]
+        saved_c = self.dev.get("c") if self.p.inplace else None
+        if saved_c is not None:  # the timed runs write into a scratch copy of c, never into c
+            scratch = saved_c.empty(saved_c.shape, strides=saved_c.strides, stream=s)
+            scratch.copy_from(saved_c, s)
+            self.dev["c"] = scratch
+        self._tuning = True
         try:
             for algo in self.algorithms:
                 self.execute(algo, False, s)
@@ -717,6 +882,9 @@ class CudaMatmul:
                     times.append(runtime.cudaEventElapsedTime(start, stop)[1])
                 timings.append((statistics.median(times), algo))
         finally:
+            self._tuning = False
+            if saved_c is not None:
+                self.dev["c"] = saved_c
             runtime.cudaEventDestroy(start)
             runtime.cudaEventDestroy(stop)
         timings.sort(key=lambda t: t[0])
@@ -726,7 +894,7 @@ class CudaMatmul:
         )
         self._fast = self._prepare_fast()
 
-    def reset(self, new, alpha, beta, inputs, stream):
+    def reset(self, new, alpha, beta, inputs, stream, scales=None, aux_scale=None):
         s = (
             self.stream
             if stream is None
@@ -751,15 +919,30 @@ class CudaMatmul:
                         else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
                     )
                     lt.matmul_desc_set(self.desc, attr, h.data_ptr)
-        self._fast = self._prepare_fast()
+        if getattr(self, "desc", None) is not None and (scales or aux_scale is not None):
+            merged = dict(self.owner._scales)
+            merged.update(scales or {})
+            with _streams.device_context(self.device_id):
+                if scales:
+                    self._fp8_setup(self.desc, s, merged)
+                if aux_scale is not None:
+                    self._set_aux_scale(aux_scale, s)
+        self._fast = self._prepare_fast() if getattr(self, "desc", None) is not None else None
+
+    def release_operands(self):
+        """Forget the user's arrays: the fast path (which holds their addresses) goes; the holders
+        this object shares with :class:`Matmul` were emptied by it. Device copies of host operands
+        are this object's own buffers and stay, to be refilled by the next reset."""
+        self._fast = None
+        self._host_scales = [(h, b) for h, b in self._host_scales if h.tensor is not None]
 
     def free(self):
         """Release the plan's descriptors and workspace, and the cuBLASLt handle."""
         self.release_plan()
-        if self.handle is not None:
+        if self.handle is not None and self._own_handle:
             with _streams.device_context(self.device_id):
                 lt.cublasLtDestroy(self.handle)
-            self.handle = None
+        self.handle = None
 
     def release_plan(self):
         with _streams.device_context(self.device_id):

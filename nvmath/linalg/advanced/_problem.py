@@ -20,7 +20,8 @@ from ._options import EPILOG_INPUTS, EPILOG_OUTPUTS, MatmulEpilog, matrix_qualif
 
 __all__ = ["Problem", "SUPPORTED_TYPES", "check_scalar", "relu_aux_ld", "gelu_aux_ld"]
 
-#: Operand dtype → default result dtype (no promotion: the result is of the operands' type).
+#: Operand dtype → default result dtype without c (no promotion: the result is of a's type; with
+#: FP8 operands an FP8 result, as nvmath-python gives).
 SUPPORTED_TYPES = {
     "float16": "float16",
     "bfloat16": "bfloat16",
@@ -28,11 +29,23 @@ SUPPORTED_TYPES = {
     "float64": "float64",
     "complex64": "complex64",
     "complex128": "complex128",
-    "float8_e4m3fn": "bfloat16",
-    "float8_e5m2": "bfloat16",
+    "float8_e4m3fn": "float8_e4m3fn",
+    "float8_e5m2": "float8_e5m2",
 }
 FP8 = ("float8_e4m3fn", "float8_e5m2")
-_REAL_EPILOG_TYPES = ("float16", "bfloat16", "float32", "float64")
+_REAL_EPILOG_TYPES = ("float16", "bfloat16", "float32", "float64", "float8_e4m3fn", "float8_e5m2")
+#: The epilogs cuBLASLt runs with an FP8 result (those of the forward pass).
+_FP8_RESULT_EPILOGS = (
+    MatmulEpilog.RELU,
+    MatmulEpilog.RELU_AUX,
+    MatmulEpilog.BIAS,
+    MatmulEpilog.RELU_BIAS,
+    MatmulEpilog.RELU_AUX_BIAS,
+    MatmulEpilog.GELU,
+    MatmulEpilog.GELU_AUX,
+    MatmulEpilog.GELU_BIAS,
+    MatmulEpilog.GELU_AUX_BIAS,
+)
 #: Largest finite value of each FP8 format: results beyond it saturate (cvt.satfinite on the GPU).
 FP8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
 #: cuBLASLt's FP8 type table (cublasLtMatmul, "FP8" rows): operand types -> result type -> the
@@ -84,7 +97,7 @@ def _broadcast(shapes, names):
 class Problem:
     """Everything the constructor decides about a matmul; shared by the CPU and GPU paths."""
 
-    def __init__(self, a, b, c, alpha, beta, qualifiers, result_type):
+    def __init__(self, a, b, c, alpha, beta, qualifiers, result_type, inplace=False):
         self.a_vector, self.b_vector = len(a.shape) == 1, len(b.shape) == 1
         for name, h in (("a", a), ("b", b)):
             if len(h.shape) == 0:
@@ -113,7 +126,19 @@ class Problem:
             )
         self.ab_dtype = a.dtype
         self.fp8 = a.dtype in FP8
-        self.result_dtype = result_type or SUPPORTED_TYPES[a.dtype]
+        self.inplace = inplace
+        if inplace:
+            if c is None:
+                raise ValueError("options.inplace=True needs c: the result is written into it")
+            if self.a_vector or self.b_vector:
+                raise ValueError(
+                    f"options.inplace=True needs matrix operands (a has shape {tuple(a.shape)}, b has shape "
+                    f"{tuple(b.shape)}): give the vectors an axis of extent 1"
+                )
+            result_type = None  # the result is c, of c's type (the caller warns when one was given)
+        # The default result type: c's when given (FP8 operands take bf16/fp16/fp32 c), else the
+        # operands' own (FP8 operands: an FP8 result in a's format, as cuBLASLt's table allows).
+        self.result_dtype = result_type or (c.dtype if c is not None and self.fp8 else SUPPORTED_TYPES[a.dtype])
         self.fp8_result = self.result_dtype in FP8
         if self.fp8:
             c_types = self._fp8_types(a.dtype, b.dtype, self.result_dtype)
@@ -126,12 +151,23 @@ class Problem:
             c_types = (self.result_dtype,)
         # The type cuBLASLt is told C has; with an FP8 result it is never the result's own type.
         self.c_dtype = c.dtype if c is not None else c_types[0]
-        # A bias is of the result's type, except for FP8 kernels with an fp32 result (bf16 there).
-        self.bias_dtype = "bfloat16" if self.fp8 and self.result_dtype == "float32" else self.result_dtype
+        # A bias is of the result's type, except for FP8 kernels: bf16 with an fp32 result, C's type
+        # (bf16 or fp16) with an FP8 result.
+        self.bias_dtype = (
+            self.c_dtype
+            if self.fp8_result
+            else "bfloat16"
+            if self.fp8 and self.result_dtype == "float32"
+            else self.result_dtype
+        )
+        # GELU_AUX's output (and DGELU's input): the result's type, C's for an FP8 result.
+        self.aux_dtype = self.c_dtype if self.fp8_result else self.result_dtype
 
         self.c_shape = None
+        self.c_column_broadcast = False  # c of shape (..., m, 1) added to every column
         if c is not None:
             self.c_shape = self._c_shape(a, b, c)
+            self.c_column_broadcast = self.c_shape[-1] == 1 and n != 1
             if c.dtype not in c_types:
                 if self.fp8_result:
                     raise TypeError(
@@ -147,6 +183,12 @@ class Problem:
             names.append("c")
         self.batch_shape = _broadcast(batch_shapes, names)
         self.batch = int(np.prod(self.batch_shape, dtype=np.int64)) if self.batch_shape else 1
+        if inplace and tuple(c.shape) != (*self.batch_shape, m, n):
+            raise ValueError(
+                f"options.inplace=True writes the result into c, so c must have the result's full shape "
+                f"{(*self.batch_shape, m, n)} (no broadcast along the batch or the columns); c has shape "
+                f"{tuple(c.shape)}"
+            )
 
         self.alpha = 1.0 if alpha is None else alpha
         self.beta = (0.0 if c is None else 1.0) if beta is None else beta
@@ -181,7 +223,8 @@ class Problem:
         own = (*(() if self.a_vector else (m,)), *(() if self.b_vector else (n,)))
         c_shape = tuple(c.shape)
         nb = len(c_shape) - len(own)
-        if nb < 0 or c_shape[nb:] != own:
+        column = len(own) == 2 and nb >= 0 and c_shape[nb:] == (m, 1)  # one column, broadcast over n
+        if nb < 0 or (c_shape[nb:] != own and not column):
             what = ("matrices" if len(own) == 2 else "vectors" if own else "scalars") + (
                 f" of shape {own}" if own else ""
             )
@@ -194,9 +237,10 @@ class Problem:
             inner = ", ".join(str(x) for x in own)
             raise ValueError(
                 f"c has shape {c_shape}, but a {tuple(a.shape)} @ b {tuple(b.shape)} has {what}"
-                f"{dropped}: c must be {own} or batched ({'...' + (', ' + inner if inner else ',')})"
+                f"{dropped}: c must be {own}{f' or ({m}, 1)' if len(own) == 2 else ''} or batched "
+                f"({'...' + (', ' + inner if inner else ',')})"
             )
-        return (*c_shape[:nb], m, n)
+        return (*c_shape[:nb], m, 1 if column else n)
 
     @staticmethod
     def _qualifiers(qualifiers, a, b, c):
@@ -220,8 +264,54 @@ class Problem:
         return conj
 
     # -- epilogs -----------------------------------------------------------------------------------
-    def check_epilog(self, epilog, epilog_inputs, wrap):
-        """The epilog as a MatmulEpilog, and its inputs wrapped and checked."""
+    def check_epilog(self, epilog, epilog_inputs, wrap, aux_preferences=None):
+        """``(epilog, inputs, aux)``: the epilog as a MatmulEpilog, its inputs wrapped and
+        checked, and ``aux``, the auxiliary output's ``{"dtype", "scale", "amax"}`` (``scale``
+        the raw ``epilog_inputs["aux_quantization_scale"]``, for an FP8 ``aux_type``)."""
+        epilog_inputs, aux = self._check_aux(epilog, epilog_inputs, aux_preferences)
+        epilog, inputs = self._check_epilog(epilog, epilog_inputs, wrap)
+        return epilog, inputs, aux
+
+    def _check_aux(self, epilog, epilog_inputs, preferences):
+        given = dict(epilog_inputs) if isinstance(epilog_inputs, Mapping) else epilog_inputs
+        scale = given.pop("aux_quantization_scale", None) if isinstance(given, dict) else None
+        aux_type = getattr(preferences, "aux_type", None)
+        amax = bool(getattr(preferences, "aux_amax", False))
+        gelu_aux = epilog is not None and check_enum(epilog, MatmulEpilog, "epilog") in (
+            MatmulEpilog.GELU_AUX,
+            MatmulEpilog.GELU_AUX_BIAS,
+        )
+        if aux_type is not None and not gelu_aux:
+            raise ValueError(
+                f"preferences.epilog.aux_type={aux_type!r} applies to the GELU_AUX and GELU_AUX_BIAS epilogs only; "
+                f"the epilog is {epilog!r}"
+            )
+        fp8_aux = aux_type in FP8
+        if fp8_aux and not self.fp8:
+            raise TypeError(
+                f"preferences.epilog.aux_type={aux_type!r} (FP8) needs FP8 operands; these are {self.ab_dtype}"
+            )
+        if aux_type is not None and not fp8_aux and aux_type != self.aux_dtype:
+            raise TypeError(
+                f"preferences.epilog.aux_type={aux_type!r} is not supported here; accepted: {self.aux_dtype!r}"
+                + (", 'float8_e4m3fn', 'float8_e5m2'" if self.fp8 else "")
+            )
+        if fp8_aux and scale is None:
+            raise ValueError(
+                f"epilog_inputs['aux_quantization_scale'] is required with preferences.epilog.aux_type={aux_type!r}: "
+                "the auxiliary output is multiplied by it before its rounding to FP8"
+            )
+        if scale is not None and not fp8_aux:
+            raise ValueError(
+                "epilog_inputs['aux_quantization_scale'] applies to an FP8 auxiliary output "
+                "(preferences.epilog.aux_type 'float8_e4m3fn' or 'float8_e5m2') only"
+            )
+        if amax and not fp8_aux:
+            raise ValueError("preferences.epilog.aux_amax=True applies to an FP8 aux_type only")
+        dtype = aux_type or self.aux_dtype
+        return given, {"dtype": dtype, "scale": scale, "amax": amax}
+
+    def _check_epilog(self, epilog, epilog_inputs, wrap):
         if epilog_inputs is not None and not isinstance(epilog_inputs, Mapping):
             raise TypeError(
                 f"epilog_inputs={epilog_inputs!r} (of type {type(epilog_inputs).__name__}) is not supported; "
@@ -232,11 +322,10 @@ class Problem:
                 raise ValueError(f"epilog_inputs {sorted(epilog_inputs)} were given without an epilog")
             return None, {}
         epilog = check_enum(epilog, MatmulEpilog, "epilog")
-        if self.fp8_result:
-            # cuBLASLt's FP8-result epilogs need bias and auxiliary types of their own (and aux scales).
+        if self.fp8_result and epilog not in _FP8_RESULT_EPILOGS:
             raise TypeError(
-                f"epilog {epilog.name} is not supported with an FP8 result ({self.result_dtype}); "
-                "use result_type 'bfloat16' or 'float16' for epilogs"
+                f"epilog {epilog.name} is not supported with an FP8 result ({self.result_dtype}); accepted: "
+                f"{', '.join(e.name for e in _FP8_RESULT_EPILOGS)}, or result_type 'bfloat16' or 'float16'"
             )
         if self.result_dtype not in _REAL_EPILOG_TYPES and epilog not in (MatmulEpilog.BIAS,):
             raise TypeError(
@@ -299,10 +388,10 @@ class Problem:
                 )
         elif name == "gelu_aux":
             want = (*batch, m, n)
-            if tuple(h.shape) != want or h.dtype != self.result_dtype:
+            if tuple(h.shape) != want or h.dtype != self.aux_dtype:
                 raise ValueError(
                     f"epilog_inputs['gelu_aux'] has shape {tuple(h.shape)} and dtype {h.dtype}; "
-                    f"{epilog.name} needs shape {want} and dtype {self.result_dtype}, as a "
+                    f"{epilog.name} needs shape {want} and dtype {self.aux_dtype}, as a "
                     "GELU_AUX epilog returned"
                 )
 

@@ -8,6 +8,8 @@ Host operands run on the CPU (NumPy) unless ``execution="cuda"``.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
@@ -18,7 +20,7 @@ from nvmath._internal.streams import require_cuda
 from nvmath._internal.tensor import check_same_operand, wrap_operand
 from nvmath._internal.validate import as_int_at_least
 
-from ._options import MatmulOptions, MatmulPlanPreferences
+from ._options import MatmulOptions, MatmulPlanPreferences, MatmulQuantizationScales
 from ._problem import Problem, check_scalar
 
 __all__ = ["Matmul", "matmul"]
@@ -88,17 +90,27 @@ class Matmul(Stateful):
                 "does not copy them implicitly; move them to the host or use execution='cuda'"
             )
         self.execution = execution
-        self._problem = Problem(ha, hb, hc, alpha, beta, qualifiers, self.options.result_type)
+        if self.options.inplace and self.options.result_type is not None:
+            self.logger.warning(
+                "Matmul: options.result_type=%r is ignored: the operation is in place, so the result has c's type",
+                self.options.result_type,
+            )
+        self._problem = Problem(
+            ha, hb, hc, alpha, beta, qualifiers, self.options.result_type, inplace=self.options.inplace
+        )
         if self.options.result_amax and not self._problem.fp8:
             raise ValueError(
                 f"options.result_amax=True applies to FP8 operands only; these are {self._problem.ab_dtype}"
             )
+        self._check_block_scaling(ha)
         self._operands = {"a": ha, "b": hb, "c": hc}
         self._scales = self._check_scales(quantization_scales)
         self._planned = False
         self._freed = False
+        self._released = False
         self._epilog = None
         self._epilog_inputs = {}
+        self._aux = {"dtype": self._problem.aux_dtype, "scale": None, "amax": False}
         if isinstance(execution, ExecutionCUDA):
             if ha.is_host:  # device operands prove their GPU; host ones need one found (once)
                 require_cuda(execution.device_id)
@@ -129,10 +141,41 @@ class Matmul(Stateful):
             execution.name,
         )
 
+    def _check_block_scaling(self, a):
+        """``options.block_scaling`` (MXFP8) needs FP8 operands and a Blackwell GPU: refused here,
+        before anything is planned, where either is missing."""
+        if not self.options.block_scaling:
+            return
+        p = self._problem
+        if not p.fp8:
+            raise ValueError(f"options.block_scaling=True applies to FP8 operands (MXFP8); these are {p.ab_dtype}")
+        if isinstance(self.execution, ExecutionCPU):
+            raise ValueError(
+                "options.block_scaling=True (MXFP8) runs in cuBLASLt on GPUs of compute capability 10.0 or newer "
+                "(Blackwell); execution='cpu' does not support it"
+            )
+        from nvmath.jit import device_target
+
+        device_id = self.execution.device_id
+        if device_id is None:
+            device_id = self.options.device_id if a.is_host else a.device_id
+        cc = device_target(device_id).cc
+        if cc < (10, 0):
+            raise RuntimeError(
+                f"options.block_scaling=True (MXFP8 block scales) needs a GPU of compute capability 10.0 or newer "
+                f"(Blackwell); GPU {device_id} has {cc[0]}.{cc[1]}: use per-tensor FP8 scales "
+                "(block_scaling=False) there"
+            )
+        raise NotImplementedError(
+            "options.block_scaling=True (MXFP8) is not implemented by nvmath-fusion yet; use per-tensor FP8 "
+            "scales (block_scaling=False)"
+        )
+
     def _check_scales(self, scales):
         """``{"a", "b", "d"}`` → a float, or a holder of a one-element float32 array where the
         operands are (read at every execute, so it may change in place); None without FP8."""
         p = self._problem
+        scales = _scales_dict(scales)
         if scales is None:
             if p.fp8_result:
                 raise ValueError(self._missing_d_scale())
@@ -214,11 +257,18 @@ class Matmul(Stateful):
         stream : optional
         """
         self._check_alive()
+        self._check_operands("plan()")
         preferences = check_options(preferences, MatmulPlanPreferences, "preferences")
-        epilog, inputs = self._problem.check_epilog(epilog, epilog_inputs, self._wrap_epilog_input)
+        epilog, inputs, aux = self._problem.check_epilog(
+            epilog, epilog_inputs, self._wrap_epilog_input, preferences.epilog
+        )
+        if aux["scale"] is not None:
+            aux["scale"] = self._check_scale("aux_quantization_scale", aux["scale"])
+        if algorithms is not None:
+            algorithms = _as_algorithms(algorithms)
+        self._epilog, self._epilog_inputs, self._aux = epilog, inputs, aux
         if self._backend is not None:
             self._backend.plan(preferences, algorithms, epilog, inputs, stream)
-        self._epilog, self._epilog_inputs = epilog, inputs
         self._planned = True
         return self.algorithms
 
@@ -244,6 +294,7 @@ class Matmul(Stateful):
             Keep only the fastest ``prune`` algorithms.
         """
         self._check_planned()
+        self._check_operands("autotune()")
         iterations = as_int_at_least(iterations, 1, "iterations", "a positive int")
         if prune is not None:
             prune = as_int_at_least(prune, 1, "prune", "a positive int or None")
@@ -256,13 +307,44 @@ class Matmul(Stateful):
         """Run the multiplication; returns the result, or ``(result, aux)`` for epilogs with
         auxiliary outputs (``aux`` a dict of arrays)."""
         self._check_planned()
+        self._check_operands("execute()")
         if self._backend is None:
             return self._execute_cpu()
         return self._backend.execute(algorithm, release_workspace, stream)
 
-    def reset_operands(self, a=None, b=None, c=None, *, alpha=None, beta=None, epilog_inputs=None, stream=None):
-        """Use new operands (same package, device, dtype, shape and strides), scales or epilog
-        inputs; nothing changes if any of them is refused."""
+    def reset_operands(
+        self,
+        a=None,
+        b=None,
+        c=None,
+        *,
+        alpha=None,
+        beta=None,
+        quantization_scales=None,
+        epilog_inputs=None,
+        stream=None,
+    ):
+        """Use new operands (same package, device, dtype, shape and strides), scalars, FP8
+        scales or epilog inputs; nothing changes if any of them is refused.
+
+        Parameters
+        ----------
+        a, b, c : array, optional
+            Replacements, of the same package, device, dtype, shape and strides as the ones
+            given to the constructor. With ``options.inplace``, the next result is written into
+            the new ``c``; a ``c`` that is not replaced holds the last result.
+        alpha, beta : number, optional
+        quantization_scales : dict or MatmulQuantizationScales, optional
+            New FP8 scales for some of ``"a"``, ``"b"``, ``"d"``; the others are kept.
+        epilog_inputs : dict, optional
+            New inputs of the planned epilog (all of them).
+        stream : optional
+
+        Notes
+        -----
+        After :meth:`release_operands`, ``a``, ``b`` (and ``c``, the epilog inputs and array
+        scales, where the problem has them) must all be given again.
+        """
         self._check_alive()
         new = {}
         for name, value in (("a", a), ("b", b), ("c", c)):
@@ -275,17 +357,56 @@ class Matmul(Stateful):
             check_same_operand(h, old, what=f"reset_operands: the new {name}", owner="Matmul")
             new[name] = h
         inputs = None
+        aux_scale = None
         if epilog_inputs is not None:
             if not self._planned:
                 raise RuntimeError("reset_operands(epilog_inputs=...) before plan(): the epilog is fixed by plan()")
-            _, inputs = self._problem.check_epilog(self._epilog, epilog_inputs, self._wrap_epilog_input)
+            preferences = _aux_preferences(self._aux)
+            _, inputs, aux = self._problem.check_epilog(
+                self._epilog, epilog_inputs, self._wrap_epilog_input, preferences
+            )
+            if aux["scale"] is not None:
+                aux_scale = self._check_scale("aux_quantization_scale", aux["scale"])
         for name, value in (("alpha", alpha), ("beta", beta)):
             if value is not None:
                 check_scalar(value, name, self._problem.ab_dtype)
         if beta is not None and beta != 0 and self._operands.get("c") is None:
             raise ValueError(f"reset_operands: beta={beta!r} was given, but this Matmul has no c; create one with c")
+        scales = self._check_new_scales(quantization_scales)
+        if self._released:
+            self._check_complete_after_release(new, inputs, scales)
+        self._apply_reset(new, alpha, beta, inputs, aux_scale, scales, stream)
+
+    def _check_new_scales(self, quantization_scales):
+        """New FP8 scales (a partial dict), checked; None when none are given."""
+        scales = _scales_dict(quantization_scales)
+        if scales is None:
+            return None
+        p = self._problem
+        if not p.fp8:
+            raise ValueError("quantization_scales apply to FP8 operands only; these are " + p.ab_dtype)
+        unknown = sorted(set(scales) - {"a", "b", "d"})
+        if unknown:
+            raise TypeError(f"quantization_scales has keys {unknown}; accepted: 'a', 'b', 'd'")
+        if "d" in scales and not p.fp8_result:
+            raise ValueError(f"quantization_scales['d'] applies to an FP8 result; the result is {p.result_dtype}")
+        return {k: self._check_scale(k, v) for k, v in scales.items()}
+
+    def _check_complete_after_release(self, new, inputs, scales):
+        needed = [n for n in ("a", "b", "c") if self._operands.get(n) is not None and n not in new]
+        if self._epilog_inputs and inputs is None:
+            needed.append("epilog_inputs")
+        arrays = [k for k, v in (self._scales or {}).items() if not isinstance(v, float)]
+        if arrays and not (scales and set(arrays) <= set(scales)):
+            needed.append(f"quantization_scales {arrays}")
+        if needed:
+            raise ValueError(
+                "reset_operands after release_operands() must give every operand again; missing: " + ", ".join(needed)
+            )
+
+    def _apply_reset(self, new, alpha, beta, inputs, aux_scale, scales, stream):
         if self._backend is not None:
-            self._backend.reset(new, alpha, beta, inputs, stream)
+            self._backend.reset(new, alpha, beta, inputs, stream, scales=scales, aux_scale=aux_scale)
         self._operands.update(new)
         if alpha is not None:
             self._problem.alpha = alpha
@@ -293,6 +414,101 @@ class Matmul(Stateful):
             self._problem.beta = beta
         if inputs is not None:
             self._epilog_inputs = inputs
+        if aux_scale is not None:
+            self._aux["scale"] = aux_scale
+        if scales:
+            self._scales.update(scales)
+        if self._released and (new or inputs is not None or scales):
+            self._released = False
+            self.logger.info("Matmul: operands given again after release_operands()")
+
+    def reset_operands_unchecked(
+        self,
+        *,
+        a=None,
+        b=None,
+        c=None,
+        alpha=None,
+        beta=None,
+        quantization_scales=None,
+        epilog_inputs=None,
+        stream=None,
+    ):
+        """:meth:`reset_operands` with fewer checks, for loops where its overhead counts.
+
+        Skipped: the scalar and scale type checks, the epilog input shape checks, and the
+        cross-checks between arguments (``beta`` without ``c``...); wrong values then fail in
+        NumPy, cuBLASLt or the result. Kept, because skipping them could give a wrong answer
+        or touch memory that is not the operand's: each operand's package, device, dtype,
+        shape and strides are compared with the planned ones (one comparison per operand).
+        After :meth:`release_operands` the first reset takes the checked path.
+        """
+        if self._released:
+            return self.reset_operands(
+                a,
+                b,
+                c,
+                alpha=alpha,
+                beta=beta,
+                quantization_scales=quantization_scales,
+                epilog_inputs=epilog_inputs,
+                stream=stream,
+            )
+        self._check_alive()
+        new = {}
+        for name, value in (("a", a), ("b", b), ("c", c)):
+            if value is None:
+                continue
+            h = wrap_operand(value, name)
+            old = self._operands.get(name)
+            if old is None:
+                raise ValueError(f"reset_operands_unchecked: this Matmul has no {name}; create a new one with {name}")
+            if h.layout_key() != old.layout_key():
+                # The layout check stays: another layout would read the wrong elements.
+                check_same_operand(h, old, what=f"reset_operands_unchecked: the new {name}", owner="Matmul")
+            new[name] = h
+        inputs = None
+        if epilog_inputs is not None:
+            inputs = dict(self._epilog_inputs)
+            for name, value in epilog_inputs.items():
+                if name == "aux_quantization_scale":
+                    continue
+                h = wrap_operand(value, f"epilog_inputs['{name}']")
+                old = self._epilog_inputs.get(name)
+                if old is None:
+                    raise ValueError(f"reset_operands_unchecked: the planned epilog takes no input {name!r}")
+                if h.layout_key() != old.layout_key():
+                    check_same_operand(h, old, what=f"epilog_inputs['{name}']", owner="Matmul")
+                inputs[name] = h
+        aux_scale = None
+        if epilog_inputs is not None and epilog_inputs.get("aux_quantization_scale") is not None:
+            aux_scale = self._check_scale("aux_quantization_scale", epilog_inputs["aux_quantization_scale"])
+        scales = _scales_dict(quantization_scales)
+        if scales is not None:
+            scales = {k: self._check_scale(k, v) for k, v in scales.items()}
+        self._apply_reset(new, alpha, beta, inputs, aux_scale, scales, stream)
+
+    def release_operands(self):
+        """Drop every reference this object holds to the user's arrays (operands, epilog
+        inputs, array scales; device copies of host operands too), so that their memory can be
+        freed while the plan is kept. :meth:`reset_operands` must then give them again before
+        the next :meth:`execute` or :meth:`autotune`."""
+        self._check_alive()
+        holders = [h for h in self._operands.values() if h is not None]
+        holders += list(self._epilog_inputs.values())
+        holders += [v for v in (self._scales or {}).values() if not isinstance(v, float)]
+        if self._aux.get("scale") is not None and not isinstance(self._aux["scale"], float):
+            holders.append(self._aux["scale"])
+        for h in holders:
+            h.tensor = None
+        if self._backend is not None:
+            self._backend.release_operands()
+        self._released = True
+        self.logger.info("Matmul: the user's operands were released")
+
+    def _check_operands(self, what):
+        if self._released:
+            raise RuntimeError(f"{what} after release_operands(): give the operands again with reset_operands() first")
 
     def _release(self):
         # The plan, its workspace and the cuBLASLt handle (Stateful.free calls this once).
@@ -309,7 +525,7 @@ class Matmul(Stateful):
 
     # -- CPU ---------------------------------------------------------------------------------------
     def _execute_cpu(self):
-        from ._cpu import matmul_cpu, quantize
+        from ._cpu import matmul_cpu, quantize, scale_value
 
         p = self._problem
         ops = self._operands
@@ -321,10 +537,22 @@ class Matmul(Stateful):
                 aux["result_amax"] = np.abs(d).max() if d.size else np.float32(0)
             if p.fp8_result:
                 d = quantize(d, scales["d"], p.result_dtype)
+        aux_dtype = self._aux["dtype"]
+        if "gelu_aux" in aux and aux_dtype in ("float8_e4m3fn", "float8_e5m2"):
+            if self._aux["amax"]:
+                aux["gelu_aux_amax"] = np.abs(aux["gelu_aux"]).max() if aux["gelu_aux"].size else np.float32(0)
+            aux["gelu_aux"] = quantize(aux["gelu_aux"], scale_value(self._aux["scale"]), aux_dtype)
         package = ops["a"].package
         result = _to_package(d, p.result_dtype, package)
-        kinds = {"relu_aux": "uint8", "result_amax": "float32"}
+        kinds = {"relu_aux": "uint8", "result_amax": "float32", "gelu_aux_amax": "float32", "gelu_aux": aux_dtype}
         aux = {k: _to_package(v, kinds.get(k, p.result_dtype), package) for k, v in aux.items()}
+        if p.inplace:
+            c = ops["c"]
+            if package == "torch":
+                c.tensor.copy_(result)
+            else:
+                np.copyto(c.tensor, result)
+            result = c.tensor
         return (result, aux) if aux else result
 
 
@@ -340,6 +568,46 @@ def _to_package(array, dtype, package):
     from nvmath._internal.tensor import _numpy_dtype
 
     return np.asarray(array).astype(_numpy_dtype(dtype), copy=False)  # bf16, FP8: ml_dtypes
+
+
+def _scales_dict(scales):
+    """``quantization_scales`` as a dict of the given (not None) scales, or None."""
+    if scales is None:
+        return None
+    if isinstance(scales, MatmulQuantizationScales):
+        scales = dataclasses.asdict(scales)
+    if not isinstance(scales, dict) or not all(isinstance(k, str) for k in scales):
+        raise TypeError(
+            f"quantization_scales must be a dict with keys among 'a', 'b', 'd' or a MatmulQuantizationScales; "
+            f"got {scales!r}"
+        )
+    return {k: v for k, v in scales.items() if v is not None}
+
+
+def _aux_preferences(aux):
+    """The epilog preferences that gave ``aux`` (for re-checking epilog inputs)."""
+    from ._options import MatmulEpilogPreferences
+
+    fp8 = aux["dtype"] in ("float8_e4m3fn", "float8_e5m2")
+    return MatmulEpilogPreferences(aux_type=aux["dtype"] if fp8 else None, aux_amax=aux["amax"])
+
+
+def _as_algorithms(algorithms):
+    """``plan(algorithms=...)``: Algorithm objects (or cuBLASLt heuristic results), as Algorithms."""
+    from nvmath.bindings import cublasLt as lt
+
+    from ._algorithm import Algorithm
+
+    try:
+        items = list(algorithms)
+    except TypeError:
+        items = None
+    if not items or not all(isinstance(x, (Algorithm, lt.MatmulHeuristicResult)) for x in items):
+        raise TypeError(
+            f"algorithms={algorithms!r} is not supported; accepted: a non-empty sequence of the Algorithm "
+            "objects Matmul.algorithms returned (for the same problem)"
+        )
+    return [x if isinstance(x, Algorithm) else Algorithm(x) for x in items]
 
 
 def matmul(
@@ -384,13 +652,16 @@ def matmul(
     qualifiers : numpy.ndarray of matrix_qualifiers_dtype, optional
         Three records (a, b, c); ``is_conjugate`` conjugates a complex ``a`` or ``b``.
     options : MatmulOptions or dict, optional
-        ``compute_type``, ``scale_type``, ``result_type``, ``logger``, ``blocking``,
-        ``allocator``, ``memory_limit``, ``result_amax`` (see :class:`MatmulOptions`).
+        ``inplace`` (write the result into ``c`` and return ``c``), ``compute_type``,
+        ``scale_type``, ``result_type`` (default: ``c``'s type, else the operands'; FP8
+        operands give an FP8 result), ``result_amax``, ``block_scaling``, ``sm_count_target``,
+        ``fast_accumulation``, ``device_id``, ``handle``, ``logger``, ``memory_limit``,
+        ``blocking``, ``allocator`` (see :class:`MatmulOptions`).
     preferences : MatmulPlanPreferences or dict, optional
         Limits on the algorithms the plan considers.
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
         Where the product is computed; default where the operands live.
-    quantization_scales : dict, optional
+    quantization_scales : dict or MatmulQuantizationScales, optional
         FP8 only: ``{"a": .., "b": .., "d": ..}`` per-tensor scales (numbers or one-element
         float32 arrays on the operands' device); ``d`` is required for an FP8 result.
     stream : optional
