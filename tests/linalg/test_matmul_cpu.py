@@ -465,7 +465,7 @@ def _fp8_operands(torch, a_type="float8_e4m3fn", b_type="float8_e4m3fn"):
         (
             {"quantization_scales": {"c": 2.0}},
             ValueError,
-            r"quantization_scales\['c'\] is not supported: with FP8 operands, c is bfloat16",
+            r"quantization_scales\['c'\] is not supported: with FP8 operands, c is float16",
         ),
         (
             {"quantization_scales": {"e": 2.0}},
@@ -524,7 +524,7 @@ def test_fp8_type_table_errors():
             TypeError,
             match=r"c has dtype float(32|8_e4m3fn); with FP8 operands float8_e4m3fn and "
             r"float8_e4m3fn and an FP8 result float8_e4m3fn, cuBLASLt takes c of "
-            r"dtype bfloat16 or float16",
+            r"dtype float16 or bfloat16",
         ):
             matmul(
                 a,
@@ -643,7 +643,7 @@ def test_gpu_c_layout_refuses_a_partly_broadcast_batch():
 
 
 def test_gpu_fp8_result_c_pointer_and_type():
-    """With an FP8 D and no c, cuBLASLt gets a bf16 C that is neither NULL nor D (it reads none)."""
+    """With an FP8 D and no c, cuBLASLt gets a float16 C (as in nvmath-python) that is neither NULL nor D (it reads none)."""
     torch = pytest.importorskip("torch")
     from nvmath._internal.tensor import wrap_operand
     from nvmath.linalg.advanced._cuda import CudaMatmul
@@ -653,7 +653,7 @@ def test_gpu_fp8_result_c_pointer_and_type():
     cm = CudaMatmul.__new__(CudaMatmul)
     cm.p = Problem(a, b, None, None, None, None, "float8_e4m3fn")
     cm.dev = {"a": a, "b": b}
-    assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == a.data_ptr
+    assert cm.p.c_dtype == "float16" and cm._c_ptr(12345) == a.data_ptr
     cm.p = Problem(a, b, None, None, None, None, "bfloat16")
     assert cm.p.c_dtype == "bfloat16" and cm._c_ptr(12345) == 12345  # bf16 D: C is D (beta is 0)
     assert Problem(a, b, None, None, None, None, None).result_dtype == "float8_e4m3fn"  # the default

@@ -157,7 +157,9 @@ def test_fp8_on_hopper():
         pytest.skip("FP8 needs compute capability 8.9+")
     a = torch.randn(64, 128, device="cuda").to(torch.float8_e4m3fn)
     b = torch.randn(128, 32, device="cuda").to(torch.float8_e4m3fn)
-    d, aux = matmul(a, b, quantization_scales={"a": 0.5, "b": 2.0}, options={"result_amax": True})
+    d, aux = matmul(
+        a, b, quantization_scales={"a": 0.5, "b": 2.0}, options={"result_amax": True, "result_type": "bfloat16"}
+    )
     assert d.dtype == torch.bfloat16
     want = (0.5 * a.float().cpu().numpy()) @ (2.0 * b.float().cpu().numpy())
     assert_close(d.double().cpu().numpy(), want.astype(np.float64), "bfloat16")
@@ -171,7 +173,7 @@ def test_fp8_refused_on_devices_without_fp8(monkeypatch):
     monkeypatch.setattr("nvmath.jit.device_target", lambda device_id: Target(8, 0))
     a = torch.zeros(16, 16, device="cuda").to(torch.float8_e4m3fn)
     with pytest.raises(RuntimeError, match="FP8 matmul needs compute capability 8.9 or newer.*has 8.0"):
-        matmul(a, a)
+        matmul(a, a, quantization_scales={"d": 1.0})
 
 
 # -- c with vector operands -------------------------------------------------------------------------

@@ -348,3 +348,14 @@ def test_cpu_plan_takes_algorithms_argument_type_check():
     a, b = rand((4, 3)), rand((3, 2))
     with Matmul(a, b) as mm, pytest.raises(TypeError, match="algorithms="):
         mm.plan(algorithms=[1, 2])
+
+
+def test_nvfp4_operands_and_results_are_refused_naming_blackwell():
+    torch = pytest.importorskip("torch")
+    if not hasattr(torch, "float4_e2m1fn_x2"):
+        pytest.skip("this torch has no float4_e2m1fn_x2")
+    a = torch.zeros(128, 64, dtype=torch.uint8).view(torch.float4_e2m1fn_x2)
+    with pytest.raises(TypeError, match=r"float4_e2m1fn_x2 \(NVFP4.*compute capability 10.0 or newer \(Blackwell\)"):
+        nvmath.linalg.advanced.matmul(a, a.T)
+    with pytest.raises(ValueError, match=r"CUDA_R_4F_E2M1, NVFP4\) needs block scaling.*Blackwell"):
+        nvmath.linalg.advanced.MatmulOptions(result_type=nvmath.CudaDataType.CUDA_R_4F_E2M1)

@@ -281,6 +281,11 @@ def result_dtype_name(value, name):
     ``cublasLt.DataType`` member, or its int value) or as a dtype: the dtype's NumPy name."""
     if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
         found = _CUDA_DATA_TYPE_NAMES.get(int(value))
+        if found is None and int(value) == 33:  # CUDA_R_4F_E2M1
+            raise ValueError(
+                f"{name}={value!r} (CUDA_R_4F_E2M1, NVFP4) needs block scaling on a GPU of compute capability 10.0 "
+                "or newer (Blackwell), which is not implemented here yet"
+            )
         if found is None:
             listed = ", ".join(f"{lt.DataType(v).name} ({int(v)})" for v in _CUDA_DATA_TYPE_NAMES)
             raise ValueError(f"{name}={value!r} is not supported; accepted: a dtype, or a cudaDataType among {listed}")

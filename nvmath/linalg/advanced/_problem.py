@@ -50,17 +50,22 @@ _FP8_RESULT_EPILOGS = (
 FP8_MAX = {"float8_e4m3fn": 448.0, "float8_e5m2": 57344.0}
 #: cuBLASLt's FP8 type table (cublasLtMatmul, "FP8" rows): operand types -> result type -> the
 #: types C may have. E5M2 x E5M2 is not in the table; an E5M2 result needs an E5M2 operand.
+# Operand types of cuBLASLt's block-scaled (Blackwell) kernels, refused with a message that says so.
+NARROW_BLOCK_SCALED = {"float4_e2m1fn_x2": "NVFP4, two E2M1 values a byte"}
+
 _FP8_TABLE = {
     ("float8_e4m3fn", "float8_e4m3fn"): {
         "bfloat16": ("bfloat16",),
         "float16": ("float16",),
         "float32": ("float32",),
-        "float8_e4m3fn": ("bfloat16", "float16"),
+        # C (and the bias and GELU aux by default) is float16 when not given, as nvmath-python has
+        # it: cuBLASLt takes an FP8 GELU aux only beside a float16 C.
+        "float8_e4m3fn": ("float16", "bfloat16"),
     },
 }
 _FP8_TABLE[("float8_e4m3fn", "float8_e5m2")] = _FP8_TABLE[("float8_e5m2", "float8_e4m3fn")] = {
     **_FP8_TABLE[("float8_e4m3fn", "float8_e4m3fn")],
-    "float8_e5m2": ("bfloat16", "float16"),
+    "float8_e5m2": ("float16", "bfloat16"),
 }
 
 
@@ -116,6 +121,13 @@ class Problem:
         batch_shapes, names = [self.a_batch, self.b_batch], ["a", "b"]
 
         # Types: no promotion, a and b alike (FP8 may mix its two formats).
+        for name, operand in (("a", a), ("b", b)):
+            if operand.dtype in NARROW_BLOCK_SCALED:
+                raise TypeError(
+                    f"{name} has dtype {operand.dtype} ({NARROW_BLOCK_SCALED[operand.dtype]}): block-scaled FP4 "
+                    "matmuls need a GPU of compute capability 10.0 or newer (Blackwell) "
+                    f"and are not implemented here yet; supported: {', '.join(SUPPORTED_TYPES)}"
+                )
         if a.dtype not in SUPPORTED_TYPES:
             raise TypeError(f"a has dtype {a.dtype}; supported: {', '.join(SUPPORTED_TYPES)}")
         if a.dtype != b.dtype and not (a.dtype in FP8 and b.dtype in FP8):
