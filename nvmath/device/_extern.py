@@ -275,4 +275,7 @@ def _make_intrinsic(fn: ExternFunction):
     )
     extern_call = namespace["extern_call"]
     extern_call.__name__ = extern_call.__qualname__ = fn.symbol if fn.symbol.isidentifier() else "extern_call"
-    return intrinsic(extern_call)
+    call = intrinsic(extern_call)
+    # Marks the intrinsic as linking LTO-IR, for a kernel that captures ``fn.call`` itself.
+    call.nvmath_function = fn
+    return call

@@ -8,18 +8,24 @@ specialization is stored under a key made of the kernel's code and captures (nvm
 fingerprint, which covers every captured device function and its LTO-IR), the argument types,
 the target and the toolchain; a later process with the same key loads the cubin and skips
 typing, lowering, code generation and linking.
+
+Plain ``numba.cuda.jit`` kernels get the same cache through an opt-in hook
+(:func:`nvmath.device.enable_plain_kernel_cache`, ``NVMATH_PLAIN_KERNEL_CACHE=1``), and
+:func:`precompile` fills the cache for a target without a GPU.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
 import struct
 
 from nvmath import cache as _cache
 from nvmath.jit.versions import toolchain_identity
 
-__all__ = ["jit", "KernelCache"]
+__all__ = ["jit", "KernelCache", "precompile"]
 
 logger = logging.getLogger("nvmath.device")
 
@@ -47,12 +53,29 @@ def decode_kernel(payload: bytes) -> tuple[dict, bytes]:
 
 
 class KernelCache:
-    """The cache a :func:`jit` dispatcher consults before compiling a specialization."""
+    """The cache a kernel's dispatcher consults before compiling a specialization.
+
+    It speaks Numba's cache protocol (``load_overload``/``save_overload``, as
+    ``numba.cuda.jit(cache=True)``'s cache does), so :func:`jit` installs one in each dispatcher,
+    and :func:`nvmath.device.enable_plain_kernel_cache` in plain ``numba.cuda.jit`` dispatchers.
+    :meth:`load` and :meth:`store` take the target explicitly and need no GPU.
+
+    Parameters
+    ----------
+    dispatcher : numba.cuda dispatcher
+        The kernel (an object with ``py_func`` and ``targetoptions``).
+
+    Attributes
+    ----------
+    hits, misses : int
+        Lookups of this process that found, or did not find, a linked cubin.
+    """
 
     def __init__(self, dispatcher):
         self.dispatcher = dispatcher
         self._enabled = True
         self._fingerprint = None
+        self._link_digest = None
         self.hits = 0
         self.misses = 0
 
@@ -76,15 +99,17 @@ class KernelCache:
         if self._fingerprint is None:
             try:
                 self._fingerprint = _cache.fingerprint_function(self.dispatcher.py_func)
-            except _cache.UnhashableCapture as e:
+                self._link_digest = _link_digest(self.dispatcher.targetoptions.get("link"))
+            except (_cache.UnhashableCapture, OSError) as e:
                 logger.warning("kernel %s is not cached across processes: %s", self.dispatcher.py_func.__qualname__, e)
                 self._fingerprint = False
         if not self._fingerprint:
             return None
-        options = {k: repr(v) for k, v in sorted(self.dispatcher.targetoptions.items()) if k != "link"}
+        options = {k: _option_text(k, v) for k, v in sorted(self.dispatcher.targetoptions.items()) if k != "link"}
         components = {
             "schema": _SCHEMA,
             "function": self._fingerprint,
+            "link": self._link_digest,
             "argtypes": json.dumps([str(t) for t in argtypes]),
             "target": f"sm_{cc[0]}{cc[1]}{cc[2] if len(cc) > 2 else ''}",
             "options": json.dumps(options, sort_keys=True),
@@ -102,17 +127,16 @@ class KernelCache:
         from numba.cuda.cudadrv import devices
 
         cc = devices.get_context().device.compute_capability
-        # numba-cuda links for the architecture-specific target on sm_90 and newer.
-        return (cc[0], cc[1], "a" if cc >= (9, 0) else "")
+        return launch_target(cc)
 
-    def load_overload(self, sig, target_context):
-        cc = self._target()
-        check_device_objects(self.dispatcher.py_func, cc[:2])  # before compiling, or loading, anything
+    def load(self, argtypes, cc):
+        """The kernel for ``argtypes`` on target ``cc`` (``(major, minor, suffix)``) rebuilt
+        from a cached cubin, without compiling anything, or None (counted as a miss).
+
+        Needs no GPU: the kernel's module is loaded at its first launch."""
+        argtypes = tuple(argtypes)
         if not self._enabled:
             return None
-        from numba.core import sigutils
-
-        argtypes, _ = sigutils.normalize_signature(sig)
         key = self.key(argtypes, cc)
         if key is None:
             return None
@@ -123,9 +147,10 @@ class KernelCache:
             return None
         try:
             meta, cubin = decode_kernel(payload)
-            kernel = _rebuild(meta, cubin, argtypes, cc)
+            kernel = _rebuild(meta, cubin, argtypes, cc, extensions=self.dispatcher.targetoptions.get("extensions"))
         except (ValueError, KeyError) as e:
             logger.info("ignoring a kernel cache entry: %s", e)
+            self.misses += 1
             return None
         self.hits += 1
         logger.info(
@@ -136,33 +161,96 @@ class KernelCache:
         )
         return kernel
 
+    def store(self, argtypes, cc, cubin: bytes, meta: dict) -> None:
+        """Keep the linked ``cubin`` of the specialization for ``argtypes`` on target ``cc``;
+        ``meta`` holds what :meth:`load` needs to rebuild the kernel (``entry_name``...)."""
+        if not self._enabled:
+            return
+        key = self.key(tuple(argtypes), cc)
+        if key is None:
+            return
+        meta = {**meta, "cc": list(cc)}
+        _cache.get_cache().put(
+            key, encode_kernel(meta, bytes(cubin)), meta={"kind": "kernel", "symbol": meta["entry_name"][:80]}
+        )
+
+    def load_overload(self, sig, target_context):
+        cc = self._target()
+        check_device_objects(self.dispatcher.py_func, cc[:2])  # before compiling, or loading, anything
+        if not self._enabled:
+            return None
+        from numba.core import sigutils
+
+        argtypes, _ = sigutils.normalize_signature(sig)
+        return self.load(argtypes, cc)
+
     def save_overload(self, sig, kernel):
         if not self._enabled:
             return
         from numba.core import sigutils
 
         argtypes, _ = sigutils.normalize_signature(sig)
-        cc = self._target()
-        key = self.key(argtypes, cc)
-        if key is None:
-            return
         if getattr(kernel, "debug", False):
             return  # debug kernels carry exception state that is rebuilt only by compiling
-        image = kernel._codelibrary.get_cubin(cc=cc)
+        library = kernel._codelibrary
+        if getattr(library, "_setup_functions", None) or getattr(library, "_teardown_functions", None):
+            # Linked code with module set-up callbacks (NRT...): a rebuilt kernel would lack them.
+            logger.info("kernel %s is not cached: its linked code has module callbacks", kernel.entry_name[:80])
+            return
+        cc = self._target()
+        image = library.get_cubin(cc=cc)
         # numba-cuda keeps a cuda.core ObjectCode (older releases: bytes); the cache keeps bytes.
         cubin = image.code if hasattr(image, "code") else bytes(image)
         meta = {
             "entry_name": kernel.entry_name,
             "cooperative": bool(kernel.cooperative),
             "container": "cuda.core" if hasattr(image, "code") else "bytes",
-            "cc": list(cc),
             "lineinfo": bool(kernel.lineinfo),
             "shared_memory_carveout": kernel.shared_memory_carveout,
             "launch_config_sensitive": bool(getattr(kernel, "launch_config_sensitive", False)),
         }
-        _cache.get_cache().put(
-            key, encode_kernel(meta, cubin), meta={"kind": "kernel", "symbol": kernel.entry_name[:80]}
-        )
+        self.store(argtypes, cc, cubin, meta)
+
+
+def launch_target(cc) -> tuple:
+    """The target numba-cuda links a kernel for on a device of compute capability ``cc``:
+    ``(major, minor, "a")`` from 9.0 on (architecture-specific), else ``(major, minor, "")``."""
+    major, minor = int(cc[0]), int(cc[1])
+    return (major, minor, "a" if (major, minor) >= (9, 0) else "")
+
+
+def _option_text(name, value) -> str:
+    # Extensions are launch-time argument adapters: their types (and an nvmath fingerprint where
+    # they have one) identify them; their repr would hold an address that differs in each process.
+    if name == "extensions" and isinstance(value, (list, tuple)):
+        parts = []
+        for ext in value:
+            method = getattr(type(ext), "__nvmath_fingerprint__", None)
+            parts.append(f"{type(ext).__module__}.{type(ext).__qualname__}" + (f":{method(ext)}" if method else ""))
+        return repr(parts)
+    return repr(value)
+
+
+def _link_item_bytes(item) -> bytes:
+    if isinstance(item, (str, os.PathLike)):
+        with open(item, "rb") as f:
+            return f.read()
+    data = getattr(item, "data", None)
+    if isinstance(data, str):
+        data = data.encode()
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data)
+    raise OSError(f"cannot read the code of link item {item!r}")
+
+
+def _link_digest(link) -> str:
+    """SHA-256 over the contents of the kernel's ``link=`` items (files by content, so that code
+    written to a new temporary file in each process still hits)."""
+    h = hashlib.sha256()
+    for item in link or ():
+        data = _link_item_bytes(item)
+        h.update(len(data).to_bytes(8, "little") + hashlib.sha256(data).digest())
+    return h.hexdigest()
 
 
 def check_device_objects(py_func, device_cc) -> None:
@@ -197,9 +285,10 @@ def _filled(cell) -> bool:
     return True
 
 
-def _rebuild(meta, cubin, argtypes, cc):
+def _rebuild(meta, cubin, argtypes, cc, extensions=None):
     """A numba-cuda kernel object around a cached cubin (what Numba's own cache does with its
-    pickled state, without the LLVM IR)."""
+    pickled state, without the LLVM IR). ``extensions``: the dispatcher's launch-time argument
+    adapters (``numba.cuda.jit(extensions=...)``), which the kernel applies at each launch."""
     from numba.core import types, typing
     from numba.cuda.codegen import CUDACodeLibrary
     from numba.cuda.dispatcher import _Kernel
@@ -233,10 +322,156 @@ def _rebuild(meta, cubin, argtypes, cc):
         debug=False,
         lineinfo=meta["lineinfo"],
         call_helper=None,
-        extensions=[],
+        extensions=list(extensions or []),
         shared_memory_carveout=meta["shared_memory_carveout"],
         launch_config_sensitive=meta["launch_config_sensitive"],
     )
+
+
+def entry_names(cubin: bytes) -> list[str]:
+    """The kernels (entry functions) a cubin defines: ELF function symbols marked
+    ``STO_CUDA_ENTRY``.
+
+    Raises
+    ------
+    ValueError
+        If ``cubin`` is not a 64-bit little-endian ELF image.
+    """
+    data = bytes(cubin)
+    if data[:4] != b"\x7fELF" or len(data) < 64 or data[4] != 2 or data[5] != 1:
+        raise ValueError("not a 64-bit little-endian ELF cubin")
+    shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    names = []
+    for _name, kind, _flags, _addr, offset, size, link, _info, _align, entsize in sections:
+        if kind != 2 or not entsize:  # SHT_SYMTAB
+            continue
+        strtab = sections[link][4]
+        for j in range(size // entsize):
+            st_name, st_info, st_other = struct.unpack_from("<IBB", data, offset + j * entsize)
+            if st_info & 0xF == 2 and st_other & _STO_CUDA_ENTRY:  # STT_FUNC, an entry point
+                start = strtab + st_name
+                names.append(data[start : data.index(b"\0", start)].decode())
+    return names
+
+
+_STO_CUDA_ENTRY = 0x10
+
+
+def precompile(kernel, signature, compute_capability) -> dict:
+    """Compile and link a kernel for a target into nvmath's cache, without a GPU.
+
+    A later process whose device has that compute capability launches the kernel from the
+    cache (no typing, lowering, NVVM or nvJitLink): the kernel is an :func:`nvmath.device.jit`
+    kernel, or a plain ``numba.cuda.jit`` kernel while
+    :func:`nvmath.device.enable_plain_kernel_cache` is on. Useful to warm the cache where the
+    code is built (a container image, CI) rather than where it runs.
+
+    Parameters
+    ----------
+    kernel : numba.cuda dispatcher
+        From ``numba.cuda.jit`` or :func:`nvmath.device.jit` (not a device function).
+    signature : tuple of Numba types, or a signature string
+        The argument types, as the launch will type them (``(types.complex64[:, ::1],)``).
+    compute_capability : tuple, str or Target
+        The device's compute capability (``(9, 0)``, ``"sm_90"``); kernels are linked for its
+        architecture-specific target (``sm_90a``) from 9.0 on, as numba-cuda does.
+
+    Returns
+    -------
+    dict
+        ``entry_name``, ``target`` and the cubin's size in ``cubin_bytes``.
+
+    Raises
+    ------
+    TypeError
+        If ``kernel`` is not a kernel dispatcher, or is a device function.
+    ValueError
+        If ``kernel`` has ``debug=True`` (such kernels are never cached), cannot be
+        fingerprinted, or captures device code generated for another target.
+    nvmath.jit.LinkError
+        If nvJitLink fails (for example a kernel using grid synchronization, which needs
+        ``cudadevrt``).
+    """
+    from numba import cuda
+    from numba.core import sigutils
+
+    from nvmath.jit import link
+    from nvmath.jit.arch import parse_target
+
+    py_func = getattr(kernel, "py_func", None)
+    options = getattr(kernel, "targetoptions", None)
+    if py_func is None or not isinstance(options, dict):
+        raise TypeError(f"kernel={kernel!r} is not supported; accepted: a numba.cuda.jit or nvmath.device.jit kernel")
+    if options.get("device"):
+        raise TypeError(f"kernel={py_func.__qualname__} is a device function; accepted: a kernel")
+    if options.get("debug"):
+        raise ValueError(f"kernel={py_func.__qualname__} has debug=True: debug kernels are not cached")
+    target = parse_target(compute_capability)
+    cc = launch_target(target.cc)
+    check_device_objects(py_func, target.cc)
+    argtypes, _ = sigutils.normalize_signature(signature)
+    cache = getattr(kernel, "nvmath_cache", None) or KernelCache(kernel)
+    if cache.key(argtypes, cc) is None:
+        raise ValueError(f"kernel={py_func.__qualname__} cannot be fingerprinted, so it cannot be cached (see the log)")
+    codes, _ = cuda.compile_all(
+        py_func,
+        tuple(argtypes),
+        device=False,
+        abi="numba",
+        output="ltoir",
+        cc=cc,
+        fastmath=bool(options.get("fastmath", False)),
+        lineinfo=bool(options.get("lineinfo", False)),
+        opt=options.get("opt", True),
+        launch_bounds=options.get("launch_bounds"),
+    )
+    inputs = [c if isinstance(c, (bytes, bytearray)) else _link_item_bytes(c) for c in codes]
+    inputs += [_link_item_bytes(item) for item in options.get("link") or ()]
+    extra = []
+    if options.get("max_registers"):
+        extra.append(f"-maxrregcount={int(options['max_registers'])}")
+    if options.get("lineinfo"):
+        extra.append("-lineinfo")
+    sm = f"sm_{cc[0]}{cc[1]}{cc[2]}"
+    cubin = link(inputs, compute_capability=sm, options=extra)
+    entries = entry_names(cubin)
+    if len(entries) != 1:
+        raise ValueError(f"linked cubin of {py_func.__qualname__} has {len(entries)} entry points, expected 1")
+    from numba.cuda.cudadrv import driver
+
+    meta = {
+        "entry_name": entries[0],
+        "cooperative": False,
+        # The form numba-cuda's own linker returns: a cuda.core ObjectCode where it uses cuda.core.
+        "container": "cuda.core" if hasattr(driver, "ObjectCode") else "bytes",
+        "lineinfo": bool(options.get("lineinfo", False)),
+        "shared_memory_carveout": _carveout(options.get("shared_memory_carveout")),
+        "launch_config_sensitive": False,
+    }
+    cache.store(argtypes, cc, cubin, meta)
+    logger.info("kernel %s%s precompiled for %s", py_func.__qualname__, tuple(str(t) for t in argtypes), sm)
+    return {"entry_name": entries[0], "target": sm, "cubin_bytes": len(cubin)}
+
+
+def _carveout(value):
+    # As numba-cuda's kernels hold it: None, or a percentage (-1: the driver's default).
+    if value is None or isinstance(value, int):
+        return value
+    return {"default": -1, "maxl1": 0, "maxshared": 100}[str(value).lower()]
+
+
+def install(dispatcher) -> KernelCache:
+    """Make ``dispatcher`` (a ``numba.cuda.jit`` kernel) look up and keep its linked cubins in
+    nvmath's cache; returns its :class:`KernelCache` (also its ``nvmath_cache`` attribute)."""
+    cache = getattr(dispatcher, "nvmath_cache", None)
+    if isinstance(cache, KernelCache) and dispatcher._cache is cache:
+        return cache
+    cache = KernelCache(dispatcher)
+    dispatcher._cache = cache  # numba's cache protocol: load_overload/save_overload
+    dispatcher.nvmath_cache = cache
+    return cache
 
 
 def jit(func=None, **options):
@@ -264,8 +499,15 @@ def jit(func=None, **options):
 
     def decorate(f):
         dispatcher = cuda.jit(**options)(f)
-        dispatcher._cache = KernelCache(dispatcher)  # numba's cache protocol: load_overload/save_overload
-        dispatcher.nvmath_cache = dispatcher._cache
+        install(dispatcher)
         return dispatcher
 
     return decorate(func) if func is not None else decorate
+
+
+# NVMATH_PLAIN_KERNEL_CACHE=1 gives plain numba.cuda.jit kernels this cache too; read when
+# nvmath.device is imported, before any kernel compiles (Numba is imported only then).
+if os.environ.get("NVMATH_PLAIN_KERNEL_CACHE", "").strip():
+    from ._plain_kernels import enable_from_environment as _enable_from_environment
+
+    _enable_from_environment()

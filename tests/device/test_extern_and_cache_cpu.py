@@ -36,7 +36,12 @@ def test_kernel_calling_an_extern_function_links_to_a_cubin(saxpy):
     ptx = link(inputs, compute_capability=ARCH, output="ptx").decode()
     assert ".entry" in ptx and "fma.rn.f32" in ptx
     assert not re.search(r"^\s*call(\.uni)?\s", ptx, re.M)  # inlined through LTO
-    assert link(inputs, compute_capability=ARCH)[:4] == b"\x7fELF"
+    cubin = link(inputs, compute_capability=ARCH)
+    assert cubin[:4] == b"\x7fELF"
+    # The kernel cache finds the kernel's entry point in the cubin: the .entry of the PTX.
+    from nvmath.device.kernel_cache import entry_names
+
+    assert entry_names(cubin) == re.findall(r"\.entry\s+(\S+)\(", ptx)
 
 
 def test_wrong_arguments_are_typing_errors(saxpy):
