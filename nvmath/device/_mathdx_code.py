@@ -46,14 +46,20 @@ def store(components: dict, traits: dict, ltoir: bytes, **meta: str) -> None:
     cache.put(_cache.CacheKey("traits", components), json.dumps(traits).encode())
 
 
-def finalize_ltoir(dx, finalize, handle: int, target) -> bytes:
+def finalize_ltoir(dx, finalize, handle: int, target, info: dict | None = None) -> bytes:
     """The LTO-IR of descriptor ``handle``: ``finalize(code, handle)`` (``cufftdxFinalizeCode``...)
-    into a code object for ``target``."""
+    into a code object for ``target``. ``info``, when given, receives ``"isa"``: the PTX ISA
+    version of the code as libmathdx encodes it (``12080`` for 12.8), or 0 when unknown."""
     code = dx.commondxCreateCode()
     try:
         # LTO-IR is the default container (libmathdx 0.4 refuses the container option).
         dx.commondxSetCodeOptionInt64(code, dx.CommondxOption.TARGET_SM, target.major * 100 + target.minor * 10)
         finalize(code, handle)
+        if info is not None:
+            try:
+                info["isa"] = int(dx.commondxGetCodeOptionInt64(code, dx.CommondxOption.CODE_ISA))
+            except dx.MathDxError:
+                info["isa"] = 0
         return dx.commondx_get_code_ltoir(code)
     finally:
         dx.commondxDestroyCode(code)

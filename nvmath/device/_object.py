@@ -10,6 +10,7 @@ the trait values.
 
 from __future__ import annotations
 
+import abc
 import types as _pytypes
 
 __all__ = ["DeviceObject", "ConstInt"]
@@ -39,8 +40,12 @@ def _register_numba_types():
     _registered = True
 
 
-class DeviceObject(_pytypes.ModuleType):
-    """Base of nvmath's device objects: module-like, so kernels can capture them."""
+class DeviceObject(_pytypes.ModuleType, metaclass=abc.ABCMeta):
+    """Base of nvmath's device objects: module-like, so kernels can capture them.
+
+    Device objects with a Numba type of their own (:class:`nvmath.device.FFT`) are registered as
+    virtual subclasses (``DeviceObject.register``), so that checks of "a device object with a
+    target" (``.sm``) cover them too."""
 
     def __init__(self, name: str, fingerprint: str):
         super().__init__(name)

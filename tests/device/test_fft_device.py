@@ -26,7 +26,9 @@ def test_traits(fft512):
     threads = f.block_dim[0] * f.block_dim[1] * f.block_dim[2]
     assert threads > 0 and f.storage_size >= f.elements_per_thread
     assert threads * f.elements_per_thread >= 512 * f.ffts_per_block
-    assert f.value_type == types.complex64 and f.input_type == types.complex64
+    # nvmath-python's value types: nvmath.device.types.complex64, Numba's complex64 in kernels
+    assert f.value_type == nvmath.device.types.complex64 and f.input_type == nvmath.device.types.complex64
+    assert f.value_type._numba_type == types.complex64
     assert f.shared_memory_size > 0 and f.symbol.startswith("cufftdx")
     assert bytes(f.ltoir)[:4] == b"\xedCN\x7f"
 

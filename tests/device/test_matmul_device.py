@@ -8,6 +8,7 @@ mathdx = pytest.importorskip("nvmath.bindings.mathdx")
 
 import nvmath.device  # noqa: E402
 from nvmath.device import Matmul  # noqa: E402
+from nvmath.device.cublasdx import SharedStorageCalc  # noqa: E402
 from tests.libraries import needs  # noqa: E402
 
 needs_library = needs("libmathdx", mathdx.cufftdxGetVersion)  # the "dx" extra
@@ -27,7 +28,7 @@ needs_library = needs("libmathdx", mathdx.cufftdxGetVersion)  # the "dx" extra
         (dict(size=(32, 32, 32), precision="single", data_type="real", execution="Thread"), "execution='Thread'"),
         (
             dict(size=(256, 256, 128), precision="double", data_type="real"),
-            r"needs 1048576 bytes of shared memory.*sm_90 has at most 232448",
+            r"needs 524288 bytes of shared memory for A and B.*sm_90 has at most 232448",
         ),
     ],
 )
@@ -52,17 +53,22 @@ def gemm():
 
 @needs_library
 def test_traits_and_layout(gemm):
-    from numba import types
 
     assert gemm.a_dim == (32, 32) and gemm.b_dim == (32, 32) and gemm.c_dim == (32, 32)
     assert gemm.arrangement == ("row_major", "col_major", "col_major")
     assert all(ld >= 32 for ld in gemm.leading_dimension)
     assert gemm.a_size == 32 * gemm.leading_dimension[0]
-    assert gemm.shared_memory_size == 4 * (gemm.a_size + gemm.b_size + gemm.c_size)
-    assert gemm.value_type == types.float32 and gemm.max_threads_per_block >= gemm.block_dim[0]
+    assert gemm.get_shared_storage_size() == 4 * (gemm.a_size + gemm.b_size + gemm.c_size)
+    assert gemm.a_value_type is gemm.c_value_type is np.float32 and gemm.max_threads_per_block >= gemm.block_dim[0]
+    with pytest.warns(DeprecationWarning):
+        assert gemm.value_type is np.float32
     assert bytes(gemm.ltoir)[:4] == b"\xedCN\x7f" and gemm.symbol.startswith("cublasdx")
     # execute checks in the kernel that A, B and C span what the layout needs.
-    assert gemm._function.min_bytes == {1: (4 * gemm.a_size, "a"), 2: (4 * gemm.b_size, "b"), 4: (4 * gemm.c_size, "c")}
+    assert gemm._extern("smem").min_bytes == {
+        1: (4 * gemm.a_size, "a"),
+        2: (4 * gemm.b_size, "b"),
+        4: (4 * gemm.c_size, "c"),
+    }
 
 
 def _kernel(mm, dtype=None):
@@ -136,9 +142,13 @@ def _complex_pairs_kernel(mm):
     m, n, k = mm.size
     lda, ldb, ldc = mm.leading_dimension
     a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
-    ab_type, c_type = mm.a_value_type, mm.c_value_type
-    c_pairs = c_type == ab_type
-    c_item = 2 * (c_type.bitwidth // 8) if c_pairs else c_type.bitwidth // 8  # bytes per complex C
+    from numba import types
+
+    # complex half and bf16 as interleaved (re, im) pairs of their storage type
+    ab_type = types.float16 if mm.precision.a is np.float16 else types.uint16
+    c_pairs = mm.precision.c is np.float16
+    c_type = ab_type if c_pairs else types.complex64
+    c_item = 4 if c_pairs else 8  # bytes per complex C
     c_start_bytes = -(-(a_size + b_size) * 4 // 16) * 16
     c_start = c_start_bytes // (c_item // 2 if c_pairs else c_item)
     threads = mm.block_dim[0] * mm.block_dim[1] * mm.block_dim[2]
@@ -191,8 +201,16 @@ def test_complex_half_and_bfloat16_are_interleaved_pairs():
     for precision, c_numba in (("half", types.float16), ("bfloat16", types.complex64)):
         mm = _matmul((16, 8, 12), precision, "complex", sm=(9, 0))
         pair = types.float16 if precision == "half" else types.uint16
-        assert mm.a_value_type == mm.b_value_type == pair and mm.c_value_type == c_numba
-        assert mm.shared_memory_size == 4 * (mm.a_size + mm.b_size) + (4 if precision == "half" else 8) * mm.c_size
+        if precision == "half":
+            assert mm.a_value_type == mm.b_value_type == mm.c_value_type == nvmath.device.complex32
+        else:
+            assert mm.a_value_type is mm.b_value_type is np.uint16 and mm.c_value_type == nvmath.device.complex64
+        want = SharedStorageCalc()
+        for align, count, item in zip(
+            mm.alignment, (mm.a_size, mm.b_size, mm.c_size), (4, 4, 4 if precision == "half" else 8)
+        ):
+            want.add(align, item, count)
+        assert mm.get_shared_storage_size() == want.get()
         c_arg = types.Array(c_numba, 2, "C")
         scalar = types.complex128
         sig = (types.Array(pair, 2, "C"),) * 2 + (c_arg, scalar, scalar)
@@ -228,7 +246,7 @@ def test_values_on_the_gpu():
     b = rng.standard_normal((24, 16)).astype(np.float32)
     c = rng.standard_normal((32, 16)).astype(np.float32)
     d = cuda.to_device(c)
-    kernel[1, mm.block_dim, 0, mm.shared_memory_size](cuda.to_device(a), cuda.to_device(b), d, 1.5, -0.5)
+    kernel[1, mm.block_dim, 0, mm.get_shared_storage_size()](cuda.to_device(a), cuda.to_device(b), d, 1.5, -0.5)
     want = 1.5 * a.astype(np.float64) @ b - 0.5 * c
     assert np.linalg.norm(d.copy_to_host() - want) / np.linalg.norm(want) < 1e-5
 
@@ -256,8 +274,8 @@ def test_bfloat16_matrices_are_uint16_bit_patterns():
     from nvmath.jit import link
 
     mm = _matmul((16, 8, 32), "bfloat16", "real", sm=(9, 0))
-    assert mm.a_value_type == mm.b_value_type == types.uint16 and mm.c_value_type == types.float32
-    assert mm.shared_memory_size == 2 * (mm.a_size + mm.b_size) + 4 * mm.c_size
+    assert mm.a_value_type is mm.b_value_type is np.uint16 and mm.c_value_type is np.float32
+    assert mm.get_shared_storage_size() >= 2 * (mm.a_size + mm.b_size) + 4 * mm.c_size
     sig = (types.uint16[:, ::1],) * 2 + (types.float32[:, ::1], types.float32, types.float32)
     codes, _ = cuda.compile_all(_bf16_kernel(mm)[0], sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
@@ -265,7 +283,7 @@ def test_bfloat16_matrices_are_uint16_bit_patterns():
     # float32 shared arrays are not bf16 ones: a typing error that says what is needed.
     from numba.core.errors import TypingError
 
-    with pytest.raises(TypingError, match="an array of uint16 or int16 is required"):
+    with pytest.raises(TypingError, match="takes arrays of uint16 or int16 there"):
         cuda.compile_all(
             _kernel(mm, types.float32),
             (types.float32[:, ::1],) * 3 + (types.float32, types.float32),
@@ -358,7 +376,7 @@ def test_values_on_the_gpu_each_precision(precision, data_type):
     a, b, c = rand((16, 12)), rand((12, 8)), rand((16, 8))
     alpha, beta = (1.5, -0.5) if data_type == "real" else (1.5 - 0.25j, -0.5 + 1j)
     d = cuda.to_device(c)
-    kernel[1, mm.block_dim, 0, mm.shared_memory_size](
+    kernel[1, mm.block_dim, 0, mm.get_shared_storage_size()](
         cuda.to_device(a), cuda.to_device(b), d, np_type(alpha), np_type(beta)
     )
     want = alpha * a.astype(np.complex128) @ b + beta * c

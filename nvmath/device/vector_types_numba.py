@@ -1,0 +1,220 @@
+"""Vector types of halves, floats and doubles for ``numba.cuda.jit`` kernels (nvmath-python's
+``nvmath.device.vector_types_numba``).
+
+``float16x2(x, y)``, ``float16x4(x, y, z, w)``, ``float32x2(x, y)`` and ``float64x2(x, y)`` build
+values inside kernels; ``v.x``, ``v.y`` (``v.z``, ``v.w``) read their elements; the ``*_type``
+objects are the Numba types (``cuda.local.array(n, dtype=float16x4_type)``,
+``array.view(float16x2_type)``). They are laid out as CUDA's ``__half2``, ``float2`` and
+``double2`` (aligned to their size), which is what the cuFFTDx functions take.
+
+- Halves (``float16x2``, ``float16x4``): ``+``, ``-`` and ``*`` element by element, as CUDA's
+  ``__half2`` operators.
+- Pairs (``float16x2``, ``float32x2``, ``float64x2``) convert to and from Numba's complex types,
+  both ways, implicitly: ``complex_array[i] = float32x2(a, b)`` stores ``a + bj``, and arithmetic
+  on a ``float32x2`` or ``float64x2`` is complex arithmetic.
+
+Importing this module imports Numba and registers the types.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "float16x2",
+    "float16x4",
+    "float32x2",
+    "float64x2",
+    "float16x2_type",
+    "float16x4_type",
+    "float32x2_type",
+    "float64x2_type",
+]
+
+import operator
+
+from llvmlite import ir
+from numba.cuda import types
+from numba.cuda.cudadecl import registry as _typing
+from numba.cuda.cudaimpl import registry as _lowering
+from numba.cuda.datamodel import models
+from numba.cuda.extending import register_model, typeof_impl
+from numba.cuda.typeconv import Conversion
+from numba.cuda.typing.templates import AbstractTemplate, AttributeTemplate, signature
+
+from . import types as _faces
+
+_FIELDS = ("x", "y", "z", "w")
+
+
+class VectorType(types.Number):
+    """The Numba type of a vector of ``count`` values of ``dtype`` (``float16``, ``float32``,
+    ``float64``), laid out as one aligned CUDA vector."""
+
+    def __init__(self, dtype, count: int, make):
+        self.dtype = dtype
+        self.count = count
+        self.bitwidth = dtype.bitwidth * count
+        self.make = make
+        super().__init__(name=f"float{dtype.bitwidth}x{count}")
+
+    @property
+    def key(self):
+        return (self.dtype, self.count)
+
+    def can_convert_from(self, typingctx, other):
+        # complex -> pair: exact at the same width, else a (possibly lossy) conversion
+        if self.count == 2 and isinstance(other, types.Complex):
+            if other.bitwidth == self.bitwidth:
+                return Conversion.exact
+            return Conversion.safe if other.bitwidth < self.bitwidth else Conversion.unsafe
+        return None
+
+    def can_convert_to(self, typingctx, other):
+        if self.count == 2 and isinstance(other, types.Complex):
+            if other.bitwidth == self.bitwidth:
+                return Conversion.exact
+            return Conversion.safe if other.bitwidth > self.bitwidth else Conversion.unsafe
+        return None
+
+
+@register_model(VectorType)
+class _VectorModel(models.PrimitiveModel):
+    def __init__(self, dmm, fe_type):
+        element = dmm.lookup(fe_type.dtype).get_value_type()  # i16 for halves in numba-cuda
+        super().__init__(dmm, fe_type, ir.VectorType(element, fe_type.count))
+
+
+def _element(builder, value, i):
+    return builder.extract_element(value, ir.Constant(ir.IntType(32), i))
+
+
+def _pack(context, builder, vt, values):
+    packed = ir.Constant(context.get_value_type(vt), ir.Undefined)
+    for i, v in enumerate(values):
+        packed = builder.insert_element(packed, v, ir.Constant(ir.IntType(32), i))
+    return packed
+
+
+def _add_to_number_domain(vt):
+    """numba-cuda allocates local and shared arrays of the types of its number domain only."""
+    import sys
+
+    for name in ("numba.cuda.types", "numba.core.types"):
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "number_domain"):
+            module.number_domain = module.number_domain | frozenset([vt])
+
+
+def _make_vector(dtype, count: int):
+    """The user-facing constructor and the Numba type of one vector type."""
+    name = f"float{dtype.bitwidth}x{count}"
+
+    def make(*values):
+        raise RuntimeError(f"{name}(...) builds a value inside numba.cuda.jit kernels only")
+
+    make.__name__ = make.__qualname__ = name
+    make.__doc__ = (
+        f"{name}({', '.join(_FIELDS[:count])}): a vector of {count} float{dtype.bitwidth} values, "
+        "inside ``numba.cuda.jit`` kernels"
+        + (" (also ``" + name + "(z)`` from a complex ``z``)." if count == 2 else ".")
+    )
+    vt = VectorType(dtype, count, make)
+    _add_to_number_domain(vt)
+    scalar_args = (types.Float, types.Integer)
+
+    # ---- construction
+    class _Construct(AbstractTemplate):
+        key = make
+
+        def generic(self, args, kws):
+            if kws:
+                return None
+            if len(args) == count and all(isinstance(a, scalar_args) for a in args):
+                return signature(vt, *args)
+            if count == 2 and len(args) == 1 and isinstance(args[0], types.Complex):
+                return signature(vt, *args)
+            return None
+
+    _typing.register_global(make, types.Function(_Construct))
+
+    def construct(context, builder, sig, args):
+        if len(args) == 1:  # from a complex value
+            return context.cast(builder, args[0], sig.args[0], vt)
+        values = [context.cast(builder, a, t, dtype) for a, t in zip(args, sig.args)]
+        return _pack(context, builder, vt, values)
+
+    _lowering.lower(make, types.VarArg(types.Any))(construct)
+
+    # ---- fields
+    @_typing.register_attr
+    class _Fields(AttributeTemplate):
+        key = vt
+
+        def generic_resolve(self, typ, attr):
+            if attr in _FIELDS[:count]:
+                return dtype
+            return None
+
+    for i, field in enumerate(_FIELDS[:count]):
+        _lowering.lower_getattr(vt, field)(lambda context, builder, typ, value, i=i: _element(builder, value, i))
+
+    # ---- complex conversions (pairs)
+    if count == 2:
+
+        @_lowering.lower_cast(types.Complex, vt)
+        def _from_complex(context, builder, fromty, toty, value):
+            z = context.make_complex(builder, fromty, value=value)
+            parts = [context.cast(builder, p, fromty.underlying_float, dtype) for p in (z.real, z.imag)]
+            return _pack(context, builder, toty, parts)
+
+        @_lowering.lower_cast(vt, types.Complex)
+        def _to_complex(context, builder, fromty, toty, value):
+            z = context.make_complex(builder, toty)
+            z.real, z.imag = (
+                context.cast(builder, _element(builder, value, i), dtype, toty.underlying_float) for i in range(2)
+            )
+            return z._getvalue()
+
+    # ---- element-wise arithmetic of halves (__half2 operators)
+    if dtype == types.float16:
+        for op in (operator.add, operator.sub, operator.mul):
+
+            @_typing.register_global(op)
+            class _Arith(AbstractTemplate):
+                # Exact operands only: a template that converted would take complex arithmetic over.
+                key = op
+
+                def generic(self, args, kws):
+                    if not kws and len(args) == 2 and args[0] == vt and args[1] == vt:
+                        return signature(vt, vt, vt)
+                    return None
+
+            def arith(context, builder, sig, args, op=op):
+                scalar = context.get_function(op, signature(dtype, dtype, dtype))
+                a, b = args
+                return _pack(
+                    context,
+                    builder,
+                    vt,
+                    [scalar(builder, (_element(builder, a, i), _element(builder, b, i))) for i in range(count)],
+                )
+
+            _lowering.lower(op, vt, vt)(arith)
+
+    return make, vt
+
+
+float16x2, float16x2_type = _make_vector(types.float16, 2)
+float16x4, float16x4_type = _make_vector(types.float16, 4)
+float32x2, float32x2_type = _make_vector(types.float32, 2)
+float64x2, float64x2_type = _make_vector(types.float64, 2)
+
+
+# The host-side value types (nvmath.device.types) are dtypes inside kernels.
+@typeof_impl.register(_faces.Complex)
+def _typeof_complex(value, context):
+    return types.NumberClass(value._numba_type)
+
+
+@typeof_impl.register(_faces.Vector)
+def _typeof_vector(value, context):
+    return types.NumberClass(value._numba_type)

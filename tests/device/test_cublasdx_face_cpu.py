@@ -1,0 +1,282 @@
+"""nvmath.device.cublasdx.Matmul with nvmath-python's keywords, without a GPU: argument checks,
+traits, shared storage sizes, and kernels (as nvmath-python's examples write them) compiled and
+linked into cubins."""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+
+import nvmath.device  # noqa: E402
+from nvmath.device import cublasdx, cublasdx_backend  # noqa: E402
+from nvmath.device.common_cuda import ComputeCapability, Dim3  # noqa: E402
+from nvmath.device.cublasdx import MAX_ALIGNMENT, Matmul, SharedStorageCalc  # noqa: E402
+from tests.libraries import needs  # noqa: E402
+
+needs_library = needs("libmathdx", mathdx.cublasdxGetVersion)
+
+ARR = ("row_major", "col_major", "col_major")
+
+
+def _matmul(*args, **kwargs):
+    """Matmul(...), or an expected failure where libmathdx cannot generate cuBLASDx code here."""
+    kwargs.setdefault("sm", ComputeCapability(9, 0))
+    try:
+        return Matmul(*args, **kwargs)
+    except RuntimeError as e:
+        pytest.xfail(str(e).splitlines()[0])
+
+
+def _link(kernel, sig):
+    from numba import cuda
+
+    from nvmath.jit import link
+
+    codes, _ = cuda.compile_all(kernel, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert len(inputs) == 2  # the kernel and the cuBLASDx function
+    return link(inputs, compute_capability="sm_90")
+
+
+# ------------------------------------------------------------------ no libmathdx needed
+
+
+def test_one_object_behind_every_module_name():
+    assert nvmath.device.Matmul is cublasdx.Matmul is nvmath.device.matmul.Matmul
+    assert cublasdx_backend.MAX_ALIGNMENT == MAX_ALIGNMENT == (16, 16, 16)
+
+
+def test_importing_the_face_imports_neither_numba_nor_libmathdx():
+    code = (
+        "import sys, nvmath.device.cublasdx, nvmath.device.cublasdx_backend; "
+        "print(sorted(m for m in ('numba', 'nvmath.bindings.mathdx') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([1, 2, 4, 8, 16]), st.integers(1, 8), st.integers(1, 1000)), max_size=5))
+def test_shared_storage_calc_aligns_each_matrix(items):
+    calc = SharedStorageCalc()
+    offset = 0
+    for align, item, count in items:
+        calc.add(align, item, count)
+        start = -(-offset // align) * align
+        assert start % align == 0 and start - offset < align
+        offset = start + item * count
+    assert calc.get() == offset
+
+
+def test_shared_storage_calc_rejects_bad_input():
+    calc = SharedStorageCalc()
+    calc.add(16, 40)
+    assert calc.get() == 40
+    with pytest.raises(ValueError, match="positive"):
+        calc.add(0, 4)
+    with pytest.raises(ValueError, match="3 arguments|got 1 arguments"):
+        calc.add(16)
+    assert calc.get() == 40  # unchanged by the refused calls
+
+
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        (dict(precision=np.complex64), "precision=<class 'numpy.complex64'> is not supported"),
+        (dict(precision=(np.float16, np.float32)), r"precision=\(.*is not supported"),
+        (dict(precision=(np.float16, np.float16, "quad")), "precision.c='quad'"),
+        (dict(data_type="complex", precision=np.int8), "use floating types"),
+        (dict(arrangement=("row_major", "diagonal", "col_major")), "arrangement.b='diagonal'"),
+        (dict(arrangement=("row_major",)), "arrangement=.*3-tuple"),
+        (dict(leading_dimension=(32, 0, 32)), "leading_dimension="),
+        (dict(block_dim=(64, 32, 1)), "at most 1024 threads"),
+        (dict(block_size=64, block_dim=(64, 1, 1)), "block_size or block_dim"),
+        (dict(alignment=(2, 4, 4)), "alignment.a=2.*multiple of the element size \\(4 bytes\\)"),
+        (dict(alignment=(32, 4, 4)), "alignment.a=32"),
+        (dict(execution="Thread"), "execution='Thread'"),
+        (dict(function="TRSM"), "function='TRSM'"),
+        (dict(static_block_dim="yes"), "static_block_dim='yes'"),
+        (dict(size=(256, 256, 128), precision=np.float64), "needs 524288 bytes of shared memory for A and B"),
+    ],
+)
+def test_bad_arguments_name_the_parameter(kwargs, error):
+    args = dict(size=(32, 16, 8), precision=np.float32, data_type="real", sm=(9, 0))
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=error):
+        Matmul(**args)
+
+
+def test_transpose_mode_is_deprecated_and_exclusive_with_arrangement():
+    with pytest.warns(DeprecationWarning, match="transpose_mode"), pytest.raises(ValueError, match="not both"):
+        Matmul(
+            (8, 8, 8), np.float32, "real", sm=(9, 0), transpose_mode=("non_transposed", "transposed"), arrangement=ARR
+        )
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError, match="transpose_mode.b='sideways'"):
+        Matmul((8, 8, 8), np.float32, "real", sm=(9, 0), transpose_mode=("transposed", "sideways"))
+
+
+def test_host_calls_of_device_functions_fail_clearly():
+    mm = Matmul.__new__(Matmul)
+    with pytest.raises(RuntimeError, match="inside numba.cuda.jit kernels"):
+        mm.execute(1.0, None, None, 0.0, None)
+    with pytest.raises(RuntimeError, match="inside numba.cuda.jit kernels"):
+        mm(1.0, None, None, 0.0, None)
+
+
+# ------------------------------------------------------------------ traits (libmathdx)
+
+
+@needs_library
+def test_traits_as_nvmath_python_reports_them():
+    mm = _matmul((32, 16, 64), np.float32, "real", arrangement=ARR, execution="Block", block_size=256)
+    assert mm.size == (32, 16, 64) and mm.data_type == "real" and mm.execution == "Block"
+    assert mm.precision == (np.float32,) * 3 and mm.sm == ComputeCapability(9, 0)
+    assert mm.block_dim == Dim3(256, 1, 1) and isinstance(mm.block_dim, Dim3)
+    assert mm.block_size == mm.max_threads_per_block == 256
+    assert mm.a_dim == (32, 64) and mm.b_dim == (64, 16) and mm.c_dim == (32, 16)
+    assert mm.leading_dimension == (64, 64, 32)  # the smallest for the arrangement
+    assert (mm.a_size, mm.b_size, mm.c_size) == (32 * 64, 16 * 64, 16 * 32)
+    assert mm.arrangement == ARR and mm.alignment == (4, 4, 4)
+    assert mm.a_value_type is mm.b_value_type is mm.c_value_type is np.float32
+    assert mm.get_shared_storage_size() == 4 * (32 * 64 + 64 * 16 + 32 * 16)
+    assert mm.get_shared_storage_size_ab() == 4 * (32 * 64 + 64 * 16)
+    # with other leading dimensions: A row-major (32 rows), B and C column-major (16 columns)
+    assert mm.get_shared_storage_size(70, 65, 33) == 4 * (32 * 70 + 16 * 65 + 16 * 33)
+    assert mm.get_shared_storage_size_ab(70, 65) == 4 * (32 * 70 + 16 * 65)
+    with pytest.raises(ValueError, match="3 leading dimensions"):
+        mm.get_shared_storage_size(70, 65)
+    with pytest.warns(DeprecationWarning):
+        assert mm.shared_memory_size == mm.get_shared_storage_size()
+    assert list(mm.valid("block_dim"))[0][0].x > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mm.a_value_type, mm.block_dim, mm.leading_dimension  # noqa: B018 (no deprecation here)
+
+
+@needs_library
+def test_mixed_precision_and_explicit_leading_dimensions():
+    mm = _matmul(
+        (30, 31, 33), (np.float16, np.float16, np.float32), "real", arrangement=ARR, leading_dimension=(34, 33, 31)
+    )
+    assert mm.precision == (np.float16, np.float16, np.float32)
+    assert mm.a_value_type is np.float16 and mm.c_value_type is np.float32
+    assert mm.leading_dimension == (34, 33, 31)
+    assert (mm.a_size, mm.b_size, mm.c_size) == (30 * 34, 31 * 33, 31 * 31)
+    calc = SharedStorageCalc()
+    for align, item, count in zip(mm.alignment, (2, 2, 4), (mm.a_size, mm.b_size, mm.c_size)):
+        calc.add(align, item, count)
+    assert mm.get_shared_storage_size() == calc.get()
+
+
+@needs_library
+def test_transpose_mode_dims_and_sizes():
+    with pytest.warns(DeprecationWarning):
+        mm = _matmul((32, 16, 64), np.float32, "real", transpose_mode=("non_transposed", "transposed"), block_size=256)
+    # A is m x k, B given as n x k (transposed); both stored column-major
+    assert mm.a_dim == (32, 64) and mm.b_dim == (16, 64)
+    assert mm.a_size == mm.leading_dimension.a * 64 and mm.b_size == mm.leading_dimension.b * 64
+    with pytest.warns(DeprecationWarning):
+        assert mm.transpose_mode == ("non_transposed", "transposed")
+
+
+@needs_library
+def test_complex_half_value_types():
+    mm = _matmul((16, 8, 12), np.float16, "complex", arrangement=ARR)
+    assert mm.a_value_type == mm.c_value_type == nvmath.device.complex32
+    assert mm.alignment[0] % 4 == 0
+    assert mm.get_shared_storage_size() >= 4 * (mm.a_size + mm.b_size + mm.c_size)
+
+
+# ------------------------------------------------------------------ kernels linked without a GPU
+
+
+@needs_library
+def test_example_style_kernel_links():
+    """As cublasdx_simple_gemm_fp32.py: 2-D shared arrays shaped by the traits; and mm(...)."""
+    from numba import cuda, types
+
+    mm = _matmul((32, 16, 64), np.float32, "real", arrangement=ARR, execution="Block", block_size=256)
+
+    def f(a, b, c, alpha, beta, output):
+        smem_a = cuda.shared.array(shape=mm.a_dim, dtype=mm.a_value_type)
+        smem_b = cuda.shared.array(shape=mm.b_dim[::-1], dtype=mm.b_value_type)
+        smem_c = cuda.shared.array(shape=mm.c_dim[::-1], dtype=mm.c_value_type)
+        lda, ldb, ldc = mm.leading_dimension
+        if cuda.threadIdx.x == 0:
+            smem_a[0, 0] = a[0, 0] + lda
+            smem_b[0, 0] = b[0, 0] + ldb
+            smem_c[0, 0] = c[0, 0] + ldc + mm.a_size + mm.max_threads_per_block
+        cuda.syncthreads()
+        mm.execute(alpha, smem_a, smem_b, beta, smem_c)
+        mm(alpha, smem_a, smem_b, beta, smem_c)
+        cuda.syncthreads()
+        # alignment is (4, 4, 4): a tuple of equal constants (a UniTuple in Numba)
+        output[0, 0] = smem_c[0, 0] + mm.alignment[1]
+
+    sig = (types.float32[:, ::1],) * 3 + (types.float64, types.float64, types.float32[:, ::1])
+    assert _link(f, sig)[:4] == b"\x7fELF"
+
+
+@needs_library
+def test_runtime_leading_dimensions_kernel_links():
+    """As cublasdx_simple_gemm_leading_dimensions.py: execute(alpha, a, lda, b, ldb, beta, c, ldc)."""
+    from numba import cuda, types
+
+    mm = _matmul((30, 31, 33), np.float64, "real", arrangement=ARR, block_dim=Dim3(16, 16, 1))
+    a_size, b_size = mm.a_size, mm.b_size
+
+    def f(alpha, lda, ldb, beta, ldc, output):
+        smem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+        mm.execute(alpha, smem[0:], lda, smem[a_size:], ldb, beta, smem[a_size + b_size :], ldc)
+        output[0] = smem[0]
+
+    sig = (types.float64, types.int64, types.int32, types.float64, types.int64, types.float64[::1])
+    assert _link(f, sig)[:4] == b"\x7fELF"
+
+
+@needs_library
+def test_complex_half_kernel_takes_complex32_arrays():
+    """As cublasdx_simple_gemm_cfp16.py: complex64 data stored into complex32 shared arrays."""
+    from numba import cuda, types
+
+    mm = _matmul((16, 8, 12), np.float16, "complex", arrangement=ARR)
+    a_size, b_size = mm.a_size, mm.b_size
+
+    def f(a, alpha, beta, output):
+        smem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+        smem[cuda.threadIdx.x] = a[cuda.threadIdx.x]
+        cuda.syncthreads()
+        mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[a_size + b_size :])
+        output[0] = smem[0]
+
+    sig = (types.complex64[::1], types.complex128, types.complex128, types.complex64[::1])
+    assert _link(f, sig)[:4] == b"\x7fELF"
+
+
+@needs_library
+def test_typing_errors_say_what_is_needed():
+    from numba import cuda, types
+    from numba.core.errors import TypingError
+
+    mm = _matmul((32, 16, 64), np.float32, "real", arrangement=ARR, execution="Block", block_size=256)
+
+    def wrong_type(out):
+        s = cuda.shared.array(shape=mm.a_dim, dtype=types.float64)
+        mm.execute(1.0, s, s, 0.0, s)
+        out[0] = s[0, 0]
+
+    def wrong_count(out):
+        s = cuda.shared.array(shape=mm.a_dim, dtype=mm.a_value_type)
+        mm.execute(1.0, s, s, s)
+        out[0] = s[0, 0]
+
+    with pytest.raises(TypingError, match=r"argument 1 \(a\) is an array of float64.*arrays of float32"):
+        cuda.compile_all(wrong_type, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
+    with pytest.raises(TypingError, match="takes \\(alpha, a, b, beta, c\\)"):
+        cuda.compile_all(wrong_count, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")

@@ -1,0 +1,194 @@
+"""nvmath.device.cublasdx.Matmul on the GPU, against NumPy: every precision and data type, the
+peer's keywords (arrangement, transpose_mode, leading dimensions static and at run time, 2-D
+block dims), kernels written as nvmath-python's examples write them."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+
+from nvmath.device import Dim3, Matmul  # noqa: E402
+from tests.libraries import needs  # noqa: E402
+
+needs_library = needs("libmathdx", mathdx.cublasdxGetVersion)
+pytestmark = [pytest.mark.gpu, needs_library]
+
+ARR = ("row_major", "col_major", "col_major")
+TOL = {np.float16: 1e-2, np.float32: 1e-5, np.float64: 1e-12}
+
+
+def _rand(rng, shape, precision, data_type):
+    x = rng.standard_normal(shape)
+    if data_type == "complex":
+        x = x + 1j * rng.standard_normal(shape)
+        # complex half: values representable in half, carried as complex64
+        x = x.astype(np.complex64) if precision in (np.float16, np.float32) else x
+        if precision is np.float16:
+            x = x.real.astype(np.float16).astype(np.float32) + 1j * x.imag.astype(np.float16).astype(np.float32)
+        return x.astype(np.complex64 if precision in (np.float16, np.float32) else np.complex128)
+    return x.astype(precision)
+
+
+def _gemm_kernel(mm, arrangement):
+    """Loads A, B, C (2-D device arrays) into shared memory as laid out by the arrangement and
+    leading dimensions, runs execute, stores C."""
+    from numba import cuda
+
+    (m, k), (_, n) = mm.a_dim, mm.b_dim
+    lda, ldb, ldc = mm.leading_dimension
+    a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
+    ra, rb, rc = (x == "row_major" for x in arrangement)
+    threads = mm.block_size
+
+    @cuda.jit
+    def kernel(a, b, c, alpha, beta, out):
+        smem_a = cuda.shared.array(shape=a_size, dtype=mm.a_value_type)
+        smem_b = cuda.shared.array(shape=b_size, dtype=mm.b_value_type)
+        smem_c = cuda.shared.array(shape=c_size, dtype=mm.c_value_type)
+        t = cuda.threadIdx.x + cuda.threadIdx.y * cuda.blockDim.x
+        for i in range(t, m * k, threads):
+            r, q = i // k, i % k
+            smem_a[r * lda + q if ra else q * lda + r] = a[r, q]
+        for i in range(t, k * n, threads):
+            r, q = i // n, i % n
+            smem_b[r * ldb + q if rb else q * ldb + r] = b[r, q]
+        for i in range(t, m * n, threads):
+            r, q = i // n, i % n
+            smem_c[r * ldc + q if rc else q * ldc + r] = c[r, q]
+        cuda.syncthreads()
+        mm.execute(alpha, smem_a, smem_b, beta, smem_c)
+        cuda.syncthreads()
+        for i in range(t, m * n, threads):
+            r, q = i // n, i % n
+            out[r, q] = smem_c[r * ldc + q if rc else q * ldc + r]
+
+    return kernel
+
+
+def _run(mm, arrangement, precisions, data_type, alpha, beta, rng):
+    from numba import cuda
+
+    a = _rand(rng, mm.a_dim, precisions[0], data_type)
+    b = _rand(rng, mm.b_dim, precisions[1], data_type)
+    c = _rand(rng, mm.c_dim, precisions[2], data_type)
+    out = cuda.device_array_like(c)
+    _gemm_kernel(mm, arrangement)[1, mm.block_dim](
+        cuda.to_device(a), cuda.to_device(b), cuda.to_device(c), alpha, beta, out
+    )
+    cuda.synchronize()
+    wide = np.complex128 if data_type == "complex" else np.float64
+    want = alpha * (a.astype(wide) @ b.astype(wide)) + beta * c.astype(wide)
+    got = out.copy_to_host()
+    return np.linalg.norm(got - want) / np.linalg.norm(want)
+
+
+@pytest.mark.parametrize("data_type", ["real", "complex"])
+@pytest.mark.parametrize("precision", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("arrangement", [ARR, ("col_major", "row_major", "row_major")])
+def test_every_precision_and_data_type(precision, data_type, arrangement):
+    mm = Matmul(size=(32, 16, 24), precision=precision, data_type=data_type, arrangement=arrangement, block_size=128)
+    alpha, beta = (1.5, -0.5) if data_type == "real" else (1.5 - 0.25j, -0.5 + 1j)
+    err = _run(mm, arrangement, (precision,) * 3, data_type, alpha, beta, np.random.default_rng())
+    assert err < TOL[precision]
+
+
+def test_mixed_precision():
+    mm = Matmul(size=(32, 16, 64), precision=(np.float16, np.float16, np.float32), data_type="real", arrangement=ARR)
+    err = _run(mm, ARR, (np.float16, np.float16, np.float32), "real", 2.0, 5.0, np.random.default_rng())
+    assert err < 1e-3
+
+
+def test_suggested_leading_dimension_and_2d_block():
+    mm = Matmul(
+        size=(30, 31, 33),
+        precision=np.float64,
+        data_type="real",
+        arrangement=ARR,
+        block_dim=Dim3(16, 16, 1),
+        leading_dimension="suggested",
+    )
+    assert mm.block_dim == (16, 16, 1)
+    err = _run(mm, ARR, (np.float64,) * 3, "real", 1.0, 2.0, np.random.default_rng())
+    assert err < 1e-12
+
+
+def test_runtime_leading_dimensions():
+    from numba import cuda
+
+    m, n, k = 30, 31, 33
+    lda, ldb, ldc = 34, 33, 31
+    mm = Matmul(size=(m, n, k), precision=np.float64, data_type="real", arrangement=ARR, block_dim=Dim3(16, 16, 1))
+    a_size = m * lda
+    b_size = n * ldb
+    c_size = n * ldc
+
+    @cuda.jit
+    def kernel(a, b, c, alpha, beta, out, lda, ldb, ldc):
+        smem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+        sa, sb, sc = smem[0:], smem[a_size:], smem[a_size + b_size :]
+        t = cuda.threadIdx.x + cuda.threadIdx.y * cuda.blockDim.x
+        for i in range(t, m * k, 256):
+            sa[(i // k) * lda + i % k] = a[i // k, i % k]
+        for i in range(t, k * n, 256):
+            sb[(i % n) * ldb + i // n] = b[i // n, i % n]
+        for i in range(t, m * n, 256):
+            sc[(i % n) * ldc + i // n] = c[i // n, i % n]
+        cuda.syncthreads()
+        mm.execute(alpha, sa, lda, sb, ldb, beta, sc, ldc)
+        cuda.syncthreads()
+        for i in range(t, m * n, 256):
+            out[i // n, i % n] = sc[(i % n) * ldc + i // n]
+
+    rng = np.random.default_rng()
+    a, b, c = (rng.standard_normal(s) for s in ((m, k), (k, n), (m, n)))
+    out = cuda.device_array_like(c)
+    shared = 8 * (a_size + b_size + c_size)
+    kernel[1, mm.block_dim, 0, shared](
+        cuda.to_device(a), cuda.to_device(b), cuda.to_device(c), 1.0, 2.0, out, lda, ldb, ldc
+    )
+    want = a @ b + 2.0 * c
+    assert np.linalg.norm(out.copy_to_host() - want) / np.linalg.norm(want) < 1e-12
+
+
+def test_transpose_mode_and_deprecated_call():
+    from numba import cuda
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        mm = Matmul(
+            size=(32, 16, 64),
+            precision=np.float32,
+            data_type="real",
+            transpose_mode=("non_transposed", "transposed"),
+            block_size=256,
+        )
+
+    @cuda.jit
+    def kernel(a, b, c, alpha, beta, out):
+        # column-major arrays of a_dim, b_dim, c_dim: row-major arrays of the flipped shapes
+        sa = cuda.shared.array(shape=mm.a_dim[::-1], dtype=mm.a_value_type)
+        sb = cuda.shared.array(shape=mm.b_dim[::-1], dtype=mm.b_value_type)
+        sc = cuda.shared.array(shape=mm.c_dim[::-1], dtype=mm.c_value_type)
+        t = cuda.threadIdx.x
+        for i in range(t, 32 * 64, 256):
+            sa[i % 64, i // 64] = a[i // 64, i % 64]
+        for i in range(t, 16 * 64, 256):
+            sb[i % 64, i // 64] = b[i // 64, i % 64]
+        for i in range(t, 32 * 16, 256):
+            sc[i % 16, i // 16] = c[i // 16, i % 16]
+        cuda.syncthreads()
+        mm(alpha, sa, sb, beta, sc)
+        cuda.syncthreads()
+        for i in range(t, 32 * 16, 256):
+            out[i // 16, i % 16] = sc[i % 16, i // 16]
+
+    rng = np.random.default_rng()
+    a = rng.standard_normal(mm.a_dim).astype(np.float32)
+    b = rng.standard_normal(mm.b_dim).astype(np.float32)
+    c = rng.standard_normal(mm.c_dim).astype(np.float32)
+    out = cuda.device_array_like(c)
+    kernel[1, mm.block_dim](cuda.to_device(a), cuda.to_device(b), cuda.to_device(c), 2.0, 5.0, out)
+    want = 2.0 * (a.astype(np.float64) @ b.T) + 5.0 * c
+    assert np.linalg.norm(out.copy_to_host() - want) / np.linalg.norm(want) < 1e-5

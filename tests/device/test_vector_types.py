@@ -1,0 +1,134 @@
+"""nvmath.device's vector types (float16x2, float16x4, float32x2, float64x2) inside kernels:
+construction, fields, arithmetic of halves, conversions to and from complex numbers. Compiled
+without a GPU; values checked on the GPU."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("numba.cuda")
+
+from nvmath.device import types as dtypes
+
+
+def _vectors():
+    import nvmath.device as d
+
+    return d
+
+
+def test_types_and_names():
+    d = _vectors()
+    assert str(d.float16x2_type) == "float16x2" and d.float16x4_type.count == 4
+    assert d.float32x2_type.bitwidth == 64 and d.float64x2_type.bitwidth == 128
+    assert d.float16x2.__name__ == "float16x2" and "kernels" in d.float16x4.__doc__
+    with pytest.raises(RuntimeError, match="inside numba.cuda.jit kernels"):
+        d.float32x2(1.0, 2.0)
+    # the host-side value types are these Numba types inside kernels
+    from numba import types
+
+    assert dtypes.half4._numba_type is d.float16x4_type and dtypes.complex32._numba_type is d.float16x2_type
+    assert dtypes.complex64._numba_type == types.complex64
+
+
+def test_data_model_is_aligned_like_cuda_vectors():
+    from numba.cuda.descriptor import cuda_target
+
+    d = _vectors()
+    ctx = cuda_target.target_context
+    for vt, size in ((d.float16x2_type, 4), (d.float16x4_type, 8), (d.float32x2_type, 8), (d.float64x2_type, 16)):
+        assert ctx.get_abi_sizeof(ctx.get_data_type(vt)) == size
+        assert ctx.get_abi_alignment(ctx.get_data_type(vt)) == size
+
+
+def _kernel():
+    from numba import cuda
+
+    d = _vectors()
+    float16x2, float16x4, float32x2, float64x2 = d.float16x2, d.float16x4, d.float32x2, d.float64x2
+    f16x4, f16x2 = d.float16x4_type, d.float16x2_type
+
+    def kernel(h, c64, c128, out16):
+        # halves: construction from any float, fields, element-wise arithmetic
+        a = float16x4(h[0], h[1], h[2], h[3])
+        b = float16x4(h[4], h[5], h[6], h[7])
+        local = cuda.local.array(shape=(2,), dtype=f16x4)
+        local[0] = a + b
+        local[1] = a * b - b
+        s, p = local[0], local[1]
+        out16[0], out16[1], out16[2], out16[3] = s.x, s.y, s.z, s.w
+        out16[4], out16[5], out16[6], out16[7] = p.x, p.y, p.z, p.w
+        pairs = cuda.local.array(shape=(1,), dtype=f16x2)
+        pairs[0] = float16x2(h[0], np.float32(h[1])) * float16x2(h[2], h[3])
+        out16[8], out16[9] = pairs[0].x, pairs[0].y
+        # pairs convert to and from complex numbers
+        z = float32x2(c64[0].real, c64[0].imag)
+        c64[1] = z  # float32x2 -> complex64
+        c64[2] = z * c64[0]  # complex arithmetic
+        c64[3] = float32x2(c64[0])  # from a complex value
+        c128[1] = float64x2(c128[0].imag, c128[0].real)
+        c128[2] = float32x2(1.5, -2.5)  # widened to complex128
+
+    return kernel
+
+
+def _signature():
+    from numba import types
+
+    return (types.float16[::1], types.complex64[::1], types.complex128[::1], types.float16[::1])
+
+
+def test_vector_operations_compile_without_a_gpu():
+    from numba import cuda
+
+    ptx, _ = cuda.compile_ptx(_kernel(), _signature(), cc=(9, 0))
+    assert "f16" in ptx and "mul" in ptx  # halves stored, complex products computed
+
+
+def test_half_arithmetic_does_not_take_over_complex_arithmetic():
+    from numba import cuda, types
+
+    _vectors()
+
+    def kernel(c):
+        c[0] = c[1] * c[2] + c[3] - c[1]
+
+    ptx, resty = cuda.compile_ptx(kernel, (types.complex64[::1],), cc=(9, 0))
+    assert "f16" not in ptx and ("fma.rn.f32" in ptx or "mul.f32" in ptx)
+
+
+def test_constructor_typing_errors():
+    from numba import cuda, types
+    from numba.core.errors import TypingError
+
+    d = _vectors()
+    float16x4 = d.float16x4
+
+    def kernel(h):
+        v = float16x4(h[0], h[1])  # four values needed
+        h[0] = v.x
+
+    with pytest.raises(TypingError):
+        cuda.compile_ptx(kernel, (types.float16[::1],), cc=(9, 0))
+
+
+@pytest.mark.gpu
+def test_vector_values_on_the_gpu():
+    from numba import cuda
+
+    rng = np.random.default_rng()
+    h = rng.uniform(0.5, 2.0, 8).astype(np.float16)
+    c64 = np.zeros(4, np.complex64)
+    c64[0] = complex(*rng.standard_normal(2))
+    c128 = np.zeros(3, np.complex128)
+    c128[0] = complex(*rng.standard_normal(2))
+    out16 = np.zeros(10, np.float16)
+    d_h, d_c64, d_c128, d_out = (cuda.to_device(a) for a in (h, c64, c128, out16))
+    cuda.jit(_kernel())[1, 1](d_h, d_c64, d_c128, d_out)
+    out16, c64, c128 = d_out.copy_to_host(), d_c64.copy_to_host(), d_c128.copy_to_host()
+    a, b = h[:4].astype(np.float32), h[4:].astype(np.float32)
+    np.testing.assert_allclose(out16[:4], a + b, rtol=2e-3)
+    np.testing.assert_allclose(out16[4:8], a * b - b, rtol=5e-3, atol=5e-3)
+    np.testing.assert_allclose(out16[8:], [h[0] * h[2], h[1] * h[3]], rtol=2e-3)
+    assert c64[1] == c64[0] and c64[3] == c64[0]
+    np.testing.assert_allclose(c64[2], c64[0] * c64[0], rtol=1e-6)
+    assert c128[1] == complex(c128[0].imag, c128[0].real) and c128[2] == complex(1.5, -2.5)
