@@ -6,6 +6,8 @@ import pytest
 
 pytest.importorskip("nvmath.bindings.mathdx")
 
+from numba import cuda
+
 from nvmath.device import cusolverdx as cs
 
 pytestmark = pytest.mark.gpu
@@ -27,7 +29,6 @@ def _rel(x, ref):
 
 def _copy_in(src, dst, rows, cols, ld, batches):
     # global (batch, rows, cols) -> shared column-major with leading dimension ld
-    from numba import cuda
 
     tid = cuda.threadIdx.x
     for idx in range(tid, batches * rows * cols, cuda.blockDim.x):
@@ -38,7 +39,6 @@ def _copy_in(src, dst, rows, cols, ld, batches):
 
 
 def _copy_out(src, dst, rows, cols, ld, batches):
-    from numba import cuda
 
     tid = cuda.threadIdx.x
     for idx in range(tid, batches * rows * cols, cuda.blockDim.x):
@@ -49,7 +49,6 @@ def _copy_out(src, dst, rows, cols, ld, batches):
 
 
 def _device_copies():
-    from numba import cuda
 
     return cuda.jit(device=True, forceinline=True)(_copy_in), cuda.jit(device=True, forceinline=True)(_copy_out)
 
@@ -57,7 +56,6 @@ def _device_copies():
 @pytest.mark.parametrize("precision, data_type", CASES)
 @pytest.mark.parametrize("fill_mode", ["lower", "upper"])
 def test_cholesky_factorize_and_solve(precision, data_type, fill_mode):
-    from numba import cuda
 
     rng = np.random.default_rng(1)
     n, k, bpb = 12, 3, 2
@@ -98,7 +96,6 @@ def test_cholesky_factorize_and_solve(precision, data_type, fill_mode):
 
 @pytest.mark.parametrize("precision, data_type", CASES)
 def test_lu_pivot_factorize_and_solve_runtime_ld(precision, data_type):
-    from numba import cuda
 
     rng = np.random.default_rng(2)
     n, k = 10, 2
@@ -141,7 +138,6 @@ def test_lu_pivot_factorize_and_solve_runtime_ld(precision, data_type):
 
 @pytest.mark.parametrize("precision, data_type", CASES)
 def test_qr_factorize_r_matches_numpy(precision, data_type):
-    from numba import cuda
 
     rng = np.random.default_rng(3)
     m, n = 12, 7
@@ -179,7 +175,6 @@ def test_qr_factorize_r_matches_numpy(precision, data_type):
 @pytest.mark.parametrize("precision, data_type", CASES)
 @pytest.mark.parametrize("side", ["left", "right"])
 def test_triangular_solve(precision, data_type, side):
-    from numba import cuda
 
     rng = np.random.default_rng(4)
     m, n = 9, 6
@@ -210,7 +205,6 @@ def test_triangular_solve(precision, data_type, side):
 
 @pytest.mark.parametrize("precision, data_type", CASES)
 def test_least_squares(precision, data_type):
-    from numba import cuda
 
     rng = np.random.default_rng(5)
     m, n, k = 12, 5, 2
