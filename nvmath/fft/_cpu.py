@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from nvmath._internal.tensor import wrap_operand
+from nvmath._internal.tensor import c_strides, wrap_operand
 
 __all__ = ["CpuBackend"]
 
@@ -25,6 +25,8 @@ def _as_numpy(holder) -> np.ndarray:
 
 def _strided_empty(shape, dtype, strides) -> np.ndarray:
     """An uninitialized array with the given element strides (non-negative)."""
+    if tuple(strides) == c_strides(shape):
+        return np.empty(shape, dtype)
     itemsize = np.dtype(dtype).itemsize
     extent = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
     base = np.empty(max(extent, 1), dtype)
@@ -33,6 +35,22 @@ def _strided_empty(shape, dtype, strides) -> np.ndarray:
 
 def _address(a: np.ndarray) -> int:
     return a.__array_interface__["data"][0]
+
+
+_signatures_checked: dict = {}  # (kind, code object): signatures found right
+
+
+def _check_signature_once(check, func, kind) -> None:
+    """``check(func, kind)``, remembered by code object for plain functions: a stateless call
+    plans every time, and ``inspect.signature`` was a tenth of its cost on small arrays."""
+    target = getattr(func, "py_func", func)
+    code = getattr(target, "__code__", None)
+    plain = code is not None and not hasattr(target, "__wrapped__") and not hasattr(target, "__signature__")
+    if plain and (kind, code) in _signatures_checked:
+        return
+    check(func, kind)
+    if plain and len(_signatures_checked) < 1024:
+        _signatures_checked[(kind, code)] = True
 
 
 class CpuBackend:
@@ -65,7 +83,7 @@ class CpuBackend:
                 f"the {kind} was given as LTO-IR, which is GPU code; with execution='cpu' pass "
                 "the Python function instead: DeviceCallable(function=f, data=...) or just f"
             )
-        check_callback_signature(cb.function, kind)
+        _check_signature_once(check_callback_signature, cb.function, kind)
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         info = self._user_info(kind, cb, element, describe_callback(cb.function, kind))
         from ._cpu_callbacks import get_pass  # Numba only where nothing is cached
@@ -90,6 +108,8 @@ class CpuBackend:
                 f"{kind}.data={data!r} is an int, which only GPU execution takes (a device pointer); "
                 "with execution='cpu' user_info must be a host array: a NumPy array or a CPU tensor"
             )
+        if type(data) is np.ndarray and data.flags.c_contiguous and unsupported_user_info(data.dtype) is None:
+            return data  # what the general path below gives for it, without its cost
         holder = wrap_operand(data, f"{kind}.data")
         if not holder.is_host:
             raise ValueError(
@@ -129,9 +149,16 @@ class CpuBackend:
         )
 
     def _execute_whole(self, source, x, direction):
-        """Prolog, FFT and epilog, each one parallel pass over the whole array. (Running them block
-        by block per thread, to keep each block in cache, measured slower on the H100 host: the
-        per-block Python work serializes on the GIL, and 8 MiB results fit its L3 anyway.)"""
+        """Prolog, FFT and epilog, each one parallel pass over the whole array.
+
+        Running them block by block instead was measured slower twice. On the H100 host, blocks
+        sized for the cache: the per-block Python work serializes on the GIL, and 8 MiB results
+        fit its L3 anyway. On the 2-core host (issue 17), one block a thread (pocketfft with
+        one thread into the result, then the epilog, with no wait between the two), with or
+        without the threads sharing epilog chunks, against this path: 0-16% slower on
+        (256, 4096) and (4096, 1024) complex64, (64, 65536) complex128 and (512, 4096) float32
+        R2C, in 4 of 6 interleaved runs; blocks of 16 rows made pocketfft itself 12% slower,
+        and the callback pass, compute-bound, was no faster on data in cache."""
         spec = self.spec
         prolog = self.callbacks.get("prolog")
         if prolog is not None:
@@ -203,7 +230,10 @@ class CpuBackend:
                 "the operand was released by reset_operand(None); give a new one with reset_operand(operand)"
             )
         x = _as_numpy(self.operand)
-        if spec.copy_input:
+        # The GPU path copies inputs cuFFT cannot address or would overwrite (C2R); scipy.fft
+        # reads any strides and keeps its input, so here only a prolog needs the copy (its
+        # offsets are those of the copy's layout).
+        if spec.copy_input and "prolog" in self.callbacks:
             source = _strided_empty(spec.in_shape, spec.in_dtype, spec.in_strides)
             np.copyto(source, x)
         else:

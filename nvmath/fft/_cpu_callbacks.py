@@ -6,6 +6,12 @@ not in Numba's parallel loops: an OpenMP pool keeps its threads spinning after e
 region, and they then take the cores from scipy.fft's workers in the next transform (measured:
 the pass plus the following FFT took 1.5x as long).
 
+What a pass costs: the callback is compiled into a scalar loop (LLVM's cost model does not
+vectorize loads at computed offsets such as ``user_info[offset % 4096]``; a plain Numba loop
+that it does vectorize was no faster), about 4 cycles an element for ``value *
+user_info[offset % 4096]`` on complex64: 1.5-2x NumPy's broadcast multiply on one thread, so
+the pass pays off only where it runs on more threads than the multiply it replaces.
+
 The callback sees what it sees on the GPU: typed pointers to the data and to ``user_info``,
 and the element ``offset`` in the layout the transform reads (prolog) or writes (epilog).
 ``user_info[i]`` is bounds-checked against the array given as ``data``: an index outside it
@@ -43,7 +49,7 @@ from .callbacks import describe_callback
 __all__ = ["CpuPass", "get_pass", "prolog_pass", "epilog_pass", "SUPPORTED_USER_INFO"]
 
 #: Bump when the generated pass changes (arguments, semantics): entries of older code are not reused.
-_PASS_ABI = "nvmath-cpu-pass-1"
+_PASS_ABI = "nvmath-cpu-pass-2"
 _MAGIC = b"nvmath-cpu-pass\n"
 
 #: user_info element kinds the CPU path compiles (Numba's CPU target has no float16).
@@ -265,17 +271,19 @@ def get_pass(kind: str, func, element, info_dtype, logger: logging.Logger | None
     logger = logger or logging.getLogger("nvmath")
     element = np.dtype(element).name
     info_dtype = np.dtype(info_dtype)
-    what = describe_callback(func, kind)
     try:
         fingerprint = fingerprint_function(func)
     except UnhashableCapture as e:
         fingerprint = None
-        logger.info("%s is compiled for the CPU without the persistent cache: %s", what, e.reason)
+        logger.info(
+            "%s is compiled for the CPU without the persistent cache: %s", describe_callback(func, kind), e.reason
+        )
     memo = (kind, fingerprint or ("id", id(func)), element, _dtype_key(info_dtype))
     with _lock:
         found = _passes.get(memo)
         if found is not None:
             return found
+        what = describe_callback(func, kind)  # after the hit: a stateless call plans every time
         cache = get_cache()
         key = _cache_key(kind, fingerprint, element, info_dtype) if fingerprint and cache.enabled else None
         loaded = None

@@ -9,7 +9,7 @@ fills or the epilog stores)::
                int64* bad_index)
 
 calls the callback for the elements ``[start, stop)`` (C order) and returns 0; 1 when the
-callback indexed ``user_info`` out of ``[0, info_len)`` (the index in ``*bad_index``; such
+callback indexed ``user_info`` out of ``[0, info_len)`` (the first such index in ``*bad_index``; such
 reads give zeros and such writes are dropped, so nothing outside the array is touched); -2
 when it raised. The callback sees ``user_info`` as it does on the GPU, a pointer indexed
 ``user_info[i]`` (records by field), here with that bounds check.
@@ -46,6 +46,11 @@ PASS_ARG_TYPES = (types.voidptr, types.voidptr, types.voidptr, _I64, _P64, _P64,
 # Offsets are below 2**63: masking says so to LLVM (a no-op on the value), so that Python's
 # floor modulo of the uint64 offset compiles to unsigned arithmetic, as on the GPU.
 _OFFSET_MASK = 2**63 - 1
+# Dense passes count from the first offset, both below 2**62: LLVM sees offsets that are one
+# affine sequence (addresses it strength-reduces, and vectorizes where the callback allows) and
+# still non-negative (their sum is below 2**63), where a mask on every offset hid the sequence
+# (measured: the epilog ``value * user_info[offset % 4096]`` pass 10% faster).
+_DENSE_MASK = 2**62 - 1
 
 
 class BoundedPointer(types.Type):
@@ -204,8 +209,9 @@ def _make_prolog_pass(user, elem_ptr, view_type):
         info = _user_info(info_addr, info_len, err, view_type)
         unused = _null()
         if dense:
-            for i in range(start, stop):
-                out[i] = user(data, np.uint64((base + i) & _OFFSET_MASK), info, unused)
+            first = (base + start) & _DENSE_MASK
+            for k in range(max(stop - start, 0) & _DENSE_MASK):
+                out[start + k] = user(data, np.uint64(first + k), info, unused)
         else:
             for i in range(start, stop):
                 off = base + _offset(i, shape, strides, ndim)
@@ -226,8 +232,9 @@ def _make_epilog_pass(user, elem_ptr, view_type):
         info = _user_info(info_addr, info_len, err, view_type)
         unused = _null()
         if dense:
-            for i in range(start, stop):
-                user(data, np.uint64((base + i) & _OFFSET_MASK), values[i], info, unused)
+            first = (base + start) & _DENSE_MASK
+            for k in range(max(stop - start, 0) & _DENSE_MASK):
+                user(data, np.uint64(first + k), values[start + k], info, unused)
         else:
             for i in range(start, stop):
                 off = base + _offset(i, shape, strides, ndim)
