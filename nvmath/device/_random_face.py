@@ -2,14 +2,18 @@
 
 :func:`register` makes the module-level host stubs (``random.init``, ``random.uniform4``...)
 callable in kernels: each is typed as an intrinsic that looks at its state argument's type and
-calls the engine for it, the cuRANDDx generator functions (Philox4_32_10, XORWOW, MRG32k3a,
-through the generator objects of ``random.py``) or the Sobol' functions of ``_random_sobol.py``
-(compiled into the kernel with ``context.compile_internal``). Vectors of values come back as
-numba-cuda vector types (``float32x4``: ``.x .y .z .w``), as nvmath-python returns them.
+calls the engine for it. For Philox4_32_10, XORWOW and MRG32k3a states that is cuRAND's
+definitions (uniforms, Box-Muller normals with the second value cached in the state, Philox's
+one-word-at-a-time ``curand``), written here over the raw words of the cuRANDDx generators of
+``random.py``, so that the sequences are cuRAND's for a seed; for Sobol' states, the functions
+of ``_random_sobol.py``. Both are Python compiled into the kernel with
+``context.compile_internal``. Vectors of values come back as numba-cuda vector types
+(``float32x4``: ``.x .y .z .w``), as nvmath-python returns them.
 """
 
 from __future__ import annotations
 
+import math
 import threading
 
 __all__ = ["register"]
@@ -17,7 +21,6 @@ __all__ = ["register"]
 _lock = threading.Lock()
 _registered = False
 
-_SCALARS = {"rand": "bits", "rand4": "bits4"}  # face name -> generator method, where they differ
 _VECTOR_NAMES = {("uint32", 4): "uint32x4", ("float32", 4): "float32x4", ("float32", 2): "float32x2"}
 _VECTOR_NAMES[("float64", 2)] = "float64x2"
 
@@ -56,12 +59,10 @@ def _make_intrinsics() -> dict:
     from numba.core.errors import TypingError
     from numba.cuda import libdevice, types
     from numba.cuda.np.numpy_support import from_dtype
-    from numba.cuda.vector_types import vector_types
     from numba.extending import intrinsic
 
     from . import _random_sobol as sobol
     from . import random
-    from .random import _METHODS
 
     sobol_types = {from_dtype(d): kind for kind, d in sobol.SOBOL_DTYPES.items()}
     words = {32: types.uint32, 64: types.uint64}
@@ -71,7 +72,7 @@ def _make_intrinsics() -> dict:
             if ty in sobol_types:
                 return sobol_types[ty]
             names = list(ty.fields)
-            if len(names) == 1 and names[0].startswith("curand_") and names[0].endswith("_state"):
+            if names[0].startswith("curand_") and names[0].endswith("_state") and "boxmuller_flag" in names:
                 return names[0][len("curand_") : -len("_state")]
         raise TypingError(
             f"nvmath.device.random.{fname}: the state argument is {ty}; pass an element of a "
@@ -92,68 +93,8 @@ def _make_intrinsics() -> dict:
             setattr(vec, attr, builder.extract_value(value, k))
         return vec._getvalue()
 
-    # -- cuRANDDx generators (Philox4_32_10, XORWOW, MRG32k3a) ---------------------------------
-    def generator_init(kind, args):
-        seed, subsequence, offset, state = args
-        for what, ty in (("seed", seed), ("subsequence", subsequence), ("offset", offset)):
-            check_integer("init", what, ty)
-        rng_init = random._face_generator(kind).init
-        if kind == "philox4_32_10":  # cuRAND's offset counts 32-bit values; cuRANDDx's 128-bit blocks
-
-            def impl(seed, subsequence, offset, state):
-                rng_init(seed, subsequence, (np.uint64(offset) + np.uint64(3)) >> np.uint64(2), state)
-        else:
-
-            def impl(seed, subsequence, offset, state):
-                rng_init(seed, subsequence, offset, state)
-
-        return types.void(*args), impl
-
-    def generator_skip(fname, kind, args):
-        n, state = args
-        check_integer(fname, "n", n)
-        rng = random._face_generator(kind)
-        if fname == "skipahead_subsequence" and kind != "mrg32k3a":
-            raise TypingError(
-                "nvmath.device.random.skipahead_subsequence: only MRG32k3a states have it "
-                f"(got a {kind} state; use skipahead_sequence)"
-            )
-        rng_skip = getattr(rng, fname)
-        if fname == "skipahead" and kind == "philox4_32_10":
-
-            def impl(n, state):
-                rng_skip((np.uint64(n) + np.uint64(3)) >> np.uint64(2), state)
-        else:
-
-            def impl(n, state):
-                rng_skip(n, state)
-
-        return types.void(*args), impl
-
-    def generator_sample(fname, kind, args):
-        method = _SCALARS.get(fname, fname)
-        rng = random._face_generator(kind)
-        if method not in rng.methods:
-            have = sorted(
-                {k for k, v in _SCALARS.items() if v in rng.methods} | set(rng.methods) - set(_SCALARS.values())
-            )
-            raise TypingError(
-                f"nvmath.device.random.{fname} is not available for {kind} states (cuRANDDx); "
-                f"they have: {', '.join(have)}"
-            )
-        m = _METHODS[method]
-        params = args[1:]
-        if len(params) != len(m.parameters):
-            wanted = ", ".join(("state", *m.parameters))
-            raise TypingError(f"nvmath.device.random.{fname} takes ({wanted}); got {len(args)} arguments")
-        for what, ty in zip(m.parameters, params):
-            check_number(fname, what, ty)
-        fn = getattr(rng, method)
-        impl = {0: lambda s: fn(s), 1: lambda s, a: fn(s, a), 2: lambda s, a, b: fn(s, a, b)}[len(params)]
-        value = getattr(types, m.output)
-        if m.count == 1:
-            return value(*args), impl, None
-        return vector_types[_VECTOR_NAMES[(m.output, m.count)]](*args), impl, types.UniTuple(value, m.count)
+    # -- cuRAND's definitions over the cuRANDDx generators (Philox4_32_10, XORWOW, MRG32k3a) --
+    generator_call = _generator_calls(pack, check_integer, check_number)
 
     # -- Sobol' --------------------------------------------------------------------------------
     def u32_uniform(x):
@@ -297,27 +238,9 @@ def _make_intrinsics() -> dict:
         kind = kind_of(fname, state)
         if kind in sobol.SOBOL_DTYPES:
             return sobol_call(fname, kind, args)
-        if fname == "init":
-            if len(args) != 4:
-                raise TypingError(
-                    f"nvmath.device.random.init for {kind} states takes (seed, subsequence, offset, state)"
-                )
-            sig, impl = generator_init(kind, args)
-            tuple_type = None
-        elif fname.startswith("skipahead"):
-            sig, impl = generator_skip(fname, kind, args)
-            tuple_type = None
-        else:
-            sig, impl, tuple_type = generator_sample(fname, kind, args)
-
-        def codegen(context, builder, signature, values):
-            if tuple_type is None:
-                result = context.compile_internal(builder, impl, signature.return_type(*signature.args), values)
-                return result if signature.return_type != types.void else context.get_dummy_value()
-            value = context.compile_internal(builder, impl, tuple_type(*signature.args), values)
-            return pack(context, builder, value, tuple_type, signature.return_type)
-
-        return sig, codegen
+        if fname == "init" and len(args) != 4:
+            raise TypingError(f"nvmath.device.random.init for {kind} states takes (seed, subsequence, offset, state)")
+        return generator_call(fname, kind, args)
 
     def make(fname):
         def generic(typingctx, a0, a1=None, a2=None, a3=None):
@@ -337,3 +260,538 @@ def _make_intrinsics() -> dict:
         return intrinsic(generic)
 
     return {name: make(name) for name in random._FACE_FUNCTIONS}
+
+
+# ================================================================================================
+# cuRAND's definitions for Philox4_32_10, XORWOW and MRG32k3a states.
+#
+# The generator itself is cuRANDDx's (its raw 32-bit output is cuRAND's ``curand``); what cuRAND
+# builds on it is written here, in Python that Numba compiles into the kernel:
+#
+# - ``curand_uniform``: ``x * 2**-32 + 2**-33`` in float32 (MRG32k3a: its integer output
+#   ``p`` in [1, m1] times ``1/(m1+1)``); doubles from two 32-bit words (53 bits).
+# - single normals and log-normals use Box-Muller on two uniforms and keep the second value in
+#   the state (``boxmuller_flag`` / ``boxmuller_extra``, and the ``_double`` pair), handing it
+#   out on the next call, as cuRAND's state does; pairs and quadruples use no cache.
+# - Philox4_32_10 makes 128 bits at a time: the state keeps the current block (``output``) and
+#   the index of its next word (``STATE``), so that single 32-bit values, and blocks that start
+#   in the middle of one, follow cuRAND's ``curand``/``curand4`` exactly (offsets of ``init``
+#   and ``skipahead`` count 32-bit values).
+#
+# The face's state record starts with the cuRANDDx state (offset 0), followed by these fields.
+# ================================================================================================
+
+# cuRAND's constants (curand_globals.h, curand_kernel.h), as their C types round them.
+_INV32 = 2.3283064e-10  # float
+_TWO_PI = 6.2831855  # float
+_INV53 = 1.1102230246251565e-16
+_INV32_DOUBLE = 2.3283064365386963e-10
+_MRG_NORM = 2.3283065498378288e-10
+_MRG_BITS_NORM = 1.000000048662
+_FLAG_NORMAL, _FLAG_LOG_NORMAL = 1, 2
+
+_CACHE_FIELDS = [
+    ("boxmuller_flag", "i4"),
+    ("boxmuller_flag_double", "i4"),
+    ("boxmuller_extra", "f4"),
+    ("boxmuller_extra_double", "f8"),
+]
+_PHILOX_FIELDS = [("STATE", "u4"), ("output", "u4", (4,)), ("seed", "u8"), ("subsequence", "u8"), ("block", "u8")]
+
+
+def face_state_dtype(rng):
+    """The record of one face state of generator ``rng``: its cuRANDDx state, then cuRAND's
+    Box-Muller cache (and, for Philox4_32_10, the current block and where it stands)."""
+    import numpy as np
+
+    engine_field = rng.state_dtype.names[0]
+    fields = [(engine_field, np.uint8, (int(rng.state_size),)), *_CACHE_FIELDS]
+    if rng.name == "philox4_32_10":
+        fields += _PHILOX_FIELDS
+    packed = np.dtype(fields, align=True)
+    align = max(int(rng.state_alignment), packed.alignment, 8)
+    itemsize = -(-packed.itemsize // align) * align  # consecutive states stay aligned
+    return np.dtype(
+        {
+            "names": list(packed.names),
+            "formats": [packed.fields[n][0] for n in packed.names],
+            "offsets": [packed.fields[n][1] for n in packed.names],
+            "itemsize": itemsize,
+        },
+        align=True,
+    )
+
+
+def mrg_integer_of_bits(b):
+    """MRG32k3a's combined value ``p`` (an integer in [1, m1], as a float) from cuRAND's
+    ``curand`` of it, ``b = (unsigned)(p * MRG32K3A_BITS_NORM)``: the map is one-to-one (the
+    factor exceeds 1), so ``p`` is the integer next to ``b / MRG32K3A_BITS_NORM`` that maps to
+    ``b``. Plain Python: NumPy runs it in tests, Numba compiles it into kernels."""
+    p = math.floor(b / _MRG_BITS_NORM)
+    if math.floor(p * _MRG_BITS_NORM) < b:
+        p += 1.0
+    if math.floor(p * _MRG_BITS_NORM) < b:
+        p += 1.0
+    return p
+
+
+class _Definition:
+    """One face function: its device function, parameter names and types, result type."""
+
+    __slots__ = ("function", "parameters", "parameter_type", "output", "count")
+
+    def __init__(self, function, output, count=1, parameters=(), parameter_type=None):
+        self.function, self.output, self.count = function, output, count
+        self.parameters, self.parameter_type = parameters, parameter_type
+
+
+_definitions_cache: dict = {}
+
+
+def _definitions(kind: str, rng) -> dict:
+    """``{face name: _Definition}`` for the states of generator ``rng`` (one per generator)."""
+    key = (kind, id(rng))
+    found = _definitions_cache.get(key)
+    if found is None or found[0] is not rng:
+        found = _definitions_cache[key] = (rng, _make_definitions(kind, rng))
+    return found[1]
+
+
+def _make_definitions(kind: str, rng) -> dict:
+    import math
+
+    import numpy as np
+    from numba.cuda import libdevice, types
+    from numba.cuda.np.numpy_support import from_dtype
+    from numba.extending import intrinsic
+
+    engine_type = from_dtype(rng.state_dtype)
+    S = from_dtype(face_state_dtype(rng))
+    u32, u64t, f32t, f64t, void = types.uint32, types.uint64, types.float32, types.float64, types.void
+    F2, F4, D2, U4 = (types.UniTuple(t, n) for t, n in ((f32t, 2), (f32t, 4), (f64t, 2), (u32, 4)))
+
+    def device(sig):
+        """Compile a Python function with signature ``sig`` into its callers (an intrinsic
+        whose body ``compile_internal`` compiles: no device dispatcher, so no GPU is needed)."""
+
+        def wrap(pyfunc):
+            def codegen(context, builder, signature, args):
+                result = context.compile_internal(builder, pyfunc, sig, args)
+                return context.get_dummy_value() if sig.return_type == void else result
+
+            arity = len(sig.args)
+            typers = {
+                1: lambda typingctx, a: (sig, codegen),
+                2: lambda typingctx, a, b: (sig, codegen),
+                3: lambda typingctx, a, b, c: (sig, codegen),
+                4: lambda typingctx, a, b, c, d: (sig, codegen),
+            }
+            typer = typers[arity]
+            typer.__name__ = typer.__qualname__ = pyfunc.__name__
+            return intrinsic(typer)
+
+        return wrap
+
+    @intrinsic
+    def engine(typingctx, state):
+        """The cuRANDDx state at the start of a face state record (same address)."""
+
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], context.get_value_type(engine_type))
+
+        return engine_type(state), codegen
+
+    f32, f64, u64 = np.float32, np.float64, np.uint64
+    inv32 = f32(_INV32)
+    half32 = f32(inv32 / f32(2))
+    inv32_2pi = f32(inv32 * f32(_TWO_PI))
+    half32_2pi = f32(inv32_2pi / f32(2))
+    two_pi = f32(_TWO_PI)
+    minus_two = f32(-2.0)
+    shift21 = u64(21)
+
+    # -- cuRAND's conversions of 32-bit words ------------------------------------------------------
+    @device(f32t(u32))
+    def uniform_of(x):  # _curand_uniform
+        return f32(x) * inv32 + half32
+
+    @device(f64t(u32))
+    def uniform_double_of(x):  # _curand_uniform_double (one word)
+        return f64(x) * _INV32_DOUBLE + _INV32_DOUBLE
+
+    @device(f64t(u32, u32))
+    def uniform_double_hq(x, y):  # _curand_uniform_double_hq (53 bits of two words)
+        z = u64(x) ^ (u64(y) << shift21)
+        return f64(z) * _INV53 + _INV53 / 2.0
+
+    @device(F2(u32, u32))
+    def box_muller(x, y):  # _curand_box_muller
+        u = f32(x) * inv32 + half32
+        v = f32(y) * inv32_2pi + half32_2pi
+        s = libdevice.fsqrt_rn(minus_two * libdevice.logf(u))
+        sn, cs = libdevice.fast_sincosf(v)  # __sincosf, as cuRAND on the device
+        return sn * s, cs * s
+
+    @device(D2(u32, u32, u32, u32))
+    def box_muller_double(x0, x1, y0, y1):  # _curand_box_muller_double
+        u = f64(u64(x0) ^ (u64(x1) << shift21)) * _INV53 + _INV53 / 2.0
+        v = f64(u64(y0) ^ (u64(y1) << shift21)) * (_INV53 * 2.0) + _INV53
+        s = math.sqrt(-2.0 * libdevice.log(u))
+        sn, cs = libdevice.sincospi(v)
+        return sn * s, cs * s
+
+    @device(F2(f32t, f32t))
+    def box_muller_uniforms(x, y):  # curand_box_muller_mrg, from two float uniforms
+        s = libdevice.fsqrt_rn(minus_two * libdevice.logf(x))
+        sn, cs = libdevice.fast_sincosf(y * two_pi)
+        return sn * s, cs * s
+
+    @device(D2(f64t, f64t))
+    def box_muller_uniforms_double(x, y):  # curand_box_muller_mrg_double
+        s = math.sqrt(-2.0 * libdevice.log(x))
+        sn, cs = libdevice.sincospi(y * 2.0)
+        return sn * s, cs * s
+
+    # -- the generator's words -----------------------------------------------------------------
+    if kind == "philox4_32_10":
+        bits4, rng_init, rng_skip = rng.bits4, rng.init, rng.skipahead
+
+        @device(U4(S))
+        def refill(state):  # the next block into ``output``; cuRANDDx's state is one block ahead
+            w = bits4(engine(state))
+            out = state["output"]
+            out[0], out[1], out[2], out[3] = w[0], w[1], w[2], w[3]
+            state["block"] += u64(1)
+            return w
+
+        @device(u32(S))
+        def next32(state):  # curand(curandStatePhilox4_32_10_t*)
+            k = state["STATE"]
+            result = state["output"][k]
+            k += 1
+            if k == 4:
+                refill(state)
+                k = 0
+            state["STATE"] = k
+            return result
+
+        @device(U4(S))
+        def next128(state):  # curand4(curandStatePhilox4_32_10_t*): the next four words
+            out = state["output"]
+            t0, t1, t2, t3 = out[0], out[1], out[2], out[3]
+            w = refill(state)
+            k = state["STATE"]
+            if k == 1:
+                return (t1, t2, t3, w[0])
+            if k == 2:
+                return (t2, t3, w[0], w[1])
+            if k == 3:
+                return (t3, w[0], w[1], w[2])
+            return (t0, t1, t2, t3)
+
+        @device(void(u64t, u64t, u64t, S))
+        def init(seed, subsequence, offset, state):
+            state["seed"], state["subsequence"] = seed, subsequence
+            state["block"] = offset >> u64(2)
+            rng_init(seed, subsequence, offset >> u64(2), engine(state))
+            w = bits4(engine(state))
+            out = state["output"]
+            out[0], out[1], out[2], out[3] = w[0], w[1], w[2], w[3]
+            state["STATE"] = np.uint32(offset & u64(3))
+            state["boxmuller_flag"] = 0
+            state["boxmuller_flag_double"] = 0
+            state["boxmuller_extra"] = f32(0)
+            state["boxmuller_extra_double"] = 0.0
+
+        @device(void(u64t, S))
+        def skipahead(n, state):  # cuRAND's: words within the block, then whole blocks
+            k = u64(state["STATE"]) + (n & u64(3))
+            blocks = n >> u64(2)
+            if k > u64(3):
+                blocks += u64(1)
+                k -= u64(4)
+            state["STATE"] = np.uint32(k)
+            if blocks > u64(0):
+                if blocks > u64(1):
+                    rng_skip(blocks - u64(1), engine(state))
+                state["block"] += blocks - u64(1)
+                refill(state)
+
+        @device(void(u64t, S))
+        def skipahead_sequence(n, state):  # same word of the same block, n subsequences on
+            state["subsequence"] += n
+            rng_init(state["seed"], state["subsequence"], state["block"], engine(state))
+            w = bits4(engine(state))
+            out = state["output"]
+            out[0], out[1], out[2], out[3] = w[0], w[1], w[2], w[3]
+
+    else:
+        bits, rng_init = rng.bits, rng.init
+
+        @device(u32(S))
+        def next32(state):  # curand(state)
+            return bits(engine(state))
+
+        @device(void(u64t, u64t, u64t, S))
+        def init(seed, subsequence, offset, state):
+            rng_init(seed, subsequence, offset, engine(state))
+            state["boxmuller_flag"] = 0
+            state["boxmuller_flag_double"] = 0
+            state["boxmuller_extra"] = f32(0)
+            state["boxmuller_extra_double"] = 0.0
+
+        def engine_skip(method):
+            @device(void(u64t, S))
+            def skip(n, state):
+                method(n, engine(state))
+
+            return skip
+
+        skipahead = engine_skip(rng.skipahead)
+        skipahead_sequence = engine_skip(rng.skipahead_sequence)
+
+    defs = {
+        "init": _Definition(init, "void", parameters=("seed", "subsequence", "offset"), parameter_type=types.uint64),
+        "skipahead": _Definition(skipahead, "void", parameters=("n",), parameter_type=types.uint64),
+        "skipahead_sequence": _Definition(skipahead_sequence, "void", parameters=("n",), parameter_type=types.uint64),
+        "rand": _Definition(next32, "uint32"),
+    }
+    if kind == "mrg32k3a":
+        defs["skipahead_subsequence"] = _Definition(
+            engine_skip(rng.skipahead_subsequence), "void", parameters=("n",), parameter_type=types.uint64
+        )
+
+    # -- uniforms and the pairs Box-Muller starts from ------------------------------------------
+    if kind == "mrg32k3a":
+        integer_of = device(f64t(f64t))(mrg_integer_of_bits)
+
+        @device(f64t(S))
+        def mrg_integer(state):  # curand_MRG32k3a
+            return integer_of(f64(bits(engine(state))))
+
+        @device(f32t(S))
+        def uniform(state):
+            return f32(mrg_integer(state) * _MRG_NORM)
+
+        @device(f64t(S))
+        def uniform_double(state):
+            return mrg_integer(state) * _MRG_NORM
+
+        @device(F2(S))
+        def pair(state):  # curand_box_muller_mrg
+            x = f32(mrg_integer(state) * _MRG_NORM)
+            y = f32(mrg_integer(state) * _MRG_NORM)
+            return box_muller_uniforms(x, y)
+
+        @device(D2(S))
+        def pair_double(state):  # curand_box_muller_mrg_double
+            x = mrg_integer(state) * _MRG_NORM
+            y = mrg_integer(state) * _MRG_NORM
+            return box_muller_uniforms_double(x, y)
+
+    else:
+
+        @device(f32t(S))
+        def uniform(state):
+            return uniform_of(next32(state))
+
+        if kind == "philox4_32_10":
+
+            @device(f64t(S))
+            def uniform_double(state):  # one word, as cuRAND's Philox curand_uniform_double
+                return uniform_double_of(next32(state))
+
+            @device(D2(S))
+            def pair_double(state):  # one curand4
+                w = next128(state)
+                return box_muller_double(w[0], w[1], w[2], w[3])
+
+        else:
+
+            @device(f64t(S))
+            def uniform_double(state):
+                x = next32(state)
+                y = next32(state)
+                return uniform_double_hq(x, y)
+
+            @device(D2(S))
+            def pair_double(state):
+                x0 = next32(state)
+                x1 = next32(state)
+                y0 = next32(state)
+                y1 = next32(state)
+                return box_muller_double(x0, x1, y0, y1)
+
+        @device(F2(S))
+        def pair(state):  # curand_box_muller
+            x = next32(state)
+            y = next32(state)
+            return box_muller(x, y)
+
+    # -- single normals and log-normals: the second value waits in the state ---------------------
+    @device(f32t(S))
+    def normal(state):
+        if state["boxmuller_flag"] != _FLAG_NORMAL:
+            a, b = pair(state)
+            state["boxmuller_extra"] = b
+            state["boxmuller_flag"] = _FLAG_NORMAL
+            return a
+        state["boxmuller_flag"] = 0
+        return state["boxmuller_extra"]
+
+    @device(f64t(S))
+    def normal_double(state):
+        if state["boxmuller_flag_double"] != _FLAG_NORMAL:
+            a, b = pair_double(state)
+            state["boxmuller_extra_double"] = b
+            state["boxmuller_flag_double"] = _FLAG_NORMAL
+            return a
+        state["boxmuller_flag_double"] = 0
+        return state["boxmuller_extra_double"]
+
+    @device(f32t(S, f32t, f32t))
+    def log_normal(state, mean, stddev):
+        if state["boxmuller_flag"] != _FLAG_LOG_NORMAL:
+            a, b = pair(state)
+            state["boxmuller_extra"] = libdevice.expf(mean + stddev * b)
+            state["boxmuller_flag"] = _FLAG_LOG_NORMAL
+            return libdevice.expf(mean + stddev * a)
+        state["boxmuller_flag"] = 0
+        return state["boxmuller_extra"]
+
+    @device(f64t(S, f64t, f64t))
+    def log_normal_double(state, mean, stddev):
+        if state["boxmuller_flag_double"] != _FLAG_LOG_NORMAL:
+            a, b = pair_double(state)
+            state["boxmuller_extra_double"] = libdevice.exp(mean + stddev * b)
+            state["boxmuller_flag_double"] = _FLAG_LOG_NORMAL
+            return libdevice.exp(mean + stddev * a)
+        state["boxmuller_flag_double"] = 0
+        return state["boxmuller_extra_double"]
+
+    @device(F2(S, f32t, f32t))
+    def log_normal2(state, mean, stddev):
+        a, b = pair(state)
+        return libdevice.expf(mean + stddev * a), libdevice.expf(mean + stddev * b)
+
+    @device(D2(S, f64t, f64t))
+    def log_normal2_double(state, mean, stddev):
+        a, b = pair_double(state)
+        return libdevice.exp(mean + stddev * a), libdevice.exp(mean + stddev * b)
+
+    log = ("mean", "stddev")
+    defs.update(
+        uniform=_Definition(uniform, "float32"),
+        uniform_double=_Definition(uniform_double, "float64"),
+        normal=_Definition(normal, "float32"),
+        normal_double=_Definition(normal_double, "float64"),
+        normal2=_Definition(pair, "float32", 2),
+        normal2_double=_Definition(pair_double, "float64", 2),
+        log_normal=_Definition(log_normal, "float32", 1, log, types.float32),
+        log_normal_double=_Definition(log_normal_double, "float64", 1, log, types.float64),
+        log_normal2=_Definition(log_normal2, "float32", 2, log, types.float32),
+        log_normal2_double=_Definition(log_normal2_double, "float64", 2, log, types.float64),
+    )
+
+    if kind == "philox4_32_10":
+
+        @device(F4(S))
+        def uniform4(state):
+            w = next128(state)
+            return uniform_of(w[0]), uniform_of(w[1]), uniform_of(w[2]), uniform_of(w[3])
+
+        @device(D2(S))
+        def uniform2_double(state):
+            w = next128(state)
+            return uniform_double_hq(w[0], w[1]), uniform_double_hq(w[2], w[3])
+
+        @device(F4(S))
+        def normal4(state):  # curand_box_muller4
+            w = next128(state)
+            a, b = box_muller(w[0], w[1])
+            c, d = box_muller(w[2], w[3])
+            return a, b, c, d
+
+        @device(F4(S, f32t, f32t))
+        def log_normal4(state, mean, stddev):
+            w = next128(state)
+            a, b = box_muller(w[0], w[1])
+            c, d = box_muller(w[2], w[3])
+            return (
+                libdevice.expf(mean + stddev * a),
+                libdevice.expf(mean + stddev * b),
+                libdevice.expf(mean + stddev * c),
+                libdevice.expf(mean + stddev * d),
+            )
+
+        defs.update(
+            rand4=_Definition(next128, "uint32", 4),
+            uniform4=_Definition(uniform4, "float32", 4),
+            uniform2_double=_Definition(uniform2_double, "float64", 2),
+            normal4=_Definition(normal4, "float32", 4),
+            log_normal4=_Definition(log_normal4, "float32", 4, log, types.float32),
+        )
+    else:
+        poisson_engine = rng.poisson
+
+        @device(u32(S, f64t))
+        def poisson(state, lambda_):  # cuRANDDx's Poisson (not cuRAND's algorithm)
+            return poisson_engine(engine(state), lambda_)
+
+        defs["poisson"] = _Definition(poisson, "uint32", 1, ("Lambda",), types.float64)
+    return defs
+
+
+def _generator_calls(pack, check_integer, check_number):
+    """The typer of the face functions on Philox4_32_10, XORWOW and MRG32k3a states."""
+    from numba.core.errors import TypingError
+    from numba.cuda import types
+    from numba.cuda.vector_types import vector_types
+
+    from . import random
+
+    def call(fname, kind, args):
+        defs = _definitions(kind, random._face_generator(kind))
+        d = defs.get(fname)
+        if d is None:
+            why = (
+                "skipahead_subsequence: only MRG32k3a states have it (use skipahead_sequence)"
+                if fname == "skipahead_subsequence"
+                else f"{fname} is not available for {kind} states"
+            )
+            raise TypingError(f"nvmath.device.random.{why}; they have: {', '.join(sorted(defs))}")
+        with_state_last = fname == "init" or fname.startswith("skipahead")
+        params = args[:-1] if with_state_last else args[1:]
+        if len(params) != len(d.parameters):
+            shape = (*d.parameters, "state") if with_state_last else ("state", *d.parameters)
+            raise TypingError(f"nvmath.device.random.{fname} takes ({', '.join(shape)}); got {len(args)} arguments")
+        check = check_integer if with_state_last else check_number
+        for what, ty in zip(d.parameters, params):
+            check(fname, what, ty)
+        state_type = args[-1] if with_state_last else args[0]
+        inner_args = [d.parameter_type] * len(params)
+        inner_args = [*inner_args, state_type] if with_state_last else [state_type, *inner_args]
+        value = getattr(types, d.output) if d.output != "void" else types.void
+        inner_return = value if d.count == 1 else types.UniTuple(value, d.count)
+        outer_return = value if d.count == 1 else vector_types[_VECTOR_NAMES[(d.output, d.count)]]
+        inner = inner_return(*inner_args)
+        function = d.function
+        body = {
+            1: lambda a: function(a),
+            2: lambda a, b: function(a, b),
+            3: lambda a, b, c: function(a, b, c),
+            4: lambda a, b, c, e: function(a, b, c, e),
+        }[len(args)]
+
+        def codegen(context, builder, signature, values):
+            cast = [context.cast(builder, v, t, w) for v, t, w in zip(values, signature.args, inner.args)]
+            result = context.compile_internal(builder, body, inner, cast)
+            if d.output == "void":
+                return context.get_dummy_value()
+            if d.count == 1:
+                return result
+            return pack(context, builder, result, inner_return, outer_return)
+
+        return outer_return(*args), codegen
+
+    return call

@@ -46,7 +46,7 @@ nvmath-python's spelling is here too (second half of this module): ``Compile(cc)
 module-level ``init``, ``rand``, ``uniform4``, ``normal``, ``skipahead``... that dispatch on the
 state's type: to the generator objects above (one engine) or to cuRAND's Sobol' definitions
 (``_random_sobol.py``). There, offsets count 32-bit values as in cuRAND, for Philox4_32_10 too
-(an offset that is not a multiple of 4 is rounded up to the next 128-bit block), and vectors
+(the state keeps its current 128-bit block and the index of the next word, as cuRAND's does), and vectors
 of values come back as ``float32x4``/``uint32x4``/``float32x2``/``float64x2``.
 """
 
@@ -379,7 +379,9 @@ def _face_state_dtype(kind: str):
         from ._random_sobol import SOBOL_DTYPES
 
         return SOBOL_DTYPES[kind]
-    return _face_generator(kind).state_dtype
+    from ._random_face import face_state_dtype
+
+    return face_state_dtype(_face_generator(kind))
 
 
 def _register_face():
@@ -401,8 +403,11 @@ class _States:
     data : int
         The device address of the first state.
     dtype : numpy.dtype
-        One state (for Philox4_32_10, XORWOW and MRG32k3a: cuRANDDx's state, opaque bytes; for
-        Sobol': cuRAND's fields ``i``, ``x``, ``c`` (scrambled only), ``direction_vectors``).
+        One state. For Philox4_32_10, XORWOW and MRG32k3a: cuRANDDx's state (opaque bytes), then
+        cuRAND's ``boxmuller_flag``, ``boxmuller_flag_double``, ``boxmuller_extra``,
+        ``boxmuller_extra_double`` (and for Philox4_32_10 the current block ``output``, the index
+        ``STATE`` of its next word, and ``seed``, ``subsequence``, ``block``). For Sobol':
+        cuRAND's fields ``i``, ``x``, ``c`` (scrambled only), ``direction_vectors``.
     array : numba.cuda.devicearray.DeviceNDArray
         The states themselves (``states.array.copy_to_host()`` to look at them).
 
@@ -583,9 +588,8 @@ init = _device_function(
     Initialize ``state`` as cuRAND's ``curand_init`` does; the arguments depend on the generator:
 
     - Philox4_32_10, XORWOW, MRG32k3a: ``init(seed, subsequence, offset, state)``. ``offset``
-      counts 32-bit values, as in cuRAND. Philox4_32_10 (cuRANDDx) positions its states on
-      128-bit blocks: an offset that is not a multiple of 4 starts at the next block (offset
-      rounded up to a multiple of 4).
+      counts 32-bit values, as in cuRAND (for Philox4_32_10 too: the state keeps its current
+      128-bit block and the index of the next word in it, as cuRAND's does).
     - Sobol32, Sobol64: ``init(direction_vectors, offset, state)``.
     - ScrambledSobol32, ScrambledSobol64: ``init(direction_vectors, scramble_constant, offset,
       state)``.
@@ -601,19 +605,29 @@ uniform = _sampler("uniform", "A float32 uniform in (0, 1]", "float32")
 uniform_double = _sampler("uniform_double", "A float64 uniform in (0, 1]", "float64")
 uniform2_double = _sampler("uniform2_double", "Two float64 uniforms in (0, 1] (Philox4_32_10)", "float64x2")
 uniform4 = _sampler("uniform4", "Four float32 uniforms in (0, 1] (Philox4_32_10)", "float32x4")
-normal = _sampler("normal", "A standard normal float32", "float32")
-normal_double = _sampler("normal_double", "A standard normal float64", "float64")
+_CACHED = (
+    "\n    As cuRAND: Box-Muller makes two values from two uniforms; the second is kept in the state"
+    "\n    and returned by the next call."
+)
+normal = _sampler("normal", "A standard normal float32", "float32", extra=_CACHED)
+normal_double = _sampler("normal_double", "A standard normal float64", "float64", extra=_CACHED)
 normal2 = _sampler("normal2", "Two standard normal float32 (Box-Muller)", "float32x2")
 normal2_double = _sampler("normal2_double", "Two standard normal float64 (Box-Muller)", "float64x2")
 normal4 = _sampler("normal4", "Four standard normal float32 (Philox4_32_10)", "float32x4")
 _LOG = ", mean, stddev"
 _LOG_EXTRA = "\n    The logarithm of the value is normal with ``mean`` and ``stddev``."
-log_normal = _sampler("log_normal", "A log-normal float32", "float32", _LOG, _LOG_EXTRA)
-log_normal_double = _sampler("log_normal_double", "A log-normal float64", "float64", _LOG, _LOG_EXTRA)
+log_normal = _sampler("log_normal", "A log-normal float32", "float32", _LOG, _LOG_EXTRA + _CACHED)
+log_normal_double = _sampler("log_normal_double", "A log-normal float64", "float64", _LOG, _LOG_EXTRA + _CACHED)
 log_normal2 = _sampler("log_normal2", "Two log-normal float32", "float32x2", _LOG, _LOG_EXTRA)
 log_normal2_double = _sampler("log_normal2_double", "Two log-normal float64", "float64x2", _LOG, _LOG_EXTRA)
 log_normal4 = _sampler("log_normal4", "Four log-normal float32 (Philox4_32_10)", "float32x4", _LOG, _LOG_EXTRA)
-poisson = _sampler("poisson", "A Poisson-distributed uint32", "uint32", ", Lambda", "\n    ``Lambda`` is the mean.")
+poisson = _sampler(
+    "poisson",
+    "A Poisson-distributed uint32 (XORWOW, MRG32k3a; cuRANDDx's algorithm, not cuRAND's sequence)",
+    "uint32",
+    ", Lambda",
+    "\n    ``Lambda`` is the mean.",
+)
 poisson4 = _sampler(
     "poisson4",
     "Four Poisson-distributed uint32 (not offered by cuRANDDx: a typing error names what is)",
@@ -623,8 +637,8 @@ poisson4 = _sampler(
 skipahead = _device_function(
     "skipahead",
     """skipahead(n, state)
-    Advance ``state`` by ``n`` values (32-bit values for Philox4_32_10, as in cuRAND: ``n`` that
-    is not a multiple of 4 is rounded up to one).
+    Advance ``state`` by ``n`` 32-bit values, as cuRAND's ``skipahead`` (the Box-Muller value a
+    single ``normal`` may have kept stays, as in cuRAND).
 """,
 )
 skipahead_sequence = _device_function(

@@ -13,7 +13,8 @@ import nvmath.device  # noqa: E402
 from nvmath.bindings import curand  # noqa: E402
 from nvmath.device import _random_sobol as sobol  # noqa: E402
 from nvmath.device import random  # noqa: E402
-from tests.device.curand_reference import philox_stream, xorwow_stream  # noqa: E402
+from tests.device import curand_reference as ref  # noqa: E402
+from tests.device.curand_reference import CurandState, philox_stream, xorwow_stream  # noqa: E402
 from tests.libraries import library_error, needs  # noqa: E402
 
 needs_mathdx = needs("libmathdx", mathdx.curanddxGetVersion)
@@ -432,6 +433,330 @@ def test_gpu_normal4_and_normal_moments():
     got = out.copy_to_host().astype(np.float64)
     for half in (got[:, :draws], got[:, draws:]):
         assert abs(half.mean()) < 5e-3 and abs(half.var() - 1) < 1e-2
+
+
+# -- cuRAND's definitions over the generators: the reference, the state records, the kernels ------
+
+
+def test_mrg32k3a_reference_subsequence_jump_is_lecuyers():
+    # A1**(2**76) and A2**(2**76): the published constants of L'Ecuyer's RngStreams (A1p76, A2p76).
+    a1 = ref.mrg_matrix_power(ref._MRG_A1, 2**76, ref.MRG_M1)
+    a2 = ref.mrg_matrix_power(ref._MRG_A2, 2**76, ref.MRG_M2)
+    assert a1[0] == [82758667, 1871391091, 4127413238] and a1[2] == [3672091415, 3528743235, 69195019]
+    assert a2[0] == [1511326704, 3759209742, 1610795712]
+    # skipahead(n) is n steps
+    seed = int(np.random.default_rng().integers(1, 2**63))
+    a, b = ref.MRG32k3a(seed, 0, 0), ref.MRG32k3a(seed, 0, 37)
+    for _ in range(37):
+        a.next()
+    assert [a.next() for _ in range(5)] == [b.next() for _ in range(5)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.integers(1, 5000), st.integers(1, ref.MRG_M1), st.integers(ref.MRG_M1 - 5000, ref.MRG_M1 - 1)))
+def test_mrg_integer_is_recovered_from_curands_32_bits(p):
+    from nvmath.device._random_face import mrg_integer_of_bits
+
+    b = int(float(p) * ref.MRG_BITS_NORM)  # curand(curandStateMRG32k3a_t*)
+    assert mrg_integer_of_bits(float(b)) == p
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(1e-12, 2.0))
+def test_reference_sinpi_cospi(v):
+    s, c = ref.sinpi_cospi(v)
+    assert abs(s - np.sin(np.pi * v)) < 1e-15 and abs(c - np.cos(np.pi * v)) < 1e-15
+
+
+@pytest.mark.parametrize("kind", ["xorwow", "mrg32k3a", "philox4_32_10"])
+def test_reference_single_normals_are_the_pairs_cached(kind):
+    seed = int(np.random.default_rng().integers(0, 2**64, dtype=np.uint64))
+    a, b = CurandState(kind, seed, 3, 5), CurandState(kind, seed, 3, 5)
+    pairs = [b.normal2() for _ in range(3)]
+    singles = [a.normal() for _ in range(6)]
+    assert singles == [z for p in pairs for z in p]
+    pairs = [b.normal2_double() for _ in range(2)]
+    assert [a.normal_double() for _ in range(4)] == [z for p in pairs for z in p]
+    z = b.normal2()
+    got = [a.log_normal(0.25, 0.5), a.log_normal(0.25, 0.5)]
+    np.testing.assert_allclose(got, np.exp(np.float32(0.25) + np.float32(0.5) * np.array(z)), rtol=1e-6)
+    assert all(0.0 < a.uniform() <= 1.0 for _ in range(20)) and all(0.0 < a.uniform_double() <= 1.0 for _ in range(20))
+    values = np.array([a.normal_double() for _ in range(4000)])
+    assert abs(values.mean()) < 0.08 and abs(values.std() - 1.0) < 0.05
+
+
+def test_reference_philox_words_follow_offsets_and_blocks():
+    seed = int(np.random.default_rng().integers(0, 2**64, dtype=np.uint64))
+    s = CurandState("philox4_32_10", seed, 2, 7)
+    words = [s.rand()] + list(s.rand4()) + [s.rand()]
+    assert words == philox_stream(seed, 2, 7, 6).tolist()
+    s.skipahead(9)
+    assert s.rand() == int(philox_stream(seed, 2, 7 + 6 + 9, 1)[0])
+
+
+@pytest.mark.parametrize("kind", ["xorwow", "mrg32k3a", "philox4_32_10"])
+def test_face_state_records_keep_curands_cache_after_the_engine(kind):
+    rng = random._face_generator(kind)
+    dtype = random._face_state_dtype(kind)
+    assert dtype.names[0] == rng.state_dtype.names[0] and dtype.fields[dtype.names[0]][1] == 0
+    for name in ("boxmuller_flag", "boxmuller_flag_double", "boxmuller_extra", "boxmuller_extra_double"):
+        assert name in dtype.names
+    assert dtype.itemsize % max(int(rng.state_alignment), 8) == 0
+    assert ("output" in dtype.names) == (kind == "philox4_32_10")
+
+
+@needs_mathdx
+def test_all_single_value_kernels_link(compiled):
+    from numba import cuda, types
+
+    def scalar_kernel(states, f, d, u):
+        i = cuda.grid(1)
+        random.init(np.uint64(99), i, 3, states[i])
+        f[0] = random.normal(states[i])
+        d[0] = random.normal_double(states[i])
+        f[1] = random.uniform(states[i])
+        d[1] = random.uniform_double(states[i])
+        f[2] = random.log_normal(states[i], 0.5, 0.25)
+        d[2] = random.log_normal_double(states[i], 0.5, 0.25)
+        p = random.normal2(states[i])
+        q = random.log_normal2_double(states[i], 0.0, 1.0)
+        f[3], d[3] = p.y, q.x
+        u[0] = random.rand(states[i])
+
+    def philox_kernel(states, f, d, u):
+        i = cuda.grid(1)
+        random.init(np.uint64(99), i, 3, states[i])
+        u[0] = random.rand(states[i])
+        v = random.rand4(states[i])
+        w = random.log_normal4(states[i], 0.0, 1.0)
+        x = random.uniform2_double(states[i])
+        random.skipahead(5, states[i])
+        random.skipahead_sequence(1, states[i])
+        f[0], d[0], u[1] = w.z, x.y, v.w
+
+    def mrg_kernel(states, f, d, u):
+        i = cuda.grid(1)
+        random.init(np.uint64(99), i, 3, states[i])
+        random.skipahead_subsequence(2, states[i])
+        random.skipahead_sequence(1, states[i])
+        f[0] = random.normal(states[i])
+
+    args = (types.float32[::1], types.float64[::1], types.uint32[::1])
+    for kind in ("xorwow", "mrg32k3a", "philox4_32_10"):
+        assert _cubin(scalar_kernel, (_state_array(kind), *args))[:4] == b"\x7fELF", kind
+    assert _cubin(philox_kernel, (_state_array("philox4_32_10"), *args))[:4] == b"\x7fELF"
+    assert _cubin(mrg_kernel, (_state_array("mrg32k3a"), *args))[:4] == b"\x7fELF"
+
+
+@needs_mathdx
+def test_single_value_typing_errors(compiled):
+    from numba import types
+    from numba.core.errors import TypingError
+
+    def philox_poisson(states, out):
+        out[0] = random.poisson(states[0], 2.0)
+
+    with pytest.raises(TypingError, match="poisson is not available for philox4_32_10.*uniform2_double"):
+        _cubin(philox_poisson, (_state_array("philox4_32_10"), types.uint32[::1]))
+
+    def log_normal_no_stddev(states, out):
+        out[0] = random.log_normal(states[0], 1.0)
+
+    with pytest.raises(TypingError, match=r"log_normal takes \(state, mean, stddev\)"):
+        _cubin(log_normal_no_stddev, (_state_array("xorwow"), types.float32[::1]))
+
+    def generator_state(states, out):
+        out[0] = random.normal(states[0])
+
+    from numba.cuda.np.numpy_support import from_dtype
+
+    engine = types.Array(from_dtype(random._face_generator("xorwow").state_dtype), 1, "C")
+    with pytest.raises(TypingError, match="States\\* array"):
+        _cubin(generator_state, (engine, types.float32[::1]))
+
+
+# The float32 functions use __sincosf on the device as cuRAND does (absolute error up to 2**-20.5,
+# times the radius sqrt(-2 log u) <= 6.7) and may fuse multiply-adds: an absolute term as well.
+F32_TOL = {"rtol": 2e-6, "atol": 8e-6}
+F64_TOL = {"rtol": 1e-14, "atol": 1e-15}
+_MEAN, _STDDEV = 0.25, 0.5
+
+
+def _draw_script(s):
+    """What the ``draw`` kernel below calls, in order, on the reference state ``s``:
+    (float32 values, float64 values, uint32 values)."""
+    f, d, u = [], [], []
+    f += [s.normal() for _ in range(3)]  # odd: the third leaves a value in the state
+    d += [s.normal_double() for _ in range(3)]
+    f.append(s.uniform())
+    d.append(s.uniform_double())
+    f += [s.log_normal(_MEAN, _STDDEV) for _ in range(3)]
+    d.append(s.log_normal_double(_MEAN, _STDDEV))
+    f += list(s.normal2())
+    d += list(s.normal2_double())
+    f += list(s.log_normal2(-_MEAN, _STDDEV))
+    d += list(s.log_normal2_double(-_MEAN, _STDDEV))
+    u.append(s.rand())
+    f.append(s.normal())  # after a log-normal's cached value: a fresh pair, one kept
+    return f, d, u
+
+
+def _draw_kernel(compiled):
+    from numba import cuda
+
+    mean, stddev = np.float32(_MEAN), np.float32(_STDDEV)
+
+    @cuda.jit(link=compiled.files, extensions=compiled.extension)
+    def draw(states, f, d, u):
+        i = cuda.grid(1)
+        if i < states.shape[0]:
+            s = states[i]
+            f[i, 0] = random.normal(s)
+            f[i, 1] = random.normal(s)
+            f[i, 2] = random.normal(s)
+            d[i, 0] = random.normal_double(s)
+            d[i, 1] = random.normal_double(s)
+            d[i, 2] = random.normal_double(s)
+            f[i, 3] = random.uniform(s)
+            d[i, 3] = random.uniform_double(s)
+            f[i, 4] = random.log_normal(s, mean, stddev)
+            f[i, 5] = random.log_normal(s, mean, stddev)
+            f[i, 6] = random.log_normal(s, mean, stddev)
+            d[i, 4] = random.log_normal_double(s, np.float64(_MEAN), np.float64(_STDDEV))
+            p = random.normal2(s)
+            f[i, 7], f[i, 8] = p.x, p.y
+            q = random.normal2_double(s)
+            d[i, 5], d[i, 6] = q.x, q.y
+            r = random.log_normal2(s, -mean, stddev)
+            f[i, 9], f[i, 10] = r.x, r.y
+            t = random.log_normal2_double(s, -np.float64(_MEAN), np.float64(_STDDEV))
+            d[i, 7], d[i, 8] = t.x, t.y
+            u[i, 0] = random.rand(s)
+            f[i, 11] = random.normal(s)
+
+    return draw
+
+
+def _setup_kernel(compiled, kind):
+    from numba import cuda
+
+    if kind == "philox4_32_10":
+
+        @cuda.jit(link=compiled.files, extensions=compiled.extension)
+        def setup(seed, offsets, states, f, d, u):
+            i = cuda.grid(1)
+            if i < states.shape[0]:
+                s = states[i]
+                random.init(seed, i, offsets[i], s)
+                u[i, 0] = random.rand(s)  # the block is now entered in the middle
+                v = random.rand4(s)
+                u[i, 1], u[i, 2], u[i, 3], u[i, 4] = v.x, v.y, v.z, v.w
+                w = random.uniform4(s)
+                f[i, 0], f[i, 1], f[i, 2], f[i, 3] = w.x, w.y, w.z, w.w
+                x = random.normal4(s)
+                f[i, 4], f[i, 5], f[i, 6], f[i, 7] = x.x, x.y, x.z, x.w
+                y = random.uniform2_double(s)
+                d[i, 0], d[i, 1] = y.x, y.y
+                random.skipahead(np.uint64(5), s)
+                random.skipahead_sequence(np.uint64(1), s)
+                f[i, 8] = random.uniform(s)
+                d[i, 2] = random.uniform_double(s)
+
+    elif kind == "mrg32k3a":
+
+        @cuda.jit(link=compiled.files, extensions=compiled.extension)
+        def setup(seed, offsets, states, f, d, u):
+            i = cuda.grid(1)
+            if i < states.shape[0]:
+                s = states[i]
+                random.init(seed, i, offsets[i], s)
+                u[i, 0] = random.rand(s)
+                random.skipahead(np.uint64(7), s)
+                random.skipahead_subsequence(np.uint64(1), s)
+                f[i, 8] = random.uniform(s)
+                d[i, 2] = random.uniform_double(s)
+
+    else:
+
+        @cuda.jit(link=compiled.files, extensions=compiled.extension)
+        def setup(seed, offsets, states, f, d, u):
+            i = cuda.grid(1)
+            if i < states.shape[0]:
+                s = states[i]
+                random.init(seed, i, offsets[i], s)
+                u[i, 0] = random.rand(s)
+                random.skipahead(np.uint64(9), s)
+                f[i, 8] = random.uniform(s)
+                d[i, 2] = random.uniform_double(s)
+
+    return setup
+
+
+def _setup_script(kind, s):
+    f, d, u = [np.nan] * 9, [np.nan] * 3, [0] * 5
+    u[0] = s.rand()
+    if kind == "philox4_32_10":
+        u[1:5] = s.rand4()
+        f[0:4] = s.uniform4()
+        f[4:8] = s.normal4()
+        d[0:2] = s.uniform2_double()
+        s.skipahead(5)
+        s.skipahead_sequence(1)
+    elif kind == "mrg32k3a":
+        s.skipahead(7)
+        s.skipahead(1 << 76)  # skipahead_subsequence(1)
+    else:
+        s.skipahead(9)
+    f[8] = s.uniform()
+    d[2] = s.uniform_double()
+    return f, d, u
+
+
+@pytest.mark.gpu
+@needs_mathdx
+@pytest.mark.parametrize("kind", ["xorwow", "mrg32k3a", "philox4_32_10"])
+def test_gpu_single_values_are_curands_sequences(kind):
+    """init, then a setup kernel, then the same draws in two launches (the state, its block and
+    its cached Box-Muller value carried across launches), against cuRAND's definitions."""
+    from numba import cuda
+
+    compiled = random.Compile()
+    gen = np.random.default_rng()
+    n, launches = 64, 2
+    seed = np.uint64(gen.integers(0, 2**63))
+    high = {"xorwow": 20, "mrg32k3a": 2**40, "philox4_32_10": 2**40}[kind]
+    offsets = gen.integers(0, high, n, dtype=np.uint64)
+    states = {"xorwow": random.StatesXORWOW, "mrg32k3a": random.StatesMRG32k3a}.get(kind, random.StatesPhilox4_32_10)(n)
+
+    sf, sd, su = (cuda.to_device(np.zeros((n, k), t)) for k, t in ((9, np.float32), (3, np.float64), (5, np.uint32)))
+    _launch(_setup_kernel(compiled, kind), n, seed, cuda.to_device(offsets), states, sf, sd, su)
+    draw = _draw_kernel(compiled)
+    got = []
+    for _ in range(launches):
+        f, d, u = (cuda.to_device(np.zeros((n, k), t)) for k, t in ((12, np.float32), (9, np.float64), (1, np.uint32)))
+        _launch(draw, n, states, f, d, u)
+        got.append((f.copy_to_host(), d.copy_to_host(), u.copy_to_host()))
+    sf, sd, su = sf.copy_to_host(), sd.copy_to_host(), su.copy_to_host()
+
+    threads = range(0, n, 9) if kind == "xorwow" else range(n)  # XORWOW's reference jumps slowly
+    for i in threads:
+        s = CurandState(kind, int(seed), i, int(offsets[i]))
+        f, d, u = _setup_script(kind, s)
+        where = f"{kind}, thread {i}, setup"
+        assert su[i].tolist() == u, where
+        np.testing.assert_allclose(sf[i], np.array(f, np.float32), **F32_TOL, err_msg=where)
+        np.testing.assert_allclose(sd[i], np.array(d), **F64_TOL, err_msg=where)
+        for launch, (gf, gd, gu) in enumerate(got):
+            f, d, u = _draw_script(s)
+            where = f"{kind}, thread {i}, launch {launch}"
+            assert gu[i].tolist() == u, where
+            np.testing.assert_allclose(gf[i, :4], np.array(f[:4], np.float32), **F32_TOL, err_msg=where)
+            np.testing.assert_allclose(gf[i, 7:9], np.array(f[7:9], np.float32), **F32_TOL, err_msg=where)
+            np.testing.assert_allclose(gf[i, 11], np.float32(f[11]), **F32_TOL, err_msg=where)
+            # log-normals: exp scales the normal's absolute error by the value
+            np.testing.assert_allclose(gf[i, 4:7], np.array(f[4:7], np.float32), rtol=1e-5, err_msg=where)
+            np.testing.assert_allclose(gf[i, 9:11], np.array(f[9:11], np.float32), rtol=1e-5, err_msg=where)
+            np.testing.assert_allclose(gd[i], np.array(d), **F64_TOL, err_msg=where)
 
 
 def test_device_package_still_exports_random():
