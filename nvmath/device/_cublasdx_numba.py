@@ -85,7 +85,12 @@ def _trait_type(mm: Matmul, attr: str):
     if attr in _INT_TRAITS or attr == "shared_memory_size":
         return types.IntegerLiteral(int(_trait_value(mm, attr)))
     if attr in _TUPLE_TRAITS:
-        return types.Tuple([types.IntegerLiteral(int(v)) for v in getattr(mm, attr)])
+        value = getattr(mm, attr)
+        literals = [types.IntegerLiteral(int(v)) for v in value]
+        if hasattr(type(value), "_fields"):
+            # LeadingDimension, Alignment, Dim3: named fields (mm.leading_dimension.a) as on the host
+            return types.NamedTuple(literals, type(value))
+        return types.Tuple(literals)
     if attr in _TYPE_TRAITS:
         return types.NumberClass(_numba_type(_trait_value(mm, attr)))
     return None

@@ -297,9 +297,17 @@ def _min_ld(shape, arrangement):
     return rows if arrangement == "col_major" else cols
 
 
+#: Factorizations whose B lives in the solve that follows them (potrs, getrs): their ``ldb``
+#: trait is that B's (``N x K``), so that a kernel can size B from the factorizing Solver.
+FACTORIZE_ONLY = frozenset({"potrf", "getrf_no_pivot", "getrf_partial_pivot"})
+
+
 def default_leading_dimensions(function, size, arrangement, side=None) -> tuple:
-    """The smallest leading dimensions of A and B (0 where the function has no such matrix)."""
+    """The smallest leading dimensions of A and B (0 where the function has no such matrix; for
+    the factorizations in :data:`FACTORIZE_ONLY`, B is the ``N x K`` of their solve)."""
     shapes = operand_shapes(function, size, side)
+    if function in FACTORIZE_ONLY:
+        shapes = {**shapes, "b": (size[1], size[2])}
     return tuple(_min_ld(shapes[x], arr) if x in shapes else 0 for x, arr in zip(("a", "b"), arrangement))
 
 

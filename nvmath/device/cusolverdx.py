@@ -488,6 +488,19 @@ class _LinearFace(_Face):
         return self.b_strides(ldb=ldb)[0] * self.batches_per_block
 
 
+def _as_resolved_by(first: Solver, common: dict) -> dict:
+    """``common`` with the block shape, batches per block and leading dimensions that ``first``
+    resolved: a face's two functions run in one kernel on the same shared-memory batches, so
+    they must agree on them even where cuSOLVERDx suggests different values for each (for a
+    3x3 complex double on sm_90, 64 batches per block for getrf, 32 for getrs)."""
+    return {
+        **common,
+        "block_dim": first.block_dim,
+        "batches_per_block": first.batches_per_block,
+        "leading_dimensions": first.leading_dimensions,
+    }
+
+
 def _check_given(value, name, owner, accepted):
     if value is None:
         raise ValueError(f"{name} is required for {owner}; accepted: " + ", ".join(map(repr, accepted)))
@@ -542,7 +555,7 @@ class CholeskySolver(_LinearFace):
             block_dim=block_dim,
         )
         self._factorize = Solver("potrf", **common)
-        self._solve = Solver("potrs", **common)
+        self._solve = Solver("potrs", **_as_resolved_by(self._factorize, common))
         super().__init__(self._solve, self._factorize)
 
     _DEVICE_METHODS = {"factorize": "_factorize", "solve": "_solve"}
@@ -582,7 +595,11 @@ class _LUFace(_LinearFace):
         )
         self._factorize = Solver(self._FUNCTIONS[0], transpose_mode="non_transposed", **common)
         square = self._factorize.m == self._factorize.n
-        self._solve = Solver(self._FUNCTIONS[1], transpose_mode=transpose_mode, **common) if square else None
+        self._solve = (
+            Solver(self._FUNCTIONS[1], transpose_mode=transpose_mode, **_as_resolved_by(self._factorize, common))
+            if square
+            else None
+        )
         self._transpose_mode = transpose_mode
         super().__init__(self._factorize, self._solve)
 

@@ -280,3 +280,105 @@ def test_typing_errors_say_what_is_needed():
         cuda.compile_all(wrong_type, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
     with pytest.raises(TypingError, match="takes \\(alpha, a, b, beta, c\\)"):
         cuda.compile_all(wrong_count, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
+
+
+@needs_library
+def test_named_tuple_traits_in_kernels():
+    """cublasdx_gemm_fft_fp16.py reads ``mm.leading_dimension.a`` in its kernel: the named traits
+    keep their field names there (and their values, as on the host)."""
+    from numba import cuda, types
+
+    mm = _matmul(
+        (30, 31, 33), np.float64, "real", arrangement=ARR, leading_dimension=(35, 36, 37), block_dim=Dim3(16, 2, 1)
+    )
+    assert mm.leading_dimension == (35, 36, 37) and mm.block_dim == (16, 2, 1)
+
+    def f(out):
+        ld = mm.leading_dimension
+        lda, ldc = mm.leading_dimension.a, mm.leading_dimension.c
+        out[0] = lda
+        out[1] = ld.b
+        out[2] = ldc
+        out[3] = mm.block_dim.x * 100 + mm.block_dim.y * 10 + mm.block_dim.z
+        out[4] = mm.alignment.b
+        a, b, c = mm.leading_dimension  # still unpacks as a tuple
+        out[5] = a + b + c + mm.leading_dimension[1]
+
+    ptx, _ = cuda.compile(f, (types.int64[::1],), device=False, cc=(9, 0), output="ptx", abi="numba")
+    for value in (35, 36, 37, 1621, mm.alignment.b, 35 + 36 + 37 + 36):
+        assert f"{value};" in ptx, value  # folded to constants
+
+
+@needs_library
+def test_gemm_fft_fp16_example_kernel_links():
+    """cublasdx_gemm_fft_fp16.py's kernel (its load/store helpers inlined): a cuFFTDx FFT and a
+    complex-half GEMM sharing dynamic shared memory, leading dimensions read by field."""
+    from numba import cuda, types
+
+    from nvmath.device import FFT, float16x2, float16x4
+
+    m, n, k = 64, 2, 64
+    fft = FFT(
+        fft_type="c2c",
+        size=k,
+        precision=np.float16,
+        direction="forward",
+        elements_per_thread=2,
+        ffts_per_block=n,
+        execution="Block",
+        sm=ComputeCapability(9, 0),
+    )
+    mm = _matmul(
+        (m, n, k),
+        np.float16,
+        "complex",
+        arrangement=("col_major", "col_major", "col_major"),
+        execution="Block",
+        block_size=fft.block_dim.x,
+    )
+    assert mm.leading_dimension == (m, k, m) and mm.block_dim == fft.block_dim
+
+    def kernel(a, b, c, alpha, beta, output):
+        thread_data = cuda.local.array(shape=(fft.storage_size,), dtype=fft.value_type)
+        fft_shared_mem = cuda.shared.array(shape=(0,), dtype=fft.value_type)
+        mm_shared_mem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+        smem_a = mm_shared_mem[0:]
+        smem_b = mm_shared_mem[mm.a_size :]
+        smem_c = mm_shared_mem[mm.a_size + mm.b_size :]
+        lda, ldc = mm.leading_dimension.a, mm.leading_dimension.c
+        index = cuda.threadIdx.x
+        for i in range(fft.elements_per_thread):
+            thread_data[i] = float16x4(b[index, 0], b[index, 2], b[index, 1], b[index, 3])
+            index += fft.stride
+        fft.execute(thread_data, fft_shared_mem)
+        cuda.syncthreads()
+        index = cuda.threadIdx.x
+        for i in range(fft.elements_per_thread):
+            v = thread_data[i]
+            smem_b[index] = float16x2(v.x, v.z)
+            smem_b[index + ldc] = float16x2(v.y, v.w)
+            index += fft.stride
+        for i in range(cuda.threadIdx.x, m * k, cuda.blockDim.x):
+            smem_a[(i % k) * lda + i // k] = float16x2(a[i // k, 2 * (i % k)], a[i // k, 2 * (i % k) + 1])
+        cuda.syncthreads()
+        mm.execute(alpha, smem_a, smem_b, beta, smem_c)
+        cuda.syncthreads()
+        for i in range(cuda.threadIdx.x, m * n, cuda.blockDim.x):
+            v = smem_c[(i % n) * ldc + i // n]
+            output[i // n, 2 * (i % n)] = v.x
+            output[i // n, 2 * (i % n) + 1] = v.y
+
+    f16 = types.float16[:, ::1]
+    codes, _ = cuda.compile_all(
+        kernel,
+        (f16, f16, f16, types.complex128, types.complex128, f16),
+        device=False,
+        cc=(9, 0),
+        output="ltoir",
+        abi="numba",
+    )
+    from nvmath.jit import link
+
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert len(inputs) == 3  # the kernel, the FFT, the GEMM
+    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"

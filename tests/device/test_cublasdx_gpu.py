@@ -192,3 +192,127 @@ def test_transpose_mode_and_deprecated_call():
     kernel[1, mm.block_dim](cuda.to_device(a), cuda.to_device(b), cuda.to_device(c), 2.0, 5.0, out)
     want = 2.0 * (a.astype(np.float64) @ b.T) + 5.0 * c
     assert np.linalg.norm(out.copy_to_host() - want) / np.linalg.norm(want) < 1e-5
+
+
+def test_gemm_fft_fp16_example():
+    """cublasdx_gemm_fft_fp16.py: B's two columns through a cuFFTDx FFT (float16x4: two
+    batches interleaved), then C = alpha A @ B + beta C in complex half, one block, dynamic
+    shared memory, leading dimensions read in the kernel as ``mm.leading_dimension.a``."""
+    from numba import cuda
+
+    from nvmath.device import FFT, float16x2, float16x4
+
+    m, n, k = 64, 2, 64
+    fft = FFT(
+        fft_type="c2c",
+        size=k,
+        precision=np.float16,
+        direction="forward",
+        elements_per_thread=2,
+        ffts_per_block=n,
+        execution="Block",
+    )
+    mm = Matmul(
+        size=(m, n, k),
+        precision=np.float16,
+        data_type="complex",
+        arrangement=("col_major", "col_major", "col_major"),
+        execution="Block",
+        block_size=fft.block_dim.x,
+    )
+    smem_size = max(mm.get_shared_storage_size(), fft.shared_memory_size)
+
+    @cuda.jit
+    def kernel(a, b, c, alpha, beta, output):
+        thread_data = cuda.local.array(shape=(fft.storage_size,), dtype=fft.value_type)
+        fft_shared_mem = cuda.shared.array(shape=(0,), dtype=fft.value_type)
+        mm_shared_mem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+        smem_a = mm_shared_mem[0:]
+        smem_b = mm_shared_mem[mm.a_size :]
+        smem_c = mm_shared_mem[mm.a_size + mm.b_size :]
+        lda, ldb, ldc = mm.leading_dimension.a, mm.leading_dimension.b, mm.leading_dimension.c
+        index = cuda.threadIdx.x
+        for i in range(fft.elements_per_thread):
+            thread_data[i] = float16x4(b[index, 0], b[index, 2], b[index, 1], b[index, 3])
+            index += fft.stride
+        fft.execute(thread_data, fft_shared_mem)
+        cuda.syncthreads()
+        index = cuda.threadIdx.x
+        for i in range(fft.elements_per_thread):
+            v = thread_data[i]
+            smem_b[index] = float16x2(v.x, v.z)
+            smem_b[index + ldb] = float16x2(v.y, v.w)
+            index += fft.stride
+        for i in range(cuda.threadIdx.x, m * k, cuda.blockDim.x):
+            row, col = i // k, i % k
+            smem_a[col * lda + row] = float16x2(a[row, 2 * col], a[row, 2 * col + 1])
+        for i in range(cuda.threadIdx.x, m * n, cuda.blockDim.x):
+            row, col = i // n, i % n
+            smem_c[col * ldc + row] = float16x2(c[row, 2 * col], c[row, 2 * col + 1])
+        cuda.syncthreads()
+        mm.execute(alpha, smem_a, smem_b, beta, smem_c)
+        cuda.syncthreads()
+        for i in range(cuda.threadIdx.x, m * n, cuda.blockDim.x):
+            row, col = i // n, i % n
+            v = smem_c[col * ldc + row]
+            output[row, 2 * col] = v.x
+            output[row, 2 * col + 1] = v.y
+
+    def to_pairs(x):
+        out = np.empty((*x.shape[:-1], 2 * x.shape[-1]), np.float16)
+        out[..., 0::2], out[..., 1::2] = x.real, x.imag
+        return out
+
+    rng = np.random.default_rng(8)
+    a, b, c = (_rand(rng, shape, np.float16, "complex") for shape in ((m, k), (k, n), (m, n)))
+    a_d, b_d, c_d = (cuda.to_device(to_pairs(x)) for x in (a, b, c))
+    o_d = cuda.to_device(np.zeros((m, 2 * n), np.float16))
+    alpha, beta = 2.0 + 0j, 3.0 + 0j
+    kernel[1, fft.block_dim, 0, smem_size](a_d, b_d, c_d, alpha, beta, o_d)
+    cuda.synchronize()
+    o = o_d.copy_to_host().astype(np.float32)
+    got = o[:, 0::2] + 1j * o[:, 1::2]
+    ref = alpha * (a.astype(np.complex128) @ np.fft.fft(b.astype(np.complex128), axis=0)) + beta * c
+    assert np.linalg.norm(got - ref) / np.linalg.norm(ref) < 1e-2
+
+
+def test_padded_leading_dimensions_read_by_field():
+    """Leading dimensions above the minimum, read in the kernel by field name."""
+    from numba import cuda
+
+    m, n, k = 20, 12, 16
+    mm = Matmul(
+        size=(m, n, k),
+        precision=np.float32,
+        data_type="real",
+        arrangement=("col_major", "col_major", "col_major"),
+        leading_dimension=(m + 3, k + 1, m + 5),
+        block_size=64,
+    )
+    a_size, b_size, c_size = mm.a_size, mm.b_size, mm.c_size
+
+    @cuda.jit
+    def kernel(a, b, c, alpha, beta, out):
+        sa = cuda.shared.array(shape=a_size, dtype=mm.a_value_type)
+        sb = cuda.shared.array(shape=b_size, dtype=mm.b_value_type)
+        sc = cuda.shared.array(shape=c_size, dtype=mm.c_value_type)
+        ld = mm.leading_dimension
+        t = cuda.threadIdx.x
+        for i in range(t, m * k, cuda.blockDim.x):
+            sa[(i % k) * ld.a + i // k] = a[i // k, i % k]
+        for i in range(t, k * n, cuda.blockDim.x):
+            sb[(i % n) * ld.b + i // n] = b[i // n, i % n]
+        for i in range(t, m * n, cuda.blockDim.x):
+            sc[(i % n) * ld.c + i // n] = c[i // n, i % n]
+        cuda.syncthreads()
+        mm.execute(alpha, sa, sb, beta, sc)
+        cuda.syncthreads()
+        for i in range(t, m * n, cuda.blockDim.x):
+            out[i // n, i % n] = sc[(i % n) * mm.leading_dimension.c + i // n]
+
+    rng = np.random.default_rng(9)
+    a, b, c = (_rand(rng, s, np.float32, "real") for s in ((m, k), (k, n), (m, n)))
+    out = cuda.device_array_like(c)
+    kernel[1, mm.block_dim](cuda.to_device(a), cuda.to_device(b), cuda.to_device(c), 1.5, -0.5, out)
+    ref = 1.5 * (a.astype(np.float64) @ b) - 0.5 * c
+    assert np.linalg.norm(out.copy_to_host() - ref) / np.linalg.norm(ref) < TOL[np.float32]

@@ -275,3 +275,215 @@ def test_wrong_arguments_are_typing_errors():
             cuda.compile_all(
                 kernel, (types.float32[::1], types.int32[::1]), device=False, cc=SM, output="ltoir", abi="numba"
             )
+
+
+# ------------------------------------------------------------------ what nvmath-python's examples rely on
+
+
+def _header_prototypes():
+    """{function: (SMEM kinds, SMEM_DYNAMIC_LD kinds)} read from libcusolverdx.h's comments
+    (kinds: "v" value_type*, "r" precision_type*, "i" int*, "u" unsigned* leading dimension)."""
+    import pathlib
+    import re
+    import sys
+
+    found = [
+        p
+        for root in sys.path
+        if root
+        for p in pathlib.Path(root).glob("nvidia/*/include/libcusolverdx.h")
+        if p.is_file()
+    ]
+    if not found:
+        pytest.skip("libcusolverdx.h is not installed")
+    text = found[0].read_text()
+
+    def kinds(sig):
+        out = []
+        for param in sig[sig.index("(") + 1 : sig.rindex(")")].split(","):
+            ctype = param.strip().rsplit(" ", 1)[0].replace("const ", "").strip()
+            out.append({"value_type*": "v", "precision_type*": "r", "int*": "i", "status_type*": "i"}.get(ctype, "u"))
+            if out[-1] == "u":
+                assert ctype in ("unsigned*", "unsigned int*"), ctype
+        return tuple(out)
+
+    result = {}
+    for match in re.finditer(r"CUSOLVERDX_FUNCTION_(\w+) = \d+,", text):
+        comment = re.sub(r"\n\s*\*\s?", " ", text[text.rindex("/**", 0, match.start()) : match.start()])
+        dyn = comment.index("CUSOLVERDX_API_SMEM_DYNAMIC_LD")
+        smem = re.search(r"CUSOLVERDX_API_SMEM\b(?!_)", comment).start()
+        smem_sig, dyn_sig = (re.search(r"`(void \([^`]*\))`", comment[at:]).group(1) for at in (smem, dyn))
+        result[match.group(1).lower()] = (kinds(smem_sig), kinds(dyn_sig))
+    return result
+
+
+@pytest.mark.parametrize("function", sorted(set(cs._engine.FUNCTIONS) - {"heev"}))
+def test_prototypes_match_the_header(function):
+    """The argument kinds and order every device call passes are libmathdx's C prototypes
+    (both APIs): a pointer where the header has one, leading dimensions as unsigned*."""
+    from nvmath.device import _cusolverdx_engine as eng
+
+    header = _header_prototypes()[function]
+    kind = {"float2*": "v", "float*": "r", "int32*": "i", "uint32*": "u"}
+    for api, want in zip(("compiled_leading_dim", "runtime_leading_dim"), header):
+        spec = eng.SolverSpec(
+            function=function,
+            size=(8, 8, 2),
+            precision=np.float32,
+            data_type="complex",
+            execution="Block",
+            target=None,
+            arrangement=("col_major", "col_major"),
+            leading_dimensions=(8, 8),
+            batches_per_block=1,
+        )
+        assert tuple(kind[c] for c in eng.prototype(spec, api)[1]) == want, (function, api)
+
+
+def test_heev_prototype_matches_the_header_native_abi():
+    from nvmath.device import _cusolverdx_engine as eng
+
+    smem, dyn = _header_prototypes()["heev"]
+    params = eng._PARAMETERS["heev"]
+    assert tuple(k for _, k in params) == dyn
+    assert tuple(k for _, k in params if k != "u") == smem
+
+
+def test_two_function_faces_share_batches_block_dim_and_leading_dimensions():
+    """cusolverdx_samples_gesv_batched_partial_pivot.py: with batches_per_block='suggested',
+    cuSOLVERDx suggests 64 for getrf but 32 for getrs (3x3 complex double, sm_90); the face's
+    solve must still run on the 64 batches its factorize ran on."""
+    kw = dict(
+        size=(3, 3),
+        precision=np.float64,
+        data_type="complex",
+        arrangement=("col_major", "col_major"),
+        transpose_mode="non_transposed",
+        leading_dimensions=(4, 4),
+        execution="Block",
+        batches_per_block="suggested",
+        block_dim=(64,),
+        sm=SM,
+    )
+    s = cs.LUPivotSolver(**kw)
+    alone = cs.Solver("getrs_partial_pivot", **{k: v for k, v in kw.items()})
+    f, v = s._factorize, s._solve
+    assert s.batches_per_block == f.batches_per_block == v.batches_per_block > 1
+    assert f.block_dim == v.block_dim == (64, 1, 1) and f.leading_dimensions == v.leading_dimensions == (4, 4)
+    assert s.a_strides() == (12, 1, 4) and s.b_strides() == (4, 1, 4) and s.ipiv_shape == (s.batches_per_block, 3)
+    # the trap the face avoids (if a later libmathdx suggests the same for both, nothing to avoid)
+    if alone.batches_per_block != f.batches_per_block:
+        assert v.batches_per_block != alone.batches_per_block
+    for face in (
+        cs.LUSolver((5, 5, 2), np.float32, "Block", sm=SM, batches_per_block="suggested"),
+        cs.CholeskySolver((6, 6, 3), np.float64, "Block", "upper", sm=SM, batches_per_block="suggested"),
+        cs.LUPivotSolver((7, 7, 1), np.float64, "Block", sm=SM, data_type="complex"),
+    ):
+        a, b = face._factorize, face._solve
+        assert (a.batches_per_block, a.block_dim, a.leading_dimensions) == (
+            b.batches_per_block,
+            b.block_dim,
+            b.leading_dimensions,
+        )
+        assert face.batches_per_block == a.batches_per_block and face.block_dim == a.block_dim
+
+
+@pytest.mark.parametrize(
+    "function, arrangement, size, ldb",
+    [
+        ("potrf", ("col_major", "col_major"), (27, 27, 27), 27),
+        ("getrf_no_pivot", ("col_major", "row_major"), (6, 6, 3), 3),
+        ("getrf_partial_pivot", ("row_major", "col_major"), (5, 5, 2), 5),
+        ("geqrf", ("col_major", "col_major"), (8, 4, 1), 0),
+    ],
+)
+def test_factorizations_report_the_ldb_of_their_solve(function, arrangement, size, ldb):
+    """cusolverdx_api_comparison.py sizes B by the potrf Solver (``solver0.ldb * solver0.k``):
+    ldb was 0 there, B a zero-size shared array, and potrs wrote 11 KiB past the block's
+    shared memory (CUDA_ERROR_ILLEGAL_ADDRESS)."""
+    kw = {"fill_mode": "lower"} if function == "potrf" else {}
+    s = cs.Solver(function, size, np.float64, "Block", sm=SM, arrangement=arrangement, data_type="complex", **kw)
+    assert s.ldb == ldb and s.leading_dimensions[1] == ldb
+    lda = max(size) + 2
+    given = cs.Solver(
+        function, size, np.float64, "Block", sm=SM, arrangement=arrangement, leading_dimensions=(lda,), **kw
+    )
+    assert given.lda == lda and given.ldb == ldb
+
+
+def test_lu_face_b_layout_by_default():
+    s = cs.LUPivotSolver((5, 5, 2), np.float32, "Block", sm=SM, batches_per_block=3)
+    assert s.ldb == 5 and s.b_strides() == (10, 1, 5) and s.b_size() == 30
+    r = cs.LUSolver((5, 5, 2), np.float32, "Block", sm=SM, arrangement=("col_major", "row_major"))
+    assert r.ldb == 2 and r.b_strides() == (10, 2, 1) and r.b_size() == 10
+
+
+def test_api_comparison_device_api_kernel_links():
+    """cusolverdx_api_comparison.py's device-API kernel: potrf and potrs Solvers, B sized by
+    the potrf one."""
+    from numba import cuda, types
+
+    kw = dict(precision=np.float64, execution="Block", size=(27, 27, 27), fill_mode="lower", data_type="complex")
+    solver0 = cs.Solver(function="potrf", block_dim=(64, 1, 1), sm=SM, **kw)
+    solver1 = cs.Solver(function="potrs", block_dim=(64, 1, 1), sm=SM, **kw)
+    n_a, n_b = solver0.lda * solver0.n, solver0.ldb * solver0.k
+    assert n_a == n_b == 27 * 27 and (solver1.lda, solver1.ldb) == (solver0.lda, solver0.ldb)
+    m, k, lda, ldb = solver0.m, solver0.k, solver0.lda, solver0.ldb
+
+    def kernel(a, b, info):
+        a_s = cuda.shared.array(n_a, dtype=solver0.value_type)
+        b_s = cuda.shared.array(n_b, dtype=solver0.value_type)
+        for i in range(cuda.threadIdx.x, m * m, cuda.blockDim.x):
+            a_s[(i % m) * lda + i // m] = a[0, i // m, i % m]
+        cuda.syncthreads()
+        solver0.execute(a_s, info)
+        cuda.syncthreads()
+        if info[0] != 0:
+            return
+        for i in range(cuda.threadIdx.x, m * k, cuda.blockDim.x):
+            b_s[(i % k) * ldb + i // k] = b[0, i // k, i % k]
+        cuda.syncthreads()
+        solver1.execute(a_s, b_s)
+        cuda.syncthreads()
+        for i in range(cuda.threadIdx.x, m * k, cuda.blockDim.x):
+            b[0, i // k, i % k] = b_s[(i % k) * ldb + i // k]
+
+    c3 = types.complex128[:, :, ::1]
+    assert _link(kernel, (c3, c3, types.int32[::1]))[:4] == b"\x7fELF"
+
+
+def test_gesv_example_kernel_links():
+    """cusolverdx_samples_gesv_batched_partial_pivot.py's kernel: batches per block > 1,
+    lda > M, info and ipiv sliced per block."""
+    from numba import cuda, types
+
+    s = cs.LUPivotSolver(
+        size=(3, 3),
+        precision=np.float64,
+        data_type="complex",
+        leading_dimensions=(4, 4),
+        execution="Block",
+        batches_per_block="suggested",
+        block_dim=(64,),
+        sm=SM,
+    )
+    n_a, n_b, n_ipiv = s.a_size(), s.b_size(), s.ipiv_size
+
+    def kernel(a, b, info, ipiv):
+        smem_a = cuda.shared.array(n_a, dtype=s.value_type)
+        smem_b = cuda.shared.array(n_b, dtype=s.value_type)
+        smem_ipiv = cuda.shared.array(n_ipiv, dtype=np.int32)
+        base = cuda.blockIdx.x * s.batches_per_block
+        st = s.a_strides()
+        smem_a[st[0] + st[1] + st[2]] = a[base, 0, 0]
+        smem_b[s.b_strides()[0]] = b[base, 0, 0]
+        cuda.syncthreads()
+        s.factorize(smem_a, smem_ipiv, info[base:])
+        cuda.syncthreads()
+        s.solve(smem_a, smem_ipiv, smem_b)
+        cuda.syncthreads()
+        b[base, 0, 0] = smem_b[0]
+        ipiv[base, 0] = smem_ipiv[s.ipiv_strides[0]]
+
+    c3 = types.complex128[:, :, ::1]
+    assert _link(kernel, (c3, c3, types.int32[::1], types.int32[:, ::1]))[:4] == b"\x7fELF"

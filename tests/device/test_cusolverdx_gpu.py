@@ -231,3 +231,127 @@ def test_least_squares(precision, data_type):
     x = b_d.copy_to_host()[0, :n]
     ref = np.linalg.lstsq(a[0].astype(np.complex128), b[0].astype(np.complex128), rcond=None)[0]
     assert _rel(x, ref) < 10 * TOL[precision]
+
+
+# ------------------------------------------------------------------ nvmath-python's examples' cases
+
+
+def _strided_copies():
+    """Device copies between global (batch, rows, cols) and shared memory laid out by strides
+    over (batch, row, col), as the examples' load/store_from_shared_strided helpers do."""
+
+    def load(src, dst, shape, strides):
+        for idx in range(cuda.threadIdx.x, shape[0] * shape[1] * shape[2], cuda.blockDim.x):
+            col = idx % shape[2]
+            row = (idx // shape[2]) % shape[1]
+            batch = idx // (shape[1] * shape[2])
+            dst[batch * strides[0] + row * strides[1] + col * strides[2]] = src[batch, row, col]
+
+    def store(src, dst, shape, strides):
+        for idx in range(cuda.threadIdx.x, shape[0] * shape[1] * shape[2], cuda.blockDim.x):
+            col = idx % shape[2]
+            row = (idx // shape[2]) % shape[1]
+            batch = idx // (shape[1] * shape[2])
+            dst[batch, row, col] = src[batch * strides[0] + row * strides[1] + col * strides[2]]
+
+    jit = cuda.jit(device=True, forceinline=True)
+    return jit(load), jit(store)
+
+
+@pytest.mark.parametrize("precision, data_type", [(np.float64, "complex"), (np.float32, "real")])
+def test_gesv_partial_pivot_batched_suggested_padded_ld(precision, data_type):
+    """cusolverdx_samples_gesv_batched_partial_pivot.py: 3x3 systems, lda = ldb = 4 > M,
+    batches_per_block='suggested' (cuSOLVERDx suggests more for getrf than for getrs), 64
+    threads, several blocks; against numpy.linalg.solve and by LU reconstruction."""
+    rng = np.random.default_rng(6)
+    s = cs.LUPivotSolver(
+        size=(3, 3),
+        precision=precision,
+        data_type=data_type,
+        arrangement=("col_major", "col_major"),
+        transpose_mode="non_transposed",
+        leading_dimensions=(4, 4),
+        execution="Block",
+        batches_per_block="suggested",
+        block_dim=(64,),
+    )
+    assert s._solve.batches_per_block == s.batches_per_block
+    blocks, bpb = 8, s.batches_per_block
+    count = blocks * bpb
+    n_a, n_b, n_ipiv = s.a_size(), s.b_size(), s.ipiv_size
+    load, store = _strided_copies()
+
+    @cuda.jit
+    def kernel(a, b, info, ipiv):
+        smem_a = cuda.shared.array(n_a, dtype=s.value_type)
+        smem_b = cuda.shared.array(n_b, dtype=s.value_type)
+        smem_ipiv = cuda.shared.array(n_ipiv, dtype=np.int32)
+        base = cuda.blockIdx.x * s.batches_per_block
+        load(a[base:], smem_a, s.a_shape, s.a_strides())
+        load(b[base:], smem_b, s.b_shape, s.b_strides())
+        cuda.syncthreads()
+        s.factorize(smem_a, smem_ipiv, info[base:])
+        cuda.syncthreads()
+        s.solve(smem_a, smem_ipiv, smem_b)
+        cuda.syncthreads()
+        store(smem_a, a[base:], s.a_shape, s.a_strides())
+        store(smem_b, b[base:], s.b_shape, s.b_strides())
+        for i in range(cuda.threadIdx.x, n_ipiv, cuda.blockDim.x):
+            ipiv[base + i // s.ipiv_shape[1], i % s.ipiv_shape[1]] = smem_ipiv[i]
+
+    a = _random((count, 3, 3), precision, data_type, rng)
+    b = _random((count, 3, 1), precision, data_type, rng)
+    a_d, b_d = cuda.to_device(a), cuda.to_device(b)
+    info_d = cuda.device_array(count, dtype=s.info_type)
+    ipiv_d = cuda.device_array((count, 3), dtype=s.ipiv_type)
+    kernel[blocks, s.block_dim](a_d, b_d, info_d, ipiv_d)
+    f, x, info, ipiv = a_d.copy_to_host(), b_d.copy_to_host(), info_d.copy_to_host(), ipiv_d.copy_to_host()
+    assert (info == 0).all()
+    assert ((ipiv >= 1) & (ipiv <= 3)).all()  # 1-based, LAPACK's convention
+    ref = np.linalg.solve(a.astype(np.complex128), b.astype(np.complex128))
+    worst = max(_rel(x[i], ref[i]) for i in range(count))
+    assert worst < 100 * TOL[precision], worst  # every batch of every block solved
+    for i in (0, bpb - 1, bpb, count - 1):
+        pa = a[i].copy()
+        for r, p in enumerate(ipiv[i]):
+            pa[[r, p - 1]] = pa[[p - 1, r]]
+        assert _rel((np.tril(f[i], -1) + np.eye(3)) @ np.triu(f[i]), pa) < 10 * TOL[precision]
+
+
+def test_potrf_potrs_solvers_with_b_sized_by_potrf():
+    """cusolverdx_api_comparison.py's device-API half: B's shared array is sized by the potrf
+    Solver (``solver0.ldb * solver0.k``), 27x27 complex double, 27 right-hand sides."""
+    rng = np.random.default_rng(7)
+    m = k = 27
+    kw = dict(precision=np.float64, execution="Block", size=(m, m, k), fill_mode="lower", data_type="complex")
+    solver0 = cs.Solver(function="potrf", block_dim=(64, 1, 1), **kw)
+    solver1 = cs.Solver(function="potrs", block_dim=(64, 1, 1), **kw)
+    n_a, n_b = solver0.lda * solver0.n, solver0.ldb * solver0.k
+    lda, ldb = solver0.lda, solver0.ldb
+    assert n_b == m * k
+    cin, cout = _device_copies()
+
+    @cuda.jit
+    def kernel(a, b, info):
+        a_s = cuda.shared.array(n_a, dtype=solver0.value_type)
+        b_s = cuda.shared.array(n_b, dtype=solver0.value_type)
+        cin(a, a_s, m, m, lda, 1)
+        cuda.syncthreads()
+        solver0.execute(a_s, info)
+        cuda.syncthreads()
+        if info[0] != 0:
+            return
+        cin(b, b_s, m, k, ldb, 1)
+        cuda.syncthreads()
+        solver1.execute(a_s, b_s)
+        cuda.syncthreads()
+        cout(b_s, b, m, k, ldb, 1)
+
+    g = _random((1, m, m), np.float64, "complex", rng)
+    a = g @ np.conj(np.swapaxes(g, 1, 2)) + m * np.eye(m)
+    b = _random((1, m, k), np.float64, "complex", rng)
+    b_d, info_d = cuda.to_device(b), cuda.device_array(solver0.batches_per_block, dtype=solver0.info_type)
+    kernel[1, solver0.block_dim](cuda.to_device(a), b_d, info_d)
+    cuda.synchronize()
+    assert info_d.copy_to_host()[0] == 0
+    assert _rel(b_d.copy_to_host()[0], np.linalg.solve(a[0], b[0])) < 1e-10
