@@ -22,7 +22,7 @@ def torch():
     return torch
 
 
-def _close(got, want):
+def assert_close_half(got, want):
     got = np.asarray(got, dtype=np.complex128 if np.iscomplexobj(want) else np.float64)
     assert got.shape == want.shape, (got.shape, want.shape)
     err = np.linalg.norm(got - want) / np.linalg.norm(want)
@@ -52,9 +52,9 @@ def test_complex32_c2c(torch, shape, axes):
     values = _host(torch, x)
     y = nvmath.fft.fft(x, axes=axes)
     assert isinstance(y, torch.Tensor) and y.dtype == torch.complex32 and y.is_cuda and y.shape == x.shape
-    _close(_host(torch, y), reference(values, list(axes), "C2C"))
+    assert_close_half(_host(torch, y), reference(values, list(axes), "C2C"))
     back = nvmath.fft.ifft(x, axes=axes)
-    _close(_host(torch, back), reference(values, list(axes), "C2C", "inverse"))
+    assert_close_half(_host(torch, back), reference(values, list(axes), "C2C", "inverse"))
 
 
 def test_complex32_stateful_and_inplace(torch):
@@ -62,12 +62,12 @@ def test_complex32_stateful_and_inplace(torch):
     values = _host(torch, x)
     with FFT(x, axes=[1]) as f:
         f.plan()
-        _close(_host(torch, f.execute()), reference(values, [1], "C2C"))
-        _close(_host(torch, f.execute(direction="inverse")), reference(values, [1], "C2C", "inverse"))
+        assert_close_half(_host(torch, f.execute()), reference(values, [1], "C2C"))
+        assert_close_half(_host(torch, f.execute(direction="inverse")), reference(values, [1], "C2C", "inverse"))
     inplace = x.clone()
     out = nvmath.fft.fft(inplace, axes=[1], options={"inplace": True})
     assert out is inplace
-    _close(_host(torch, inplace), reference(values, [1], "C2C"))
+    assert_close_half(_host(torch, inplace), reference(values, [1], "C2C"))
 
 
 @pytest.mark.parametrize("shape, axes", [((8, 64), (1,)), ((4, 16, 32), (1, 2)), ((32, 4), (0,))])
@@ -76,26 +76,26 @@ def test_float16_r2c_and_complex32_c2r(torch, shape, axes):
     values = _host(torch, x)
     y = nvmath.fft.rfft(x, axes=axes)
     assert y.dtype == torch.complex32 and y.is_cuda
-    _close(_host(torch, y), reference(values, list(axes), "R2C"))
+    assert_close_half(_host(torch, y), reference(values, list(axes), "R2C"))
     spectrum = _host(torch, y)
     before = spectrum.copy()
     back = nvmath.fft.irfft(y, axes=axes)
     assert back.dtype == torch.float16 and back.shape == x.shape
-    _close(_host(torch, back), reference(spectrum, list(axes), "C2R"))
+    assert_close_half(_host(torch, back), reference(spectrum, list(axes), "C2R"))
     np.testing.assert_array_equal(_host(torch, y), before)  # C2R did not overwrite its operand
 
 
 def test_float16_r2c_of_a_strided_operand_is_copied(torch):
     x = _half(torch, (8, 128))[:, ::2]  # stride 2 on the real side: cuFFT takes none in half precision
     y = nvmath.fft.rfft(x, axes=[1])
-    _close(_host(torch, y), reference(_host(torch, x), [1], "R2C"))
+    assert_close_half(_host(torch, y), reference(_host(torch, x), [1], "R2C"))
 
 
 def test_complex32_host_operand_runs_on_the_gpu(torch):
     x = _chalf(torch, (4, 64), device="cpu")
     y = nvmath.fft.fft(x, axes=[1], execution="cuda")
     assert y.device.type == "cpu" and y.dtype == torch.complex32
-    _close(_host(torch, y), reference(_host(torch, x), [1], "C2C"))
+    assert_close_half(_host(torch, y), reference(_host(torch, x), [1], "C2C"))
 
 
 @pytest.mark.parametrize("shape, axes", [((4, 48), [1]), ((6, 8), [0, 1]), ((3, 100), [1])])

@@ -525,7 +525,7 @@ def test_public_names_and_light_import():
 # ----------------------------------------------------------------------------- GPU: same bits
 
 
-def _same_bits(cpu, gpu):
+def assert_same_bits(cpu, gpu):
     assert gpu.is_cuda and gpu.shape == cpu.shape and gpu.dtype == cpu.dtype and gpu.stride() == cpu.stride()
     g = gpu.cpu()
     if cpu.dtype.itemsize == 1:
@@ -542,10 +542,10 @@ def test_gpu_fp4_same_bits(axis):
     x[0, 0, :8] = torch.tensor([0.25, 0.75, 1.75, 3.5, float("nan"), -float("inf"), -0.0, 7.0])
     packed = H.quantize_to_fp4(x, axis=axis)
     packed_gpu = H.quantize_to_fp4(x.cuda(), axis=axis)
-    _same_bits(packed, packed_gpu)
-    _same_bits(H.unpack_fp4(packed, axis=axis), H.unpack_fp4(packed_gpu, axis=axis))
+    assert_same_bits(packed, packed_gpu)
+    assert_same_bits(H.unpack_fp4(packed, axis=axis), H.unpack_fp4(packed_gpu, axis=axis))
     every = torch.arange(256, dtype=torch.uint8).view(FP4)
-    _same_bits(H.unpack_fp4(every, axis=-1), H.unpack_fp4(every.cuda(), axis=-1))
+    assert_same_bits(H.unpack_fp4(every, axis=-1), H.unpack_fp4(every.cuda(), axis=-1))
 
 
 @pytest.mark.gpu
@@ -559,17 +559,17 @@ def test_gpu_layout_same_bits(fmt, axis):
     scales = random_e4m3(sshape, rng) if fmt == "NVFP4" else random_bytes(sshape, rng, 100, 150)
     flat = H.to_block_scale(scales, shape, fmt, axis=axis)
     flat_gpu = H.to_block_scale(scales.cuda(), shape, fmt, axis=axis)
-    _same_bits(flat, flat_gpu)
+    assert_same_bits(flat, flat_gpu)
     out = torch.empty_like(flat_gpu)
     assert H.to_block_scale(scales.cuda(), shape, fmt, axis=axis, out=out) is out
-    _same_bits(flat, out)
+    assert_same_bits(flat, out)
     for od in ("smallest", torch.float32, torch.float64):
-        _same_bits(
+        assert_same_bits(
             H.expand_block_scale(flat, shape, fmt, axis=axis, output_dtype=od),
             H.expand_block_scale(flat_gpu, shape, fmt, axis=axis, output_dtype=od),
         )
     moved = H.expand_block_scale(flat, shape, fmt, axis=axis, device="cuda")
-    _same_bits(H.expand_block_scale(flat, shape, fmt, axis=axis), moved)
+    assert_same_bits(H.expand_block_scale(flat, shape, fmt, axis=axis), moved)
     idx = [torch.arange(e) for e in sshape]
     off = H.get_block_scale_offset(torch.meshgrid(*idx, indexing="ij"), shape, fmt, axis=axis)
     idx_gpu = [i.cuda() for i in idx]
@@ -582,15 +582,15 @@ def test_gpu_mxfp8_helpers_same_bits():
     rng = np.random.default_rng(13)
     x = torch.from_numpy((rng.standard_normal((256, 128)) * 8).astype(np.float32)).to(torch.float8_e4m3fn)
     x_gpu = x.cuda()
-    _same_bits(H.create_mxfp8_scale(x, -3), H.create_mxfp8_scale(x_gpu, -3))
+    assert_same_bits(H.create_mxfp8_scale(x, -3), H.create_mxfp8_scale(x_gpu, -3))
     stream = torch.cuda.Stream()
     on_stream = H.create_mxfp8_scale(x_gpu, 7, stream=stream)
     stream.synchronize()
     assert on_stream.is_cuda and bool((on_stream == 134).all())
     scales = random_bytes(x.numel() // 32, rng, 100, 150)
-    _same_bits(H.invert_mxfp8_scale(scales), H.invert_mxfp8_scale(scales.cuda()))
+    assert_same_bits(H.invert_mxfp8_scale(scales), H.invert_mxfp8_scale(scales.cuda()))
     for od in ("smallest", torch.float32, torch.float64):
-        _same_bits(H.apply_mxfp8_scale(x, scales, od), H.apply_mxfp8_scale(x_gpu, scales.cuda(), od))
+        assert_same_bits(H.apply_mxfp8_scale(x, scales, od), H.apply_mxfp8_scale(x_gpu, scales.cuda(), od))
     with pytest.raises(ValueError, match="same device"):
         H.apply_mxfp8_scale(x_gpu, scales)
 
