@@ -9,7 +9,9 @@ nvmath-python's names:
 - :mod:`nvmath.device.types`: ``complex32``, ``complex64``, ``complex128``, ``half2``,
   ``half4``...; the vector types ``float16x2``, ``float16x4``, ``float32x2``, ``float64x2``
   and their Numba types (``float16x2_type``...), loaded with Numba on first use.
-- :class:`Matmul` (:mod:`nvmath.device.cublasdx`): cuBLASDx block GEMMs; ``SharedStorageCalc``.
+- :class:`Matmul` (:mod:`nvmath.device.cublasdx`): cuBLASDx block GEMMs; ``SharedStorageCalc``;
+  the tensor API of :mod:`nvmath.device.common` (``make_tensor``, ``copy``, ``clear``,
+  ``axpby``...), layouts, partitioners and accumulators.
 - :class:`Solver` and its faces (:class:`CholeskySolver`, :class:`LUSolver`,
   :class:`LUPivotSolver`, :class:`QRFactorize`, :class:`QRMultiply`, :class:`LQFactorize`,
   :class:`LQMultiply`, :class:`LeastSquaresSolver`, :class:`TriangularSolver`): cuSOLVERDx.
@@ -29,9 +31,20 @@ This project's own:
 Importing this package does not import Numba.
 """
 
-from . import cublasdx, random, random_helpers
+from . import common, cublasdx, random, random_helpers
 from ._extern import ExternFunction, extern_function
 from ._plain_kernels import disable_plain_kernel_cache, enable_plain_kernel_cache, plain_kernel_cache_enabled
+from .common import (
+    Layout,
+    OpaqueTensor,
+    axpby,
+    clear,
+    copy,
+    copy_fragment,
+    copy_wait,
+    make_fragment_like,
+    make_tensor,
+)
 from .common_cuda import (
     MAX_SUPPORTED_CC,
     Code,
@@ -110,6 +123,16 @@ __all__ = [
     "matmul",
     "SharedStorageCalc",
     "cublasdx",
+    "common",
+    "Layout",
+    "OpaqueTensor",
+    "make_tensor",
+    "make_fragment_like",
+    "copy",
+    "copy_fragment",
+    "copy_wait",
+    "clear",
+    "axpby",
     "Solver",
     "CholeskySolver",
     "LUSolver",

@@ -94,7 +94,7 @@ def _operators(dx, spec: MatmulSpec, api: str) -> list:
         ops.append((op.BLOCK_DIM, list(spec.block_dim), "block_dim"))
     if spec.static_block_dim:
         ops.append((op.STATIC_BLOCK_DIM, 1, "static_block_dim"))
-    if spec.leading_dimension is not None and api == "smem":
+    if spec.leading_dimension is not None and api in ("smem", "tensors"):
         ops.append((op.LEADING_DIMENSION, list(spec.leading_dimension), "leading_dimension"))
     if spec.transpose_mode is not None:
         ops.append(

@@ -179,6 +179,8 @@ def _api(mm: Matmul, args) -> str:
 def _execute_signature(matmul_type, args, kws):
     if kws:
         raise TypingError(f"Matmul.execute takes no keyword arguments; got {', '.join(kws)}")
+    if _tensor_numba.is_tensor_call(args):  # the tensor API (nvmath.device.common)
+        return _tensor_numba.execute_signature(matmul_type.mm, args)
     _api(matmul_type.mm, args)
     return signature(types.void, *args)
 
@@ -202,6 +204,9 @@ def _lower_execute(context, builder, sig, args):
     """``mm.execute(...)``: a call of the cuBLASDx function, through its extern function."""
     mm = sig.args[0].mm
     argtys, values = sig.args[1:], args[1:]
+    if _tensor_numba.is_tensor_call(argtys):
+        _tensor_numba.lower_execute(context, builder, mm, argtys, values)
+        return context.get_dummy_value()
     call = mm._extern(_api(mm, argtys)).call
     # The extern function's intrinsic, typed and generated in place (its typer gives the
     # signature and the code generator; both check lengths and link the LTO-IR).
@@ -215,3 +220,6 @@ _lowering.lower("nvmath.device.Matmul.__call__", MatmulType, types.VarArg(types.
 # Calling the object itself (``mm(alpha, a, b, beta, c)``, deprecated) is typed through
 # __call__ and lowered as a call of its type.
 _lowering.lower(MatmulType, MatmulType, types.VarArg(types.Any))(_lower_execute)
+
+# The tensor API's types (layouts, tensors, partitioners) and Matmul methods.
+from . import _tensor_numba  # noqa: E402

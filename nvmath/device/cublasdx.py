@@ -25,6 +25,7 @@ import numpy as np
 
 from nvmath.jit.arch import Target, resolve_target
 
+from ._cublasdx_tensor import TensorMethods
 from .common_cuda import ComputeCapability, Dim3
 from .types import complex32, complex64, complex128
 
@@ -304,7 +305,7 @@ class SharedStorageCalc:
         return self._memory
 
 
-class Matmul:
+class Matmul(TensorMethods):
     """A cuBLASDx block matrix multiplication ``C = alpha * A @ B + beta * C``: its description,
     traits and device function.
 

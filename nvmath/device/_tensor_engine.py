@@ -1,0 +1,312 @@
+"""cuBLASDx's tensor API through libmathdx: opaque tensor traits and device functions.
+
+A cuBLASDx tensor is a pointer (plus, for global-memory tensors, a run-time leading dimension)
+whose layout is known only to the generated C++: libmathdx names the layout (``SMEM_A``,
+``SUGGESTED_RMEM_C``, ``GMEM_C``...), reports its size, storage and alignment, and generates
+device functions (copy, clear, axpby, execute...) that take such tensors by value.
+
+Passing C structs by value between Numba and C++ is an ABI trap, so every libmathdx function is
+called through a small C++ shim, compiled by NVRTC, whose parameters are plain pointers and
+64-bit integers (a tensor is ``void* ptr`` and, for global memory, ``long long ld``) and which
+builds the structs and calls the libmathdx symbol. Both pieces of LTO-IR are cached (see
+:mod:`nvmath.device._mathdx_code`), as are the traits. No Numba here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+
+from . import _cublasdx_engine, _mathdx_code
+
+__all__ = ["TENSOR_KINDS", "tensor_traits", "DeviceFunction", "device_function", "value_type_name"]
+
+logger = logging.getLogger("nvmath.device")
+
+#: The tensor kinds (layouts) of a Matmul, as libmathdx names them (``CublasdxTensorType``).
+TENSOR_KINDS = (
+    "smem_a",
+    "smem_b",
+    "smem_c",
+    "suggested_smem_a",
+    "suggested_smem_b",
+    "suggested_smem_c",
+    "suggested_rmem_c",
+    "gmem_a",
+    "gmem_b",
+    "gmem_c",
+    "suggested_accumulator_c",
+    "rmem_c",
+    "accumulator_c",
+)
+
+# libmathdx's memory spaces (``cublasdxMemorySpace``), by value.
+_MEMORY_SPACES = {0: "r", 1: "s", 2: "g", 3: "any"}
+
+# NumPy type names -> ``CommondxValueType`` names (real; complex "C_" twins).
+_VALUE_TYPES = {
+    "float16": "R_16F",
+    "float32": "R_32F",
+    "float64": "R_64F",
+    "complex64": "C_32F",
+    "complex128": "C_64F",
+    "int8": "R_8I",
+    "int16": "R_16I",
+    "int32": "R_32I",
+    "int64": "R_64I",
+    "uint8": "R_8UI",
+    "uint16": "R_16UI",
+    "uint32": "R_32UI",
+    "uint64": "R_64UI",
+}
+
+
+def value_type_name(dtype_name: str) -> str:
+    """The ``CommondxValueType`` name of a NumPy type name (``"float64"`` -> ``"R_64F"``)."""
+    try:
+        return _VALUE_TYPES[dtype_name]
+    except KeyError:
+        raise ValueError(
+            f"dtype={dtype_name!r} is not supported for cuBLASDx tensors; accepted: {', '.join(_VALUE_TYPES)}"
+        ) from None
+
+
+def _is_gmem(kind: str) -> bool:
+    return kind.startswith("gmem_")
+
+
+def _components(spec, what: str, **extra) -> dict:
+    return {
+        "kind": "cublasdx-tensor",
+        "descriptor": spec.describe(),
+        "what": what,
+        "libmathdx": _mathdx_code.libmathdx_version(),
+        **extra,
+    }
+
+
+_TRAITS: dict = {}
+
+
+def _create_tensor(dx, handle, kind: str, like: str | None):
+    """A finalized tensor of ``kind`` (re-typed to value type ``like`` when given)."""
+    tensor = dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()]))
+    made = [tensor]
+    try:
+        if like is not None:
+            made.append(dx.cublasdxMakeTensorLike(tensor, int(dx.CommondxValueType[like])))
+        dx.cublasdxFinalizeTensors(len(made), made)
+    except BaseException:
+        for t in made:
+            dx.cublasdxDestroyTensor(t)
+        raise
+    return made
+
+
+def _read_tensor(dx, tensor) -> dict:
+    tr = dx.CublasdxTensorTrait
+    return {
+        "storage_bytes": int(dx.cublasdxGetTensorTraitInt64(tensor, tr.STORAGE_BYTES)),
+        "alignment": int(dx.cublasdxGetTensorTraitInt64(tensor, tr.ALIGNMENT_BYTES)),
+        "uid": int(dx.cublasdxGetTensorTraitInt64(tensor, tr.UID)),
+        "logical_size": int(dx.cublasdxGetTensorTraitInt64(tensor, tr.LOGICAL_SIZE)),
+        "memory_space": _MEMORY_SPACES.get(int(dx.cublasdxGetTensorTraitInt64(tensor, tr.MEMORY_SPACE)), "any"),
+        "opaque_name": dx.cublasdx_get_tensor_trait_str(tensor, tr.OPAQUE_NAME).rstrip("\0"),
+    }
+
+
+def tensor_traits(spec, kind: str, like: str | None = None) -> dict:
+    """Traits of tensor ``kind`` of ``spec`` (``storage_bytes``, ``alignment``, ``uid``,
+    ``logical_size``, ``memory_space`` in ``"r"``/``"s"``/``"g"``/``"any"``, ``opaque_name``);
+    with ``like`` (a ``CommondxValueType`` name), of the same layout holding that type."""
+    if kind not in TENSOR_KINDS:
+        raise ValueError(f"kind={kind!r} is not supported; accepted: {', '.join(TENSOR_KINDS)}")
+    memo_key = (spec, kind, like)
+    memo = _TRAITS.get(memo_key)
+    if memo is not None:
+        return memo
+    from nvmath import cache as _cache
+
+    key = _cache.CacheKey("traits", _components(spec, "tensor", tensor=kind, like=str(like)))
+    found = _cache.get_cache().get(key)
+    if found is not None:
+        try:
+            result = json.loads(found)
+        except ValueError:
+            result = None
+        if isinstance(result, dict) and "storage_bytes" in result:
+            _TRAITS[memo_key] = result
+            return result
+    _cublasdx_engine._check_target(spec)
+    from nvmath.bindings import mathdx as dx
+
+    with _cublasdx_engine._descriptor(dx, spec, "tensors") as handle:
+        try:
+            made = _create_tensor(dx, handle, kind, like)
+        except dx.MathDxError as e:
+            raise _cublasdx_engine._codegen_error(dx, spec, e) from None
+        try:
+            result = _read_tensor(dx, made[-1])
+        finally:
+            for t in made:
+                dx.cublasdxDestroyTensor(t)
+    _cache.get_cache().put(key, json.dumps(result).encode())
+    logger.debug("cuBLASDx %s: tensor %s%s traits %s", spec.short(), kind, f" like {like}" if like else "", result)
+    _TRAITS[memo_key] = result
+    return result
+
+
+# ---------------------------------------------------------------------------- device functions
+
+#: Device functions of the tensor API and their argument lists: "T" a tensor, "S" a scalar
+#: (``void*``), "I" an ``int*`` input, "O" an ``int*`` output.
+_FUNCTIONS = {
+    "execute_rmem": ("EXECUTE", "TTT"),
+    "execute_smem": ("EXECUTE", "STTST"),
+    "copy": ("COPY", "TT"),
+    "copy_wait": ("COPY_WAIT", ""),
+    "clear": ("CLEAR", "T"),
+    "axpby": ("AXPBY", "STST"),
+    "map_idx2crd_partitioner": ("MAP_IDX2CRD_PARTITIONER", "IOO"),
+    "is_thread_active": ("IS_THREAD_ACTIVE", "O"),
+    "is_predicated": ("IS_PREDICATED", "O"),
+    "is_index_in_bounds": ("IS_INDEX_IN_BOUNDS", "IO"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class DeviceFunction:
+    """A tensor-API device function, ready to call from a kernel.
+
+    Attributes
+    ----------
+    symbol : str
+        The shim's symbol: ``void symbol(...)`` whose parameters are ``void*`` (a tensor's
+        pointer, a scalar's address), ``long long`` (a global-memory tensor's leading
+        dimension) and ``int*``, in that order per argument.
+    params : tuple of str
+        ``"ptr"`` or ``"i64"``, one per C parameter of the shim.
+    ltoirs : tuple of bytes
+        The libmathdx code and the shim, both to link.
+    """
+
+    symbol: str
+    params: tuple
+    ltoirs: tuple
+
+
+_FUNCS: dict = {}
+
+
+def _shim_source(target_symbol: str, shim_symbol: str, layout: str, tensors: tuple) -> tuple[str, tuple]:
+    """C++ calling ``target_symbol`` (by-value tensor structs) from ``shim_symbol`` (scalars)."""
+    structs, decl, params, call, kinds = [], [], [], [], []
+    t = 0
+    for i, code in enumerate(layout):
+        if code == "T":
+            kind = tensors[t]
+            t += 1
+            name = f"nvmath_tensor_{i}"
+            if _is_gmem(kind):
+                structs.append(f"struct {name} {{ void* ptr; long long strides[1]; }};")
+                params += [f"void* p{i}", f"long long ld{i}"]
+                kinds += ["ptr", "i64"]
+                call.append(f"{name}{{p{i}, {{ld{i}}}}}")
+            else:
+                structs.append(f"struct {name} {{ void* ptr; }};")
+                params.append(f"void* p{i}")
+                kinds.append("ptr")
+                call.append(f"{name}{{p{i}}}")
+            decl.append(name)
+        else:
+            decl.append("void*" if code == "S" else "int*")
+            params.append(f"{'void' if code == 'S' else 'int'}* p{i}")
+            kinds.append("ptr")
+            call.append(f"p{i}")
+    source = "\n".join(
+        [
+            *structs,
+            f'extern "C" __device__ void {target_symbol}({", ".join(decl)});',
+            f'extern "C" __device__ void {shim_symbol}({", ".join(params)}) {{',
+            f"    {target_symbol}({', '.join(call)});",
+            "}",
+            "",
+        ]
+    )
+    return source, tuple(kinds)
+
+
+def device_function(spec, name: str, tensors: tuple = (), *, alignment: int | None = None) -> DeviceFunction:
+    """The device function ``name`` (a key of ``_FUNCTIONS``) of ``spec`` on ``tensors``: a
+    tuple of ``(kind, like)`` pairs (``like``: a ``CommondxValueType`` name or None).
+    ``alignment``: the copy alignment in bytes (``copy`` only)."""
+    if name not in _FUNCTIONS:
+        raise ValueError(f"name={name!r} is not supported; accepted: {', '.join(_FUNCTIONS)}")
+    tensors = tuple((k, like) for k, like in tensors)
+    memo_key = (spec, name, tensors, alignment)
+    memo = _FUNCS.get(memo_key)
+    if memo is not None:
+        return memo
+    ftype, layout = _FUNCTIONS[name]
+    # Partitioner functions are made from a tensor that their C prototype does not take.
+    if layout.count("T") not in (0, len(tensors)):
+        raise ValueError(f"{name} takes {layout.count('T')} tensors; got {len(tensors)}")
+    components = _components(spec, "function", function=name, tensors=json.dumps(tensors), alignment=str(alignment))
+    found = _mathdx_code.cached(components)
+    shim_components = {**components, "part": "shim"}
+    shim = _mathdx_code.cached(shim_components) if found is not None else None
+    if found is not None and shim is not None:
+        info, ltoir = found
+        shim_info, shim_ltoir = shim
+        result = DeviceFunction(shim_info["symbol"], tuple(shim_info["params"]), (ltoir, shim_ltoir))
+        _FUNCS[memo_key] = result
+        return result
+    _cublasdx_engine._check_target(spec)
+    from nvmath.bindings import mathdx as dx
+
+    with _cublasdx_engine._descriptor(dx, spec, "tensors") as handle:
+        made, last = [], []
+        function = None
+        try:
+            for kind, like in tensors:
+                group = _create_tensor(dx, handle, kind, like)
+                made += group
+                last.append(group[-1])
+            function = dx.cublasdxCreateDeviceFunction(
+                handle, int(dx.CublasdxDeviceFunctionType[ftype]), len(last), last
+            )
+            if alignment is not None:
+                dx.cublasdxSetDeviceFunctionOptionInt64(
+                    function, int(dx.CublasdxDeviceFunctionOption.COPY_ALIGNMENT), int(alignment)
+                )
+            symbol = dx.cublasdx_get_device_function_trait_str(function, dx.CublasdxDeviceFunctionTrait.SYMBOL)
+            symbol = symbol.rstrip("\0")
+            ltoir = _mathdx_code.finalize_ltoir(
+                dx, lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, 1, [function]), handle, spec.target
+            )
+        except dx.MathDxError as e:
+            raise _cublasdx_engine._codegen_error(dx, spec, e) from None
+        finally:
+            if function is not None:
+                dx.cublasdxDestroyDeviceFunction(function)
+            for t in made:
+                dx.cublasdxDestroyTensor(t)
+    shim_symbol = "nvmath_" + symbol + "_" + hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
+    source, params = _shim_source(symbol, shim_symbol, layout, tuple(k for k, _ in tensors))
+    from nvmath.jit.nvrtc import compile_cpp
+
+    shim_ltoir = compile_cpp(source, compute_capability=spec.target, output="ltoir", name=f"{shim_symbol}.cu")
+    _mathdx_code.store(components, {"symbol": symbol}, ltoir, kind="cublasdx", symbol=symbol)
+    _mathdx_code.store(
+        shim_components,
+        {"symbol": shim_symbol, "params": list(params)},
+        shim_ltoir,
+        kind="cublasdx",
+        symbol=shim_symbol,
+    )
+    logger.info("cuBLASDx %s: generated %s on %s (%d bytes of LTO-IR)", spec.short(), name, tensors, len(ltoir))
+    result = DeviceFunction(shim_symbol, params, (ltoir, shim_ltoir))
+    _FUNCS[memo_key] = result
+    return result

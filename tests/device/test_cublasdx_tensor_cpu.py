@@ -1,0 +1,197 @@
+"""cuBLASDx's tensor API without a GPU: layouts and their traits, the C++ shims around libmathdx's
+device functions, typing errors, and kernels that use tensors compiled and linked into cubins."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+
+from nvmath.device import common  # noqa: E402
+from nvmath.device._tensor_engine import _shim_source, value_type_name  # noqa: E402
+from nvmath.device.common_cuda import ComputeCapability  # noqa: E402
+from nvmath.device.cublasdx import Matmul  # noqa: E402
+from tests.libraries import needs  # noqa: E402
+
+needs_library = needs("libmathdx", mathdx.cublasdxGetVersion)
+
+ARR = ("row_major", "col_major", "col_major")
+
+
+def _mm(size=(32, 32, 32), precision=np.float32, data_type="real", **kwargs):
+    kwargs.setdefault("sm", ComputeCapability(9, 0))
+    kwargs.setdefault("arrangement", ARR)
+    kwargs.setdefault("block_size", 128)
+    try:
+        return Matmul(size, precision, data_type, **kwargs)
+    except RuntimeError as e:
+        pytest.xfail(str(e).splitlines()[0])
+
+
+def test_importing_common_imports_neither_numba_nor_libmathdx():
+    code = (
+        "import sys, nvmath.device.common, nvmath.device._cublasdx_tensor\n"
+        "bad = [m for m in ('numba', 'numba.cuda') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("name", ["make_tensor", "make_fragment_like", "axpby", "copy", "copy_fragment", "clear"])
+def test_host_calls_fail_clearly(name):
+    fn = getattr(common, name)
+    nargs = fn.__code__.co_argcount - len(fn.__defaults__ or ())
+    with pytest.raises(RuntimeError, match="kernel"):
+        fn(*([None] * nargs))
+    with pytest.raises(RuntimeError, match="kernel"):
+        common.copy_wait()
+    with pytest.raises(RuntimeError):
+        common.Layout()
+
+
+def test_value_type_names():
+    assert value_type_name("float64") == "R_64F"
+    assert value_type_name("complex64") == "C_32F"
+    with pytest.raises(ValueError, match="dtype='bool'"):
+        value_type_name("bool")
+
+
+def test_shim_passes_tensors_as_pointers_and_leading_dimensions():
+    source, params = _shim_source("target", "shim", "STTST", ("gmem_a", "suggested_smem_b", "rmem_c"))
+    assert params == ("ptr", "ptr", "i64", "ptr", "ptr", "ptr")
+    assert "long long strides[1]" in source
+    assert 'extern "C" __device__ void shim(void* p0, void* p1, long long ld1, void* p2, void* p3, void* p4)' in source
+    assert "target(p0, nvmath_tensor_1{p1, {ld1}}, nvmath_tensor_2{p2}, p3, nvmath_tensor_4{p4})" in source
+
+
+@needs_library
+def test_layout_traits():
+    mm = _mm()
+    m, n, k = mm.size
+    a = mm.suggest_layout_smem_a()
+    assert a.size == m * k and a.cosize >= a.size and a.alignment >= 4 and a.dtype is np.float32
+    assert a.storage_bytes == a.cosize * 4
+    assert mm.get_layout_smem_b().cosize >= k * n
+    rmem = mm.suggest_layout_rmem_c()
+    # every thread holds its share of C
+    assert rmem.size * mm.block_size >= m * n and rmem.cosize >= rmem.size
+    gmem = mm.get_layout_gmem_a()
+    assert gmem.memory_space == "g" and gmem.size == m * k
+    assert mm.get_layout_gmem_a(64).cosize == 64 * m  # A row-major: m rows of 64
+    assert mm.get_layout_gmem_c(40).cosize == 40 * n  # C column-major: n columns of 40
+    assert mm.get_shared_storage_size_ab(a, mm.suggest_layout_smem_b()) >= (m * k + k * n) * 4
+
+
+@needs_library
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "x"])
+def test_bad_leading_dimension(bad):
+    mm = _mm()
+    with pytest.raises(ValueError, match="leading_dimension"):
+        mm.get_layout_gmem_b(bad)
+
+
+@needs_library
+def test_typing_errors_name_the_problem():
+    from numba import cuda, types
+    from numba.core.errors import TypingError
+
+    mm = _mm()
+    c_layout = mm.suggest_layout_rmem_c()
+
+    def copy_to_registers(a):
+        buf = cuda.local.array(shape=(c_layout.cosize,), dtype=np.float32)
+        common.copy(common.make_tensor(a, mm.get_layout_gmem_c()), common.make_tensor(buf, c_layout))
+
+    def bad_alignment(a):
+        smem = cuda.shared.array(shape=(0,), dtype=np.float32)
+        common.copy(common.make_tensor(a, mm.get_layout_gmem_a()), common.make_tensor(smem, mm.get_layout_smem_a()), 3)
+
+    sig = (types.float32[:, ::1],)
+    with pytest.raises(TypingError, match="copy_fragment"):
+        cuda.compile_all(copy_to_registers, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    with pytest.raises(TypingError, match="alignment=3"):
+        cuda.compile_all(bad_alignment, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+
+
+@needs_library
+def test_tensor_kernel_links():
+    """As cublasdx_simple_gemm_tensor_fp32.py and cublasdx_simple_partition.py: every tensor
+    function, run-time leading dimensions, a partitioner and register indexing."""
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    mm = _mm()
+    a_layout, b_layout, c_layout = mm.suggest_layout_smem_a(), mm.suggest_layout_smem_b(), mm.suggest_layout_rmem_c()
+
+    def f(alpha, a, b, beta, c, output):
+        smem = cuda.shared.array(shape=(0,), dtype=np.float32, alignment=16)
+        sa, smem = smem[: a_layout.cosize], smem[a_layout.cosize :]
+        sb = smem[: b_layout.cosize]
+        rbuf = cuda.local.array(shape=(c_layout.cosize,), dtype=mm.c_value_type)
+        ga = common.make_tensor(a, mm.get_layout_gmem_a())
+        gb = common.make_tensor(b, mm.get_layout_gmem_b(32))
+        gc = common.make_tensor(c, mm.get_layout_gmem_c())
+        go = common.make_tensor(output, mm.get_layout_gmem_c())
+        ta, tb = common.make_tensor(sa, a_layout), common.make_tensor(sb, b_layout)
+        rc = common.make_tensor(rbuf, c_layout)
+        common.copy(ga, ta)
+        common.copy(gb, tb, alignment=16)
+        common.clear(rc)
+        common.copy_wait()
+        mm.execute(ta, tb, rc)
+        r2 = common.make_fragment_like(rc, np.float32)
+        common.copy_fragment(gc, r2)
+        common.axpby(alpha, rc, beta, r2)
+        part = mm.suggest_partitioner()
+        if part.is_thread_active():
+            for i in range(c_layout.size):
+                if (not part.is_predicated()) or part.is_index_in_bounds(i):
+                    x, y = part.map_fragment_index(i)
+                    r2[i] = r2[i] + (x - x) + (y - y)
+        common.copy_fragment(r2, go)
+
+    sig = (types.float32, types.float32[:, ::1], types.float32[::1, :], types.float32)
+    sig += (types.float32[::1, :], types.float32[::1, :])
+    codes, _ = cuda.compile_all(f, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert len(inputs) > 2  # the kernel, libmathdx's functions and their shims
+    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+
+
+@needs_library
+def test_accumulator_kernel_links():
+    """As cublasdx_simple_gemm_accumulator_fp32.py and cublasdx_simple_gemm_make_tensor_like.py:
+    an accumulator, its results, a partitioned copy of C in another precision."""
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    mm = _mm((32, 32, 16), (np.float16, np.float16, np.float32), arrangement=("col_major", "row_major", "row_major"))
+    a_layout, b_layout = mm.suggest_layout_smem_a(), mm.suggest_layout_smem_b()
+
+    def f(alpha, a, b, beta, c):
+        smem = cuda.shared.array(shape=(0,), dtype=np.float16, alignment=16)
+        sa, smem = smem[: a_layout.cosize], smem[a_layout.cosize :]
+        sb = smem[: b_layout.cosize]
+        ta, tb = common.make_tensor(sa, a_layout), common.make_tensor(sb, b_layout)
+        common.copy(common.make_tensor(a, mm.get_layout_gmem_a()), ta)
+        common.copy(common.make_tensor(b, mm.get_layout_gmem_b()), tb)
+        common.copy_wait()
+        gmem_c = common.make_tensor(c, mm.get_layout_gmem_c())  # float64: a layout "like" C's
+        accumulator = mm.suggest_accumulator()
+        c_frag = accumulator.make_partition_and_copy(gmem_c)
+        mm.execute(ta, tb, accumulator)
+        results = accumulator.get_results()
+        wide = common.make_fragment_like(results, np.float64)
+        for i in range(results.layout.cosize):
+            wide[i] = np.float64(results[i])
+        common.axpby(alpha, wide, beta, c_frag)
+        accumulator.partition_and_copy(c_frag, gmem_c)
+
+    sig = (types.float64, types.float16[::1, :], types.float16[:, ::1], types.float64, types.float64[:, ::1])
+    codes, _ = cuda.compile_all(f, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"

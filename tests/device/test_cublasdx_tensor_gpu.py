@@ -1,0 +1,115 @@
+"""cuBLASDx's tensor API on the GPU against NumPy: global -> shared copies, execute into register
+tensors, copy_fragment and axpby, as nvmath-python's tensor examples write them."""
+
+import numpy as np
+import pytest
+
+mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+
+from nvmath.device import Matmul  # noqa: E402
+from nvmath.device.common import axpby, clear, copy, copy_fragment, copy_wait, make_tensor  # noqa: E402
+from tests.libraries import needs  # noqa: E402
+
+needs_library = needs("libmathdx", mathdx.cublasdxGetVersion)
+pytestmark = [pytest.mark.gpu, needs_library]
+
+TOL = {np.float32: 1e-5, np.float64: 1e-12}
+
+
+@pytest.mark.parametrize(
+    "precision, data_type, arrangement",
+    [
+        (np.float32, "real", ("row_major", "col_major", "col_major")),
+        (np.float64, "real", ("col_major", "row_major", "row_major")),
+        (np.float32, "complex", ("row_major", "col_major", "col_major")),
+        (np.float64, "complex", ("col_major", "col_major", "row_major")),
+    ],
+)
+def test_tensor_gemm_matches_numpy(precision, data_type, arrangement):
+    from numba import cuda
+
+    rng = np.random.default_rng()
+    mm = Matmul((32, 16, 24), precision, data_type, arrangement=arrangement, execution="Block", block_size=128)
+    a_layout, b_layout, c_layout = mm.suggest_layout_smem_a(), mm.suggest_layout_smem_b(), mm.suggest_layout_rmem_c()
+    dtype = {("real", np.float32): np.float32, ("real", np.float64): np.float64}.get(
+        (data_type, precision), np.complex64 if precision is np.float32 else np.complex128
+    )
+
+    @cuda.jit
+    def f(alpha, a, b, beta, c, output):
+        smem = cuda.shared.array(shape=(0,), dtype=dtype, alignment=16)
+        sa, smem = smem[: a_layout.cosize], smem[a_layout.cosize :]
+        sb = smem[: b_layout.cosize]
+        acc_buf = cuda.local.array(shape=(c_layout.cosize,), dtype=dtype)
+        c_buf = cuda.local.array(shape=(c_layout.cosize,), dtype=dtype)
+        ta, tb = make_tensor(sa, a_layout), make_tensor(sb, b_layout)
+        acc, rc = make_tensor(acc_buf, c_layout), make_tensor(c_buf, c_layout)
+        copy(make_tensor(a, mm.get_layout_gmem_a()), ta)
+        copy(make_tensor(b, mm.get_layout_gmem_b()), tb)
+        clear(acc)
+        copy_wait()
+        mm.execute(ta, tb, acc)
+        copy_fragment(make_tensor(c, mm.get_layout_gmem_c()), rc)
+        axpby(alpha, acc, beta, rc)
+        copy_fragment(rc, make_tensor(output, mm.get_layout_gmem_c()))
+
+    def rand(shape, major):
+        x = rng.standard_normal(shape)
+        if data_type == "complex":
+            x = x + 1j * rng.standard_normal(shape)
+        return np.asarray(x.astype(dtype), order="C" if major == "row_major" else "F")
+
+    a, b, c = rand(mm.a_dim, arrangement[0]), rand(mm.b_dim, arrangement[1]), rand(mm.c_dim, arrangement[2])
+    alpha, beta = 1.5, -0.75
+    out = cuda.to_device(np.empty_like(c))
+    smem = mm.get_shared_storage_size_ab(a_layout, b_layout)
+    f[1, mm.block_dim, 0, smem](alpha, cuda.to_device(a), cuda.to_device(b), beta, cuda.to_device(c), out)
+    cuda.synchronize()
+    ref = alpha * (a.astype(np.complex128 if data_type == "complex" else np.float64) @ b) + beta * c
+    got = out.copy_to_host()
+    assert np.linalg.norm(got - ref) / np.linalg.norm(ref) < TOL[precision]
+
+
+@pytest.mark.parametrize("suggested", [True, False])
+def test_accumulator_with_wider_c_matches_numpy(suggested):
+    """An accumulator, its results widened to float64 and combined with a float64 C."""
+    from numba import cuda
+
+    from nvmath.device.common import make_fragment_like
+
+    rng = np.random.default_rng()
+    arrangement = ("col_major", "row_major", "row_major")
+    mm = Matmul((64, 32, 32), (np.float16, np.float16, np.float32), "real", arrangement=arrangement, block_size=128)
+    a_layout, b_layout = mm.suggest_layout_smem_a(), mm.suggest_layout_smem_b()
+    if not suggested:
+        a_layout, b_layout = mm.get_layout_smem_a(), mm.get_layout_smem_b()
+    alpha, beta = 2.0, -0.5
+
+    @cuda.jit
+    def f(a, b, c):
+        smem = cuda.shared.array(shape=(0,), dtype=np.float16, alignment=16)
+        sa, smem = smem[: a_layout.cosize], smem[a_layout.cosize :]
+        sb = smem[: b_layout.cosize]
+        ta, tb = make_tensor(sa, a_layout), make_tensor(sb, b_layout)
+        copy(make_tensor(a, mm.get_layout_gmem_a()), ta)
+        copy(make_tensor(b, mm.get_layout_gmem_b()), tb)
+        copy_wait()
+        gmem_c = make_tensor(c, mm.get_layout_gmem_c())
+        accumulator = mm.suggest_accumulator() if suggested else mm.get_accumulator()
+        mm.execute(ta, tb, accumulator)
+        results = accumulator.get_results()
+        wide = make_fragment_like(results, np.float64)
+        for i in range(results.layout.cosize):
+            wide[i] = np.float64(results[i])
+        c_frag = accumulator.make_partition_and_copy(gmem_c)
+        axpby(alpha, wide, beta, c_frag)
+        accumulator.partition_and_copy(c_frag, gmem_c)
+
+    a = np.asfortranarray(rng.standard_normal(mm.a_dim).astype(np.float16))
+    b = np.ascontiguousarray(rng.standard_normal(mm.b_dim).astype(np.float16))
+    c = rng.standard_normal(mm.c_dim)
+    c_d = cuda.to_device(c)
+    f[1, mm.block_dim, 0, mm.get_shared_storage_size_ab(a_layout, b_layout)](cuda.to_device(a), cuda.to_device(b), c_d)
+    cuda.synchronize()
+    ref = alpha * (a.astype(np.float64) @ b.astype(np.float64)) + beta * c
+    assert np.linalg.norm(c_d.copy_to_host() - ref) / np.linalg.norm(ref) < 1e-5
