@@ -277,3 +277,44 @@ class NvidiaLibrary:
         message += f"; {needs}" if needs else ""
         message += f". Install a newer one with {self.install_hint()}."
         return FunctionNotFoundError(message, function=c_name, library_version=version)
+
+
+class StatusError(Exception):
+    """A C function of a bound library returned a failure status; each binding subclasses it.
+
+    Subclasses set ``status_type`` (the library's status enum), ``status_prefix`` (what its C
+    names start with) and ``unknown`` (the C type's name, for a status the enum lacks), and may
+    override :meth:`status_name` (to ask the library itself).
+
+    Attributes
+    ----------
+    function : str
+        The C function's name.
+    status : enum member or int
+        The status (a plain int if the binding does not know it).
+    """
+
+    status_type: type = int
+    status_prefix = ""
+    unknown = "unknown status"
+
+    def __init__(self, function: str, status: int):
+        name = self.status_name(int(status))
+        try:
+            status = self.status_type(status)
+        except ValueError:
+            pass
+        super().__init__(f"{function} failed: {name} ({int(status)})")
+        self.function = function
+        self.status = status
+
+    @classmethod
+    def status_name(cls, status: int) -> str:
+        """The C name of ``status`` from the binding's enum."""
+        try:
+            return f"{cls.status_prefix}{cls.status_type(status).name}"
+        except ValueError:
+            return cls.unknown
+
+    def __reduce__(self):
+        return type(self), (self.function, int(self.status))

@@ -36,7 +36,7 @@ import enum
 import numbers
 from ctypes import POINTER, c_char_p, c_int, c_longlong, c_void_p
 
-from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
+from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
     # errors
@@ -160,44 +160,25 @@ class LibraryProperty(enum.IntEnum):
 # -- errors ----------------------------------------------------------------------------------
 
 
-def _status_name(status: int) -> str:
-    """``CUBLAS_STATUS_...``: from the library when it is loaded, else from :class:`Status`."""
-    if _lib.loaded:
-        try:
-            name = cublasGetStatusName(status)
-        except Exception:
-            name = ""
-        if name.startswith("CUBLAS_STATUS_"):
-            return name
-    try:
-        return f"CUBLAS_STATUS_{Status(status).name}"
-    except ValueError:
-        return "unknown cublasStatus_t"
+class cuBLASError(StatusError):
+    """A cuBLAS function returned a status other than ``CUBLAS_STATUS_SUCCESS`` (``status``: a
+    :class:`Status`, or a plain int if this binding does not know it)."""
 
+    status_type = Status
+    status_prefix = "CUBLAS_STATUS_"
+    unknown = "unknown cublasStatus_t"
 
-class cuBLASError(Exception):
-    """A cuBLAS function returned a status other than ``CUBLAS_STATUS_SUCCESS``.
-
-    Attributes
-    ----------
-    function : str
-        The C function's name.
-    status : Status or int
-        The status (a plain int if this binding does not know it).
-    """
-
-    def __init__(self, function: str, status: int):
-        name = _status_name(status)
-        try:
-            status = Status(status)
-        except ValueError:
-            pass
-        super().__init__(f"{function} failed: {name} ({int(status)})")
-        self.function = function
-        self.status = status
-
-    def __reduce__(self):
-        return type(self), (self.function, int(self.status))
+    @classmethod
+    def status_name(cls, status: int) -> str:
+        """``CUBLAS_STATUS_...``: from the library when it is loaded, else from :class:`Status`."""
+        if _lib.loaded:
+            try:
+                name = cublasGetStatusName(status)
+            except Exception:
+                name = ""
+            if name.startswith("CUBLAS_STATUS_"):
+                return name
+        return super().status_name(status)
 
 
 _UNCHECKED = frozenset({"cublasGetStatusName", "cublasGetStatusString"})

@@ -23,7 +23,7 @@ import enum
 import operator
 from ctypes import POINTER, c_char_p, c_int, c_longlong, c_size_t, c_void_p
 
-from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
+from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
     # errors
@@ -163,29 +163,13 @@ class Property(enum.IntEnum):
 # -- errors ----------------------------------------------------------------------------------
 
 
-class cuFFTError(Exception):
-    """A cuFFT function returned a status other than ``CUFFT_SUCCESS``.
+class cuFFTError(StatusError):
+    """A cuFFT function returned a status other than ``CUFFT_SUCCESS`` (``status``: a
+    :class:`Result`, or a plain int if this binding does not know it)."""
 
-    Attributes
-    ----------
-    function : str
-        The C function's name.
-    status : Result or int
-        The status (a plain int if this binding does not know it).
-    """
-
-    def __init__(self, function: str, status: int):
-        try:
-            status = Result(status)
-            name = f"CUFFT_{status.name}"
-        except ValueError:
-            name = "unknown cufftResult"
-        super().__init__(f"{function} failed: {name} ({int(status)})")
-        self.function = function
-        self.status = status
-
-    def __reduce__(self):
-        return type(self), (self.function, int(self.status))
+    status_type = Result
+    status_prefix = "CUFFT_"
+    unknown = "unknown cufftResult"
 
 
 def _check(function: str, status: int) -> int:

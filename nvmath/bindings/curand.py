@@ -29,7 +29,7 @@ import enum
 import operator
 from ctypes import POINTER, c_double, c_float, c_int, c_size_t, c_uint, c_ulonglong, c_void_p
 
-from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
+from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
     "cuRANDError",
@@ -121,29 +121,13 @@ class DirectionVectorSet(enum.IntEnum):
     SCRAMBLED_DIRECTION_VECTORS_64_JOEKUO6 = 104
 
 
-class cuRANDError(Exception):
-    """A cuRAND function returned a status other than ``CURAND_STATUS_SUCCESS``.
+class cuRANDError(StatusError):
+    """A cuRAND function returned a status other than ``CURAND_STATUS_SUCCESS`` (``status``: a
+    :class:`Status`, or a plain int if this binding does not know it)."""
 
-    Attributes
-    ----------
-    function : str
-        The C function's name.
-    status : Status or int
-        The status (a plain int if this binding does not know it).
-    """
-
-    def __init__(self, function: str, status: int):
-        try:
-            status = Status(status)
-            name = f"CURAND_STATUS_{status.name}"
-        except ValueError:
-            name = "unknown curandStatus_t"
-        super().__init__(f"{function} failed: {name} ({int(status)})")
-        self.function = function
-        self.status = status
-
-    def __reduce__(self):
-        return type(self), (self.function, int(self.status))
+    status_type = Status
+    status_prefix = "CURAND_STATUS_"
+    unknown = "unknown curandStatus_t"
 
 
 def _check(function: str, status: int) -> int:
