@@ -693,7 +693,7 @@ def _setup_kernel(compiled, kind):
 
 
 def _setup_script(kind, s):
-    f, d, u = [np.nan] * 9, [np.nan] * 3, [0] * 5
+    f, d, u = [0.0] * 9, [0.0] * 3, [0] * 5  # what the setup kernel leaves where it draws nothing
     u[0] = s.rand()
     if kind == "philox4_32_10":
         u[1:5] = s.rand4()

@@ -52,6 +52,10 @@ _SCALE_DATA = {kind: data for data, kind in SCALE_TYPES.items()}
 _FP8 = ("float8_e4m3fn", "float8_e5m2")
 
 
+#: Where an output pointer must be set before the algorithm search: 256-byte aligned, never read.
+_PLACEHOLDER_POINTER = 256
+
+
 def _aux_ld(m, dtype):
     """The leading dimension of a GELU auxiliary matrix: rows rounded up to 8 elements, to 16
     for one-byte (FP8) elements (cuBLASLt wants 16-byte aligned columns there)."""
@@ -603,11 +607,16 @@ class CudaMatmul:
             ld = _aux_ld(p.m, aux_dtype)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_LD, ld)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_BATCH_STRIDE, ld * p.n)
-            if aux_dtype != p.result_dtype:
+            # cuBLASLt's own default is D's type, C's when D is FP8: an FP8 aux beside an FP8 D must
+            # be named, or cuBLASLt takes it for C's type and finds no algorithm.
+            if aux_dtype != (p.c_dtype if p.fp8_result else p.result_dtype):
                 lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_DATA_TYPE, int(_DATA[aux_dtype]))
             if self._aux_fp8:
                 self._set_aux_scale(self.owner._aux["scale"], self.stream, desc)
             if epilog in (E.GELU_AUX, E.GELU_AUX_BIAS):
+                # The search checks that an output buffer is named: an aligned placeholder until
+                # execute points it at the real one (cuBLASLt refuses an FP8 aux without it).
+                lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER, _PLACEHOLDER_POINTER)
                 nb = len(p.batch_shape)
                 full = (*p.batch_shape, ld, p.n)
                 self.aux_specs["gelu_aux"] = (
@@ -680,8 +689,7 @@ class CudaMatmul:
                 lt.matmul_desc_set(desc, lt.MatmulDescAttribute.AMAX_D_POINTER, self._fp8["amax"].data_ptr)
 
     def _set_aux_scale(self, value, stream, desc=None):
-        """The FP8 GELU auxiliary output's scale (and, with ``aux_amax``, a placeholder amax
-        pointer for the algorithm search)."""
+        """The FP8 GELU auxiliary output's scale (its amax pointer is set at each execute)."""
         desc = self.desc if desc is None else desc
         self._fp8 = getattr(self, "_fp8", {})
         old = self._fp8.get("aux_scale")
@@ -689,11 +697,6 @@ class CudaMatmul:
         with _streams.device_context(self.device_id):
             self._fp8["aux_scale"] = buf = self._scale_buffer(value, stream)
             lt.matmul_desc_set(desc, lt.MatmulDescAttribute.EPILOGUE_AUX_SCALE_POINTER, buf.data_ptr)
-            if self.owner._aux["amax"]:
-                self._fp8["aux_amax"] = self.dev["a"].empty((1,), "float32", stream=stream)
-                lt.matmul_desc_set(
-                    desc, lt.MatmulDescAttribute.EPILOGUE_AUX_AMAX_POINTER, self._fp8["aux_amax"].data_ptr
-                )
 
     # -- execution -----------------------------------------------------------------------------------
     def _allocate(self, like, shape, dtype, strides, stream):

@@ -1,0 +1,398 @@
+"""nvmath-python's cuBLASDx performance examples, unmodified, against this checkout and nvmath-python.
+
+    python benchmarks/cublasdx_examples_perf.py [--out results] [--rounds 3]
+        [--examples-dir .peer-examples/examples/device] [--peer-dir /tmp/peer] [--site-dir /tmp/site]
+
+The examples (from nvmath-python v0.9.0's ``examples/device``) time their kernels themselves with
+CUDA events, after a launch of their own that compiles, and print the figures:
+
+* ``cublasdx_single_gemm_performance.py``: one block, 32x32x64 complex fp16 GEMM repeated in the
+  kernel; ``Avg time [ms]`` of one GEMM, ``Performance [GFLOPS]``.
+* ``cublasdx_single_gemm_tensor_performance.py``: the same with the tensor API, 64^3 real fp16.
+* ``cublasdx_device_gemm_performance.py``: 8192^3 fp32 GEMM from 256x128x16 tiles, double-buffered
+  shared memory; ``Avg time [ms]`` and cuBLASLt's in the same process.
+* ``cublasdx_device_gemm_performance_pipeline.py``: 8192^3 fp16 -> fp32 with cuBLASDx's device
+  pipeline; ``Avg time [ms]`` and cuBLASLt's.
+* ``cublasdx_fused_gemm_performance.py``: two chained 32^3 complex fp32 GEMMs in one block;
+  ``cuBLASDx average time [ms]``.
+
+Each example runs in fresh processes, once with PYTHONPATH=SITE_DIR:<this checkout> ("ours") and
+once with PYTHONPATH=PEER_DIR:SITE_DIR ("peer", nvmath-python installed with pip --target, its
+libmathdx first on LD_LIBRARY_PATH as in peer_nvmath_python.py). A small wrapper
+(_cublasdx_example_child.py) checks which ``nvmath`` the process imports before it runs the
+example as ``__main__``. Each contender and example has its own NVMATH_CACHE_DIR; one warm-up
+process each comes first and is not counted, then ``--rounds`` rounds alternate ours and peer
+(ours first in even rounds, peer first in odd ones). Reported: the median over rounds of every
+printed figure, the process wall time (warm caches: imports, compilation or cache loads, data
+preparation, the example's own checks), and the ratio ours / peer of each median.
+
+Writes OUT/cublasdx_examples_perf.json and OUT/cublasdx_examples_perf.png. Without the examples
+folder or without nvmath-python in PEER_DIR, prints why and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from peer_nvmath_python import child_env, find_peer, peer_libmathdx_dir  # noqa: E402
+
+NAME = "cublasdx_examples_perf"
+CHILD = os.path.join(HERE, "_cublasdx_example_child.py")
+EXAMPLES = (
+    "cublasdx_single_gemm_performance",
+    "cublasdx_single_gemm_tensor_performance",
+    "cublasdx_device_gemm_performance",
+    "cublasdx_device_gemm_performance_pipeline",
+    "cublasdx_fused_gemm_performance",
+)
+_NUMBER = r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf)"
+# (key, pattern, unit, which way is better): the figures the examples print, one per line.
+FIGURES = (
+    ("time_ms", r"^Avg time \[ms\]:\s*" + _NUMBER, "ms", "lower"),
+    ("time_ms", r"^cuBLASDx average time \[ms\]\s*=\s*" + _NUMBER, "ms", "lower"),
+    ("gflops", r"^Performance \[GFLOPS\]:\s*" + _NUMBER, "GFLOP/s", "higher"),
+    ("cublaslt_ms", r"^Avg time cublaslt \[ms\]:\s*" + _NUMBER, "ms", "lower"),
+    ("dx_over_cublaslt", r"^Numba cuBLASDx / cuBLASLt timinig = " + _NUMBER, "x", "lower"),
+    ("error", r"^Error:\s*" + _NUMBER, "", None),
+    ("pipeline_depth", r"^Pipeline depth:\s*" + _NUMBER, "", None),
+)
+UNITS = {key: (unit, better) for key, _, unit, better in FIGURES}
+UNITS["wall_s"] = ("s", "lower")
+UNITS["tflops"] = ("TFLOP/s", "higher")
+CONTENDERS = {"ours": "nvmath-fusion (this checkout)", "peer": "nvmath-python"}
+
+
+def parse(stdout: str) -> dict:
+    """The figures an example printed (the first of each), as floats; TFLOP/s from ``m, n, k``
+    and the time where the example prints no GFLOP/s of its own."""
+    found = {}
+    for key, pattern, _, _ in FIGURES:
+        if key in found:
+            continue
+        m = re.search(pattern, stdout, flags=re.MULTILINE)
+        if m:
+            found[key] = float(m.group(1))
+    mnk = re.search(r"^m, n, k:\s*(\d+),\s*(\d+),\s*(\d+)", stdout, flags=re.MULTILINE)
+    if mnk and "gflops" not in found and found.get("time_ms", 0) > 0:
+        m, n, k = (int(g) for g in mnk.groups())
+        found["tflops"] = 2.0 * m * n * k / (found["time_ms"] * 1e-3) / 1e12
+    return found
+
+
+def run_example(path: str, env: dict, expect_dir: str, timeout: float) -> dict:
+    """One fresh process running the example through the wrapper; the parsed figures, or an error."""
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nvmath-dx-example-") as cwd:
+        script = os.path.join(cwd, os.path.basename(CHILD))
+        shutil.copyfile(CHILD, script)
+        try:
+            done = subprocess.run(
+                [sys.executable, script, path],
+                cwd=cwd,
+                env={**env, "NVMATH_EXPECT_DIR": expect_dir},
+                capture_output=True,
+                text=True,
+                timeout=max(1.0, timeout),
+            )
+        except subprocess.TimeoutExpired as e:
+            err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+            return {"error": f"timed out after {timeout:.0f} s", "stderr_tail": err[-1500:]}
+    wall = time.perf_counter() - t
+    report = {}
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("@@child "):
+            try:
+                report = json.loads(line[len("@@child ") :])
+            except json.JSONDecodeError:
+                pass
+            break
+    result = {"figures": parse(done.stdout), "process_wall_s": wall}
+    for k in ("nvmath_file", "nvmath_version", "wall_s", "import_s"):
+        if k in report:
+            result[k] = report[k]
+    if done.returncode != 0 or "error" in report:
+        lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
+        result["error"] = (
+            report.get("error") or f"exited with {done.returncode}: {(lines or ['(no stderr)'])[-1][-600:]}"
+        )
+        result["stderr_tail"] = "\n".join(lines[-15:])[-2500:]
+    elif "time_ms" not in result["figures"]:
+        result["error"] = "the example printed no time this benchmark can parse"
+        result["stdout_tail"] = done.stdout[-1500:]
+    return result
+
+
+def median_figures(runs: list) -> dict:
+    keys = sorted({k for r in runs for k in r["figures"]})
+    out = {k: statistics.median(r["figures"][k] for r in runs if k in r["figures"]) for k in keys}
+    out["wall_s"] = statistics.median(r["process_wall_s"] for r in runs)
+    return out
+
+
+def chart(path: str, examples: dict, title: str) -> None:
+    rows = [
+        (stem.replace("cublasdx_", ""), e["ratio_ours_over_peer"]["time_ms"], e["ours"]["median"], e["peer"]["median"])
+        for stem, e in examples.items()
+        if "time_ms" in e.get("ratio_ours_over_peer", {})
+    ]
+    if not rows:
+        return
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: no chart", file=sys.stderr)
+        return
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 0.6 * len(rows) + 2.0))
+    labels = [r[0] for r in rows]
+    ys = range(len(rows))
+    ratios = [r[1] for r in rows]
+    bars = ax1.barh(ys, ratios, color=["#76b900" if v <= 1.0 else "#999999" for v in ratios])
+    ax1.set_yticks(list(ys))
+    ax1.set_yticklabels(labels, fontsize=8)
+    ax1.invert_yaxis()
+    ax1.axvline(1.0, color="k", lw=0.8, ls="--")
+    for bar, v in zip(bars, ratios):
+        ax1.annotate(f" {v:.3g}x", (v, bar.get_y() + bar.get_height() / 2), va="center", fontsize=8)
+    ax1.set_xlim(0, max(ratios) * 1.25)
+    ax1.set_xlabel("kernel time ours / nvmath-python (< 1: ours faster)", fontsize=9)
+    h = 0.38
+    ours = [r[2]["time_ms"] for r in rows]
+    peer = [r[3]["time_ms"] for r in rows]
+    ax2.barh([y - h / 2 for y in ys], ours, height=h, color="#76b900", label=CONTENDERS["ours"])
+    ax2.barh([y + h / 2 for y in ys], peer, height=h, color="#999999", label=CONTENDERS["peer"])
+    ax2.set_yticks(list(ys))
+    ax2.set_yticklabels(labels, fontsize=8)
+    ax2.invert_yaxis()
+    ax2.set_xscale("log")
+    ax2.set_xlabel("median kernel time as printed by the example [ms]", fontsize=9)
+    ax2.legend(fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def fmt(v) -> str:
+    return f"{v:.4g}" if isinstance(v, (int, float)) else "-"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.environ.get("OUT", "results"))
+    parser.add_argument("--rounds", type=int, default=3, help="timed processes per example and contender")
+    parser.add_argument(
+        "--examples-dir",
+        default=os.path.join(REPO, ".peer-examples", "examples", "device"),
+        help="nvmath-python's examples/device folder",
+    )
+    parser.add_argument("--peer-dir", default=os.environ.get("NVMATH_PEER_DIR", "/tmp/peer"))
+    parser.add_argument("--site-dir", default="/tmp/site", help="host wheels (numba, libmathdx...); skipped if absent")
+    parser.add_argument("--only", default=",".join(EXAMPLES), help="comma-separated subset of the examples (stems)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds for one process")
+    parser.add_argument(
+        "--budget", type=float, default=250.0, help="seconds for all the processes together (rounds are dropped to fit)"
+    )
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error(f"--rounds={args.rounds} is not supported; accepted: an integer >= 1")
+    only = [s.strip().removesuffix(".py") for s in args.only.split(",") if s.strip()]
+    unknown = [s for s in only if s not in EXAMPLES]
+    if unknown:
+        parser.error(f"--only={','.join(unknown)} is not supported; accepted: " + ", ".join(EXAMPLES))
+
+    examples_dir = os.path.abspath(args.examples_dir)
+    paths = {stem: os.path.join(examples_dir, stem + ".py") for stem in only}
+    missing = [p for p in paths.values() if not os.path.isfile(p)]
+    if not os.path.isdir(examples_dir) or len(missing) == len(paths):
+        print(f"{NAME}: skipped: no nvmath-python device examples in {examples_dir} (--examples-dir)")
+        return 0
+    peer_dir = os.path.abspath(args.peer_dir)
+    version = find_peer(peer_dir)
+    if version is None:
+        print(
+            f"{NAME}: skipped: no nvmath-python in {peer_dir} "
+            f"(python3 -m pip install --no-deps --target {peer_dir} .peer-whl/*.whl)"
+        )
+        return 0
+    site_dir = os.path.abspath(args.site_dir) if args.site_dir and os.path.isdir(args.site_dir) else ""
+    deadline = time.monotonic() + args.budget
+
+    caches = tempfile.mkdtemp(prefix="nvmath-dx-examples-caches-")
+    ours_env = dict(os.environ)
+    ours_env["PYTHONPATH"] = os.pathsep.join(p for p in (site_dir, REPO) if p)
+    ours_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    envs = {}  # (stem, contender) -> environment
+    expect = {"ours": os.path.join(REPO, "nvmath"), "peer": os.path.join(peer_dir, "nvmath")}
+
+    res = {
+        "benchmark": "nvmath-python v0.9.0 cuBLASDx performance examples, unmodified, ours vs nvmath-python",
+        "examples_dir": examples_dir,
+        "peer_version": version,
+        "peer_dir": peer_dir,
+        "peer_libmathdx_dir": peer_libmathdx_dir(peer_dir),
+        "pythonpath": {
+            "ours": ours_env["PYTHONPATH"],
+            "peer": child_env(peer_dir, site_dir, own_libmathdx=True)["PYTHONPATH"],
+        },
+        "rounds_asked": args.rounds,
+        "method": "each example times its kernels itself (CUDA events, after a launch that compiles); one fresh "
+        "process per run; one warm-up process per example and contender first (not counted, fills its "
+        "NVMATH_CACHE_DIR); then rounds alternating ours and peer; medians over rounds. wall_s: the whole "
+        "process (imports, compilation or cache loads, data, the example's checks).",
+        "units": {k: {"unit": u, "better": b} for k, (u, b) in UNITS.items()},
+        "examples": {},
+        "errors": {},
+    }
+    for stem, path in paths.items():
+        if not os.path.isfile(path):
+            res["errors"][stem] = f"not found: {path}"
+
+    def remaining() -> float:
+        return deadline - time.monotonic()
+
+    def env_for(stem: str, who: str, *, own_libmathdx: bool = True) -> dict:
+        base = ours_env if who == "ours" else child_env(peer_dir, site_dir, own_libmathdx=own_libmathdx)
+        cache = os.path.join(caches, f"{who}-{stem}")
+        os.makedirs(cache, exist_ok=True)
+        return {**base, "NVMATH_CACHE_DIR": cache}
+
+    runs = {(stem, who): [] for stem in paths for who in CONTENDERS}
+    walls = {}
+    failed = {}  # (stem, who) -> error of the warm-up: not run again
+    stems = [s for s in paths if os.path.isfile(paths[s])]
+    print(f"{NAME}: nvmath-python {version} from {peer_dir}; examples from {examples_dir}", flush=True)
+
+    # Warm-up: one uncounted process per example and contender.
+    for stem in stems:
+        for who in CONTENDERS:
+            if remaining() < 15:
+                failed[(stem, who)] = "skipped: out of time budget before the warm-up"
+                continue
+            env = env_for(stem, who)
+            r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()))
+            if "error" in r and who == "peer" and peer_libmathdx_dir(peer_dir):
+                # nvmath-python may not run with the libmathdx beside it: try the host's, and say so.
+                print(
+                    f"{NAME}: {stem} (peer) failed with the peer's libmathdx ({r['error'][:200]}); "
+                    "retrying with the host's"
+                )
+                env = env_for(stem, who, own_libmathdx=False)
+                r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()))
+                r["libmathdx"] = "host's"
+            envs[(stem, who)] = env
+            walls[(stem, who)] = r["process_wall_s"] if "process_wall_s" in r else args.timeout
+            label = f"{stem} [{who}] warm-up"
+            if "error" in r:
+                failed[(stem, who)] = r["error"]
+                print(
+                    f"{NAME}: {label} failed: {r['error']}\n{r.get('stderr_tail', r.get('stdout_tail', ''))}",
+                    flush=True,
+                )
+            else:
+                print(
+                    f"{NAME}: {label}: {fmt(r['figures'].get('time_ms'))} ms, {r['process_wall_s']:.1f} s", flush=True
+                )
+            res["examples"].setdefault(stem, {}).setdefault(who, {})["warmup"] = r
+
+    # Timed rounds, alternating the contenders' order.
+    rounds_done = 0
+    for rnd in range(args.rounds):
+        order = ("ours", "peer") if rnd % 2 == 0 else ("peer", "ours")
+        todo = [(stem, who) for stem in stems for who in order if (stem, who) not in failed]
+        if not todo:
+            break
+        need = sum(walls.get(t, 0.0) for t in todo) * 1.15 + 5
+        if rnd > 0 and remaining() < need:
+            res["errors"]["rounds"] = f"stopped after {rounds_done} round(s): out of time budget ({need:.0f} s needed)"
+            print(f"{NAME}: {res['errors']['rounds']}", flush=True)
+            break
+        for stem, who in todo:
+            if remaining() < 5:
+                break
+            r = run_example(paths[stem], envs[(stem, who)], expect[who], min(args.timeout, remaining()))
+            if "error" in r:
+                res["examples"][stem][who].setdefault("errors", []).append(r["error"])
+                print(f"{NAME}: {stem} [{who}] round {rnd + 1} failed: {r['error']}", flush=True)
+                continue
+            walls[(stem, who)] = r["process_wall_s"]
+            runs[(stem, who)].append(r)
+            print(
+                f"{NAME}: {stem} [{who}] round {rnd + 1}: {fmt(r['figures'].get('time_ms'))} ms, "
+                f"{r['process_wall_s']:.1f} s",
+                flush=True,
+            )
+        rounds_done += 1
+    res["rounds_done"] = rounds_done
+
+    for stem in stems:
+        e = res["examples"].setdefault(stem, {})
+        for who in CONTENDERS:
+            c = e.setdefault(who, {})
+            c["runs"] = [{"figures": r["figures"], "process_wall_s": r["process_wall_s"]} for r in runs[(stem, who)]]
+            if (stem, who) in failed:
+                c["error"] = failed[(stem, who)]
+            if runs[(stem, who)]:
+                c["median"] = median_figures(runs[(stem, who)])
+                first = runs[(stem, who)][0]
+                c["nvmath_file"], c["nvmath_version"] = first.get("nvmath_file"), first.get("nvmath_version")
+        mo, mp = e["ours"].get("median"), e["peer"].get("median")
+        if mo and mp:
+            e["ratio_ours_over_peer"] = {
+                k: mo[k] / mp[k] for k in mo if k in mp and UNITS.get(k, ("", None))[1] and mp[k] not in (0, 0.0)
+            }
+        # Keep the JSON small: the warm-up's figures and errors only.
+        for who in CONTENDERS:
+            w = e[who].get("warmup")
+            if w:
+                e[who]["warmup"] = {k: w[k] for k in ("figures", "process_wall_s", "error", "libmathdx") if k in w}
+
+    os.makedirs(args.out, exist_ok=True)
+    json_path = os.path.join(args.out, f"{NAME}.json")
+    with open(json_path, "w") as f:
+        json.dump(res, f, indent=2)
+    try:
+        chart(
+            os.path.join(args.out, f"{NAME}.png"),
+            res["examples"],
+            f"cuBLASDx examples: ours vs nvmath-python {version}",
+        )
+    except Exception as e:  # the numbers are written; a chart is not worth failing for
+        print(f"{NAME}: no chart: {type(e).__name__}: {e}", file=sys.stderr)
+
+    print(f"cuBLASDx examples, medians of {rounds_done} round(s); ratio = ours / nvmath-python {version}")
+    print(f"  {'example':<44} {'figure':<16} {'ours':>10} {'peer':>10} {'ratio':>7}")
+    for stem, e in res["examples"].items():
+        mo, mp = e.get("ours", {}).get("median", {}), e.get("peer", {}).get("median", {})
+        for k in sorted(set(mo) | set(mp)):
+            ratio = e.get("ratio_ours_over_peer", {}).get(k)
+            unit, better = UNITS.get(k, ("", None))
+            note = f"  ({better} is better)" if better and ratio is not None else ""
+            label = f"{k} [{unit}]" if unit else k
+            print(f"  {stem:<44} {label:<16} {fmt(mo.get(k)):>10} {fmt(mp.get(k)):>10} {fmt(ratio):>7}{note}")
+        for who in CONTENDERS:
+            if e.get(who, {}).get("error"):
+                print(f"  {stem:<44} {who} failed: {e[who]['error'][-300:]}")
+    for k, v in res["errors"].items():
+        print(f"error: {k}: {v}")
+    print(f"wrote {json_path}")
+    shutil.rmtree(caches, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
