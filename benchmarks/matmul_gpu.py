@@ -6,7 +6,9 @@
    ``relu(a @ b + bias)``.
 2. 64 x 64 x 64 fp32: CPU-side cost of one ``Matmul.execute`` over 1000 calls.
 3. FP8 e4m3 N x N x N (bf16 result) against bf16.
-Medians of CUDA-event timings after warm-up, in one run.
+Medians of CUDA-event timings after warm-up, in one run, the contenders in turn over --rounds
+rounds; ``rounds_ratio_*``: the median over rounds of each round's throughput ratio (>= 1: nvmath
+at least as fast as PyTorch). The algorithms autotuning chose are recorded.
 """
 
 from __future__ import annotations
@@ -19,11 +21,31 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, cpu_cost_us, torch_time_ms, write
 
+_ALGORITHM_PROPERTIES = (
+    "algorithm_id",
+    "tile",
+    "stages",
+    "split_k",
+    "reduction_scheme",
+    "cta_swizzling",
+    "cluster_shape",
+)
+
+
+def _plain(value):
+    """A JSON-able form of an algorithm property (enums by name)."""
+    if hasattr(value, "name"):
+        return value.name
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
     parser.add_argument("--size", type=int, default=8192)
+    parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args(argv)
 
     import torch
@@ -54,13 +76,25 @@ def main(argv=None) -> int:
     # A GPU this busy heats up and clocks down as a run goes on: measure the contenders in turn,
     # several rounds, and keep each one's median over the rounds (no one is always measured first).
     rounds = {key: [] for key in contenders}
-    for r in range(4):
+    for r in range(args.rounds):
         order = list(contenders) if r % 2 == 0 else list(reversed(contenders))
         for key in order:
             rounds[key].append(torch_time_ms(contenders[key], warmup=3, repeat=10))
     for key, times in rounds.items():
         res[f"{key}_ms"] = statistics.median(times)
         res[f"{key}_ms_rounds"] = times
+    # Throughput ratios (>= 1: nvmath at least as fast), each round's pair measured side by side,
+    # then the median over the rounds: the clock's drift cancels within a round.
+    for name, mine, theirs in (
+        ("rounds_ratio_plain_over_torch", "nvmath_matmul", "torch_matmul"),
+        ("rounds_ratio_relu_bias_over_torch_matmul", "nvmath_relu_bias", "torch_matmul"),
+        ("rounds_ratio_relu_bias_over_torch_relu_bias", "nvmath_relu_bias", "torch_relu_bias"),
+    ):
+        res[name] = statistics.median(t / m for m, t in zip(rounds[mine], rounds[theirs]))
+    # What the autotuning chose, so that a difference can be traced to an algorithm.
+    for key, mm in (("plain", plain), ("relu_bias", relu_bias)):
+        algo = mm.algorithms[0]
+        res[f"nvmath_{key}_algorithm"] = {name: _plain(getattr(algo, name, None)) for name in _ALGORITHM_PROPERTIES}
     relu_bias.free()
     plain.free()
     for key in ("torch_matmul", "torch_relu_bias", "nvmath_relu_bias", "nvmath_matmul"):
