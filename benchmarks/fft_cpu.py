@@ -13,7 +13,8 @@ For each shape, an FFT over the last axis whose epilog multiplies by a per-colum
 - ``scipy_fft_ms``: ``scipy.fft.fft(x, workers=N)`` alone.
 
 The variants are timed in alternating rounds after a warm-up (so that drifts of the machine's
-load hit them alike); the figures are medians. ``ratio_nvmath_over_scipy_multiply`` is the
+load hit them alike), in an order rotated every round (so that no variant always follows the
+same one); the figures are medians. ``ratio_nvmath_over_scipy_multiply`` is the
 stateless call over scipy + multiply (``ratio_execute_over_scipy_multiply``: the stateful one).
 N defaults to all cores. Results go to ``<out>/fft_cpu.json`` and ``<out>/fft_cpu.png``.
 """
@@ -61,8 +62,11 @@ def alternating_ms(fns: dict, *, warmup: int, rounds: int) -> tuple[dict, dict]:
         for _ in range(warmup):
             fn()
     samples = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
+    order = list(fns.items())
+    for r in range(rounds):
+        # Rotated each round: the first in a round runs after the last one's (NumPy's cache-
+        # evicting single-thread FFT), and that position cost ~0.5 ms on (256, 4096) complex64.
+        for name, fn in order[r % len(order) :] + order[: r % len(order)]:
             t = time.perf_counter()
             fn()
             samples[name].append((time.perf_counter() - t) * 1e3)

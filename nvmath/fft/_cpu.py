@@ -7,13 +7,16 @@ result has the GPU path's strides, so a callback sees the same offsets on both.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import threading
+import weakref
 
 import numpy as np
 
 from nvmath._internal.tensor import c_strides, wrap_operand
 
-__all__ = ["CpuBackend"]
+__all__ = ["CpuBackend", "StatelessPlans", "stateless_plans"]
 
 
 def _as_numpy(holder) -> np.ndarray:
@@ -64,6 +67,7 @@ class CpuBackend:
         self.template = holder
         self.operand = holder
         self.callbacks = {}
+        self.info_dtypes = {}
 
     def reset(self, holder, stream, spec=None):
         """Take ``holder`` as the operand (None: release it); ``spec``, when given, is the new
@@ -142,6 +146,7 @@ class CpuBackend:
             if cb is not None:
                 callbacks[kind] = self._callback(kind, cb)
         self.callbacks = callbacks
+        self.info_dtypes = {kind: info.dtype for kind, (_, info) in callbacks.items()}
         self.logger.info(
             "CPU FFT planned with scipy.fft (%s threads)%s",
             self.threads or "all",
@@ -189,6 +194,31 @@ class CpuBackend:
         elif out is not y:
             np.copyto(out, y)
         return out
+
+    def detach(self):
+        """Drop the operand and the user_info arrays (a plan kept between stateless calls
+        holds no reference to the caller's arrays); :meth:`attach` gives the next ones."""
+        self.operand = self.template = None
+        self.callbacks = {kind: (cpass, None) for kind, (cpass, _) in self.callbacks.items()}
+
+    def attach(self, holder, prolog, epilog):
+        """Take ``holder`` as the operand and the user_info of ``prolog``/``epilog`` (the same
+        functions, and user_info of the same types, as those planned): what a stateless call
+        that reuses a plan must redo. False where the user_info needs another pass."""
+        callbacks = {}
+        for kind, cb in (("prolog", prolog), ("epilog", epilog)):
+            if cb is None:
+                continue
+            cpass, _ = self.callbacks[kind]
+            element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
+            info = self._user_info(kind, cb, element, cpass.what)
+            if info.dtype != self.info_dtypes.get(kind):
+                return False
+            callbacks[kind] = (cpass, info)
+        self.callbacks = callbacks
+        self.operand = holder
+        self.template = holder
+        return True
 
     def hot_path(self, direction):
         """No separate hot path on the CPU: :meth:`execute` is the only one."""
@@ -246,3 +276,132 @@ class CpuBackend:
 
             return torch.from_numpy(out)
         return out
+
+
+# -- plans reused by the stateless functions ------------------------------------------------------
+
+
+def _callback_key(cb):
+    """``(id of the function, its type, user_info's type and dtype)``: what decides the compiled
+    pass of a prolog/epilog, with the function itself to check that the id still names it."""
+    if cb is None:
+        return None, None
+    if cb.function is None:  # LTO-IR: the planning path raises its error
+        raise TypeError("LTO-IR")
+    data = cb.data
+    return (id(cb.function), type(data), getattr(data, "dtype", None)), cb.function
+
+
+def _options_key(options) -> tuple:
+    return tuple(getattr(options, f.name) for f in dataclasses.fields(options))
+
+
+class StatelessPlans:
+    """Planned CPU :class:`~nvmath.fft.FFT` objects that ``nvmath.fft.fft()`` and its siblings
+    reuse, so that a repeated stateless call costs what :meth:`FFT.execute` costs.
+
+    A CPU plan holds no resources beyond its compiled callbacks (scipy.fft plans for itself),
+    so reusing one changes nothing the caller can see: the entry is keyed by everything the
+    plan depends on (the operand's package, dtype, shape, strides and writeability, the axes,
+    every option, the number of threads, the direction, and the identity of the prolog and
+    epilog functions and the types of their user_info), and it holds no reference to the
+    caller's arrays between calls (user_info is taken anew on every call). A plan is checked
+    out while it runs, so concurrent calls never share one; one whose execution raised is
+    dropped. The functions are held weakly: an entry of a function that was collected is
+    never hit (its id may name another function).
+
+    Parameters
+    ----------
+    maxsize : int
+        Plans kept, least recently used dropped first.
+    """
+
+    def __init__(self, maxsize: int = 16):
+        import cachetools
+
+        self._plans = cachetools.LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            plans = list(self._plans.values())
+            self._plans.clear()
+        for fft, _ in plans:
+            fft.free()
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def key(self, holder, axes, options, execution, prolog, epilog, direction):
+        """The key of a call, or None where it cannot be reused (unhashable options or axes,
+        LTO-IR callbacks)."""
+        try:
+            prolog_key, prolog_fn = _callback_key(prolog)
+            epilog_key, epilog_fn = _callback_key(epilog)
+            flags = getattr(holder.tensor, "flags", None)
+            key = (
+                holder.package,
+                holder.dtype,
+                holder.shape,
+                holder.strides,
+                bool(getattr(flags, "writeable", True)),
+                # Typed: axes=[False] equals axes=[0], but only the latter is valid.
+                None if axes is None else tuple((type(a), a) for a in axes),
+                _options_key(options),
+                execution.num_threads,
+                int(direction),
+                prolog_key,
+                epilog_key,
+            )
+            hash(key)
+        except TypeError:
+            return None, None
+        return key, (prolog_fn, epilog_fn)
+
+    def run(self, key, functions, holder, prolog, epilog, direction, make):
+        """Execute the plan of ``key`` on ``holder`` (made by ``make()`` and planned, on a miss)."""
+        logger = None
+        with self._lock:
+            entry = self._plans.pop(key, None)
+        fft = None
+        if entry is not None:
+            fft, refs = entry
+            try:
+                same = all(ref() is fn for ref, fn in zip(refs, functions) if ref is not None)
+                if not (same and fft._backend.attach(holder, prolog, epilog)):
+                    fft.free()
+                    fft = None
+            except BaseException:  # bad user_info: the error a new plan would raise
+                fft.free()
+                raise
+        if fft is None:
+            self.misses += 1
+            fft = make()
+            logger = fft.logger
+        else:
+            self.hits += 1
+            fft._operand = holder
+            logger = fft.logger
+            if logger.isEnabledFor(10):
+                logger.debug("stateless FFT: reusing the plan of an earlier call with the same key")
+        try:
+            result = fft.execute(direction=direction)
+        except BaseException:
+            fft.free()
+            raise
+        fft._operand = None
+        fft._backend.detach()
+        refs = tuple(None if fn is None else weakref.ref(fn) for fn in functions)
+        with self._lock:
+            if key not in self._plans:
+                self._plans[key] = (fft, refs)
+                fft = None
+        if fft is not None:
+            fft.free()
+        return result
+
+
+#: The process's stateless-call plans (``nvmath.fft.fft()`` etc. with CPU execution).
+stateless_plans = StatelessPlans()

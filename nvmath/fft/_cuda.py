@@ -87,6 +87,7 @@ class CudaBackend:
         self.workspace = None
         self.worksize = 0
         self._fast = None
+        self._fused = None  # the fused cuFFTDx kernel's execution, where it runs the plan
         self._keepalive = []
 
     # -- operands --------------------------------------------------------------------------------
@@ -115,15 +116,16 @@ class CudaBackend:
         self.template = holder
         if spec is not None and spec is not self.spec:
             self.spec = spec
-            if self.handle is not None:
+            if self.handle is not None or self._fused is not None:
                 self._fast = self._fast_output()
 
     def _stream(self, stream):
         return _streams.get_stream(stream, package=self.package, device_id=self.device_id)
 
     # -- planning --------------------------------------------------------------------------------
-    def _callback(self, handle, kind, cb, keep, stream):
-        """Attach a prolog/epilog to ``handle``; what it needs alive goes to ``keep``."""
+    def _resolve_callback(self, kind, cb, keep, stream):
+        """A prolog/epilog checked and compiled: ``(symbol, LTO-IR bytes, user_info address)``;
+        what it needs alive goes to ``keep``."""
         from nvmath.jit import device_target
         from nvmath.jit import ltoir as ltoir_mod
 
@@ -199,23 +201,50 @@ class CudaBackend:
                 "must be aligned to their C type (give an array that starts on an element)"
             )
         code = bytes(art)[: cb.size] if cb.size else bytes(art)
+        return symbol, code, data_ptr
+
+    def _callback(self, handle, kind, resolved):
+        """Attach a resolved prolog/epilog (:meth:`_resolve_callback`) to ``handle``."""
+        symbol, code, data_ptr = resolved
+        element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         try:
             cufft.cufftXtSetJITCallback(handle, symbol, code, _CALLBACK_TYPES[(kind, element)], data_ptr)
         except cufft.FunctionNotFoundError:
             raise RuntimeError(f"this cuFFT cannot use LTO callbacks: {_toolchain_report()}") from None
         self.logger.info("attached %s %s (%d bytes of LTO-IR, user_info at %#x)", kind, symbol, len(code), data_ptr)
 
-    def plan(self, prolog, epilog, stream):
+    def plan(self, prolog, epilog, stream, direction=None):
         spec = self.spec
         s = self.stream if stream is None else self._stream(stream)
         keep = []
         with _streams.device_context(self.device_id):
+            callbacks = {
+                kind: self._resolve_callback(kind, cb, keep, s)
+                for kind, cb in (("prolog", prolog), ("epilog", epilog))
+                if cb is not None
+            }
+            # FFTOptions.fused_kernel: nvmath's fused cuFFTDx kernel where it can (and, with
+            # "auto", where it is faster: nvmath.fft._fused_select), else cuFFT.
+            fused = None
+            if self.owner.options.fused_kernel != "cufft":
+                from . import _fused_select
+
+                fused = _fused_select.prepare(self, callbacks, direction, self.owner.options.fused_kernel)
+            if fused is not None and not fused.needs_cufft:
+                chosen = _fused_select.finish(self, fused, s)  # no cuFFT plan: it runs alone
+                if chosen is not None:
+                    self.destroy_plan()  # the new plan is complete: release the previous one
+                    self.worksize = 0
+                    self._keepalive, self._fused = keep, chosen
+                    self._fast = self._fast_output()
+                    self.logger.info("%s", chosen.kernel(chosen.knobs).describe())
+                    return
+                fused = None
             handle = cufft.cufftCreate()
             try:
                 cufft.cufftSetAutoAllocation(handle, 0)
-                for kind, cb in (("prolog", prolog), ("epilog", epilog)):
-                    if cb is not None:
-                        self._callback(handle, kind, cb, keep, s)
+                for kind, resolved in callbacks.items():
+                    self._callback(handle, kind, resolved)
                 try:
                     # The arguments the plan key holds (FFT.create_key), so equal keys mean equal plans.
                     worksize = cufft.cufftXtMakePlanMany(handle, *spec.plan_args())
@@ -251,6 +280,28 @@ class CudaBackend:
             worksize,
         )
         self._ensure_workspace(s)
+        if fused is not None:
+            try:
+                fused = _fused_select.finish(self, fused, s)
+            except Exception as e:  # "auto" only: timing failed, cuFFT runs it
+                self.logger.warning(
+                    "FFT: the fused cuFFTDx kernel was not timed (%s: %s); cuFFT runs it", type(e).__name__, e
+                )
+                fused = None
+            if fused is not None:  # the fused kernel runs it: the cuFFT plan is not needed
+                self._release_cufft_plan()
+                self._fused = fused
+                self.logger.info("%s", fused.kernel(fused.knobs).describe())
+
+    def _release_cufft_plan(self):
+        """Destroy the cuFFT plan and its work area only (the callbacks' data stays)."""
+        if self.handle is not None:
+            with _streams.device_context(self.device_id):
+                cufft.cufftDestroy(self.handle)
+        self.handle, self.worksize = None, 0
+        if self.workspace is not None:
+            self.workspace.free()
+            self.workspace = None
 
     def _ensure_workspace(self, stream):
         if self.workspace is None and self.worksize:
@@ -260,6 +311,7 @@ class CudaBackend:
             cufft.cufftSetWorkArea(self.handle, self.workspace.ptr)
 
     def destroy_plan(self):
+        self._fused = None
         try:
             if self.handle is not None:
                 with _streams.device_context(self.device_id):
@@ -290,6 +342,8 @@ class CudaBackend:
         allocate = self._fast
         if allocate is None or self.device_operand is None or self.owner.options.blocking is True:
             return None
+        if self._fused is not None:
+            return self._fused_hot_path(allocate, direction)
         handle, run, set_stream, check = self.handle, self._exec, self._set_stream, cufft._lib.check
         in_ptr, worksize, sign, backend = self.device_operand.data_ptr, self.worksize, int(direction), self
 
@@ -308,6 +362,19 @@ class CudaBackend:
             status = run(handle, in_ptr, out_ptr, sign)
             if status:
                 check("cufftXtExec", status)
+            return result
+
+        return hot
+
+    def _fused_hot_path(self, allocate, direction):
+        launch, in_ptr = self._fused.launch, self.device_operand.data_ptr
+
+        def hot():
+            made = allocate()
+            if made is None:
+                return None
+            stream, result, out_ptr = made
+            launch(in_ptr, out_ptr, direction, stream)
             return result
 
         return hot
@@ -336,9 +403,12 @@ class CudaBackend:
             )
         self._ensure_workspace(s)
         with _streams.device_context(self.device_id):
-            cufft.cufftSetStream(self.handle, s.handle)
-            self._plan_stream = s.handle
-            cufft.cufftXtExec(self.handle, in_ptr, out.data_ptr, int(direction))
+            if self._fused is not None:
+                self._fused.launch(in_ptr, out.data_ptr, direction, s.handle)
+            else:
+                cufft.cufftSetStream(self.handle, s.handle)
+                self._plan_stream = s.handle
+                cufft.cufftXtExec(self.handle, in_ptr, out.data_ptr, int(direction))
         del buf  # stream-ordered pools: safe to give back once the work is queued
         if release_workspace and self.workspace is not None:
             self.workspace.free()

@@ -397,7 +397,10 @@ class FFT(Stateful):
         epilog = DeviceCallable.coerce(epilog, "epilog")
         # The backend makes the new plan completely before it releases the old one: when
         # planning fails, the previous plan stays in place and executable.
-        self._backend.plan(prolog, epilog, stream)
+        if isinstance(self.execution, ExecutionCUDA):  # the fused kernel is built for the direction
+            self._backend.plan(prolog, epilog, stream, direction=default)
+        else:
+            self._backend.plan(prolog, epilog, stream)
         self._plan = default
         self._hot = self._backend.hot_path(default)
         return self
@@ -598,7 +601,7 @@ def _device_context(device_id):
     return streams.device_context(device_id)
 
 
-def _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, fft_type, name):
+def _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, fft_type, name, holder=None):
     options = check_options(options, FFTOptions, "options")
     if fft_type is not None:
         if options.fft_type not in (None, fft_type):
@@ -607,6 +610,33 @@ def _one_shot(operand, axes, options, execution, prolog, epilog, stream, directi
             )
         options = copy.copy(options)  # fft_type is valid; replace() would warn about device_id again
         options.fft_type = fft_type
+    holder = holder or wrap_operand(operand, "operand")
+    resolved = _resolve_execution(options, execution, holder)
+    if isinstance(resolved, ExecutionCPU) and holder.is_host:
+        # On the CPU a plan holds nothing but compiled callbacks: equal calls reuse one (see
+        # nvmath.fft._cpu.StatelessPlans), so that a repeated call costs what FFT.execute costs.
+        from ._cpu import stateless_plans
+
+        try:
+            prolog_cb = DeviceCallable.coerce(prolog, "prolog")
+            epilog_cb = DeviceCallable.coerce(epilog, "epilog")
+            direction = FFTDirection.coerce(direction)
+        except (TypeError, ValueError):  # raised below, in the order FFT checks its arguments
+            key = None
+        else:
+            key, functions = stateless_plans.key(holder, axes, options, resolved, prolog_cb, epilog_cb, direction)
+        if key is not None:
+
+            def make():
+                f = FFT(operand, axes=axes, options=options, execution=resolved, stream=stream)
+                try:
+                    f.plan(prolog=prolog_cb, epilog=epilog_cb, stream=stream, direction=direction)
+                except BaseException:
+                    f.free()
+                    raise
+                return f
+
+            return stateless_plans.run(key, functions, holder, prolog_cb, epilog_cb, direction, make)
     with FFT(operand, axes=axes, options=options, execution=execution, stream=stream) as f:
         f.plan(prolog=prolog, epilog=epilog, stream=stream, direction=direction)
         return f.execute(direction=direction, stream=stream)
@@ -696,6 +726,7 @@ def _require_complex(operand, name):
             f"{name}() expects a complex operand (complex32, complex64, complex128), found {holder.dtype}; "
             f"use rfft() for a real-to-complex FFT, or cast the operand to the complex dtype of its precision"
         )
+    return holder
 
 
 @_one_shot_doc(
@@ -705,9 +736,9 @@ def _require_complex(operand, name):
     direction="forward",
 )
 def fft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    _require_complex(operand, "fft")
+    holder = _require_complex(operand, "fft")
     direction = FFTDirection.FORWARD if direction is None else direction
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "fft")
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "fft", holder)
 
 
 @_one_shot_doc(
@@ -717,10 +748,10 @@ def fft(operand, /, *, axes=None, direction=None, options=None, execution=None, 
     direction="inverse",
 )
 def ifft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    _require_complex(operand, "ifft")
+    holder = _require_complex(operand, "ifft")
     direction = FFTDirection.INVERSE if direction is None else direction
     # options.fft_type="C2R" makes it a C2R transform, as in nvmath-python; else C2C.
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "ifft")
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "ifft", holder)
 
 
 @_one_shot_doc(

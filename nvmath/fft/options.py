@@ -15,6 +15,7 @@ from nvmath._internal.validate import as_int_at_least
 __all__ = ["FFTOptions", "FFTDirection", "DeviceCallable"]
 
 _FFT_TYPES = ("C2C", "R2C", "C2R")
+_FUSED_KERNELS = ("auto", "cufftdx", "cufft")
 
 
 class FFTDirection(enum.IntEnum):
@@ -72,6 +73,15 @@ class FFTOptions:
         operands always block. True always waits for the result.
     allocator : nvmath.memory.BaseCUDAMemoryManager, optional
         Where work areas and results come from; default the operand package's memory pool.
+    fused_kernel : {"auto", "cufftdx", "cufft"}
+        GPU execution only (this project's addition; nvmath-python has no such field). Which
+        kernel runs the transform with its prolog and epilog: "cufft" a cuFFT plan (callbacks
+        as LTO callbacks); "cufftdx" one kernel of nvmath's own that loads each batch row
+        (calling the prolog), transforms it with cuFFTDx and stores it (calling the epilog),
+        for 1-D C2C complex64/complex128 transforms over unit-stride rows of a size cuFFTDx
+        supports (ValueError otherwise); "auto" (default) times both when a problem is first
+        planned, remembers the faster (in the process and in nvmath's cache directory) and
+        logs the choice; problems the fused kernel does not take use cuFFT.
     """
 
     fft_type: str | None = None
@@ -82,6 +92,7 @@ class FFTOptions:
     logger: logging.Logger | None = None
     blocking: object = "auto"
     allocator: object = None
+    fused_kernel: str = "auto"
 
     def __post_init__(self):
         # None: deduced from the operand's dtype.
@@ -99,6 +110,7 @@ class FFTOptions:
         check_logger(self.logger)
         check_blocking(self.blocking)
         check_allocator(self.allocator)
+        self.fused_kernel = check_choice(self.fused_kernel, _FUSED_KERNELS, "fused_kernel", ignore_case=True)
 
 
 @dataclasses.dataclass

@@ -228,3 +228,132 @@ def test_offset_dependent_callbacks_across_layouts_and_threads(shape, axes, fft_
     want = reference(loaded, axes, fft_type)
     want = want * g[_offsets(out_shape, out_strides) % 5]
     assert_close(got, want, dtype if fft_type != "C2R" else "float64")
+
+
+# -- stateless calls reuse CPU plans (issue 17) --------------------------------------------------
+
+
+def _scale_by_info(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 8]
+
+
+@pytest.fixture
+def plans():
+    from nvmath.fft._cpu import stateless_plans
+
+    stateless_plans.clear()
+    yield stateless_plans
+    stateless_plans.clear()
+
+
+def test_stateless_calls_reuse_the_plan_with_fresh_operands_and_user_info(plans):
+    rng = np.random.default_rng()
+    hits = plans.hits
+    for _ in range(4):
+        x = random((6, 8), "complex64", rng)
+        g = rng.standard_normal(8).astype(np.complex64)  # a new user_info array every call
+        got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g))
+        assert_close(got, reference(x, (1,), "C2C") * g, "complex64")
+    assert plans.hits - hits == 3 and len(plans) == 1
+    # user_info changed in place between calls is read anew.
+    g[:] = 2
+    assert_close(
+        nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g)),
+        reference(x, (1,), "C2C") * 2,
+        "complex64",
+    )
+
+
+def test_stateless_plans_differ_by_direction_options_and_threads(plans):
+    x = random((4, 8), "complex128")
+    want = reference(x, (1,), "C2C")
+    for _ in range(2):
+        assert_close(nvmath.fft.fft(x, axes=[1]), want, "complex128")
+        assert_close(nvmath.fft.ifft(x, axes=[1]), reference(x, (1,), "C2C", "inverse"), "complex128")
+        assert_close(nvmath.fft.fft(x, axes=[1], execution=nvmath.fft.ExecutionCPU(num_threads=1)), want, "complex128")
+        assert_close(nvmath.fft.fft(x, axes=[0]), reference(x, (0,), "C2C"), "complex128")
+        y = x.copy()
+        assert nvmath.fft.fft(y, axes=[1], options={"inplace": True}) is y
+        assert_close(y, want, "complex128")
+    assert len(plans) == 5
+
+
+def test_stateless_plans_hold_no_caller_arrays(plans):
+    import gc
+    import weakref
+
+    x = random((4, 8), "complex64")
+    g = np.ones(8, np.complex64)
+    refs = [weakref.ref(x), weakref.ref(g)]
+    nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g))
+    del x, g
+    gc.collect()
+    assert all(r() is None for r in refs)
+
+
+def test_stateless_plan_of_a_collected_function_is_not_reused(plans):
+    import gc
+
+    x = random((3, 8), "complex128")
+    want = reference(x, (1,), "C2C")
+
+    def make(k):
+        def scale(data_out, offset, value, user_info, unused):
+            data_out[offset] = value * k
+
+        return scale
+
+    for k in range(1, 5):  # closures that often get the id of the previous, collected one
+        scale = make(k)
+        assert_close(nvmath.fft.fft(x, axes=[1], epilog=scale), want * k, "complex128")
+        del scale
+        gc.collect()
+
+
+def test_stateless_plan_dropped_after_an_error(plans):
+    x = random((4, 8), "complex128")
+    with pytest.raises(IndexError, match="user_info"):
+        nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=np.ones(3)))
+    assert len(plans) == 0
+    g = np.arange(8.0)
+    assert_close(
+        nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g)),
+        reference(x, (1,), "C2C") * g,
+        "complex128",
+    )
+    # Other user_info types need another pass: the plan is made anew, the result still right.
+    g32 = np.arange(8.0, dtype=np.float32)
+    assert_close(
+        nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g32)),
+        reference(x, (1,), "C2C") * g32,
+        "complex128",
+    )
+    # A read-only operand is refused in place, as without a plan to reuse.
+    ro = x.copy()
+    nvmath.fft.fft(ro, axes=[1], options={"inplace": True})
+    ro.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        nvmath.fft.fft(ro, axes=[1], options={"inplace": True})
+
+
+def test_stateless_calls_from_threads(plans):
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng()
+    xs = [random((16, 32), "complex64", rng) for _ in range(24)]
+    gs = [rng.standard_normal(8).astype(np.complex64) for _ in xs]
+
+    def one(k):
+        return nvmath.fft.fft(xs[k], axes=[1], epilog=dict(function=_scale_by_info, data=gs[k]))
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(one, range(len(xs))))
+    for x, g, got in zip(xs, gs, results):
+        assert_close(got, reference(x, (1,), "C2C") * np.tile(g, 4), "complex64")
+
+
+def test_stateless_plan_keys_tell_bools_from_axes(plans):
+    x = random((2, 4), "complex128")
+    assert_close(nvmath.fft.fft(x, axes=[0]), reference(x, (0,), "C2C"), "complex128")
+    with pytest.raises(TypeError, match="axes"):
+        nvmath.fft.fft(x, axes=[False])  # equal to [0] as a key, but refused

@@ -52,6 +52,7 @@ def test_fft_options_fields_and_defaults_are_the_peers():
         ("logger", None),
         ("blocking", "auto"),
         ("allocator", None),
+        ("fused_kernel", "auto"),  # this project's addition, after the peer's fields
     ]
     assert ExecutionCUDA().device_id is None and ExecutionCPU().num_threads is None
     assert ExecutionCPU(num_threads=3).num_threads == 3

@@ -1,0 +1,434 @@
+"""The fused cuFFTDx kernel of nvmath.fft without a GPU: the option, what it takes, its
+candidates and generated source, kernels compiled and linked for sm_90, and the choice
+between it and cuFFT (with a fake timer and a record in a temporary directory)."""
+
+import ast
+import json
+import logging
+
+import numpy as np
+import pytest
+
+from nvmath.fft import FFTDirection, FFTOptions
+from nvmath.fft import _fused as F
+from nvmath.fft import _fused_select as S
+from nvmath.fft.fft import _Spec
+
+
+def _spec(shape, dtype="complex64", axes=(-1,), strides=None, **options):
+    if strides is None:
+        strides = tuple(int(s) for s in np.empty(shape, dtype=np.dtype(dtype)).strides)
+        strides = tuple(s // np.dtype(dtype).itemsize for s in strides)
+    return _Spec(dtype, shape, strides, axes, FFTOptions(**options))
+
+
+# -- the option --------------------------------------------------------------------------------------
+def test_option_default_and_spellings():
+    assert FFTOptions().fused_kernel == "auto"
+    assert FFTOptions(fused_kernel="CUFFTDX").fused_kernel == "cufftdx"
+    assert FFTOptions(fused_kernel="cufft").fused_kernel == "cufft"
+    assert FFTOptions(**{"fused_kernel": "Auto"}).fused_kernel == "auto"
+
+
+@pytest.mark.parametrize("bad", ["cufftx", "", None, 1, True])
+def test_option_refuses_other_values(bad):
+    with pytest.raises(ValueError, match=r"fused_kernel=.*accepted: 'auto', 'cufftdx', 'cufft'"):
+        FFTOptions(fused_kernel=bad)
+
+
+def test_option_keeps_the_other_fields_positionally():
+    # The new field comes last: positional construction of the existing ones is unchanged.
+    o = FFTOptions("C2C", False, "even", "natural")
+    assert (o.fft_type, o.inplace, o.last_axis_parity, o.result_layout, o.fused_kernel) == (
+        "C2C",
+        False,
+        "even",
+        "natural",
+        "auto",
+    )
+
+
+# -- what the kernel takes ---------------------------------------------------------------------------
+def test_supported_problem():
+    spec = _spec((16, 4096))
+    assert F.unsupported_reason(spec) is None
+    p = F.problem_of(spec, FFTDirection.INVERSE)
+    assert p == F.Problem(4096, "complex64", 4096, 4096, "inverse")
+    assert F.problem_of(_spec((3, 5, 64), "complex128"), FFTDirection.FORWARD) == F.Problem(
+        64, "complex128", 64, 64, "forward"
+    )
+
+
+def test_strided_rows_keep_their_distance():
+    # Every other row of a (32, 4096) array, and the first 1000 columns of rows of 4096.
+    spec = _spec((16, 4096), strides=(8192, 1))
+    assert F.unsupported_reason(spec) is None
+    assert F.problem_of(spec, FFTDirection.FORWARD).in_dist == 8192
+    spec = _spec((8, 1000), strides=(4096, 1))
+    assert F.unsupported_reason(spec) is None
+    assert F.problem_of(spec, FFTDirection.FORWARD).in_dist == 4096
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda: _spec((8, 64), "float32"), "C2C transforms only, not R2C"),
+        (lambda: _spec((8, 64), "complex64", fft_type="C2R"), "C2C transforms only, not C2R"),
+        (lambda: _spec((8, 64, 64), axes=(-2, -1)), "1-D transforms only, not 2-D"),
+        (lambda: _spec((64, 8), axes=(0,)), "strides 8 .input. and 1"),
+        (lambda: _spec((8, 64), "complex32", strides=(64, 1)), "complex64 and complex128, not complex32"),
+    ],
+)
+def test_unsupported_problems_say_why(make, reason):
+    import re
+
+    assert re.search(reason, F.unsupported_reason(make()))
+
+
+def test_forced_choice_of_an_unsupported_problem_raises_and_auto_logs(caplog):
+    with pytest.raises(ValueError, match="fused_kernel='cufftdx' cannot run this transform: it computes C2C"):
+        S._unsupported("cufftdx", "it computes C2C transforms only, not R2C")
+    with caplog.at_level(logging.DEBUG, logger="nvmath.fft"):
+        assert S._unsupported("auto", "a reason") is None
+    assert any(r.levelno == logging.DEBUG and "a reason" in r.getMessage() for r in caplog.records)
+
+
+def test_knob_labels():
+    for k in (F.Knobs(16, 2), F.Knobs(32, 1, True)):
+        assert F.Knobs.from_label(k.label()) == k
+    assert F.Knobs(16, 2, True).label() == "ept16_fpb2_staged"
+    for bad in ("ept16", "fpb2_ept16", "ept16_fpb2_x", "eptx_fpb2", "cufft"):
+        with pytest.raises(ValueError, match="not a fused-kernel label"):
+            F.Knobs.from_label(bad)
+
+
+# -- candidates (cuFFTDx through libmathdx, no GPU) ----------------------------------------------------
+mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+from tests.libraries import needs  # noqa: E402
+
+needs_mathdx = needs("libmathdx", mathdx.cufftdxGetVersion)
+
+
+@needs_mathdx
+def test_candidates_for_the_goal_problem():
+    p = F.Problem(4096, "complex64", 4096, 4096, "forward")
+    c = F.candidates(p, (9, 0), has_prolog=False, has_epilog=True, limit=3)
+    assert len(c) == 3 and not c[0].staged and c[1].staged
+    assert (c[0].elements_per_thread, c[0].ffts_per_block) == (c[1].elements_per_thread, c[1].ffts_per_block)
+    for k in c:
+        assert (4096 // k.elements_per_thread) * k.ffts_per_block <= 1024
+    # Callbacks on both sides, or complex128: nothing to stage.
+    both = F.candidates(p, (9, 0), has_prolog=True, has_epilog=True, limit=3)
+    assert not any(k.staged for k in both)
+    double = F.candidates(
+        F.Problem(4096, "complex128", 4096, 4096, "forward"), "sm_90", has_prolog=False, has_epilog=False
+    )
+    assert not any(k.staged for k in double)
+    assert F.candidates(p, (9, 0), has_prolog=False, has_epilog=False, limit=1) == c[:1]
+
+
+@needs_mathdx
+def test_candidates_of_a_size_cufftdx_lacks_raise():
+    with pytest.raises(ValueError):
+        F.candidates(F.Problem(65536, "complex64", 65536, 65536, "forward"), (9, 0), has_prolog=False, has_epilog=False)
+
+
+def test_staging_needs_even_rows_and_no_callback():
+    p = F.Problem(4096, "complex64", 4096, 4097, "forward")
+    k = F.Knobs(16, 2, True)
+    assert F.can_stage(p, k, "in", False) and not F.can_stage(p, k, "in", True)
+    assert not F.can_stage(p, k, "out", False)  # odd output distance: rows not 16-byte aligned
+    assert not F.can_stage(p, F.Knobs(16, 2), "in", False)
+    assert not F.can_stage(F.Problem(4096, "complex128", 4096, 4096, "forward"), k, "in", False)
+
+
+# -- the generated source ----------------------------------------------------------------------------
+def _shape(**kw):
+    base = dict(
+        size=4096,
+        ept=16,
+        stride=256,
+        fpb=2,
+        storage=16,
+        in_dist=4096,
+        out_dist=4096,
+        prolog=False,
+        epilog=True,
+        stage_in=True,
+        stage_out=False,
+    )
+    base.update(kw)
+    return F._Shape(**base)
+
+
+def test_source_is_unrolled_and_coalesced():
+    src = F.kernel_source(_shape())
+    ast.parse(src)
+    assert "for " not in src  # every loop unrolled
+    # Epilog on every element, each warp on consecutive elements (tx + i * 256).
+    assert [f"_epilog(dst, ob + {i * 256}, td[{i}], out_info)" in src for i in range(16)] == [True] * 16
+    # Staged load: 8 chunks of two elements per thread, then the strided elements from shared memory.
+    assert src.count("_load2(src, pb + ") == 8 and "td[15] = smem[sr + 3840]" in src
+    assert src.count("cuda.syncthreads()") == 2 and "if flags & 1:" in src
+    assert "_store2" not in src and "_prolog" not in src
+
+
+def test_source_with_prolog_and_staged_store():
+    src = F.kernel_source(_shape(prolog=True, epilog=False, stage_in=False, stage_out=True))
+    ast.parse(src)
+    assert src.count("_prolog(src, ib + ") == 16 and "_load2" not in src
+    assert src.count("_store2(dst, pb + ") == 8 and "if flags & 2:" in src and "_store(dst, ob + 0, td[0])" in src
+
+
+def test_source_guards_elements_beyond_the_row():
+    src = F.kernel_source(_shape(size=12, ept=4, stride=4, fpb=1, storage=4, stage_in=False))
+    ast.parse(src)
+    # Elements 0..2 of threads 0..3 lie in the row; element 3 (indices 12..15) does not.
+    assert "if tx + 12 < 12:" in src and "if tx + 8 < 12" not in src
+
+
+# -- kernels compiled and linked for sm_90 without a GPU ------------------------------------------------
+def _scale_by_column(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 4096]
+
+
+def _twice(data_in, offset, user_info, unused):
+    return data_in[offset] * 2.0
+
+
+@pytest.fixture(scope="module")
+def callbacks():
+    from nvmath.fft.callbacks import compile_epilog, compile_prolog
+
+    out = {}
+    for dtype in ("complex64", "complex128"):
+        e = compile_epilog(_scale_by_column, dtype, dtype, compute_capability="sm_90")
+        p = compile_prolog(_twice, dtype, "float32", compute_capability="sm_90")
+        out[dtype] = (F.Callback("prolog", p.symbol, bytes(p)), F.Callback("epilog", e.symbol, bytes(e)))
+    return out
+
+
+def _ptx(kernel):
+    from numba import cuda
+
+    from nvmath.jit import link
+
+    codes, _ = cuda.compile_all(
+        kernel.dispatcher.py_func, kernel.signature(), device=False, abi="numba", output="ltoir", cc=(9, 0, "a")
+    )
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    return link(inputs, compute_capability="sm_90a", output="ptx").decode()
+
+
+@needs_mathdx
+def test_epilog_kernel_links_to_a_cubin_and_is_cached(callbacks):
+    from nvmath.device.kernel_cache import KernelCache, entry_names, precompile
+
+    _, epilog = callbacks["complex64"]
+    p = F.Problem(4096, "complex64", 4096, 4096, "forward")
+    k = F.FusedKernel(p, F.Knobs(16, 2, True), None, epilog, (9, 0))
+    assert k.block == (256, 2, 1) and k.shape.stage_in and not k.shape.stage_out
+    assert k.shared_memory >= 2 * 4096 * 8
+    info = precompile(k.dispatcher, k.signature(), "sm_90")
+    assert info["target"] == "sm_90a" and info["cubin_bytes"] > 0
+    # The same kernel built again (another process would) has the same cache key; another
+    # epilog, another key.
+    again = F.FusedKernel(p, F.Knobs(16, 2, True), None, epilog, (9, 0))
+    key = KernelCache(k.dispatcher).key(k.signature(), (9, 0, "a"))
+    assert key is not None and KernelCache(again.dispatcher).key(again.signature(), (9, 0, "a")) == key
+    other = F.Callback("epilog", epilog.symbol, epilog.code + b"")
+    assert other.identity == epilog.identity
+    prolog, _ = callbacks["complex64"]
+    with_prolog = F.FusedKernel(p, F.Knobs(16, 2, True), prolog, epilog, (9, 0))
+    assert KernelCache(with_prolog.dispatcher).key(with_prolog.signature(), (9, 0, "a")) != key
+    assert entry_names  # used by precompile to check the single entry
+
+
+@needs_mathdx
+def test_callbacks_are_inlined_with_vector_accesses(callbacks):
+    prolog, epilog = callbacks["complex64"]
+    p = F.Problem(4096, "complex64", 4096, 4096, "forward")
+    k = F.FusedKernel(p, F.Knobs(32, 2), prolog, epilog, (9, 0))
+    ptx = _ptx(k)
+    entry = ptx[ptx.index(".entry") :]
+    assert prolog.symbol not in entry and epilog.symbol not in entry  # inlined: no call left
+    assert "ld.global.v2.f32" in entry and "st.global.v2.f32" in entry
+    assert "ld.global.f32" not in entry and "st.global.f32" not in entry  # no element split in two
+
+
+@needs_mathdx
+def test_double_precision_kernel_links(callbacks):
+    from nvmath.device.kernel_cache import precompile
+
+    prolog, epilog = callbacks["complex128"]
+    p = F.Problem(1024, "complex128", 1024, 1024, "inverse")
+    knobs = F.candidates(p, (9, 0), has_prolog=True, has_epilog=True)[0]
+    k = F.FusedKernel(p, knobs, prolog, epilog, (9, 0))
+    assert not (k.shape.stage_in or k.shape.stage_out)
+    assert precompile(k.dispatcher, k.signature(), "sm_90")["cubin_bytes"] > 0
+
+
+@needs_mathdx
+def test_unstaged_kernel_with_no_callbacks_stores_directly():
+    p = F.Problem(256, "complex64", 300, 256, "forward")
+    first = F.candidates(p, (9, 0), has_prolog=False, has_epilog=False)[0]
+    assert not first.staged
+    k = F.FusedKernel(p, first, None, None, (9, 0))
+    ptx = _ptx(k)
+    entry = ptx[ptx.index(".entry") :]
+    assert "ld.global.v2.f32" in entry and "st.global.v2.f32" in entry
+    assert k.flags(256, 512) == 0  # nothing staged
+
+
+def test_staging_flags_follow_the_addresses():
+    k = object.__new__(F.FusedKernel)
+    k.shape = _shape(stage_in=True, stage_out=True)
+    assert k.flags(1024, 2048) == 3
+    assert k.flags(1032, 2048) == 2  # a source that is not 16-byte aligned is read element-wise
+    assert k.flags(1024, 2056) == 1
+
+
+# -- the choice --------------------------------------------------------------------------------------
+class _FakeTimer:
+    """Returns each contender's time from a table; records the order of the runs."""
+
+    def __init__(self, times):
+        self.times, self.order = times, []
+
+    def __call__(self, run):
+        self.order.append(run.name)
+        return self.times[run.name]
+
+
+def _run(name):
+    def run():
+        pass
+
+    run.name = name
+    return run
+
+
+def test_choose_takes_the_fastest_median_and_alternates():
+    timer = _FakeTimer({"cufft": 1.0, "ept16_fpb2": 0.8, "ept32_fpb2": 0.9})
+    contenders = {n: _run(n) for n in ("cufft", "ept16_fpb2", "ept32_fpb2")}
+    best, times = S.choose(contenders, timer, rounds=3)
+    assert best == "ept16_fpb2" and times == {"cufft": 1.0, "ept16_fpb2": 0.8, "ept32_fpb2": 0.9}
+    assert timer.order[:3] == ["cufft", "ept16_fpb2", "ept32_fpb2"]
+    assert timer.order[3:6] == ["ept16_fpb2", "ept32_fpb2", "cufft"]  # rotated in the next round
+
+
+def test_choose_uses_medians_and_breaks_ties_by_order():
+    samples = {"cufft": iter([1.0, 9.0, 1.0]), "fused": iter([0.5, 1.0, 1.0])}
+    best, times = S.choose({n: _run(n) for n in samples}, lambda run: next(samples[run.name]), rounds=3)
+    assert best == "cufft" and times == {"cufft": 1.0, "fused": 1.0}
+    with pytest.raises(ValueError, match="at least one contender"):
+        S.choose({}, lambda run: 0.0)
+
+
+@pytest.fixture
+def record(tmp_path, monkeypatch):
+    path = tmp_path / "choices.json"
+    monkeypatch.setattr(S, "record_path", lambda: str(path))
+    monkeypatch.setattr(S, "_choices", {})
+    monkeypatch.setattr(S, "_device_name", lambda device_id: "Fake H200")
+    return path
+
+
+def test_record_round_trip_and_bad_files(record, monkeypatch):
+    p = F.Problem(4096, "complex64", 4096, 4096, "forward")
+    key = S.record_key("Fake H200", p, 16384, None, "epilog:x:abc")
+    assert key == S.record_key("Fake H200", p, 16384, None, "epilog:x:abc")
+    assert key != S.record_key("Other GPU", p, 16384, None, "epilog:x:abc")
+    assert key != S.record_key("Fake H200", p, 8192, None, "epilog:x:abc")
+    assert S.load_choice(key) is None
+    S.store_choice(key, {"choice": "ept16_fpb2_staged", "times_ms": {"cufft": 1.0}})
+    on_disk = json.loads(record.read_text())
+    assert on_disk["entries"][key]["choice"] == "ept16_fpb2_staged"
+    monkeypatch.setattr(S, "_choices", {})  # a new process
+    assert S.load_choice(key)["choice"] == "ept16_fpb2_staged"
+    # A damaged file or a bad entry is no choice, never an error.
+    monkeypatch.setattr(S, "_choices", {})
+    record.write_text("{not json")
+    assert S.load_choice(key) is None
+    record.write_text(json.dumps({"schema": 1, "entries": {key: {"choice": "fastest"}}}))
+    assert S.load_choice(key) is None
+    S.store_choice(key, {"choice": "cufft"})  # rewrites the damaged file
+    monkeypatch.setattr(S, "_choices", {})
+    assert S.load_choice(key)["choice"] == "cufft"
+
+
+class _FakeBackend:
+    def __init__(self, spec):
+        self.spec, self.handle, self.device_operand, self.device_id = spec, 1, object(), 0
+
+
+def _fused_execution(spec, mode="auto"):
+    from nvmath.jit.arch import Target
+
+    return S.FusedExecution(spec, FFTDirection.FORWARD, {}, Target(9, 0), 0, mode)
+
+
+def test_auto_times_once_then_uses_the_record(record, monkeypatch, caplog):
+    spec = _spec((64, 4096))
+    built, timed = [], []
+    monkeypatch.setattr(S, "_build", lambda fused, knobs, strict: built.append(knobs) or True)
+    monkeypatch.setattr(
+        F, "candidates", lambda *a, **k: [F.Knobs(16, 2), F.Knobs(16, 2, True), F.Knobs(32, 2)][: k.get("limit", 3)]
+    )
+
+    def fake_time(backend, fused, knobs_list, stream):
+        timed.append([k.label() for k in knobs_list])
+        return "ept16_fpb2_staged", {"cufft": 0.30, "ept16_fpb2": 0.29, "ept16_fpb2_staged": 0.27, "ept32_fpb2": 0.31}
+
+    monkeypatch.setattr(S, "_time", fake_time)
+    fused = _fused_execution(spec)
+    assert fused.needs_cufft and fused.recorded is None
+    with caplog.at_level(logging.INFO, logger="nvmath.fft"):
+        chosen = S.finish(_FakeBackend(spec), fused, stream=None)
+    assert chosen is fused and fused.knobs == F.Knobs(16, 2, True)
+    assert timed == [["ept16_fpb2", "ept16_fpb2_staged", "ept32_fpb2"]]
+    assert any("ept16_fpb2_staged chosen" in r.getMessage() and r.levelno == logging.INFO for r in caplog.records)
+    # A later plan (here or in another process) takes the record without timing or cuFFT.
+    monkeypatch.setattr(S, "_choices", {})
+    again = _fused_execution(spec)
+    assert not again.needs_cufft and again.recorded["choice"] == "ept16_fpb2_staged"
+    monkeypatch.setattr(S, "_time", lambda *a: pytest.fail("timed again"))
+    assert S.finish(_FakeBackend(spec), again, stream=None).knobs == F.Knobs(16, 2, True)
+
+
+def test_auto_remembers_when_cufft_wins(record, monkeypatch, caplog):
+    spec = _spec((64, 1024))
+    monkeypatch.setattr(S, "_build", lambda fused, knobs, strict: True)
+    monkeypatch.setattr(F, "candidates", lambda *a, **k: [F.Knobs(16, 1)])
+    monkeypatch.setattr(S, "_time", lambda *a: ("cufft", {"cufft": 0.1, "ept16_fpb1": 0.2}))
+    with caplog.at_level(logging.INFO, logger="nvmath.fft"):
+        assert S.finish(_FakeBackend(spec), _fused_execution(spec), stream=None) is None
+    assert any("cuFFT chosen" in r.getMessage() for r in caplog.records)
+    again = _fused_execution(spec)
+    assert again.needs_cufft and again.recorded["choice"] == "cufft"
+    monkeypatch.setattr(S, "_time", lambda *a: pytest.fail("timed again"))
+    assert S.finish(_FakeBackend(spec), again, stream=None) is None
+    # Forced, the fused kernel runs it all the same (without a cuFFT plan).
+    forced = _fused_execution(spec, mode="cufftdx")
+    assert not forced.needs_cufft
+    assert S.finish(_FakeBackend(spec), forced, stream=None).knobs == F.Knobs(16, 1)
+
+
+def test_auto_without_a_buildable_kernel_keeps_cufft(record, monkeypatch):
+    spec = _spec((64, 4096))
+    monkeypatch.setattr(S, "_build", lambda fused, knobs, strict: False)
+    monkeypatch.setattr(F, "candidates", lambda *a, **k: [F.Knobs(16, 2)])
+    monkeypatch.setattr(S, "_time", lambda *a: pytest.fail("nothing to time"))
+    assert S.finish(_FakeBackend(spec), _fused_execution(spec), stream=None) is None
+
+
+def test_build_failures_are_logged_in_auto_and_raised_when_forced(caplog):
+    class Broken:
+        def kernel(self, knobs):
+            raise RuntimeError("link failed")
+
+    with caplog.at_level(logging.DEBUG, logger="nvmath.fft"):
+        assert S._build(Broken(), F.Knobs(16, 2), strict=False) is False
+    assert any(r.levelno == logging.WARNING and "link failed" in r.getMessage() for r in caplog.records)
+    with pytest.raises(RuntimeError, match="link failed"):
+        S._build(Broken(), F.Knobs(16, 2), strict=True)
