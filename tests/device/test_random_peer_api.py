@@ -712,20 +712,11 @@ def _setup_script(kind, s):
     return f, d, u
 
 
-# XORWOW and MRG32k3a failed this on the H200 (2026-12-03; Philox passed) and the run's log did not
-# come back: the single-value distributions of those two are not yet shown to be cuRAND's.
-_NOT_YET_CURANDS = pytest.mark.xfail(reason="measured failing on an H200, cause not yet found", strict=False)
-
-
 @pytest.mark.gpu
 @needs_mathdx
 @pytest.mark.parametrize(
     "kind",
-    [
-        pytest.param("xorwow", marks=_NOT_YET_CURANDS),
-        pytest.param("mrg32k3a", marks=_NOT_YET_CURANDS),
-        "philox4_32_10",
-    ],
+    ["xorwow", "mrg32k3a", "philox4_32_10"],
 )
 def test_gpu_single_values_are_curands_sequences(kind):
     """init, then a setup kernel, then the same draws in two launches (the state, its block and

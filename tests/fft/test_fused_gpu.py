@@ -152,7 +152,7 @@ def test_reset_operand_and_host_operand():
         y = cp.asnumpy(f.execute())
     assert _rel(y, np.fft.fft(x2, axis=-1) * cp.asnumpy(w)) < 1e-5
     # A NumPy operand run on the GPU: copied there and back.
-    y = nvmath.fft.fft(x1, execution="cuda", options={"fused_kernel": "cufftdx"})
+    y = nvmath.fft.fft(x1, axes=[-1], execution="cuda", options={"fused_kernel": "cufftdx"})
     assert isinstance(y, np.ndarray) and _rel(y, np.fft.fft(x1, axis=-1)) < 1e-5
 
 
@@ -186,10 +186,10 @@ def test_unsupported_transforms_use_cufft_in_auto_and_raise_when_forced(caplog):
     x = cp.asarray(_data((8, 64, 64), "complex64"))
     with caplog.at_level(logging.DEBUG, logger="nvmath.fft"):
         with nvmath.fft.FFT(x, axes=[-2, -1]) as f:
-            f.plan()
+            f.plan(epilog=conj_store)  # "auto" considers the fused kernel only with a callback
             assert f._backend._fused is None and f._backend.handle is not None
             y = cp.asnumpy(f.execute())
-    assert _rel(y, np.fft.fft2(cp.asnumpy(x))) < 1e-5
+    assert _rel(y, np.conj(np.fft.fft2(cp.asnumpy(x)))) < 1e-5
     assert any("1-D transforms only" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
     with pytest.raises(ValueError, match="fused_kernel='cufftdx' cannot run this transform"):
         nvmath.fft.fft(x, axes=[-2, -1], options={"fused_kernel": "cufftdx"})
@@ -203,3 +203,12 @@ def test_forced_cufft_never_builds_the_fused_kernel():
         assert f._backend._fused is None and f._backend.handle is not None
         y = cp.asnumpy(f.execute())
     assert _rel(y, np.conj(np.fft.fft(cp.asnumpy(x), axis=-1))) < 1e-5
+
+
+def test_auto_leaves_a_plan_without_callbacks_to_cufft():
+    x = cp.asarray(_data((8, 4096), "complex64"))
+    with nvmath.fft.FFT(x, axes=[-1]) as f:
+        f.plan()
+        assert f._backend._fused is None and f._backend.handle is not None
+        y = cp.asnumpy(f.execute())
+    assert _rel(y, np.fft.fft(cp.asnumpy(x), axis=-1)) < 1e-5
