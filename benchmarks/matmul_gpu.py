@@ -50,6 +50,7 @@ def main(argv=None) -> int:
 
     import torch
 
+    import nvmath
     from nvmath.linalg.advanced import Matmul
 
     n = args.size
@@ -114,7 +115,9 @@ def main(argv=None) -> int:
     # FP8 against bf16.
     try:
         a8, b8 = a.to(torch.float8_e4m3fn), b.to(torch.float8_e4m3fn)
-        with Matmul(a8, b8) as mm:
+        # A bf16 result (an FP8 one would need a d scale): the per-tensor scales of a and b are 1.
+        bf16 = {"result_type": nvmath.CudaDataType.CUDA_R_16BF}
+        with Matmul(a8, b8, options=bf16, quantization_scales={"a": 1.0, "b": 1.0}) as mm:
             mm.plan()
             res["nvmath_fp8_ms"] = torch_time_ms(mm.execute)
         res["nvmath_fp8_tflops"] = flops / (res["nvmath_fp8_ms"] * 1e-3) / 1e12
