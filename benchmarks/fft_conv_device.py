@@ -26,6 +26,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
     parser.add_argument("--gib", type=float, default=1.0)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--variants", type=int, default=7, help="how many of the knob variants to run")
     args = parser.parse_args(argv)
 
     import cupy as cp
@@ -36,7 +37,7 @@ def main(argv=None) -> int:
 
     size = 512
 
-    def make(ept, fpb):
+    def make(ept, fpb, unrolled=False):
         """The convolution kernel for cuFFTDx knobs ``(ept, fpb)``, and its launch shape."""
         kw = {"elements_per_thread": ept, "ffts_per_block": fpb} if ept else {"ffts_per_block": "suggested"}
         fwd = nvmath.device.FFT(size, "single", "c2c", "Block", direction="forward", **kw)
@@ -51,25 +52,50 @@ def main(argv=None) -> int:
         )
         storage, n_ept, stride, n_fpb = fwd.storage_size, fwd.elements_per_thread, fwd.stride, fwd.ffts_per_block
 
-        @nvmath.device.jit
-        def conv(data, filt, batch):
-            # data: the signals flattened (batch * size,); each warp reads 32 consecutive elements.
-            thread_data = cuda.local.array(storage, dtype=types.complex64)
-            smem = cuda.shared.array(0, dtype=types.uint8)
-            signal = cuda.blockIdx.x * n_fpb + cuda.threadIdx.y
-            t = cuda.threadIdx.x
-            valid = signal < batch
-            base = signal * size + t
-            for i in range(n_ept):
-                if valid:
-                    thread_data[i] = data[base + i * stride]
-            fwd.execute(thread_data, smem)
-            for i in range(n_ept):
-                thread_data[i] = thread_data[i] * filt[t + i * stride]
-            inv.execute(thread_data, smem)
-            for i in range(n_ept):
-                if valid:
-                    data[base + i * stride] = thread_data[i]
+        if not unrolled:
+
+            @nvmath.device.jit
+            def conv(data, filt, batch):
+                # data: the signals flattened (batch * size,); a warp reads 32 consecutive elements.
+                thread_data = cuda.local.array(storage, dtype=types.complex64)
+                smem = cuda.shared.array(0, dtype=types.uint8)
+                signal = cuda.blockIdx.x * n_fpb + cuda.threadIdx.y
+                t = cuda.threadIdx.x
+                valid = signal < batch
+                base = signal * size + t
+                for i in range(n_ept):
+                    if valid:
+                        thread_data[i] = data[base + i * stride]
+                fwd.execute(thread_data, smem)
+                for i in range(n_ept):
+                    thread_data[i] = thread_data[i] * filt[t + i * stride]
+                inv.execute(thread_data, smem)
+                for i in range(n_ept):
+                    if valid:
+                        data[base + i * stride] = thread_data[i]
+
+        else:
+            # The same kernel with its loops written out (as nvmath.fft's fused kernel is made),
+            # so that nothing keeps the thread's data out of registers.
+            e = int(n_ept)
+            src = [
+                "def conv(data, filt, batch):",
+                f"    td = cuda.local.array({storage}, types.complex64)",
+                "    smem = cuda.shared.array(0, types.uint8)",
+                f"    signal = cuda.blockIdx.x * {n_fpb} + cuda.threadIdx.y",
+                "    t = cuda.threadIdx.x",
+                f"    base = signal * {size} + t",
+                "    if signal < batch:",
+                *[f"        td[{i}] = data[base + {i * stride}]" for i in range(e)],
+                "    fwd.execute(td, smem)",
+                *[f"    td[{i}] = td[{i}] * filt[t + {i * stride}]" for i in range(e)],
+                "    inv.execute(td, smem)",
+                "    if signal < batch:",
+                *[f"        data[base + {i * stride}] = td[{i}]" for i in range(e)],
+            ]
+            namespace = {"cuda": cuda, "types": types, "fwd": fwd, "inv": inv}
+            exec(compile("\n".join(src) + "\n", f"<conv ept{e}>", "exec"), namespace)
+            conv = nvmath.device.jit(namespace["conv"])
 
         return conv, fwd, int(n_ept), int(n_fpb)
 
@@ -84,16 +110,17 @@ def main(argv=None) -> int:
     res = {"device": cp.cuda.runtime.getDeviceProperties(0)["name"].decode(), "batch": batch, "size": size}
     # The knobs: cuFFTDx's suggestion (0) and a small grid; each checked, then timed.
     variants = {}
-    for ept, fpb in ((0, 0), (8, 1), (8, 2), (8, 4), (16, 1), (16, 2), (16, 4), (4, 2), (4, 8)):
+    grid = [(0, 0, False), (8, 2, False), (16, 1, False), (16, 2, False), (16, 1, True), (16, 2, True), (8, 2, True)]
+    for ept, fpb, unrolled in grid[: args.variants]:
         try:
-            conv, fwd, e, f = make(ept, fpb)
-        except Exception as exc:  # a pair cuFFTDx does not take: reported
-            res[f"error_ept{ept}_fpb{fpb}"] = f"{type(exc).__name__}: {exc}"
+            conv, fwd, e, f = make(ept, fpb, unrolled)
+            label = f"ept{e}_fpb{f}" + ("_suggested" if ept == 0 else "") + ("_unrolled" if unrolled else "")
+            launch = conv[(batch + f - 1) // f, fwd.block_dim, 0, fwd.shared_memory_size]  # legacy stream, as CuPy's
+            work[...] = x
+            launch(flat, d_filt, batch)
+        except Exception as exc:  # a pair cuFFTDx does not take, or a kernel that fails: reported
+            res[f"error_ept{ept}_fpb{fpb}{'_unrolled' if unrolled else ''}"] = f"{type(exc).__name__}: {exc}"
             continue
-        label = f"ept{e}_fpb{f}" + ("_suggested" if ept == 0 else "")
-        launch = conv[(batch + f - 1) // f, fwd.block_dim, 0, fwd.shared_memory_size]  # legacy stream, as CuPy's
-        work[...] = x
-        launch(flat, d_filt, batch)
         err = float(cp.linalg.norm(work[:64] - want) / cp.linalg.norm(want))
         res[f"rel_error_{label}"] = err
         if err < 1e-4:
