@@ -40,6 +40,8 @@ class MatmulSpec:
     transpose_mode : (a, b) of {"non_transposed", "transposed", "conj_transposed"}, or None
     alignment, leading_dimension, block_dim : three ints each, or None (cuBLASDx's default)
     static_block_dim : bool
+    with_pipeline, enable_input_streaming : bool
+        The operators of cuBLASDx's pipelined API (their tensor API then needs pipelines).
     """
 
     size: tuple
@@ -53,6 +55,8 @@ class MatmulSpec:
     leading_dimension: tuple | None = None
     block_dim: tuple | None = None
     static_block_dim: bool = False
+    with_pipeline: bool = False
+    enable_input_streaming: bool = False
 
     def describe(self) -> str:
         """A stable text naming every field (cache keys, fingerprints, messages)."""
@@ -70,6 +74,11 @@ class MatmulSpec:
             f"block_dim {self.block_dim}",
             f"static_block_dim {self.static_block_dim}",
         ]
+        # Named only when set: descriptions (and cache keys) of other GEMMs stay as they were.
+        if self.with_pipeline:
+            parts.append("with_pipeline")
+        if self.enable_input_streaming:
+            parts.append("enable_input_streaming")
         return ", ".join(parts)
 
     def short(self) -> str:
@@ -94,6 +103,10 @@ def _operators(dx, spec: MatmulSpec, api: str) -> list:
         ops.append((op.BLOCK_DIM, list(spec.block_dim), "block_dim"))
     if spec.static_block_dim:
         ops.append((op.STATIC_BLOCK_DIM, 1, "static_block_dim"))
+    if spec.with_pipeline:
+        ops.append((op.WITH_PIPELINE, 1, "with_pipeline"))
+    if spec.enable_input_streaming:
+        ops.append((op.ENABLE_INPUT_STREAMING, 1, "enable_input_streaming"))
     if spec.leading_dimension is not None and api in ("smem", "tensors"):
         ops.append((op.LEADING_DIMENSION, list(spec.leading_dimension), "leading_dimension"))
     if spec.transpose_mode is not None:

@@ -25,6 +25,7 @@ import numpy as np
 
 from nvmath.jit.arch import Target, resolve_target
 
+from ._cublasdx_pipeline import DevicePipeline, TilePipeline
 from ._cublasdx_tensor import TensorMethods
 from .common_cuda import ComputeCapability, Dim3
 from .types import complex32, complex64, complex128
@@ -40,6 +41,8 @@ __all__ = [
     "Alignment",
     "MAX_ALIGNMENT",
     "max_shared_memory_per_block",
+    "DevicePipeline",
+    "TilePipeline",
 ]
 
 logger = logging.getLogger("nvmath.device")
@@ -253,7 +256,10 @@ def _deprecated(message: str):
 def _numba_support():
     """Register the Numba typing of Matmul objects (once; Numba is imported here, not at import)."""
     try:
-        from . import _cublasdx_numba  # noqa: F401
+        from . import (
+            _cublasdx_numba,  # noqa: F401
+            _cublasdx_pipeline_numba,  # noqa: F401
+        )
     except ImportError as e:  # no Numba: GEMMs can still be described and their code generated
         logger.debug("numba-cuda is not importable; Matmul objects cannot be used in kernels: %s", e)
 
@@ -473,6 +479,8 @@ class Matmul(TensorMethods):
             leading_dimension=None if leading_dimension == "suggested" else leading_dimension,
             block_dim=None if block_dim == "suggested" else block_dim,
             static_block_dim=bool(static_block_dim),
+            with_pipeline=bool(with_pipeline),
+            enable_input_streaming=bool(enable_input_streaming),
         )
         self._spec = spec
         self._transpose_mode = transpose_mode
@@ -795,6 +803,16 @@ class Matmul(TensorMethods):
         """Deprecated: always empty (code is linked automatically)."""
         _deprecated("codes is deprecated and no longer needed")
         return []
+
+    def suggest_device_pipeline(self, pipeline_depth: int, a, b) -> DevicePipeline:
+        """A :class:`DevicePipeline` that streams tiles of the device arrays ``a`` and ``b``
+        (a ``(M, K)`` and a ``(K, N)`` matrix, or stacks of them with a third dimension) through
+        ``pipeline_depth`` shared-memory stages for this tile GEMM.
+
+        Needs ``with_pipeline=True``; ``M``, ``N`` and ``K`` must be multiples of the tile's
+        ``m``, ``n`` and ``k``. See :class:`DevicePipeline`.
+        """
+        return DevicePipeline(self, pipeline_depth, a, b)
 
     def execute(self, *args):
         """``C = alpha * A @ B + beta * C``, inside a ``numba.cuda.jit`` kernel only."""

@@ -1,0 +1,703 @@
+"""cuBLASDx pipelines through libmathdx: device pipelines, tile pipelines and pipelined accumulators.
+
+A *device pipeline* describes how tiles of two large global-memory operands (A: ``(M, K)``, B:
+``(K, N)``, or stacks of them with a third dimension) are streamed through ``depth`` stages of
+shared memory into a tile GEMM (a :class:`~nvmath.device.Matmul` made with
+``with_pipeline=True``). Its state (TMA descriptors and the like: ``storage_bytes``) lives in
+device memory, written once by a one-thread kernel; kernels receive a pointer to it. A *tile
+pipeline* is one block's cursor over the device pipeline (``storage_bytes`` of thread-local
+memory); ``execute`` accumulates one tile of C into a *pipelined accumulator*, an opaque
+thread-local object that libmathdx creates from the tile pipeline.
+
+libmathdx generates the device functions (``create``, ``destroy``, ``reset``, ``execute``...),
+which take pipelines and tensors as one-pointer structs by value; as in
+:mod:`nvmath.device._tensor_engine`, each is called through an NVRTC-compiled C++ shim whose
+parameters are plain pointers. Traits, LTO-IR and shims are cached (:mod:`nvmath.cache`).
+No Numba here; the kernel typing is in :mod:`nvmath.device._cublasdx_pipeline_numba`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import logging
+import weakref
+
+import numpy as np
+
+from . import _mathdx_code
+from .common_cuda import Dim3
+
+__all__ = [
+    "PipelineSpec",
+    "pipeline_traits",
+    "pipeline_function",
+    "accumulator_function",
+    "host_kernels",
+    "link_target",
+    "DevicePipeline",
+    "TilePipeline",
+]
+
+logger = logging.getLogger("nvmath.device")
+
+# Device functions on pipelines: (libmathdx function type, pipelines, accumulator?, C layout).
+# Layout codes as in _tensor_engine: "T" a one-pointer struct (pipeline or tensor), "S" a void*,
+# "I" an int* input, "O" an int* output.
+_PIPELINE_FUNCTIONS = {
+    # void create(DP, TP, void* smem, int* idx, int* idy)
+    "tile_create": ("CREATE", ("tile",), False, "TTSII"),
+    # void destroy(TP)
+    "tile_destroy": ("DESTROY", ("tile",), False, "T"),
+    # void reset(DP, TP, int* idx, int* idy)
+    "tile_reset": ("RESET", ("device", "tile"), False, "TTII"),
+    # void execute(TP, ACC)
+    "execute": ("EXECUTE", ("tile",), True, "TT"),
+    # void create(TP, ACC): placement-new of tile_pipeline.get_accumulator()
+    "accumulator_create": ("CREATE", ("tile",), True, "TT"),
+}
+
+# Device functions of a pipelined accumulator alone (they depend on the Matmul only).
+_ACCUMULATOR_FUNCTIONS = {
+    "clear": ("CLEAR", "T"),
+    "finish_accumulation": ("FINISH_ACCUMULATION", "T"),
+    "destroy": ("DESTROY", "T"),
+    "is_thread_active": ("IS_THREAD_ACTIVE", "TO"),
+    "is_predicated": ("IS_PREDICATED", "TO"),
+    "is_index_in_bounds": ("IS_INDEX_IN_BOUNDS", "TIO"),
+    "map_idx2crd_partitioner": ("MAP_IDX2CRD_PARTITIONER", "TIOO"),
+    # copy(ACC, RMEM): the accumulator's results into a register fragment
+    "get_results": ("COPY", "TT"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class PipelineSpec:
+    """One device pipeline: a pipelined GEMM description and the global operands it streams.
+
+    Attributes
+    ----------
+    matmul : nvmath.device._cublasdx_engine.MatmulSpec
+        With ``with_pipeline=True``.
+    depth : int
+        Shared-memory stages.
+    a, b : (value type, shape, strides)
+        ``CommondxValueType`` name (``"R_16F"``), and shape and strides in elements (2 or 3 each).
+    """
+
+    matmul: object
+    depth: int
+    a: tuple
+    b: tuple
+
+    @property
+    def rank(self) -> int:
+        return len(self.a[1])
+
+    def describe(self) -> str:
+        def one(op):
+            return f"{op[0]} shape {tuple(op[1])} strides {tuple(op[2])}"
+
+        return f"{self.matmul.describe()}; depth {self.depth}; a {one(self.a)}; b {one(self.b)}"
+
+    def short(self) -> str:
+        return f"{self.matmul.short()}, depth {self.depth}, a {tuple(self.a[1])}, b {tuple(self.b[1])}"
+
+
+def _components(what: str, describe: str, **extra) -> dict:
+    return {
+        "kind": "cublasdx-pipeline",
+        "descriptor": describe,
+        "what": what,
+        "libmathdx": _mathdx_code.libmathdx_version(),
+        **extra,
+    }
+
+
+@contextlib.contextmanager
+def _handles(dx, pspec: PipelineSpec, tile: bool):
+    """``(handle, device pipeline, tile pipeline or None)`` of ``pspec``, finalized; destroyed on exit."""
+    from . import _cublasdx_engine
+
+    with _cublasdx_engine._descriptor(dx, pspec.matmul, "tensors") as handle:
+        tensors, pipelines = [], []
+        try:
+            for value_type, shape, strides in (pspec.a, pspec.b):
+                tensors.append(
+                    dx.cublasdxCreateTensorStrided(
+                        int(dx.CublasdxMemorySpace.GMEM),
+                        int(dx.CommondxValueType[value_type]),
+                        None,
+                        len(shape),
+                        list(shape),
+                        list(strides),
+                    )
+                )
+            device = dx.cublasdxCreateDevicePipeline(
+                handle,
+                int(dx.CublasdxDevicePipelineType.SUGGESTED),
+                pspec.depth,
+                # the block computes with the Matmul's block_dim (the accumulator's partitioning)
+                int(dx.CublasdxBlockSizeStrategy.FIXED),
+                tensors[0],
+                tensors[1],
+            )
+            pipelines.append(device)
+            dx.cublasdxFinalizePipelines(1, [device])
+            dx.cublasdxFinalizeTensors(len(tensors), tensors)
+            tile_pipeline = None
+            if tile:
+                tile_pipeline = dx.cublasdxCreateTilePipeline(handle, int(dx.CublasdxTilePipelineType.DEFAULT), device)
+                pipelines.append(tile_pipeline)
+                dx.cublasdxFinalizePipelines(1, [tile_pipeline])
+            yield handle, device, tile_pipeline
+        finally:
+            for p in reversed(pipelines):
+                dx.cublasdxDestroyPipeline(p)
+            for t in tensors:
+                dx.cublasdxDestroyTensor(t)
+
+
+def _error(dx, pspec: PipelineSpec, error: Exception) -> Exception:
+    from . import _cublasdx_engine
+
+    if getattr(error, "status", None) == dx.CommondxStatusType.COMPILATION_ERROR:
+        return _cublasdx_engine._codegen_error(dx, pspec.matmul, error)
+    return ValueError(f"cuBLASDx does not support this device pipeline ({pspec.describe()}): {error}")
+
+
+_TRAITS: dict = {}
+
+
+def pipeline_traits(pspec: PipelineSpec) -> dict:
+    """Traits of ``pspec``: ``storage_bytes``, ``storage_alignment``, ``buffer_size``,
+    ``buffer_alignment``, ``block_dim`` of the device pipeline; ``tile_storage_bytes``,
+    ``tile_storage_alignment`` of its tile pipelines (from the process, the cache or libmathdx)."""
+    memo = _TRAITS.get(pspec)
+    if memo is not None:
+        return memo
+    from nvmath import cache as _cache
+
+    key = _cache.CacheKey("traits", _components("traits", pspec.describe()))
+    found = _cache.get_cache().get(key)
+    if found is not None:
+        try:
+            result = json.loads(found)
+        except ValueError:
+            result = None
+        if isinstance(result, dict) and "tile_storage_bytes" in result:
+            _TRAITS[pspec] = result
+            return result
+    from . import _cublasdx_engine
+
+    _cublasdx_engine._check_target(pspec.matmul)
+    from nvmath.bindings import mathdx as dx
+
+    tr = dx.CublasdxPipelineTrait
+    try:
+        with _handles(dx, pspec, tile=True) as (_, device, tile):
+            result = {
+                "storage_bytes": int(dx.cublasdxGetPipelineTraitInt64(device, tr.STORAGE_BYTES)),
+                "storage_alignment": int(dx.cublasdxGetPipelineTraitInt64(device, tr.STORAGE_ALIGNMENT_BYTES)),
+                "buffer_size": int(dx.cublasdxGetPipelineTraitInt64(device, tr.BUFFER_SIZE)),
+                "buffer_alignment": int(dx.cublasdxGetPipelineTraitInt64(device, tr.BUFFER_ALIGNMENT_BYTES)),
+                "block_dim": [int(v) for v in dx.cublasdxGetPipelineTraitInt64s(device, tr.BLOCK_DIM, 3)],
+                "tile_storage_bytes": int(dx.cublasdxGetPipelineTraitInt64(tile, tr.STORAGE_BYTES)),
+                "tile_storage_alignment": int(dx.cublasdxGetPipelineTraitInt64(tile, tr.STORAGE_ALIGNMENT_BYTES)),
+            }
+    except dx.MathDxError as e:
+        raise _error(dx, pspec, e) from None
+    _cache.get_cache().put(key, json.dumps(result).encode())
+    logger.debug("cuBLASDx pipeline %s: traits %s", pspec.short(), result)
+    _TRAITS[pspec] = result
+    return result
+
+
+# ---------------------------------------------------------------------------- device functions
+
+_FUNCS: dict = {}
+
+
+def _shim(symbol: str, components: dict, layout: str, kinds: tuple):
+    from ._tensor_engine import _shim_source
+
+    shim_symbol = "nvmath_" + symbol + "_" + hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
+    source, params = _shim_source(symbol, shim_symbol, layout, kinds)
+    return shim_symbol, source, params
+
+
+def _generate(memo_key, components: dict, mspec, layout: str, kinds: tuple, create, what: str):
+    """The :class:`~nvmath.device._tensor_engine.DeviceFunction` made by ``create(dx)`` (a
+    context manager yielding a device function handle), from the process, the cache or libmathdx."""
+    from ._tensor_engine import DeviceFunction
+
+    found = _FUNCS.get(memo_key)
+    if found is not None:
+        return found
+    shim_components = {**components, "part": "shim"}
+    hit = _mathdx_code.cached(components)
+    shim = _mathdx_code.cached(shim_components) if hit is not None else None
+    if hit is not None and shim is not None:
+        result = DeviceFunction(shim[0]["symbol"], tuple(shim[0]["params"]), (hit[1], shim[1]))
+        _FUNCS[memo_key] = result
+        return result
+    from . import _cublasdx_engine
+
+    _cublasdx_engine._check_target(mspec)
+    from nvmath.bindings import mathdx as dx
+
+    with create(dx) as function:
+        symbol = dx.cublasdx_get_device_function_trait_str(function, dx.CublasdxDeviceFunctionTrait.SYMBOL)
+        symbol = symbol.rstrip("\0")
+        ltoir = _mathdx_code.finalize_ltoir(
+            dx, lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, 1, [function]), 0, mspec.target
+        )
+    from nvmath.jit.nvrtc import compile_cpp
+
+    shim_symbol, source, params = _shim(symbol, components, layout, kinds)
+    shim_ltoir = compile_cpp(source, compute_capability=mspec.target, output="ltoir", name=f"{shim_symbol}.cu")
+    _mathdx_code.store(components, {"symbol": symbol}, ltoir, kind="cublasdx", symbol=symbol)
+    _mathdx_code.store(
+        shim_components,
+        {"symbol": shim_symbol, "params": list(params)},
+        shim_ltoir,
+        kind="cublasdx",
+        symbol=shim_symbol,
+    )
+    logger.info("cuBLASDx %s: generated %s (%d bytes of LTO-IR)", what, components["what"], len(ltoir))
+    result = DeviceFunction(shim_symbol, params, (ltoir, shim_ltoir))
+    _FUNCS[memo_key] = result
+    return result
+
+
+def _accumulator_kind(suggested: bool) -> str:
+    return "suggested_accumulator_c" if suggested else "accumulator_c"
+
+
+def _fragment_kind(suggested: bool) -> str:
+    return "suggested_rmem_c" if suggested else "rmem_c"
+
+
+def pipeline_function(pspec: PipelineSpec, name: str, suggested: bool = True):
+    """The device function ``name`` of ``pspec`` (a key of ``_PIPELINE_FUNCTIONS``; those on
+    accumulators use the suggested accumulator unless ``suggested`` is False)."""
+    if name not in _PIPELINE_FUNCTIONS:
+        raise ValueError(f"name={name!r} is not supported; accepted: {', '.join(_PIPELINE_FUNCTIONS)}")
+    ftype, uses, with_accumulator, layout = _PIPELINE_FUNCTIONS[name]
+    suggested = bool(suggested) if with_accumulator else True
+    components = _components(name, pspec.describe(), suggested=str(suggested))
+
+    @contextlib.contextmanager
+    def create(dx):
+        try:
+            with _handles(dx, pspec, tile=True) as (handle, device, tile):
+                pipelines = [{"device": device, "tile": tile}[u] for u in uses]
+                tensors = []
+                if with_accumulator:
+                    kind = _accumulator_kind(suggested)
+                    tensors.append(dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()])))
+                function = None
+                try:
+                    if tensors:
+                        dx.cublasdxFinalizeTensors(len(tensors), tensors)
+                    function = dx.cublasdxCreateDeviceFunctionWithPipelines(
+                        handle,
+                        int(dx.CublasdxDeviceFunctionType[ftype]),
+                        len(tensors),
+                        tensors,
+                        len(pipelines),
+                        pipelines,
+                    )
+                    yield function
+                finally:
+                    if function is not None:
+                        dx.cublasdxDestroyDeviceFunction(function)
+                    for t in tensors:
+                        dx.cublasdxDestroyTensor(t)
+        except dx.MathDxError as e:
+            raise _error(dx, pspec, e) from None
+
+    kinds = ("pipeline",) * layout.count("T")
+    return _generate((pspec, name, suggested), components, pspec.matmul, layout, kinds, create, pspec.short())
+
+
+def accumulator_function(mspec, name: str, suggested: bool = True):
+    """The device function ``name`` (a key of ``_ACCUMULATOR_FUNCTIONS``) on the pipelined
+    accumulator of GEMM ``mspec`` (``suggest_accumulator()``, or ``get_accumulator()`` when
+    ``suggested`` is False)."""
+    if name not in _ACCUMULATOR_FUNCTIONS:
+        raise ValueError(f"name={name!r} is not supported; accepted: {', '.join(_ACCUMULATOR_FUNCTIONS)}")
+    ftype, layout = _ACCUMULATOR_FUNCTIONS[name]
+    kinds = [_accumulator_kind(suggested)]
+    if name == "get_results":
+        kinds.append(_fragment_kind(suggested))
+    components = _components(f"accumulator {name}", mspec.describe(), suggested=str(bool(suggested)))
+
+    @contextlib.contextmanager
+    def create(dx):
+        from . import _cublasdx_engine
+
+        with _cublasdx_engine._descriptor(dx, mspec, "tensors") as handle:
+            tensors, function = [], None
+            try:
+                for kind in kinds:
+                    tensors.append(dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()])))
+                dx.cublasdxFinalizeTensors(len(tensors), tensors)
+                function = dx.cublasdxCreateDeviceFunction(
+                    handle, int(dx.CublasdxDeviceFunctionType[ftype]), len(tensors), tensors
+                )
+                yield function
+            except dx.MathDxError as e:
+                raise _cublasdx_engine._codegen_error(dx, mspec, e) from None
+            finally:
+                if function is not None:
+                    dx.cublasdxDestroyDeviceFunction(function)
+                for t in tensors:
+                    dx.cublasdxDestroyTensor(t)
+
+    return _generate(
+        (mspec, "accumulator", name, bool(suggested)), components, mspec, layout, tuple(kinds), create, mspec.short()
+    )
+
+
+# ---------------------------------------------------------------------------- host kernels
+
+
+def link_target(target):
+    """The target to link pipelined code for: the architecture-specific one from compute
+    capability 9.0 on (``sm_90a``), as numba-cuda links kernels: cuBLASDx's pipelines use
+    instructions (``tensormap.replace``...) that only those targets have."""
+    from nvmath.jit.arch import Target
+
+    if target.major >= 9 and not target.suffix:
+        return Target(target.major, target.minor, "a")
+    return target
+
+
+_KERNELS: dict = {}
+
+
+def host_kernels(pspec: PipelineSpec) -> tuple[bytes, str, str]:
+    """``(cubin, init, destroy)``: a cubin with two one-thread kernels and their names:
+    ``init(void* storage, const void* a, const void* b)`` writes the device pipeline's state into
+    ``storage`` (``storage_bytes`` of device memory); ``destroy(void* storage)`` releases it."""
+    found = _KERNELS.get(pspec)
+    if found is not None:
+        return found
+    components = _components("host kernels", pspec.describe())
+    hit = _mathdx_code.cached(components)
+    if hit is not None:
+        info, ltoir = hit
+        create_symbol, destroy_symbol = info["create"], info["destroy"]
+    else:
+        from . import _cublasdx_engine
+
+        _cublasdx_engine._check_target(pspec.matmul)
+        from nvmath.bindings import mathdx as dx
+
+        functions = []
+        try:
+            with _handles(dx, pspec, tile=False) as (handle, device, _):
+                try:
+                    for ftype in ("CREATE", "DESTROY"):
+                        functions.append(
+                            dx.cublasdxCreateDeviceFunctionWithPipelines(
+                                handle, int(dx.CublasdxDeviceFunctionType[ftype]), 0, [], 1, [device]
+                            )
+                        )
+                    create_symbol, destroy_symbol = (
+                        dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
+                        for f in functions
+                    )
+                    ltoir = _mathdx_code.finalize_ltoir(
+                        dx,
+                        lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions),
+                        handle,
+                        pspec.matmul.target,
+                    )
+                finally:
+                    for f in functions:
+                        dx.cublasdxDestroyDeviceFunction(f)
+        except dx.MathDxError as e:
+            raise _error(dx, pspec, e) from None
+        info = {"create": create_symbol, "destroy": destroy_symbol}
+        _mathdx_code.store(components, info, ltoir, kind="cublasdx", symbol=create_symbol)
+    tag = hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
+    init, destroy = f"nvmath_device_pipeline_init_{tag}", f"nvmath_device_pipeline_destroy_{tag}"
+    source = "\n".join(
+        [
+            "struct nvmath_handle { void* ptr; };",
+            f'extern "C" __device__ void {create_symbol}(nvmath_handle, nvmath_handle, nvmath_handle);',
+            f'extern "C" __device__ void {destroy_symbol}(nvmath_handle);',
+            f'extern "C" __global__ void {init}(void* storage, void* a, void* b) {{',
+            f"    {create_symbol}(nvmath_handle{{storage}}, nvmath_handle{{a}}, nvmath_handle{{b}});",
+            "}",
+            f'extern "C" __global__ void {destroy}(void* storage) {{',
+            f"    {destroy_symbol}(nvmath_handle{{storage}});",
+            "}",
+            "",
+        ]
+    )
+    from nvmath.jit import link
+    from nvmath.jit.nvrtc import compile_cpp
+
+    target = pspec.matmul.target
+    kernels = compile_cpp(source, compute_capability=target, output="ltoir", name=f"{init}.cu")
+    cubin = link([("ltoir", ltoir), ("ltoir", kernels)], compute_capability=link_target(target))
+    found = _KERNELS[pspec] = (cubin, init, destroy)
+    return found
+
+
+# ---------------------------------------------------------------------------- host objects
+
+
+def _operand(array, name: str) -> dict:
+    """Pointer, dtype, shape and strides (in elements) of a device array."""
+    interface = getattr(array, "__cuda_array_interface__", None)
+    if interface is None:
+        raise TypeError(
+            f"{name} must be a device array (Numba device array, CuPy or PyTorch CUDA tensor: "
+            f"an object with __cuda_array_interface__); got {type(array).__name__}"
+        )
+    dtype = np.dtype(interface["typestr"])
+    shape = tuple(int(s) for s in interface["shape"])
+    strides = interface.get("strides")
+    if strides is None:  # C-contiguous
+        strides, step = [], dtype.itemsize
+        for extent in reversed(shape):
+            strides.insert(0, step)
+            step *= max(extent, 1)
+    elements = []
+    for s in strides:
+        if s % dtype.itemsize or s <= 0:
+            raise ValueError(
+                f"{name}.strides={tuple(strides)} are not supported: strides must be positive multiples "
+                f"of the element size ({dtype.itemsize} bytes)"
+            )
+        elements.append(int(s) // dtype.itemsize)
+    pointer = int(interface["data"][0])
+    return {"pointer": pointer, "dtype": dtype, "shape": shape, "strides": tuple(elements)}
+
+
+def _check_operands(mm, a: dict, b: dict) -> None:
+    m, n, k = mm.size
+    for op, name, expected in ((a, "a", mm.a_value_type), (b, "b", mm.b_value_type)):
+        try:
+            wanted = np.dtype(expected)
+        except TypeError:
+            raise NotImplementedError(
+                f"device pipelines of {mm.data_type} {mm.precision} matrices are not supported"
+            ) from None
+        if op["dtype"] != wanted:
+            raise TypeError(f"{name} has dtype {op['dtype']}; this Matmul needs {wanted} (its {name}_value_type)")
+        if len(op["shape"]) not in (2, 3):
+            raise ValueError(
+                f"{name}.shape={op['shape']} is not supported: accepted a matrix (2 dimensions) "
+                "or a stack of matrices (3 dimensions)"
+            )
+    if len(a["shape"]) != len(b["shape"]):
+        raise ValueError(
+            f"a and b must have the same number of dimensions; got a.shape={a['shape']}, b.shape={b['shape']}"
+        )
+    big_m, big_k = a["shape"][:2]
+    big_kb, big_n = b["shape"][:2]
+    if big_k != big_kb:
+        raise ValueError(
+            f"a.shape={a['shape']} and b.shape={b['shape']} do not agree: a has {big_k} columns, b {big_kb} rows"
+        )
+    for extent, tile, what in (
+        (big_m, m, "rows of a (M)"),
+        (big_n, n, "columns of b (N)"),
+        (big_k, k, "columns of a (K)"),
+    ):
+        if extent % tile:
+            raise ValueError(
+                f"the {what}, {extent}, are not a multiple of the tile's {tile} (Matmul size={mm.size}): "
+                "pad the operands or choose another tile size"
+            )
+
+
+class DevicePipeline:
+    """How tiles of two device matrices are streamed through shared memory into a pipelined
+    tile GEMM (``Matmul.suggest_device_pipeline(pipeline_depth, a, b)``).
+
+    Parameters
+    ----------
+    mm : Matmul
+        The tile GEMM, made with ``with_pipeline=True``.
+    pipeline_depth : int
+        Shared-memory stages (at least 1, at most the number of tiles along K, and as many as
+        fit in a block's shared memory).
+    a, b : device arrays
+        ``(M, K)`` and ``(K, N)`` matrices (or ``(M, K, p)`` and ``(K, N, q)`` stacks) of the
+        Matmul's ``a_value_type`` and ``b_value_type``, any strides (a layout that matches the
+        Matmul's ``arrangement`` is streamed with the copy engine, TMA, where the target has it),
+        with ``M``, ``N``, ``K`` multiples of the tile's ``m``, ``n``, ``k``. They must stay
+        alive, at the same address, while kernels use the pipeline.
+
+    Attributes
+    ----------
+    buffer_size, buffer_alignment : int
+        The dynamic shared memory a kernel needs (bytes) and its alignment.
+    storage_bytes, storage_alignment : int
+        The pipeline's state in device memory.
+    block_dim : Dim3
+        The block to launch.
+    pipeline_depth : int
+    mm : Matmul
+
+    Notes
+    -----
+    Pass the object to a ``numba.cuda.jit(extensions=pipeline_extensions)`` kernel; there,
+    ``device_pipeline.get_tile(smem, idx, idy)`` gives the block's :class:`TilePipeline` and
+    ``device_pipeline.reset_tile(tile_pipeline, idx, idy)`` moves it to another tile (with 3D
+    operands, ``idx`` and ``idy`` are pairs: the tile and the matrix of the stack).
+    """
+
+    def __init__(self, mm, pipeline_depth: int, a, b):
+        from nvmath.device.cublasdx import max_shared_memory_per_block
+
+        from ._tensor_engine import value_type_name
+
+        if not getattr(mm, "with_pipeline", False):
+            raise ValueError("device pipelines need a Matmul made with with_pipeline=True")
+        if isinstance(pipeline_depth, bool) or not isinstance(pipeline_depth, (int, np.integer)):
+            raise TypeError(f"pipeline_depth={pipeline_depth!r} is not supported; accepted: a positive int")
+        pipeline_depth = int(pipeline_depth)
+        ops = _operand(a, "a"), _operand(b, "b")
+        _check_operands(mm, *ops)
+        k_stages = ops[0]["shape"][1] // mm.size[2]
+        if not 1 <= pipeline_depth <= k_stages:
+            raise ValueError(
+                f"pipeline_depth={pipeline_depth} is not supported: accepted 1 to {k_stages} "
+                f"(the tiles along K: {ops[0]['shape'][1]} // {mm.size[2]})"
+            )
+        self.mm = mm
+        self.pipeline_depth = pipeline_depth
+        self.a, self.b = a, b  # the pipeline's state points into them: keep them alive
+        self._pointers = (ops[0]["pointer"], ops[1]["pointer"])
+        self._spec = PipelineSpec(
+            mm._spec,
+            pipeline_depth,
+            *((value_type_name(op["dtype"].name), op["shape"], op["strides"]) for op in ops),
+        )
+        traits = pipeline_traits(self._spec)
+        limit = max_shared_memory_per_block(mm._spec.target)
+        if traits["buffer_size"] > limit:
+            raise ValueError(
+                f"pipeline_depth={pipeline_depth} needs {traits['buffer_size']} bytes of shared memory, but a block "
+                f"on {mm._spec.target} has at most {limit}: choose a smaller depth"
+            )
+        self._traits = traits
+        self._storage = None
+        self._initialize()
+
+    @property
+    def a_strides(self) -> tuple:
+        """The strides of ``a`` in elements."""
+        return tuple(self._spec.a[2])
+
+    @property
+    def b_strides(self) -> tuple:
+        """The strides of ``b`` in elements."""
+        return tuple(self._spec.b[2])
+
+    @property
+    def buffer_size(self) -> int:
+        return int(self._traits["buffer_size"])
+
+    @property
+    def buffer_alignment(self) -> int:
+        return int(self._traits["buffer_alignment"])
+
+    @property
+    def storage_bytes(self) -> int:
+        return int(self._traits["storage_bytes"])
+
+    @property
+    def storage_alignment(self) -> int:
+        return int(self._traits["storage_alignment"])
+
+    @property
+    def block_dim(self) -> Dim3:
+        return Dim3(*self._traits["block_dim"])
+
+    @property
+    def _address(self) -> int:
+        """The device address of the pipeline's state (what kernels receive)."""
+        return int(self._storage.handle)
+
+    def _initialize(self) -> None:
+        from cuda.core import Device, LaunchConfig, ObjectCode, launch
+
+        cubin, init, destroy = host_kernels(self._spec)
+        device = Device()
+        device.set_current()
+        module = ObjectCode.from_cubin(cubin)
+        storage = device.allocate(max(self.storage_bytes, 1))
+        stream = device.default_stream
+        address = int(storage.handle)
+        launch(stream, LaunchConfig(grid=1, block=1), module.get_kernel(init), address, *self._pointers)
+        stream.sync()
+        self._storage = storage
+        self._finalizer = weakref.finalize(self, _release, device, module, destroy, storage)
+        logger.debug("cuBLASDx device pipeline %s: state at %#x", self._spec.short(), int(storage.handle))
+
+    def get_tile(self, smem, idx, idy) -> TilePipeline:
+        """The block's tile pipeline over shared memory ``smem`` (kernels only)."""
+        raise RuntimeError("DevicePipeline.get_tile can be called inside numba.cuda.jit kernels only")
+
+    def reset_tile(self, tile_pipeline, idx, idy) -> None:
+        """Move ``tile_pipeline`` to tile ``(idx, idy)`` (kernels only)."""
+        raise RuntimeError("DevicePipeline.reset_tile can be called inside numba.cuda.jit kernels only")
+
+    def __repr__(self):
+        return f"DevicePipeline({self._spec.short()})"
+
+
+def _release(device, module, destroy: str, storage) -> None:
+    """Run the pipeline's destroy kernel, then free its state (a finalizer: never raises)."""
+    try:
+        from cuda.core import LaunchConfig, launch
+
+        device.set_current()
+        stream = device.default_stream
+        launch(stream, LaunchConfig(grid=1, block=1), module.get_kernel(destroy), int(storage.handle))
+        stream.sync()
+        storage.close()
+    except Exception as e:  # interpreter shutdown, a lost context...
+        logger.debug("cuBLASDx device pipeline: releasing its state failed: %s", e)
+
+
+class TilePipeline:
+    """One block's cursor over a :class:`DevicePipeline` (``device_pipeline.get_tile(...)`` in
+    kernels): ``tile_pipeline.execute(accumulator)`` adds the block's tile of ``A @ B`` to an
+    accumulator (``MM.suggest_accumulator()``); ``tile_pipeline._del()`` releases it.
+
+    Attributes
+    ----------
+    device_pipeline : DevicePipeline
+    storage_bytes, storage_alignment : int
+        Its thread-local state.
+    """
+
+    def __init__(self, device_pipeline: DevicePipeline):
+        self.device_pipeline = device_pipeline
+
+    @property
+    def storage_bytes(self) -> int:
+        return int(self.device_pipeline._traits["tile_storage_bytes"])
+
+    @property
+    def storage_alignment(self) -> int:
+        return int(self.device_pipeline._traits["tile_storage_alignment"])
+
+    def execute(self, accumulator) -> None:
+        """Accumulate the tile into ``accumulator`` (kernels only)."""
+        raise RuntimeError("TilePipeline.execute can be called inside numba.cuda.jit kernels only")
+
+    def _del(self) -> None:
+        """Release the tile pipeline (kernels only)."""
+        raise RuntimeError("TilePipeline._del can be called inside numba.cuda.jit kernels only")
