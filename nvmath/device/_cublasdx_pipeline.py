@@ -636,8 +636,8 @@ class DevicePipeline:
         device = Device()
         device.set_current()
         module = ObjectCode.from_cubin(cubin)
-        storage = device.allocate(max(self.storage_bytes, 1))
         stream = device.default_stream
+        storage = device.allocate(max(self.storage_bytes, 1), stream=stream)  # cuda.core wants the stream named
         address = int(storage.handle)
         launch(stream, LaunchConfig(grid=1, block=1), module.get_kernel(init), address, *self._pointers)
         stream.sync()
@@ -666,7 +666,7 @@ def _release(device, module, destroy: str, storage) -> None:
         stream = device.default_stream
         launch(stream, LaunchConfig(grid=1, block=1), module.get_kernel(destroy), int(storage.handle))
         stream.sync()
-        storage.close()
+        storage.close(stream)
     except Exception as e:  # interpreter shutdown, a lost context...
         logger.debug("cuBLASDx device pipeline: releasing its state failed: %s", e)
 
