@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import logging
 
 from . import _mathdx_code
@@ -202,29 +201,18 @@ def _check_target(spec: MatmulSpec) -> None:
 def traits(spec: MatmulSpec) -> dict:
     """The traits of ``spec`` (block_dim, leading_dimension, alignment, arrangement, value
     types, suggestions), from the process, the cache or libmathdx (no code generated)."""
-    memo = _TRAITS.get(spec)
-    if memo is not None:
-        return memo
-    from nvmath import cache as _cache
+    return _mathdx_code.cached_traits(
+        _TRAITS, spec, _components(spec, "traits"), "value_types", lambda: _compute_traits(spec)
+    )
 
-    key = _cache.CacheKey("traits", _components(spec, "traits"))
-    found = _cache.get_cache().get(key)
-    if found is not None:
-        try:
-            result = json.loads(found)
-        except ValueError:
-            result = None
-        if isinstance(result, dict) and "value_types" in result:
-            _TRAITS[spec] = result
-            return result
+
+def _compute_traits(spec: MatmulSpec) -> dict:
     _check_target(spec)
     from nvmath.bindings import mathdx as dx
 
     with _descriptor(dx, spec, "smem") as handle:
         result = _read_traits(dx, handle, spec)
-    _cache.get_cache().put(key, json.dumps(result).encode())
     logger.debug("cuBLASDx %s: traits %s", spec.short(), result)
-    _TRAITS[spec] = result
     return result
 
 

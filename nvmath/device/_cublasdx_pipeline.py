@@ -175,21 +175,16 @@ def pipeline_traits(pspec: PipelineSpec) -> dict:
     """Traits of ``pspec``: ``storage_bytes``, ``storage_alignment``, ``buffer_size``,
     ``buffer_alignment``, ``block_dim`` of the device pipeline; ``tile_storage_bytes``,
     ``tile_storage_alignment`` of its tile pipelines (from the process, the cache or libmathdx)."""
-    memo = _TRAITS.get(pspec)
-    if memo is not None:
-        return memo
-    from nvmath import cache as _cache
+    return _mathdx_code.cached_traits(
+        _TRAITS,
+        pspec,
+        _components("traits", pspec.describe()),
+        "tile_storage_bytes",
+        lambda: _compute_pipeline_traits(pspec),
+    )
 
-    key = _cache.CacheKey("traits", _components("traits", pspec.describe()))
-    found = _cache.get_cache().get(key)
-    if found is not None:
-        try:
-            result = json.loads(found)
-        except ValueError:
-            result = None
-        if isinstance(result, dict) and "tile_storage_bytes" in result:
-            _TRAITS[pspec] = result
-            return result
+
+def _compute_pipeline_traits(pspec: PipelineSpec) -> dict:
     from . import _cublasdx_engine
 
     _cublasdx_engine._check_target(pspec.matmul)
@@ -209,9 +204,7 @@ def pipeline_traits(pspec: PipelineSpec) -> dict:
             }
     except dx.MathDxError as e:
         raise _error(dx, pspec, e) from None
-    _cache.get_cache().put(key, json.dumps(result).encode())
     logger.debug("cuBLASDx pipeline %s: traits %s", pspec.short(), result)
-    _TRAITS[pspec] = result
     return result
 
 

@@ -12,7 +12,6 @@ kernel side.
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 
 import numpy as np
@@ -397,21 +396,16 @@ def traits(spec: SolverSpec) -> dict:
 
     Raises :class:`ValueError` if cuSOLVERDx refuses the description.
     """
-    memo = _TRAITS.get(spec)
-    if memo is not None:
-        return memo
-    from nvmath import cache as _cache
+    return _mathdx_code.cached_traits(
+        _TRAITS,
+        spec,
+        {**_components(spec, "compiled_leading_dim"), "what": "cusolverdx-traits"},
+        "workspace_size",
+        lambda: _compute_traits(spec),
+    )
 
-    key = _cache.CacheKey("traits", {**_components(spec, "compiled_leading_dim"), "what": "cusolverdx-traits"})
-    store = _cache.get_cache()
-    hit = store.get(key)
-    if hit is not None:
-        try:
-            found = json.loads(hit)
-            _TRAITS[spec] = found
-            return found
-        except ValueError:
-            logger.debug("cuSOLVERDx %s: unreadable cached traits, regenerated", spec.describe())
+
+def _compute_traits(spec: SolverSpec) -> dict:
     from nvmath.bindings import mathdx as dx
 
     tr = dx.CusolverdxTraitType
@@ -430,8 +424,6 @@ def traits(spec: SolverSpec) -> dict:
         ) from None
     finally:
         dx.cusolverdxDestroyDescriptor(h)
-    store.put(key, json.dumps(found).encode())
-    _TRAITS[spec] = found
     return found
 
 

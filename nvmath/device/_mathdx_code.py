@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["libmathdx_version", "cached", "store", "finalize_ltoir"]
+__all__ = ["libmathdx_version", "cached", "cached_traits", "store", "finalize_ltoir"]
 
 
 def libmathdx_version() -> str:
@@ -35,6 +35,32 @@ def cached(components: dict) -> tuple[dict, bytes] | None:
     if traits is None or ltoir is None:
         return None
     return json.loads(traits), ltoir
+
+
+def cached_traits(memo: dict, memo_key, components: dict, marker: str, compute) -> dict:
+    """A descriptor's traits from the process (``memo[memo_key]``), else nvmath's cache (a JSON
+    object under ``components`` that has the key ``marker``; anything else there is ignored),
+    else ``compute()`` (libmathdx), then kept in both."""
+    found = memo.get(memo_key)
+    if found is not None:
+        return found
+    from nvmath import cache as _cache
+
+    key = _cache.CacheKey("traits", components)
+    cache = _cache.get_cache()
+    raw = cache.get(key)
+    if raw is not None:
+        try:
+            result = json.loads(raw)
+        except ValueError:
+            result = None
+        if isinstance(result, dict) and marker in result:
+            memo[memo_key] = result
+            return result
+    result = compute()
+    cache.put(key, json.dumps(result).encode())
+    memo[memo_key] = result
+    return result
 
 
 def store(components: dict, traits: dict, ltoir: bytes, **meta: str) -> None:

@@ -123,22 +123,16 @@ def tensor_traits(spec, kind: str, like: str | None = None) -> dict:
     with ``like`` (a ``CommondxValueType`` name), of the same layout holding that type."""
     if kind not in TENSOR_KINDS:
         raise ValueError(f"kind={kind!r} is not supported; accepted: {', '.join(TENSOR_KINDS)}")
-    memo_key = (spec, kind, like)
-    memo = _TRAITS.get(memo_key)
-    if memo is not None:
-        return memo
-    from nvmath import cache as _cache
+    return _mathdx_code.cached_traits(
+        _TRAITS,
+        (spec, kind, like),
+        _components(spec, "tensor", tensor=kind, like=str(like)),
+        "storage_bytes",
+        lambda: _compute_tensor_traits(spec, kind, like),
+    )
 
-    key = _cache.CacheKey("traits", _components(spec, "tensor", tensor=kind, like=str(like)))
-    found = _cache.get_cache().get(key)
-    if found is not None:
-        try:
-            result = json.loads(found)
-        except ValueError:
-            result = None
-        if isinstance(result, dict) and "storage_bytes" in result:
-            _TRAITS[memo_key] = result
-            return result
+
+def _compute_tensor_traits(spec, kind: str, like: str | None) -> dict:
     _cublasdx_engine._check_target(spec)
     from nvmath.bindings import mathdx as dx
 
@@ -152,9 +146,7 @@ def tensor_traits(spec, kind: str, like: str | None = None) -> dict:
         finally:
             for t in made:
                 dx.cublasdxDestroyTensor(t)
-    _cache.get_cache().put(key, json.dumps(result).encode())
     logger.debug("cuBLASDx %s: tensor %s%s traits %s", spec.short(), kind, f" like {like}" if like else "", result)
-    _TRAITS[memo_key] = result
     return result
 
 
