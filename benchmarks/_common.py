@@ -82,7 +82,8 @@ def write(out_dir: str, name: str, result: dict) -> str:
     return path
 
 
-def bar_chart(path: str, title: str, labels, values, ylabel: str, reference: float | None = None) -> None:
+def pyplot():
+    """matplotlib's pyplot on the Agg backend (no display), or None (said on stderr) without it."""
     try:
         import matplotlib
 
@@ -90,6 +91,13 @@ def bar_chart(path: str, title: str, labels, values, ylabel: str, reference: flo
         import matplotlib.pyplot as plt
     except ImportError:
         print("matplotlib is not installed: no chart", file=sys.stderr)
+        return None
+    return plt
+
+
+def bar_chart(path: str, title: str, labels, values, ylabel: str, reference: float | None = None) -> None:
+    plt = pyplot()
+    if plt is None:
         return
     fig, ax = plt.subplots(figsize=(max(5, 1.3 * len(labels)), 3.4))
     bars = ax.bar(labels, values, color=["#76b900" if "nvmath" in lab else "#999999" for lab in labels])

@@ -19,6 +19,9 @@ import sys
 import tempfile
 import textwrap
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import pyplot
+
 CHILD = textwrap.dedent("""
     import json, sys, time
     t0 = time.perf_counter()
@@ -73,13 +76,8 @@ def measure(arch: str, runs: int) -> dict:
 
 
 def plot(result: dict, path: str) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no chart", file=sys.stderr)
+    plt = pyplot()
+    if plt is None:
         return
     fig, ax = plt.subplots(figsize=(5, 3.2))
     values = [result["cold_compile_s"] * 1e3, result["warm_compile_s"] * 1e3]

@@ -46,6 +46,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from _common import pyplot  # noqa: E402
 from peer_nvmath_python import child_env, find_peer, peer_libmathdx_dir  # noqa: E402
 
 NAME = "cublasdx_examples_perf"
@@ -149,13 +150,8 @@ def chart(path: str, examples: dict, title: str) -> None:
     ]
     if not rows:
         return
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no chart", file=sys.stderr)
+    plt = pyplot()
+    if plt is None:
         return
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 0.6 * len(rows) + 2.0))
     labels = [r[0] for r in rows]

@@ -51,6 +51,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
+from _common import pyplot  # noqa: E402
 from peer_nvmath_python import child_env, find_peer, peer_libmathdx_dir  # noqa: E402
 
 NAME = "cusolverdx_batched"
@@ -106,13 +107,8 @@ def chart(path: str, cases: dict, title: str) -> None:
     keys = [k for k, c in cases.items() if any("ms" in c.get(w, {}) for w in LABELS)]
     if not keys:
         return
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no chart", file=sys.stderr)
+    plt = pyplot()
+    if plt is None:
         return
     who = [w for w in LABELS if any("ms" in cases[k].get(w, {}) for k in keys)]
     h = 0.8 / len(who)

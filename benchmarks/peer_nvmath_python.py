@@ -38,6 +38,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _common import pyplot
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHILD = os.path.join(HERE, "_peer_child.py")
 NAME = "peer_nvmath_python"
@@ -235,13 +238,8 @@ def chart(path: str, ratios: dict, device: str, version: str) -> None:
     items = [(v["label"], v["ratio"]) for v in ratios.values() if v["better"] == "lower"]
     if not items:
         return
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("matplotlib is not installed: no chart", file=sys.stderr)
+    plt = pyplot()
+    if plt is None:
         return
     labels, values = [i[0] for i in items], [i[1] for i in items]
     fig, ax = plt.subplots(figsize=(10, 0.55 * len(items) + 1.6))
