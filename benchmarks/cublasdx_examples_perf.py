@@ -33,6 +33,7 @@ folder or without nvmath-python in PEER_DIR, prints why and exits 0.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import os
 import re
@@ -273,37 +274,41 @@ def main(argv=None) -> int:
     stems = [s for s in paths if os.path.isfile(paths[s])]
     print(f"{NAME}: nvmath-python {version} from {peer_dir}; examples from {examples_dir}", flush=True)
 
-    # Warm-up: one uncounted process per example and contender.
-    for stem in stems:
-        for who in CONTENDERS:
-            if remaining() < 15:
-                failed[(stem, who)] = "skipped: out of time budget before the warm-up"
-                continue
-            env = env_for(stem, who)
+    # Warm-up: one uncounted process per example and contender, all at once (each compiles into
+    # a cache of its own; the figures of these processes are not counted, so they may share the GPU).
+    def warm_up(stem: str, who: str):
+        if remaining() < 15:
+            return stem, who, None, {"error": "skipped: out of time budget before the warm-up"}
+        env = env_for(stem, who)
+        r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()))
+        if "error" in r and who == "peer" and peer_libmathdx_dir(peer_dir):
+            # nvmath-python may not run with the libmathdx beside it: try the host's, and say so.
+            print(
+                f"{NAME}: {stem} (peer) failed with the peer's libmathdx ({r['error'][:200]}); "
+                "retrying with the host's",
+                flush=True,
+            )
+            env = env_for(stem, who, own_libmathdx=False)
             r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()))
-            if "error" in r and who == "peer" and peer_libmathdx_dir(peer_dir):
-                # nvmath-python may not run with the libmathdx beside it: try the host's, and say so.
-                print(
-                    f"{NAME}: {stem} (peer) failed with the peer's libmathdx ({r['error'][:200]}); "
-                    "retrying with the host's"
-                )
-                env = env_for(stem, who, own_libmathdx=False)
-                r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()))
-                r["libmathdx"] = "host's"
+            r["libmathdx"] = "host's"
+        return stem, who, env, r
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(stems) * len(CONTENDERS))) as pool:
+        done = list(pool.map(lambda t: warm_up(*t), [(stem, who) for stem in stems for who in CONTENDERS]))
+    for stem, who, env, r in done:
+        if env is not None:
             envs[(stem, who)] = env
-            walls[(stem, who)] = r["process_wall_s"] if "process_wall_s" in r else args.timeout
-            label = f"{stem} [{who}] warm-up"
-            if "error" in r:
-                failed[(stem, who)] = r["error"]
-                print(
-                    f"{NAME}: {label} failed: {r['error']}\n{r.get('stderr_tail', r.get('stdout_tail', ''))}",
-                    flush=True,
-                )
-            else:
-                print(
-                    f"{NAME}: {label}: {fmt(r['figures'].get('time_ms'))} ms, {r['process_wall_s']:.1f} s", flush=True
-                )
-            res["examples"].setdefault(stem, {}).setdefault(who, {})["warmup"] = r
+        walls[(stem, who)] = r["process_wall_s"] if "process_wall_s" in r else args.timeout
+        label = f"{stem} [{who}] warm-up"
+        if "error" in r:
+            failed[(stem, who)] = r["error"]
+            print(
+                f"{NAME}: {label} failed: {r['error']}\n{r.get('stderr_tail', r.get('stdout_tail', ''))}",
+                flush=True,
+            )
+        else:
+            print(f"{NAME}: {label}: {fmt(r['figures'].get('time_ms'))} ms, {r['process_wall_s']:.1f} s", flush=True)
+        res["examples"].setdefault(stem, {}).setdefault(who, {})["warmup"] = r
 
     # Timed rounds, alternating the contenders' order.
     rounds_done = 0

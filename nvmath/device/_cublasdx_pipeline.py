@@ -168,101 +168,110 @@ def _error(dx, pspec: PipelineSpec, error: Exception) -> Exception:
     return ValueError(f"cuBLASDx does not support this device pipeline ({pspec.describe()}): {error}")
 
 
+def _read_traits(dx, device, tile) -> dict:
+    tr = dx.CublasdxPipelineTrait
+    return {
+        "storage_bytes": int(dx.cublasdxGetPipelineTraitInt64(device, tr.STORAGE_BYTES)),
+        "storage_alignment": int(dx.cublasdxGetPipelineTraitInt64(device, tr.STORAGE_ALIGNMENT_BYTES)),
+        "buffer_size": int(dx.cublasdxGetPipelineTraitInt64(device, tr.BUFFER_SIZE)),
+        "buffer_alignment": int(dx.cublasdxGetPipelineTraitInt64(device, tr.BUFFER_ALIGNMENT_BYTES)),
+        "block_dim": [int(v) for v in dx.cublasdxGetPipelineTraitInt64s(device, tr.BLOCK_DIM, 3)],
+        "tile_storage_bytes": int(dx.cublasdxGetPipelineTraitInt64(tile, tr.STORAGE_BYTES)),
+        "tile_storage_alignment": int(dx.cublasdxGetPipelineTraitInt64(tile, tr.STORAGE_ALIGNMENT_BYTES)),
+    }
+
+
 _TRAITS: dict = {}
 
 
 def pipeline_traits(pspec: PipelineSpec) -> dict:
     """Traits of ``pspec``: ``storage_bytes``, ``storage_alignment``, ``buffer_size``,
     ``buffer_alignment``, ``block_dim`` of the device pipeline; ``tile_storage_bytes``,
-    ``tile_storage_alignment`` of its tile pipelines (from the process, the cache or libmathdx)."""
+    ``tile_storage_alignment`` of its tile pipelines (from the process, the cache or libmathdx).
+
+    A pipeline that fits a block's shared memory gets its code generated in the same libmathdx
+    session (a kernel will need it, and each session costs tens of seconds)."""
     return _mathdx_code.cached_traits(
         _TRAITS,
         pspec,
         _components("traits", pspec.describe()),
         "tile_storage_bytes",
-        lambda: _compute_pipeline_traits(pspec),
+        lambda: _generate_pipeline_code(pspec, suggested=True, traits_first=True)[0],
     )
-
-
-def _compute_pipeline_traits(pspec: PipelineSpec) -> dict:
-    from . import _cublasdx_engine
-
-    _cublasdx_engine._check_target(pspec.matmul)
-    from nvmath.bindings import mathdx as dx
-
-    tr = dx.CublasdxPipelineTrait
-    try:
-        with _handles(dx, pspec, tile=True) as (_, device, tile):
-            result = {
-                "storage_bytes": int(dx.cublasdxGetPipelineTraitInt64(device, tr.STORAGE_BYTES)),
-                "storage_alignment": int(dx.cublasdxGetPipelineTraitInt64(device, tr.STORAGE_ALIGNMENT_BYTES)),
-                "buffer_size": int(dx.cublasdxGetPipelineTraitInt64(device, tr.BUFFER_SIZE)),
-                "buffer_alignment": int(dx.cublasdxGetPipelineTraitInt64(device, tr.BUFFER_ALIGNMENT_BYTES)),
-                "block_dim": [int(v) for v in dx.cublasdxGetPipelineTraitInt64s(device, tr.BLOCK_DIM, 3)],
-                "tile_storage_bytes": int(dx.cublasdxGetPipelineTraitInt64(tile, tr.STORAGE_BYTES)),
-                "tile_storage_alignment": int(dx.cublasdxGetPipelineTraitInt64(tile, tr.STORAGE_ALIGNMENT_BYTES)),
-            }
-    except dx.MathDxError as e:
-        raise _error(dx, pspec, e) from None
-    logger.debug("cuBLASDx pipeline %s: traits %s", pspec.short(), result)
-    return result
 
 
 # ---------------------------------------------------------------------------- device functions
-
-_FUNCS: dict = {}
-
-
-def _shim(symbol: str, components: dict, layout: str, kinds: tuple):
-    from ._tensor_engine import _shim_source
-
-    shim_symbol = "nvmath_" + symbol + "_" + hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
-    source, params = _shim_source(symbol, shim_symbol, layout, kinds)
-    return shim_symbol, source, params
+#
+# libmathdx spends seconds on every finalize call, whatever it finalizes: the functions of one
+# pipeline (or of one accumulator) are made together, in one session and one finalize, into one
+# LTO-IR (a *bundle*), with one NVRTC compile for all their shims.
 
 
-def _generate(memo_key, components: dict, mspec, layout: str, kinds: tuple, create, what: str):
-    """The :class:`~nvmath.device._tensor_engine.DeviceFunction` made by ``create(dx)`` (a
-    context manager yielding a device function handle), from the process, the cache or libmathdx."""
-    from ._tensor_engine import DeviceFunction
+@dataclasses.dataclass(frozen=True)
+class _Bundle:
+    """Device functions generated together: ``functions`` (name -> DeviceFunction), all in
+    ``ltoir`` and ``shim_ltoir``; ``host``: the (create, destroy) symbols of a device pipeline
+    in ``ltoir`` (pipeline bundles with the suggested accumulator), else None."""
 
-    found = _FUNCS.get(memo_key)
-    if found is not None:
-        return found
-    shim_components = {**components, "part": "shim"}
-    hit = _mathdx_code.cached(components)
-    shim = _mathdx_code.cached(shim_components) if hit is not None else None
-    if hit is not None and shim is not None:
-        result = DeviceFunction(shim[0]["symbol"], tuple(shim[0]["params"]), (hit[1], shim[1]))
-        _FUNCS[memo_key] = result
-        return result
-    from . import _cublasdx_engine
+    functions: dict
+    host: tuple | None
+    ltoir: bytes
 
-    _cublasdx_engine._check_target(mspec)
-    from nvmath.bindings import mathdx as dx
 
-    with create(dx) as function:
-        symbol = dx.cublasdx_get_device_function_trait_str(function, dx.CublasdxDeviceFunctionTrait.SYMBOL)
-        symbol = symbol.rstrip("\0")
-        ltoir = _mathdx_code.finalize_ltoir(
-            dx, lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, 1, [function]), 0, mspec.target
-        )
+_BUNDLES: dict = {}
+
+
+def _bundle_shims(components: dict, target, layouts: dict) -> tuple[dict, bytes]:
+    """``({name: {"symbol", "params"}}, ltoir)``: the shims of ``layouts`` (name -> (target
+    symbol, layout, kinds)), one namespace each (their structs share names), compiled at once."""
     from nvmath.jit.nvrtc import compile_cpp
 
-    shim_symbol, source, params = _shim(symbol, components, layout, kinds)
-    shim_ltoir = compile_cpp(source, compute_capability=mspec.target, output="ltoir", name=f"{shim_symbol}.cu")
-    _mathdx_code.store(components, {"symbol": symbol}, ltoir, kind="cublasdx", symbol=symbol)
-    _mathdx_code.store(
-        shim_components,
-        {"symbol": shim_symbol, "params": list(params)},
-        shim_ltoir,
-        kind="cublasdx",
-        symbol=shim_symbol,
+    from ._tensor_engine import _shim_source
+
+    tag = hashlib.sha256(json.dumps(components, sort_keys=True).encode()).hexdigest()[:8]
+    sources, info = [], {}
+    for i, (name, (symbol, layout, kinds)) in enumerate(sorted(layouts.items())):
+        shim_symbol = f"nvmath_{symbol}_{tag}"
+        source, params = _shim_source(symbol, shim_symbol, layout, tuple(kinds))
+        sources.append(f"namespace nvmath_shim_{i} {{\n{source}}}\n")
+        info[name] = {"symbol": shim_symbol, "params": list(params)}
+    ltoir = compile_cpp("".join(sources), compute_capability=target, output="ltoir", name=f"nvmath_shims_{tag}.cu")
+    return info, ltoir
+
+
+def _load_bundle(components: dict) -> _Bundle | None:
+    hit = _mathdx_code.cached(components)
+    shim = _mathdx_code.cached({**components, "part": "shim"}) if hit is not None else None
+    if hit is None or shim is None:
+        return None
+    (info, ltoir), (shim_info, shim_ltoir) = hit, shim
+    return _make_bundle(info, ltoir, shim_info, shim_ltoir)
+
+
+def _make_bundle(info: dict, ltoir: bytes, shim_info: dict, shim_ltoir: bytes) -> _Bundle:
+    from ._tensor_engine import DeviceFunction
+
+    functions = {
+        name: DeviceFunction(s["symbol"], tuple(s["params"]), (ltoir, shim_ltoir)) for name, s in shim_info.items()
+    }
+    host = tuple(info["host"]) if info.get("host") else None
+    return _Bundle(functions, host, ltoir)
+
+
+def _store_bundle(components: dict, mspec, info: dict, ltoir: bytes, layouts: dict, what: str) -> _Bundle:
+    """Compile the shims of a freshly generated bundle, keep both in the cache, return it."""
+    shim_info, shim_ltoir = _bundle_shims(components, mspec.target, layouts)
+    first = next(iter(info["symbols"].values()))
+    _mathdx_code.store(components, info, ltoir, kind="cublasdx", symbol=first)
+    _mathdx_code.store({**components, "part": "shim"}, shim_info, shim_ltoir, kind="cublasdx", symbol=first)
+    logger.info(
+        "cuBLASDx %s: generated %s (%d functions, %d bytes of LTO-IR)",
+        what,
+        components["what"],
+        len(layouts),
+        len(ltoir),
     )
-    logger.info("cuBLASDx %s: generated %s (%d bytes of LTO-IR)", what, components["what"], len(ltoir))
-    result = DeviceFunction(shim_symbol, params, (ltoir, shim_ltoir))
-    _FUNCS[memo_key] = result
-    return result
+    return _make_bundle(info, ltoir, shim_info, shim_ltoir)
 
 
 def _accumulator_kind(suggested: bool) -> str:
@@ -273,47 +282,156 @@ def _fragment_kind(suggested: bool) -> str:
     return "suggested_rmem_c" if suggested else "rmem_c"
 
 
+def _pipeline_names(suggested: bool) -> list:
+    """The pipeline functions of a bundle: all with the suggested accumulator; with the other
+    accumulator only those that take one (the rest come from the suggested bundle: one symbol
+    must not be defined by two linked LTO-IRs)."""
+    return [n for n, entry in _PIPELINE_FUNCTIONS.items() if suggested or entry[2]]
+
+
+def _generate_pipeline_code(pspec: PipelineSpec, suggested: bool, traits_first: bool = False):
+    """``(traits, bundle or None)`` from one libmathdx session. With ``traits_first``, a pipeline
+    too deep for shared memory stops after its traits (its code would be of no use)."""
+    from . import _cublasdx_engine
+
+    _cublasdx_engine._check_target(pspec.matmul)
+    from nvmath.bindings import mathdx as dx
+
+    from .cublasdx import max_shared_memory_per_block
+
+    components = _components("code", pspec.describe(), suggested=str(bool(suggested)))
+    names = _pipeline_names(suggested)
+    functions, tensors = [], []
+    try:
+        with _handles(dx, pspec, tile=True) as (handle, device, tile):
+            traits = _read_traits(dx, device, tile)
+            logger.debug("cuBLASDx pipeline %s: traits %s", pspec.short(), traits)
+            if traits_first and traits["buffer_size"] > max_shared_memory_per_block(pspec.matmul.target):
+                return traits, None
+            try:
+                kind = _accumulator_kind(suggested)
+                tensors.append(dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()])))
+                dx.cublasdxFinalizeTensors(len(tensors), tensors)
+                for name in names:
+                    ftype, uses, with_accumulator, _ = _PIPELINE_FUNCTIONS[name]
+                    pipelines = [{"device": device, "tile": tile}[u] for u in uses]
+                    args = tensors if with_accumulator else []
+                    ftype = int(dx.CublasdxDeviceFunctionType[ftype])
+                    functions.append(
+                        dx.cublasdxCreateDeviceFunctionWithPipelines(
+                            handle, ftype, len(args), args, len(pipelines), pipelines
+                        )
+                    )
+                if suggested:  # the host kernels' create and destroy
+                    for ftype in ("CREATE", "DESTROY"):
+                        functions.append(
+                            dx.cublasdxCreateDeviceFunctionWithPipelines(
+                                handle, int(dx.CublasdxDeviceFunctionType[ftype]), 0, [], 1, [device]
+                            )
+                        )
+                symbols = [
+                    dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
+                    for f in functions
+                ]
+                ltoir = _mathdx_code.finalize_ltoir(
+                    dx,
+                    lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions),
+                    handle,
+                    pspec.matmul.target,
+                )
+            finally:
+                for f in functions:
+                    dx.cublasdxDestroyDeviceFunction(f)
+                for t in tensors:
+                    dx.cublasdxDestroyTensor(t)
+    except dx.MathDxError as e:
+        raise _error(dx, pspec, e) from None
+    info = {"symbols": dict(zip(names, symbols)), "host": symbols[len(names) :] or None}
+    layouts = {}
+    for name, symbol in info["symbols"].items():
+        layout = _PIPELINE_FUNCTIONS[name][3]
+        layouts[name] = (symbol, layout, ("pipeline",) * layout.count("T"))
+    bundle = _store_bundle(components, pspec.matmul, info, ltoir, layouts, pspec.short())
+    _BUNDLES[(pspec, bool(suggested))] = bundle
+    return traits, bundle
+
+
+def _pipeline_bundle(pspec: PipelineSpec, suggested: bool = True) -> _Bundle:
+    key = (pspec, bool(suggested))
+    found = _BUNDLES.get(key)
+    if found is None:
+        found = _load_bundle(_components("code", pspec.describe(), suggested=str(bool(suggested))))
+        if found is None:
+            _, found = _generate_pipeline_code(pspec, suggested)
+        _BUNDLES[key] = found
+    return found
+
+
 def pipeline_function(pspec: PipelineSpec, name: str, suggested: bool = True):
     """The device function ``name`` of ``pspec`` (a key of ``_PIPELINE_FUNCTIONS``; those on
     accumulators use the suggested accumulator unless ``suggested`` is False)."""
     if name not in _PIPELINE_FUNCTIONS:
         raise ValueError(f"name={name!r} is not supported; accepted: {', '.join(_PIPELINE_FUNCTIONS)}")
-    ftype, uses, with_accumulator, layout = _PIPELINE_FUNCTIONS[name]
-    suggested = bool(suggested) if with_accumulator else True
-    components = _components(name, pspec.describe(), suggested=str(suggested))
+    suggested = bool(suggested) if _PIPELINE_FUNCTIONS[name][2] else True
+    return _pipeline_bundle(pspec, suggested).functions[name]
 
-    @contextlib.contextmanager
-    def create(dx):
+
+def _accumulator_bundle(mspec, suggested: bool) -> _Bundle:
+    key = ("accumulator", mspec, bool(suggested))
+    found = _BUNDLES.get(key)
+    if found is not None:
+        return found
+    components = _components("accumulator code", mspec.describe(), suggested=str(bool(suggested)))
+    found = _load_bundle(components)
+    if found is None:
+        found = _generate_accumulator_code(mspec, suggested, components)
+    _BUNDLES[key] = found
+    return found
+
+
+def _generate_accumulator_code(mspec, suggested: bool, components: dict) -> _Bundle:
+    from . import _cublasdx_engine
+
+    _cublasdx_engine._check_target(mspec)
+    from nvmath.bindings import mathdx as dx
+
+    accumulator, fragment = _accumulator_kind(suggested), _fragment_kind(suggested)
+    names = list(_ACCUMULATOR_FUNCTIONS)
+    with _cublasdx_engine._descriptor(dx, mspec, "tensors") as handle:
+        tensors, functions = {}, []
         try:
-            with _handles(dx, pspec, tile=True) as (handle, device, tile):
-                pipelines = [{"device": device, "tile": tile}[u] for u in uses]
-                tensors = []
-                if with_accumulator:
-                    kind = _accumulator_kind(suggested)
-                    tensors.append(dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()])))
-                function = None
-                try:
-                    if tensors:
-                        dx.cublasdxFinalizeTensors(len(tensors), tensors)
-                    function = dx.cublasdxCreateDeviceFunctionWithPipelines(
-                        handle,
-                        int(dx.CublasdxDeviceFunctionType[ftype]),
-                        len(tensors),
-                        tensors,
-                        len(pipelines),
-                        pipelines,
-                    )
-                    yield function
-                finally:
-                    if function is not None:
-                        dx.cublasdxDestroyDeviceFunction(function)
-                    for t in tensors:
-                        dx.cublasdxDestroyTensor(t)
+            for kind in (accumulator, fragment):
+                tensors[kind] = dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()]))
+            dx.cublasdxFinalizeTensors(len(tensors), list(tensors.values()))
+            for name in names:
+                args = [tensors[accumulator]] + ([tensors[fragment]] if name == "get_results" else [])
+                ftype = _ACCUMULATOR_FUNCTIONS[name][0]
+                functions.append(
+                    dx.cublasdxCreateDeviceFunction(handle, int(dx.CublasdxDeviceFunctionType[ftype]), len(args), args)
+                )
+            symbols = [
+                dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
+                for f in functions
+            ]
+            ltoir = _mathdx_code.finalize_ltoir(
+                dx,
+                lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions),
+                handle,
+                mspec.target,
+            )
         except dx.MathDxError as e:
-            raise _error(dx, pspec, e) from None
-
-    kinds = ("pipeline",) * layout.count("T")
-    return _generate((pspec, name, suggested), components, pspec.matmul, layout, kinds, create, pspec.short())
+            raise _cublasdx_engine._codegen_error(dx, mspec, e) from None
+        finally:
+            for f in functions:
+                dx.cublasdxDestroyDeviceFunction(f)
+            for t in tensors.values():
+                dx.cublasdxDestroyTensor(t)
+    info = {"symbols": dict(zip(names, symbols)), "host": None}
+    layouts = {}
+    for name, symbol in info["symbols"].items():
+        kinds = [accumulator] + ([fragment] if name == "get_results" else [])
+        layouts[name] = (symbol, _ACCUMULATOR_FUNCTIONS[name][1], tuple(kinds))
+    return _store_bundle(components, mspec, info, ltoir, layouts, mspec.short())
 
 
 def accumulator_function(mspec, name: str, suggested: bool = True):
@@ -322,37 +440,7 @@ def accumulator_function(mspec, name: str, suggested: bool = True):
     ``suggested`` is False)."""
     if name not in _ACCUMULATOR_FUNCTIONS:
         raise ValueError(f"name={name!r} is not supported; accepted: {', '.join(_ACCUMULATOR_FUNCTIONS)}")
-    ftype, layout = _ACCUMULATOR_FUNCTIONS[name]
-    kinds = [_accumulator_kind(suggested)]
-    if name == "get_results":
-        kinds.append(_fragment_kind(suggested))
-    components = _components(f"accumulator {name}", mspec.describe(), suggested=str(bool(suggested)))
-
-    @contextlib.contextmanager
-    def create(dx):
-        from . import _cublasdx_engine
-
-        with _cublasdx_engine._descriptor(dx, mspec, "tensors") as handle:
-            tensors, function = [], None
-            try:
-                for kind in kinds:
-                    tensors.append(dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()])))
-                dx.cublasdxFinalizeTensors(len(tensors), tensors)
-                function = dx.cublasdxCreateDeviceFunction(
-                    handle, int(dx.CublasdxDeviceFunctionType[ftype]), len(tensors), tensors
-                )
-                yield function
-            except dx.MathDxError as e:
-                raise _cublasdx_engine._codegen_error(dx, mspec, e) from None
-            finally:
-                if function is not None:
-                    dx.cublasdxDestroyDeviceFunction(function)
-                for t in tensors:
-                    dx.cublasdxDestroyTensor(t)
-
-    return _generate(
-        (mspec, "accumulator", name, bool(suggested)), components, mspec, layout, tuple(kinds), create, mspec.short()
-    )
+    return _accumulator_bundle(mspec, suggested).functions[name]
 
 
 # ---------------------------------------------------------------------------- host kernels
@@ -379,45 +467,10 @@ def host_kernels(pspec: PipelineSpec) -> tuple[bytes, str, str]:
     found = _KERNELS.get(pspec)
     if found is not None:
         return found
-    components = _components("host kernels", pspec.describe())
-    hit = _mathdx_code.cached(components)
-    if hit is not None:
-        info, ltoir = hit
-        create_symbol, destroy_symbol = info["create"], info["destroy"]
-    else:
-        from . import _cublasdx_engine
-
-        _cublasdx_engine._check_target(pspec.matmul)
-        from nvmath.bindings import mathdx as dx
-
-        functions = []
-        try:
-            with _handles(dx, pspec, tile=False) as (handle, device, _):
-                try:
-                    for ftype in ("CREATE", "DESTROY"):
-                        functions.append(
-                            dx.cublasdxCreateDeviceFunctionWithPipelines(
-                                handle, int(dx.CublasdxDeviceFunctionType[ftype]), 0, [], 1, [device]
-                            )
-                        )
-                    create_symbol, destroy_symbol = (
-                        dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
-                        for f in functions
-                    )
-                    ltoir = _mathdx_code.finalize_ltoir(
-                        dx,
-                        lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions),
-                        handle,
-                        pspec.matmul.target,
-                    )
-                finally:
-                    for f in functions:
-                        dx.cublasdxDestroyDeviceFunction(f)
-        except dx.MathDxError as e:
-            raise _error(dx, pspec, e) from None
-        info = {"create": create_symbol, "destroy": destroy_symbol}
-        _mathdx_code.store(components, info, ltoir, kind="cublasdx", symbol=create_symbol)
-    tag = hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
+    bundle = _pipeline_bundle(pspec)
+    create_symbol, destroy_symbol = bundle.host
+    ltoir = bundle.ltoir
+    tag = hashlib.sha256(json.dumps(_components("host kernels", pspec.describe())).encode()).hexdigest()[:8]
     init, destroy = f"nvmath_device_pipeline_init_{tag}", f"nvmath_device_pipeline_destroy_{tag}"
     source = "\n".join(
         [

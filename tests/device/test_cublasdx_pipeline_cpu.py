@@ -144,7 +144,9 @@ def test_pipeline_traits():
     from nvmath.device._cublasdx_pipeline import pipeline_traits
 
     m, n, k = TILE
-    for depth in (2, 3):
+    # (depth 2 is the pipeline the kernels below use; depth 16 does not fit shared memory, so
+    # it costs a traits query only, no code generation)
+    for depth in (2, 16):
         traits = pipeline_traits(_pspec(_mm(), depth=depth))
         # each stage holds a tile of A and one of B (fp16)
         assert traits["buffer_size"] >= depth * (m * k + k * n) * 2
@@ -153,7 +155,6 @@ def test_pipeline_traits():
             assert traits[name] > 0 and traits[name] & (traits[name] - 1) == 0, name
         assert traits["storage_bytes"] > 0 and traits["tile_storage_bytes"] > 0
         assert traits["block_dim"] == [128, 1, 1]
-    assert pipeline_traits(_pspec(_mm(), depth=3))["buffer_size"] > pipeline_traits(_pspec(_mm()))["buffer_size"]
 
 
 @needs_library
