@@ -636,7 +636,8 @@ class _PipelineExtension:
 
     def prepare_args(self, ty, val, **kwargs):
         if isinstance(val, DevicePipeline):
-            return types.voidptr, int(val._address)
+            # (numba-cuda marshals integers, not raw pointers: the address as a pointer-sized int)
+            return types.uintp, int(val._address)
         return ty, val
 
 

@@ -276,3 +276,21 @@ def test_typing_errors_name_the_problem():
     ):
         with pytest.raises(TypingError, match=message):
             cuda.compile_all(kernel, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+
+
+def test_a_pipeline_argument_is_passed_as_its_address():
+    """numba-cuda's launcher marshals what the extension gives (a pointer-sized integer)."""
+    import ctypes
+    import types as pytypes
+
+    from numba.cuda.dispatcher import _Kernel
+
+    from nvmath.device.cublasdx_numba import pipeline_extensions
+
+    pipeline = DevicePipeline.__new__(DevicePipeline)
+    pipeline._storage = pytypes.SimpleNamespace(handle=0x7F0012345600)
+    kernelargs = []
+    launcher = pytypes.SimpleNamespace(extensions=pipeline_extensions)
+    _Kernel._prepare_args(launcher, None, pipeline, None, [], kernelargs)
+    assert len(kernelargs) == 1 and isinstance(kernelargs[0], ctypes.c_uint64)
+    assert kernelargs[0].value == 0x7F0012345600
