@@ -32,6 +32,22 @@ def gelu64(x):
     return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
 
 
+def test_fp16_operands_with_fp32_c_give_an_fp32_result():
+    """As cuBLASLt (and nvmath-python): c's type is the result's where cuBLASLt computes it from
+    the operands (fp32 from fp16 or bf16); result_type may ask for it without c."""
+    rng = np.random.default_rng(5)
+    a, b, c = rand((24, 16), "float16", rng), rand((16, 20), "float16", rng), rand((24, 20), "float32", rng)
+    d = matmul(a, b, c, alpha=1.5, beta=-0.5)
+    assert d.dtype == np.float32
+    assert_close(d, 1.5 * (a.astype(np.float64) @ b.astype(np.float64)) - 0.5 * c, "float32")
+    assert matmul(a, b, options={"result_type": "float32"}).dtype == np.float32
+    assert matmul(a, b).dtype == np.float16
+    with pytest.raises(TypeError, match="result_type='float64' is not supported with float16 operands; accepted: "):
+        matmul(a, b, options={"result_type": "float64"})
+    with pytest.raises(TypeError, match="c has dtype float64 but the result is float32"):
+        matmul(a.astype(np.float32), b.astype(np.float32), c.astype(np.float64))
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "complex64", "complex128"])
 def test_plain_with_alpha_beta_c(dtype):
     a, b, c = rand((7, 5), dtype), rand((5, 9), dtype), rand((7, 9), dtype)

@@ -131,6 +131,19 @@ def test_torch_bf16_and_numpy_on_the_gpu():
     assert_close(r, x @ y, "float64")
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_operands_with_fp32_c_give_an_fp32_result(dtype):
+    torch = pytest.importorskip("torch")
+    half = getattr(torch, dtype)
+    a = torch.randn(96, 64, dtype=half, device="cuda")
+    b = torch.randn(64, 80, dtype=half, device="cuda")
+    c = torch.randn(96, 80, dtype=torch.float32, device="cuda")
+    d = matmul(a, b, c, alpha=1.5, beta=-0.5)
+    assert d.dtype == torch.float32
+    want = 1.5 * (a.double() @ b.double()) - 0.5 * c.double()
+    assert_close(d.double().cpu().numpy(), want.cpu().numpy(), "float32" if dtype == "float16" else "bfloat16")
+
+
 def test_plan_autotune_reset_and_streams():
     cp = _cp()
     a, b = rand((128, 64), "float32"), rand((64, 96), "float32")

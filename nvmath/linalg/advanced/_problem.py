@@ -33,6 +33,9 @@ SUPPORTED_TYPES = {
     "float8_e5m2": "float8_e5m2",
 }
 FP8 = ("float8_e4m3fn", "float8_e5m2")
+#: Result (C and D) types cuBLASLt computes from non-FP8 operands: their own, and fp32 from
+#: 16-bit floats (accumulated in fp32 either way).
+_RESULT_TYPES = {"float16": ("float16", "float32"), "bfloat16": ("bfloat16", "float32")}
 _REAL_EPILOG_TYPES = ("float16", "bfloat16", "float32", "float64", "float8_e4m3fn", "float8_e5m2")
 #: The epilogs cuBLASLt runs with an FP8 result (those of the forward pass).
 _FP8_RESULT_EPILOGS = (
@@ -148,16 +151,19 @@ class Problem:
                     f"{tuple(b.shape)}): give the vectors an axis of extent 1"
                 )
             result_type = None  # the result is c, of c's type (the caller warns when one was given)
-        # The default result type: c's when given (FP8 operands take bf16/fp16/fp32 c), else the
+        # The default result type: c's when given and cuBLASLt computes it from these operands
+        # (FP8 operands take bf16/fp16/fp32 c; fp16 and bf16 ones an fp32 c), else the
         # operands' own (FP8 operands: an FP8 result in a's format, as cuBLASLt's table allows).
-        self.result_dtype = result_type or (c.dtype if c is not None and self.fp8 else SUPPORTED_TYPES[a.dtype])
+        results = _RESULT_TYPES.get(a.dtype, (a.dtype,))
+        wider_c = c is not None and (self.fp8 or c.dtype in results)
+        self.result_dtype = result_type or (c.dtype if wider_c else SUPPORTED_TYPES[a.dtype])
         self.fp8_result = self.result_dtype in FP8
         if self.fp8:
             c_types = self._fp8_types(a.dtype, b.dtype, self.result_dtype)
-        elif self.result_dtype != a.dtype:
+        elif self.result_dtype not in results:
             raise TypeError(
-                f"result_type={self.result_dtype!r} differs from the operands' {a.dtype}; "
-                "a different result type is supported for FP8 operands only"
+                f"result_type={self.result_dtype!r} is not supported with {a.dtype} operands; accepted: "
+                f"{', '.join(results)} (FP8 operands take others)"
             )
         else:
             c_types = (self.result_dtype,)
