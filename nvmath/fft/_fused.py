@@ -1,21 +1,35 @@
 """One fused kernel for a GPU FFT with a prolog and an epilog: load, cuFFTDx, store.
 
-Where a transform fits (1-D, C2C, complex64 or complex128, rows of unit stride, a size
-cuFFTDx computes in one block), :class:`~nvmath.fft.FFT` can run it as one kernel of its own
-instead of a cuFFT plan with LTO callbacks (``FFTOptions.fused_kernel``). Each block
-transforms ``ffts_per_block`` batch rows:
+Where a transform fits (1-D; C2C, R2C or C2R; single or double precision; a size cuFFTDx
+computes in one block), :class:`~nvmath.fft.FFT` can run it as one kernel of its own instead
+of a cuFFT plan with LTO callbacks (``FFTOptions.fused_kernel``). Each block transforms
+``ffts_per_block`` batch rows:
 
 1. load: thread ``x`` of row ``y`` holds the row's elements ``x + i * stride``
    (``stride = size / elements_per_thread``), so each warp reads 32 consecutive elements per
-   access; the prolog, where given, is called for each element at its offset. Without a
-   prolog (complex64), the "staged" variant reads the rows in 16-byte chunks into shared
-   memory and each thread then takes its strided elements from there;
+   access where the rows have unit element stride; the prolog, where given, is called for
+   each element at its offset. Without a prolog (C2C complex64 over unit-stride rows), the
+   "staged" variant reads the rows in 16-byte chunks into shared memory and each thread then
+   takes its strided elements from there;
 2. the FFT: cuFFTDx's block FFT on the registers (:class:`nvmath.device.FFT`);
 3. store: the mirror image, with the epilog called for each element at its offset.
 
+Real transforms use cuFFTDx's default layout of thread data ("natural" complex layout,
+"normal" real mode): the real side (the input of R2C, the output of C2R) holds the real
+elements ``x + i * stride`` (``i < elements_per_thread``) as reals one after another in the
+thread's complex registers (real element ``i`` is the real part of register ``i // 2`` where
+``i`` is even, its imaginary part where odd); the complex side holds the ``size // 2 + 1``
+complex elements ``x + i * stride`` in register ``i``, as C2C does.
+
+Element ``j`` of batch row ``b`` lies at element offset ``b * dist + j * stride`` of its side
+(``Problem.in_dist``/``in_stride``, ``out_dist``/``out_stride``: cuFFT's ``idist``/``istride``
+and ``odist``/``ostride``). Rows of another element stride than 1 are read and written element
+by element (never staged).
+
 The prolog and epilog are the very LTO-IR that cuFFT would get (compiled by
 :func:`~nvmath.fft.callbacks.compile_prolog` / ``compile_epilog``, or given as LTO-IR), with
-cuFFT's C prototypes and semantics: ``offset`` is the element offset in the layout of
+cuFFT's C prototypes and semantics: the element is ``float``/``double`` on the real side of
+R2C and C2R, ``float2``/``double2`` elsewhere; ``offset`` is the element offset in the layout of
 :meth:`~nvmath.fft.FFT.get_input_layout` (prolog) or ``get_output_layout`` (epilog),
 ``user_info`` is the ``data`` pointer, the last argument is null. The kernel declares them
 with those prototypes and nvJitLink inlines them. The kernel is a :func:`nvmath.device.jit`
@@ -40,8 +54,11 @@ logger = logging.getLogger("nvmath.fft")
 
 _PRECISION = {"complex64": "single", "complex128": "double"}
 _MATHDX_PRECISION = {"complex64": "F32", "complex128": "F64"}
-_ITEMSIZE = {"complex64": 8, "complex128": 16}
-_C_ELEMENT = {"complex64": "float2", "complex128": "double2"}
+_REAL = {"complex64": "float32", "complex128": "float64"}
+_ITEMSIZE = {"complex64": 8, "complex128": 16, "float32": 4, "float64": 8}
+#: The C type of each element type, as cuFFT's callback prototypes take it.
+_C_ELEMENT = {"complex64": "float2", "complex128": "double2", "float32": "float", "float64": "double"}
+_FFT_TYPES = ("C2C", "R2C", "C2R")
 #: Kernel arguments: source, destination, prolog user_info, epilog user_info, batch, flags
 #: (bit 0: staged load, bit 1: staged store; set only where the pointers allow 16-byte chunks).
 KERNEL_ARGS = 6
@@ -95,11 +112,16 @@ class Problem:
     Attributes
     ----------
     size : int
-        The transform length.
+        The transform length (of the real side for R2C and C2R).
     dtype : {"complex64", "complex128"}
+        The precision: the complex type of the transform (the real side of R2C/C2R is
+        float32/float64).
     in_dist, out_dist : int
         Elements between the starts of consecutive rows, in the input and in the output.
     direction : {"forward", "inverse"}
+    fft_type : {"C2C", "R2C", "C2R"}
+    in_stride, out_stride : int
+        Elements between consecutive elements of a row, in the input and in the output.
     """
 
     size: int
@@ -107,9 +129,40 @@ class Problem:
     in_dist: int
     out_dist: int
     direction: str
+    fft_type: str = "C2C"
+    in_stride: int = 1
+    out_stride: int = 1
+
+    @property
+    def in_element(self) -> str:
+        """The dtype of the input elements (what a prolog returns)."""
+        return _REAL[self.dtype] if self.fft_type == "R2C" else self.dtype
+
+    @property
+    def out_element(self) -> str:
+        """The dtype of the output elements (what an epilog stores)."""
+        return _REAL[self.dtype] if self.fft_type == "C2R" else self.dtype
+
+    @property
+    def in_count(self) -> int:
+        """Elements of one input row."""
+        return self.size // 2 + 1 if self.fft_type == "C2R" else self.size
+
+    @property
+    def out_count(self) -> int:
+        """Elements of one output row."""
+        return self.size // 2 + 1 if self.fft_type == "R2C" else self.size
+
+    def unit_stride(self) -> bool:
+        return self.in_stride == 1 and self.out_stride == 1
 
     def describe(self) -> str:
-        return f"{self.direction} C2C {self.dtype} of size {self.size}, rows {self.in_dist} -> {self.out_dist} apart"
+        types = self.dtype if self.fft_type == "C2C" else f"{self.in_element} -> {self.out_element}"
+        text = f"{self.direction} {self.fft_type} {types} of size {self.size}"
+        text += f", rows {self.in_dist} -> {self.out_dist} apart"
+        if not self.unit_stride():
+            text += f", elements {self.in_stride} -> {self.out_stride} apart"
+        return text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,16 +183,16 @@ class Callback:
 def unsupported_reason(spec) -> str | None:
     """Why the fused kernel cannot run the transform of ``spec`` (an FFT's plan description),
     or None where it can (cuFFTDx may still refuse the size: :func:`candidates` says)."""
-    if spec.fft_type != "C2C":
-        return f"it computes C2C transforms only, not {spec.fft_type}"
-    if spec.in_dtype not in _PRECISION:
-        return f"it takes complex64 and complex128, not {spec.in_dtype}"
+    if spec.fft_type not in _FFT_TYPES:
+        return f"it computes C2C, R2C and C2R transforms, not {spec.fft_type}"
+    if spec.complex_dtype not in _PRECISION:
+        return f"it takes single and double precision (complex64, complex128, float32, float64), not {spec.in_dtype}"
     if len(spec.n) != 1:
         return f"it computes 1-D transforms only, not {len(spec.n)}-D (lengths {spec.n})"
-    if spec.in_embed.stride != 1 or spec.out_embed.stride != 1:
+    if spec.in_embed.stride < 1 or spec.out_embed.stride < 1:
         return (
             f"the transformed axis has strides {spec.in_embed.stride} (input) and {spec.out_embed.stride} "
-            "(output) elements; it takes rows of unit stride"
+            "(output) elements; it takes positive strides"
         )
     if spec.batch < 1:
         return "the batch is empty"
@@ -149,7 +202,16 @@ def unsupported_reason(spec) -> str | None:
 def problem_of(spec, direction) -> Problem:
     """The :class:`Problem` of an FFT's plan description in ``direction`` (an FFTDirection)."""
     name = "forward" if int(direction) < 0 else "inverse"
-    return Problem(spec.n[0], spec.in_dtype, spec.in_embed.dist, spec.out_embed.dist, name)
+    return Problem(
+        spec.n[0],
+        spec.complex_dtype,
+        spec.in_embed.dist,
+        spec.out_embed.dist,
+        name,
+        spec.fft_type,
+        spec.in_embed.stride,
+        spec.out_embed.stride,
+    )
 
 
 def _as_target(target):
@@ -169,7 +231,7 @@ def _fft_spec(problem: Problem, target, knobs: Knobs | None = None):
     return engine.FFTSpec(
         problem.size,
         _MATHDX_PRECISION[problem.dtype],
-        "c2c",
+        problem.fft_type.lower(),
         problem.direction,
         "Block",
         target,
@@ -180,11 +242,14 @@ def _fft_spec(problem: Problem, target, knobs: Knobs | None = None):
 
 def can_stage(problem: Problem, knobs: Knobs, side: str, has_callback: bool) -> bool:
     """Whether the ``side`` ("in" or "out") of a kernel moves rows through shared memory in
-    16-byte chunks: staged knobs, complex64, no callback there, and rows of whole chunks."""
+    16-byte chunks: staged knobs, C2C complex64 over rows of unit element stride, no callback
+    there, and rows of whole chunks."""
     dist = problem.in_dist if side == "in" else problem.out_dist
     return (
         knobs.staged
         and not has_callback
+        and problem.fft_type == "C2C"
+        and problem.unit_stride()
         and problem.dtype == "complex64"
         and problem.size % 2 == 0
         and dist % 2 == 0
@@ -199,7 +264,7 @@ def candidates(problem: Problem, target, *, has_prolog: bool, has_epilog: bool, 
     cuFFTDx lists its tuned ``(elements_per_thread, ffts_per_block)`` pairs, best first; the
     first that fits a block (at most 1024 threads and 160 KiB of shared memory) comes first,
     then one-FFT blocks of its width and of the width nearest 256 threads, then the next pairs,
-    then the staged variant where a side has no callback (complex64).
+    then the staged variant where a side has no callback (C2C complex64 over unit-stride rows).
 
     Raises
     ------
@@ -241,17 +306,28 @@ def candidates(problem: Problem, target, *, has_prolog: bool, has_epilog: bool, 
 # covers what they generate, the callbacks' LTO-IR included.
 
 
+def _is_real(dtype: str) -> bool:
+    return dtype in ("float32", "float64")
+
+
+def _scalar(ir, dtype: str):
+    return ir.FloatType() if dtype in ("complex64", "float32") else ir.DoubleType()
+
+
 def _element_vector(ir, dtype: str, count: int):
-    scalar = ir.FloatType() if dtype == "complex64" else ir.DoubleType()
-    return ir.VectorType(scalar, 2 * count)
+    return ir.VectorType(_scalar(ir, dtype), 2 * count)
 
 
 def _vector_pointer(builder, ir, address, index, dtype: str, count: int):
     """``(vector of count elements)*`` at element ``index`` of the array at integer ``address``."""
-    scalar = ir.FloatType() if dtype == "complex64" else ir.DoubleType()
-    base = builder.inttoptr(address, scalar.as_pointer())
+    base = builder.inttoptr(address, _scalar(ir, dtype).as_pointer())
     first = builder.gep(base, [builder.mul(index, ir.Constant(index.type, 2))])
     return builder.bitcast(first, _element_vector(ir, dtype, count).as_pointer())
+
+
+def _scalar_pointer(builder, ir, address, index, dtype: str):
+    """``float*``/``double*`` at element ``index`` of the real array at integer ``address``."""
+    return builder.gep(builder.inttoptr(address, _scalar(ir, dtype).as_pointer()), [index])
 
 
 def _to_complex(builder, context, nb_type, parts):
@@ -265,10 +341,15 @@ def _complex_parts(builder, context, nb_type, value):
     return c.real, c.imag
 
 
-def _numba_complex(dtype: str):
+def _numba_type(dtype: str):
     from numba import types
 
-    return types.complex64 if dtype == "complex64" else types.complex128
+    return {
+        "complex64": types.complex64,
+        "complex128": types.complex128,
+        "float32": types.float32,
+        "float64": types.float64,
+    }[dtype]
 
 
 def _as_i64(builder, context, value, ty):
@@ -277,18 +358,24 @@ def _as_i64(builder, context, value, ty):
     return context.cast(builder, value, ty, types.int64)
 
 
+def _check_count(dtype: str, count: int):
+    if count not in (1, 2) or (count != 1 and _is_real(dtype)):
+        raise ValueError(f"count={count} for {dtype}: accepted 1 or 2 complex elements, 1 real element")
+
+
 @functools.cache
 def load_intrinsic(dtype: str, count: int):
-    """``load(address, index)``: ``count`` consecutive elements (1 or 2) of ``dtype`` from
-    element ``index`` of the array at ``address``, in one vector access aligned to its size
-    (one element: the element; two: a 2-tuple)."""
+    """``load(address, index)``: ``count`` consecutive elements (1 or 2; 1 for a real
+    ``dtype``) of ``dtype`` from element ``index`` of the array at ``address``, in one vector
+    access aligned to its size (one element: the element; two: a 2-tuple)."""
     from numba import types
     from numba.extending import intrinsic
 
+    _check_count(dtype, count)
     align = _ITEMSIZE[dtype] * count
 
     def fused_load(typingctx, address, index):
-        nb = _numba_complex(dtype)
+        nb = _numba_type(dtype)
         result = nb if count == 1 else types.UniTuple(nb, count)
 
         def codegen(context, builder, sig, args):
@@ -296,6 +383,8 @@ def load_intrinsic(dtype: str, count: int):
 
             a = _as_i64(builder, context, args[0], sig.args[0])
             i = _as_i64(builder, context, args[1], sig.args[1])
+            if _is_real(dtype):
+                return builder.load(_scalar_pointer(builder, ir, a, i, dtype), align=align)
             vector = builder.load(_vector_pointer(builder, ir, a, i, dtype, count), align=align)
             values = []
             for k in range(count):
@@ -314,6 +403,7 @@ def store_intrinsic(dtype: str, count: int):
     from numba import types
     from numba.extending import intrinsic
 
+    _check_count(dtype, count)
     align = _ITEMSIZE[dtype] * count
 
     def codegen_for(nb):
@@ -322,6 +412,10 @@ def store_intrinsic(dtype: str, count: int):
 
             a = _as_i64(builder, context, args[0], sig.args[0])
             i = _as_i64(builder, context, args[1], sig.args[1])
+            if _is_real(dtype):
+                value = context.cast(builder, args[2], sig.args[2], nb)
+                builder.store(value, _scalar_pointer(builder, ir, a, i, dtype), align=align)
+                return context.get_dummy_value()
             vector = ir.Constant(_element_vector(ir, dtype, count), ir.Undefined)
             for k in range(count):
                 value = context.cast(builder, args[2 + k], sig.args[2 + k], nb)
@@ -335,19 +429,38 @@ def store_intrinsic(dtype: str, count: int):
     if count == 1:
 
         def fused_store(typingctx, address, index, value):
-            return types.void(address, index, value), codegen_for(_numba_complex(dtype))
+            return types.void(address, index, value), codegen_for(_numba_type(dtype))
 
     else:
 
         def fused_store(typingctx, address, index, v0, v1):
-            return types.void(address, index, v0, v1), codegen_for(_numba_complex(dtype))
+            return types.void(address, index, v0, v1), codegen_for(_numba_type(dtype))
 
     return intrinsic(fused_store)
 
 
+@functools.cache
+def pack_intrinsic(dtype: str):
+    """``pack(a, b)``: the ``dtype`` (complex) value ``a + b j``, the parts converted to its
+    precision: two real elements in one register of thread data."""
+    from numba.extending import intrinsic
+
+    def fused_pack(typingctx, re, im):
+        nb = _numba_type(dtype)
+        part = nb.underlying_float
+
+        def codegen(context, builder, sig, args):
+            parts = [context.cast(builder, v, t, part) for v, t in zip(args, sig.args)]
+            return _to_complex(builder, context, nb, parts)
+
+        return nb(re, im), codegen
+
+    return intrinsic(fused_pack)
+
+
 def _declare_callback(builder, ir, kind: str, symbol: str, dtype: str):
-    """The callback's declaration with cuFFT's C prototype (the element by value, aligned as
-    CUDA's float2/double2)."""
+    """The callback's declaration with cuFFT's C prototype (the element by value: a float or
+    double, or a float2/double2 aligned as CUDA's)."""
     from numba.core import cgutils
 
     from nvmath.jit._numba_backend import _annotate_alignment, _llvm_ctype
@@ -362,7 +475,7 @@ def _declare_callback(builder, ir, kind: str, symbol: str, dtype: str):
     else:
         fnty = ir.FunctionType(ir.VoidType(), [void_p, u64, element, void_p, void_p])
     fn = cgutils.get_or_insert_function(module, fnty, symbol)
-    if not getattr(fn, "_nvmath_annotated", False):
+    if not _is_real(dtype) and not getattr(fn, "_nvmath_annotated", False):
         _annotate_alignment(module, fn, 0 if kind == "prolog" else 3, element_ct.alignment)
         fn._nvmath_annotated = True
     return fn, element
@@ -382,12 +495,13 @@ def _link_callback(context, symbol: str, code: bytes):
 
 @functools.lru_cache(maxsize=64)
 def prolog_intrinsic(symbol: str, code: bytes, dtype: str):
-    """``prolog(data_in, offset, user_info)``: the prolog's value for element ``offset``
-    (the addresses as integers; the shared-memory argument is null)."""
+    """``prolog(data_in, offset, user_info)``: the prolog's value (of ``dtype``, the input's
+    element type) for element ``offset`` (the addresses as integers; the shared-memory
+    argument is null)."""
     from numba.extending import intrinsic
 
     def fused_prolog(typingctx, data_in, offset, user_info):
-        nb = _numba_complex(dtype)
+        nb = _numba_type(dtype)
 
         def codegen(context, builder, sig, args):
             from llvmlite import ir
@@ -399,6 +513,8 @@ def prolog_intrinsic(symbol: str, code: bytes, dtype: str):
             off = _as_i64(builder, context, args[1], sig.args[1])
             _link_callback(context, symbol, code)
             result = builder.call(fn, [data, off, info, ir.Constant(void_p, None)])
+            if _is_real(dtype):
+                return result
             parts = [builder.extract_value(result, j) for j in range(2)]
             return _to_complex(builder, context, nb, parts)
 
@@ -410,12 +526,13 @@ def prolog_intrinsic(symbol: str, code: bytes, dtype: str):
 @functools.lru_cache(maxsize=64)
 def epilog_intrinsic(symbol: str, code: bytes, dtype: str):
     """``epilog(data_out, offset, value, user_info)``: the epilog called for element
-    ``offset`` with ``value`` (the shared-memory argument is null)."""
+    ``offset`` with ``value`` (converted to ``dtype``, the output's element type; the
+    shared-memory argument is null)."""
     from numba import types
     from numba.extending import intrinsic
 
     def fused_epilog(typingctx, data_out, offset, value, user_info):
-        nb = _numba_complex(dtype)
+        nb = _numba_type(dtype)
 
         def codegen(context, builder, sig, args):
             from llvmlite import ir
@@ -426,9 +543,12 @@ def epilog_intrinsic(symbol: str, code: bytes, dtype: str):
             info = builder.inttoptr(_as_i64(builder, context, args[3], sig.args[3]), void_p)
             off = _as_i64(builder, context, args[1], sig.args[1])
             v = context.cast(builder, args[2], sig.args[2], nb)
-            aggregate = ir.Constant(element, ir.Undefined)
-            for j, part in enumerate(_complex_parts(builder, context, nb, v)):
-                aggregate = builder.insert_value(aggregate, part, j)
+            if _is_real(dtype):
+                aggregate = v
+            else:
+                aggregate = ir.Constant(element, ir.Undefined)
+                for j, part in enumerate(_complex_parts(builder, context, nb, v)):
+                    aggregate = builder.insert_value(aggregate, part, j)
             _link_callback(context, symbol, code)
             builder.call(fn, [data, off, aggregate, info, ir.Constant(void_p, None)])
             return context.get_dummy_value()
@@ -456,17 +576,41 @@ class _Shape:
     epilog: bool
     stage_in: bool
     stage_out: bool
+    fft_type: str = "C2C"
+    in_stride: int = 1  # elements between a row's elements
+    out_stride: int = 1
+
+    @property
+    def in_count(self) -> int:
+        return self.size // 2 + 1 if self.fft_type == "C2R" else self.size
+
+    @property
+    def out_count(self) -> int:
+        return self.size // 2 + 1 if self.fft_type == "R2C" else self.size
 
 
-def _guarded(shape: _Shape, i: int) -> bool:
-    """Whether element ``i`` of the last threads can fall beyond the row (sizes that are not a
-    multiple of the elements per thread)."""
-    return (shape.stride - 1) + i * shape.stride >= shape.size
+def _guarded(shape: _Shape, i: int, count: int | None = None) -> bool:
+    """Whether element ``i`` of the last threads can fall beyond the row of ``count`` elements
+    (default: the size; sizes that are not a multiple of the elements per thread)."""
+    return (shape.stride - 1) + i * shape.stride >= (shape.size if count is None else count)
+
+
+def _complex_slots(shape: _Shape, count: int) -> range:
+    """The registers holding a row of ``count`` complex elements: all ``ept`` for C2C (as
+    ever); on the complex side of R2C/C2R, those some thread fills."""
+    if shape.fft_type == "C2C":
+        return range(shape.ept)
+    return range(min(shape.storage, -(-count // shape.stride)))
+
+
+def _base(dist: int, stride: int, name: str) -> str:
+    return f"    {name} = row * {dist} + " + ("tx" if stride == 1 else f"tx * {stride}")
 
 
 def kernel_source(shape: _Shape) -> str:
     """The Python source of the fused kernel ``fused_fft`` for ``shape``."""
     s, n = shape.stride, shape.size
+    si, so = shape.in_stride, shape.out_stride
     lines = [
         "def fused_fft(src, dst, in_info, out_info, batch, flags):",
         f"    td = cuda.local.array({shape.storage}, vtype)",
@@ -475,32 +619,53 @@ def kernel_source(shape: _Shape) -> str:
         "    ty = cuda.threadIdx.y",
         f"    row = cuda.blockIdx.x * {shape.fpb} + ty",
         "    live = row < batch",
-        f"    ib = row * {shape.in_dist} + tx",
-        f"    ob = row * {shape.out_dist} + tx",
+        _base(shape.in_dist, si, "ib"),
+        _base(shape.out_dist, so, "ob"),
     ]
 
+    def read(i):
+        return f"_prolog(src, ib + {i * s * si}, in_info)" if shape.prolog else f"_load(src, ib + {i * s * si})"
+
+    def write(i, value):
+        off = f"ob + {i * s * so}"
+        return f"_epilog(dst, {off}, {value}, out_info)" if shape.epilog else f"_store(dst, {off}, {value})"
+
     def direct_load(indent):
+        if shape.fft_type == "R2C":
+            # Real elements x + i * stride, two to a register (cuFFTDx's real layout); those
+            # beyond the row are zero.
+            count = shape.ept + shape.ept % 2
+            out = [f"{indent}r{i} = rzero" for i in range(count)]
+            out.append(f"{indent}if live:")
+            for i in range(shape.ept):
+                if _guarded(shape, i):
+                    out += [f"{indent}    if tx + {i * s} < {n}:", f"{indent}        r{i} = {read(i)}"]
+                else:
+                    out.append(f"{indent}    r{i} = {read(i)}")
+            out += [f"{indent}td[{m}] = _pack(r{2 * m}, r{2 * m + 1})" for m in range(count // 2)]
+            return out
+        count = shape.in_count
         out = [f"{indent}if live:"]
-        for i in range(shape.ept):
-            call = f"_prolog(src, ib + {i * s}, in_info)" if shape.prolog else f"_load(src, ib + {i * s})"
-            if _guarded(shape, i):
-                out += [f"{indent}    if tx + {i * s} < {n}:", f"{indent}        td[{i}] = {call}"]
+        for i in _complex_slots(shape, count):
+            if _guarded(shape, i, count):
+                out += [f"{indent}    if tx + {i * s} < {count}:", f"{indent}        td[{i}] = {read(i)}"]
             else:
-                out.append(f"{indent}    td[{i}] = {call}")
+                out.append(f"{indent}    td[{i}] = {read(i)}")
         return out
 
     def direct_store(indent):
         out = [f"{indent}if live:"]
-        for i in range(shape.ept):
-            call = (
-                f"_epilog(dst, ob + {i * s}, td[{i}], out_info)"
-                if shape.epilog
-                else f"_store(dst, ob + {i * s}, td[{i}])"
-            )
-            if _guarded(shape, i):
-                out += [f"{indent}    if tx + {i * s} < {n}:", f"{indent}        {call}"]
+        if shape.fft_type == "C2R":
+            elements = [(i, f"td[{i // 2}].{'imag' if i % 2 else 'real'}") for i in range(shape.ept)]
+            count = n
+        else:
+            count = shape.out_count
+            elements = [(i, f"td[{i}]") for i in _complex_slots(shape, count)]
+        for i, value in elements:
+            if _guarded(shape, i, count):
+                out += [f"{indent}    if tx + {i * s} < {count}:", f"{indent}        {write(i, value)}"]
             else:
-                out.append(f"{indent}    {call}")
+                out.append(f"{indent}    {write(i, value)}")
         return out
 
     if shape.stage_in:
@@ -574,7 +739,7 @@ class FusedKernel:
         self.fft = FFT(
             problem.size,
             _PRECISION[problem.dtype],
-            "c2c",
+            problem.fft_type.lower(),
             "Block",
             sm=cc,
             direction=problem.direction,
@@ -600,7 +765,20 @@ class FusedKernel:
             epilog=epilog is not None,
             stage_in=can_stage(problem, knobs, "in", prolog is not None),
             stage_out=can_stage(problem, knobs, "out", epilog is not None),
+            fft_type=problem.fft_type,
+            in_stride=problem.in_stride,
+            out_stride=problem.out_stride,
         )
+        if problem.fft_type != "C2C":
+            # The layout the kernel assumes: every real element in a thread's registers, every
+            # complex one in a register of its own.
+            half = problem.size // 2 + 1
+            if stride * self.shape.ept < problem.size or stride * self.shape.storage < half:
+                raise ValueError(
+                    f"cuFFTDx's thread data for {problem.describe()} with {knobs.label()} ({self.shape.ept} "
+                    f"elements, {self.shape.storage} registers a thread, {stride} threads a row) does not "
+                    f"hold {problem.size} reals and {half} complex values a row"
+                )
         self.block = block
         staging = problem.size * fpb * _ITEMSIZE[problem.dtype] if (self.shape.stage_in or self.shape.stage_out) else 0
         self.shared_memory = max(int(self.fft.shared_memory_size or 0), staging)
@@ -609,19 +787,23 @@ class FusedKernel:
                 f"the fused kernel for {problem.describe()} with {knobs.label()} needs {self.shared_memory} bytes "
                 f"of shared memory; at most {_MAX_SHARED} are used"
             )
+        import numpy as np
+
         namespace = {
             "cuda": cuda,
             "fft": self.fft,
-            "vtype": _numba_complex(problem.dtype),
-            "_load": load_intrinsic(problem.dtype, 1),
-            "_store": store_intrinsic(problem.dtype, 1),
+            "vtype": _numba_type(problem.dtype),
+            "rzero": np.dtype(_REAL[problem.dtype]).type(0),
+            "_load": load_intrinsic(problem.in_element, 1),
+            "_store": store_intrinsic(problem.out_element, 1),
             "_load2": load_intrinsic(problem.dtype, 2),
             "_store2": store_intrinsic(problem.dtype, 2),
+            "_pack": pack_intrinsic(problem.dtype),
         }
         if prolog is not None:
-            namespace["_prolog"] = prolog_intrinsic(prolog.symbol, bytes(prolog.code), problem.dtype)
+            namespace["_prolog"] = prolog_intrinsic(prolog.symbol, bytes(prolog.code), problem.in_element)
         if epilog is not None:
-            namespace["_epilog"] = epilog_intrinsic(epilog.symbol, bytes(epilog.code), problem.dtype)
+            namespace["_epilog"] = epilog_intrinsic(epilog.symbol, bytes(epilog.code), problem.out_element)
         self.source = kernel_source(self.shape)
         exec(compile(self.source, f"<nvmath fused FFT {knobs.label()}>", "exec"), namespace)
         self.dispatcher = jit(namespace["fused_fft"])

@@ -11,7 +11,8 @@
   itself, writing into a scratch result (and, in place, reading a scratch copy), so the
   user's data is untouched. The fastest is remembered in the process and in a small JSON
   record in nvmath's cache directory (``fft_fused_choices.json``), keyed by the device's name,
-  the problem (size, precision, row distances, direction, batch) and the identity of the
+  the problem (size, precision, transform type, row distances and element strides, direction,
+  batch) and the identity of the
   prolog and epilog (their LTO-IR, not their ``data``); later plans, in this process or
   another, take the recorded choice without timing. The choice is logged at INFO on
   ``nvmath.fft``; why a transform is left to cuFFT, at DEBUG.
@@ -40,7 +41,8 @@ logger = logging.getLogger("nvmath.fft")
 
 #: The record of choices, in nvmath's cache directory.
 RECORD_FILE = "fft_fused_choices.json"
-_RECORD_SCHEMA = 1
+#: 2: problems with a transform type and element strides (records of schema 1 are ignored).
+_RECORD_SCHEMA = 2
 _RECORD_MAX_BYTES = 4 << 20
 #: Timed runs of each contender (after warm-up), and how many fused candidates "auto" times.
 TIMED_RUNS = 5
@@ -317,8 +319,9 @@ def prepare(backend, callbacks: dict, direction, mode: str):
 def _unsupported(mode: str, why: str):
     if mode == "cufftdx":
         raise ValueError(
-            f"fused_kernel='cufftdx' cannot run this transform: {why}; accepted: 1-D C2C complex64/complex128 "
-            "transforms over rows of unit stride, of a size cuFFTDx supports (use fused_kernel='auto' or 'cufft')"
+            f"fused_kernel='cufftdx' cannot run this transform: {why}; accepted: 1-D C2C, R2C and C2R "
+            "transforms in single or double precision (complex64, complex128, float32, float64), of a size "
+            "cuFFTDx supports (use fused_kernel='auto' or 'cufft')"
         )
     logger.debug("FFT: cuFFT runs this transform; the fused cuFFTDx kernel does not, as %s", why)
     return None

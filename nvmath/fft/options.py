@@ -78,10 +78,11 @@ class FFTOptions:
         kernel runs the transform with its prolog and epilog: "cufft" a cuFFT plan (callbacks
         as LTO callbacks); "cufftdx" one kernel of nvmath's own that loads each batch row
         (calling the prolog), transforms it with cuFFTDx and stores it (calling the epilog),
-        for 1-D C2C complex64/complex128 transforms over unit-stride rows of a size cuFFTDx
-        supports (ValueError otherwise); "auto" (default) times both when a problem is first
-        planned, remembers the faster (in the process and in nvmath's cache directory) and
-        logs the choice; problems the fused kernel does not take use cuFFT.
+        for 1-D C2C, R2C and C2R transforms in single or double precision, rows of any
+        element stride, of a size cuFFTDx supports (ValueError otherwise); "auto" (default)
+        times both when a problem is first planned, remembers the faster (in the process and
+        in nvmath's cache directory) and logs the choice; problems the fused kernel does not
+        take use cuFFT.
     """
 
     fft_type: str | None = None

@@ -3,6 +3,7 @@ candidates and generated source, kernels compiled and linked for sm_90, and the 
 between it and cuFFT (with a fake timer and a record in a temporary directory)."""
 
 import ast
+import dataclasses
 import json
 import logging
 
@@ -69,14 +70,40 @@ def test_strided_rows_keep_their_distance():
     assert F.problem_of(spec, FFTDirection.FORWARD).in_dist == 4096
 
 
+def test_real_and_strided_problems_are_supported():
+    # R2C: n reals in, n // 2 + 1 complex out; C2R the mirror (its input is a private copy).
+    r2c = _spec((8, 64), "float32")
+    assert F.unsupported_reason(r2c) is None
+    p = F.problem_of(r2c, FFTDirection.FORWARD)
+    assert p == F.Problem(64, "complex64", 64, 33, "forward", "R2C", 1, 1)
+    assert (p.in_element, p.out_element, p.in_count, p.out_count) == ("float32", "complex64", 64, 33)
+    c2r = _spec((8, 33), "complex128", fft_type="C2R", last_axis_parity="odd")
+    assert F.unsupported_reason(c2r) is None
+    p = F.problem_of(c2r, FFTDirection.INVERSE)
+    assert p == F.Problem(65, "complex128", 33, 65, "inverse", "C2R", 1, 1)
+    assert (p.in_element, p.out_element, p.in_count, p.out_count) == ("complex128", "float64", 33, 65)
+    assert "C2R complex128 -> float64 of size 65" in p.describe()
+    # Over axis 0 of a C-ordered (64, 8) array: elements 8 apart, rows 1 apart; the result in
+    # the "optimized" layout has rows of unit stride, in the "natural" one the input's layout.
+    p = F.problem_of(_spec((64, 8), axes=(0,)), FFTDirection.FORWARD)
+    assert (p.in_stride, p.in_dist, p.out_stride, p.out_dist) == (8, 1, 1, 64)
+    assert "elements 8 -> 1 apart" in p.describe()
+    p = F.problem_of(_spec((64, 8), axes=(0,), result_layout="natural"), FFTDirection.FORWARD)
+    assert (p.in_stride, p.in_dist, p.out_stride, p.out_dist) == (8, 1, 8, 1)
+    # A non-contiguous view: every other element of rows 128 apart.
+    p = F.problem_of(_spec((16, 64), strides=(128, 2)), FFTDirection.FORWARD)
+    assert (p.in_stride, p.in_dist, p.out_stride, p.out_dist) == (2, 128, 1, 64)
+    p = F.problem_of(_spec((64, 8), "float64", axes=(0,)), FFTDirection.FORWARD)
+    assert (p.fft_type, p.dtype, p.in_stride, p.in_dist, p.out_dist) == ("R2C", "complex128", 8, 1, 33)
+
+
 @pytest.mark.parametrize(
     "make, reason",
     [
-        (lambda: _spec((8, 64), "float32"), "C2C transforms only, not R2C"),
-        (lambda: _spec((8, 64), "complex64", fft_type="C2R"), "C2C transforms only, not C2R"),
+        (lambda: _spec((8, 64), "float16"), r"single and double precision .*, not float16"),
         (lambda: _spec((8, 64, 64), axes=(-2, -1)), "1-D transforms only, not 2-D"),
-        (lambda: _spec((64, 8), axes=(0,)), "strides 8 .input. and 1"),
-        (lambda: _spec((8, 64), "complex32", strides=(64, 1)), "complex64 and complex128, not complex32"),
+        (lambda: _spec((8, 64, 64), "float32", axes=(-2, -1)), "1-D transforms only, not 2-D"),
+        (lambda: _spec((8, 64), "complex32", strides=(64, 1)), r"single and double precision .*, not complex32"),
     ],
 )
 def test_unsupported_problems_say_why(make, reason):
@@ -85,9 +112,34 @@ def test_unsupported_problems_say_why(make, reason):
     assert re.search(reason, F.unsupported_reason(make()))
 
 
+def test_layouts_never_share_a_kernel_or_a_record():
+    base = F.Problem(4096, "complex64", 4096, 4096, "forward")
+    assert base == F.Problem(4096, "complex64", 4096, 4096, "forward", "C2C", 1, 1)  # the defaults
+    others = [
+        dataclasses.replace(base, fft_type="R2C", out_dist=2049),
+        dataclasses.replace(base, fft_type="R2C"),
+        dataclasses.replace(base, in_stride=2),
+        dataclasses.replace(base, out_stride=2),
+        dataclasses.replace(base, in_stride=2, out_stride=2),
+        dataclasses.replace(base, in_dist=1, out_dist=1, in_stride=4096, out_stride=4096),
+    ]
+    problems = [base, *others]
+    assert len(set(problems)) == len(problems)
+    keys = {S.record_key("Fake H200", q, 64, None, "epilog:x:abc") for q in problems}
+    assert len(keys) == len(problems)
+    assert len({q.describe() for q in problems}) == len(problems)
+    # Strided and real problems never take the staged kernel.
+    staged = F.Knobs(16, 2, True)
+    assert F.can_stage(base, staged, "in", False)
+    for q in others:
+        assert not F.can_stage(q, staged, "in", False) and not F.can_stage(q, staged, "out", False)
+
+
 def test_forced_choice_of_an_unsupported_problem_raises_and_auto_logs(caplog):
-    with pytest.raises(ValueError, match="fused_kernel='cufftdx' cannot run this transform: it computes C2C"):
-        S._unsupported("cufftdx", "it computes C2C transforms only, not R2C")
+    with pytest.raises(
+        ValueError, match="fused_kernel='cufftdx' cannot run this transform: it computes 1-D .*accepted: 1-D C2C, R2C"
+    ):
+        S._unsupported("cufftdx", "it computes 1-D transforms only, not 2-D")
     with caplog.at_level(logging.DEBUG, logger="nvmath.fft"):
         assert S._unsupported("auto", "a reason") is None
     assert any(r.levelno == logging.DEBUG and "a reason" in r.getMessage() for r in caplog.records)
@@ -190,6 +242,75 @@ def test_source_guards_elements_beyond_the_row():
     assert "if tx + 12 < 12:" in src and "if tx + 8 < 12" not in src
 
 
+def test_unit_stride_c2c_source_is_unchanged_by_the_new_fields():
+    src = F.kernel_source(_shape(stage_in=False, prolog=True))
+    assert src == F.kernel_source(_shape(stage_in=False, prolog=True, fft_type="C2C", in_stride=1, out_stride=1))
+    assert "    ib = row * 4096 + tx\n" in src and "    ob = row * 4096 + tx\n" in src
+    assert "_pack" not in src and "rzero" not in src and ".real" not in src
+
+
+def _real_shape(fft_type, **kw):
+    # 64 points, 8 threads of 8 elements: the complex side has 33 elements, in registers 0..4.
+    base = dict(size=64, ept=8, stride=8, fpb=1, storage=8, stage_in=False, prolog=True, epilog=True)
+    base.update(kw)
+    in_dist, out_dist = (64, 33) if fft_type == "R2C" else (33, 64)
+    return _shape(in_dist=in_dist, out_dist=out_dist, fft_type=fft_type, **base)
+
+
+def test_r2c_source_packs_reals_and_stores_half_the_spectrum():
+    src = F.kernel_source(_real_shape("R2C"))
+    ast.parse(src)
+    assert "for " not in src
+    # Real element x + 8 i at offset ib + 8 i, two to a register; zero where no thread loads one.
+    assert all(f"r{i} = _prolog(src, ib + {8 * i}, in_info)" in src for i in range(8))
+    assert src.count("= rzero") == 8
+    assert all(f"td[{m}] = _pack(r{2 * m}, r{2 * m + 1})" in src for m in range(4))
+    # Complex element x + 8 i (i <= 4; the last only for x == 0) through the epilog.
+    assert all(f"_epilog(dst, ob + {8 * i}, td[{i}], out_info)" in src for i in range(5))
+    assert "td[5]" not in src and "if tx + 32 < 33:" in src and src.count("if tx") == 1
+
+
+def test_r2c_source_with_odd_elements_per_thread_pads_with_zero():
+    src = F.kernel_source(_real_shape("R2C", size=15, ept=5, stride=3, storage=5, prolog=False, epilog=False))
+    ast.parse(src)
+    assert "r5 = rzero" in src and "td[2] = _pack(r4, r5)" in src and "r5 = _load" not in src
+    assert "r0 = _load(src, ib + 0)" in src and "_store(dst, ob + 6, td[2])" in src
+    assert "td[3]" not in src  # 8 complex values: registers 0..2 of 3 threads
+
+
+def test_c2r_source_loads_half_the_spectrum_and_stores_reals():
+    src = F.kernel_source(_real_shape("C2R"))
+    ast.parse(src)
+    assert all(f"td[{i}] = _prolog(src, ib + {8 * i}, in_info)" in src for i in range(5))
+    assert "td[5] =" not in src and "if tx + 32 < 33:" in src
+    for i in range(8):
+        assert f"_epilog(dst, ob + {8 * i}, td[{i // 2}].{'imag' if i % 2 else 'real'}, out_info)" in src
+    assert "_pack" not in src and src.count("if tx") == 1
+
+
+def test_strided_source_scales_the_element_offsets():
+    src = F.kernel_source(
+        _shape(
+            size=64,
+            ept=8,
+            stride=8,
+            storage=8,
+            in_dist=1,
+            out_dist=64,
+            in_stride=16,
+            out_stride=3,
+            stage_in=False,
+            prolog=True,
+        )
+    )
+    ast.parse(src)
+    assert "    ib = row * 1 + tx * 16\n" in src and "    ob = row * 64 + tx * 3\n" in src
+    assert all(f"td[{i}] = _prolog(src, ib + {128 * i}, in_info)" in src for i in range(8))
+    assert all(f"_epilog(dst, ob + {24 * i}, td[{i}], out_info)" in src for i in range(8))
+    src = F.kernel_source(_real_shape("R2C", in_stride=5, out_stride=2))
+    assert "r3 = _prolog(src, ib + 120, in_info)" in src and "_epilog(dst, ob + 64, td[4], out_info)" in src
+
+
 # -- kernels compiled and linked for sm_90 without a GPU ------------------------------------------------
 def _scale_by_column(data_out, offset, value, user_info, unused):
     data_out[offset] = value * user_info[offset % 4096]
@@ -283,6 +404,113 @@ def test_unstaged_kernel_with_no_callbacks_stores_directly():
     assert k.flags(256, 512) == 0  # nothing staged
 
 
+def _halve(data_in, offset, user_info, unused):
+    return data_in[offset] * 0.5
+
+
+def _real_times_weight(data_in, offset, user_info, unused):
+    return data_in[offset] * user_info[offset % 256]
+
+
+def _store_times_weight(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 129]
+
+
+def _store_real_plus_one(data_out, offset, value, user_info, unused):
+    data_out[offset] = value + 1.0
+
+
+@pytest.fixture(scope="module")
+def real_callbacks():
+    """cuFFT's R2C and C2R callbacks: prologs and epilogs of the real and the complex side."""
+    from nvmath.fft.callbacks import compile_epilog, compile_prolog
+
+    def cb(kind, func, element, info="float32"):
+        compile = compile_prolog if kind == "prolog" else compile_epilog
+        art = compile(func, element, info, compute_capability="sm_90")
+        return F.Callback(kind, art.symbol, bytes(art))
+
+    return {
+        "R2C-complex64": (cb("prolog", _real_times_weight, "float32"), cb("epilog", _store_times_weight, "complex64")),
+        "R2C-complex128": (None, cb("epilog", _store_times_weight, "complex128", "float64")),
+        "C2R-complex64": (cb("prolog", _halve, "complex64"), cb("epilog", _store_real_plus_one, "float32")),
+        "C2R-complex128": (cb("prolog", _halve, "complex128"), None),
+    }
+
+
+def _entry_ptx(kernel):
+    ptx = _ptx(kernel)
+    return ptx[ptx.index(".entry") :]
+
+
+@needs_mathdx
+def test_r2c_kernel_with_prolog_epilog_and_user_info_links(real_callbacks):
+    from nvmath.device.kernel_cache import precompile
+
+    prolog, epilog = real_callbacks["R2C-complex64"]
+    p = F.Problem(256, "complex64", 256, 129, "forward", "R2C")
+    knobs = F.candidates(p, (9, 0), has_prolog=True, has_epilog=True, limit=9)
+    assert knobs and not any(k.staged for k in knobs)
+    k = F.FusedKernel(p, knobs[0], prolog, epilog, (9, 0))
+    assert k.fft.fft_type == "r2c" and not (k.shape.stage_in or k.shape.stage_out)
+    entry = _entry_ptx(k)
+    assert prolog.symbol not in entry and epilog.symbol not in entry  # inlined
+    assert "ld.global.f32" in entry  # the reals (and user_info), one at a time
+    assert "st.global.v2.f32" in entry and "st.global.f32" not in entry  # complex values, whole
+    assert precompile(k.dispatcher, k.signature(), "sm_90")["cubin_bytes"] > 0
+    assert "R2C float32 -> complex64 of size 256" in k.describe()
+
+
+@needs_mathdx
+def test_c2r_kernel_with_prolog_and_epilog_links(real_callbacks):
+    from nvmath.device.kernel_cache import precompile
+
+    prolog, epilog = real_callbacks["C2R-complex64"]
+    p = F.Problem(256, "complex64", 129, 256, "inverse", "C2R")
+    k = F.FusedKernel(p, F.candidates(p, (9, 0), has_prolog=True, has_epilog=True)[0], prolog, epilog, (9, 0))
+    assert k.fft.fft_type == "c2r"
+    entry = _entry_ptx(k)
+    assert prolog.symbol not in entry and epilog.symbol not in entry
+    assert "ld.global.v2.f32" in entry and "st.global.f32" in entry and "st.global.v2.f32" not in entry
+    assert precompile(k.dispatcher, k.signature(), "sm_90")["cubin_bytes"] > 0
+
+
+@needs_mathdx
+@pytest.mark.parametrize("fft_type, size", [("R2C", 255), ("C2R", 250)])
+def test_double_precision_real_kernels_with_one_callback_link(real_callbacks, fft_type, size):
+    from nvmath.device.kernel_cache import precompile
+
+    prolog, epilog = real_callbacks[f"{fft_type}-complex128"]
+    half = size // 2 + 1
+    dists = (size, half) if fft_type == "R2C" else (half, size)
+    direction = "forward" if fft_type == "R2C" else "inverse"
+    p = F.Problem(size, "complex128", *dists, direction, fft_type)
+    knobs = F.candidates(p, (9, 0), has_prolog=prolog is not None, has_epilog=epilog is not None)[0]
+    k = F.FusedKernel(p, knobs, prolog, epilog, (9, 0))
+    assert precompile(k.dispatcher, k.signature(), "sm_90")["cubin_bytes"] > 0
+
+
+@needs_mathdx
+def test_strided_c2c_kernel_links_and_is_never_staged(callbacks):
+    from nvmath.device.kernel_cache import KernelCache, precompile
+
+    prolog, epilog = callbacks["complex64"]
+    # Over axis 0 of a C-ordered (256, batch) array, into rows of unit stride.
+    p = F.Problem(256, "complex64", 1, 256, "forward", "C2C", in_stride=64, out_stride=1)
+    knobs = F.candidates(p, (9, 0), has_prolog=False, has_epilog=False, limit=9)
+    assert not any(k.staged for k in knobs)
+    staged = F.Knobs(knobs[0].elements_per_thread, knobs[0].ffts_per_block, True)
+    k = F.FusedKernel(p, staged, prolog, epilog, (9, 0))
+    assert not (k.shape.stage_in or k.shape.stage_out) and k.flags(1024, 2048) == 0
+    assert "ib = row * 1 + tx * 64" in k.source
+    assert precompile(k.dispatcher, k.signature(), "sm_90")["cubin_bytes"] > 0
+    # The same kernel over rows of unit stride is another kernel.
+    unit = F.FusedKernel(dataclasses.replace(p, in_dist=256, in_stride=1), staged, prolog, epilog, (9, 0))
+    assert KernelCache(unit.dispatcher).key(unit.signature(), (9, 0, "a")) != KernelCache(k.dispatcher).key(
+        k.signature(), (9, 0, "a")
+    )
+
+
 def test_staging_flags_follow_the_addresses():
     k = object.__new__(F.FusedKernel)
     k.shape = _shape(stage_in=True, stage_out=True)
@@ -353,8 +581,11 @@ def test_record_round_trip_and_bad_files(record, monkeypatch):
     monkeypatch.setattr(S, "_choices", {})
     record.write_text("{not json")
     assert S.load_choice(key) is None
-    record.write_text(json.dumps({"schema": 1, "entries": {key: {"choice": "fastest"}}}))
+    record.write_text(json.dumps({"schema": S._RECORD_SCHEMA, "entries": {key: {"choice": "fastest"}}}))
     assert S.load_choice(key) is None
+    # A record of the schema before problems had a type and strides is rejected, not misread.
+    record.write_text(json.dumps({"schema": 1, "entries": {key: {"choice": "ept16_fpb2"}}}))
+    assert S._RECORD_SCHEMA > 1 and S.load_choice(key) is None
     S.store_choice(key, {"choice": "cufft"})  # rewrites the damaged file
     monkeypatch.setattr(S, "_choices", {})
     assert S.load_choice(key)["choice"] == "cufft"

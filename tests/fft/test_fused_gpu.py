@@ -1,6 +1,11 @@
 """The fused cuFFTDx kernel behind nvmath.fft.FFT on the GPU, against NumPy: prolog,
-epilog, both, user_info, strided and padded rows, in place, both directions; the automatic
-choice (logged and recorded) and both forced choices."""
+epilog, both, user_info, strided and padded rows, in place, both directions; R2C and C2R
+with every callback form; rows of another element stride than 1 (over axis 0, non-contiguous
+views); the automatic choice (logged and recorded) and both forced choices.
+
+References are computed in float64 from the same (rounded) inputs; a callback's ``offset`` is
+applied through the plan's own layouts (``get_input_layout``/``get_output_layout``), as cuFFT
+defines it."""
 
 import json
 import logging
@@ -193,8 +198,10 @@ def test_unsupported_transforms_use_cufft_in_auto_and_raise_when_forced(caplog):
     assert any("1-D transforms only" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
     with pytest.raises(ValueError, match="fused_kernel='cufftdx' cannot run this transform"):
         nvmath.fft.fft(x, axes=[-2, -1], options={"fused_kernel": "cufftdx"})
-    with pytest.raises(ValueError, match="C2C transforms only"):
-        nvmath.fft.rfft(cp.asarray(np.ones((4, 64), np.float32)), options={"fused_kernel": "cufftdx"})
+    torch = pytest.importorskip("torch")  # (CuPy has no complex32 for a half-precision R2C's result)
+    half = torch.ones((4, 64), dtype=torch.float16, device="cuda")
+    with pytest.raises(ValueError, match="single and double precision"):
+        nvmath.fft.rfft(half, options={"fused_kernel": "cufftdx"})
 
 
 def test_forced_cufft_never_builds_the_fused_kernel():
@@ -212,3 +219,158 @@ def test_auto_leaves_a_plan_without_callbacks_to_cufft():
         assert f._backend._fused is None and f._backend.handle is not None
         y = cp.asnumpy(f.execute())
     assert _rel(y, np.fft.fft(cp.asnumpy(x), axis=-1)) < 1e-5
+
+
+# -- R2C and C2R, rows of any element stride ------------------------------------------------------------
+_RTOL = {"float32": 1e-5, "float64": 1e-12, "complex64": 1e-5, "complex128": 1e-12}
+_COMPLEX_OF = {"float32": "complex64", "float64": "complex128"}
+
+
+def weight_in(data_in, offset, user_info, unused):
+    return data_in[offset] * user_info[offset % 64]
+
+
+def weight_out(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 64]
+
+
+def _offsets(layout):
+    """The element offset of every element of a ``(shape, strides)`` layout."""
+    shape, strides = layout
+    return sum(i * s for i, s in zip(np.indices(shape), strides))
+
+
+def _weights(dtype, seed):
+    return np.random.default_rng(seed).uniform(0.5, 1.5, 64).astype(dtype)
+
+
+def _callbacks(form, real):
+    """The plan's callbacks for ``form`` and the NumPy functions of (array, its offsets) that
+    apply them (None where absent)."""
+    w_in, w_out = _weights(real, 11), _weights(real, 12)
+    prolog = epilog = pro = epi = None
+    if form == "prolog":
+        prolog, pro = twice, lambda a, off: a * 2
+    if form in ("epilog", "both"):
+        epilog = {"function": weight_out, "data": cp.asarray(w_out)}
+        epi = lambda a, off: a * w_out[off % 64]
+    if form == "both":
+        prolog = {"function": weight_in, "data": cp.asarray(w_in)}
+        pro = lambda a, off: a * w_in[off % 64]
+    return {"prolog": prolog, "epilog": epilog}, pro, epi
+
+
+def _run(x, mode, plan, axes=(-1,), **options):
+    """Plan and execute ``x`` with ``fused_kernel=mode``: (result on the host, the FFT's input and
+    output layouts, the fused execution or None)."""
+    with nvmath.fft.FFT(x, axes=list(axes), options={"fused_kernel": mode, **options}) as f:
+        f.plan(**{k: v for k, v in plan.items() if v is not None})
+        fused = f._backend._fused
+        if mode == "cufftdx":
+            assert fused is not None and f._backend.handle is None
+        y = cp.asnumpy(f.execute())
+        return y, f.get_input_layout(), f.get_output_layout(), fused
+
+
+def _expected(x, transform, pro, epi, layouts):
+    a = np.asarray(x, dtype=np.complex128 if np.iscomplexobj(x) else np.float64)
+    if pro is not None:
+        a = pro(a, _offsets(layouts[0]))
+    y = transform(a)
+    return y if epi is None else epi(y, _offsets(layouts[1]))
+
+
+_REAL_CASES = [("float32", "prolog"), ("float32", "epilog"), ("float32", "both"), ("float64", "both")]
+
+
+@pytest.mark.parametrize("real, form", _REAL_CASES)
+def test_r2c_with_callbacks(real, form):
+    x = np.random.default_rng(1).standard_normal((24, 512)).astype(real)
+    plan, pro, epi = _callbacks(form, real)
+    y, *layouts, fused = _run(cp.asarray(x), "cufftdx", plan)
+    assert fused.problem.fft_type == "R2C" and y.dtype == _COMPLEX_OF[real] and y.shape == (24, 257)
+    ref = _expected(x, lambda a: np.fft.rfft(a, axis=-1), pro, epi, layouts)
+    assert _rel(y, ref) < _RTOL[real]
+
+
+def _hermitian(batch, n, real, seed=2):
+    """C2R input: the spectrum of real data (imaginary parts of the real bins exactly 0)."""
+    spectrum = np.fft.rfft(np.random.default_rng(seed).standard_normal((batch, n)), axis=-1)
+    spectrum[:, 0] = spectrum[:, 0].real
+    if n % 2 == 0:
+        spectrum[:, -1] = spectrum[:, -1].real
+    return spectrum.astype(_COMPLEX_OF[real])
+
+
+@pytest.mark.parametrize("real, form", _REAL_CASES)
+def test_c2r_with_callbacks(real, form):
+    x = _hermitian(24, 512, real)
+    plan, pro, epi = _callbacks(form, real)
+    y, *layouts, fused = _run(cp.asarray(x), "cufftdx", plan, fft_type="C2R")
+    assert fused.problem.fft_type == "C2R" and y.dtype == real and y.shape == (24, 512)
+    # cuFFT's C2R is unnormalized: n times NumPy's irfft. Real weights keep the spectrum Hermitian.
+    ref = _expected(x, lambda a: np.fft.irfft(a, n=512, axis=-1) * 512, pro, epi, layouts)
+    assert _rel(y, ref) < _RTOL[real]
+
+
+@pytest.mark.parametrize(
+    "dtype, layout", [("complex64", "optimized"), ("complex64", "natural"), ("complex128", "optimized")]
+)
+def test_c2c_over_axis_0_with_prolog_and_epilog(dtype, layout):
+    # A C-ordered (512, 48) array transformed over axis 0: elements 48 apart, rows 1 apart.
+    x = _data((512, 48), dtype, seed=5)
+    plan, pro, epi = _callbacks("both", "float32" if dtype == "complex64" else "float64")
+    y, *layouts, fused = _run(cp.asarray(x), "cufftdx", plan, axes=(0,), result_layout=layout)
+    assert (fused.problem.in_stride, fused.problem.in_dist) == (48, 1)
+    if layout == "natural":
+        assert (fused.problem.out_stride, fused.problem.out_dist) == (48, 1)
+    ref = _expected(x, lambda a: np.fft.fft(a, axis=0), pro, epi, layouts)
+    assert _rel(y, ref) < _RTOL[dtype]
+
+
+def test_c2c_of_a_non_contiguous_view_with_prolog_and_epilog():
+    host = _data((16, 2048), "complex64", seed=6)
+    base = cp.asarray(host)
+    x = base[:, ::2]  # rows 2048 apart, elements 2 apart
+    plan, pro, epi = _callbacks("both", "float32")
+    y, *layouts, fused = _run(x, "cufftdx", plan)
+    assert (fused.problem.in_stride, fused.problem.in_dist) == (2, 2048)
+    ref = _expected(cp.asnumpy(x), lambda a: np.fft.fft(a, axis=-1), pro, epi, layouts)
+    assert _rel(y, ref) < 1e-5
+    assert np.array_equal(cp.asnumpy(base), host)  # the operand (and what lies between) is untouched
+
+
+def test_r2c_over_axis_0_with_prolog_and_epilog():
+    x = np.random.default_rng(7).standard_normal((512, 40)).astype(np.float32)
+    plan, pro, epi = _callbacks("both", "float32")
+    y, *layouts, fused = _run(cp.asarray(x), "cufftdx", plan, axes=(0,))
+    assert fused.problem.fft_type == "R2C" and fused.problem.in_stride == 40 and y.shape == (257, 40)
+    ref = _expected(x, lambda a: np.fft.rfft(a, axis=0), pro, epi, layouts)
+    assert _rel(y, ref) < 1e-5
+
+
+def _auto_case(case):
+    """(operand, real type of the callbacks' user_info, axes, options, NumPy transform)."""
+    if case == "R2C":
+        x = np.random.default_rng(1).standard_normal((24, 512)).astype(np.float32)
+        return x, "float32", (-1,), {}, lambda a: np.fft.rfft(a, axis=-1)
+    if case == "C2R":
+        x = _hermitian(24, 512, "float32")
+        return x, "float32", (-1,), {"fft_type": "C2R"}, lambda a: np.fft.irfft(a, n=512, axis=-1) * 512
+    x = _data((512, 48), "complex64", seed=5)
+    return x, "float32", (0,), {}, lambda a: np.fft.fft(a, axis=0)
+
+
+@pytest.mark.parametrize("case", ["R2C", "C2R", "C2C over axis 0"])
+def test_auto_picks_either_and_is_right(case, tmp_path, caplog):
+    # The same problems and callbacks as the forced tests above (their kernels are reused).
+    x, real, axes, options, transform = _auto_case(case)
+    plan, pro, epi = _callbacks("both", real)
+    with caplog.at_level(logging.INFO, logger="nvmath.fft"):
+        y, *layouts, fused = _run(cp.asarray(x), "auto", plan, axes=axes, **options)
+    assert _rel(y, _expected(x, transform, pro, epi, layouts)) < 1e-5
+    chosen = [r.getMessage() for r in caplog.records if "by timing" in r.getMessage()]
+    assert len(chosen) == 1
+    (entry,) = json.loads((tmp_path / "choices.json").read_text())["entries"].values()
+    assert (fused is None) == (entry["choice"] == "cufft") and "cufft" in entry["times_ms"]
+    assert case.split()[0] in entry["problem"]
