@@ -274,6 +274,18 @@ def _store_bundle(components: dict, mspec, info: dict, ltoir: bytes, layouts: di
     return _make_bundle(info, ltoir, shim_info, shim_ltoir)
 
 
+def _finalize_functions(dx, functions: list, handle: int, target) -> tuple[list, bytes]:
+    """``(symbols, ltoir)`` of libmathdx device functions, all finalized in one call."""
+    symbols = [
+        dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
+        for f in functions
+    ]
+    ltoir = _mathdx_code.finalize_ltoir(
+        dx, lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions), handle, target
+    )
+    return symbols, ltoir
+
+
 def _accumulator_kind(suggested: bool) -> str:
     return "suggested_accumulator_c" if suggested else "accumulator_c"
 
@@ -329,16 +341,7 @@ def _generate_pipeline_code(pspec: PipelineSpec, suggested: bool, traits_first: 
                                 handle, int(dx.CublasdxDeviceFunctionType[ftype]), 0, [], 1, [device]
                             )
                         )
-                symbols = [
-                    dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
-                    for f in functions
-                ]
-                ltoir = _mathdx_code.finalize_ltoir(
-                    dx,
-                    lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions),
-                    handle,
-                    pspec.matmul.target,
-                )
+                symbols, ltoir = _finalize_functions(dx, functions, handle, pspec.matmul.target)
             finally:
                 for f in functions:
                     dx.cublasdxDestroyDeviceFunction(f)
@@ -409,16 +412,7 @@ def _generate_accumulator_code(mspec, suggested: bool, components: dict) -> _Bun
                 functions.append(
                     dx.cublasdxCreateDeviceFunction(handle, int(dx.CublasdxDeviceFunctionType[ftype]), len(args), args)
                 )
-            symbols = [
-                dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
-                for f in functions
-            ]
-            ltoir = _mathdx_code.finalize_ltoir(
-                dx,
-                lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions),
-                handle,
-                mspec.target,
-            )
+            symbols, ltoir = _finalize_functions(dx, functions, handle, mspec.target)
         except dx.MathDxError as e:
             raise _cublasdx_engine._codegen_error(dx, mspec, e) from None
         finally:

@@ -105,6 +105,13 @@ class Knobs:
             raise ValueError(f"{text!r} is not a fused-kernel label such as 'ept16_fpb2_staged'") from None
 
 
+def _row_length(size: int, fft_type: str, side: str) -> int:
+    """Elements of one row on ``side`` ("in" or "out"): ``size // 2 + 1`` on the complex side
+    of a real transform, else ``size``."""
+    complex_side = "C2R" if side == "in" else "R2C"
+    return size // 2 + 1 if fft_type == complex_side else size
+
+
 @dataclasses.dataclass(frozen=True)
 class Problem:
     """What a fused kernel is compiled for, besides its knobs and callbacks.
@@ -146,12 +153,12 @@ class Problem:
     @property
     def in_count(self) -> int:
         """Elements of one input row."""
-        return self.size // 2 + 1 if self.fft_type == "C2R" else self.size
+        return _row_length(self.size, self.fft_type, "in")
 
     @property
     def out_count(self) -> int:
         """Elements of one output row."""
-        return self.size // 2 + 1 if self.fft_type == "R2C" else self.size
+        return _row_length(self.size, self.fft_type, "out")
 
     def unit_stride(self) -> bool:
         return self.in_stride == 1 and self.out_stride == 1
@@ -582,11 +589,13 @@ class _Shape:
 
     @property
     def in_count(self) -> int:
-        return self.size // 2 + 1 if self.fft_type == "C2R" else self.size
+        """Elements of one input row."""
+        return _row_length(self.size, self.fft_type, "in")
 
     @property
     def out_count(self) -> int:
-        return self.size // 2 + 1 if self.fft_type == "R2C" else self.size
+        """Elements of one output row."""
+        return _row_length(self.size, self.fft_type, "out")
 
 
 def _guarded(shape: _Shape, i: int, count: int | None = None) -> bool:
