@@ -105,15 +105,23 @@ class Knobs:
             raise ValueError(f"{text!r} is not a fused-kernel label such as 'ept16_fpb2_staged'") from None
 
 
-def _row_length(size: int, fft_type: str, side: str) -> int:
-    """Elements of one row on ``side`` ("in" or "out"): ``size // 2 + 1`` on the complex side
-    of a real transform, else ``size``."""
-    complex_side = "C2R" if side == "in" else "R2C"
-    return size // 2 + 1 if fft_type == complex_side else size
+class _RowLengths:
+    """``in_count``/``out_count`` of a class with ``size`` and ``fft_type``: ``size // 2 + 1``
+    on the complex side of a real transform, else ``size``."""
+
+    @property
+    def in_count(self) -> int:
+        """Elements of one input row."""
+        return self.size // 2 + 1 if self.fft_type == "C2R" else self.size
+
+    @property
+    def out_count(self) -> int:
+        """Elements of one output row."""
+        return self.size // 2 + 1 if self.fft_type == "R2C" else self.size
 
 
 @dataclasses.dataclass(frozen=True)
-class Problem:
+class Problem(_RowLengths):
     """What a fused kernel is compiled for, besides its knobs and callbacks.
 
     Attributes
@@ -149,16 +157,6 @@ class Problem:
     def out_element(self) -> str:
         """The dtype of the output elements (what an epilog stores)."""
         return _REAL[self.dtype] if self.fft_type == "C2R" else self.dtype
-
-    @property
-    def in_count(self) -> int:
-        """Elements of one input row."""
-        return _row_length(self.size, self.fft_type, "in")
-
-    @property
-    def out_count(self) -> int:
-        """Elements of one output row."""
-        return _row_length(self.size, self.fft_type, "out")
 
     def unit_stride(self) -> bool:
         return self.in_stride == 1 and self.out_stride == 1
@@ -571,7 +569,7 @@ def epilog_intrinsic(symbol: str, code: bytes, dtype: str):
 
 
 @dataclasses.dataclass(frozen=True)
-class _Shape:
+class _Shape(_RowLengths):
     size: int
     ept: int
     stride: int  # threads per row
@@ -586,16 +584,6 @@ class _Shape:
     fft_type: str = "C2C"
     in_stride: int = 1  # elements between a row's elements
     out_stride: int = 1
-
-    @property
-    def in_count(self) -> int:
-        """Elements of one input row."""
-        return _row_length(self.size, self.fft_type, "in")
-
-    @property
-    def out_count(self) -> int:
-        """Elements of one output row."""
-        return _row_length(self.size, self.fft_type, "out")
 
 
 def _guarded(shape: _Shape, i: int, count: int | None = None) -> bool:
