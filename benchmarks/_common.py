@@ -74,6 +74,29 @@ def cpu_cost_us(fn, synchronize, *, calls: int = 1000, loops: int = 5) -> tuple[
     return statistics.median(per_loop), per_loop
 
 
+def alternating_cpu_cost_us(contenders: dict, synchronize, *, rounds: int = 15, calls: int = 500) -> dict:
+    """CPU-side cost in microseconds of one call of each ``contenders`` function, measured in
+    ``rounds`` rounds that each time every contender once (``calls`` back-to-back calls, after
+    a synchronization) in a rotated order, so that drifts of the host's clock hit all alike.
+
+    Returns ``{"median": {name: us}, "rounds": {name: [us per round]}}``."""
+    names = list(contenders)
+    for fn in contenders.values():
+        for _ in range(100):
+            fn()
+    per_round = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            fn = contenders[name]
+            synchronize()
+            t = time.perf_counter()
+            for _ in range(calls):
+                fn()
+            per_round[name].append((time.perf_counter() - t) / calls * 1e6)
+    synchronize()
+    return {"median": {n: statistics.median(v) for n, v in per_round.items()}, "rounds": per_round}
+
+
 def write(out_dir: str, name: str, result: dict) -> str:
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, f"{name}.json")

@@ -44,6 +44,15 @@ def scale_by_column_real(data_out, offset, value, user_info, unused):
     data_out[offset] = complex(value.real * w, value.imag * w)
 
 
+def registers(kernel) -> int | None:
+    """Registers a thread of the compiled fused ``kernel`` uses (None where numba does not say)."""
+    try:
+        kernel.prepare()
+        return int(kernel.dispatcher.compile(kernel.signature())._codelibrary.get_cufunc().attrs.regs)
+    except Exception:
+        return None
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
@@ -108,6 +117,7 @@ def main(argv=None) -> int:
             name = f"fused_epilog_{knobs.label()}"
             try:
                 add_plan(name, "cufftdx", scale_by_column, knobs)
+                res[f"{name}_registers"] = registers(fused.kernel(knobs))
             except Exception as e:
                 res[f"{name}_error"] = f"{type(e).__name__}: {e}"
         res["fused_epilog_kernel"] = fused.kernel(fused.knobs).describe()

@@ -19,7 +19,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, cpu_cost_us, torch_time_ms, write
+from _common import alternating_cpu_cost_us, bar_chart, torch_time_ms, write
 
 _ALGORITHM_PROPERTIES = (
     "algorithm_id",
@@ -103,14 +103,21 @@ def main(argv=None) -> int:
     res["ratio_nvmath_relu_bias_over_torch_matmul"] = res["nvmath_relu_bias_tflops"] / res["torch_matmul_tflops"]
     res["ratio_torch_relu_bias_over_torch_matmul"] = res["torch_relu_bias_tflops"] / res["torch_matmul_tflops"]
 
-    # CPU-side cost of execute on a small problem.
-    sa, sb = torch.randn(64, 64, device="cuda"), torch.randn(64, 64, device="cuda")
-    with Matmul(sa, sb) as mm:
-        mm.plan()
-        res["nvmath_execute_cpu_us"], res["nvmath_execute_cpu_us_loops"] = cpu_cost_us(
-            mm.execute, torch.cuda.synchronize
+    # CPU-side cost of execute on a small problem, alternating with PyTorch's a @ b (the host's
+    # clock drifts within a run: a figure measured apart can differ by 20%).
+    for dtype, suffix in ((torch.float32, ""), (torch.bfloat16, "_bf16")):
+        sa, sb = torch.randn(64, 64, device="cuda", dtype=dtype), torch.randn(64, 64, device="cuda", dtype=dtype)
+        with Matmul(sa, sb) as mm:
+            mm.plan()
+            cost = alternating_cpu_cost_us(
+                {"nvmath": mm.execute, "torch": lambda sa=sa, sb=sb: sa @ sb}, torch.cuda.synchronize
+            )
+        res[f"nvmath_execute_cpu_us{suffix}"] = cost["median"]["nvmath"]
+        res[f"torch_matmul_cpu_us{suffix}"] = cost["median"]["torch"]
+        res[f"execute_cpu_us_rounds{suffix}"] = cost["rounds"]
+        res[f"rounds_ratio_execute_cpu_over_torch{suffix}"] = statistics.median(
+            o / t for o, t in zip(cost["rounds"]["nvmath"], cost["rounds"]["torch"])
         )
-    res["torch_matmul_cpu_us"], res["torch_matmul_cpu_us_loops"] = cpu_cost_us(lambda: sa @ sb, torch.cuda.synchronize)
 
     # FP8 against bf16.
     try:

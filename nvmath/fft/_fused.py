@@ -67,6 +67,8 @@ _MAX_THREADS = 1024
 #: later allow more than this; 160 KiB leaves room for two blocks on an SM of 228 KiB).
 _MAX_SHARED = 160 * 1024
 _OPT_IN_SHARED = 48 * 1024
+#: Register caps tried for the ~256-thread one-FFT block (see :func:`candidates`).
+_REGISTER_CAPS = (48, 64)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,28 +83,45 @@ class Knobs:
     staged : bool
         Load rows (without a prolog) and store them (without an epilog) in 16-byte chunks
         through shared memory; complex64 only.
+    max_registers : int
+        Registers a thread may use (the linker's ``-maxrregcount``), so that more blocks fit
+        on a multiprocessor; 0 leaves the choice to the compiler.
     """
 
     elements_per_thread: int
     ffts_per_block: int
     staged: bool = False
+    max_registers: int = 0
 
     def label(self) -> str:
-        return f"ept{self.elements_per_thread}_fpb{self.ffts_per_block}" + ("_staged" if self.staged else "")
+        return (
+            f"ept{self.elements_per_thread}_fpb{self.ffts_per_block}"
+            + ("_staged" if self.staged else "")
+            + (f"_r{self.max_registers}" if self.max_registers else "")
+        )
 
     @classmethod
     def from_label(cls, text: str) -> Knobs:
         """Inverse of :meth:`label` (ValueError for anything else)."""
         parts = str(text).split("_")
         try:
-            if len(parts) not in (2, 3) or not parts[0].startswith("ept") or not parts[1].startswith("fpb"):
+            if not 2 <= len(parts) <= 4 or not parts[0].startswith("ept") or not parts[1].startswith("fpb"):
                 raise ValueError
-            staged = len(parts) == 3
-            if staged and parts[2] != "staged":
-                raise ValueError
-            return cls(int(parts[0][3:]), int(parts[1][3:]), staged)
+            rest = parts[2:]
+            staged = bool(rest) and rest[0] == "staged"
+            rest = rest[1:] if staged else rest
+            registers = 0
+            if rest:
+                if len(rest) != 1 or not rest[0].startswith("r"):
+                    raise ValueError
+                registers = int(rest[0][1:])
+                if registers <= 0:
+                    raise ValueError
+            return cls(int(parts[0][3:]), int(parts[1][3:]), staged, registers)
         except ValueError:
-            raise ValueError(f"{text!r} is not a fused-kernel label such as 'ept16_fpb2_staged'") from None
+            raise ValueError(
+                f"{text!r} is not a fused-kernel label such as 'ept16_fpb2_staged' or 'ept16_fpb1_r48'"
+            ) from None
 
 
 class _RowLengths:
@@ -289,14 +308,26 @@ def candidates(problem: Problem, target, *, has_prolog: bool, has_epilog: bool, 
         raise ValueError(f"cuFFTDx has no block FFT for {problem.describe()} that fits a block")
     # Measured on an H200 (4096-point complex64 with an epilog, 2026-12-04): one FFT a block and
     # about 256 threads an FFT beat cuFFTDx's first pair (1.13x a copy against 1.19x), and staging
-    # through shared memory lost (1.32x). So: the first pair, then single-FFT blocks of its and of
-    # the ~256-thread width, the other pairs, the staged variant last.
+    # through shared memory lost (1.32x). So: the first pair, then the single-FFT block of the
+    # ~256-thread width, uncapped and capped, the single-FFT block of the first pair's width, the
+    # other pairs, the staged variant last.
     first_e = fitting[0][0]
     widths = sorted({e for e, _ in fitting}, key=lambda e: abs(math.ceil(problem.size / e) - 256))
-    order = [fitting[0], (first_e, 1), (widths[0], 1), *fitting[1:]]
+    # The same ~256-thread block with a register cap: cuFFT's own 4096-point kernel runs 256
+    # threads at 48 registers (5 blocks, 62.5% occupancy on an H100/H200), where cuFFTDx's
+    # code takes more registers and fits fewer blocks (ncu, H200, 2026-12-04).
+    capped = [(widths[0], 1, r) for r in _REGISTER_CAPS if r * math.ceil(problem.size / widths[0]) * 2 <= 65536]
+    order = [
+        (*fitting[0], 0),
+        (widths[0], 1, 0),
+        *capped[:1],
+        (first_e, 1, 0),
+        *capped[1:],
+        *((e, f, 0) for e, f in fitting[1:]),
+    ]
     out: list[Knobs] = []
-    for e, f in order:
-        knobs = Knobs(e, f)
+    for e, f, registers in order:
+        knobs = Knobs(e, f, max_registers=registers)
         if knobs not in out and math.ceil(problem.size / e) * f <= _MAX_THREADS:
             out.append(knobs)
     staged = Knobs(*fitting[0], staged=True)
@@ -803,7 +834,7 @@ class FusedKernel:
             namespace["_epilog"] = epilog_intrinsic(epilog.symbol, bytes(epilog.code), problem.out_element)
         self.source = kernel_source(self.shape)
         exec(compile(self.source, f"<nvmath fused FFT {knobs.label()}>", "exec"), namespace)
-        self.dispatcher = jit(namespace["fused_fft"])
+        self.dispatcher = jit(namespace["fused_fft"], max_registers=knobs.max_registers or None)
         self._launchers: dict = {}
         self._prepared = False
 

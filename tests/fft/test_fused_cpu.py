@@ -146,10 +146,21 @@ def test_forced_choice_of_an_unsupported_problem_raises_and_auto_logs(caplog):
 
 
 def test_knob_labels():
-    for k in (F.Knobs(16, 2), F.Knobs(32, 1, True)):
+    for k in (F.Knobs(16, 2), F.Knobs(32, 1, True), F.Knobs(16, 1, max_registers=48), F.Knobs(8, 2, True, 64)):
         assert F.Knobs.from_label(k.label()) == k
     assert F.Knobs(16, 2, True).label() == "ept16_fpb2_staged"
-    for bad in ("ept16", "fpb2_ept16", "ept16_fpb2_x", "eptx_fpb2", "cufft"):
+    assert F.Knobs(16, 1, True, 48).label() == "ept16_fpb1_staged_r48"
+    for bad in (
+        "ept16",
+        "fpb2_ept16",
+        "ept16_fpb2_x",
+        "eptx_fpb2",
+        "cufft",
+        "ept16_fpb1_r0",
+        "ept16_fpb1_rx",
+        "ept16_fpb1_r48_staged",
+        "ept16_fpb1_staged_r48_r48",
+    ):
         with pytest.raises(ValueError, match="not a fused-kernel label"):
             F.Knobs.from_label(bad)
 
@@ -166,9 +177,12 @@ def test_candidates_for_the_goal_problem():
     p = F.Problem(4096, "complex64", 4096, 4096, "forward")
     c = F.candidates(p, (9, 0), has_prolog=False, has_epilog=True, limit=3)
     assert len(c) == 3 and not any(k.staged for k in c)
-    # cuFFTDx's first pair, then one-FFT blocks: of its width, and of 256 threads (what the H200 liked).
-    assert c[1] == F.Knobs(c[0].elements_per_thread, 1)
-    assert c[2] == F.Knobs(16, 1) or c[0].elements_per_thread == 16
+    # cuFFTDx's first pair, then the one-FFT block of 256 threads (what the H200 liked), then the
+    # same with cuFFT's register budget (48), then the one-FFT block of the first pair's width.
+    assert c[1] == F.Knobs(16, 1)
+    assert c[2] == F.Knobs(16, 1, max_registers=48)
+    more = F.candidates(p, (9, 0), has_prolog=False, has_epilog=True, limit=5)
+    assert F.Knobs(c[0].elements_per_thread, 1) in more and F.Knobs(16, 1, max_registers=64) in more
     assert F.candidates(p, (9, 0), has_prolog=False, has_epilog=True, limit=9)[-1].staged  # staged: last
     for k in c:
         assert (4096 // k.elements_per_thread) * k.ffts_per_block <= 1024
@@ -366,6 +380,24 @@ def test_epilog_kernel_links_to_a_cubin_and_is_cached(callbacks):
     with_prolog = F.FusedKernel(p, F.Knobs(16, 2, True), prolog, epilog, (9, 0))
     assert KernelCache(with_prolog.dispatcher).key(with_prolog.signature(), (9, 0, "a")) != key
     assert entry_names  # used by precompile to check the single entry
+
+
+@needs_mathdx
+def test_register_capped_kernel_links_under_its_own_key(callbacks):
+    from nvmath.device.kernel_cache import KernelCache, precompile
+
+    _, epilog = callbacks["complex64"]
+    p = F.Problem(4096, "complex64", 4096, 4096, "forward")
+    plain = F.FusedKernel(p, F.Knobs(16, 1), None, epilog, (9, 0))
+    capped = F.FusedKernel(p, F.Knobs(16, 1, max_registers=48), None, epilog, (9, 0))
+    assert capped.dispatcher.targetoptions["max_registers"] == 48
+    assert plain.dispatcher.targetoptions.get("max_registers") is None
+    cc = (9, 0, "a")
+    assert KernelCache(capped.dispatcher).key(capped.signature(), cc) != KernelCache(plain.dispatcher).key(
+        plain.signature(), cc
+    )
+    info = precompile(capped.dispatcher, capped.signature(), "sm_90")  # -maxrregcount=48 at the link
+    assert info["cubin_bytes"] > 0
 
 
 @needs_mathdx

@@ -162,6 +162,36 @@ def test_plan_autotune_reset_and_streams():
         assert_close(cp.asnumpy(d2), 2 * a2.astype(np.float64) @ b, "float32")
 
 
+def test_execute_hot_path_follows_the_objects_state():
+    # Matmul.execute() with no arguments goes straight to the backend's hot path: it must see
+    # every change of state (a new plan, released and given operands, a changed algorithm, free).
+    torch = pytest.importorskip("torch")
+    a, b = torch.randn(64, 48, device="cuda"), torch.randn(48, 32, device="cuda")
+    ref = a.double() @ b.double()
+    mm = Matmul(a, b)
+    mm.plan()
+    assert mm._backend._fast is not None
+    assert_close(mm.execute().cpu().numpy(), ref.cpu().numpy(), "float32")
+    mm.plan(epilog="RELU")
+    assert_close(mm.execute().cpu().numpy(), ref.clamp(min=0).cpu().numpy(), "float32")
+    mm.release_operands()
+    with pytest.raises(RuntimeError, match="release_operands"):
+        mm.execute()
+    a2 = torch.randn(64, 48, device="cuda")
+    mm.reset_operands(a=a2, b=b)
+    assert_close(mm.execute().cpu().numpy(), (a2.double() @ b.double()).clamp(min=0).cpu().numpy(), "float32")
+    best = mm.algorithms[0]
+    if best.capabilities.splitk_support:
+        best.split_k = 2 if best.split_k != 2 else 1  # changed in place: the checked general path runs it
+        assert best.modified
+        want = (a2.double() @ b.double()).clamp(min=0).cpu().numpy()
+        assert_close(mm.execute().cpu().numpy(), want, "float32")
+    mm.free()
+    assert mm._backend._fast is None
+    with pytest.raises(RuntimeError, match="freed"):
+        mm.execute()
+
+
 def test_fp8_on_hopper():
     torch = pytest.importorskip("torch")
     from nvmath.jit import current_device_target

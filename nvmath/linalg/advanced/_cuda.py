@@ -399,7 +399,8 @@ class CudaMatmul:
         first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
         c_ptr = self._c_ptr(None)  # None: D's own pointer, known per call
         best = self.algorithms[0]
-        algo = ctypes.byref(best.algo)
+        best_algo = best.algo
+        algo = ctypes.byref(best_algo)
         fixed = (
             self.handle,
             self.desc,
@@ -417,7 +418,7 @@ class CudaMatmul:
             return None
 
         def run():
-            if (self.workspace is None and self.worksize) or best.modified:
+            if (self.workspace is None and self.worksize) or bytes(best_algo) != best._checked:
                 return None  # the general path allocates the workspace, or checks the changed algorithm
             made = output()
             if made is None:
@@ -948,6 +949,7 @@ class CudaMatmul:
         self.handle = None
 
     def release_plan(self):
+        self._fast = None  # it holds the descriptors destroyed here
         with _streams.device_context(self.device_id):
             for kind, desc in reversed(self._descs):
                 {

@@ -306,6 +306,15 @@ class Matmul(Stateful):
     def execute(self, *, algorithm=None, release_workspace=False, stream=None):
         """Run the multiplication; returns the result, or ``(result, aux)`` for epilogs with
         auxiliary outputs (``aux`` a dict of arrays)."""
+        backend = self._backend
+        if backend is not None and algorithm is None and stream is None and not release_workspace:
+            # The per-call hot path: the backend keeps it only while the plan stands and the
+            # operands are held (it is dropped by release_operands(), free() and a new plan).
+            fast = backend._fast
+            if fast is not None:
+                result = fast()
+                if result is not None:
+                    return result
         self._check_planned()
         self._check_operands("execute()")
         if self._backend is None:
