@@ -32,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, gpu_time_ms, write
 
 SIZE = 512
+FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs")
 
 
 class Variant(NamedTuple):
@@ -39,7 +40,7 @@ class Variant(NamedTuple):
 
     ept: int
     fpb: int
-    form: str = "loop"  # "loop", "unrolled" or "unsigned"
+    form: str = "loop"  # one of FORMS
     max_registers: int | None = None
     min_blocks: int | None = None  # launch_bounds=(threads per block, min_blocks)
 
@@ -82,6 +83,8 @@ GRID = [
     Variant(16, 4, "unrolled", max_registers=48),
     Variant(16, 2, "unsigned", min_blocks=20),
     Variant(16, 4, "unsigned", min_blocks=10),
+    Variant(16, 2, "vec"),
+    Variant(16, 2, "vec_cs"),
 ]
 DEFAULT_VARIANTS = len(GRID)
 
@@ -174,7 +177,114 @@ def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
                 *[f"        data[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
             ]
         )
-    raise ValueError(f"form={form!r}; accepted: 'loop', 'unrolled', 'unsigned'")
+    if form in ("vec", "vec_cs"):
+        # As "unsigned", each element one 8-byte access through the intrinsics of accessors():
+        # LD/ST (data; "vec_cs": with the streaming hint) and LDF (the filter, hint-free).
+        return "\n".join(
+            [
+                "def conv(data, filt, batch):",
+                f"    td = cuda.local.array({storage}, types.complex64)",
+                "    smem = cuda.shared.array(0, types.uint8)",
+                "    t = U(cuda.threadIdx.x)",
+                f"    signal = U(cuda.blockIdx.x) * U({n_fpb}) + U(cuda.threadIdx.y)",
+                f"    base = signal * U({SIZE}) + t",
+                "    valid = signal < U(batch)",
+                "    if valid:",
+                *[f"        td[{i}] = LD(data, base, {i * stride})" for i in range(n_ept)],
+                "    fwd.execute(td, smem)",
+                *[f"    td[{i}] = td[{i}] * LDF(filt, t, {i * stride})" for i in range(n_ept)],
+                "    inv.execute(td, smem)",
+                "    if valid:",
+                *[f"        ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
+            ]
+        )
+    raise ValueError(f"form={form!r}; accepted: {', '.join(FORMS)}")
+
+
+_ACCESSORS = {}
+
+
+def accessors(hint=""):
+    """Numba intrinsics ``(load, store)`` of element ``i + k`` of a complex64 array, ``k`` an integer
+    constant: ``load(a, i, k)``, ``store(a, i, k, v)``, each one 8-byte access
+    (``ld.global.v2.f32``/``st.global.v2.f32``; Numba's own indexing splits a complex64 into two
+    4-byte accesses) at ``a.data + 8 (i + k)``, with no wraparound or bounds check (``i`` is taken as
+    unsigned: pass a uint64). ``hint="cs"``: the accesses carry PTX's streaming cache hint
+    (``ld.global.cs``, ``st.global.cs``: evict first), ``8 k`` as the address's immediate offset."""
+    if hint in _ACCESSORS:
+        return _ACCESSORS[hint]
+    from llvmlite import ir
+    from numba import types
+    from numba.cuda.extending import intrinsic
+
+    f32 = ir.FloatType()
+    vec2 = ir.VectorType(f32, 2)
+
+    def element_pointer(context, builder, sig, args):
+        """The address of element ``i`` (``hint``: the asm adds ``k``) or ``i + k``."""
+        ary = context.make_array(sig.args[0])(context, builder, args[0])
+        index = context.cast(builder, args[1], sig.args[1], types.uint64)
+        if not hint:
+            index = builder.add(index, ir.Constant(index.type, sig.args[2].literal_value))
+        return builder.gep(ary.data, [index])
+
+    def accepts(ary, index, offset):
+        # Numba types a call first with the offset as int64, then as a literal: None refuses.
+        return (
+            isinstance(ary, types.Array)
+            and ary.dtype == types.complex64
+            and ary.ndim == 1
+            and isinstance(index, types.Integer)
+            and isinstance(offset, types.IntegerLiteral)
+        )
+
+    @intrinsic
+    def load(typingctx, ary, index, offset):
+        if not accepts(ary, index, offset):
+            return None
+
+        def codegen(context, builder, sig, args):
+            ptr = element_pointer(context, builder, sig, args)
+            out = context.make_complex(builder, types.complex64)
+            if hint:
+                asm_type = ir.FunctionType(ir.LiteralStructType([f32, f32]), [ptr.type])
+                at = f"[$2+{8 * sig.args[2].literal_value}]"
+                asm = ir.InlineAsm(asm_type, f"ld.global.{hint}.v2.f32 {{$0, $1}}, {at};", "=f,=f,l")
+                pair = builder.call(asm, [ptr])
+                out.real, out.imag = builder.extract_value(pair, 0), builder.extract_value(pair, 1)
+            else:
+                v = builder.load(builder.bitcast(ptr, vec2.as_pointer()), align=8)
+                out.real = builder.extract_element(v, ir.Constant(ir.IntType(32), 0))
+                out.imag = builder.extract_element(v, ir.Constant(ir.IntType(32), 1))
+            return out._getvalue()
+
+        return types.complex64(ary, index, offset), codegen
+
+    @intrinsic
+    def store(typingctx, ary, index, offset, value):
+        if not accepts(ary, index, offset):
+            return None
+
+        def codegen(context, builder, sig, args):
+            ptr = element_pointer(context, builder, sig, args)
+            value = context.cast(builder, args[3], sig.args[3], types.complex64)
+            z = context.make_complex(builder, types.complex64, value=value)
+            if hint:
+                asm_type = ir.FunctionType(ir.VoidType(), [ptr.type, f32, f32])
+                at = f"[$0+{8 * sig.args[2].literal_value}]"
+                asm = ir.InlineAsm(asm_type, f"st.global.{hint}.v2.f32 {at}, {{$1, $2}};", "l,f,f", side_effect=True)
+                builder.call(asm, [ptr, z.real, z.imag])
+            else:
+                v = ir.Constant(vec2, ir.Undefined)
+                v = builder.insert_element(v, z.real, ir.Constant(ir.IntType(32), 0))
+                v = builder.insert_element(v, z.imag, ir.Constant(ir.IntType(32), 1))
+                builder.store(v, builder.bitcast(ptr, vec2.as_pointer()), align=8)
+            return context.get_dummy_value()
+
+        return types.void(ary, index, offset, value), codegen
+
+    _ACCESSORS[hint] = load, store
+    return load, store
 
 
 def make(variant: Variant, sm=None):
@@ -188,6 +298,9 @@ def make(variant: Variant, sm=None):
     n_ept, n_fpb = int(fwd.elements_per_thread), int(fwd.ffts_per_block)
     src = kernel_source(variant.form, int(fwd.storage_size), n_ept, int(fwd.stride), n_fpb)
     namespace = {"cuda": cuda, "types": types, "U": types.uint64, "fwd": fwd, "inv": inv}
+    if variant.form.startswith("vec"):
+        namespace["LD"], namespace["ST"] = accessors("cs" if variant.form == "vec_cs" else "")
+        namespace["LDF"] = accessors("")[0]
     exec(compile(src + "\n", f"<conv {variant.label(n_ept, n_fpb)}>", "exec"), namespace)
     options = {}
     if variant.max_registers:

@@ -4,7 +4,9 @@
 
 1. bf16 N x N x N with RELU_BIAS: TFLOP/s against PyTorch's plain ``a @ b`` and its
    ``relu(a @ b + bias)``.
-2. 64 x 64 x 64 fp32: CPU-side cost of one ``Matmul.execute`` over 1000 calls.
+2. 64 x 64 x 64 fp32 and bf16: CPU-side cost of one ``Matmul.execute`` against PyTorch's
+   ``a @ b``, alternating in 15 rounds of 500 calls; ``rounds_ratio_execute_cpu_over_torch``
+   (and ``_bf16``): the median over rounds of ours / PyTorch's (<= 1: nvmath costs no more).
 3. FP8 e4m3 N x N x N (bf16 result) against bf16.
 Medians of CUDA-event timings after warm-up, in one run, the contenders in turn over --rounds
 rounds; ``rounds_ratio_*``: the median over rounds of each round's throughput ratio (>= 1: nvmath
