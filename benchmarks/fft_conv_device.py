@@ -13,10 +13,14 @@ A variant's label says what it is: ``ept{E}_fpb{F}`` (cuFFTDx's elements per thr
 per block; ``_suggested``: cuFFTDx chose them), then the kernel's form: none (loops over the
 elements), ``_unrolled`` (the loops written out), ``_unsigned`` (written out, every global index
 an unsigned 64-bit integer, so that Numba emits no negative-index wraparound select per access
-and the element offsets fold into the loads' immediates); then ``_maxreg{N}``
-(``jit(max_registers=N)``: nvJitLink's -maxrregcount) or ``_minblocks{M}``
-(``jit(launch_bounds=(threads per block, M))``: ptxas fits M blocks per SM by registers).
-``--list`` prints the grid's labels and exits (no GPU needed).
+and the element offsets fold into the loads' immediates), ``_vec`` (as ``_unsigned``, each
+complex64 of the data and the filter one 8-byte ``ld/st.global.v2.f32`` through a Numba intrinsic,
+where Numba's indexing makes two 4-byte accesses), ``_vec_cs`` (as ``_vec``, the data's accesses
+with PTX's streaming hint ``.cs``); then ``_maxreg{N}`` (``jit(max_registers=N)``: nvJitLink's
+-maxrregcount) or ``_minblocks{M}`` (``jit(launch_bounds=(threads per block, M))``: ptxas fits M
+blocks per SM by registers). ``--list`` prints the labels of the variants chosen and exits (no GPU
+needed); the JSON adds each variant's registers and local bytes per thread (``kernel_resources``),
+compile seconds and share of the copy's bandwidth.
 """
 
 from __future__ import annotations
@@ -58,35 +62,52 @@ class Variant(NamedTuple):
         return text
 
 
-# The first seven are the earlier grid (--variants 7 runs just those); the rest aim at the issue
-# and L1 limits measured there: fewer integer instructions per load/store (_unsigned) and more
-# warps per SM (register caps, more FFTs per block). At 16 elements per thread a block of F FFTs
-# has 32 F threads; 65536 registers / (N * 32 F) blocks fit per SM (at most 32 blocks, 64 warps).
+# In order of priority: --variants N runs the first N (default DEFAULT_VARIANTS). First cuFFTDx's
+# suggestion (nvmath_suggested_ms) and the best of the earlier grid (ept16_fpb2_unrolled: 64
+# registers, 50% occupancy, near issue- and L1-bound on an H200), then what aims at those limits:
+# fewer instructions and L1 wavefronts per access (_unsigned, _vec) and more warps per SM (register
+# caps, more FFTs per block). At 16 elements per thread a block of F FFTs is F warps; with N
+# registers a thread, a warp takes 32 N of the SM's 65536 registers (at most 64 warps and 32
+# blocks per SM): N=64 allows 32 warps (50% occupancy), 56: 36, 48: 42, 40: 51.
+# ptxas (sm_90a, from CUDA 13.5's nvJitLink) gives, per thread: _unrolled 64 registers; _unsigned
+# 56; _vec 64; _vec_maxreg56 12 bytes of spills, _vec_maxreg48 48-80, _vec_maxreg40 356-392
+# (_unsigned: 56 and 304-316); ept8 _vec 46 registers, 40 with no spills.
 GRID = [
     Variant(0, 0),
-    Variant(8, 2),
+    Variant(16, 2, "unrolled"),
+    Variant(16, 2, "unsigned"),
+    Variant(16, 2, "vec"),
+    Variant(16, 1, "vec"),
+    Variant(16, 4, "vec"),
+    Variant(16, 4, "vec", max_registers=56),
+    Variant(16, 2, "vec", max_registers=48),
+    Variant(16, 4, "vec", max_registers=48),
+    Variant(16, 2, "vec", max_registers=40),
+    Variant(16, 4, "vec", max_registers=40),
+    Variant(16, 2, "unsigned", max_registers=48),
+    Variant(16, 4, "unsigned", max_registers=48),
+    Variant(16, 2, "vec", min_blocks=20),
+    Variant(16, 2, "vec_cs"),
+    Variant(8, 4, "vec", max_registers=40),
+    # Not run by default (each new pair of knobs costs ~6 s of cuFFTDx code generation, each kernel
+    # ~3 s of compiling): the rest of the earlier grid, and more of the same.
+    Variant(8, 2, "vec"),
+    Variant(16, 8, "vec", max_registers=48),
     Variant(16, 1),
     Variant(16, 2),
+    Variant(8, 2),
     Variant(16, 1, "unrolled"),
-    Variant(16, 2, "unrolled"),
     Variant(8, 2, "unrolled"),
     Variant(16, 1, "unsigned"),
-    Variant(16, 2, "unsigned"),
-    Variant(16, 2, "unsigned", max_registers=48),
-    Variant(16, 2, "unsigned", max_registers=40),
     Variant(16, 4, "unsigned"),
-    Variant(16, 4, "unsigned", max_registers=48),
+    Variant(16, 2, "unsigned", max_registers=40),
     Variant(16, 4, "unsigned", max_registers=40),
-    Variant(16, 8, "unsigned", max_registers=48),
-    Variant(16, 8, "unsigned", max_registers=40),
-    Variant(16, 2, "unrolled", max_registers=48),
-    Variant(16, 4, "unrolled", max_registers=48),
-    Variant(16, 2, "unsigned", min_blocks=20),
-    Variant(16, 4, "unsigned", min_blocks=10),
-    Variant(16, 2, "vec"),
-    Variant(16, 2, "vec_cs"),
+    Variant(16, 8, "vec", max_registers=40),
+    Variant(16, 4, "vec", min_blocks=10),
+    Variant(16, 4, "vec_cs", max_registers=56),
+    Variant(8, 8, "vec", max_registers=40),
 ]
-DEFAULT_VARIANTS = len(GRID)
+DEFAULT_VARIANTS = 16
 
 _FFTS = {}
 
@@ -211,80 +232,111 @@ def accessors(hint=""):
     4-byte accesses) at ``a.data + 8 (i + k)``, with no wraparound or bounds check (``i`` is taken as
     unsigned: pass a uint64). ``hint="cs"``: the accesses carry PTX's streaming cache hint
     (``ld.global.cs``, ``st.global.cs``: evict first), ``8 k`` as the address's immediate offset."""
+    if hint not in ("", "cs"):
+        raise ValueError(f"hint={hint!r}; accepted: '', 'cs'")
     if hint in _ACCESSORS:
         return _ACCESSORS[hint]
-    from llvmlite import ir
-    from numba import types
     from numba.cuda.extending import intrinsic
 
-    f32 = ir.FloatType()
-    vec2 = ir.VectorType(f32, 2)
-
-    def element_pointer(context, builder, sig, args):
-        """The address of element ``i`` (``hint``: the asm adds ``k``) or ``i + k``."""
-        ary = context.make_array(sig.args[0])(context, builder, args[0])
-        index = context.cast(builder, args[1], sig.args[1], types.uint64)
-        if not hint:
-            index = builder.add(index, ir.Constant(index.type, sig.args[2].literal_value))
-        return builder.gep(ary.data, [index])
-
-    def accepts(ary, index, offset):
-        # Numba types a call first with the offset as int64, then as a literal: None refuses.
-        return (
-            isinstance(ary, types.Array)
-            and ary.dtype == types.complex64
-            and ary.ndim == 1
-            and isinstance(index, types.Integer)
-            and isinstance(offset, types.IntegerLiteral)
-        )
-
+    # The code generators capture only functions and the hint (a string), so that nvmath's
+    # kernel cache can fingerprint the kernels that call them.
     @intrinsic
     def load(typingctx, ary, index, offset):
-        if not accepts(ary, index, offset):
-            return None
-
-        def codegen(context, builder, sig, args):
-            ptr = element_pointer(context, builder, sig, args)
-            out = context.make_complex(builder, types.complex64)
-            if hint:
-                asm_type = ir.FunctionType(ir.LiteralStructType([f32, f32]), [ptr.type])
-                at = f"[$2+{8 * sig.args[2].literal_value}]"
-                asm = ir.InlineAsm(asm_type, f"ld.global.{hint}.v2.f32 {{$0, $1}}, {at};", "=f,=f,l")
-                pair = builder.call(asm, [ptr])
-                out.real, out.imag = builder.extract_value(pair, 0), builder.extract_value(pair, 1)
-            else:
-                v = builder.load(builder.bitcast(ptr, vec2.as_pointer()), align=8)
-                out.real = builder.extract_element(v, ir.Constant(ir.IntType(32), 0))
-                out.imag = builder.extract_element(v, ir.Constant(ir.IntType(32), 1))
-            return out._getvalue()
-
-        return types.complex64(ary, index, offset), codegen
+        return _access_typing(ary, index, offset, None, hint)
 
     @intrinsic
     def store(typingctx, ary, index, offset, value):
-        if not accepts(ary, index, offset):
-            return None
-
-        def codegen(context, builder, sig, args):
-            ptr = element_pointer(context, builder, sig, args)
-            value = context.cast(builder, args[3], sig.args[3], types.complex64)
-            z = context.make_complex(builder, types.complex64, value=value)
-            if hint:
-                asm_type = ir.FunctionType(ir.VoidType(), [ptr.type, f32, f32])
-                at = f"[$0+{8 * sig.args[2].literal_value}]"
-                asm = ir.InlineAsm(asm_type, f"st.global.{hint}.v2.f32 {at}, {{$1, $2}};", "l,f,f", side_effect=True)
-                builder.call(asm, [ptr, z.real, z.imag])
-            else:
-                v = ir.Constant(vec2, ir.Undefined)
-                v = builder.insert_element(v, z.real, ir.Constant(ir.IntType(32), 0))
-                v = builder.insert_element(v, z.imag, ir.Constant(ir.IntType(32), 1))
-                builder.store(v, builder.bitcast(ptr, vec2.as_pointer()), align=8)
-            return context.get_dummy_value()
-
-        return types.void(ary, index, offset, value), codegen
+        return _access_typing(ary, index, offset, value, hint)
 
     _ACCESSORS[hint] = load, store
     return load, store
+
+
+def _access_typing(ary, index, offset, value, hint):
+    """Typing and code generation of accessors()'s load (``value`` None) and store."""
+    from numba import types
+
+    # Numba types a call first with the offset as int64, then as a literal: None refuses.
+    if not (
+        isinstance(ary, types.Array)
+        and ary.dtype == types.complex64
+        and ary.ndim == 1
+        and isinstance(index, types.Integer)
+        and isinstance(offset, types.IntegerLiteral)
+    ):
+        return None
+    if value is None:
+        return types.complex64(ary, index, offset), _load_codegen if not hint else _load_codegen_cs
+    return types.void(ary, index, offset, value), _store_codegen if not hint else _store_codegen_cs
+
+
+def _element_pointer(context, builder, sig, args, add_offset):
+    """The address of element ``i`` of the array (``add_offset``: of ``i + k``)."""
+    from llvmlite import ir
+    from numba import types
+
+    ary = context.make_array(sig.args[0])(context, builder, args[0])
+    index = context.cast(builder, args[1], sig.args[1], types.uint64)
+    if add_offset:
+        index = builder.add(index, ir.Constant(index.type, sig.args[2].literal_value))
+    return builder.gep(ary.data, [index])
+
+
+def _load_codegen(context, builder, sig, args):
+    from llvmlite import ir
+    from numba import types
+
+    ptr = _element_pointer(context, builder, sig, args, True)
+    v = builder.load(builder.bitcast(ptr, ir.VectorType(ir.FloatType(), 2).as_pointer()), align=8)
+    out = context.make_complex(builder, types.complex64)
+    out.real = builder.extract_element(v, ir.Constant(ir.IntType(32), 0))
+    out.imag = builder.extract_element(v, ir.Constant(ir.IntType(32), 1))
+    return out._getvalue()
+
+
+def _store_codegen(context, builder, sig, args):
+    from llvmlite import ir
+    from numba import types
+
+    ptr = _element_pointer(context, builder, sig, args, True)
+    z = context.make_complex(
+        builder, types.complex64, value=context.cast(builder, args[3], sig.args[3], types.complex64)
+    )
+    vec2 = ir.VectorType(ir.FloatType(), 2)
+    v = builder.insert_element(ir.Constant(vec2, ir.Undefined), z.real, ir.Constant(ir.IntType(32), 0))
+    v = builder.insert_element(v, z.imag, ir.Constant(ir.IntType(32), 1))
+    builder.store(v, builder.bitcast(ptr, vec2.as_pointer()), align=8)
+    return context.get_dummy_value()
+
+
+def _load_codegen_cs(context, builder, sig, args):
+    from llvmlite import ir
+    from numba import types
+
+    ptr = _element_pointer(context, builder, sig, args, False)
+    f32 = ir.FloatType()
+    asm_type = ir.FunctionType(ir.LiteralStructType([f32, f32]), [ptr.type])
+    at = f"[$2+{8 * sig.args[2].literal_value}]"
+    pair = builder.call(ir.InlineAsm(asm_type, f"ld.global.cs.v2.f32 {{$0, $1}}, {at};", "=f,=f,l"), [ptr])
+    out = context.make_complex(builder, types.complex64)
+    out.real, out.imag = builder.extract_value(pair, 0), builder.extract_value(pair, 1)
+    return out._getvalue()
+
+
+def _store_codegen_cs(context, builder, sig, args):
+    from llvmlite import ir
+    from numba import types
+
+    ptr = _element_pointer(context, builder, sig, args, False)
+    z = context.make_complex(
+        builder, types.complex64, value=context.cast(builder, args[3], sig.args[3], types.complex64)
+    )
+    f32 = ir.FloatType()
+    asm_type = ir.FunctionType(ir.VoidType(), [ptr.type, f32, f32])
+    at = f"[$0+{8 * sig.args[2].literal_value}]"
+    asm = ir.InlineAsm(asm_type, f"st.global.cs.v2.f32 {at}, {{$1, $2}};", "l,f,f", side_effect=True)
+    builder.call(asm, [ptr, z.real, z.imag])
+    return context.get_dummy_value()
 
 
 def make(variant: Variant, sm=None):
@@ -341,14 +393,20 @@ def main(argv=None) -> int:
             print(v.label())
         return 0
 
+    start = time.perf_counter()
     import cupy as cp
     import numpy as np
 
     batch = int(args.gib * (1 << 30) / (SIZE * 8))
     rng = np.random.default_rng(0)
-    x = cp.asarray((rng.standard_normal((batch, SIZE)) + 1j * rng.standard_normal((batch, SIZE))).astype(np.complex64))
+    host = np.empty((batch, SIZE), np.complex64)  # drawn in float32: a third of the time of float64
+    host.real = rng.standard_normal((batch, SIZE), dtype=np.float32)
+    host.imag = rng.standard_normal((batch, SIZE), dtype=np.float32)
+    x = cp.asarray(host)
+    del host
     filt = (rng.standard_normal(SIZE) + 1j * rng.standard_normal(SIZE)).astype(np.complex64)
-    d_filt = cp.asarray(filt / SIZE)  # the kernel's transforms are unnormalized; CuPy's ifft divides by n
+    # The kernel's transforms are unnormalized; CuPy's ifft divides by n.
+    d_filt = cp.asarray((filt / SIZE).astype(np.complex64))
     want = cp.fft.ifft(cp.fft.fft(x[:64], axis=1) * cp.asarray(filt), axis=1)
     work = x.copy()
     flat = work.reshape(-1)
@@ -414,6 +472,7 @@ def main(argv=None) -> int:
     # Both move the array once in and once out: the copy's time over ours is our share of its bandwidth.
     res["fraction_of_copy_bandwidth"] = med["copy"] / med[best]
     res["rel_error"] = res[f"rel_error_{best}"]
+    res["wall_s"] = round(time.perf_counter() - start, 1)  # to fit --variants to a time budget
     write(args.out, "fft_conv_device", res)
     bar_chart(
         os.path.join(args.out, "fft_conv_device.png"),
