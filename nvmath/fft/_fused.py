@@ -68,7 +68,7 @@ _MAX_THREADS = 1024
 _MAX_SHARED = 160 * 1024
 _OPT_IN_SHARED = 48 * 1024
 #: Register caps tried for the ~256-thread one-FFT block (see :func:`candidates`).
-_REGISTER_CAPS = (48, 64)
+_REGISTER_CAPS = (64, 48)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -308,23 +308,16 @@ def candidates(problem: Problem, target, *, has_prolog: bool, has_epilog: bool, 
         raise ValueError(f"cuFFTDx has no block FFT for {problem.describe()} that fits a block")
     # Measured on an H200 (4096-point complex64 with an epilog, 2026-12-04): one FFT a block and
     # about 256 threads an FFT beat cuFFTDx's first pair (1.13x a copy against 1.19x), and staging
-    # through shared memory lost (1.32x). So: the first pair, then the single-FFT block of the
-    # ~256-thread width, uncapped and capped, the single-FFT block of the first pair's width, the
-    # other pairs, the staged variant last.
+    # through shared memory lost (1.32x). So: the first pair, then the single-FFT blocks of the
+    # ~256-thread width and of the first pair's width, the other pairs, the register-capped and
+    # staged variants last.
     first_e = fitting[0][0]
     widths = sorted({e for e, _ in fitting}, key=lambda e: abs(math.ceil(problem.size / e) - 256))
-    # The same ~256-thread block with a register cap: cuFFT's own 4096-point kernel runs 256
-    # threads at 48 registers (5 blocks, 62.5% occupancy on an H100/H200), where cuFFTDx's
-    # code takes more registers and fits fewer blocks (ncu, H200, 2026-12-04).
+    # The same ~256-thread block with a register cap, last: cuFFT's own 4096-point kernel runs
+    # 256 threads at 48 registers (5 blocks a multiprocessor), cuFFTDx's at 56 (4 blocks); capped
+    # at 48 it spills and lost (1.23x a copy against 1.13x; 64: 1.14x; H200, 2026-12-04).
     capped = [(widths[0], 1, r) for r in _REGISTER_CAPS if r * math.ceil(problem.size / widths[0]) * 2 <= 65536]
-    order = [
-        (*fitting[0], 0),
-        (widths[0], 1, 0),
-        *capped[:1],
-        (first_e, 1, 0),
-        *capped[1:],
-        *((e, f, 0) for e, f in fitting[1:]),
-    ]
+    order = [(*fitting[0], 0), (widths[0], 1, 0), (first_e, 1, 0), *((e, f, 0) for e, f in fitting[1:]), *capped]
     out: list[Knobs] = []
     for e, f, registers in order:
         knobs = Knobs(e, f, max_registers=registers)
