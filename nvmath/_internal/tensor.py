@@ -841,12 +841,15 @@ def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strid
         return allocate
     import torch
 
-    torch_dtype, device, empty_strided = _torch_dtype(dtype), torch.device("cuda", device_id), torch.empty_strided
+    # A method of an empty tensor of the result's dtype and device: PyTorch parses no dtype or
+    # device argument for it.
+    prototype = torch.empty(0, dtype=_torch_dtype(dtype), device=torch.device("cuda", device_id))
+    new_empty_strided = prototype.new_empty_strided
 
     def allocate():
         if get_device() != device_id:
             return None
-        result = empty_strided(shape, strides, dtype=torch_dtype, device=device)
+        result = new_empty_strided(shape, strides)
         return stream_handle(), result, result.data_ptr()
 
     return allocate

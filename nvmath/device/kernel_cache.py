@@ -118,8 +118,13 @@ class KernelCache:
         from nvmath import __version__
         from nvmath.jit.versions import package_version
 
+        from ._mathdx_code import NVRTC_OPTIONS
+
         components["toolchain.nvmath"] = __version__
         components["toolchain.nvidia-libmathdx-cu13"] = package_version("nvidia-libmathdx-cu13")
+        # How the libmathdx code a kernel links was generated: a cubin linked with LTO-IR
+        # generated otherwise is stale.
+        components["toolchain.libmathdx-nvrtc"] = " ".join(NVRTC_OPTIONS)
         return _cache.CacheKey("cubin", components)
 
     @staticmethod

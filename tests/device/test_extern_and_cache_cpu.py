@@ -175,3 +175,47 @@ def test_a_kernel_capturing_code_for_another_target_is_refused_clearly():
         check_device_objects(kernel, (9, 0))
     check_device_objects(kernel, (10, 0))  # the same device: accepted
     check_device_objects(kernel, (12, 0))  # portable code runs on newer devices
+
+
+def test_libmathdx_code_is_optimized_before_lto_and_keyed_by_how():
+    # libmathdx's NVRTC gets -gen-opt-lto: without it the library's LTO-IR reaches the kernel's
+    # link unoptimized, and loop-invariant work of cuBLASDx stays in a kernel's loops.
+    from types import SimpleNamespace
+
+    from nvmath.device import _mathdx_code
+
+    calls = []
+
+    class FakeDx:
+        CommondxOption = SimpleNamespace(TARGET_SM=1, EXTRA_NVRTC_ARGS=2, CODE_ISA=3)
+        MathDxError = RuntimeError
+
+        def commondxCreateCode(self):
+            return 7
+
+        def commondxSetCodeOptionInt64(self, code, option, value):
+            calls.append(("int", option, value))
+
+        def commondxSetCodeOptionStrs(self, code, option, count, values):
+            calls.append(("strs", option, count, list(values)))
+
+        def commondxGetCodeOptionInt64(self, code, option):
+            return 12080
+
+        def commondx_get_code_ltoir(self, code):
+            return b"ltoir"
+
+        def commondxDestroyCode(self, code):
+            calls.append(("destroy", code))
+
+    info = {}
+    out = _mathdx_code.finalize_ltoir(
+        FakeDx(), lambda code, handle: calls.append(("finalize", handle)), 5, SimpleNamespace(major=9, minor=0), info
+    )
+    assert out == b"ltoir" and info == {"isa": 12080}
+    assert ("strs", 2, 1, ["-gen-opt-lto"]) in calls
+    assert calls.index(("strs", 2, 1, ["-gen-opt-lto"])) < calls.index(("finalize", 5))
+    assert calls[-1] == ("destroy", 7)
+    # The options are part of the LTO-IR's cache key (old unoptimized LTO-IR is not reused).
+    key = _mathdx_code._ltoir_key({"descriptor": "x"})
+    assert "-gen-opt-lto" in str(key.components.values())
