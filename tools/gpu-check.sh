@@ -77,7 +77,7 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
     IFS=';' read -ra benches <<< "$NVMATH_BENCHES"
   else
     benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py "kernel_warm.py --runs 3" fft_conv_device.py
-             gemm_batched_device.py execute_overhead.py
+             gemm_batched_device.py execute_overhead.py matmul_execute_alloc.py fft_fused.py
              peer_nvmath_python.py)  # last: it reads the others' JSON for its ratios
   fi
   for bench in "${benches[@]}"; do
