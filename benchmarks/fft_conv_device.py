@@ -180,46 +180,47 @@ def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
         # Written out, with every global index a uint64 (U): Numba adds no "index < 0: index +
         # length" select for an unsigned index, so a load is base pointer + constant offset.
         # (uint64 with a signed operand would type as float64: every constant is cast to U.)
-        return "\n".join(
-            [
-                "def conv(data, filt, batch):",
-                f"    td = cuda.local.array({storage}, types.complex64)",
-                "    smem = cuda.shared.array(0, types.uint8)",
-                "    t = U(cuda.threadIdx.x)",
-                f"    signal = U(cuda.blockIdx.x) * U({n_fpb}) + U(cuda.threadIdx.y)",
-                f"    base = signal * U({SIZE}) + t",
-                "    valid = signal < U(batch)",
-                "    if valid:",
-                *[f"        td[{i}] = data[base + U({i * stride})]" for i in range(n_ept)],
-                "    fwd.execute(td, smem)",
-                *[f"    td[{i}] = td[{i}] * filt[t + U({i * stride})]" for i in range(n_ept)],
-                "    inv.execute(td, smem)",
-                "    if valid:",
-                *[f"        data[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
-            ]
+        return _unsigned_source(
+            storage,
+            n_fpb,
+            [f"data[base + U({i * stride})]" for i in range(n_ept)],
+            [f"filt[t + U({i * stride})]" for i in range(n_ept)],
+            [f"data[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
         )
     if form in ("vec", "vec_cs"):
         # As "unsigned", each element one 8-byte access through the intrinsics of accessors():
         # LD/ST (data; "vec_cs": with the streaming hint) and LDF (the filter, hint-free).
-        return "\n".join(
-            [
-                "def conv(data, filt, batch):",
-                f"    td = cuda.local.array({storage}, types.complex64)",
-                "    smem = cuda.shared.array(0, types.uint8)",
-                "    t = U(cuda.threadIdx.x)",
-                f"    signal = U(cuda.blockIdx.x) * U({n_fpb}) + U(cuda.threadIdx.y)",
-                f"    base = signal * U({SIZE}) + t",
-                "    valid = signal < U(batch)",
-                "    if valid:",
-                *[f"        td[{i}] = LD(data, base, {i * stride})" for i in range(n_ept)],
-                "    fwd.execute(td, smem)",
-                *[f"    td[{i}] = td[{i}] * LDF(filt, t, {i * stride})" for i in range(n_ept)],
-                "    inv.execute(td, smem)",
-                "    if valid:",
-                *[f"        ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
-            ]
+        return _unsigned_source(
+            storage,
+            n_fpb,
+            [f"LD(data, base, {i * stride})" for i in range(n_ept)],
+            [f"LDF(filt, t, {i * stride})" for i in range(n_ept)],
+            [f"ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
         )
     raise ValueError(f"form={form!r}; accepted: {', '.join(FORMS)}")
+
+
+def _unsigned_source(storage, n_fpb, loads, filters, stores) -> str:
+    """A written-out kernel with uint64 indices: ``td[i] = loads[i]``, the forward FFT,
+    ``td[i] *= filters[i]``, the inverse FFT, then the ``stores`` statements."""
+    return "\n".join(
+        [
+            "def conv(data, filt, batch):",
+            f"    td = cuda.local.array({storage}, types.complex64)",
+            "    smem = cuda.shared.array(0, types.uint8)",
+            "    t = U(cuda.threadIdx.x)",
+            f"    signal = U(cuda.blockIdx.x) * U({n_fpb}) + U(cuda.threadIdx.y)",
+            f"    base = signal * U({SIZE}) + t",
+            "    valid = signal < U(batch)",
+            "    if valid:",
+            *[f"        td[{i}] = {load}" for i, load in enumerate(loads)],
+            "    fwd.execute(td, smem)",
+            *[f"    td[{i}] = td[{i}] * {scale}" for i, scale in enumerate(filters)],
+            "    inv.execute(td, smem)",
+            "    if valid:",
+            *[f"        {store}" for store in stores],
+        ]
+    )
 
 
 _ACCESSORS = {}
