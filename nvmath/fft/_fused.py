@@ -112,7 +112,7 @@ class Knobs:
             rest = rest[1:] if staged else rest
             registers = 0
             if rest:
-                if len(rest) != 1 or not rest[0].startswith("r"):
+                if len(rest) != 1 or not rest[0].startswith("r") or not rest[0][1:].isdigit():
                     raise ValueError
                 registers = int(rest[0][1:])
                 if registers <= 0:

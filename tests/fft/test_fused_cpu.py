@@ -158,6 +158,7 @@ def test_knob_labels():
         "cufft",
         "ept16_fpb1_r0",
         "ept16_fpb1_rx",
+        "ept16_fpb1_r+48",
         "ept16_fpb1_r48_staged",
         "ept16_fpb1_staged_r48_r48",
     ):

@@ -399,8 +399,7 @@ class CudaMatmul:
         first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
         c_ptr = self._c_ptr(None)  # None: D's own pointer, known per call
         best = self.algorithms[0]
-        best_algo = best.algo
-        algo = ctypes.byref(best_algo)
+        algo = ctypes.byref(best.algo)
         fixed = (
             self.handle,
             self.desc,
@@ -418,7 +417,7 @@ class CudaMatmul:
             return None
 
         def run():
-            if (self.workspace is None and self.worksize) or bytes(best_algo) != best._checked:
+            if (self.workspace is None and self.worksize) or best.modified:
                 return None  # the general path allocates the workspace, or checks the changed algorithm
             made = output()
             if made is None:
