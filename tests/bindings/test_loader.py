@@ -139,3 +139,23 @@ def test_a_failing_version_callback_does_not_hide_the_missing_function(monkeypat
     with pytest.raises(FunctionNotFoundError, match="fooNew is not available in the loaded libfoo") as info:
         lib.function("fooNew")
     assert info.value.library_version is None
+
+
+def test_unchecked_addresses_takes_plain_addresses_and_skips_the_check(monkeypatch):
+    import cuda.pathfinder as pathfinder
+
+    class Loaded:
+        abs_path = None
+        _handle_uint = ctypes.CDLL(None)._handle
+
+    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    seen = []
+    lib = NvidiaLibrary("c", display_name="libc", package="glibc", check=lambda name, status: seen.append(status))
+    lib.declare("strlen", ctypes.c_size_t, [ctypes.POINTER(ctypes.c_char)])
+    text = ctypes.create_string_buffer(b"nvmath")
+    fast = lib.unchecked_addresses("strlen")
+    assert fast(ctypes.addressof(text)) == 6  # an int address where the declaration wants POINTER(c_char)
+    assert lib.unchecked_addresses("strlen") is fast
+    assert seen == []  # no status check on this path
+    with pytest.raises(ctypes.ArgumentError):  # the declared function still wants the typed pointer
+        lib.unchecked("strlen")(ctypes.addressof(text))

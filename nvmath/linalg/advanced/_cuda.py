@@ -395,11 +395,12 @@ class CudaMatmul:
         ):
             return None
         shape, strides, device_id = (*p.batch_shape, p.m, p.n), self.d_strides, self.device_id
-        raw = lt._lib.unchecked("cublasLtMatmul")  # hot path: arguments validated at plan time
+        # Hot path: the arguments were validated at plan time; the algorithm goes by address.
+        raw = lt._lib.unchecked_addresses("cublasLtMatmul")
         first, second = (self.dev["b"], self.dev["a"]) if self.swap else (self.dev["a"], self.dev["b"])
         c_ptr = self._c_ptr(None)  # None: D's own pointer, known per call
         best = self.algorithms[0]
-        algo = ctypes.byref(best.algo)
+        algo = ctypes.addressof(best.algo)
         fixed = (
             self.handle,
             self.desc,
@@ -410,14 +411,16 @@ class CudaMatmul:
             self.layouts[1],
             self._beta.ctypes.data,
         )
-        layouts = self.layouts
+        c_layout, d_layout = self.layouts[2], self.layouts[3]
+        worksize = self.worksize
         blocking = self.options.blocking is True
         output = fast_result_allocator(self.package, device_id, shape, p.result_dtype, strides)
         if output is None:
             return None
 
         def run():
-            if (self.workspace is None and self.worksize) or best.modified:
+            workspace = self.workspace
+            if (workspace is None and worksize) or best.modified or self.worksize != worksize:
                 return None  # the general path allocates the workspace, or checks the changed algorithm
             made = output()
             if made is None:
@@ -426,12 +429,12 @@ class CudaMatmul:
             status = raw(
                 *fixed,
                 d_ptr if c_ptr is None else c_ptr,
-                layouts[2],
+                c_layout,
                 d_ptr,
-                layouts[3],
+                d_layout,
                 algo,
-                self.workspace.ptr if self.workspace is not None else None,
-                self.worksize,
+                None if workspace is None else workspace.ptr,
+                worksize,
                 stream,
             )
             if status:
