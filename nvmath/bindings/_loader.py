@@ -272,8 +272,7 @@ class NvidiaLibrary:
         if fn is None:
             plain = self.unchecked(c_name)
             argtypes = [
-                ctypes.c_void_p if isinstance(t, type) and issubclass(t, ctypes._Pointer) else t
-                for t in plain.argtypes
+                ctypes.c_void_p if isinstance(t, type) and issubclass(t, ctypes._Pointer) else t for t in plain.argtypes
             ]
             address = ctypes.cast(plain, ctypes.c_void_p).value
             fn = ctypes.CFUNCTYPE(plain.restype, *argtypes)(address)
