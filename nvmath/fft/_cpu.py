@@ -68,6 +68,9 @@ class CpuBackend:
         self.operand = holder
         self.callbacks = {}
         self.info_dtypes = {}
+        # The callbacks' functions while an operand is attached (they name a bad user_info
+        # index; not kept by detached plans, which hold functions weakly).
+        self.functions = {}
 
     def reset(self, holder, stream, spec=None):
         """Take ``holder`` as the operand (None: release it); ``spec``, when given, is the new
@@ -90,9 +93,21 @@ class CpuBackend:
         _check_signature_once(check_callback_signature, cb.function, kind)
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         info = self._user_info(kind, cb, element, describe_callback(cb.function, kind))
-        from ._cpu_callbacks import get_pass  # Numba only where nothing is cached
+        from ._cpu_callbacks import faster_pass, get_pass  # Numba only where nothing is cached
 
-        return get_pass(kind, cb.function, element, info.dtype, self.logger), info
+        shape, strides = (
+            (self.spec.in_shape, self.spec.in_strides)
+            if kind == "prolog"
+            else (self.spec.out_shape, self.spec.out_strides)
+        )
+        # The element-by-element pass, which records a bad user_info index; on a dense layout
+        # also the row-by-row pass that LLVM can vectorize (it only flags a bad index, which
+        # the first pass then names): whichever a trial finds faster.
+        cpass = get_pass(kind, cb.function, element, info.dtype, self.logger, record=True)
+        if len(shape) and shape[-1] > 1 and tuple(strides) == c_strides(shape):
+            rows = get_pass(kind, cb.function, element, info.dtype, self.logger, shape[-1])
+            cpass = faster_pass([rows, cpass], shape, info, self.logger)
+        return cpass, info
 
     def _user_info(self, kind, cb, element, what) -> np.ndarray:
         """The C-contiguous host array the callback's user_info indexes (bounds-checked)."""
@@ -146,6 +161,7 @@ class CpuBackend:
             if cb is not None:
                 callbacks[kind] = self._callback(kind, cb)
         self.callbacks = callbacks
+        self.functions = {"prolog": getattr(prolog, "function", None), "epilog": getattr(epilog, "function", None)}
         self.info_dtypes = {kind: info.dtype for kind, (_, info) in callbacks.items()}
         self.logger.info(
             "CPU FFT planned with scipy.fft (%s threads)%s",
@@ -171,7 +187,17 @@ class CpuBackend:
 
             cpass, info = prolog
             loaded = np.empty(spec.in_shape, spec.in_dtype)
-            prolog_pass(cpass, _address(source), spec.in_shape, spec.in_strides, 0, info, loaded, self.threads)
+            prolog_pass(
+                cpass,
+                _address(source),
+                spec.in_shape,
+                spec.in_strides,
+                0,
+                info,
+                loaded,
+                self.threads,
+                self.functions.get("prolog"),
+            )
             source = loaded
         y = self._transform(source, direction)
         if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
@@ -190,7 +216,7 @@ class CpuBackend:
             from ._cpu_callbacks import epilog_pass
 
             cpass, info = epilog
-            epilog_pass(cpass, y, _address(out), spec.out_strides, 0, info, self.threads)
+            epilog_pass(cpass, y, _address(out), spec.out_strides, 0, info, self.threads, self.functions.get("epilog"))
         elif out is not y:
             np.copyto(out, y)
         return out
@@ -200,6 +226,7 @@ class CpuBackend:
         holds no reference to the caller's arrays); :meth:`attach` gives the next ones."""
         self.operand = self.template = None
         self.callbacks = {kind: (cpass, None) for kind, (cpass, _) in self.callbacks.items()}
+        self.functions = {}
 
     def attach(self, holder, prolog, epilog):
         """Take ``holder`` as the operand and the user_info of ``prolog``/``epilog`` (the same
@@ -216,6 +243,7 @@ class CpuBackend:
                 return False
             callbacks[kind] = (cpass, info)
         self.callbacks = callbacks
+        self.functions = {"prolog": getattr(prolog, "function", None), "epilog": getattr(epilog, "function", None)}
         self.operand = holder
         self.template = holder
         return True
@@ -226,6 +254,7 @@ class CpuBackend:
 
     def destroy_plan(self):
         self.callbacks = {}
+        self.functions = {}
 
     def _transform(self, x, direction):
         import scipy.fft as sfft

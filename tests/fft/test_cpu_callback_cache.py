@@ -94,6 +94,7 @@ def test_key_names_the_host_cpu_types_and_versions():
     assert c["function"] == "fp" and c["kind"] == "epilog" and c["element_type"] == "complex64"
     assert {"toolchain.numba", "toolchain.llvmlite", "toolchain.nvmath"} <= set(c)
     other = _cpu_callbacks._cache_key("epilog", "fp", "complex64", np.dtype(np.float64))
+    assert _cpu_callbacks._cache_key("epilog", "fp", "complex64", np.dtype(np.float32), 4096).digest != key.digest
     assert other.digest != key.digest
 
 
@@ -114,7 +115,10 @@ def test_a_bad_entry_is_a_miss_and_is_replaced(payload, caplog):
     def offset_scale(data_out, offset, value, user_info, unused):
         data_out[offset] = value * (factor + offset % 3)
 
-    key = _cpu_callbacks._cache_key("epilog", fingerprint_function(offset_scale), "complex128", np.dtype("complex128"))
+    # Row length 9: the dense result's last extent, compiled into the pass (and in its key).
+    key = _cpu_callbacks._cache_key(
+        "epilog", fingerprint_function(offset_scale), "complex128", np.dtype("complex128"), 9
+    )
     get_cache().put(key, payload)
     x = random((2, 9), "complex128")
     with caplog.at_level(logging.INFO, logger="nvmath"):

@@ -26,9 +26,9 @@ def chunked():
     counts = []
     run = _cpu_callbacks._run_chunked
 
-    def spy(cpass, size, threads, args, info):
+    def spy(cpass, size, threads, args, info, function=None):
         counts.append(max(1, min(threads or 1, size)))
-        return run(cpass, size, threads, args, info)
+        return run(cpass, size, threads, args, info, function)
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_cpu_callbacks, "_MIN_CHUNK", 1)
@@ -305,3 +305,80 @@ def test_fuzz_against_numpy(dims, fft_type, double, threads, which, data):
     with chunked():
         got, want = _run(x, axes, fft_type, threads, *which, rng)
     assert_close(got, want, _precision(dtype))
+
+
+@pytest.mark.parametrize("row_length", [32, 7, 1000])
+@pytest.mark.parametrize("threads", [1, 3])
+def test_row_by_row_passes_give_the_flat_passes_results(row_length, threads):
+    # A pass compiled with a row length loops row by row over chunks of whole rows; chunks that
+    # are not (a row longer than a chunk, or than the data) take the flat loop. Same results.
+    rng = np.random.default_rng()
+    y = random((64, 32), "complex128", rng)
+    g = rng.standard_normal(5)
+    w = rng.standard_normal(7)
+    offsets = np.arange(y.size)
+    for row in (None, row_length):
+        epilog = _cpu_callbacks.get_pass("epilog", by_offset_out, "complex128", g.dtype, row_length=row)
+        prolog = _cpu_callbacks.get_pass("prolog", by_offset_in, "complex128", w.dtype, row_length=row)
+        assert epilog.row_length == row and prolog.row_length == row
+        out = np.zeros_like(y)
+        loaded = np.zeros_like(y)
+        with chunked():
+            _cpu_callbacks.epilog_pass(epilog, y, out.ctypes.data, (32, 1), 0, g, threads)
+            _cpu_callbacks.prolog_pass(prolog, y.ctypes.data, y.shape, (32, 1), 0, w, loaded, threads)
+        np.testing.assert_allclose(out.ravel(), y.ravel() * g[offsets % 5], rtol=1e-15)
+        np.testing.assert_allclose(loaded.ravel(), y.ravel() * w[offsets % 7], rtol=1e-15)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_flagging_pass_names_the_bad_index_through_the_recording_pass(threads):
+    # The pass that runs only flags an index outside user_info (so that it vectorizes); given
+    # the callback, the chunk runs again through the pass that records the index.
+    y = random((64, 8), "complex64", np.random.default_rng())
+    g = np.ones(5, np.float32)
+
+    def past_the_end(data_out, offset, value, user_info, unused):
+        data_out[offset] = value * user_info[offset % 8]
+
+    cpass = _cpu_callbacks.get_pass("epilog", past_the_end, "complex64", g.dtype, row_length=8)
+    assert not cpass.records
+    recording = _cpu_callbacks.get_pass("epilog", past_the_end, "complex64", g.dtype, row_length=8, record=True)
+    assert recording.records and recording is not cpass
+    out = np.zeros_like(y)
+    with chunked(), pytest.raises(IndexError, match=r"user_info\[5\], outside the 5 elements"):
+        _cpu_callbacks.epilog_pass(cpass, y, out.ctypes.data, (8, 1), 0, g, threads, past_the_end)
+    with chunked(), pytest.raises(IndexError, match=r"user_info at an index, outside the 5 elements"):
+        _cpu_callbacks.epilog_pass(cpass, y, out.ctypes.data, (8, 1), 0, g, threads)  # no function: no index
+    with chunked(), pytest.raises(IndexError, match=r"user_info\[5\]"):
+        _cpu_callbacks.epilog_pass(recording, y, out.ctypes.data, (8, 1), 0, g, threads)
+    # In bounds the passes agree with NumPy, reads of zeros never needed.
+    ok = np.arange(8, dtype=np.float32) + 1
+    for p in (cpass, recording):
+        _cpu_callbacks.epilog_pass(p, y, out.ctypes.data, (8, 1), 0, ok, threads)
+        np.testing.assert_allclose(out, y * ok, rtol=1e-6)
+
+
+def test_the_pass_trial_touches_nothing_of_the_callers_and_logs_its_choice(caplog):
+    import logging
+
+    rng = np.random.default_rng()
+    seen = rng.standard_normal(16 * 12)
+    kept = seen.copy()
+
+    def record_abs(data_out, offset, value, user_info, unused):  # writes user_info too
+        user_info[offset] = abs(value) + 1.0
+        data_out[offset] = value
+
+    flat = _cpu_callbacks.get_pass("epilog", record_abs, "complex128", seen.dtype, record=True)
+    rows = _cpu_callbacks.get_pass("epilog", record_abs, "complex128", seen.dtype, row_length=12)
+    with caplog.at_level(logging.INFO, logger="nvmath"):
+        chosen = _cpu_callbacks.faster_pass([rows, flat], (16, 12), seen, logging.getLogger("nvmath"))
+    assert chosen is rows or chosen is flat
+    np.testing.assert_array_equal(seen, kept)  # the trial wrote a copy
+    assert any("trial on 16 rows of 12" in r.getMessage() for r in caplog.records)
+    # The plan's pass, whichever won, gives NumPy's results and fills user_info once.
+    x = random((16, 12), "complex128", rng)
+    got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=record_abs, data=seen))
+    want = reference(x, (1,), "C2C")
+    assert_close(got, want, "complex128")
+    np.testing.assert_allclose(seen, np.abs(want).ravel() + 1.0, rtol=1e-12)
