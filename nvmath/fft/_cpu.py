@@ -106,7 +106,8 @@ class CpuBackend:
         cpass = get_pass(kind, cb.function, element, info.dtype, self.logger, record=True)
         if len(shape) and shape[-1] > 1 and tuple(strides) == c_strides(shape):
             rows = get_pass(kind, cb.function, element, info.dtype, self.logger, shape[-1])
-            cpass = faster_pass([rows, cpass], shape, info, self.logger)
+            in_place = kind == "epilog" and not self.spec.inplace  # see _execute_whole
+            cpass = faster_pass([rows, cpass], shape, info, self.logger, in_place=in_place)
         return cpass, info
 
     def _user_info(self, kind, cb, element, what) -> np.ndarray:
