@@ -322,8 +322,14 @@ def _callback_key(cb):
     return (id(cb.function), type(data), getattr(data, "dtype", None)), cb.function
 
 
+_field_names: dict = {}
+
+
 def _options_key(options) -> tuple:
-    return tuple(getattr(options, f.name) for f in dataclasses.fields(options))
+    names = _field_names.get(type(options))
+    if names is None:  # dataclasses.fields() on every call was a tenth of a small call's cost
+        names = _field_names[type(options)] = tuple(f.name for f in dataclasses.fields(options))
+    return tuple(getattr(options, name) for name in names)
 
 
 class StatelessPlans:
@@ -395,7 +401,7 @@ class StatelessPlans:
         logger = None
         with self._lock:
             entry = self._plans.pop(key, None)
-        fft = None
+        fft = refs = None
         if entry is not None:
             fft, refs = entry
             try:
@@ -408,6 +414,7 @@ class StatelessPlans:
                 raise
         if fft is None:
             self.misses += 1
+            refs = None
             fft = make()
             logger = fft.logger
         else:
@@ -423,7 +430,8 @@ class StatelessPlans:
             raise
         fft._operand = None
         fft._backend.detach()
-        refs = tuple(None if fn is None else weakref.ref(fn) for fn in functions)
+        if refs is None:  # a hit keeps the references it checked
+            refs = tuple(None if fn is None else weakref.ref(fn) for fn in functions)
         with self._lock:
             if key not in self._plans:
                 self._plans[key] = (fft, refs)

@@ -601,8 +601,20 @@ def _device_context(device_id):
     return streams.device_context(device_id)
 
 
+_default_options: FFTOptions | None = None
+
+
+def _defaults() -> FFTOptions:
+    """One FFTOptions() for the stateless calls given no options: made, and checked, once (the
+    calls never change it; a plan they make keeps it as it would keep the user's)."""
+    global _default_options
+    if _default_options is None:
+        _default_options = FFTOptions()
+    return _default_options
+
+
 def _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, fft_type, name, holder=None):
-    options = check_options(options, FFTOptions, "options")
+    options = _defaults() if options is None else check_options(options, FFTOptions, "options")
     if fft_type is not None:
         if options.fft_type not in (None, fft_type):
             raise ValueError(

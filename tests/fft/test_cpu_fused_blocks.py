@@ -382,3 +382,19 @@ def test_the_pass_trial_touches_nothing_of_the_callers_and_logs_its_choice(caplo
     want = reference(x, (1,), "C2C")
     assert_close(got, want, "complex128")
     np.testing.assert_allclose(seen, np.abs(want).ravel() + 1.0, rtol=1e-12)
+
+
+def test_stateless_calls_share_one_default_options_object_and_leave_it_as_it_was():
+    import dataclasses
+    import sys
+
+    fft_module = sys.modules["nvmath.fft.fft"]
+    rng = np.random.default_rng()
+    nvmath.fft.fft(random((4, 8), "complex64", rng), axes=[1])
+    defaults = fft_module._defaults()
+    before = dataclasses.asdict(defaults)
+    nvmath.fft.rfft(rng.standard_normal((4, 8)), axes=[1])  # sets fft_type on a copy
+    nvmath.fft.irfft(random((4, 5), "complex128", rng), axes=[1])
+    nvmath.fft.fft(random((4, 8), "complex64", rng), axes=[1])
+    assert fft_module._defaults() is defaults and dataclasses.asdict(defaults) == before
+    assert defaults.fft_type is None
