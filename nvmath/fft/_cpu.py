@@ -71,6 +71,8 @@ class CpuBackend:
         # The callbacks' functions while an operand is attached (they name a bad user_info
         # index; not kept by detached plans, which hold functions weakly).
         self.functions = {}
+        # Whether the epilog may store into the array of its values (see _execute_whole).
+        self.epilog_in_place = True
 
     def reset(self, holder, stream, spec=None):
         """Take ``holder`` as the operand (None: release it); ``spec``, when given, is the new
@@ -94,6 +96,7 @@ class CpuBackend:
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         info = self._user_info(kind, cb, element, describe_callback(cb.function, kind))
         from ._cpu_callbacks import faster_pass, get_pass  # Numba only where nothing is cached
+        from .callbacks import stores_only_at_offset
 
         shape, strides = (
             (self.spec.in_shape, self.spec.in_strides)
@@ -106,7 +109,7 @@ class CpuBackend:
         cpass = get_pass(kind, cb.function, element, info.dtype, self.logger, record=True)
         if len(shape) and shape[-1] > 1 and tuple(strides) == c_strides(shape):
             rows = get_pass(kind, cb.function, element, info.dtype, self.logger, shape[-1])
-            in_place = kind == "epilog" and not self.spec.inplace  # see _execute_whole
+            in_place = kind == "epilog" and not self.spec.inplace and stores_only_at_offset(cb.function)
             cpass = faster_pass([rows, cpass], shape, info, self.logger, in_place=in_place)
         return cpass, info
 
@@ -164,6 +167,16 @@ class CpuBackend:
         self.callbacks = callbacks
         self.functions = {"prolog": getattr(prolog, "function", None), "epilog": getattr(epilog, "function", None)}
         self.info_dtypes = {kind: info.dtype for kind, (_, info) in callbacks.items()}
+        if epilog is not None:
+            from .callbacks import stores_only_at_offset
+
+            self.epilog_in_place = stores_only_at_offset(epilog.function)
+            if not self.epilog_in_place:
+                self.logger.info(
+                    "%s may store elements other than data_out[offset]: its results go to an array apart "
+                    "from the values it reads",
+                    self.callbacks["epilog"][0].what,
+                )
         self.logger.info(
             "CPU FFT planned with scipy.fft (%s threads)%s",
             self.threads or "all",
@@ -205,9 +218,14 @@ class CpuBackend:
             raise AssertionError(f"scipy.fft returned {y.dtype} for {spec.out_dtype}")
         epilog = self.callbacks.get("epilog")
         itemsize = y.itemsize
-        if not spec.inplace and y.strides == tuple(s * itemsize for s in spec.out_strides):
+        if (
+            not spec.inplace
+            and y.strides == tuple(s * itemsize for s in spec.out_strides)
+            and (epilog is None or self.epilog_in_place)
+        ):
             # scipy already wrote the layout the GPU path gives: the result, and the buffer an
-            # epilog writes into element by element (each element is read before its own write).
+            # epilog that stores each element at its own offset writes into (each element is
+            # read before its own write; an epilog that may store elsewhere gets a new array).
             out = y
         elif spec.inplace:
             out = x

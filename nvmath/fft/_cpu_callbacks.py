@@ -423,18 +423,22 @@ def _run_chunked(cpass: CpuPass, size: int, threads: int | None, args, info: np.
 
 #: Elements (whole rows, at least one) that a trial of passes runs over.
 _TRIAL_ELEMENTS = 1 << 18
+#: Above this, user_info is not copied for a trial: the plan keeps the element-by-element pass.
+_TRIAL_MAX_INFO_BYTES = 64 << 20
 
 
 def faster_pass(
     candidates, shape, info: np.ndarray, logger: logging.Logger | None = None, *, in_place: bool = True
 ) -> CpuPass:
     """The faster of ``candidates`` (passes of one callback, of one kind and types) for a dense
-    layout of ``shape``, timed on one thread over scratch data: rows of zeros (up to
-    ``_TRIAL_ELEMENTS`` elements), a scratch output and a copy of user_info, so that the trial
-    has no effect the caller can see; the best of three runs each. ``in_place``: an epilog that
-    will store into the array of its values (as it does where scipy's result has the layout
-    asked for), which the trial then does too: LLVM's loops take their vector form only where
-    the two do not overlap.
+    layout of ``shape``, timed on one thread over the first rows (up to ``_TRIAL_ELEMENTS``
+    elements) of scratch arrays of the whole ``shape`` (a callback may index any element of
+    the real ones) and a copy of user_info, so that the trial has no effect the caller can see;
+    the best of three alternating runs each. ``in_place``: an epilog that will store into the
+    array of its values (as it does where scipy's result has the layout asked for), which the
+    trial then does too: LLVM's loops take their vector form only where the two do not overlap.
+    The last candidate is the one kept without a trial, where user_info is larger than
+    ``_TRIAL_MAX_INFO_BYTES``.
 
     Which pass wins depends on the callback: the row-by-row pass that vectorizes is faster
     where its user_info indices become contiguous (``offset % 4096`` on rows of 4096: 0.76 ms
@@ -443,16 +447,27 @@ def faster_pass(
     1.59 ms), which no rule about the row length predicts."""
     import time
 
-    row = int(shape[-1]) if len(shape) else 1
-    total = int(np.prod(shape[:-1], dtype=np.int64)) if len(shape) > 1 else 1
-    trial_shape = (max(1, min(total, _TRIAL_ELEMENTS // max(row, 1))), row)
+    if info.nbytes > _TRIAL_MAX_INFO_BYTES:
+        if logger is not None:
+            logger.info(
+                "CPU %s pass of %s: element by element, untried (user_info of %d bytes is not copied for a trial)",
+                candidates[-1].kind,
+                candidates[-1].what,
+                info.nbytes,
+            )
+        return candidates[-1]
+    shape = tuple(int(n) for n in shape)
+    row = shape[-1] if shape else 1
+    size = int(np.prod(shape, dtype=np.int64))
+    count = min(size, max(row, _TRIAL_ELEMENTS - _TRIAL_ELEMENTS % max(row, 1)))  # whole rows
     element = candidates[0].element
-    values = np.empty(trial_shape, element)
-    values.fill(0)  # written, not only allocated: no page is mapped during the timings
-    scratch = np.empty(trial_shape, element)
-    scratch.fill(0)
+    # Pages that are never touched cost no memory; the trial's part is written before timing.
+    values = np.empty(size, element)
+    values[:count] = 0
+    scratch = np.empty(size, element)
+    scratch[:count] = 0
     info_copy = np.array(info, copy=True, order="C")
-    shape_, strides_, _ = _layout(trial_shape, c_strides(trial_shape))
+    shape_, strides_, _ = _layout(shape, c_strides(shape))
     bad = np.zeros(1, np.int64)
     calls = []
     for cpass in candidates:
@@ -460,8 +475,8 @@ def faster_pass(
             data, out = values.ctypes.data, scratch.ctypes.data
         else:  # stores values (zeros) through the callback into data (scratch, or values)
             data, out = (values if in_place else scratch).ctypes.data, values.ctypes.data
-        args = (data, out, info_copy.ctypes.data, info_copy.size, shape_.ctypes.data, strides_.ctypes.data, 2, 1, 0)
-        calls.append((cpass.function, (*args, 0, values.size, bad.ctypes.data)))
+        args = (data, out, info_copy.ctypes.data, info_copy.size, shape_.ctypes.data, strides_.ctypes.data)
+        calls.append((cpass.function, (*args, len(shape), 1, 0, 0, count, bad.ctypes.data)))
     timings = [float("inf")] * len(candidates)
     for _ in range(3):  # alternating, best of three each: the host's load hits them alike
         for k, (function, args) in enumerate(calls):
@@ -475,7 +490,7 @@ def faster_pass(
             candidates[chosen].kind,
             candidates[chosen].what,
             "row by row, vectorizable" if candidates[chosen].row_length else "element by element",
-            trial_shape[0],
+            count // max(row, 1),
             row,
             " against ".join(f"{t * 1e3:.3f}" for t in [timings[chosen]] + timings[:chosen] + timings[chosen + 1 :]),
         )

@@ -139,6 +139,42 @@ def reads_user_info(func, kind: str) -> bool:
     return False
 
 
+def stores_only_at_offset(func) -> bool:
+    """Whether an epilog writes ``data_out`` only as ``data_out[offset] = ...`` (its own
+    element), with neither parameter reassigned, captured or passed on.
+
+    Read from its bytecode, erring on the side of "no": then the CPU path must not store the
+    results into the array it reads the values from, since a store to another element would
+    overwrite a value before it is read (on the GPU the values are in registers)."""
+    code = getattr(getattr(func, "py_func", func), "__code__", None)
+    if code is None:
+        return False
+    data_out, offset = (code.co_varnames[i] for i in range(2))
+    if {data_out, offset} & set(code.co_cellvars):
+        return False
+    ins = [i for i in dis.get_instructions(code) if i.opname not in ("CACHE", "EXTENDED_ARG", "NOP")]
+    for k, i in enumerate(ins):
+        if i.opname in ("STORE_FAST", "DELETE_FAST", "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST"):
+            names = i.argval if isinstance(i.argval, tuple) else (i.argval,)
+            if data_out in names or offset in names:
+                return False
+        if i.opname not in _LOCAL_LOADS:
+            continue
+        names = i.argval if isinstance(i.argval, tuple) else (i.argval,)
+        if data_out not in names:
+            continue
+        following = [x.opname for x in ins[k + 1 : k + 3]]
+        if names == (data_out, offset) and following[:1] == ["STORE_SUBSCR"]:  # 3.13's paired load
+            continue
+        if names == (data_out,) and ins[k + 1 : k + 2] and ins[k + 1].argval == offset:
+            if following == [ins[k + 1].opname, "STORE_SUBSCR"] or following[1:] == ["BINARY_SUBSCR"]:
+                continue  # data_out[offset] = ..., or a read of data_out[offset]
+        if names == (data_out,) and following[1:] == ["BINARY_SUBSCR"]:
+            continue  # a read of another element: no store
+        return False
+    return True
+
+
 # The opcodes that read a local variable or a cell (3.10 to 3.13).
 _LOCAL_LOADS = frozenset(
     {"LOAD_FAST", "LOAD_FAST_CHECK", "LOAD_FAST_AND_CLEAR", "LOAD_FAST_LOAD_FAST", "LOAD_DEREF", "LOAD_CLOSURE"}

@@ -398,3 +398,89 @@ def test_stateless_calls_share_one_default_options_object_and_leave_it_as_it_was
     nvmath.fft.fft(random((4, 8), "complex64", rng), axes=[1])
     assert fft_module._defaults() is defaults and dataclasses.asdict(defaults) == before
     assert defaults.fft_type is None
+
+
+@pytest.mark.parametrize("shape", [(4, 16), (600, 512)])  # the second is larger than a trial
+def test_the_pass_trial_gives_callbacks_arrays_of_the_real_size(shape):
+    # The trial runs the first rows only, but a callback may address any element of the real
+    # arrays (here it stores the result reversed): the scratch arrays must be that large.
+    rng = np.random.default_rng()
+    x = random(shape, "complex64", rng)
+    n = x.size
+    unit = np.ones(1, np.float32)
+
+    def reversed_store(data_out, offset, value, user_info, unused):
+        data_out[n - 1 - offset] = value * user_info[0]
+
+    def mirrored_load(data_in, offset, user_info, unused):
+        return data_in[n - 1 - offset] * user_info[0]
+
+    got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=reversed_store, data=unit))
+    want = reference(x, (1,), "C2C")
+    np.testing.assert_allclose(got.ravel()[::-1], want.ravel(), rtol=1e-4, atol=1e-4 * np.abs(want).max())
+    got = nvmath.fft.fft(x, axes=[1], prolog=dict(function=mirrored_load, data=unit))
+    want = reference(x.ravel()[::-1].reshape(shape), (1,), "C2C")
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.abs(want).max())
+
+
+def test_a_large_user_info_skips_the_trial(monkeypatch, caplog):
+    import logging
+
+    monkeypatch.setattr(_cpu_callbacks, "_TRIAL_MAX_INFO_BYTES", 16)
+    w = np.ones(64, np.float32)  # 256 bytes
+
+    def column_gain(data_out, offset, value, user_info, unused):
+        data_out[offset] = value * user_info[offset % 64]
+
+    x = random((8, 64), "complex64", np.random.default_rng())
+    with caplog.at_level(logging.INFO, logger="nvmath"):
+        got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=column_gain, data=w))
+    assert_close(got, reference(x, (1,), "C2C"), "complex64")
+    assert any("untried" in r.getMessage() for r in caplog.records)
+
+
+def _own(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[offset % 4]
+
+
+def _branches(data_out, offset, value, user_info, unused):
+    if offset > 3:
+        data_out[offset] = value
+    else:
+        data_out[offset] = 2 * value + data_out[offset]
+
+
+def _elsewhere(data_out, offset, value, user_info, unused):
+    data_out[100 - offset] = value
+
+
+def _through_a_local(data_out, offset, value, user_info, unused):
+    o = offset + 1
+    data_out[o] = value
+
+
+def _offset_changed(data_out, offset, value, user_info, unused):
+    offset = offset + 1
+    data_out[offset] = value
+
+
+def _aliased(data_out, offset, value, user_info, unused):
+    x = data_out
+    x[offset] = value
+
+
+@pytest.mark.parametrize(
+    "func, own",
+    [
+        (_own, True),
+        (_branches, True),
+        (_elsewhere, False),
+        (_through_a_local, False),
+        (_offset_changed, False),
+        (_aliased, False),
+    ],
+)
+def test_stores_only_at_offset_reads_the_bytecode_conservatively(func, own):
+    from nvmath.fft.callbacks import stores_only_at_offset
+
+    assert stores_only_at_offset(func) is own
