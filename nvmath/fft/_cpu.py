@@ -83,7 +83,7 @@ class CpuBackend:
         if spec is not None:
             self.spec = spec
 
-    def _callback(self, kind, cb):
+    def _callback(self, kind, cb, stores_own=True):
         """Check a prolog/epilog and its user_info, and compile (or load) its pass."""
         from .callbacks import check_callback_signature, describe_callback
 
@@ -96,7 +96,6 @@ class CpuBackend:
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         info = self._user_info(kind, cb, element, describe_callback(cb.function, kind))
         from ._cpu_callbacks import faster_pass, get_pass  # Numba only where nothing is cached
-        from .callbacks import stores_only_at_offset
 
         shape, strides = (
             (self.spec.in_shape, self.spec.in_strides)
@@ -109,7 +108,7 @@ class CpuBackend:
         cpass = get_pass(kind, cb.function, element, info.dtype, self.logger, record=True)
         if len(shape) and shape[-1] > 1 and tuple(strides) == c_strides(shape):
             rows = get_pass(kind, cb.function, element, info.dtype, self.logger, shape[-1])
-            in_place = kind == "epilog" and not self.spec.inplace and stores_only_at_offset(cb.function)
+            in_place = kind == "epilog" and not self.spec.inplace and stores_own
             cpass = faster_pass([rows, cpass], shape, info, self.logger, in_place=in_place)
         return cpass, info
 
@@ -160,23 +159,24 @@ class CpuBackend:
     def plan(self, prolog, epilog, stream):
         # Everything is checked and compiled before the plan changes: a failure leaves the
         # previous plan in place.
+        from .callbacks import stores_only_at_offset
+
+        # Whether the epilog may store into the array of its values (see _execute_whole).
+        stores_own = epilog is None or epilog.function is None or stores_only_at_offset(epilog.function)
         callbacks = {}
         for kind, cb in (("prolog", prolog), ("epilog", epilog)):
             if cb is not None:
-                callbacks[kind] = self._callback(kind, cb)
+                callbacks[kind] = self._callback(kind, cb, stores_own)
         self.callbacks = callbacks
         self.functions = {"prolog": getattr(prolog, "function", None), "epilog": getattr(epilog, "function", None)}
         self.info_dtypes = {kind: info.dtype for kind, (_, info) in callbacks.items()}
-        if epilog is not None:
-            from .callbacks import stores_only_at_offset
-
-            self.epilog_in_place = stores_only_at_offset(epilog.function)
-            if not self.epilog_in_place:
-                self.logger.info(
-                    "%s may store elements other than data_out[offset]: its results go to an array apart "
-                    "from the values it reads",
-                    self.callbacks["epilog"][0].what,
-                )
+        self.epilog_in_place = stores_own
+        if not stores_own:
+            self.logger.info(
+                "%s may store elements other than data_out[offset]: its results go to an array apart "
+                "from the values it reads",
+                self.callbacks["epilog"][0].what,
+            )
         self.logger.info(
             "CPU FFT planned with scipy.fft (%s threads)%s",
             self.threads or "all",
