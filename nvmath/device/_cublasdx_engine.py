@@ -95,8 +95,8 @@ def _operators(dx, spec: MatmulSpec, api: str) -> list:
         (op.PRECISION, [int(dx.CommondxPrecision[p]) for p in spec.precision], "precision"),
         (op.EXECUTION, int(dx.CommondxExecution[spec.execution.upper()]), "execution"),
         (op.API, int(dx.CublasdxApi[api.upper()]), "execute API"),
-        # libmathdx encodes the SM as major * 100 + minor * 10.
-        (op.SM, spec.target.major * 100 + spec.target.minor * 10, "sm"),
+        # cuBLASDx takes the (SM, modifier) pair: sm_90a code for an sm_90a kernel.
+        (op.SM, _mathdx_code.target_sm(dx, spec.target), "sm"),
     ]
     if spec.block_dim is not None:
         ops.append((op.BLOCK_DIM, list(spec.block_dim), "block_dim"))

@@ -444,11 +444,7 @@ def link_target(target):
     """The target to link pipelined code for: the architecture-specific one from compute
     capability 9.0 on (``sm_90a``), as numba-cuda links kernels: cuBLASDx's pipelines use
     instructions (``tensormap.replace``...) that only those targets have."""
-    from nvmath.jit.arch import Target
-
-    if target.major >= 9 and not target.suffix:
-        return Target(target.major, target.minor, "a")
-    return target
+    return target.kernel_target()
 
 
 _KERNELS: dict = {}

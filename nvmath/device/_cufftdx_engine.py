@@ -81,8 +81,8 @@ def _operators(dx, spec: FFTSpec, api: str) -> list:
         (op.TYPE, int(dx.CufftdxType[spec.fft_type.upper()]), "fft_type"),
         (op.DIRECTION, int(dx.CufftdxDirection[spec.direction.upper()]), "direction"),
         (op.EXECUTION, int(dx.CommondxExecution[spec.execution.upper()]), "execution"),
-        # libmathdx encodes the SM as major * 100 + minor * 10; the arch suffix only limits
-        # where the linked kernel runs.
+        # One int, major * 100 + minor * 10: libmathdx 0.4's cuFFTDx refuses the (SM, modifier)
+        # pair; an arch suffix reaches the code's target (finalize_ltoir).
         (op.SM, spec.target.major * 100 + spec.target.minor * 10, "sm"),
         (op.API, int(dx.CufftdxApi.SMEM if api == "smem" else dx.CufftdxApi.LMEM), "execute API"),
     ]

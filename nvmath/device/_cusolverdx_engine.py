@@ -342,6 +342,7 @@ def _descriptor(dx, spec: SolverSpec, api: str):
         )
         dx.cusolverdxSetOperatorInt64(h, op.TYPE, dx.CusolverdxType[spec.data_type.upper()])
         dx.cusolverdxSetOperatorInt64(h, op.EXECUTION, dx.CommondxExecution.BLOCK)
+        # One int: libmathdx 0.4's cuSOLVERDx refuses the (SM, modifier) pair.
         dx.cusolverdxSetOperatorInt64(h, op.SM, spec.target.major * 100 + spec.target.minor * 10)
         dx.cusolverdxSetOperatorInt64(
             h, op.API, dx.CusolverdxApi.SMEM if api == "compiled_leading_dim" else dx.CusolverdxApi.SMEM_DYNAMIC_LD

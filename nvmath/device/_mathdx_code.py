@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["libmathdx_version", "cached", "cached_traits", "store", "finalize_ltoir", "NVRTC_OPTIONS"]
+__all__ = ["libmathdx_version", "cached", "cached_traits", "store", "finalize_ltoir", "target_sm", "NVRTC_OPTIONS"]
 
 #: What libmathdx passes to NVRTC for every device function (``CommondxOption.EXTRA_NVRTC_ARGS``).
 #: ``-gen-opt-lto`` runs NVVM's optimizer on the library's code before it is written as LTO-IR.
@@ -86,6 +86,16 @@ def store(components: dict, traits: dict, ltoir: bytes, **meta: str) -> None:
     cache.put(_cache.CacheKey("traits", components), json.dumps(traits).encode())
 
 
+def target_sm(dx, target) -> list[int]:
+    """``target`` as libmathdx's SM operator and code option take it: ``[900]`` for sm_90,
+    ``[900, ARCH_SPECIFIC]`` for sm_90a, ``[1000, FAMILY_SPECIFIC]`` for sm_100f."""
+    sm = [target.major * 100 + target.minor * 10]
+    modifier = {"a": dx.CommondxArchModifier.ARCH_SPECIFIC, "f": dx.CommondxArchModifier.FAMILY_SPECIFIC}
+    if target.suffix in modifier:
+        sm.append(int(modifier[target.suffix]))
+    return sm
+
+
 def finalize_ltoir(dx, finalize, handle: int, target, info: dict | None = None) -> bytes:
     """The LTO-IR of descriptor ``handle``: ``finalize(code, handle)`` (``cufftdxFinalizeCode``...)
     into a code object for ``target``, compiled with :data:`NVRTC_OPTIONS`. ``info``, when given,
@@ -94,7 +104,7 @@ def finalize_ltoir(dx, finalize, handle: int, target, info: dict | None = None) 
     code = dx.commondxCreateCode()
     try:
         # LTO-IR is the default container (libmathdx 0.4 refuses the container option).
-        dx.commondxSetCodeOptionInt64(code, dx.CommondxOption.TARGET_SM, target.major * 100 + target.minor * 10)
+        dx.commondx_set_code_option_int64s(code, dx.CommondxOption.TARGET_SM, target_sm(dx, target))
         dx.commondxSetCodeOptionStrs(code, dx.CommondxOption.EXTRA_NVRTC_ARGS, len(NVRTC_OPTIONS), list(NVRTC_OPTIONS))
         finalize(code, handle)
         if info is not None:

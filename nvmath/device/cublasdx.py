@@ -246,6 +246,11 @@ def _strings(value, n: int, name: str, accepted: tuple) -> tuple:
 def _target(sm) -> Target:
     if isinstance(sm, ComputeCapability):
         return Target(int(sm.major), int(sm.minor), sm.arch)
+    if sm is None:
+        # The current device's, architecture-specific from 9.0 on (sm_90a) as nvmath-python's
+        # default and as numba-cuda links the kernel: the library's code is then built for the
+        # same target as the kernel it is inlined into.
+        return resolve_target(None, keyword="sm", check=False).kernel_target()
     return resolve_target(sm, keyword="sm", check=False)
 
 
@@ -327,7 +332,8 @@ class Matmul(TensorMethods):
         complex bf16 interleaved (re, im) pairs).
     data_type : {"real", "complex"}
     sm : ComputeCapability, optional
-        The target; default the current device's (an error without one).
+        The target; default the current device's, architecture-specific from compute
+        capability 9.0 on (``sm_90a``, as numba-cuda links kernels); an error without a device.
     block_size : int, optional
         Threads of a one-dimensional block. Not with ``block_dim``.
     block_dim : Dim3 or (x, y, z) or "suggested", optional
@@ -543,7 +549,7 @@ class Matmul(TensorMethods):
     def sm(self) -> ComputeCapability:
         """The target compute capability."""
         t = self._spec.target
-        return ComputeCapability(t.major, t.minor, getattr(t, "arch", "") or "")
+        return ComputeCapability(t.major, t.minor, t.suffix)
 
     @property
     def transpose_mode(self):

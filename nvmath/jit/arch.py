@@ -80,6 +80,14 @@ class Target:
     def __str__(self) -> str:
         return self.sm
 
+    def kernel_target(self) -> Target:
+        """The target numba-cuda links kernels for on a device of this compute capability: the
+        architecture-specific one from 9.0 on (``sm_90a``), this one before 9.0 or when it
+        already has a suffix."""
+        if self.major >= 9 and not self.suffix:
+            return Target(self.major, self.minor, "a")
+        return self
+
     def runs_on(self, device_cc: tuple[int, int]) -> bool:
         """Whether code compiled for this target can be linked for and run on ``device_cc``.
 

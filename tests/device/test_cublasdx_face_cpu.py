@@ -133,6 +133,21 @@ def test_host_calls_of_device_functions_fail_clearly():
 
 
 @needs_library
+@pytest.mark.parametrize(
+    ("device", "expected"), [((9, 0), ComputeCapability(9, 0, "a")), ((8, 0), ComputeCapability(8, 0))]
+)
+def test_default_sm_is_the_kernels_target(monkeypatch, device, expected):
+    # As nvmath-python: architecture-specific from 9.0 on, the target numba-cuda links kernels for.
+    from nvmath.jit import arch
+    from nvmath.jit.arch import Target
+
+    monkeypatch.setattr(arch, "current_device_target", lambda: Target(*device))
+    mm = Matmul((16, 16, 16), np.float32, "real", execution="Block", block_size=128)
+    assert mm.sm == expected
+    assert Matmul((16, 16, 16), np.float32, "real", execution="Block", block_size=128, sm=(9, 0)).sm == (9, 0, "")
+
+
+@needs_library
 def test_traits_as_nvmath_python_reports_them():
     mm = _matmul((32, 16, 64), np.float32, "real", arrangement=ARR, execution="Block", block_size=256)
     assert mm.size == (32, 16, 64) and mm.data_type == "real" and mm.execution == "Block"

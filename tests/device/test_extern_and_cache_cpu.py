@@ -8,6 +8,7 @@ import pytest
 from nvmath.device import extern_function
 from nvmath.device.kernel_cache import decode_kernel, encode_kernel
 from nvmath.jit import compile_cpp, link
+from nvmath.jit.arch import Target
 
 ARCH = "sm_90"
 SAXPY = 'extern "C" __device__ void saxpy(float* y, const float* x, float a, int i) { y[i] = a * x[i] + y[i]; }'
@@ -188,13 +189,14 @@ def test_libmathdx_code_is_optimized_before_lto_and_keyed_by_how():
 
     class FakeDx:
         CommondxOption = SimpleNamespace(TARGET_SM=1, EXTRA_NVRTC_ARGS=2, CODE_ISA=3)
+        CommondxArchModifier = SimpleNamespace(ARCH_SPECIFIC=1, FAMILY_SPECIFIC=2)
         MathDxError = RuntimeError
 
         def commondxCreateCode(self):
             return 7
 
-        def commondxSetCodeOptionInt64(self, code, option, value):
-            calls.append(("int", option, value))
+        def commondx_set_code_option_int64s(self, code, option, values):
+            calls.append(("ints", option, list(values)))
 
         def commondxSetCodeOptionStrs(self, code, option, count, values):
             calls.append(("strs", option, count, list(values)))
@@ -210,12 +212,26 @@ def test_libmathdx_code_is_optimized_before_lto_and_keyed_by_how():
 
     info = {}
     out = _mathdx_code.finalize_ltoir(
-        FakeDx(), lambda code, handle: calls.append(("finalize", handle)), 5, SimpleNamespace(major=9, minor=0), info
+        FakeDx(), lambda code, handle: calls.append(("finalize", handle)), 5, Target(9, 0), info
     )
     assert out == b"ltoir" and info == {"isa": 12080}
+    assert ("ints", 1, [900]) in calls
     assert ("strs", 2, 1, ["-gen-opt-lto"]) in calls
     assert calls.index(("strs", 2, 1, ["-gen-opt-lto"])) < calls.index(("finalize", 5))
     assert calls[-1] == ("destroy", 7)
     # The options are part of the LTO-IR's cache key (old unoptimized LTO-IR is not reused).
     key = _mathdx_code._ltoir_key({"descriptor": "x"})
     assert "-gen-opt-lto" in str(key.components.values())
+
+
+def test_libmathdx_target_sm_carries_the_arch_modifier():
+    # sm_90a code is built for sm_90a: libmathdx takes the suffix as a second value.
+    from nvmath.bindings import mathdx as dx
+    from nvmath.device import _mathdx_code
+
+    assert _mathdx_code.target_sm(dx, Target(8, 0)) == [800]
+    assert _mathdx_code.target_sm(dx, Target(9, 0, "a")) == [900, int(dx.CommondxArchModifier.ARCH_SPECIFIC)]
+    assert _mathdx_code.target_sm(dx, Target(10, 0, "f")) == [1000, int(dx.CommondxArchModifier.FAMILY_SPECIFIC)]
+    assert Target(9, 0).kernel_target() == Target(9, 0, "a")
+    assert Target(8, 6).kernel_target() == Target(8, 6)
+    assert Target(10, 0, "f").kernel_target() == Target(10, 0, "f")
