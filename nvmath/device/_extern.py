@@ -169,15 +169,21 @@ def _check_length(context, builder, ty, value, index, need, name, fn):
 
 
 def _complex_half(builder, context, value, ty):
-    """``value`` (a Numba number) as cuBLASDx's complex<__half>: two halves, (re, im)."""
+    """``value`` (a Numba number) as cuBLASDx's complex<__half>: two halves, (re, im), packed in
+    one 32-bit word (its size and alignment), as a ``float16x2`` is."""
     from llvmlite import ir
     from numba import types
 
     wide = context.cast(builder, value, ty, types.complex128)
-    pair = ir.Constant(ir.ArrayType(ir.HalfType(), 2), ir.Undefined)
+    pair = ir.Constant(ir.VectorType(ir.IntType(16), 2), ir.Undefined)
     for i in range(2):
-        pair = builder.insert_value(pair, builder.fptrunc(builder.extract_value(wide, i), ir.HalfType()), i)
-    return pair
+        # Numba's own float64 -> float16 conversion, so that the kernel's code is the one a
+        # float16x2(alpha) would give (ptxas schedules the GEMM's epilogue after it).
+        half = context.cast(builder, builder.extract_value(wide, i), types.float64, types.float16)
+        if half.type != ir.IntType(16):
+            half = builder.bitcast(half, ir.IntType(16))
+        pair = builder.insert_element(pair, half, ir.Constant(ir.IntType(32), i))
+    return builder.bitcast(pair, ir.IntType(32))
 
 
 def _make_intrinsic(fn: ExternFunction):
