@@ -220,8 +220,10 @@ class KernelCache:
 def launch_target(cc) -> tuple:
     """The target numba-cuda links a kernel for on a device of compute capability ``cc``:
     ``(major, minor, "a")`` from 9.0 on (architecture-specific), else ``(major, minor, "")``."""
-    major, minor = int(cc[0]), int(cc[1])
-    return (major, minor, "a" if (major, minor) >= (9, 0) else "")
+    from nvmath.jit.arch import Target
+
+    target = Target(int(cc[0]), int(cc[1])).kernel_target()
+    return (target.major, target.minor, target.suffix)
 
 
 def _option_text(name, value) -> str:
