@@ -14,6 +14,23 @@ def _bogus(**kwargs):
     return NvidiaLibrary(BOGUS, display_name="cuFFT", package="nvidia-cufft", **kwargs)
 
 
+def _load_libc(monkeypatch, abs_path=None, calls=None):
+    """cuda.pathfinder "loads" this process's libc (``calls`` records the names asked for)."""
+    import cuda.pathfinder as pathfinder
+
+    class Loaded:
+        _handle_uint = ctypes.CDLL(None)._handle
+
+    Loaded.abs_path = abs_path
+
+    def load(name):
+        if calls is not None:
+            calls.append(name)
+        return Loaded()
+
+    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", load)
+
+
 def test_declaring_loads_nothing():
     lib = _bogus(extra="cu13")
     lib.declare("cufftCreate", ctypes.c_int, [ctypes.POINTER(ctypes.c_int)])
@@ -57,20 +74,8 @@ def test_a_known_library_that_pathfinder_cannot_find(monkeypatch):
 
 
 def test_the_library_is_loaded_once_across_threads(monkeypatch):
-    import cuda.pathfinder as pathfinder
-
     calls = []
-    libc = ctypes.CDLL(None)
-
-    class Loaded:
-        abs_path = None
-        _handle_uint = libc._handle
-
-    def load(name):
-        calls.append(name)
-        return Loaded()
-
-    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", load)
+    _load_libc(monkeypatch, calls=calls)
     lib = NvidiaLibrary("c", display_name="libc", package="glibc")
     lib.declare("abs", ctypes.c_int, [ctypes.c_int])
     threads = [threading.Thread(target=lambda: lib.function("abs")(-3)) for _ in range(8)]
@@ -84,13 +89,7 @@ def test_the_library_is_loaded_once_across_threads(monkeypatch):
 
 
 def test_check_sees_the_declared_name_and_replaces_the_result(monkeypatch):
-    import cuda.pathfinder as pathfinder
-
-    class Loaded:
-        abs_path = None
-        _handle_uint = ctypes.CDLL(None)._handle
-
-    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    _load_libc(monkeypatch)
     seen = []
 
     def check(name, status):
@@ -104,13 +103,7 @@ def test_check_sees_the_declared_name_and_replaces_the_result(monkeypatch):
 
 
 def test_missing_function_names_symbol_and_version(monkeypatch):
-    import cuda.pathfinder as pathfinder
-
-    class Loaded:
-        abs_path = "/opt/fake/libc.so"
-        _handle_uint = ctypes.CDLL(None)._handle
-
-    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    _load_libc(monkeypatch, abs_path="/opt/fake/libc.so")
     lib = NvidiaLibrary("c", display_name="libfoo", package="nvidia-foo", extra="cu13", version=lambda: "9.8.7")
     lib.declare("fooNew", ctypes.c_int, [])
     assert not lib.has("nvmath_no_such_symbol") and lib.has("abs")
@@ -124,16 +117,10 @@ def test_missing_function_names_symbol_and_version(monkeypatch):
 
 
 def test_a_failing_version_callback_does_not_hide_the_missing_function(monkeypatch):
-    import cuda.pathfinder as pathfinder
-
-    class Loaded:
-        abs_path = None
-        _handle_uint = ctypes.CDLL(None)._handle
-
     def broken():
         raise RuntimeError("no version")
 
-    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    _load_libc(monkeypatch)
     lib = NvidiaLibrary("c", display_name="libfoo", package="nvidia-foo", version=broken)
     lib.declare("fooNew", ctypes.c_int, [])
     with pytest.raises(FunctionNotFoundError, match="fooNew is not available in the loaded libfoo") as info:
@@ -142,13 +129,7 @@ def test_a_failing_version_callback_does_not_hide_the_missing_function(monkeypat
 
 
 def test_unchecked_addresses_takes_plain_addresses_and_skips_the_check(monkeypatch):
-    import cuda.pathfinder as pathfinder
-
-    class Loaded:
-        abs_path = None
-        _handle_uint = ctypes.CDLL(None)._handle
-
-    monkeypatch.setattr(pathfinder, "load_nvidia_dynamic_lib", lambda name: Loaded())
+    _load_libc(monkeypatch)
     seen = []
     lib = NvidiaLibrary("c", display_name="libc", package="glibc", check=lambda name, status: seen.append(status))
     lib.declare("strlen", ctypes.c_size_t, [ctypes.POINTER(ctypes.c_char)])
