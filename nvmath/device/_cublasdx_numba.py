@@ -116,19 +116,17 @@ def _matmul_attribute(context, builder, typ, value, attr):
 
 def _accepted_elements(mm: Matmul, index: int) -> tuple:
     """The Numba element types of arrays for matrix ``index`` (0: A, 1: B, 2: C): the value
-    type, its vector twin (``float32x2`` for complex64), and the storage of interleaved pairs
-    (``float16`` for complex half, ``uint16``/``int16`` for bf16)."""
+    type, its twin of the same layout (``complex64`` for ``float32x2``), and the storage of
+    interleaved pairs (``float16`` for complex half, ``uint16``/``int16`` for bf16)."""
     precision = mm._spec.precision[index]
     if precision == "BF16":
         return (types.uint16, types.int16)
     value = _numba_type(_value_types(mm)[index])
     if mm.data_type == "real":
         return (value,)
-    return {
-        "F16": (value, types.float16),
-        "F32": (value, _vectors.float32x2_type),
-        "F64": (value, _vectors.float64x2_type),
-    }[precision]
+    if precision == "F16":
+        return (value, types.float16)
+    return (value, _vectors.complex_twin(value))
 
 
 def _check_matrix(mm: Matmul, ty, position: int, name: str, index: int):

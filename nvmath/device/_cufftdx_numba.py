@@ -102,10 +102,10 @@ def _fft_attribute(context, builder, typ, value, attr):
 
 
 def _accepted_elements(fft: FFT) -> tuple:
-    """The Numba element types thread data may have: the value type, and the vector type of
-    the same layout (float32x2 for complex64...)."""
+    """The Numba element types thread data may have: the value type, and the type of the same
+    layout (complex64 for float32x2...)."""
     value = _numba_type(fft.value_type)
-    twin = {types.complex64: _vectors.float32x2_type, types.complex128: _vectors.float64x2_type}.get(value)
+    twin = _vectors.complex_twin(value)
     return (value,) if twin is None else (value, twin)
 
 

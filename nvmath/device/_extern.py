@@ -104,6 +104,8 @@ def _pointee_types():
     live in 16-bit integer arrays."""
     from numba import types
 
+    from . import vector_types_numba as _vectors
+
     return {
         "float16": (types.float16,),
         "bfloat16": (types.uint16, types.int16),
@@ -112,8 +114,9 @@ def _pointee_types():
         "complex_bfloat16": (types.uint16, types.int16),
         "float": (types.float32,),
         "double": (types.float64,),
-        "float2": (types.complex64,),
-        "double2": (types.complex128,),
+        # complex: Numba's type, or the vector type of the same layout (the value types' in kernels)
+        "float2": (types.complex64, _vectors.float32x2_type),
+        "double2": (types.complex128, _vectors.float64x2_type),
         "int32": (types.int32,),
         "int64": (types.int64,),
         "uint32": (types.uint32,),

@@ -27,12 +27,12 @@ from numba.cuda.cudadecl import registry as _typing
 from numba.cuda.cudaimpl import registry as _lowering
 from numba.cuda.datamodel import models
 from numba.cuda.extending import register_model, typeof_impl
-from numba.cuda.np import numpy_support
 from numba.cuda.typing.templates import AbstractTemplate, AttributeTemplate, bound_function, signature
 
 from . import _tensor_engine, common
 from ._cublasdx_numba import MatmulType
 from ._cublasdx_tensor import _KINDS_BY_METHOD, MatmulLayout, Partitioner
+from .vector_types_numba import host_type, kernel_type
 
 __all__ = ["LayoutType", "OpaqueTensorType", "PartitionerType", "is_tensor_call", "execute_signature", "lower_execute"]
 
@@ -47,15 +47,17 @@ def _plain(layout: MatmulLayout) -> MatmulLayout:
 class LayoutType(types.Type):
     """The Numba type of one Matmul layout (kind and element type)."""
 
-    def __init__(self, layout: MatmulLayout):
+    def __init__(self, layout: MatmulLayout, dtype=None):
         self.layout = layout
         self.gmem = layout.memory_space == "g"
-        self.dtype = numpy_support.from_dtype(np.dtype(layout.dtype))
+        # The element type in kernels: that of the layout's NumPy type (float32x2 for complex64,
+        # as the value types), or the array's the tensor was made of (complex64 arrays too).
+        self.dtype = kernel_type(layout.dtype) if dtype is None else dtype
         super().__init__(name=f"nvmath.device.Layout({layout.kind}, {self.dtype}, {layout.MM._spec.describe()})")
 
     def like(self, dtype) -> LayoutType:
-        """The same layout holding ``dtype`` (a NumPy type)."""
-        return LayoutType(MatmulLayout(self.layout.MM, self.layout.kind, dtype))
+        """The same layout holding ``dtype`` (a Numba type); ValueError for types without a NumPy one."""
+        return LayoutType(MatmulLayout(self.layout.MM, self.layout.kind, host_type(dtype)), dtype)
 
 
 @register_model(LayoutType)
@@ -245,7 +247,7 @@ class _MakeTensor(AbstractTemplate):
             raise TypingError(f"make_tensor: argument 1 (layout) is {layout}; a Matmul layout is required")
         if array.dtype != layout.dtype:
             try:
-                layout = layout.like(numpy_support.as_dtype(array.dtype).type)
+                layout = layout.like(array.dtype)
             except (NotImplementedError, ValueError) as e:
                 raise TypingError(f"make_tensor: arrays of {array.dtype} are not supported: {e}") from None
         return signature(OpaqueTensorType(layout), *args)
@@ -273,7 +275,10 @@ class _MakeFragmentLike(AbstractTemplate):
             raise TypingError(f"make_fragment_like: argument 0 (tensor) is {tensor}; a register tensor is required")
         if not isinstance(dtype, (types.NumberClass, types.DType)):
             raise TypingError(f"make_fragment_like: argument 1 (dtype) is {dtype}; a NumPy type is required")
-        layout = tensor.layout.like(numpy_support.as_dtype(dtype.dtype).type)
+        try:
+            layout = tensor.layout.like(dtype.dtype)
+        except (NotImplementedError, ValueError) as e:
+            raise TypingError(f"make_fragment_like: fragments of {dtype.dtype} are not supported: {e}") from None
         return signature(OpaqueTensorType(layout), *args)
 
 
@@ -635,9 +640,8 @@ class _PartitionerMethods(AttributeTemplate):
         if args[0].layout.layout.memory_space != "g" or args[0].layout.layout.tensor_index != 2:
             raise TypingError(f"make_partition_and_copy takes a global memory tensor of C; got {args[0]}")
         fragment = ty.fragment_type
-        src_dtype = args[0].layout.layout.dtype
         if args[0].dtype != fragment.dtype:
-            fragment = OpaqueTensorType(fragment.layout.like(src_dtype))
+            fragment = OpaqueTensorType(fragment.layout.like(args[0].dtype))
         return signature(fragment, *args)
 
     @bound_function("nvmath.device.Partitioner.make_accumulator_fragment")

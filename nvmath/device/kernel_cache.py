@@ -269,6 +269,8 @@ def check_device_objects(py_func, device_cc) -> None:
     ValueError
         Naming the object, its target, the device's and how to make a fitting one.
     """
+    from nvmath.jit.arch import Target
+
     from ._object import DeviceObject
 
     code = py_func.__code__
@@ -276,6 +278,9 @@ def check_device_objects(py_func, device_cc) -> None:
     candidates += [cell.cell_contents for cell in (py_func.__closure__ or ()) if _filled(cell)]
     for obj in candidates:
         target = getattr(obj, "sm", None) if isinstance(obj, DeviceObject) else None
+        if target is not None and not isinstance(target, Target):
+            # Matmul.sm is a ComputeCapability (major, minor, arch), as nvmath-python's
+            target = Target(target.major, target.minor, target.arch)
         if target is not None and not target.runs_on(device_cc):
             raise ValueError(
                 f"kernel {py_func.__qualname__} uses {obj!r}, generated for {target}, which cannot run on this "

@@ -61,8 +61,12 @@ class Complex:
 
     Notes
     -----
-    Inside kernels, ``complex64`` and ``complex128`` are Numba's ``complex64`` and
-    ``complex128`` (complex arithmetic works), ``complex32`` is
+    Inside kernels, as in nvmath-python, ``complex64`` and ``complex128`` are
+    :data:`nvmath.device.float32x2_type` and :data:`nvmath.device.float64x2_type`, laid out as
+    CUDA's ``float2`` and ``double2``: one aligned access an element (Numba's ``complex64`` takes
+    two). They convert to and from Numba's complex types both ways, their arithmetic is complex
+    arithmetic, and they have ``real``, ``imag`` and ``conjugate()`` (and ``x``, ``y``): code
+    written for arrays of Numba's complex types reads them unchanged. ``complex32`` is
     :data:`nvmath.device.float16x2_type` (fields ``x``, ``y``).
     """
 
@@ -99,11 +103,10 @@ class Complex:
 
     @property
     def _numba_type(self):
-        from numba import types
 
         from . import vector_types_numba as v
 
-        return {np.float16: v.float16x2_type, np.float32: types.complex64, np.float64: types.complex128}[
+        return {np.float16: v.float16x2_type, np.float32: v.float32x2_type, np.float64: v.float64x2_type}[
             self._real_dtype
         ]
 

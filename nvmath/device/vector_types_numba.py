@@ -31,6 +31,7 @@ __all__ = [
 
 import operator
 
+import numpy as np
 from llvmlite import ir
 from numba.cuda import types
 from numba.cuda.cudadecl import registry as _typing
@@ -38,11 +39,14 @@ from numba.cuda.cudaimpl import registry as _lowering
 from numba.cuda.datamodel import models
 from numba.cuda.extending import register_model, typeof_impl
 from numba.cuda.typeconv import Conversion
-from numba.cuda.typing.templates import AbstractTemplate, AttributeTemplate, signature
+from numba.cuda.typing.templates import AbstractTemplate, AttributeTemplate, bound_function, signature
 
 from . import types as _faces
 
 _FIELDS = ("x", "y", "z", "w")
+_PARTS = ("real", "imag")
+# The complex type of a pair of float32/float64 (what its conjugate() gives).
+_TWINS_BY_WIDTH = {32: types.complex64, 64: types.complex128}
 
 
 class VectorType(types.Number):
@@ -66,6 +70,9 @@ class VectorType(types.Number):
             if other.bitwidth == self.bitwidth:
                 return Conversion.exact
             return Conversion.safe if other.bitwidth < self.bitwidth else Conversion.unsafe
+        # real -> pair of float32/float64 (imaginary part 0), as real -> complex
+        if self.count == 2 and self.dtype != types.float16 and isinstance(other, (types.Float, types.Integer)):
+            return Conversion.safe if getattr(other, "bitwidth", 64) <= self.dtype.bitwidth else Conversion.unsafe
         return None
 
     def can_convert_to(self, typingctx, other):
@@ -150,12 +157,30 @@ def _make_vector(dtype, count: int):
         key = vt
 
         def generic_resolve(self, typ, attr):
-            if attr in _FIELDS[:count]:
+            if attr in _FIELDS[:count] or (attr in _PARTS and count == 2 and dtype != types.float16):
                 return dtype
             return None
 
+        if count == 2 and dtype != types.float16:
+
+            @bound_function(f"{name}.conjugate")
+            def resolve_conjugate(self, typ, args, kws):
+                return None if args or kws else signature(_TWINS_BY_WIDTH[dtype.bitwidth])
+
     for i, field in enumerate(_FIELDS[:count]):
         _lowering.lower_getattr(vt, field)(lambda context, builder, typ, value, i=i: _element(builder, value, i))
+    if count == 2 and dtype != types.float16:
+        # As Numba's complex types: code written for complex arrays reads pairs unchanged.
+        for i, part in enumerate(_PARTS):
+            _lowering.lower_getattr(vt, part)(lambda context, builder, typ, value, i=i: _element(builder, value, i))
+
+        @_lowering.lower(f"{name}.conjugate", vt)
+        def _conjugate(context, builder, sig, args):
+            complex_type = sig.return_type
+            z = context.make_complex(builder, complex_type, value=context.cast(builder, args[0], vt, complex_type))
+            # -0.0 - x rather than fneg, which NVVM's IR dialect lacks
+            z.imag = builder.fsub(ir.Constant(z.imag.type, -0.0), z.imag)
+            return z._getvalue()
 
     # ---- complex conversions (pairs)
     if count == 2:
@@ -165,6 +190,14 @@ def _make_vector(dtype, count: int):
             z = context.make_complex(builder, fromty, value=value)
             parts = [context.cast(builder, p, fromty.underlying_float, dtype) for p in (z.real, z.imag)]
             return _pack(context, builder, toty, parts)
+
+        if dtype != types.float16:
+
+            @_lowering.lower_cast(types.Float, vt)
+            @_lowering.lower_cast(types.Integer, vt)
+            def _from_real(context, builder, fromty, toty, value):
+                parts = [context.cast(builder, value, fromty, dtype), context.get_constant(dtype, 0.0)]
+                return _pack(context, builder, toty, parts)
 
         @_lowering.lower_cast(vt, types.Complex)
         def _to_complex(context, builder, fromty, toty, value):
@@ -207,6 +240,46 @@ float16x2, float16x2_type = _make_vector(types.float16, 2)
 float16x4, float16x4_type = _make_vector(types.float16, 4)
 float32x2, float32x2_type = _make_vector(types.float32, 2)
 float64x2, float64x2_type = _make_vector(types.float64, 2)
+
+
+_TWINS = {
+    types.complex64: float32x2_type,
+    types.complex128: float64x2_type,
+    float32x2_type: types.complex64,
+    float64x2_type: types.complex128,
+}
+
+
+def complex_twin(ty):
+    """The Numba type laid out as ``ty`` that the device APIs take in its place: ``float32x2``
+    for ``complex64`` and back (``float64x2``, ``complex128``); None for other types."""
+    return _TWINS.get(ty)
+
+
+def kernel_type(host):
+    """The Numba type of values of NumPy type ``host`` inside kernels, as the device APIs' value
+    types give it: ``float32x2``/``float64x2`` for ``complex64``/``complex128`` (one aligned
+    8/16-byte access each, as nvmath-python's), Numba's own type for the others."""
+    from numba.cuda.np import numpy_support
+
+    dtype = np.dtype(host)
+    if dtype.kind == "c":
+        return {8: float32x2_type, 16: float64x2_type}[dtype.itemsize]
+    return numpy_support.from_dtype(dtype)
+
+
+def host_type(ty):
+    """The NumPy type of Numba type ``ty`` (``numpy.complex64`` for ``float32x2``...); ValueError
+    for types without one."""
+    from numba.cuda.np import numpy_support
+
+    twin = _TWINS.get(ty)
+    if isinstance(ty, VectorType) and twin is not None:
+        ty = twin
+    try:
+        return numpy_support.as_dtype(ty).type
+    except NotImplementedError:
+        raise ValueError(f"{ty} has no NumPy type") from None
 
 
 # The host-side value types (nvmath.device.types) are dtypes inside kernels.

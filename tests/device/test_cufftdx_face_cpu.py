@@ -460,7 +460,7 @@ def test_traits_are_compile_time_constants_in_kernels():
 @pytest.mark.parametrize(
     "body, match",
     [
-        ("thread_data_f32", r"array of float32.*an array of complex64 is required"),
+        ("thread_data_f32", r"array of float32;.*an array of float32x2 is required \(complex64 fits too\)"),
         ("three_arguments", r"takes \(thread_data, shared_memory\), \(thread_data\) or \(shared_memory\); got 3"),
         ("thread_with_smem", r"Thread FFT takes thread data only"),
         ("not_an_array", r"argument 0 \(thread_data\) is float64; an array is required"),

@@ -3,6 +3,7 @@ the kernel cache's keys and payloads."""
 
 import re
 
+import numpy as np
 import pytest
 
 from nvmath.device import extern_function
@@ -176,6 +177,31 @@ def test_a_kernel_capturing_code_for_another_target_is_refused_clearly():
         check_device_objects(kernel, (9, 0))
     check_device_objects(kernel, (10, 0))  # the same device: accepted
     check_device_objects(kernel, (12, 0))  # portable code runs on newer devices
+
+
+def test_a_kernel_capturing_a_matmul_is_checked_by_its_compute_capability():
+    """Matmul.sm is a ComputeCapability with the arch modifier (sm_90a runs on 9.0 only)."""
+    pytest.importorskip("nvmath.bindings.mathdx")
+    from nvmath.device import Matmul
+    from nvmath.device.kernel_cache import check_device_objects
+
+    mm = Matmul(size=(16, 16, 16), precision=np.float32, data_type="real", execution="Block", sm=(9, 0))
+    arch_specific = Matmul(size=(16, 16, 16), precision=np.float32, data_type="real", execution="Block", sm="sm_90a")
+    assert str(mm.sm) == "9.0" and str(arch_specific.sm) == "9.0a"
+
+    def kernel(a):
+        mm.execute(1.0, a, a, 0.0, a)
+
+    def kernel_a(a):
+        arch_specific.execute(1.0, a, a, 0.0, a)
+
+    check_device_objects(kernel, (9, 0))
+    check_device_objects(kernel, (10, 0))  # portable code runs on newer devices
+    check_device_objects(kernel_a, (9, 0))
+    with pytest.raises(ValueError, match=r"generated for sm_90a, which cannot run on this device \(sm_100\)"):
+        check_device_objects(kernel_a, (10, 0))
+    with pytest.raises(ValueError, match=r"generated for sm_90, which cannot run on this device \(sm_80\)"):
+        check_device_objects(kernel, (8, 0))
 
 
 def test_libmathdx_code_is_optimized_before_lto_and_keyed_by_how():

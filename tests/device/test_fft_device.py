@@ -20,15 +20,13 @@ def fft512():
 
 
 def test_traits(fft512):
-    from numba import types
-
     f = fft512
     threads = f.block_dim[0] * f.block_dim[1] * f.block_dim[2]
     assert threads > 0 and f.storage_size >= f.elements_per_thread
     assert threads * f.elements_per_thread >= 512 * f.ffts_per_block
-    # nvmath-python's value types: nvmath.device.types.complex64, Numba's complex64 in kernels
+    # nvmath-python's value types: nvmath.device.types.complex64, a float32x2 in kernels
     assert f.value_type == nvmath.device.types.complex64 and f.input_type == nvmath.device.types.complex64
-    assert f.value_type._numba_type == types.complex64
+    assert f.value_type._numba_type == nvmath.device.float32x2_type
     assert f.shared_memory_size > 0 and f.symbol.startswith("cufftdx")
     assert bytes(f.ltoir)[:4] == b"\xedCN\x7f"
 
@@ -92,12 +90,14 @@ def test_execute_with_thread_data_of_another_type_is_a_typing_error(fft512):
     storage = fft512.storage_size
 
     def kernel(data):
-        thread_data = cuda.local.array(storage, dtype=types.float32)  # complex64 expected
+        thread_data = cuda.local.array(storage, dtype=types.float32)  # float32x2 or complex64 expected
         smem = cuda.shared.array(0, dtype=types.uint8)
         fft512.execute(thread_data, smem)
         data[0] = thread_data[0]
 
-    with pytest.raises(TypingError, match="array of float32.*an array of complex64 is required"):
+    with pytest.raises(
+        TypingError, match=r"array of float32;.*an array of float32x2 is required \(complex64 fits too\)"
+    ):
         cuda.compile_all(kernel, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
 
 

@@ -24,10 +24,10 @@ def test_types_and_names():
     with pytest.raises(RuntimeError, match="inside numba.cuda.jit kernels"):
         d.float32x2(1.0, 2.0)
     # the host-side value types are these Numba types inside kernels
-    from numba import types
-
     assert dtypes.half4._numba_type is d.float16x4_type and dtypes.complex32._numba_type is d.float16x2_type
-    assert dtypes.complex64._numba_type == types.complex64
+    # as nvmath-python: complex values of the device APIs are float2/double2 in kernels
+    assert dtypes.complex64._numba_type is d.float32x2_type
+    assert dtypes.complex128._numba_type is d.float64x2_type
 
 
 def test_data_model_is_aligned_like_cuda_vectors():
@@ -67,6 +67,14 @@ def _kernel():
         c64[3] = float32x2(c64[0])  # from a complex value
         c128[1] = float64x2(c128[0].imag, c128[0].real)
         c128[2] = float32x2(1.5, -2.5)  # widened to complex128
+        # arrays of the value type (float32x2): what code written for complex arrays does
+        values = cuda.shared.array(shape=(2,), dtype=dtypes.complex64)
+        values[0] = c64[0]
+        values[1] = values[0] * 2.0 + 1j  # complex arithmetic, stored back as a pair
+        c64[4] = values[1]
+        c64[5] = complex(values[0].imag, values[0].real)
+        c64[6] = values[0].conjugate()
+        c128[3] = abs(values[0])
 
     return kernel
 
@@ -82,6 +90,23 @@ def test_vector_operations_compile_without_a_gpu():
 
     ptx, _ = cuda.compile_ptx(_kernel(), _signature(), cc=(9, 0))
     assert "f16" in ptx and "mul" in ptx  # halves stored, complex products computed
+
+
+def test_value_type_arrays_take_one_access_an_element():
+    """A shared array of the complex64 value type stores and loads each element with one 8-byte
+    access (Numba's complex64 takes two 4-byte ones), as CUDA's float2 does."""
+    from numba import cuda, types
+
+    def kernel(src, dst):
+        i = cuda.threadIdx.x
+        smem = cuda.shared.array(shape=(64,), dtype=dtypes.complex64)
+        smem[i] = src[i]
+        cuda.syncthreads()
+        dst[i] = smem[63 - i].conjugate()
+
+    ptx, _ = cuda.compile_ptx(kernel, (types.complex64[::1], types.complex64[::1]), cc=(9, 0))
+    shared = [line.split()[0] for line in ptx.splitlines() if ".shared." in line and line.strip()[:2] in ("st", "ld")]
+    assert shared == ["st.shared.v2.f32", "ld.shared.v2.f32"], shared
 
 
 def test_half_arithmetic_does_not_take_over_complex_arithmetic():
@@ -117,9 +142,9 @@ def test_vector_values_on_the_gpu():
 
     rng = np.random.default_rng()
     h = rng.uniform(0.5, 2.0, 8).astype(np.float16)
-    c64 = np.zeros(4, np.complex64)
+    c64 = np.zeros(7, np.complex64)
     c64[0] = complex(*rng.standard_normal(2))
-    c128 = np.zeros(3, np.complex128)
+    c128 = np.zeros(4, np.complex128)
     c128[0] = complex(*rng.standard_normal(2))
     out16 = np.zeros(10, np.float16)
     d_h, d_c64, d_c128, d_out = (cuda.to_device(a) for a in (h, c64, c128, out16))
@@ -132,3 +157,7 @@ def test_vector_values_on_the_gpu():
     assert c64[1] == c64[0] and c64[3] == c64[0]
     np.testing.assert_allclose(c64[2], c64[0] * c64[0], rtol=1e-6)
     assert c128[1] == complex(c128[0].imag, c128[0].real) and c128[2] == complex(1.5, -2.5)
+    z = c64[0]
+    np.testing.assert_allclose(c64[4], z * 2 + 1j, rtol=1e-6)
+    assert c64[5] == complex(z.imag, z.real) and c64[6] == np.conj(z)
+    np.testing.assert_allclose(c128[3], abs(z), rtol=1e-6)
