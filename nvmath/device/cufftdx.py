@@ -290,9 +290,11 @@ class FFT:
         return self._execution
 
     @property
-    def sm(self) -> Target:
-        """The target the code is generated for (``.major``, ``.minor``; ``str()`` gives ``"sm_90"``)."""
-        return self._target
+    def sm(self) -> ComputeCapability:
+        """The target the code is generated for, as nvmath-python gives it (``.major``, ``.minor``,
+        ``.arch``: ``""`` or ``"a"``; ``str()`` gives ``"9.0"``)."""
+        t = self._target
+        return ComputeCapability(t.major, t.minor, t.suffix)
 
     @property
     def real_fft_options(self):
