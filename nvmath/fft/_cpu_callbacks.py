@@ -64,7 +64,7 @@ from .callbacks import describe_callback
 __all__ = ["CpuPass", "get_pass", "prolog_pass", "epilog_pass", "SUPPORTED_USER_INFO"]
 
 #: Bump when the generated pass changes (arguments, semantics): entries of older code are not reused.
-_PASS_ABI = "nvmath-cpu-pass-3"
+_PASS_ABI = "nvmath-cpu-pass-4"
 _MAGIC = b"nvmath-cpu-pass\n"
 
 #: user_info element kinds the CPU path compiles (Numba's CPU target has no float16).

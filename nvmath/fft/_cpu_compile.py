@@ -215,6 +215,19 @@ def _null(typingctx):
 
 
 @intrinsic
+def _same_address(typingctx, a, b):
+    """Whether two ``void*`` are the same address."""
+
+    def codegen(context, builder, sig, args):
+        return builder.icmp_unsigned("==", builder.ptrtoint(args[0], _INTPTR), builder.ptrtoint(args[1], _INTPTR))
+
+    return types.boolean(a, b), codegen
+
+
+_INTPTR = ir.IntType(64)
+
+
+@intrinsic
 def _error_slot(typingctx):
     """Two zeroed int64 locals: the out-of-bounds flag and the first bad index."""
 
@@ -327,7 +340,9 @@ def _make_epilog_pass(user, elem_ptr, view_type, row_length):
     # vectorizes. Measured ((256, 4096) complex64, epilog ``value * user_info[offset % 4096]``,
     # complex64 user_info, one thread, in place, 2-core host): 0.76 ms a pass against 1.12 ms
     # for the flat loop that records a bad index (NumPy's ``y *= w`` 0.69 ms); without the
-    # buffer the row loop was no faster than the flat one.
+    # buffer the row loop was no faster than the flat one. In place (values and data at one
+    # address, the common case) the values are read through ``data`` itself instead, which
+    # needs no copy: 0.34 ms against 0.53 ms with the buffer, NumPy 0.38 ms (same host, later).
     rows = row_length or 1
 
     def run(data_addr, values_addr, info_addr, info_len, shape, strides, ndim, dense, base, start, stop, bad):
@@ -336,7 +351,16 @@ def _make_epilog_pass(user, elem_ptr, view_type, row_length):
         err = _error_slot()
         info = _user_info(info_addr, info_len, err, view_type)
         unused = _null()
-        if row_length and dense and base == 0 and start % rows == 0 and stop % rows == 0:
+        whole_rows = row_length and dense and base == 0 and start % rows == 0 and stop % rows == 0
+        if whole_rows and _same_address(data_addr, values_addr):
+            # In place: the values are read through the pointer the callback writes, so that
+            # LLVM sees each store land on the element its iteration read and vectorizes
+            # without the segment copy below.
+            for r in range((start // rows) & _DENSE_MASK, (stop // rows) & _DENSE_MASK):
+                row = r * rows
+                for j in range(rows):
+                    user(data, np.uint64(row + j), data[row + j], info, unused)
+        elif whole_rows:
             local = _segment_buffer(elem_ptr)
             for r in range((start // rows) & _DENSE_MASK, (stop // rows) & _DENSE_MASK):
                 row = r * rows

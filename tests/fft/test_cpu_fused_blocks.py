@@ -330,6 +330,30 @@ def test_row_by_row_passes_give_the_flat_passes_results(row_length, threads):
         np.testing.assert_allclose(loaded.ravel(), y.ravel() * w[offsets % 7], rtol=1e-15)
 
 
+@pytest.mark.parametrize("row_length", [32, 7, 1000])
+@pytest.mark.parametrize("threads", [1, 3])
+def test_in_place_row_passes_give_the_flat_passes_results(row_length, threads):
+    # In place (the epilog's values are the array it writes), whole-row chunks read each value
+    # through the pointer the callback stores to (no copy): each element still sees its own
+    # value, and an index outside user_info is still flagged and named.
+    rng = np.random.default_rng()
+    y = random((64, 32), "complex64", rng)
+    g = rng.standard_normal(5).astype(np.float32)
+    offsets = np.arange(y.size)
+    want = y.ravel() * g[offsets % 5]
+    for row in (None, row_length):
+        epilog = _cpu_callbacks.get_pass("epilog", by_offset_out, "complex64", g.dtype, row_length=row)
+        inplace = y.copy()
+        with chunked():
+            _cpu_callbacks.epilog_pass(epilog, inplace, inplace.ctypes.data, (32, 1), 0, g, threads)
+        np.testing.assert_allclose(inplace.ravel(), want, rtol=1e-6)
+    short = g[:4]  # offset % 5 == 4 is outside
+    epilog = _cpu_callbacks.get_pass("epilog", by_offset_out, "complex64", g.dtype, row_length=row_length)
+    inplace = y.copy()
+    with chunked(), pytest.raises(IndexError, match=r"outside the 4 elements"):
+        _cpu_callbacks.epilog_pass(epilog, inplace, inplace.ctypes.data, (32, 1), 0, short, threads, by_offset_out)
+
+
 @pytest.mark.parametrize("threads", [1, 2])
 def test_a_flagging_pass_names_the_bad_index_through_the_recording_pass(threads):
     # The pass that runs only flags an index outside user_info (so that it vectorizes); given
