@@ -45,8 +45,6 @@ from . import types as _faces
 
 _FIELDS = ("x", "y", "z", "w")
 _PARTS = ("real", "imag")
-# The complex type of a pair of float32/float64 (what its conjugate() gives).
-_TWINS_BY_WIDTH = {32: types.complex64, 64: types.complex128}
 
 
 class VectorType(types.Number):
@@ -165,7 +163,7 @@ def _make_vector(dtype, count: int):
 
             @bound_function(f"{name}.conjugate")
             def resolve_conjugate(self, typ, args, kws):
-                return None if args or kws else signature(_TWINS_BY_WIDTH[dtype.bitwidth])
+                return None if args or kws else signature(complex_twin(typ))  # typed after _TWINS exists
 
     for i, field in enumerate(_FIELDS[:count]):
         _lowering.lower_getattr(vt, field)(lambda context, builder, typ, value, i=i: _element(builder, value, i))
