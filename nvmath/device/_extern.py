@@ -148,45 +148,73 @@ def _bfloat16_bits(builder, context, value, ty):
     return builder.trunc(result, ir.IntType(16))
 
 
-def _check_length(context, builder, ty, value, index, need, name, fn):
-    """Fail the kernel, saying why, if array ``value`` spans fewer than ``need`` bytes.
+def array_checks_enabled() -> bool:
+    """Whether kernels compiled from now on check the arrays they pass to device functions.
 
-    The kernel itself only compares and branches: the report is a function of its own, never
-    inlined, so that its stack buffer and calls cost the kernel nothing where the check passes
-    (inline, they took a stack frame zeroed on entry and ~40 instructions a warp in a two-GEMM
-    kernel of nvmath-python's examples)."""
+    On unless the environment variable ``NVMATH_DEVICE_ARRAY_CHECKS`` is ``0`` (or ``false``,
+    ``no``, ``off``): a kernel whose arrays are known to be long enough may drop the check's
+    few uniform instructions per call (about 1.5% of a one-block, two-GEMM kernel on an H200;
+    nothing where the lengths are compile-time constants). Read when a kernel is compiled; the
+    kernel cache keys on it."""
+    import os
+
+    return os.environ.get("NVMATH_DEVICE_ARRAY_CHECKS", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def _check_lengths(context, builder, fn, arrays):
+    """Fail the kernel, saying which argument is short, if any of ``arrays`` (a list of
+    ``(numba type, value, index, bytes needed, name)``) spans fewer bytes than needed.
+
+    One compare per array and one branch per call: the counts are compared in elements (no
+    multiply), and the report is a function of its own, never inlined, so that its stack
+    buffer and calls cost the kernel nothing where the check passes (inline, they took a stack
+    frame zeroed on entry and ~40 instructions a warp in a two-GEMM kernel of nvmath-python's
+    examples)."""
     from llvmlite import ir
 
     i64 = ir.IntType(64)
-    itemsize = context.get_abi_sizeof(context.get_data_type(ty.dtype))
-    nbytes = builder.mul(context.make_array(ty)(context, builder, value).nitems, ir.Constant(i64, itemsize))
-    text = f"nvmath.device: {fn.owner}: argument {index} ({name}) holds %lld bytes, but needs at least {need}\n"
-    report = _short_array_report(context, builder.module, text, f"{name} is too short for {fn.owner}")
-    with builder.if_then(builder.icmp_signed("<", nbytes, ir.Constant(i64, need)), likely=False):
-        builder.call(report, [nbytes])
+    counts, wanted, short = [], [], None
+    for ty, value, index, need, name in arrays:
+        itemsize = context.get_abi_sizeof(context.get_data_type(ty.dtype))
+        count = context.make_array(ty)(context, builder, value).nitems
+        want = -(-need // itemsize)  # fewer elements than this span fewer than ``need`` bytes
+        below = builder.icmp_signed("<", count, ir.Constant(i64, want))
+        short = below if short is None else builder.or_(short, below)
+        counts.append(count)
+        wanted.append((itemsize, index, need, name))
+    report = _short_array_report(context, builder.module, fn, wanted)
+    with builder.if_then(short, likely=False):
+        builder.call(report, counts)
 
 
-def _short_array_report(context, module, text, message):
-    """The function ``void report(i64 nbytes)`` of ``module`` that prints ``text`` (a printf
-    format of ``nbytes``) and fails the launch with ``message``: made once per text."""
-    import hashlib
-
+def _short_array_report(context, module, fn, wanted):
+    """The function ``void report(i64 count, ...)`` of ``module`` that, given the element
+    counts of the arrays described by ``wanted`` (``(itemsize, index, bytes needed, name)``
+    each), prints each one that is short and fails the launch: made once per description."""
     from llvmlite import ir
     from numba.core import cgutils
 
-    symbol = "__nvmath_short_array_" + hashlib.sha1((text + message).encode()).hexdigest()[:16]
+    texts = [
+        f"nvmath.device: {fn.owner}: argument {index} ({name}) holds %lld bytes, but needs at least {need}\n"
+        for _, index, need, name in wanted
+    ]
+    names = ", ".join(name for *_, name in wanted)
+    message = f"an array ({names}) is too short for {fn.owner}"
+    symbol = "__nvmath_short_array_" + hashlib.sha1(("".join(texts) + message).encode()).hexdigest()[:16]
     if symbol in module.globals:
         return module.globals[symbol]
     i64, i8p = ir.IntType(64), ir.IntType(8).as_pointer()
-    report = ir.Function(module, ir.FunctionType(ir.VoidType(), [i64]), symbol)
+    report = ir.Function(module, ir.FunctionType(ir.VoidType(), [i64] * len(wanted)), symbol)
     report.linkage = "internal"
     report.attributes.add("noinline")
     report.attributes.add("cold")
     builder = ir.IRBuilder(report.append_basic_block("entry"))
-    fmt = context.insert_string_const_addrspace(builder, text)
-    args = cgutils.alloca_once_value(builder, report.args[0])
     vprintf = cgutils.get_or_insert_function(module, ir.FunctionType(ir.IntType(32), [i8p, i8p]), "vprintf")
-    builder.call(vprintf, [fmt, builder.bitcast(args, i8p)])
+    for count, text, (itemsize, _, need, _) in zip(report.args, texts, wanted):
+        nbytes = builder.mul(count, ir.Constant(i64, itemsize))
+        with builder.if_then(builder.icmp_signed("<", nbytes, ir.Constant(i64, need))):
+            args = cgutils.alloca_once_value(builder, nbytes)
+            builder.call(vprintf, [context.insert_string_const_addrspace(builder, text), builder.bitcast(args, i8p)])
     # CUDA's assert(): the launch fails with cudaErrorAssert ("device-side assert triggered").
     fail = cgutils.get_or_insert_function(
         module, ir.FunctionType(ir.VoidType(), [i8p, i8p, ir.IntType(32), i8p, i64]), "__assertfail"
@@ -270,9 +298,13 @@ def _make_intrinsic(fn: ExternFunction):
             )
             callee = cgutils.get_or_insert_function(builder.module, fnty, fn.symbol)
             values = []
-            for index, (need, name) in fn.min_bytes.items():
-                if isinstance(signature.args[index], types.Array):
-                    _check_length(context, builder, signature.args[index], llargs[index], index, need, name, fn)
+            arrays = [
+                (signature.args[index], llargs[index], index, need, name)
+                for index, (need, name) in fn.min_bytes.items()
+                if isinstance(signature.args[index], types.Array)
+            ]
+            if arrays and array_checks_enabled():
+                _check_lengths(context, builder, fn, arrays)
             for ty, value, ct, lty in zip(signature.args, llargs, csig.arg_types, fnty.args):
                 if isinstance(ty, types.Array):
                     value = context.make_array(ty)(context, builder, value).data

@@ -125,6 +125,10 @@ class KernelCache:
         # How the libmathdx code a kernel links was generated: a cubin linked with LTO-IR
         # generated otherwise is stale.
         components["toolchain.libmathdx-nvrtc"] = " ".join(NVRTC_OPTIONS)
+        # Kernels compiled without the array-length checks are other code.
+        from ._extern import array_checks_enabled
+
+        components["array-checks"] = str(array_checks_enabled())
         return _cache.CacheKey("cubin", components)
 
     @staticmethod

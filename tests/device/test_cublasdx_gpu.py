@@ -316,3 +316,43 @@ def test_padded_leading_dimensions_read_by_field():
     kernel[1, mm.block_dim](cuda.to_device(a), cuda.to_device(b), cuda.to_device(c), 1.5, -0.5, out)
     ref = 1.5 * (a.astype(np.float64) @ b) - 0.5 * c
     assert np.linalg.norm(out.copy_to_host() - ref) / np.linalg.norm(ref) < TOL[np.float32]
+
+
+def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path):
+    # The chained-GEMM layout of nvmath-python's examples, with dynamic shared memory one
+    # element short for C: the launch fails, and the message names C, not A or B. A device-side
+    # assertion ends the CUDA context: in a process of its own.
+    import os
+    import re
+    import subprocess
+    import sys
+    import textwrap
+
+    script = tmp_path / "short_c.py"
+    script.write_text(
+        textwrap.dedent("""
+        import numpy as np
+        from numba import cuda
+        from nvmath.device import Matmul
+        mm = Matmul(size=(16, 16, 16), precision=np.float32, data_type="real",
+                    arrangement=("col_major",) * 3, execution="Block", block_size=64)
+        a_size, b_size = mm.a_size, mm.b_size
+
+        @cuda.jit
+        def kernel(alpha, beta):
+            smem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+            mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[a_size + b_size:])
+
+        nbytes = (mm.a_size + mm.b_size + mm.c_size - 1) * 4
+        kernel[1, mm.block_dim, 0, nbytes](1.0, 0.0)
+        cuda.synchronize()
+    """)
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+    out = run.stdout + run.stderr
+    assert run.returncode != 0, out
+    m = re.search(r"Matmul.execute: argument 4 \(c\) holds (\d+) bytes, but needs at least (\d+)", out)
+    assert m and int(m.group(2)) - int(m.group(1)) == 4, out
+    assert "argument 1 (a)" not in out and "argument 2 (b)" not in out, out

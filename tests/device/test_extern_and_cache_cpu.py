@@ -62,6 +62,50 @@ def test_complex_by_value_is_refused():
         extern_function("f", ("float2", ["float2*"]), b"")
 
 
+def _checked_ptx(saxpy, monkeypatch, checks):
+    """The PTX of a kernel passing two arrays to a function that needs 64 and 32 bytes."""
+    from numba import cuda, types
+
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", checks)
+    fn = extern_function(
+        "saxpy", saxpy.c_signature, saxpy.ltoir, min_bytes={0: (64, "y"), 1: (32, "x")}, owner="Saxpy.call"
+    )
+
+    def kernel(y, x, a):
+        fn.call(y, x, a, 0)
+        fn.call(x, y, a, 1)
+
+    sig = (types.float32[::1], types.float32[::1], types.float32)
+    codes, _ = cuda.compile_all(kernel, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    return link(inputs, compute_capability=ARCH, output="ptx").decode()
+
+
+def test_array_lengths_are_checked_with_one_branch_per_call(saxpy, monkeypatch):
+    ptx = _checked_ptx(saxpy, monkeypatch, "1")
+    # One out-of-line report per call site's description, printing each short argument.
+    reports = set(re.findall(r"\.func\s+(?:\([^)]*\)\s*)?(\S*__nvmath_short_array_\w+)\(", ptx))
+    assert len(reports) == 1, reports
+    assert "Saxpy.call: argument 0 (y)" not in ptx  # strings are bytes in PTX: check the arrays
+    entry = ptx[ptx.index(".entry") :]
+    entry = entry[: entry.index("\n}")]
+    # Compared in elements against ceil(bytes / 4), 16 for y and 8 for x (as > 15, > 7); one
+    # conditional branch per call.
+    assert len(re.findall(r"setp\.\w+\.s64\s+%p\d+, %rd\d+, (?:15|7);", entry)) == 4, entry
+    assert len(re.findall(r"@%p\d+ bra", entry)) == 2, entry
+    assert len(re.findall(r"call\.uni\s*(?:\(\w*\),\s*)?\S*__nvmath_short_array_", entry)) == 2, entry
+
+
+def test_array_checks_can_be_switched_off(saxpy, monkeypatch):
+    from nvmath.device._extern import array_checks_enabled
+
+    ptx = _checked_ptx(saxpy, monkeypatch, "0")
+    assert not array_checks_enabled()
+    assert "__nvmath_short_array_" not in ptx and "__assertfail" not in ptx
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", "yes")
+    assert array_checks_enabled()
+
+
 def test_fingerprint_depends_on_the_code(saxpy):
     from nvmath.cache import fingerprint_function
 
@@ -111,6 +155,9 @@ def test_kernel_keys(tmp_path, monkeypatch):
     assert base != cache.key((types.float64[::1],), (9, 0, "a"))
     assert base != cache.key((types.float32[::1],), (9, 0, ""))
     assert base != k_fast.nvmath_cache.key((types.float32[::1],), (9, 0, "a"))
+    # Kernels compiled without the array checks are other code.
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", "0")
+    assert base != cache.key((types.float32[::1],), (9, 0, "a"))
     with pytest.raises(TypeError, match="remove cache="):
         nvmath.device.jit(cache=True)
 
