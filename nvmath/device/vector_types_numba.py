@@ -74,7 +74,10 @@ class VectorType(types.Number):
         return None
 
     def can_convert_to(self, typingctx, other):
-        if self.count == 2 and isinstance(other, types.Complex):
+        # Not for halves: their arithmetic is element-wise (__half2's), and Numba takes the first
+        # template that types a call, so a conversion would let complex arithmetic, registered
+        # before these types where a kernel was compiled first, take float16x2 * float16x2 over.
+        if self.count == 2 and self.dtype != types.float16 and isinstance(other, types.Complex):
             if other.bitwidth == self.bitwidth:
                 return Conversion.exact
             return Conversion.safe if other.bitwidth > self.bitwidth else Conversion.unsafe
@@ -204,6 +207,25 @@ def _make_vector(dtype, count: int):
                 context.cast(builder, _element(builder, value, i), dtype, toty.underlying_float) for i in range(2)
             )
             return z._getvalue()
+
+    if count == 2 and dtype == types.float16:
+        # A half pair stored into a complex array (nvmath-python's complex-half GEMM examples
+        # store their complex32 results into complex64 arrays): a setitem of its own, as the
+        # pair does not convert to complex implicitly (see VectorType.can_convert_to).
+        @_typing.register_global(operator.setitem)
+        class _StoreIntoComplex(AbstractTemplate):
+            key = operator.setitem
+
+            def generic(self, args, kws):
+                if kws or len(args) != 3 or args[2] != vt:
+                    return None
+                array, index, _ = args
+                if not (isinstance(array, types.Buffer) and isinstance(array.dtype, types.Complex)):
+                    return None
+                # the array's own setitem, typed for a value of its element type; the lowering
+                # casts the pair to it
+                found = self.context.resolve_setitem(array, index, array.dtype)
+                return None if found is None else signature(types.none, *found.args)
 
     # ---- element-wise arithmetic of halves (__half2 operators)
     if dtype == types.float16:

@@ -161,3 +161,36 @@ def test_vector_values_on_the_gpu():
     np.testing.assert_allclose(c64[4], z * 2 + 1j, rtol=1e-6)
     assert c64[5] == complex(z.imag, z.real) and c64[6] == np.conj(z)
     np.testing.assert_allclose(c128[3], abs(z), rtol=1e-6)
+
+
+def test_half_pair_arithmetic_is_element_wise_whatever_was_compiled_first():
+    # Numba types a call with the first template that takes it, and templates registered after
+    # a kernel was compiled come after its own: complex arithmetic must not take float16x2 over
+    # where a kernel was compiled before nvmath.device's vector types were imported.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import numpy as np
+        from numba import cuda, types
+        def first(x):
+            x[0] = x[1] * x[2]
+        cuda.compile_ptx(first, (types.complex64[::1],), cc=(9, 0))
+        from nvmath.device import float16x2
+        def kernel(h):
+            p = float16x2(h[0], h[1]) * float16x2(h[2], h[3])
+            h[4], h[5] = p.x, p.y
+        ptx, _ = cuda.compile_ptx(kernel, (types.float16[::1],), cc=(9, 0))
+        print("half-products", ptx.count("_ZmlRK6__half"), "f32-math", ptx.count("mul.f32") + ptx.count("fma.rn.f32"))
+        def store(h, c):
+            c[0] = float16x2(h[0], h[1])  # into a complex64 array: widened, part by part
+        ptx, _ = cuda.compile_ptx(store, (types.float16[::1], types.complex64[::1]), cc=(9, 0))
+        print("widened", ptx.count("cvt.f32.f16"))
+    """)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert "half-products" in run.stdout, run.stdout + run.stderr
+    words = run.stdout.split()
+    calls, f32_math = int(words[words.index("half-products") + 1]), int(words[words.index("f32-math") + 1])
+    assert calls >= 2 and f32_math == 0, run.stdout
+    assert int(words[words.index("widened") + 1]) == 2, run.stdout
