@@ -291,17 +291,21 @@ def test_non_contiguous_user_info_is_still_copied(caplog):
 def test_fuzz_against_numpy(dims, fft_type, double, threads, which, data):
     ndim = len(dims)
     axes = sorted(data.draw(st.sets(st.integers(0, ndim - 1), min_size=1, max_size=ndim - 1)))
-    if fft_type == "C2R" and dims[axes[-1]] < 2:
-        dims[axes[-1]] = 2
+    permuted = data.draw(st.booleans())
+    if permuted:  # a view with axis 0 moved last: the transform's axis i is the array's axis i + 1
+        axes = sorted((a - 1) % ndim for a in axes)
+    # C2R needs two elements on its last axis (even parity): in the array as transformed
+    last = (axes[-1] + 1) % ndim if permuted else axes[-1]
+    if fft_type == "C2R" and dims[last] < 2:
+        dims[last] = 2
     if fft_type == "R2C":
         dtype = "float64" if double else "float32"
     else:
         dtype = "complex128" if double else "complex64"
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     x = random(tuple(dims), dtype, rng)
-    if data.draw(st.booleans()):  # a permuted view
+    if permuted:
         x = np.moveaxis(x, 0, -1)
-        axes = sorted((a - 1) % ndim for a in axes)
     with chunked():
         got, want = _run(x, axes, fft_type, threads, *which, rng)
     assert_close(got, want, _precision(dtype))
