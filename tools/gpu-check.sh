@@ -8,6 +8,9 @@
 #   tools/gpu-check.sh tests      # tests only
 #   tools/gpu-check.sh bench      # benchmarks only
 #   NVMATH_TEST_GROUPS="tests/device|tests/fft tests/jit" tools/gpu-check.sh   # groups at once
+# The whole suite no longer fits one 10-minute device call (2026-12-04, H200, five groups at
+# once: the cuBLASDx GPU tests, whose libmathdx/NVRTC compiles dominate, and tests/fft did not
+# finish in 580 s): run the cuBLASDx tests in a call of their own.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/results}
