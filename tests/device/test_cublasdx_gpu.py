@@ -320,17 +320,14 @@ def test_padded_leading_dimensions_read_by_field():
 
 def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path):
     # The chained-GEMM layout of nvmath-python's examples, with dynamic shared memory one
-    # element short for C: the launch fails, and the message names C, not A or B. A device-side
-    # assertion ends the CUDA context: in a process of its own.
-    import os
+    # element short for C: the launch fails, and the message names C, not A or B.
     import re
-    import subprocess
-    import sys
-    import textwrap
 
-    script = tmp_path / "short_c.py"
-    script.write_text(
-        textwrap.dedent("""
+    from tests.device.child import run_failing_script
+
+    out = run_failing_script(
+        tmp_path,
+        """
         import numpy as np
         from numba import cuda
         from nvmath.device import Matmul
@@ -346,13 +343,8 @@ def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path):
         nbytes = (mm.a_size + mm.b_size + mm.c_size - 1) * 4
         kernel[1, mm.block_dim, 0, nbytes](1.0, 0.0)
         cuda.synchronize()
-    """)
+        """,
     )
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
-    out = run.stdout + run.stderr
-    assert run.returncode != 0, out
     m = re.search(r"Matmul.execute: argument 4 \(c\) holds (\d+) bytes, but needs at least (\d+)", out)
     assert m and int(m.group(2)) - int(m.group(1)) == 4, out
     assert "argument 1 (a)" not in out and "argument 2 (b)" not in out, out

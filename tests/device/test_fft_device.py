@@ -172,16 +172,13 @@ def test_block_fft_values_on_the_gpu(size):
 
 @pytest.mark.gpu
 def test_too_little_shared_memory_fails_the_launch_with_a_message(tmp_path):
-    # A device-side assertion ends the CUDA context: in a process of its own.
-    import os
     import re
-    import subprocess
-    import sys
-    import textwrap
 
-    script = tmp_path / "short.py"
-    script.write_text(
-        textwrap.dedent("""
+    from tests.device.child import run_failing_script
+
+    out = run_failing_script(
+        tmp_path,
+        """
         import numpy as np
         from numba import cuda
         import nvmath.device
@@ -191,13 +188,8 @@ def test_too_little_shared_memory_fails_the_launch_with_a_message(tmp_path):
         d = cuda.to_device(np.ones((2, 512), np.complex64))
         kernel[2, fft.block_dim, 0, fft.shared_memory_size // 2](d)
         cuda.synchronize()
-    """)
+        """,
     )
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
-    out = run.stdout + run.stderr
-    assert run.returncode != 0, out
     m = re.search(r"FFT.execute: argument 1 \(shared_memory\) holds (\d+) bytes, but needs at least (\d+)", out)
     assert m and int(m.group(1)) < int(m.group(2)), out
 
