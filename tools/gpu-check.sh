@@ -8,9 +8,11 @@
 #   tools/gpu-check.sh tests      # tests only
 #   tools/gpu-check.sh bench      # benchmarks only
 #   NVMATH_TEST_GROUPS="tests/device|tests/fft tests/jit" tools/gpu-check.sh   # groups at once
-# The whole suite no longer fits one 10-minute device call (2026-12-04, H200, five groups at
-# once: the cuBLASDx GPU tests, whose libmathdx/NVRTC compiles dominate, and tests/fft did not
-# finish in 580 s): run the cuBLASDx tests in a call of their own.
+# The whole suite no longer fits one 10-minute device call in one pytest process (2026-12-04,
+# H200, five groups at once: the cuBLASDx GPU tests, whose compiles and links dominate, and
+# tests/fft did not finish in 580 s). With pytest-xdist carried in .whl
+# (../shared/gpu-host/fetch-wheels.sh .whl pytest-xdist execnet), the tests are spread over
+# NVMATH_TEST_WORKERS processes (default 12; 0: one process) sharing one cache.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-$PWD/results}
@@ -50,6 +52,10 @@ status=0
 python3 tools/diagnose_cufft_lto.py >> "$OUT/device.txt" 2>&1; tail -n 6 "$OUT/device.txt"
 
 if [ "$what" = all ] || [ "$what" = tests ]; then
+  workers=()
+  if [ "${NVMATH_TEST_WORKERS:-12}" != 0 ] && python3 -c "import xdist" 2>/dev/null; then
+    workers=(-n "${NVMATH_TEST_WORKERS:-12}")
+  fi
   if [ -n "${NVMATH_TEST_GROUPS:-}" ]; then
     # Groups of paths separated by '|', each in a pytest process of its own, all at once (each
     # with its own cache), so that the whole suite and the benchmarks fit one device call.
@@ -67,7 +73,7 @@ if [ "$what" = all ] || [ "$what" = tests ]; then
     done
   else
     # shellcheck disable=SC2086
-    python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider 2>&1 | tee "$OUT/tests.log"
+    python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider "${workers[@]}" 2>&1 | tee "$OUT/tests.log"
     status=${PIPESTATUS[0]}
   fi
 fi
