@@ -19,6 +19,7 @@ from ._object import DeviceObject
 __all__ = ["extern_function", "ExternFunction"]
 
 _POINTEE_TYPES: dict = {}
+_WARNED: set = set()
 
 
 class ExternFunction(DeviceObject):
@@ -156,8 +157,19 @@ def array_checks_enabled() -> bool:
     ``no``, ``off``): a kernel whose arrays are known to be long enough may drop the check's
     few uniform instructions per call (1.6% of a one-block, two-GEMM kernel on an H200;
     nothing where the lengths are compile-time constants). Read when a kernel is compiled; the
-    kernel cache keys on it."""
-    return os.environ.get("NVMATH_DEVICE_ARRAY_CHECKS", "1").strip().lower() not in ("0", "false", "no", "off")
+    kernel cache keys on it. Another value keeps the checks, with a warning."""
+    value = os.environ.get("NVMATH_DEVICE_ARRAY_CHECKS", "").strip().lower()
+    if value in ("0", "false", "no", "off"):
+        return False
+    if value not in ("", "1", "true", "yes", "on") and value not in _WARNED:
+        import logging
+
+        _WARNED.add(value)  # once a value, not at every call a kernel compiles
+
+        logging.getLogger("nvmath.device").warning(
+            "NVMATH_DEVICE_ARRAY_CHECKS=%r is not supported; accepted: 1 or 0; the checks stay on", value
+        )
+    return True
 
 
 def _check_lengths(context, builder, fn, arrays):

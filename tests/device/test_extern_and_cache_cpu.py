@@ -106,6 +106,15 @@ def test_array_checks_can_be_switched_off(saxpy, monkeypatch):
     assert array_checks_enabled()
 
 
+def test_an_unknown_array_checks_value_keeps_them_with_a_warning(monkeypatch, caplog):
+    from nvmath.device._extern import array_checks_enabled
+
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", "of")
+    with caplog.at_level("WARNING", logger="nvmath.device"):
+        assert array_checks_enabled()
+    assert "NVMATH_DEVICE_ARRAY_CHECKS='of' is not supported; accepted: 1 or 0" in caplog.text
+
+
 def test_fingerprint_depends_on_the_code(saxpy):
     from nvmath.cache import fingerprint_function
 
