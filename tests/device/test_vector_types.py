@@ -194,3 +194,21 @@ def test_half_pair_arithmetic_is_element_wise_whatever_was_compiled_first():
     calls, f32_math = int(words[words.index("half-products") + 1]), int(words[words.index("f32-math") + 1])
     assert calls >= 2 and f32_math == 0, run.stdout
     assert int(words[words.index("widened") + 1]) == 2, run.stdout
+
+
+def test_half_pairs_load_from_and_store_into_2d_complex_arrays():
+    # As nvmath-python's complex-half GEMM example moves complex64 matrices through a complex32
+    # (float16x2) shared array: narrowed on the way in, widened on the way out, part by part.
+    from numba import cuda, types
+
+    d = _vectors()
+
+    def kernel(a, out):
+        smem = cuda.shared.array(shape=(8,), dtype=d.float16x2_type)
+        i = cuda.threadIdx.x
+        smem[i] = a[i, 0]
+        cuda.syncthreads()
+        out[i, 1] = smem[7 - i]
+
+    ptx, _ = cuda.compile_ptx(kernel, (types.complex64[:, ::1], types.complex64[:, ::1]), cc=(9, 0))
+    assert ptx.count("cvt.rn.f16.f32") == 2 and ptx.count("cvt.f32.f16") == 2, ptx
