@@ -283,7 +283,7 @@ def check_device_objects(py_func, device_cc) -> None:
     for obj in candidates:
         target = getattr(obj, "sm", None) if isinstance(obj, DeviceObject) else None
         if target is not None and not isinstance(target, Target):
-            # Matmul.sm is a ComputeCapability (major, minor, arch), as nvmath-python's
+            # Matmul.sm and FFT.sm are ComputeCapability (major, minor, arch), as nvmath-python's
             target = Target(target.major, target.minor, target.arch)
         if target is not None and not target.runs_on(device_cc):
             raise ValueError(

@@ -103,7 +103,6 @@ class Complex:
 
     @property
     def _numba_type(self):
-
         from . import vector_types_numba as v
 
         return {np.float16: v.float16x2_type, np.float32: v.float32x2_type, np.float64: v.float64x2_type}[
