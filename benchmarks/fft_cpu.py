@@ -13,9 +13,10 @@ For each shape, an FFT over the last axis whose epilog multiplies by a per-colum
 - ``scipy_fft_ms``: ``scipy.fft.fft(x, workers=N)`` alone.
 
 The variants are timed in alternating rounds after a warm-up (so that drifts of the machine's
-load hit them alike), in an order rotated every round (so that no variant always follows the
-same one); the figures are medians. ``ratio_nvmath_over_scipy_multiply`` is the
-stateless call over scipy + multiply (``ratio_execute_over_scipy_multiply``: the stateful one).
+load hit them alike), in a new random order every round (seeded: so that each variant follows
+each other one alike, since what ran before costs the next call); the figures are medians.
+``ratio_nvmath_over_scipy_multiply`` is the stateless call over scipy + multiply
+(``ratio_execute_over_scipy_multiply``: the stateful one).
 N defaults to all cores. Results go to ``<out>/fft_cpu.json`` and ``<out>/fft_cpu.png``.
 """
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -63,10 +65,14 @@ def alternating_ms(fns: dict, *, warmup: int, rounds: int) -> tuple[dict, dict]:
             fn()
     samples = {name: [] for name in fns}
     order = list(fns.items())
-    for r in range(rounds):
-        # Rotated each round: the first in a round runs after the last one's (NumPy's cache-
-        # evicting single-thread FFT), and that position cost ~0.5 ms on (256, 4096) complex64.
-        for name, fn in order[r % len(order) :] + order[: r % len(order)]:
+    shuffle = random.Random(0).shuffle
+    for _ in range(rounds):
+        # A new order every round, so that each variant follows each other one alike: what ran
+        # before costs the next one (on (256, 4096) complex64, ~0.2 ms after scipy.fft alone,
+        # ~0.5 ms after NumPy's cache-evicting FFT), and a rotation of one order kept the same
+        # predecessor for every variant in most rounds.
+        shuffle(order)
+        for name, fn in order:
             t = time.perf_counter()
             fn()
             samples[name].append((time.perf_counter() - t) * 1e3)

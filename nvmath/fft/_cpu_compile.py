@@ -34,6 +34,7 @@ from numba.np.numpy_support import from_dtype
 from nvmath.jit.errors import CompileError, condense_numba_error, describe_location, unknown_field_error
 
 from ._cpu_callbacks import describe_dtype
+from ._cpu_row_offset import RowOffset, row_offset
 from .callbacks import describe_callback, expected_signature
 
 __all__ = ["compile_pass", "CompiledPass", "PASS_ARG_TYPES"]
@@ -81,18 +82,26 @@ class _BoundedPointerModel(models.StructModel):
         super().__init__(dmm, fe_type, members)
 
 
+_INDEX_TYPES = (types.Integer, RowOffset)
+
+
+def _index_type(index):
+    """The index type a BoundedPointer's lowering takes: a RowOffset converts to its uint64."""
+    return types.uint64 if isinstance(index, RowOffset) else index
+
+
 @infer_global(operator.getitem)
 class _GetItem(AbstractTemplate):
     def generic(self, args, kws):
-        if len(args) == 2 and isinstance(args[0], BoundedPointer) and isinstance(args[1], types.Integer):
-            return signature(args[0].dtype, *args)
+        if len(args) == 2 and isinstance(args[0], BoundedPointer) and isinstance(args[1], _INDEX_TYPES):
+            return signature(args[0].dtype, args[0], _index_type(args[1]))
 
 
 @infer_global(operator.setitem)
 class _SetItem(AbstractTemplate):
     def generic(self, args, kws):
-        if len(args) == 3 and isinstance(args[0], BoundedPointer) and isinstance(args[1], types.Integer):
-            return signature(types.none, args[0], args[1], args[0].dtype)
+        if len(args) == 3 and isinstance(args[0], BoundedPointer) and isinstance(args[1], _INDEX_TYPES):
+            return signature(types.none, args[0], _index_type(args[1]), args[0].dtype)
 
 
 def _check(context, builder, view_type, view, index_type, index):
@@ -301,8 +310,28 @@ def _offset(index, shape, strides, ndim):
     return off
 
 
-def _make_prolog_pass(user, elem_ptr, view_type, row_length):
+def _row_offset_maker(rows, row_offsets):
+    """``at(r, j)``: the offset a row pass gives the callback for column ``j`` of row ``r``, a
+    RowOffset (see :mod:`nvmath.fft._cpu_row_offset`) or, ``row_offsets`` false, the uint64."""
+    if row_offsets:
+        offset_type = RowOffset(rows)
+
+        @njit(inline="always")
+        def at(r, j):
+            return row_offset(r, j, offset_type)
+
+    else:
+
+        @njit(inline="always")
+        def at(r, j):
+            return np.uint64(r * rows + j)
+
+    return at
+
+
+def _make_prolog_pass(user, elem_ptr, view_type, row_length, row_offsets=True):
     rows = row_length or 1  # a compile-time constant; 0: no row loop (see _make_epilog_pass)
+    at = _row_offset_maker(rows, row_offsets)
 
     def run(data_addr, out_addr, info_addr, info_len, shape, strides, ndim, dense, base, start, stop, bad):
         data = _typed(data_addr, elem_ptr)
@@ -314,7 +343,7 @@ def _make_prolog_pass(user, elem_ptr, view_type, row_length):
             for r in range((start // rows) & _DENSE_MASK, (stop // rows) & _DENSE_MASK):
                 row = r * rows
                 for j in range(rows):
-                    out[row + j] = user(data, np.uint64(row + j), info, unused)
+                    out[row + j] = user(data, at(r, j), info, unused)
         elif dense:
             first = (base + start) & _DENSE_MASK
             for k in range(max(stop - start, 0) & _DENSE_MASK):
@@ -331,7 +360,7 @@ def _make_prolog_pass(user, elem_ptr, view_type, row_length):
     return run
 
 
-def _make_epilog_pass(user, elem_ptr, view_type, row_length):
+def _make_epilog_pass(user, elem_ptr, view_type, row_length, row_offsets=True):
     # Dense passes over whole rows go row by row, the row length a compile-time constant: an
     # offset is then ``r * row_length + j``, whose low bits LLVM knows, so that an index such
     # as ``offset % 4096`` folds to ``j`` and the loads of user_info become contiguous. Each
@@ -343,7 +372,10 @@ def _make_epilog_pass(user, elem_ptr, view_type, row_length):
     # buffer the row loop was no faster than the flat one. In place (values and data at one
     # address, the common case) the values are read through ``data`` itself instead, which
     # needs no copy: 0.34 ms against 0.53 ms with the buffer, NumPy 0.38 ms (same host, later).
+    # The offset is a RowOffset, so that ``offset % row_length`` is the column on rows of any
+    # length (see nvmath.fft._cpu_row_offset), not only where known bits fold it.
     rows = row_length or 1
+    at = _row_offset_maker(rows, row_offsets)
 
     def run(data_addr, values_addr, info_addr, info_len, shape, strides, ndim, dense, base, start, stop, bad):
         data = _typed(data_addr, elem_ptr)
@@ -359,7 +391,7 @@ def _make_epilog_pass(user, elem_ptr, view_type, row_length):
             for r in range((start // rows) & _DENSE_MASK, (stop // rows) & _DENSE_MASK):
                 row = r * rows
                 for j in range(rows):
-                    user(data, np.uint64(row + j), data[row + j], info, unused)
+                    user(data, at(r, j), data[row + j], info, unused)
         elif whole_rows:
             local = _segment_buffer(elem_ptr)
             for r in range((start // rows) & _DENSE_MASK, (stop // rows) & _DENSE_MASK):
@@ -369,7 +401,7 @@ def _make_epilog_pass(user, elem_ptr, view_type, row_length):
                     for j in range(n):
                         local[j] = values[row + s + j]
                     for j in range(n):
-                        user(data, np.uint64(row + s + j), local[j], info, unused)
+                        user(data, at(r, s + j), local[j], info, unused)
         elif dense:
             first = (base + start) & _DENSE_MASK
             for k in range(max(stop - start, 0) & _DENSE_MASK):
@@ -397,12 +429,16 @@ class CompiledPass:
         Its name in ``object_code``.
     object_code : bytes
         The relocatable object (ELF on Linux) holding the pass and everything it calls.
+    plain_offsets : str or None
+        Why a row-by-row pass gives the callback plain uint64 offsets rather than RowOffsets
+        (the error that typing the callback with a RowOffset gave); None where it does not.
     """
 
     def __init__(self, address, symbol, object_code, library):
         self.address = address
         self.symbol = symbol
         self.object_code = object_code
+        self.plain_offsets = None
         self._library = library  # owns the code
 
 
@@ -447,12 +483,25 @@ def compile_pass(
     if not bounds_check:
         _support_record_pointer(view_type)
     maker = _make_prolog_pass if kind == "prolog" else _make_epilog_pass
-    try:
+
+    def jit(row_offsets):
         user = njit(py, inline="always")
         # numpy's error model, as on the GPU: no exception for a division by zero.
-        run = njit(PASS_ARG_TYPES, no_cpython_wrapper=True, error_model="numpy", nogil=True)(
-            maker(user, elem_ptr, view_type, int(row_length or 0))
+        return njit(PASS_ARG_TYPES, no_cpython_wrapper=True, error_model="numpy", nogil=True)(
+            maker(user, elem_ptr, view_type, int(row_length or 0), row_offsets)
         )
+
+    plain_offsets = None
+    try:
+        try:
+            run = jit(bool(row_length))
+        except (numba_errors.NumbaError, KeyError) as e:
+            if not row_length:
+                raise
+            # A use of the offset that RowOffset does not type: the plain uint64 instead (its
+            # error, where the callback does not compile at all, is the one raised).
+            run = jit(False)
+            plain_offsets = condense_numba_error(e) if isinstance(e, numba_errors.NumbaError) else repr(e)
     except numba_errors.NumbaError as e:
         details = condense_numba_error(e)
         if 'File "' not in details and describe_location(py):
@@ -466,7 +515,9 @@ def compile_pass(
         if error is None:
             raise
         raise error from e
-    return _entry_point(run.overloads[PASS_ARG_TYPES], symbol)
+    compiled = _entry_point(run.overloads[PASS_ARG_TYPES], symbol)
+    compiled.plain_offsets = plain_offsets
+    return compiled
 
 
 def _entry_point(cres, symbol: str) -> CompiledPass:
