@@ -11,10 +11,14 @@ import dataclasses
 import os
 import threading
 import weakref
+from types import FunctionType
 
 import numpy as np
 
+from nvmath._internal.execution import ExecutionCPU
 from nvmath._internal.tensor import c_strides, wrap_operand
+
+from .options import FFTDirection
 
 __all__ = ["CpuBackend", "StatelessPlans", "stateless_plans"]
 
@@ -71,7 +75,7 @@ class CpuBackend:
         # The callbacks' functions while an operand is attached (they name a bad user_info
         # index; not kept by detached plans, which hold functions weakly).
         self.functions = {}
-        # Whether the epilog may store into the array of its values (see _execute_whole).
+        # Whether the epilog may store into the array of its values (see execute_whole).
         self.epilog_in_place = True
 
     def reset(self, holder, stream, spec=None):
@@ -161,7 +165,7 @@ class CpuBackend:
         # previous plan in place.
         from .callbacks import stores_only_at_offset
 
-        # Whether the epilog may store into the array of its values (see _execute_whole).
+        # Whether the epilog may store into the array of its values (see execute_whole).
         stores_own = epilog is None or epilog.function is None or stores_only_at_offset(epilog.function)
         callbacks = {}
         for kind, cb in (("prolog", prolog), ("epilog", epilog)):
@@ -182,63 +186,6 @@ class CpuBackend:
             self.threads or "all",
             f", callbacks: {', '.join(self.callbacks)}" if self.callbacks else "",
         )
-
-    def _execute_whole(self, source, x, direction):
-        """Prolog, FFT and epilog, each one parallel pass over the whole array.
-
-        Running them block by block instead was measured slower twice. On the H100 host, blocks
-        sized for the cache: the per-block Python work serializes on the GIL, and 8 MiB results
-        fit its L3 anyway. On the 2-core host (issue 17), one block a thread (pocketfft with
-        one thread into the result, then the epilog, with no wait between the two), with or
-        without the threads sharing epilog chunks, against this path: 0-16% slower on
-        (256, 4096) and (4096, 1024) complex64, (64, 65536) complex128 and (512, 4096) float32
-        R2C, in 4 of 6 interleaved runs; blocks of 16 rows made pocketfft itself 12% slower,
-        and the callback pass, compute-bound, was no faster on data in cache."""
-        spec = self.spec
-        prolog = self.callbacks.get("prolog")
-        if prolog is not None:
-            from ._cpu_callbacks import prolog_pass
-
-            cpass, info = prolog
-            loaded = np.empty(spec.in_shape, spec.in_dtype)
-            prolog_pass(
-                cpass,
-                _address(source),
-                spec.in_shape,
-                spec.in_strides,
-                0,
-                info,
-                loaded,
-                self.threads,
-                self.functions.get("prolog"),
-            )
-            source = loaded
-        y = self._transform(source, direction)
-        if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
-            raise AssertionError(f"scipy.fft returned {y.dtype} for {spec.out_dtype}")
-        epilog = self.callbacks.get("epilog")
-        itemsize = y.itemsize
-        if (
-            not spec.inplace
-            and y.strides == tuple(s * itemsize for s in spec.out_strides)
-            and (epilog is None or self.epilog_in_place)
-        ):
-            # scipy already wrote the layout the GPU path gives: the result, and the buffer an
-            # epilog that stores each element at its own offset writes into (each element is
-            # read before its own write; an epilog that may store elsewhere gets a new array).
-            out = y
-        elif spec.inplace:
-            out = x
-        else:
-            out = _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
-        if epilog is not None:
-            from ._cpu_callbacks import epilog_pass
-
-            cpass, info = epilog
-            epilog_pass(cpass, y, _address(out), spec.out_strides, 0, info, self.threads, self.functions.get("epilog"))
-        elif out is not y:
-            np.copyto(out, y)
-        return out
 
     def detach(self):
         """Drop the operand and the user_info arrays (a plan kept between stateless calls
@@ -275,48 +222,15 @@ class CpuBackend:
         self.callbacks = {}
         self.functions = {}
 
-    def _transform(self, x, direction):
-        import scipy.fft as sfft
-
-        spec = self.spec
-        workers = self.threads or os.cpu_count() or 1
-        axes = spec.axes
-        # Unnormalized in both directions, as cuFFT: norm="forward" leaves the inverse unscaled
-        # (and would scale the forward one, which is why forward uses the default).
-        if len(axes) == 1:  # the 1-D functions: a little less work per call than the n-D ones
-            axis = axes[0]
-            if spec.fft_type == "R2C":
-                return sfft.rfft(x, axis=axis, workers=workers)
-            if spec.fft_type == "C2R":
-                return sfft.irfft(x, n=spec.out_shape[axis], axis=axis, norm="forward", workers=workers)
-            if int(direction) < 0:
-                return sfft.fft(x, axis=axis, workers=workers)
-            return sfft.ifft(x, axis=axis, norm="forward", workers=workers)
-        if spec.fft_type == "R2C":
-            return sfft.rfftn(x, axes=axes, workers=workers)
-        if spec.fft_type == "C2R":
-            lengths = [spec.out_shape[a] for a in axes]
-            return sfft.irfftn(x, s=lengths, axes=axes, norm="forward", workers=workers)
-        if int(direction) < 0:
-            return sfft.fftn(x, axes=axes, workers=workers)
-        return sfft.ifftn(x, axes=axes, norm="forward", workers=workers)
-
     def execute(self, direction, stream, release_workspace):
         spec = self.spec
         if self.operand is None:
             raise RuntimeError(
                 "the operand was released by reset_operand(None); give a new one with reset_operand(operand)"
             )
-        x = _as_numpy(self.operand)
-        # The GPU path copies inputs cuFFT cannot address or would overwrite (C2R); scipy.fft
-        # reads any strides and keeps its input, so here only a prolog needs the copy (its
-        # offsets are those of the copy's layout).
-        if spec.copy_input and "prolog" in self.callbacks:
-            source = _strided_empty(spec.in_shape, spec.in_dtype, spec.in_strides)
-            np.copyto(source, x)
-        else:
-            source = x
-        out = self._execute_whole(source, x, direction)
+        out = execute_plan(
+            spec, self.threads, self.callbacks, self.functions, self.epilog_in_place, _as_numpy(self.operand), direction
+        )
         if spec.inplace:
             return self.operand.tensor
         if self.operand.package == "torch":
@@ -324,6 +238,108 @@ class CpuBackend:
 
             return torch.from_numpy(out)
         return out
+
+
+# -- execution, shared by plans and the stateless fast path ---------------------------------------
+
+
+def transform(spec, threads, x, direction):
+    """``scipy.fft`` of ``x`` as ``spec`` says, on ``threads`` workers (None: all cores)."""
+    import scipy.fft as sfft
+
+    workers = threads or os.cpu_count() or 1
+    axes = spec.axes
+    # Unnormalized in both directions, as cuFFT: norm="forward" leaves the inverse unscaled
+    # (and would scale the forward one, which is why forward uses the default).
+    if len(axes) == 1:  # the 1-D functions: a little less work per call than the n-D ones
+        axis = axes[0]
+        if spec.fft_type == "R2C":
+            return sfft.rfft(x, axis=axis, workers=workers)
+        if spec.fft_type == "C2R":
+            return sfft.irfft(x, n=spec.out_shape[axis], axis=axis, norm="forward", workers=workers)
+        if int(direction) < 0:
+            return sfft.fft(x, axis=axis, workers=workers)
+        return sfft.ifft(x, axis=axis, norm="forward", workers=workers)
+    if spec.fft_type == "R2C":
+        return sfft.rfftn(x, axes=axes, workers=workers)
+    if spec.fft_type == "C2R":
+        lengths = [spec.out_shape[a] for a in axes]
+        return sfft.irfftn(x, s=lengths, axes=axes, norm="forward", workers=workers)
+    if int(direction) < 0:
+        return sfft.fftn(x, axes=axes, workers=workers)
+    return sfft.ifftn(x, axes=axes, norm="forward", workers=workers)
+
+
+def execute_plan(spec, threads, callbacks, functions, epilog_in_place, x, direction) -> np.ndarray:
+    """The result of a planned transform of the NumPy array ``x``: ``callbacks`` maps "prolog"
+    and "epilog" to ``(pass, user_info array)``, ``functions`` to the Python functions (which
+    name a bad user_info index); ``epilog_in_place``: the epilog stores only at its offset."""
+    # The GPU path copies inputs cuFFT cannot address or would overwrite (C2R); scipy.fft
+    # reads any strides and keeps its input, so here only a prolog needs the copy (its
+    # offsets are those of the copy's layout).
+    if spec.copy_input and "prolog" in callbacks:
+        source = _strided_empty(spec.in_shape, spec.in_dtype, spec.in_strides)
+        np.copyto(source, x)
+    else:
+        source = x
+    return execute_whole(spec, threads, callbacks, functions, epilog_in_place, source, x, direction)
+
+
+def execute_whole(spec, threads, callbacks, functions, epilog_in_place, source, x, direction):
+    """Prolog, FFT and epilog, each one parallel pass over the whole array.
+
+    Running them block by block instead was measured slower twice. On the H100 host, blocks
+    sized for the cache: the per-block Python work serializes on the GIL, and 8 MiB results
+    fit its L3 anyway. On the 2-core host (issue 17), one block a thread (pocketfft with
+    one thread into the result, then the epilog, with no wait between the two), with or
+    without the threads sharing epilog chunks, against this path: 0-16% slower on
+    (256, 4096) and (4096, 1024) complex64, (64, 65536) complex128 and (512, 4096) float32
+    R2C, in 4 of 6 interleaved runs; blocks of 16 rows made pocketfft itself 12% slower,
+    and the callback pass, compute-bound, was no faster on data in cache."""
+    prolog = callbacks.get("prolog")
+    if prolog is not None:
+        from ._cpu_callbacks import prolog_pass
+
+        cpass, info = prolog
+        loaded = np.empty(spec.in_shape, spec.in_dtype)
+        prolog_pass(
+            cpass,
+            _address(source),
+            spec.in_shape,
+            spec.in_strides,
+            0,
+            info,
+            loaded,
+            threads,
+            functions.get("prolog"),
+        )
+        source = loaded
+    y = transform(spec, threads, source, direction)
+    if y.dtype != np.dtype(spec.out_dtype):  # pragma: no cover - scipy keeps single precision
+        raise AssertionError(f"scipy.fft returned {y.dtype} for {spec.out_dtype}")
+    epilog = callbacks.get("epilog")
+    itemsize = y.itemsize
+    if (
+        not spec.inplace
+        and y.strides == tuple(s * itemsize for s in spec.out_strides)
+        and (epilog is None or epilog_in_place)
+    ):
+        # scipy already wrote the layout the GPU path gives: the result, and the buffer an
+        # epilog that stores each element at its own offset writes into (each element is
+        # read before its own write; an epilog that may store elsewhere gets a new array).
+        out = y
+    elif spec.inplace:
+        out = x
+    else:
+        out = _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
+    if epilog is not None:
+        from ._cpu_callbacks import epilog_pass
+
+        cpass, info = epilog
+        epilog_pass(cpass, y, _address(out), spec.out_strides, 0, info, threads, functions.get("epilog"))
+    elif out is not y:
+        np.copyto(out, y)
+    return out
 
 
 # -- plans reused by the stateless functions ------------------------------------------------------
@@ -364,6 +380,14 @@ class StatelessPlans:
     dropped. The functions are held weakly: an entry of a function that was collected is
     never hit (its id may name another function).
 
+    A call of NumPy arrays with default options that repeats an earlier one takes a faster
+    way (:meth:`fast_key`, :meth:`fast_run`): keyed by its raw arguments, it runs what the
+    earlier call's plan fixed (read-only, so concurrent calls share it) with no plan object,
+    no wrapping and no coercion; anything else, or a check that fails (another function of
+    the same id, user_info that is not C-contiguous), takes the planning path. Measured on
+    the 2-core host: 19 against 42 µs a call of (2, 64) complex64 with an epilog (FFT.execute
+    15 µs), and 60 µs less on (256, 4096) complex64, where the planning path ran cold.
+
     Parameters
     ----------
     maxsize : int
@@ -375,6 +399,7 @@ class StatelessPlans:
 
         self._plans = cachetools.LRUCache(maxsize=maxsize)
         self._lock = threading.Lock()
+        self._fast: dict = {}  # fast_key -> _FastPlan
         self.hits = 0
         self.misses = 0
 
@@ -382,6 +407,7 @@ class StatelessPlans:
         with self._lock:
             plans = list(self._plans.values())
             self._plans.clear()
+            self._fast.clear()
         for fft, _ in plans:
             fft.free()
 
@@ -414,8 +440,9 @@ class StatelessPlans:
             return None, None
         return key, (prolog_fn, epilog_fn)
 
-    def run(self, key, functions, holder, prolog, epilog, direction, make):
-        """Execute the plan of ``key`` on ``holder`` (made by ``make()`` and planned, on a miss)."""
+    def run(self, key, functions, holder, prolog, epilog, direction, make, fast=None):
+        """Execute the plan of ``key`` on ``holder`` (made by ``make()`` and planned, on a miss);
+        ``fast``, the call's :meth:`fast_key`, is then remembered for :meth:`fast_run`."""
         logger = None
         with self._lock:
             entry = self._plans.pop(key, None)
@@ -446,10 +473,12 @@ class StatelessPlans:
         except BaseException:
             fft.free()
             raise
-        fft._operand = None
-        fft._backend.detach()
         if refs is None:  # a hit keeps the references it checked
             refs = tuple(None if fn is None else weakref.ref(fn) for fn in functions)
+        if fast is not None:
+            self._remember(fast, fft, refs, direction)
+        fft._operand = None
+        fft._backend.detach()
         with self._lock:
             if key not in self._plans:
                 self._plans[key] = (fft, refs)
@@ -457,6 +486,135 @@ class StatelessPlans:
         if fft is not None:
             fft.free()
         return result
+
+    # -- the fast path: a repeated call of NumPy arrays and default options -------------------
+
+    #: Entries the fast path keeps (all are dropped when it is full: a working set is small).
+    fast_maxsize = 64
+
+    def fast_key(self, name, operand, axes, direction, options, execution, prolog, epilog, stream):
+        """A key of the raw arguments of a stateless call that :meth:`fast_run` may take, or
+        None: a NumPy operand, no options or stream, ``execution`` None or an ExecutionCPU,
+        ``axes`` None or ints, each callback None, a plain function or ``dict(function=...,
+        data=...)``. It holds what decides the plan (as :meth:`key` does) without wrapping
+        the operand or coercing anything: with the operand's data in no cache after a large
+        transform, that work took 60 µs of a 2 ms call (the 2-core host)."""
+        if type(operand) is not np.ndarray or options is not None or stream is not None:
+            return None
+        if execution is None:
+            threads = None
+        elif type(execution) is ExecutionCPU:
+            threads = execution.num_threads
+        else:
+            return None
+        if axes is not None:
+            if type(axes) not in (list, tuple) or any(type(a) is not int for a in axes):
+                return None
+            axes = tuple(axes)
+        if direction is not None and type(direction) not in (int, str, FFTDirection):
+            return None
+        callbacks = []
+        for cb in (prolog, epilog):
+            if cb is None:
+                callbacks.append(None)
+                continue
+            function, data = _fast_callback(cb)
+            if type(function) is not FunctionType:
+                return None
+            callbacks.append((id(function), type(data), getattr(data, "dtype", None)))
+        flags = operand.flags
+        return (
+            name,
+            operand.dtype,
+            operand.shape,
+            operand.strides,
+            flags.writeable,
+            axes,
+            threads,
+            direction,
+            *callbacks,
+        )
+
+    def fast_run(self, key, operand, prolog, epilog):
+        """The result of the call of ``key`` (:meth:`fast_key`) through the plan an earlier
+        equal call left, or None where there is none (the caller takes the planning path)."""
+        entry = self._fast.get(key)
+        if entry is None:
+            return None
+        return entry.run(self, operand, prolog, epilog)
+
+    def _remember(self, fast, fft, refs, direction):
+        backend = fft._backend
+        if not isinstance(backend, CpuBackend) or backend.spec.inplace:
+            return
+        entry = _FastPlan(backend, refs, direction, fft.logger)
+        with self._lock:
+            if len(self._fast) >= self.fast_maxsize:
+                self._fast.clear()
+            self._fast[fast] = entry
+
+
+def _fast_callback(cb):
+    """``(function, data)`` of a callback as :meth:`StatelessPlans.fast_key` takes it; a
+    function of None where it does not."""
+    if type(cb) is dict:
+        if len(cb) > 2 or not cb.keys() <= {"function", "data"}:
+            return None, None
+        return cb.get("function"), cb.get("data")
+    return cb, None
+
+
+class _FastPlan:
+    """What running a remembered stateless CPU call takes, fixed when its plan was made:
+    read only (concurrent calls share it), holding the callbacks' functions weakly."""
+
+    __slots__ = (
+        "spec",
+        "threads",
+        "passes",
+        "info_dtypes",
+        "empty_info",
+        "epilog_in_place",
+        "refs",
+        "direction",
+        "logger",
+    )
+
+    def __init__(self, backend, refs, direction, logger):
+        self.spec = backend.spec
+        self.threads = backend.threads
+        self.passes = {kind: cpass for kind, (cpass, _) in backend.callbacks.items()}
+        self.info_dtypes = dict(backend.info_dtypes)
+        element = {"prolog": self.spec.in_dtype, "epilog": self.spec.out_dtype}
+        self.empty_info = {kind: np.empty(0, element[kind]) for kind in self.passes}
+        self.epilog_in_place = backend.epilog_in_place
+        self.refs = refs
+        self.direction = direction
+        self.logger = logger
+
+    def run(self, plans, operand, prolog, epilog):
+        callbacks = {}
+        functions = {}
+        for kind, cb, ref in (("prolog", prolog, self.refs[0]), ("epilog", epilog, self.refs[1])):
+            if cb is None:
+                continue
+            function, data = _fast_callback(cb)
+            if ref is None or ref() is not function:
+                return None
+            if data is None:
+                info = self.empty_info[kind]
+            elif type(data) is np.ndarray and data.flags.c_contiguous and data.dtype == self.info_dtypes[kind]:
+                info = data
+            else:  # a copy, with its warning, or an error: the planning path says which
+                return None
+            callbacks[kind] = (self.passes[kind], info)
+            functions[kind] = function
+        plans.hits += 1
+        if self.logger.isEnabledFor(10):
+            self.logger.debug("stateless FFT: the plan of an earlier call with the same arguments, directly")
+        return execute_plan(
+            self.spec, self.threads, callbacks, functions, self.epilog_in_place, operand, self.direction
+        )
 
 
 #: The process's stateless-call plans (``nvmath.fft.fft()`` etc. with CPU execution).

@@ -395,8 +395,8 @@ def _run_chunked(cpass: CpuPass, size: int, threads: int | None, args, info: np.
     rows = cpass.row_length
     if rows and chunks > 1 and size // chunks >= 8 * rows:  # whole rows a chunk: the row loop
         bounds = [b - b % rows for b in bounds[:-1]] + [size]
-    bad = np.zeros(chunks, np.int64)
-    bad_at = bad.ctypes.data
+    bad = (ctypes.c_int64 * chunks)()  # each chunk's first bad index (a ctypes array: cheaper)
+    bad_at = ctypes.addressof(bad)
     run = cpass.function
     if chunks == 1:
         statuses = [run(*args, 0, size, bad_at)]
@@ -520,6 +520,16 @@ def _layout(shape, strides):
     return (np.asarray(shape, np.int64), np.asarray(strides, np.int64), tuple(strides) == c_strides(shape))
 
 
+@functools.lru_cache(maxsize=256)
+def _layout_arguments(shape: tuple, strides: tuple) -> tuple:
+    """``(shape address, strides address, ndim, dense)``: the layout arguments of a pass, made
+    once per layout (the arrays live in this cache's entry; a plan's calls all hit it).
+    Making them on every call was a quarter of a small transform's overhead."""
+    shape_, strides_, dense = _layout(shape, strides)
+    shape_.flags.writeable = strides_.flags.writeable = False
+    return (shape_.ctypes.data, strides_.ctypes.data, shape_.size, int(dense), (shape_, strides_))
+
+
 def prolog_pass(
     cpass: CpuPass,
     data_address: int,
@@ -538,18 +548,8 @@ def prolog_pass(
     ``function``, the callback, names an index outside user_info that ``cpass`` only flagged."""
     if out.dtype != cpass.element or not out.flags.c_contiguous:  # pragma: no cover - internal misuse
         raise AssertionError(f"prolog output of {out.dtype}, contiguous={out.flags.c_contiguous}")
-    shape_, strides_, dense = _layout(shape, strides)
-    args = (
-        data_address,
-        out.ctypes.data,
-        info.ctypes.data,
-        info.size,
-        shape_.ctypes.data,
-        strides_.ctypes.data,
-        shape_.size,
-        int(dense),
-        int(base),
-    )
+    shape_at, strides_at, ndim, dense, _ = _layout_arguments(tuple(shape), tuple(strides))
+    args = (data_address, out.ctypes.data, info.ctypes.data, info.size, shape_at, strides_at, ndim, dense, int(base))
     _run_chunked(cpass, out.size, threads, args, info, function)
 
 
@@ -570,16 +570,6 @@ def epilog_pass(
     flat = np.ascontiguousarray(values)
     if flat.dtype != cpass.element:  # pragma: no cover - internal misuse
         raise AssertionError(f"epilog values of {flat.dtype} for a pass of {cpass.element}")
-    shape_, strides_, dense = _layout(values.shape, strides)
-    args = (
-        data_address,
-        flat.ctypes.data,
-        info.ctypes.data,
-        info.size,
-        shape_.ctypes.data,
-        strides_.ctypes.data,
-        shape_.size,
-        int(dense),
-        int(base),
-    )
+    shape_at, strides_at, ndim, dense, _ = _layout_arguments(values.shape, tuple(strides))
+    args = (data_address, flat.ctypes.data, info.ctypes.data, info.size, shape_at, strides_at, ndim, dense, int(base))
     _run_chunked(cpass, flat.size, threads, args, info, function)

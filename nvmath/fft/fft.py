@@ -25,6 +25,7 @@ from nvmath._internal.streams import require_cuda
 from nvmath._internal.tensor import check_same_operand, dense_strides_like, wrap_operand
 
 from . import _layout
+from ._cpu import stateless_plans
 from ._dtypes import COMPLEX_TO_REAL, CPU_DTYPES, CUDA_DATA_TYPE, HALF, REAL_TO_COMPLEX, is_power_of_two
 from .options import DeviceCallable, FFTDirection, FFTOptions
 
@@ -613,7 +614,19 @@ def _defaults() -> FFTOptions:
     return _default_options
 
 
-def _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, fft_type, name, holder=None):
+def _fast(name, operand, axes, direction, options, execution, prolog, epilog, stream):
+    """``(result, key)`` of a stateless call through the CPU fast path (see
+    ``StatelessPlans.fast_key``): the result None where the call must plan (the key, when not
+    None, then tells the planning path to remember the call)."""
+    key = stateless_plans.fast_key(name, operand, axes, direction, options, execution, prolog, epilog, stream)
+    if key is None:
+        return None, None
+    return stateless_plans.fast_run(key, operand, prolog, epilog), key
+
+
+def _one_shot(
+    operand, axes, options, execution, prolog, epilog, stream, direction, fft_type, name, holder=None, fast=None
+):
     options = _defaults() if options is None else check_options(options, FFTOptions, "options")
     if fft_type is not None:
         if options.fft_type not in (None, fft_type):
@@ -627,8 +640,6 @@ def _one_shot(operand, axes, options, execution, prolog, epilog, stream, directi
     if isinstance(resolved, ExecutionCPU) and holder.is_host:
         # On the CPU a plan holds nothing but compiled callbacks: equal calls reuse one (see
         # nvmath.fft._cpu.StatelessPlans), so that a repeated call costs what FFT.execute costs.
-        from ._cpu import stateless_plans
-
         try:
             prolog_cb = DeviceCallable.coerce(prolog, "prolog")
             epilog_cb = DeviceCallable.coerce(epilog, "epilog")
@@ -648,7 +659,7 @@ def _one_shot(operand, axes, options, execution, prolog, epilog, stream, directi
                     raise
                 return f
 
-            return stateless_plans.run(key, functions, holder, prolog_cb, epilog_cb, direction, make)
+            return stateless_plans.run(key, functions, holder, prolog_cb, epilog_cb, direction, make, fast)
     with FFT(operand, axes=axes, options=options, execution=execution, stream=stream) as f:
         f.plan(prolog=prolog, epilog=epilog, stream=stream, direction=direction)
         return f.execute(direction=direction, stream=stream)
@@ -748,9 +759,12 @@ def _require_complex(operand, name):
     direction="forward",
 )
 def fft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
+    result, fast = _fast("fft", operand, axes, direction, options, execution, prolog, epilog, stream)
+    if result is not None:
+        return result
     holder = _require_complex(operand, "fft")
     direction = FFTDirection.FORWARD if direction is None else direction
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "fft", holder)
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "fft", holder, fast)
 
 
 @_one_shot_doc(
@@ -760,10 +774,13 @@ def fft(operand, /, *, axes=None, direction=None, options=None, execution=None, 
     direction="inverse",
 )
 def ifft(operand, /, *, axes=None, direction=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
+    result, fast = _fast("ifft", operand, axes, direction, options, execution, prolog, epilog, stream)
+    if result is not None:
+        return result
     holder = _require_complex(operand, "ifft")
     direction = FFTDirection.INVERSE if direction is None else direction
     # options.fft_type="C2R" makes it a C2R transform, as in nvmath-python; else C2C.
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "ifft", holder)
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, direction, None, "ifft", holder, fast)
 
 
 @_one_shot_doc(
@@ -773,7 +790,11 @@ def ifft(operand, /, *, axes=None, direction=None, options=None, execution=None,
     _HALVED,
 )
 def rfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.FORWARD, "R2C", "rfft")
+    result, fast = _fast("rfft", operand, axes, None, options, execution, prolog, epilog, stream)
+    if result is not None:
+        return result
+    forward = FFTDirection.FORWARD
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, forward, "R2C", "rfft", fast=fast)
 
 
 @_one_shot_doc(
@@ -784,4 +805,8 @@ def rfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, ep
     _HALVED,
 )
 def irfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, epilog=None, stream=None):
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, FFTDirection.INVERSE, "C2R", "irfft")
+    result, fast = _fast("irfft", operand, axes, None, options, execution, prolog, epilog, stream)
+    if result is not None:
+        return result
+    inverse = FFTDirection.INVERSE
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, inverse, "C2R", "irfft", fast=fast)

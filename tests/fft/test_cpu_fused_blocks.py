@@ -5,7 +5,7 @@ form, layout and FFT type, with the passes cut into as many chunks as threads ev
 arrays (so that chunk boundaries fall inside rows, blocks and odd sizes).
 
 (The file is named for the blocked execution that issue 17 evaluated and measured slower than
-these passes; see ``CpuBackend._execute_whole``.)"""
+these passes; see ``nvmath.fft._cpu.execute_whole``.)"""
 
 import contextlib
 

@@ -357,3 +357,88 @@ def test_stateless_plan_keys_tell_bools_from_axes(plans):
     assert_close(nvmath.fft.fft(x, axes=[0]), reference(x, (0,), "C2C"), "complex128")
     with pytest.raises(TypeError, match="axes"):
         nvmath.fft.fft(x, axes=[False])  # equal to [0] as a key, but refused
+
+
+@pytest.fixture
+def planning_calls(plans, monkeypatch):
+    """The calls that took the planning path (``StatelessPlans.run``) rather than the fast one."""
+    calls = []
+    run = plans.run
+
+    def spy(*args, **kwargs):
+        calls.append(args[0])
+        return run(*args, **kwargs)
+
+    monkeypatch.setattr(plans, "run", spy)
+    return calls
+
+
+def _by_column_in(data_in, offset, user_info, unused):
+    return data_in[offset] * user_info[offset % 8]
+
+
+@pytest.mark.parametrize("function", ["fft", "ifft", "rfft", "irfft"])
+def test_repeated_stateless_calls_take_the_fast_path_with_fresh_arrays(function, planning_calls, plans):
+    rng = np.random.default_rng()
+    real_in = function == "rfft"
+    hits = plans.hits
+    for _ in range(4):
+        x = random((5, 8), "float64" if real_in else "complex128", rng)
+        w = rng.standard_normal(8)
+        g = rng.standard_normal(8)
+        prolog = dict(function=_by_column_in, data=w)
+        epilog = dict(function=_scale_by_info, data=g)
+        got = getattr(nvmath.fft, function)(x, axes=[1], prolog=prolog, epilog=epilog)
+        fft_type = {"rfft": "R2C", "irfft": "C2R"}.get(function, "C2C")
+        want = reference(x * w, (1,), fft_type, "inverse" if function == "ifft" else "forward")
+        want = want * g[np.arange(want.size).reshape(want.shape) % 8]  # offsets of the C-order result
+        assert_close(got, want, "complex128")
+    assert len(planning_calls) == 1  # the first call planned; the others went straight through
+    assert plans.hits - hits == 3
+
+
+def test_calls_the_fast_path_does_not_take_still_give_the_planned_result(planning_calls, caplog):
+    import logging
+
+    rng = np.random.default_rng()
+    x = random((4, 8), "complex128", rng)
+    g = rng.standard_normal(16)
+    want = reference(x, (1,), "C2C") * g[:8]
+    epilog = dict(function=_scale_by_info, data=g[:8].copy())
+    assert_close(nvmath.fft.fft(x, axes=[1], epilog=epilog), want, "complex128")
+    assert len(planning_calls) == 1
+    # Strided user_info is copied, with its warning, by the planning path.
+    with caplog.at_level(logging.WARNING, logger="nvmath"):
+        strided = np.repeat(g[:8], 2)[::2]
+        assert_close(
+            nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=strided)), want, "complex128"
+        )
+    assert "copied" in caplog.text and len(planning_calls) == 2
+    # Options, NumPy-integer axes and another dtype all plan (or reuse through the planning path).
+    assert_close(nvmath.fft.fft(x, axes=[1], options={"result_layout": "natural"}, epilog=epilog), want, "complex128")
+    assert_close(nvmath.fft.fft(x, axes=(np.int64(1),), epilog=epilog), want, "complex128")
+    x32 = x.astype(np.complex64)
+    assert_close(nvmath.fft.fft(x32, axes=[1], epilog=epilog), reference(x32, (1,), "C2C") * g[:8], "complex64")
+    assert len(planning_calls) == 5
+    # The same function with user_info of another dtype is another plan.
+    g32 = g[:8].astype(np.float32)
+    got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g32))
+    assert_close(got, reference(x, (1,), "C2C") * g32, "complex128")
+    assert len(planning_calls) == 6
+
+
+def test_the_fast_path_names_a_bad_user_info_index(planning_calls):
+    x = random((4, 8), "complex128")
+    nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=np.ones(8)))
+    with pytest.raises(IndexError, match=r"user_info\[5\], outside the 5 elements"):
+        nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=np.ones(5)))
+    assert len(planning_calls) == 1  # raised by the fast path itself
+
+
+def test_clearing_the_stateless_plans_clears_the_fast_path(planning_calls, plans):
+    x = random((2, 8), "complex128")
+    for _ in range(2):
+        nvmath.fft.fft(x, axes=[1])
+    plans.clear()
+    nvmath.fft.fft(x, axes=[1])
+    assert len(planning_calls) == 2
