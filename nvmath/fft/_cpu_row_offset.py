@@ -87,8 +87,12 @@ def _cast(context, builder, fromty, toty, value):
     return context.cast(builder, _as_uint64(context, builder, fromty, value), types.uint64, toty)
 
 
-def _plain(args):
-    return tuple(types.uint64 if isinstance(a, RowOffset) else a for a in args)
+def _as_on_uint64(context, op, args, kws):
+    """The signature of ``op`` on ``args`` with each RowOffset a uint64 (None: no RowOffset
+    among them, or no signature)."""
+    if kws or not any(isinstance(a, RowOffset) for a in args):
+        return None
+    return context.resolve_function_type(op, tuple(types.uint64 if isinstance(a, RowOffset) else a for a in args), {})
 
 
 def _delegate(op):
@@ -97,9 +101,7 @@ def _delegate(op):
     @infer_global(op)
     class _AsUint64(AbstractTemplate):
         def generic(self, args, kws):
-            if kws or not any(isinstance(a, RowOffset) for a in args):
-                return None
-            sig = self.context.resolve_function_type(op, _plain(args), {})
+            sig = _as_on_uint64(self.context, op, args, kws)
             return None if sig is None else signature(sig.return_type, *sig.args)
 
 
@@ -110,9 +112,7 @@ def _shortcut(op, part):
     @infer_global(op)
     class _Shortcut(AbstractTemplate):
         def generic(self, args, kws):
-            if kws or not any(isinstance(a, RowOffset) for a in args):
-                return None
-            sig = self.context.resolve_function_type(op, _plain(args), {})
+            sig = _as_on_uint64(self.context, op, args, kws)
             if sig is None:
                 return None
             if isinstance(args[0], RowOffset) and isinstance(args[1], types.Integer):
