@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import nvmath
 from nvmath.fft import FFT, FFTOptions
@@ -442,3 +444,55 @@ def test_clearing_the_stateless_plans_clears_the_fast_path(planning_calls, plans
     plans.clear()
     nvmath.fft.fft(x, axes=[1])
     assert len(planning_calls) == 2
+
+
+def _scale_in(data_in, offset, user_info, unused):
+    return data_in[offset] * user_info[0]
+
+
+def _scale_out(data_out, offset, value, user_info, unused):
+    data_out[offset] = value * user_info[0]
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    dims=st.lists(st.integers(1, 7), min_size=1, max_size=3),
+    function=st.sampled_from(["fft", "ifft", "rfft", "irfft"]),
+    double=st.booleans(),
+    view=st.sampled_from(["contiguous", "transposed", "sliced"]),
+    callbacks=st.sampled_from([(False, False), (True, False), (False, True), (True, True)]),
+    threads=st.sampled_from([None, 1, 3]),
+    data=st.data(),
+)
+def test_fuzz_repeated_stateless_calls_against_numpy(dims, function, double, view, callbacks, threads, data, plans):
+    # The same call three times with fresh data of one layout: the first plans, the others take
+    # the fast path; every result is NumPy's.
+    ndim = len(dims)
+    axes = sorted(data.draw(st.sets(st.integers(0, ndim - 1), min_size=1, max_size=min(ndim, 3))))
+    real_in = function == "rfft"
+    dtype = ("float64" if double else "float32") if real_in else ("complex128" if double else "complex64")
+    shape = list(dims)
+    if function == "irfft" and shape[axes[-1]] < 2:
+        shape[axes[-1]] = 2
+    fft_type = {"rfft": "R2C", "irfft": "C2R"}.get(function, "C2C")
+    execution = nvmath.fft.ExecutionCPU(num_threads=threads)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    plans.clear()  # the fixture clears once for all examples
+    hits = plans.hits
+    for _ in range(3):
+        if view == "transposed":
+            x = random(tuple(reversed(shape)), dtype, rng).T
+        elif view == "sliced":
+            x = random(tuple(shape[:-1]) + (2 * shape[-1],), dtype, rng)[..., ::2]
+        else:
+            x = random(tuple(shape), dtype, rng)
+        w, g = rng.standard_normal(1) + 1.5, rng.standard_normal(1) + 1.5
+        prolog = dict(function=_scale_in, data=w) if callbacks[0] else None
+        epilog = dict(function=_scale_out, data=g) if callbacks[1] else None
+        got = getattr(nvmath.fft, function)(x, axes=axes, execution=execution, prolog=prolog, epilog=epilog)
+        want = reference(x, tuple(axes), fft_type, "inverse" if function == "ifft" else "forward")
+        want = want * (w[0] if callbacks[0] else 1) * (g[0] if callbacks[1] else 1)
+        assert_close(got, want, "complex128" if double else "complex64")
+    assert plans.hits - hits == 2
