@@ -9,9 +9,11 @@ nvmath-python's names:
 - :mod:`nvmath.device.types`: ``complex32``, ``complex64``, ``complex128``, ``half2``,
   ``half4``...; the vector types ``float16x2``, ``float16x4``, ``float32x2``, ``float64x2``
   and their Numba types (``float16x2_type``...), loaded with Numba on first use.
-- :class:`Matmul` (:mod:`nvmath.device.cublasdx`): cuBLASDx block GEMMs; ``SharedStorageCalc``;
-  the tensor API of :mod:`nvmath.device.common` (``make_tensor``, ``copy``, ``clear``,
-  ``axpby``...), layouts, partitioners and accumulators.
+- :class:`Matmul` (:mod:`nvmath.device.cublasdx`): cuBLASDx block GEMMs; ``SharedStorageCalc``,
+  ``Arrangement``, ``Precision``, ``LeadingDimension``, ``Alignment``, ``TransposeMode``, the
+  pipelines (``DevicePipeline``, ``TilePipeline``) and ``Accumulator``; the tensor API of
+  :mod:`nvmath.device.common` (``make_tensor``, ``copy``, ``clear``, ``axpby``...), layouts,
+  partitioners and accumulators.
 - :class:`Solver` and its faces (:class:`CholeskySolver`, :class:`LUSolver`,
   :class:`LUPivotSolver`, :class:`QRFactorize`, :class:`QRMultiply`, :class:`LQFactorize`,
   :class:`LQMultiply`, :class:`LeastSquaresSolver`, :class:`TriangularSolver`): cuSOLVERDx.
@@ -31,7 +33,14 @@ This project's own:
 Importing this package does not import Numba.
 """
 
-from . import common, cublasdx, random, random_helpers
+from . import (
+    common,
+    cublasdx,
+    fft,  # callable modules: nvmath-python's deprecated nvmath.device.fft(**kwargs) too,
+    matmul,  # and nvmath.device.matmul(**kwargs)
+    random,
+    random_helpers,
+)
 from ._extern import ExternFunction, extern_function
 from ._plain_kernels import disable_plain_kernel_cache, enable_plain_kernel_cache, plain_kernel_cache_enabled
 from .common import (
@@ -55,7 +64,17 @@ from .common_cuda import (
     current_device_lto,
     current_device_sm,
 )
-from .cublasdx import SharedStorageCalc, matmul
+from .cublasdx import (
+    Accumulator,
+    Alignment,
+    Arrangement,
+    DevicePipeline,
+    LeadingDimension,
+    Precision,
+    SharedStorageCalc,
+    TilePipeline,
+    TransposeMode,
+)
 from .cufftdx import FFT, compile_fft_execute
 from .cusolverdx import (
     CholeskySolver,
@@ -118,10 +137,19 @@ __all__ = [
     "disable_plain_kernel_cache",
     "plain_kernel_cache_enabled",
     "FFT",
+    "fft",
     "compile_fft_execute",
     "Matmul",
     "matmul",
     "SharedStorageCalc",
+    "TransposeMode",
+    "Arrangement",
+    "Precision",
+    "LeadingDimension",
+    "Alignment",
+    "Accumulator",
+    "DevicePipeline",
+    "TilePipeline",
     "cublasdx",
     "common",
     "Layout",

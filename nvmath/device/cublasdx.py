@@ -26,7 +26,7 @@ import numpy as np
 from nvmath.jit.arch import Target, resolve_target
 
 from ._cublasdx_pipeline import DevicePipeline, TilePipeline
-from ._cublasdx_tensor import TensorMethods
+from ._cublasdx_tensor import Accumulator, TensorMethods
 from .common_cuda import ComputeCapability, Dim3
 from .types import complex32, complex64, complex128
 
@@ -43,6 +43,7 @@ __all__ = [
     "max_shared_memory_per_block",
     "DevicePipeline",
     "TilePipeline",
+    "Accumulator",
 ]
 
 logger = logging.getLogger("nvmath.device")

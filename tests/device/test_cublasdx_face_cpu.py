@@ -397,3 +397,30 @@ def test_gemm_fft_fp16_example_kernel_links():
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
     assert len(inputs) == 3  # the kernel, the FFT, the GEMM
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+
+
+def test_nvmath_device_exports_the_cublasdx_names_nvmath_python_does():
+    # nvmath-python re-exports cuBLASDx's enums, pipelines and Accumulator at nvmath.device
+    # (and the deprecated callable nvmath.device.fft); code that imports them from there runs.
+    import nvmath.device
+    from nvmath.device import cublasdx
+
+    for name in (
+        "TransposeMode",
+        "Arrangement",
+        "Precision",
+        "LeadingDimension",
+        "Alignment",
+        "Accumulator",
+        "DevicePipeline",
+        "TilePipeline",
+        "SharedStorageCalc",
+    ):
+        assert getattr(nvmath.device, name) is getattr(cublasdx, name), name
+        assert name in nvmath.device.__all__ and name in cublasdx.__all__, name
+    # The deprecated functions are modules of this project's older names, callable.
+    for name in ("fft", "matmul"):
+        assert callable(getattr(nvmath.device, name)) and name in nvmath.device.__all__
+    with pytest.warns(DeprecationWarning, match="Matmul"):
+        mm = nvmath.device.matmul(size=(8, 8, 8), precision=np.float32, data_type="real", execution="Block", sm=(9, 0))
+    assert isinstance(mm, nvmath.device.Matmul) and mm.size == (8, 8, 8)
