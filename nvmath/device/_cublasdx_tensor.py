@@ -167,7 +167,20 @@ class Partitioner:
 
 
 class Accumulator(Partitioner):
-    """A register accumulator of C (``MM.suggest_accumulator()``); kernels only."""
+    """A register accumulator of C (``MM.suggest_accumulator()``).
+
+    In kernels: ``get_results()``, ``make_partition_and_copy(gmem_c)``,
+    ``partition_and_copy(fragment, gmem_c)``, and the partitioner's methods; on the host
+    they raise.
+    """
+
+    def _device_only(self, *args, **kwargs):
+        raise RuntimeError("Accumulator methods can be called only inside a numba.cuda.jit kernel")
+
+    get_results = partition_and_store = clear = size = axpby = _device_only
+    make_partition_and_copy = partition_and_copy = _device_only
+    is_thread_active = is_predicated = is_index_in_bounds = map_fragment_index = _device_only
+    make_accumulator_fragment = partition_like_C = _device_only
 
 
 class TensorMethods:
@@ -220,6 +233,14 @@ class TensorMethods:
     def get_layout_rmem_c(self) -> MatmulLayout:
         """As :meth:`suggest_layout_rmem_c`, with the partitioning of plain layouts."""
         return self._layout("get_layout_rmem_c")
+
+    def suggest_accumulator(self) -> Accumulator:
+        """The register accumulator of C of suggested layouts (use its methods in kernels)."""
+        return Accumulator(self, True)
+
+    def get_accumulator(self) -> Accumulator:
+        """The register accumulator of C of plain layouts."""
+        return Accumulator(self, False)
 
     def suggest_partitioner(self) -> Partitioner:
         """The partitioner of C of suggested layouts (use its methods in kernels)."""

@@ -424,3 +424,13 @@ def test_nvmath_device_exports_the_cublasdx_names_nvmath_python_does():
     with pytest.warns(DeprecationWarning, match="Matmul"):
         mm = nvmath.device.matmul(size=(8, 8, 8), precision=np.float32, data_type="real", execution="Block", sm=(9, 0))
     assert isinstance(mm, nvmath.device.Matmul) and mm.size == (8, 8, 8)
+
+
+def test_host_accumulators_say_their_methods_are_kernel_only():
+    mm = Matmul((16, 16, 16), np.float32, "real", sm=(9, 0), block_size=64)
+    for make, suggested in ((mm.suggest_accumulator, True), (mm.get_accumulator, False)):
+        acc = make()
+        assert isinstance(acc, nvmath.device.Accumulator) and acc.MM is mm and acc.suggested is suggested
+        for method in ("get_results", "partition_and_store", "clear", "axpby", "make_partition_and_copy"):
+            with pytest.raises(RuntimeError, match="only inside a numba.cuda.jit kernel"):
+                getattr(acc, method)()

@@ -817,3 +817,12 @@ def test_gpu_alpha_zero_gives_c(dtype, a_shape, b_shape):
         assert_close(mm.execute(), a.astype(np.complex128) @ b + c, dtype)
         mm.reset_operands(alpha=0.0)
         assert_close(mm.execute(), c.astype(np.complex128), dtype)
+
+
+def test_applicable_algorithm_ids_is_a_gpu_question():
+    a, b = rand((4, 3), "float32"), rand((3, 5), "float32")
+    with Matmul(a, b) as mm:
+        with pytest.raises(ValueError, match="limit"):
+            mm.applicable_algorithm_ids(limit=0)
+        with pytest.raises(RuntimeError, match="runs on the CPU"):
+            mm.applicable_algorithm_ids()

@@ -360,3 +360,22 @@ def test_memory_limit_with_units():
     a, b = rand((64, 64)), rand((64, 64))
     d = matmul(cp.asarray(a), cp.asarray(b), options={"memory_limit": "1 MiB"})
     assert rel_err(cp.asnumpy(d), a @ b) <= 1e-12
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "bfloat16"])
+def test_applicable_algorithm_ids_are_cublaslts_for_the_types(dtype):
+    cp = _cp()
+    torch = pytest.importorskip("torch") if dtype == "bfloat16" else None
+    if torch is not None:
+        a = torch.randn(64, 32, device="cuda", dtype=torch.bfloat16)
+        b = torch.randn(32, 16, device="cuda", dtype=torch.bfloat16)
+    else:
+        a, b = cp.asarray(rand((64, 32), dtype)), cp.asarray(rand((32, 16), dtype))
+    with Matmul(a, b) as mm:
+        ids = mm.applicable_algorithm_ids(limit=4)
+        assert 1 <= len(ids) <= 4 and all(isinstance(i, int) and i >= 0 for i in ids)
+        assert len(set(ids)) == len(ids)
+        mm.plan()
+        # The planned algorithms' ids are among those cuBLASLt lists for these types.
+        every = set(mm.applicable_algorithm_ids(limit=512))
+        assert {alg.algorithm_id for alg in mm.algorithms} <= every

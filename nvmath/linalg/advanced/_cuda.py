@@ -445,6 +445,26 @@ class CudaMatmul:
 
         return run
 
+    def applicable_algorithm_ids(self, limit: int) -> list[int]:
+        """``cublasLtMatmulAlgoGetIds`` for this problem's types (A and B as cuBLASLt sees them:
+        exchanged where the plan swaps them)."""
+        p = self.p
+        compute, scale = _compute_and_scale(p.ab_dtype, self.options.compute_type, self.options.scale_type)
+        first, second = ("b", "a") if getattr(self, "swap", False) else ("a", "b")
+        with _streams.device_context(self.device_id):
+            if self.handle is None:
+                self.handle = lt.cublasLtCreate()
+            return lt.cublasLtMatmulAlgoGetIds(
+                self.handle,
+                compute,
+                _SCALE_DATA[scale],
+                _DATA[self.dev[first].dtype],
+                _DATA[self.dev[second].dtype],
+                _DATA[p.c_dtype],
+                _DATA[p.result_dtype],
+                limit,
+            )
+
     def _workspace_limit(self):
         limit = self.options.memory_limit
         if isinstance(limit, str) or (isinstance(limit, float) and limit <= 1):

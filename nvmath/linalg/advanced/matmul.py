@@ -283,6 +283,31 @@ class Matmul(Stateful):
             )
         return h
 
+    def applicable_algorithm_ids(self, limit=8):
+        """The ids of cuBLASLt's algorithms that can compute this multiplication's types (its
+        compute, scale and data types), at most ``limit`` of them, in no particular order:
+        ``cublasLtMatmulAlgoGetIds``. An id says nothing of the tile and other settings that
+        :meth:`plan` chooses with them (see :class:`~nvmath.linalg.advanced.Algorithm`).
+
+        Parameters
+        ----------
+        limit : int
+            The most ids wanted, a positive int.
+
+        Raises
+        ------
+        RuntimeError
+            For a multiplication that runs on the CPU (cuBLASLt's algorithms are GPU ones).
+        """
+        self._check_alive()
+        limit = as_int_at_least(limit, 1, "limit", "a positive int")
+        if self._backend is None:
+            raise RuntimeError(
+                "applicable_algorithm_ids(): this Matmul runs on the CPU, and cuBLASLt's algorithms "
+                "are GPU ones; give execution='cuda' (or device operands) for them"
+            )
+        return self._backend.applicable_algorithm_ids(limit)
+
     def autotune(self, iterations=10, prune=None, stream=None):
         """Time each candidate algorithm and order them fastest first (GPU only).
 
