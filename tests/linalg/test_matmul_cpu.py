@@ -826,3 +826,15 @@ def test_applicable_algorithm_ids_is_a_gpu_question():
             mm.applicable_algorithm_ids(limit=0)
         with pytest.raises(RuntimeError, match="runs on the CPU"):
             mm.applicable_algorithm_ids()
+
+
+def test_stateless_matmul_leaves_the_callers_preferences_alone():
+    from nvmath.linalg.advanced import MatmulPlanPreferences
+
+    a, b = rand((4, 3), "float64"), rand((3, 5), "float64")
+    preferences = MatmulPlanPreferences(limit=5)
+    assert_close(matmul(a, b, preferences=preferences, algorithm=None), a @ b, "float64")
+    assert preferences.limit == 5
+    assert_close(matmul(a, b, preferences={"limit": 3}), a @ b, "float64")
+    with pytest.raises(ValueError, match="limit"):
+        matmul(a, b, preferences={"limit": 0})

@@ -379,3 +379,26 @@ def test_applicable_algorithm_ids_are_cublaslts_for_the_types(dtype):
         # The planned algorithms' ids are among those cuBLASLt lists for these types.
         every = set(mm.applicable_algorithm_ids(limit=512))
         assert {alg.algorithm_id for alg in mm.algorithms} <= every
+
+
+def test_stateless_matmul_runs_the_algorithm_it_is_given():
+    cp = _cp()
+    rng = np.random.default_rng()
+    a, b = rand((96, 64), "float32", rng), rand((64, 80), "float32", rng)
+    with Matmul(cp.asarray(a), cp.asarray(b)) as mm:
+        algorithms = mm.plan()
+    for algorithm in algorithms[:3]:
+        got = matmul(cp.asarray(a), cp.asarray(b), algorithm=algorithm)
+        assert rel_err(cp.asnumpy(got), a.astype(np.float64) @ b) < 1e-5
+
+
+def test_autotune_can_release_the_workspace():
+    cp = _cp()
+    rng = np.random.default_rng()
+    a, b = rand((256, 128), "float32", rng), rand((128, 192), "float32", rng)
+    with Matmul(cp.asarray(a), cp.asarray(b)) as mm:
+        mm.plan()
+        mm.autotune(iterations=2, release_workspace=True)
+        assert mm._backend.workspace is None
+        got = mm.execute()  # allocates it again where the algorithm needs one
+        assert rel_err(cp.asnumpy(got), a.astype(np.float64) @ b) < 1e-5

@@ -877,7 +877,7 @@ class CudaMatmul:
             user_c.copy_from(self.dev["c"], stream, logger=self.logger)
         return user_c.tensor
 
-    def autotune(self, iterations, prune, stream):
+    def autotune(self, iterations, prune, stream, release_workspace=False):
         from cuda.bindings import runtime
 
         s = (
@@ -918,6 +918,9 @@ class CudaMatmul:
         self.logger.info(
             "autotune: %s ms (median of %d runs per algorithm)", ", ".join(f"{t:.4f}" for t, _ in timings), iterations
         )
+        if release_workspace and self.workspace is not None:  # stream-ordered, as in execute()
+            self.workspace.free()
+            self.workspace = None
         self._fast = self._prepare_fast()
 
     def reset(self, new, alpha, beta, inputs, stream, scales=None, aux_scale=None):

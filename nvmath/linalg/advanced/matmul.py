@@ -8,6 +8,7 @@ Host operands run on the CPU (NumPy) unless ``execution="cuda"``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import numpy as np
@@ -308,7 +309,7 @@ class Matmul(Stateful):
             )
         return self._backend.applicable_algorithm_ids(limit)
 
-    def autotune(self, iterations=10, prune=None, stream=None):
+    def autotune(self, iterations=10, prune=None, release_workspace=False, stream=None):
         """Time each candidate algorithm and order them fastest first (GPU only).
 
         Parameters
@@ -317,6 +318,10 @@ class Matmul(Stateful):
             Timed runs per algorithm (after one warm-up); the L2 cache is flushed between runs.
         prune : int, optional
             Keep only the fastest ``prune`` algorithms.
+        release_workspace : bool
+            Give the work area back to the memory pool afterwards (the next execution
+            allocates it again).
+        stream : optional
         """
         self._check_planned()
         self._check_operands("autotune()")
@@ -326,7 +331,7 @@ class Matmul(Stateful):
         if self._backend is None:
             self.logger.info("autotune: nothing to tune on the CPU")
             return
-        self._backend.autotune(iterations, prune, stream)
+        self._backend.autotune(iterations, prune, stream, release_workspace=bool(release_workspace))
 
     def execute(self, *, algorithm=None, release_workspace=False, stream=None):
         """Run the multiplication; returns the result, or ``(result, aux)`` for epilogs with
@@ -657,6 +662,7 @@ def matmul(
     qualifiers=None,
     options=None,
     preferences=None,
+    algorithm=None,
     execution=None,
     quantization_scales=None,
     stream=None,
@@ -692,7 +698,11 @@ def matmul(
         ``fast_accumulation``, ``device_id``, ``handle``, ``logger``, ``memory_limit``,
         ``blocking``, ``allocator`` (see :class:`MatmulOptions`).
     preferences : MatmulPlanPreferences or dict, optional
-        Limits on the algorithms the plan considers.
+        Limits on the algorithms the plan considers (it asks cuBLASLt for one: the call runs
+        one, so ``limit`` is 1 whatever is given).
+    algorithm : Algorithm, optional
+        The algorithm to run, from an earlier plan of the same problem (``Matmul.algorithms``),
+        instead of cuBLASLt's heuristic.
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
         Where the product is computed; default where the operands live.
     quantization_scales : dict or MatmulQuantizationScales, optional
@@ -734,5 +744,12 @@ def matmul(
         quantization_scales=quantization_scales,
         stream=stream,
     ) as mm:
-        mm.plan(preferences=preferences, epilog=epilog, epilog_inputs=epilog_inputs, stream=stream)
+        # One algorithm is all a single call runs: the heuristic is asked for no more (a copy of
+        # the caller's preferences is changed, never theirs).
+        preferences = copy.copy(check_options(preferences, MatmulPlanPreferences, "preferences"))
+        preferences.limit = 1
+        algorithms = None if algorithm is None else [algorithm]
+        mm.plan(
+            preferences=preferences, algorithms=algorithms, epilog=epilog, epilog_inputs=epilog_inputs, stream=stream
+        )
         return mm.execute(stream=stream)
