@@ -70,7 +70,7 @@ from .callbacks import describe_callback
 __all__ = ["CpuPass", "get_pass", "prolog_pass", "epilog_pass", "SUPPORTED_USER_INFO"]
 
 #: Bump when the generated pass changes (arguments, semantics): entries of older code are not reused.
-_PASS_ABI = "nvmath-cpu-pass-5"
+_PASS_ABI = "nvmath-cpu-pass-7"
 _MAGIC = b"nvmath-cpu-pass\n"
 
 #: user_info element kinds the CPU path compiles (Numba's CPU target has no float16).
@@ -365,6 +365,13 @@ def _compile(kind, func, element, info_dtype, key, cache, what, logger, row_leng
             kind,
             what,
             compiled.plain_offsets.splitlines()[0],
+        )
+    if compiled.record_references:
+        logger.info(
+            "the CPU %s pass of %s gives it references to user_info's records (their loads do not vectorize): %s",
+            kind,
+            what,
+            compiled.record_references.splitlines()[0],
         )
     if key is not None and elf_undefined_symbols(compiled.object_code) is None:
         logger.info("the CPU %s pass of %s is not persisted: its object is not a 64-bit ELF one", kind, what)

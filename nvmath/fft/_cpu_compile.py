@@ -27,8 +27,15 @@ from numba.core import cgutils
 from numba.core import errors as numba_errors
 from numba.core.compiler_lock import global_compiler_lock
 from numba.core.registry import cpu_target
-from numba.core.typing.templates import AbstractTemplate, infer_global, signature
-from numba.extending import intrinsic, lower_builtin, models, register_model
+from numba.core.typing.templates import AbstractTemplate, AttributeTemplate, infer_getattr, infer_global, signature
+from numba.extending import (
+    intrinsic,
+    lower_builtin,
+    lower_getattr_generic,
+    lower_setattr_generic,
+    models,
+    register_model,
+)
 from numba.np.numpy_support import from_dtype
 
 from nvmath.jit.errors import CompileError, condense_numba_error, describe_location, unknown_field_error
@@ -63,14 +70,23 @@ class BoundedPointer(types.Type):
     and the loads are masked, which LLVM vectorizes: the pass that runs, with a recording
     pass run again only to name the bad index (see :mod:`nvmath.fft._cpu_callbacks`)."""
 
-    def __init__(self, dtype, record=True):
+    def __init__(self, dtype, record=True, read_only_records=False):
         self.dtype = dtype
         self.record = bool(record)
-        super().__init__(f"user_info({dtype}{'' if record else ', flag'})")
+        # Records read through a ReadOnlyRecord (masked field loads), where the pass only flags
+        # a bad index: see ReadOnlyRecord.
+        self.read_only_records = (
+            bool(read_only_records)
+            and not self.record
+            and isinstance(dtype, types.Record)
+            and dtype.size in ReadOnlyRecord.SIZES
+        )
+        flags = ("" if record else ", flag") + (", read-only records" if self.read_only_records else "")
+        super().__init__(f"user_info({dtype}{flags})")
 
     @property
     def key(self):
-        return self.dtype, self.record
+        return self.dtype, self.record, self.read_only_records
 
 
 @register_model(BoundedPointer)
@@ -90,11 +106,106 @@ def _index_type(index):
     return types.uint64 if isinstance(index, RowOffset) else index
 
 
+class ReadOnlyRecord(types.Type):
+    """``user_info[i]`` of small records in a pass that only flags a bad index: the record's
+    bytes, loaded whole as one integer with a masked load (zeros where the index is out), its
+    fields then taken out of the integer. LLVM vectorizes the contiguous loads, where a
+    reference to the record (a select between its address and a zeroed local) kept them
+    scalar, and masked loads of each field became gathers (records are strided by field).
+    Its fields can be read (``r.gain``, ``r["gain"]``), not written, and it cannot be passed
+    on: a callback that does more with it does not type, and the pass is compiled with record
+    references instead (see :func:`compile_pass`). Records of 1, 2, 4 or 8 bytes."""
+
+    #: Record sizes (bytes) read whole, as one integer.
+    SIZES = (1, 2, 4, 8)
+
+    def __init__(self, record):
+        self.record = record
+        self.bits = types.Integer.from_bitwidth(8 * record.size, signed=False)
+        super().__init__(f"read_only({record})")
+
+    @property
+    def key(self):
+        return self.record
+
+
+@register_model(ReadOnlyRecord)
+class _ReadOnlyRecordModel(models.StructModel):
+    def __init__(self, dmm, fe_type):
+        super().__init__(dmm, fe_type, [("bits", fe_type.bits)])
+
+
+def _scalar_field(record, name):
+    """The type of field ``name`` of ``record`` where it is a scalar or complex, else None."""
+    if not isinstance(name, str) or name not in record.fields:
+        return None
+    field = record.typeof(name)
+    return field if isinstance(field, (types.Integer, types.Float, types.Complex, types.Boolean)) else None
+
+
+@infer_getattr
+class _ReadOnlyRecordAttributes(AttributeTemplate):
+    key = ReadOnlyRecord
+
+    def generic_resolve(self, typ, attr):
+        return _scalar_field(typ.record, attr)
+
+
+@infer_global(operator.getitem)
+class _ReadOnlyRecordGetItem(AbstractTemplate):
+    def generic(self, args, kws):
+        if len(args) == 2 and isinstance(args[0], ReadOnlyRecord) and isinstance(args[1], types.StringLiteral):
+            field = _scalar_field(args[0].record, args[1].literal_value)
+            if field is not None:
+                return signature(field, *args)
+
+
+def _record_field(context, builder, typ, value, name):
+    """Field ``name`` out of the record's bytes (little-endian: byte ``k`` is bits 8k..8k+7)."""
+    field = typ.record.typeof(name)
+    bits = cgutils.create_struct_proxy(typ)(context, builder, value=value).bits
+    offset = typ.record.offset(name)
+    llty = context.get_data_type(field)
+    parts = list(llty.elements) if isinstance(llty, ir.LiteralStructType) else [llty]
+    values = []
+    for part in parts:
+        width = part.width if isinstance(part, ir.IntType) else (32 if isinstance(part, ir.FloatType) else 64)
+        piece = builder.trunc(builder.lshr(bits, bits.type(8 * offset)), ir.IntType(width))
+        values.append(piece if isinstance(part, ir.IntType) else builder.bitcast(piece, part))
+        offset += width // 8
+    if isinstance(llty, ir.LiteralStructType):
+        data = ir.Constant(llty, ir.Undefined)
+        for k, v in enumerate(values):
+            data = builder.insert_value(data, v, k)
+    else:
+        data = values[0]
+    return context.data_model_manager[field].from_data(builder, data)
+
+
+@lower_getattr_generic(ReadOnlyRecord)
+def _read_only_getattr(context, builder, typ, value, attr):
+    return _record_field(context, builder, typ, value, attr)
+
+
+@lower_builtin(operator.getitem, ReadOnlyRecord, types.StringLiteral)
+def _read_only_getitem(context, builder, sig, args):
+    return _record_field(context, builder, sig.args[0], args[0], sig.args[1].literal_value)
+
+
+@lower_setattr_generic(ReadOnlyRecord)
+def _read_only_setattr(context, builder, sig, args, attr):
+    # Numba types a store to any attribute that it can read: refused here, when lowering, so
+    # that compile_pass compiles the pass with record references instead.
+    raise numba_errors.UnsupportedError(f"the record's field {attr!r} is written: records are read-only here")
+
+
 @infer_global(operator.getitem)
 class _GetItem(AbstractTemplate):
     def generic(self, args, kws):
         if len(args) == 2 and isinstance(args[0], BoundedPointer) and isinstance(args[1], _INDEX_TYPES):
-            return signature(args[0].dtype, args[0], _index_type(args[1]))
+            view = args[0]
+            element = ReadOnlyRecord(view.dtype) if view.read_only_records else view.dtype
+            return signature(element, view, _index_type(args[1]))
 
 
 @infer_global(operator.setitem)
@@ -134,12 +245,13 @@ def _element_pointer(context, builder, view_type, index_type, value, index):
 _SCALAR_IR = (ir.IntType, ir.FloatType, ir.DoubleType)
 
 
-def _masked_load(context, builder, view, dtype, idx, ok):
-    """``view.ptr[idx]`` where ``ok``, else zero, as a load in a branch of its own: LLVM's
-    vectorizer makes it a masked vector load (contiguous where the indices are). A pair of
-    floats (complex64) is loaded as one int64, so that the value crossing the branch is a
-    scalar (a masked load of a pair of fields vectorized much worse: measured 1.8x the time).
-    None for types other than scalars and complex."""
+def _masked_load(context, builder, address, dtype, ok, align=None):
+    """The ``dtype`` value at ``address`` where ``ok``, else zero, as a load in a branch of its
+    own: LLVM's vectorizer makes it a masked vector load (contiguous where the addresses are).
+    A pair of floats (complex64) is loaded as one int64, so that the value crossing the branch
+    is a scalar (a masked load of a pair of fields vectorized much worse: measured 1.8x the
+    time). ``align``: the alignment the address is known to have (None: the type's). None for
+    types other than scalars and complex."""
     llty = context.get_data_type(dtype)
     if isinstance(llty, _SCALAR_IR):
         fields = [llty]
@@ -148,17 +260,19 @@ def _masked_load(context, builder, view, dtype, idx, ok):
     else:
         return None
     pair_of_floats = len(fields) == 2 and all(isinstance(f, ir.FloatType) for f in fields)
-    inside = builder.gep(view.ptr, [idx])
+    inside = builder.bitcast(address, llty.as_pointer())
     before = builder.basic_block
     with builder.if_then(ok, likely=True):
         then = builder.basic_block
         if pair_of_floats:
             # align 4: NumPy guarantees complex64 no more than its floats' alignment.
-            loaded = [builder.load(builder.bitcast(inside, ir.IntType(64).as_pointer()), align=4)]
+            loaded = [builder.load(builder.bitcast(inside, ir.IntType(64).as_pointer()), align=align or 4)]
         elif len(fields) == 1:
-            loaded = [builder.load(builder.bitcast(inside, llty.as_pointer()))]
+            loaded = [builder.load(inside, align=align)]
         else:
-            loaded = [builder.load(cgutils.gep_inbounds(builder, inside, 0, k)) for k in range(len(fields))]
+            loaded = [
+                builder.load(cgutils.gep_inbounds(builder, inside, 0, k), align=align) for k in range(len(fields))
+            ]
     merged = []
     for value in loaded:
         phi = builder.phi(value.type)
@@ -182,10 +296,17 @@ def _masked_load(context, builder, view, dtype, idx, ok):
 @lower_builtin(operator.getitem, BoundedPointer, types.Integer)
 def _getitem(context, builder, sig, args):
     view_type = sig.args[0]
+    if view_type.read_only_records:
+        view = cgutils.create_struct_proxy(view_type)(context, builder, value=args[0])
+        idx, ok = _check(context, builder, view_type, view, sig.args[1], args[1])
+        record = cgutils.create_struct_proxy(sig.return_type)(context, builder)
+        alignment = np.dtype(view_type.dtype.dtype).alignment if view_type.dtype.aligned else 1
+        record.bits = _masked_load(context, builder, builder.gep(view.ptr, [idx]), sig.return_type.bits, ok, alignment)
+        return record._getvalue()
     if not view_type.record and not isinstance(view_type.dtype, types.Record):
         view = cgutils.create_struct_proxy(view_type)(context, builder, value=args[0])
         idx, ok = _check(context, builder, view_type, view, sig.args[1], args[1])
-        data = _masked_load(context, builder, view, view_type.dtype, idx, ok)
+        data = _masked_load(context, builder, builder.gep(view.ptr, [idx]), view_type.dtype, ok)
         if data is not None:
             return context.data_model_manager[view_type.dtype].from_data(builder, data)
     ptr = _element_pointer(context, builder, view_type, sig.args[1], args[0], args[1])
@@ -432,6 +553,10 @@ class CompiledPass:
     plain_offsets : str or None
         Why a row-by-row pass gives the callback plain uint64 offsets rather than RowOffsets
         (the error that typing the callback with a RowOffset gave); None where it does not.
+    record_references : str or None
+        Why a pass that only flags a bad index gives the callback references to user_info's
+        records rather than ReadOnlyRecords (the error that typing it with them gave); None
+        where it does not.
     """
 
     def __init__(self, address, symbol, object_code, library):
@@ -439,6 +564,7 @@ class CompiledPass:
         self.symbol = symbol
         self.object_code = object_code
         self.plain_offsets = None
+        self.record_references = None
         self._library = library  # owns the code
 
 
@@ -479,29 +605,47 @@ def compile_pass(
     symbol = symbol or f"nvmath_cpu_{kind}_{next(_serial)}"
     elem_ptr = types.CPointer(from_dtype(np.dtype(element)))
     info_type = from_dtype(np.dtype(info_dtype))
-    view_type = BoundedPointer(info_type, record_bad_index) if bounds_check else types.CPointer(info_type)
     if not bounds_check:
-        _support_record_pointer(view_type)
+        _support_record_pointer(types.CPointer(info_type))
     maker = _make_prolog_pass if kind == "prolog" else _make_epilog_pass
 
-    def jit(row_offsets):
+    def jit(row_offsets, read_only_records):
+        if bounds_check:
+            view_type = BoundedPointer(info_type, record_bad_index, read_only_records)
+        else:
+            view_type = types.CPointer(info_type)
         user = njit(py, inline="always")
         # numpy's error model, as on the GPU: no exception for a division by zero.
         return njit(PASS_ARG_TYPES, no_cpython_wrapper=True, error_model="numpy", nogil=True)(
             maker(user, elem_ptr, view_type, int(row_length or 0), row_offsets)
         )
 
-    plain_offsets = None
+    # The fast forms first (RowOffset offsets, read-only records); where the callback does
+    # something with its offset or records that they do not type, the plain forms (their
+    # error, where the callback does not compile at all, is the one raised).
+    read_only = (
+        bounds_check
+        and not record_bad_index
+        and isinstance(info_type, types.Record)
+        and info_type.size in ReadOnlyRecord.SIZES
+    )
+    attempts = [
+        (r, o) for r in ((True, False) if row_length else (False,)) for o in ((True, False) if read_only else (False,))
+    ]
+    why_not = {}
     try:
-        try:
-            run = jit(bool(row_length))
-        except (numba_errors.NumbaError, KeyError) as e:
-            if not row_length:
-                raise
-            # A use of the offset that RowOffset does not type: the plain uint64 instead (its
-            # error, where the callback does not compile at all, is the one raised).
-            run = jit(False)
-            plain_offsets = condense_numba_error(e) if isinstance(e, numba_errors.NumbaError) else repr(e)
+        for k, (row_offsets, read_only_records) in enumerate(attempts):
+            try:
+                run = jit(row_offsets, read_only_records)
+                break
+            except (numba_errors.NumbaError, KeyError, NotImplementedError) as e:
+                if k == len(attempts) - 1:
+                    raise
+                reason = condense_numba_error(e) if isinstance(e, numba_errors.NumbaError) else repr(e)
+                if row_offsets:
+                    why_not.setdefault("plain_offsets", reason)
+                if read_only_records:
+                    why_not.setdefault("record_references", reason)
     except numba_errors.NumbaError as e:
         details = condense_numba_error(e)
         if 'File "' not in details and describe_location(py):
@@ -516,7 +660,10 @@ def compile_pass(
             raise
         raise error from e
     compiled = _entry_point(run.overloads[PASS_ARG_TYPES], symbol)
-    compiled.plain_offsets = plain_offsets
+    if row_length and not row_offsets:
+        compiled.plain_offsets = why_not.get("plain_offsets")
+    if read_only and not read_only_records:
+        compiled.record_references = why_not.get("record_references")
     return compiled
 
 
