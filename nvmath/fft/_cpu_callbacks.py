@@ -36,10 +36,11 @@ and the element ``offset`` in the layout the transform reads (prolog) or writes 
 raises :class:`IndexError` after the pass (it reads zeros and writes nothing meanwhile). What
 the check costs, measured on the row-by-row pass that plans run ((256, 4096) complex64, epilog
 ``value * user_info[offset % 4096]``, 2-core Zen 4 host, ``benchmarks/fft_cpu_callback_warm.py``):
-for float32 user_info 27% of the pass alone on two threads (0.27 against 0.21 ms), 2% of FFT
-plus epilog; for records of two float32 (``value * r.gain + r.bias``) 2.6x the pass alone
-(0.68 against 0.26 ms: the select of the record's address keeps its loads from vectorizing),
-21% of FFT plus epilog.
+for float32 user_info 23% of the pass alone on two threads (0.28 against 0.23 ms), 3% of FFT
+plus epilog; for records of two float32 (``value * r.gain + r.bias``), read whole with one
+masked load (:class:`~nvmath.fft._cpu_compile.ReadOnlyRecord`), 5% of the pass alone and 3% of
+FFT plus epilog, where record references (a select of the record's address, which kept the
+loads scalar) cost 2.6x the pass alone and 21% of FFT plus epilog.
 
 Persistence: a compiled pass is machine code with a C entry point (see
 :mod:`nvmath.fft._cpu_compile`); its relocatable object goes to :mod:`nvmath.cache` (tier
