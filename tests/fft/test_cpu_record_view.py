@@ -7,6 +7,8 @@ import logging
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from nvmath.fft import _cpu_callbacks
 from nvmath.fft._cpu_compile import compile_pass
@@ -124,3 +126,82 @@ def test_records_of_other_sizes_are_read_through_references():
     y = random((3, ROW), "complex128", np.random.default_rng())
     cpass = _cpu_callbacks.get_pass("epilog", epilog, "complex128", dtype, row_length=ROW)
     np.testing.assert_allclose(_run(cpass, y, info), y * info["gain"] + info["bias"], rtol=1e-13)
+
+
+_FIELD_TYPES = [
+    "int8",
+    "uint8",
+    "bool",
+    "int16",
+    "uint16",
+    "int32",
+    "uint32",
+    "float32",
+    "int64",
+    "float64",
+    "complex64",
+]
+
+
+def _summing_epilog(dtype):
+    """An epilog that adds every field of user_info's record (complex ones as two parts)."""
+    terms = []
+    for name in dtype.names:
+        kind = dtype.fields[name][0].kind
+        if kind == "c":
+            terms.append(f"(r.{name}.real + 3 * r.{name}.imag)")
+        elif kind == "b":
+            terms.append(f"(1.0 if r.{name} else 0.0)")
+        else:
+            terms.append(f"float(r.{name})")
+    source = (
+        "def epilog(data_out, offset, value, user_info, unused):\n"
+        "    r = user_info[offset % 8]\n"
+        f"    data_out[offset] = value + {' + '.join(f'{k + 1} * {t}' for k, t in enumerate(terms))}\n"
+    )
+    namespace = {}
+    exec(source, namespace)
+    return namespace["epilog"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    fields=st.lists(st.sampled_from(_FIELD_TYPES), min_size=1, max_size=4),
+    aligned=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_fuzz_record_layouts_against_numpy(fields, aligned, seed):
+    # Any layout of 1 to 8 bytes: each field taken out of the record's bytes at its offset.
+    dtype = np.dtype([(f"f{k}", t) for k, t in enumerate(fields)], align=aligned)
+    assume(dtype.itemsize in (1, 2, 4, 8))
+    rng = np.random.default_rng(seed)
+    info = _random_records(dtype, ROW, rng)
+    y = random((3, ROW), "complex128", rng)
+    func = _summing_epilog(dtype)
+    compiled = compile_pass("epilog", func, "complex128", dtype, record_bad_index=False, row_length=ROW)
+    assert compiled.record_references is None
+    cpass = _cpu_callbacks.get_pass("epilog", func, "complex128", dtype, row_length=ROW)
+    want = y.copy()
+    for k, name in enumerate(dtype.names):
+        column = info[name]
+        term = column.real + 3 * column.imag if column.dtype.kind == "c" else column.astype(np.float64)
+        want = want + (k + 1) * term
+    np.testing.assert_allclose(_run(cpass, y, info), want, rtol=1e-6, atol=1e-6)
+
+
+def _prolog_gain_bias(data_in, offset, user_info, unused):
+    r = user_info[offset % 8]
+    return data_in[offset] * r.gain + r.bias
+
+
+def test_a_prolog_reads_its_records_whole_too():
+    dtype = np.dtype([("gain", np.float32), ("bias", np.float32)], align=True)
+    rng = np.random.default_rng()
+    info = _random_records(dtype, ROW, rng)
+    x = random((5, ROW), "complex128", rng)
+    compiled = compile_pass("prolog", _prolog_gain_bias, "complex128", dtype, record_bad_index=False, row_length=ROW)
+    assert compiled.record_references is None
+    cpass = _cpu_callbacks.get_pass("prolog", _prolog_gain_bias, "complex128", dtype, row_length=ROW)
+    loaded = np.zeros_like(x)
+    _cpu_callbacks.prolog_pass(cpass, x.ctypes.data, x.shape, (ROW, 1), 0, info, loaded, 2)
+    np.testing.assert_allclose(loaded, x * info["gain"] + info["bias"], rtol=1e-6)
