@@ -142,6 +142,9 @@ def _descriptor(dx, spec: MatmulSpec, api: str):
 
 
 def _codegen_error(dx, spec: MatmulSpec, error: Exception) -> Exception:
+    refused = _mathdx_code.refusal(error, "cuBLASDx", f"this GEMM ({spec.describe()})")
+    if refused is not None:
+        return refused
     if getattr(error, "status", None) == dx.CommondxStatusType.COMPILATION_ERROR:
         from cuda.bindings import nvrtc
 

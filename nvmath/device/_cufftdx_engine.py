@@ -125,7 +125,9 @@ def _read_traits(dx, handle, spec: FFTSpec) -> dict:
     get = lambda t: int(dx.cufftdxGetTraitInt64(handle, t))
     try:
         if not dx.cufftdxIsSupported(handle):
-            raise dx.MathDxError("cufftdxIsSupported", 2)
+            raise ValueError(
+                f"cuFFTDx does not support this FFT ({spec.describe()}); FFT.valid() lists the legal knob values"
+            )
         traits = {
             "elements_per_thread": get(tr.ELEMENTS_PER_THREAD),
             "storage_size": get(tr.STORAGE_SIZE),
@@ -186,7 +188,13 @@ def generate(spec: FFTSpec, api: str = "lmem", on_miss=None) -> tuple[dict, byte
     with _descriptor(dx, spec, api) as handle:
         traits = _read_traits(dx, handle, spec)
         info: dict = {}
-        ltoir = _mathdx_code.finalize_ltoir(dx, dx.cufftdxFinalizeCode, handle, spec.target, info)
+        try:
+            ltoir = _mathdx_code.finalize_ltoir(dx, dx.cufftdxFinalizeCode, handle, spec.target, info)
+        except dx.MathDxError as e:
+            refused = _mathdx_code.refusal(e, "cuFFTDx", f"this FFT ({spec.describe()})")
+            if refused is None:
+                raise
+            raise refused from None
     traits["isa"] = info.get("isa", 0)
     _mathdx_code.store(components, traits, ltoir, kind="cufftdx", symbol=traits["symbol"])
     logger.info("cuFFTDx %s (%s): generated %d bytes of LTO-IR", spec.describe(), api, len(ltoir))

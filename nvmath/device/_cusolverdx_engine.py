@@ -455,6 +455,9 @@ def generate(spec: SolverSpec, api: str) -> tuple[dict, bytes]:
             symbol = dx.cusolverdx_get_trait_str(h, dx.CusolverdxTraitType.SYMBOL_NAME).rstrip("\0")
             ltoir = _mathdx_code.finalize_ltoir(dx, dx.cusolverdxFinalizeCode, h, spec.target, info)
         except dx.MathDxError as e:
+            refused = _mathdx_code.refusal(e, "cuSOLVERDx", spec.describe())
+            if refused is not None:
+                raise refused from None
             raise RuntimeError(
                 f"libmathdx could not generate the cuSOLVERDx code of {spec.describe()} ({api}): {e}"
             ) from None

@@ -9,8 +9,21 @@ neither libmathdx nor NVRTC.
 from __future__ import annotations
 
 import json
+import logging
+import re
 
-__all__ = ["libmathdx_version", "cached", "cached_traits", "store", "finalize_ltoir", "target_sm", "NVRTC_OPTIONS"]
+__all__ = [
+    "libmathdx_version",
+    "cached",
+    "cached_traits",
+    "store",
+    "finalize_ltoir",
+    "refusal",
+    "target_sm",
+    "NVRTC_OPTIONS",
+]
+
+logger = logging.getLogger(__name__)
 
 #: What libmathdx passes to NVRTC for every device function (``CommondxOption.EXTRA_NVRTC_ARGS``).
 #: ``-gen-opt-lto`` runs NVVM's optimizer on the library's code before it is written as LTO-IR.
@@ -84,6 +97,31 @@ def store(components: dict, traits: dict, ltoir: bytes, **meta: str) -> None:
     cache = _cache.get_cache()
     cache.put(_ltoir_key(components), ltoir, meta=meta)
     cache.put(_cache.CacheKey("traits", components), json.dumps(traits).encode())
+
+
+_STATIC_ASSERTION = re.compile(r'static assertion failed with "((?:[^"\\]|\\.)*)"')
+
+
+def refusal(error: Exception, library: str, what: str) -> ValueError | None:
+    """A clear :class:`ValueError` for a libmathdx compilation error that is the library's own
+    refusal of a description (its ``static_assert`` messages, in order, each once), or None
+    for any other error.
+
+    Some combinations pass every operator and trait query and fail only when libmathdx
+    compiles the code (an odd real FFT with the packed layout, more than 1024 threads a
+    block): the user gets the library's reasons, not the compiler's log, which is logged at
+    DEBUG level.
+    """
+    detail = getattr(error, "detail", None) or ""
+    reasons: list[str] = []
+    for match in _STATIC_ASSERTION.finditer(detail):
+        text = match.group(1).strip()
+        if text and text not in reasons:
+            reasons.append(text)
+    if not reasons:
+        return None
+    logger.debug("%s refused %s; the compiler's log:\n%s", library, what, detail)
+    return ValueError(f"{library} does not support {what}: " + "; ".join(reasons))
 
 
 def target_sm(dx, target) -> list[int]:

@@ -134,7 +134,7 @@ class FFT:
     Parameters
     ----------
     size : int
-        The length of the FFT.
+        The length of the FFT (at least 2).
     precision : numpy type or str
         ``np.float16``, ``np.float32`` or ``np.float64`` (also ``"half"``, ``"single"``,
         ``"double"``).
@@ -206,8 +206,8 @@ class FFT:
         real_fft_options=None,
     ):
         checked_size = _positive_int(size, "size")
-        if checked_size is None:
-            raise ValueError(f"size={size!r} is not supported; accepted: a positive int")
+        if checked_size is None or checked_size < 2:
+            raise ValueError(f"size={size!r} is not supported; accepted: an int of at least 2")
         precision = normalize_precision(precision)
         fft_type = check_choice(fft_type, _FFT_TYPES, "fft_type")
         execution = check_choice(execution, _EXECUTIONS, "execution")
@@ -221,6 +221,16 @@ class FFT:
                 if value is not None:
                     raise ValueError(f"{name}={value!r} applies to Block execution only; leave it None for Thread")
         real_options = _real_fft_options(real_fft_options)
+        if fft_type == "c2c" and real_options is not None and real_options[1] == "folded":
+            raise ValueError(
+                f"real_fft_options={real_fft_options!r}: real_mode='folded' applies to r2c and c2r FFTs; "
+                "this one is c2c"
+            )
+        if fft_type != "c2c" and real_options is not None and real_options[0] == "packed" and checked_size % 2:
+            raise ValueError(
+                f"real_fft_options['complex_layout']='packed' needs an even size; size={checked_size} is odd "
+                "(accepted there: 'natural' or 'full')"
+            )
         target = _target(sm)
 
         self._size, self._precision, self._fft_type, self._execution = checked_size, precision, fft_type, execution
@@ -399,8 +409,8 @@ class FFT:
         execution = check_choice(execution, _EXECUTIONS, "execution")
         direction = check_choice(direction or ("inverse" if fft_type == "c2r" else "forward"), _DIRECTIONS, "direction")
         checked_size = _positive_int(size, "size")
-        if checked_size is None:
-            raise ValueError(f"size={size!r} is not supported; accepted: a positive int")
+        if checked_size is None or checked_size < 2:
+            raise ValueError(f"size={size!r} is not supported; accepted: an int of at least 2")
         target = _target(sm)
         check_target(target, keyword="sm", spec=sm)
         spec = _engine.FFTSpec(checked_size, mathdx_precision(precision), fft_type, direction, execution, target)

@@ -2,6 +2,7 @@
 keywords and their spellings, traits, knobs, errors, and kernels of every execution form
 compiled and linked to a cubin (not launched)."""
 
+import logging
 import subprocess
 import sys
 import warnings
@@ -195,6 +196,7 @@ def test_valid_on_an_object_lists_combinations_and_on_the_class_values():
     "kwargs, error, match",
     [
         ({"size": 0}, ValueError, "size=0"),
+        ({"size": 1}, ValueError, "size=1 is not supported; accepted: an int of at least 2"),
         ({"size": 2.5}, ValueError, "size=2.5"),
         ({"precision": np.int32}, ValueError, "precision=.*int32.*numpy.float32.*'single'"),
         ({"precision": "quad"}, ValueError, "precision='quad'"),
@@ -207,6 +209,13 @@ def test_valid_on_an_object_lists_combinations_and_on_the_class_values():
         ({"real_fft_options": {"layout": "packed"}}, ValueError, "unknown key.*'layout'"),
         ({"real_fft_options": {"complex_layout": "odd", "real_mode": "normal"}}, ValueError, "complex_layout.*'odd'"),
         ({"real_fft_options": "packed"}, TypeError, "real_fft_options='packed'"),
+        (
+            {"size": 7, "fft_type": "c2r", "real_fft_options": {"complex_layout": "packed"}},
+            ValueError,
+            "'packed' needs an even size; size=7",
+        ),
+        ({"real_fft_options": {"real_mode": "folded"}}, ValueError, "real_mode='folded' applies to r2c and c2r"),
+        ({"size": 4096, "execution": "Thread"}, ValueError, r"does not support this FFT \(size 4096.*Thread"),
         ({"sm": "gpu9"}, ValueError, "sm='gpu9'"),
     ],
 )
@@ -214,6 +223,40 @@ def test_bad_arguments_are_named(kwargs, error, match):
     args = {"size": 64, "precision": np.float32, "fft_type": "c2c", "execution": "Block", "sm": SM, **kwargs}
     with pytest.raises(error, match=match):
         FFT(**args)
+
+
+def test_what_cufftdx_refuses_only_when_it_compiles_is_a_value_error_with_its_reason(caplog):
+    # Every operator and trait query accepts 64 FFTs of 512 threads a block; compiling the code
+    # fails on cuFFTDx's static_assert. The error says why, without the compiler's log.
+    with caplog.at_level(logging.DEBUG, logger="nvmath.device._mathdx_code"):
+        with pytest.raises(ValueError) as info:
+            FFT(2048, np.float64, "c2c", "Block", ffts_per_block=64, elements_per_thread=4, sm=SM)
+    message = str(info.value)
+    assert message.startswith("cuFFTDx does not support this FFT (size 2048, F64, c2c, forward, Block, sm_90")
+    assert "ffts_per_block 64, elements_per_thread 4" in message
+    assert "Too many threads requested" in message
+    assert "static_assert" not in message and ".hpp" not in message
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert any("compiler's log" in r.getMessage() and "check_and_get_trait" in r.getMessage() for r in caplog.records)
+
+
+def test_refusal_reads_the_static_assertions_of_a_compile_log_once_each():
+    from nvmath.bindings.mathdx import MathDxError
+    from nvmath.device import _mathdx_code
+
+    log = (
+        'a.hpp(20): error: static assertion failed with "Size must be > 1"\n'
+        '   static_assert(Value > 1, "Size must be > 1");\n'
+        'b.hpp(7): error: static assertion failed with "Say \\"no\\" twice"\n'
+        'a.hpp(20): error: static assertion failed with "Size must be > 1"\n'
+    )
+    refused = _mathdx_code.refusal(MathDxError("cufftdxFinalizeCode", 3, log), "cuFFTDx", "this FFT (x)")
+    assert isinstance(refused, ValueError)
+    assert str(refused) == 'cuFFTDx does not support this FFT (x): Size must be > 1; Say \\"no\\" twice'
+    # Other failures (no static assertion: NVRTC missing a header, say) are not refusals.
+    assert _mathdx_code.refusal(MathDxError("cufftdxFinalizeCode", 3, "x.cu(1): error: boom"), "cuFFTDx", "y") is None
+    assert _mathdx_code.refusal(MathDxError("cufftdxFinalizeCode", 3), "cuFFTDx", "y") is None
+    assert _mathdx_code.refusal(RuntimeError("no detail"), "cuFFTDx", "y") is None
 
 
 def test_knobs_of_thread_ffts_are_refused():
