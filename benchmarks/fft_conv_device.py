@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, gpu_time_ms, write
 
 SIZE = 512
-FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs")
+FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "radix8")
 
 
 class Variant(NamedTuple):
@@ -89,6 +89,12 @@ GRID = [
     Variant(16, 2, "vec", min_blocks=20),
     Variant(16, 2, "vec_cs"),
     Variant(8, 4, "vec", max_registers=40),
+    # Not cuFFTDx: 8-point DFTs and two exchanges of whole elements an FFT (_radix8_conv.py).
+    # ptxas (CUDA 13.5's nvJitLink, sm_90) gives it 67 registers; at 56 it spills nothing.
+    Variant(8, 2, "radix8"),
+    Variant(8, 2, "radix8", max_registers=56),
+    Variant(8, 4, "radix8", max_registers=56),
+    Variant(8, 1, "radix8", max_registers=56),
     # Not run by default (each new pair of knobs costs ~6 s of cuFFTDx code generation, each kernel
     # ~3 s of compiling): the rest of the earlier grid, and more of the same.
     Variant(8, 2, "vec"),
@@ -107,7 +113,7 @@ GRID = [
     Variant(16, 4, "vec_cs", max_registers=56),
     Variant(8, 8, "vec", max_registers=40),
 ]
-DEFAULT_VARIANTS = 16
+DEFAULT_VARIANTS = 20
 
 _FFTS = {}
 
@@ -347,6 +353,8 @@ def make(variant: Variant, sm=None):
 
     import nvmath.device
 
+    if variant.form == "radix8":
+        return _make_radix8(variant)
     fwd, inv = make_ffts(variant.ept, variant.fpb, sm)
     n_ept, n_fpb = int(fwd.elements_per_thread), int(fwd.ffts_per_block)
     src = kernel_source(variant.form, int(fwd.storage_size), n_ept, int(fwd.stride), n_fpb)
@@ -363,6 +371,30 @@ def make(variant: Variant, sm=None):
         options["launch_bounds"] = (bd[0] * bd[1] * bd[2], variant.min_blocks)
     conv = nvmath.device.jit(**options)(namespace["conv"])
     return conv, fwd, n_ept, n_fpb
+
+
+class _Shape(NamedTuple):
+    """What the timing loop reads of a forward FFT: the launch's block and shared memory."""
+
+    block_dim: tuple
+    shared_memory_size: int = 0
+
+
+def _make_radix8(variant: Variant):
+    """The radix-8 kernel of ``_radix8_conv`` (eight elements a thread, ``variant.fpb`` signals
+    a block of (64, fpb) threads, static shared memory only), as :func:`make` returns it."""
+    import _radix8_conv
+    from numba import cuda
+
+    if variant.ept != 8:
+        raise ValueError(f"the radix8 form has 8 elements a thread, not {variant.ept}")
+    load, store = accessors("")
+    namespace = _radix8_conv.namespace(load, store)
+    src = _radix8_conv.kernel_source(variant.fpb)
+    exec(compile(src, f"<conv {variant.label()}>", "exec"), namespace)
+    options = {"max_registers": variant.max_registers} if variant.max_registers else {}
+    conv = cuda.jit(**options)(namespace["conv"])
+    return conv, _Shape((_radix8_conv.THREADS, variant.fpb, 1)), 8, variant.fpb
 
 
 def select(args) -> list:
