@@ -93,6 +93,20 @@ def _twiddle(held, index, n, sign):
     return lines
 
 
+def _exchange(x, order, write_at, read_at):
+    """Statements: pair ``x[order[j]]`` stored at ``sm[write_at(j)]``, a barrier, then pair
+    ``x[j]`` loaded from ``sm[read_at(j)]`` (j < 8; the indices are expressions)."""
+    lines = []
+    for j in range(8):
+        r, i = x[order[j]]
+        lines.append(f"sm[{write_at(j)}] = complex64(complex({r}, {i}))")
+    lines.append("cuda.syncthreads()")
+    for j in range(8):
+        r, i = x[j]
+        lines += [f"z = sm[{read_at(j)}]", f"{r}, {i} = z.real, z.imag"]
+    return lines
+
+
 def fft512(sign, logical):
     """Statements for one 512-point FFT of the pairs ``x0r, x0i .. x7r, x7i`` of this thread
     (``p``: its index in the FFT; ``sm``: the FFT's shared memory), logical index ``logical``
@@ -100,29 +114,17 @@ def fft512(sign, logical):
     the previous FFT may still be read)."""
     x = [(f"x{k}r", f"x{k}i") for k in range(8)]
     order = dft8_order()
+    held = [x[order[k]] for k in range(8)]
     lines = ["cuda.syncthreads()"]
     lines += dft8(x, sign)
-    lines += _twiddle([x[order[k]] for k in range(8)], logical, SIZE, sign)
-    for k1 in range(8):
-        r, i = x[order[k1]]
-        lines.append(f"sm[{k1 * ROW1} + {logical}] = complex64(complex({r}, {i}))")
-    lines.append("cuda.syncthreads()")
-    # Thread p = 8 k1 + c gathers A[c + 8 d, k1], d < 8.
-    for d in range(8):
-        r, i = x[d]
-        lines.append(f"z = sm[k1 * {ROW1} + c + {8 * d}]")
-        lines.append(f"{r}, {i} = z.real, z.imag")
+    lines += _twiddle(held, logical, SIZE, sign)
+    # A[t, k1] to row k1; thread p = 8 k1 + c gathers A[c + 8 d, k1], d < 8.
+    lines += _exchange(x, order, lambda k1: f"{k1 * ROW1} + {logical}", lambda d: f"k1 * {ROW1} + c + {8 * d}")
     lines += dft8(x, sign)
-    lines += _twiddle([x[order[k]] for k in range(8)], "c", 64, sign)
-    lines.append("cuda.syncthreads()")
-    for m1 in range(8):
-        r, i = x[order[m1]]
-        lines.append(f"sm[c * {ROW2} + {m1} + 8 * k1] = complex64(complex({r}, {i}))")
-    lines.append("cuda.syncthreads()")
-    for cc in range(8):
-        r, i = x[cc]
-        lines.append(f"z = sm[{cc * ROW2} + p]")
-        lines.append(f"{r}, {i} = z.real, z.imag")
+    lines += _twiddle(held, "c", 64, sign)
+    lines.append("cuda.syncthreads()")  # every thread has read exchange 1's data
+    # Thread p = 8 k1 + c writes (k1, m1, c); thread v gathers its c < 8.
+    lines += _exchange(x, order, lambda m1: f"c * {ROW2} + {m1} + 8 * k1", lambda cc: f"{cc * ROW2} + p")
     lines += dft8(x, sign)
     # x[order[m2]] holds X[tr(p) + 64 m2].
     return lines

@@ -194,7 +194,7 @@ def generate(spec: FFTSpec, api: str = "lmem", on_miss=None) -> tuple[dict, byte
             refused = _mathdx_code.refusal(e, "cuFFTDx", f"this FFT ({spec.describe()})")
             if refused is None:
                 raise
-            raise refused from None
+            raise ValueError(f"{refused}; FFT.valid() lists the legal knob values") from None
     traits["isa"] = info.get("isa", 0)
     _mathdx_code.store(components, traits, ltoir, kind="cufftdx", symbol=traits["symbol"])
     logger.info("cuFFTDx %s (%s): generated %d bytes of LTO-IR", spec.describe(), api, len(ltoir))
