@@ -196,6 +196,11 @@ def _check_lengths(context, builder, fn, arrays):
     report = _short_array_report(context, builder.module, fn, wanted)
     with builder.if_then(short, likely=False):
         builder.call(report, counts)
+        # The report never returns. Said so (noreturn, unreachable), nothing is live across the
+        # call; as a returning call, LLVM duplicated the code after it into both paths: the
+        # device convolution kernel took 80 registers and 2688 SASS instructions, against 64
+        # and 1704 now (1664 without the checks; sm_90, read offline).
+        builder.unreachable()
 
 
 def _short_array_report(context, module, fn, wanted):
@@ -219,6 +224,7 @@ def _short_array_report(context, module, fn, wanted):
     report.linkage = "internal"
     report.attributes.add("noinline")
     report.attributes.add("cold")
+    report.attributes.add("noreturn")
     builder = ir.IRBuilder(report.append_basic_block("entry"))
     vprintf = cgutils.get_or_insert_function(module, ir.FunctionType(ir.IntType(32), [i8p, i8p]), "vprintf")
     for count, text, (itemsize, _, need, _) in zip(report.args, texts, wanted):
@@ -233,7 +239,8 @@ def _short_array_report(context, module, fn, wanted):
     msg = context.insert_string_const_addrspace(builder, message)
     where = context.insert_string_const_addrspace(builder, "nvmath.device")
     builder.call(fail, [msg, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
-    builder.ret_void()
+    builder.call(cgutils.get_or_insert_function(module, ir.FunctionType(ir.VoidType(), []), "llvm.trap"), [])
+    builder.unreachable()
     return report
 
 
