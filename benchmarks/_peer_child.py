@@ -24,16 +24,19 @@ def _error(e: BaseException) -> str:
 
 
 def check_peer() -> dict:
-    """The imported nvmath must be nvmath-python 1.0 from the peer folder."""
+    """The imported nvmath must come from NVMATH_PEER_DIR and, unless NVMATH_EXPECT_VERSION says
+    otherwise (benchmarks/matmul_vs_peer.py runs this file against this checkout too, with ""), be
+    nvmath-python 1.0."""
     import nvmath
 
     peer_dir = os.path.realpath(os.environ["NVMATH_PEER_DIR"])
+    expect = os.environ.get("NVMATH_EXPECT_VERSION", "1.0")
     path = os.path.realpath(nvmath.__file__)
     version = str(getattr(nvmath, "__version__", "?"))
     if not path.startswith(peer_dir + os.sep):
-        raise RuntimeError(f"imported nvmath from {path}, not from the peer folder {peer_dir}")
-    if not version.startswith("1.0"):
-        raise RuntimeError(f"imported nvmath {version} from {path}: expected nvmath-python 1.0")
+        raise RuntimeError(f"imported nvmath from {path}, not from the expected folder {peer_dir}")
+    if not version.startswith(expect):
+        raise RuntimeError(f"imported nvmath {version} from {path}: expected version {expect}*")
     return {"peer_version": version, "peer_file": path}
 
 
@@ -116,6 +119,8 @@ def run_matmul() -> dict:
                 mm.autotune(iterations=5)
                 res["matmul_ms"] = torch_time_ms(mm.execute)
                 res["matmul_tflops"] = flops / (res["matmul_ms"] * 1e-3) / 1e12
+            # PyTorch in the same process, right after: the GPU's clock as the contender's.
+            res["torch_matmul_ms"] = torch_time_ms(lambda x=a, y=b: x @ y)
         except Exception as e:
             errors["matmul_plain"] = _error(e)
         del a, b, bias
@@ -129,6 +134,7 @@ def run_matmul() -> dict:
             res["matmul_execute_cpu_us"], res["matmul_execute_cpu_us_loops"] = cpu_cost_us(
                 mm.execute, torch.cuda.synchronize
             )
+        res["torch_matmul_cpu_us"], _ = cpu_cost_us(lambda: sa @ sb, torch.cuda.synchronize)
     except Exception as e:
         errors["matmul_execute_cpu"] = _error(e)
     res["errors"] = errors

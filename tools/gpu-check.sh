@@ -87,7 +87,7 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
   else
     benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py "kernel_warm.py --runs 3" fft_conv_device.py
              gemm_batched_device.py execute_overhead.py matmul_execute_alloc.py fft_fused.py
-             peer_nvmath_python.py)  # last: it reads the others' JSON for its ratios
+             matmul_vs_peer.py peer_nvmath_python.py)  # last: it reads the others' JSON for its ratios
   fi
   for bench in "${benches[@]}"; do
     bench="${bench#"${bench%%[![:space:]]*}"}"  # no leading blanks (after a ';')
