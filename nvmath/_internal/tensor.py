@@ -818,6 +818,10 @@ def wrap_operand(obj, name: str = "operand") -> TensorHolder:
     raise TypeError(f"{name} of type {kind} is not supported; accepted: {ACCEPTED_OPERANDS}{hint}")
 
 
+#: Results up to this size get fast_result_allocator's prototype (PyTorch): it holds that much.
+_PROTOTYPE_MAX_BYTES = 64 << 10
+
+
 def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strides):
     """For per-call hot paths: a function of no arguments that allocates a ``package`` array
     of ``shape``/``dtype``/``strides`` (elements, non-negative) from the package's own pool on
@@ -859,6 +863,24 @@ def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strid
     # device argument for it.
     prototype = torch.empty(0, dtype=_torch_dtype(dtype), device=torch.device("cuda", device_id))
     new_empty_strided = prototype.new_empty_strided
+    itemsize = prototype.element_size()
+    span = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
+    if 0 < span * itemsize <= _PROTOTYPE_MAX_BYTES:
+        # Small results, where the CPU cost matters: torch.empty_like of a kept result-shaped
+        # prototype parses no shape or strides either (2.2 against 2.6 us on the H200 host,
+        # benchmarks/matmul_execute_alloc.py). It keeps the prototype's strides only where they
+        # are dense: checked once here.
+        like = new_empty_strided(shape, strides)
+        empty_like = torch.empty_like
+        if tuple(empty_like(like).stride()) == strides:
+
+            def allocate_like():
+                if get_device() != device_id:
+                    return None
+                result = empty_like(like)
+                return stream_handle(), result, result.data_ptr()
+
+            return allocate_like
 
     def allocate():
         if get_device() != device_id:

@@ -146,3 +146,29 @@ def test_torch_arrays_from_user_allocator(torch):
     del t
     gc.collect()
     assert alloc.live == {}
+
+
+@pytest.mark.parametrize(
+    "shape, strides",
+    [
+        ((64, 64), (64, 1)),  # row-major: small, through the kept prototype
+        ((64, 48), (1, 64)),  # column-major
+        ((3, 8, 5), (40, 1, 8)),  # batched, each matrix column-major
+        ((8, 5), (1, 16)),  # padded leading dimension: not dense, no prototype
+        ((512, 512), (1, 512)),  # larger than the prototype's limit
+    ],
+)
+def test_fast_result_allocator_gives_the_strides_asked_for(torch, shape, strides):
+    from nvmath._internal.tensor import fast_result_allocator
+
+    allocate = fast_result_allocator("torch", 0, shape, "float32", strides)
+    results = [allocate() for _ in range(3)]
+    stream = torch.cuda.current_stream().cuda_stream
+    pointers = set()
+    for handle, result, pointer in results:
+        assert tuple(result.shape) == shape and tuple(result.stride()) == strides
+        assert result.dtype == torch.float32 and result.device == torch.device("cuda", 0)
+        assert pointer == result.data_ptr() and handle == stream
+        pointers.add(pointer)
+        result.fill_(1.0)  # every element addressable
+    assert len(pointers) == 3  # a new array each call, never the prototype
