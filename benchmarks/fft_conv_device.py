@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, gpu_time_ms, write
 
 SIZE = 512
-FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "radix8")
+FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "vec_pf", "radix8")
 
 
 class Variant(NamedTuple):
@@ -47,6 +47,7 @@ class Variant(NamedTuple):
     form: str = "loop"  # one of FORMS
     max_registers: int | None = None
     min_blocks: int | None = None  # launch_bounds=(threads per block, min_blocks)
+    persistent: int = 0  # "vec_pf": blocks per multiprocessor in the grid (0: one block a signal group)
 
     def label(self, ept=None, fpb=None) -> str:
         """The label, with the knobs cuFFTDx took (``ept``, ``fpb``) where known."""
@@ -59,6 +60,8 @@ class Variant(NamedTuple):
             text += f"_maxreg{self.max_registers}"
         if self.min_blocks:
             text += f"_minblocks{self.min_blocks}"
+        if self.persistent:
+            text += f"_grid{self.persistent}"
         return text
 
 
@@ -112,6 +115,10 @@ GRID = [
     Variant(16, 8, "vec", max_registers=40),
     Variant(16, 4, "vec", min_blocks=10),
     Variant(16, 4, "vec_cs", max_registers=56),
+    # A grid-stride loop that loads the next signals while it transforms the current ones.
+    Variant(16, 2, "vec_pf", persistent=8),
+    Variant(16, 1, "vec_pf", persistent=16),
+    Variant(16, 2, "vec_pf", max_registers=80, persistent=12),
     Variant(8, 8, "vec", max_registers=40),
 ]
 DEFAULT_VARIANTS = 16
@@ -194,6 +201,8 @@ def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
             [f"filt[t + U({i * stride})]" for i in range(n_ept)],
             [f"data[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
         )
+    if form == "vec_pf":
+        return _prefetch_source(storage, n_ept, stride, n_fpb)
     if form in ("vec", "vec_cs"):
         # As "unsigned", each element one 8-byte access through the intrinsics of accessors():
         # LD/ST (data; "vec_cs": with the streaming hint) and LDF (the filter, hint-free).
@@ -226,6 +235,44 @@ def _unsigned_source(storage, n_fpb, loads, filters, stores) -> str:
             "    inv.execute(td, smem)",
             "    if valid:",
             *[f"        {store}" for store in stores],
+        ]
+    )
+
+
+def _prefetch_source(storage, n_ept, stride, n_fpb) -> str:
+    """As "vec", in a grid-stride loop over groups of ``n_fpb`` signals that loads the next
+    group's elements into registers (``n0``, ``n1``...) before it transforms the current one, so
+    that a warp has loads in flight while it computes (at the cost of 2 * n_ept registers)."""
+    loads = [f"n{i} = LD(data, nbase, {i * stride})" for i in range(n_ept)]
+    return "\n".join(
+        [
+            "def conv(data, filt, batch):",
+            f"    td = cuda.local.array({storage}, types.complex64)",
+            "    smem = cuda.shared.array(0, types.uint8)",
+            "    t = U(cuda.threadIdx.x)",
+            "    group = U(cuda.blockIdx.x)",
+            "    groups_step = U(cuda.gridDim.x)",
+            f"    groups = (U(batch) + U({n_fpb - 1})) // U({n_fpb})",
+            f"    signal = group * U({n_fpb}) + U(cuda.threadIdx.y)",
+            f"    step = groups_step * U({n_fpb})",
+            f"    nbase = signal * U({SIZE}) + t",
+            *[f"    n{i} = Z(0)" for i in range(n_ept)],
+            "    if signal < U(batch):",
+            *[f"        {load}" for load in loads],
+            "    while group < groups:",  # uniform across the block: its barriers stay legal
+            "        base = nbase",
+            *[f"        td[{i}] = n{i}" for i in range(n_ept)],
+            "        nxt = signal + step",
+            f"        nbase = nxt * U({SIZE}) + t",
+            "        if nxt < U(batch):",
+            *[f"            {load}" for load in loads],
+            "        fwd.execute(td, smem)",
+            *[f"        td[{i}] = td[{i}] * LDF(filt, t, {i * stride})" for i in range(n_ept)],
+            "        inv.execute(td, smem)",
+            "        if signal < U(batch):",
+            *[f"            ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
+            "        signal = nxt",
+            "        group += groups_step",
         ]
     )
 
@@ -359,7 +406,7 @@ def make(variant: Variant, sm=None):
     fwd, inv = make_ffts(variant.ept, variant.fpb, sm)
     n_ept, n_fpb = int(fwd.elements_per_thread), int(fwd.ffts_per_block)
     src = kernel_source(variant.form, int(fwd.storage_size), n_ept, int(fwd.stride), n_fpb)
-    namespace = {"cuda": cuda, "types": types, "U": types.uint64, "fwd": fwd, "inv": inv}
+    namespace = {"cuda": cuda, "types": types, "U": types.uint64, "Z": types.complex64, "fwd": fwd, "inv": inv}
     if variant.form.startswith("vec"):
         namespace["LD"], namespace["ST"] = accessors("cs" if variant.form == "vec_cs" else "")
         namespace["LDF"] = accessors("")[0]
@@ -444,7 +491,9 @@ def main(argv=None) -> int:
     want = cp.fft.ifft(cp.fft.fft(x[:64], axis=1) * cp.asarray(filt), axis=1)
     work = x.copy()
     flat = work.reshape(-1)
-    res = {"device": cp.cuda.runtime.getDeviceProperties(0)["name"].decode(), "batch": batch, "size": SIZE}
+    properties = cp.cuda.runtime.getDeviceProperties(0)
+    sm_count = int(properties["multiProcessorCount"])
+    res = {"device": properties["name"].decode(), "batch": batch, "size": SIZE}
     # Each variant: built, launched once, checked against CuPy; the ones that pass are timed.
     variants = {}
     res["compile_s"] = {}
@@ -454,7 +503,10 @@ def main(argv=None) -> int:
         try:
             conv, fwd, e, f = make(variant)
             label = variant.label(e, f)
-            launch = conv[(batch + f - 1) // f, fwd.block_dim, 0, fwd.shared_memory_size]  # legacy stream, as CuPy's
+            groups = (batch + f - 1) // f
+            if variant.persistent:  # a grid-stride kernel: as many blocks as stay resident
+                groups = min(groups, variant.persistent * sm_count)
+            launch = conv[groups, fwd.block_dim, 0, fwd.shared_memory_size]  # legacy stream, as CuPy's
             work[...] = x
             launch(flat, d_filt, batch)
             cp.cuda.runtime.deviceSynchronize()
