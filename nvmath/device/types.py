@@ -50,6 +50,18 @@ _UNDERALIGNED = (
 )
 
 
+def _deprecated_make(owner):
+    """``owner._numba_type.make``, with the DeprecationWarning nvmath-python gives for it."""
+    numba_type = owner._numba_type
+    warnings.warn(
+        f"{owner!r}.make is deprecated (a Numba fallback that nvmath-python will remove); use the "
+        f"Numba type's own constructor: nvmath.device.{numba_type.name}_type.make",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return numba_type.make
+
+
 class Complex:
     """A complex type of the device APIs, for host and device code.
 
@@ -108,6 +120,12 @@ class Complex:
         return {np.float16: v.float16x2_type, np.float32: v.float32x2_type, np.float64: v.float64x2_type}[
             self._real_dtype
         ]
+
+    @property
+    def make(self):
+        """The kernel-side constructor of this type (``complex64.make(re, im)``), as the Numba
+        type's ``make`` (deprecated, as in nvmath-python: use that, e.g. ``float32x2_type.make``)."""
+        return _deprecated_make(self)
 
     def __eq__(self, other):
         return isinstance(other, Complex) and other._real_dtype is self._real_dtype
@@ -168,6 +186,12 @@ class Vector:
         from . import vector_types_numba as v
 
         return v.float16x2_type if self._size == 2 else v.float16x4_type
+
+    @property
+    def make(self):
+        """The kernel-side constructor of this type (``half2.make(a, b)``), as the Numba type's
+        ``make`` (deprecated, as in nvmath-python: use that, e.g. ``float16x2_type.make``)."""
+        return _deprecated_make(self)
 
     def __eq__(self, other):
         return isinstance(other, Vector) and other._size == self._size

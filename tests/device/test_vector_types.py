@@ -136,6 +136,31 @@ def test_constructor_typing_errors():
         cuda.compile_ptx(kernel, (types.float16[::1],), cc=(9, 0))
 
 
+def test_deprecated_make_of_complex_and_vector_types():
+    from numba import cuda, types
+
+    d = _vectors()
+    for owner, numba_type in (
+        (d.complex64, d.float32x2_type),
+        (d.complex128, d.float64x2_type),
+        (d.half2, d.float16x2_type),
+        (d.half4, d.float16x4_type),
+    ):
+        with pytest.warns(DeprecationWarning, match=f"{owner!r}.make is deprecated.*{numba_type.name}_type.make"):
+            make = owner.make
+        assert make is numba_type.make
+    with pytest.warns(DeprecationWarning):
+        make_c64 = d.complex64.make
+
+    def kernel(out, x):
+        v = make_c64(x[0], x[1])
+        out[0] = v.y
+        out[1] = v.x
+
+    ptx, _ = cuda.compile_ptx(kernel, (types.float32[::1], types.float32[::1]), cc=(9, 0))
+    assert "st.global.f32" in ptx or "st.global.v2.f32" in ptx
+
+
 @pytest.mark.gpu
 def test_vector_values_on_the_gpu():
     from numba import cuda
