@@ -828,7 +828,9 @@ def fast_result_allocator(package: str, device_id: int, shape, dtype: str, strid
     its current stream, and returns ``(stream handle, array, data pointer)``; or None when
     ``device_id`` is not the current device (the caller then takes its general path).
 
-    Returns None (instead of a function) for packages without a device pool.
+    Returns None (instead of a function) for packages without a device pool. For a PyTorch
+    result of at most ``_PROTOTYPE_MAX_BYTES`` with dense strides, the function holds one
+    array of the result's size (its prototype) for as long as it lives.
     """
     shape, strides = tuple(shape), tuple(strides)
     if package not in ("cupy", "torch"):
