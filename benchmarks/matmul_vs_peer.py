@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, write
-from peer_nvmath_python import child_env, find_peer, run_child
+from peer_nvmath_python import add_peer_arguments, child_env, find_peer, run_child
 
 NAME = "matmul_vs_peer"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -77,12 +77,8 @@ def summarize(rounds: list) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default=os.environ.get("OUT", "results"))
-    parser.add_argument("--peer-dir", default=os.environ.get("NVMATH_PEER_DIR", "/tmp/peer"))
-    parser.add_argument("--site-dir", default="/tmp/site", help="host wheels (numpy, libmathdx...); skipped if absent")
+    add_peer_arguments(parser, timeout=120.0, budget=300.0)
     parser.add_argument("--rounds", type=int, default=4)
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds for one child process")
-    parser.add_argument("--budget", type=float, default=300.0, help="seconds for all the children together")
     args = parser.parse_args(argv)
 
     peer_dir = os.path.abspath(args.peer_dir)

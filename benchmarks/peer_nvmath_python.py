@@ -263,14 +263,20 @@ def fmt(v) -> str:
     return f"{v:.4g}" if isinstance(v, (int, float)) else "-"
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_peer_arguments(parser, *, timeout: float, budget: float) -> None:
+    """The options of a benchmark that runs the peer's children: --out, --peer-dir, --site-dir,
+    --timeout (one child) and --budget (all of them)."""
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
     parser.add_argument("--peer-dir", default=os.environ.get("NVMATH_PEER_DIR", "/tmp/peer"))
     parser.add_argument("--site-dir", default="/tmp/site", help="host wheels (numpy, libmathdx...); skipped if absent")
+    parser.add_argument("--timeout", type=float, default=timeout, help="seconds for one child process")
+    parser.add_argument("--budget", type=float, default=budget, help="seconds for all the children together")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_peer_arguments(parser, timeout=240.0, budget=540.0)
     parser.add_argument("--kernel-runs", type=int, default=2)
-    parser.add_argument("--timeout", type=float, default=240.0, help="seconds for one child process")
-    parser.add_argument("--budget", type=float, default=540.0, help="seconds for all the children together")
     parser.add_argument("--only", default="fft,matmul,kernel", help="comma-separated subset of fft,matmul,kernel")
     args = parser.parse_args(argv)
 
