@@ -8,7 +8,6 @@ result has the GPU path's strides, so a callback sees the same offsets on both.
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import weakref
 from types import FunctionType
@@ -18,6 +17,7 @@ import numpy as np
 from nvmath._internal.execution import ExecutionCPU
 from nvmath._internal.tensor import c_strides, wrap_operand
 
+from ._cpu_callbacks import cpu_count
 from .options import FFTDirection
 
 __all__ = ["CpuBackend", "StatelessPlans", "stateless_plans"]
@@ -247,7 +247,7 @@ def transform(spec, threads, x, direction):
     """``scipy.fft`` of ``x`` as ``spec`` says, on ``threads`` workers (None: all cores)."""
     import scipy.fft as sfft
 
-    workers = threads or os.cpu_count() or 1
+    workers = threads or cpu_count()
     axes = spec.axes
     # Unnormalized in both directions, as cuFFT: norm="forward" leaves the inverse unscaled
     # (and would scale the forward one, which is why forward uses the default).
