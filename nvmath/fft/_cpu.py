@@ -41,7 +41,7 @@ def _strided_empty(shape, dtype, strides) -> np.ndarray:
 
 
 def _address(a: np.ndarray) -> int:
-    return a.__array_interface__["data"][0]
+    return a.ctypes.data  # 1.0 us against 1.4 for __array_interface__ (2-core host)
 
 
 _signatures_checked: dict = {}  # (kind, code object): signatures found right
@@ -336,7 +336,8 @@ def execute_whole(spec, threads, callbacks, functions, epilog_in_place, source, 
         from ._cpu_callbacks import epilog_pass
 
         cpass, info = epilog
-        epilog_pass(cpass, y, _address(out), spec.out_strides, 0, info, threads, functions.get("epilog"))
+        address = None if out is y and y.flags.c_contiguous else _address(out)
+        epilog_pass(cpass, y, address, spec.out_strides, 0, info, threads, functions.get("epilog"))
     elif out is not y:
         np.copyto(out, y)
     return out

@@ -388,6 +388,7 @@ def _compile(kind, func, element, info_dtype, key, cache, what, logger, row_leng
 
 # -- run -----------------------------------------------------------------------------------------
 
+
 @functools.cache
 def cpu_count() -> int:
     """The host's logical CPUs, read once: ``os.cpu_count()`` reads /sys every call (6 us on the
@@ -583,11 +584,14 @@ def epilog_pass(
 ):
     """``func(data, base + offset_i, values.flat[i], info, NULL)`` for every element of
     ``values``, in parallel; ``offset_i`` is element ``i``'s offset in the ``strides`` layout
-    (``values``' shape), ``data`` the array at ``data_address``, ``base`` the block's offset;
-    ``function``, the callback, names an index outside user_info that ``cpass`` only flagged."""
+    (``values``' shape), ``data`` the array at ``data_address`` (None: ``values`` itself, which
+    must then be C-contiguous), ``base`` the block's offset; ``function``, the callback, names
+    an index outside user_info that ``cpass`` only flagged."""
     flat = np.ascontiguousarray(values)
-    if flat.dtype != cpass.element:  # pragma: no cover - internal misuse
-        raise AssertionError(f"epilog values of {flat.dtype} for a pass of {cpass.element}")
+    if flat.dtype != cpass.element or (data_address is None and flat is not values):  # pragma: no cover
+        raise AssertionError(f"epilog values of {flat.dtype} for a pass of {cpass.element} (or not in place)")
     shape_at, strides_at, ndim, dense, _ = _layout_arguments(values.shape, tuple(strides))
-    args = (data_address, flat.ctypes.data, info.ctypes.data, info.size, shape_at, strides_at, ndim, dense, int(base))
+    values_address = flat.ctypes.data  # an address costs ~1 us: taken once where data is values
+    data_address = values_address if data_address is None else data_address
+    args = (data_address, values_address, info.ctypes.data, info.size, shape_at, strides_at, ndim, dense, int(base))
     _run_chunked(cpass, flat.size, threads, args, info, function)
