@@ -80,22 +80,27 @@ fi
 if [ "$what" = all ] || [ "$what" = bench ]; then
   arch=$(python3 -c "from nvmath.jit import current_device_target as t; print(t() or 'sm_90')")
   : > "$OUT/bench.log"
-  # NVMATH_BENCHES runs a subset: scripts with their arguments, separated by ';'
-  # (NVMATH_BENCHES="fft_gpu.py;kernel_warm.py --runs 3").
+  # NVMATH_BENCHES runs a subset: scripts with their arguments, separated by ';', each
+  # optionally after VAR=value settings for it alone; an --out among the arguments wins over $OUT
+  # (NVMATH_BENCHES="fft_gpu.py;kernel_warm.py --runs 3;NVMATH_DEVICE_ARRAY_CHECKS=0 fft_conv_device.py --out $OUT/off").
   if [ -n "${NVMATH_BENCHES:-}" ]; then
     IFS=';' read -ra benches <<< "$NVMATH_BENCHES"
   else
-    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py matmul_gpu.py "kernel_warm.py --runs 3" fft_conv_device.py
+    benches=("compile_time.py --arch $arch" fft_gpu.py fft_cpu.py fft_cpu_scaling.py matmul_gpu.py "kernel_warm.py --runs 3" fft_conv_device.py
              gemm_batched_device.py execute_overhead.py matmul_execute_alloc.py fft_fused.py
              matmul_vs_peer.py peer_nvmath_python.py)  # last: it reads the others' JSON for its ratios
   fi
   for bench in "${benches[@]}"; do
-    bench="${bench#"${bench%%[![:space:]]*}"}"  # no leading blanks (after a ';')
-    # shellcheck disable=SC2086
-    python3 benchmarks/$bench --out "$OUT" 2>&1 | tee -a "$OUT/bench.log"
+    read -ra words <<< "$bench"
+    settings=()
+    while [ "${#words[@]}" -gt 1 ] && [[ ${words[0]} == [A-Za-z_]*=* ]]; do
+      settings+=("${words[0]}")
+      words=("${words[@]:1}")
+    done
+    env "${settings[@]}" python3 "benchmarks/${words[0]}" --out "$OUT" "${words[@]:1}" 2>&1 | tee -a "$OUT/bench.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   done
   # The device tool brings back at most 8 files: results and charts travel as one archive.
-  (cd "$OUT" && { files=$(ls ./*.json ./*.png 2>/dev/null); [ -n "$files" ] && tar -cf results.tar $files && rm -f $files; })
+  (cd "$OUT" && { files=$(find . -name '*.json' -o -name '*.png'); [ -n "$files" ] && tar -cf results.tar $files && rm -f $files; })
 fi
 exit $status
