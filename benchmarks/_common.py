@@ -97,6 +97,14 @@ def alternating_cpu_cost_us(contenders: dict, synchronize, *, rounds: int = 15, 
     return {"median": {n: statistics.median(v) for n, v in per_round.items()}, "rounds": per_round}
 
 
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity), what nvmath's CPU paths use by default."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def write(out_dir: str, name: str, result: dict) -> str:
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, f"{name}.json")

@@ -30,7 +30,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import bar_chart, write
+from _common import available_cpus, bar_chart, write
 
 #: (rows, row length, dtype code): c64/c128 complex C2C, f32/f64 real R2C.
 DEFAULT_SHAPES = ("256x4096:c64", "4096x1024:c64", "64x65536:c128", "512x4096:f32")
@@ -149,7 +149,7 @@ def bench_shape(shape, dtype: str, threads: int, rounds: int, warmup: int, seed:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--threads", type=int, default=available_cpus())
     parser.add_argument("--rounds", type=int, default=40, help="alternating timed rounds per shape")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--shapes", nargs="+", type=parse_shape, default=[parse_shape(s) for s in DEFAULT_SHAPES])

@@ -26,7 +26,7 @@ import tempfile
 import textwrap
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import write
+from _common import available_cpus, write
 
 CHILD = textwrap.dedent("""
     import json, sys, time
@@ -171,7 +171,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
-    parser.add_argument("--threads", type=int, default=os.cpu_count())
+    parser.add_argument("--threads", type=int, default=available_cpus())
     parser.add_argument("--no-bounds", action="store_true", help="skip the bounds check measurement")
     args = parser.parse_args(argv)
 

@@ -31,7 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _common import pyplot, write
+from _common import available_cpus, pyplot, write
 from fft_cpu import DEFAULT_SHAPES, alternating_ms, make_filter_epilog, parse_shape
 
 
@@ -188,7 +188,7 @@ def chart(path: str, rows: list[dict], counts: list[int]) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.environ.get("OUT", "results"))
-    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="the most threads tried")
+    parser.add_argument("--threads", type=int, default=available_cpus(), help="the most threads tried")
     parser.add_argument("--rounds", type=int, default=20, help="alternating timed rounds per shape")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--shapes", nargs="+", type=parse_shape, default=[parse_shape(s) for s in DEFAULT_SHAPES])

@@ -391,9 +391,13 @@ def _compile(kind, func, element, info_dtype, key, cache, what, logger, row_leng
 
 @functools.cache
 def cpu_count() -> int:
-    """The host's logical CPUs, read once: ``os.cpu_count()`` reads /sys every call (6 us on the
-    2-core host, twice a CPU FFT call)."""
-    return os.cpu_count() or 1
+    """The logical CPUs this process may run on (its affinity: a ``taskset`` or a container's
+    cpuset leaves fewer than the host has), read once: ``os.cpu_count()`` reads /sys every
+    call (6 us on the 2-core host, twice a CPU FFT call)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # no affinity on this platform (Windows, macOS)
+        return os.cpu_count() or 1
 
 
 _pool: ThreadPoolExecutor | None = None

@@ -496,3 +496,27 @@ def test_fuzz_repeated_stateless_calls_against_numpy(dims, function, double, vie
         want = want * (w[0] if callbacks[0] else 1) * (g[0] if callbacks[1] else 1)
         assert_close(got, want, "complex128" if double else "complex64")
     assert plans.hits - hits == 2
+
+
+def test_default_threads_are_the_cpus_the_process_may_run_on(monkeypatch):
+    from nvmath.fft import _cpu_callbacks
+
+    seen = []
+    monkeypatch.setattr(
+        _cpu_callbacks.os, "sched_getaffinity", lambda pid: seen.append(pid) or {0, 2, 5}, raising=False
+    )
+    monkeypatch.setattr(_cpu_callbacks.os, "cpu_count", lambda: 64)
+    _cpu_callbacks.cpu_count.cache_clear()
+    try:
+        assert _cpu_callbacks.cpu_count() == 3 and seen == [0]
+        assert _cpu_callbacks.cpu_count() == 3 and seen == [0]  # read once
+
+        def no_affinity(pid):
+            raise AttributeError("sched_getaffinity")
+
+        monkeypatch.setattr(_cpu_callbacks.os, "sched_getaffinity", no_affinity, raising=False)
+        _cpu_callbacks.cpu_count.cache_clear()
+        assert _cpu_callbacks.cpu_count() == 64
+    finally:
+        monkeypatch.undo()
+        _cpu_callbacks.cpu_count.cache_clear()
