@@ -8,6 +8,7 @@ result has the GPU path's strides, so a callback sees the same offsets on both.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import weakref
 from types import FunctionType
@@ -17,7 +18,16 @@ import numpy as np
 from nvmath._internal.execution import ExecutionCPU
 from nvmath._internal.tensor import c_strides, wrap_operand
 
-from ._cpu_callbacks import cpu_count
+from ._cpu_callbacks import (
+    SUPPORTED_USER_INFO,
+    array_address,
+    cpu_count,
+    epilog_pass,
+    faster_pass,
+    get_pass,
+    prolog_pass,
+    unsupported_user_info,
+)
 from .options import FFTDirection
 
 __all__ = ["CpuBackend", "StatelessPlans", "stateless_plans"]
@@ -38,10 +48,6 @@ def _strided_empty(shape, dtype, strides) -> np.ndarray:
     extent = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
     base = np.empty(max(extent, 1), dtype)
     return np.lib.stride_tricks.as_strided(base, shape=shape, strides=[s * itemsize for s in strides])
-
-
-def _address(a: np.ndarray) -> int:
-    return a.ctypes.data  # 1.0 us against 1.4 for __array_interface__ (2-core host)
 
 
 _signatures_checked: dict = {}  # (kind, code object): signatures found right
@@ -99,7 +105,6 @@ class CpuBackend:
         _check_signature_once(check_callback_signature, cb.function, kind)
         element = self.spec.in_dtype if kind == "prolog" else self.spec.out_dtype
         info = self._user_info(kind, cb, element, describe_callback(cb.function, kind))
-        from ._cpu_callbacks import faster_pass, get_pass  # Numba only where nothing is cached
 
         shape, strides = (
             (self.spec.in_shape, self.spec.in_strides)
@@ -118,7 +123,6 @@ class CpuBackend:
 
     def _user_info(self, kind, cb, element, what) -> np.ndarray:
         """The C-contiguous host array the callback's user_info indexes (bounds-checked)."""
-        from ._cpu_callbacks import SUPPORTED_USER_INFO, unsupported_user_info
         from .callbacks import reads_user_info, user_info_copy_reason
 
         data = cb.data
@@ -243,11 +247,27 @@ class CpuBackend:
 # -- execution, shared by plans and the stateless fast path ---------------------------------------
 
 
+#: Elements a scipy.fft worker gets at least. Below this a second worker costs more than it
+#: saves: pocketfft wakes its threads on every call (2-core host, complex64 rows of 64:
+#: 1.7 against 15 us on (8, 64), 10 against 51 us on (64, 64); best of 15 alternating
+#: timings, no gain from the second worker below 128K elements on any of complex64,
+#: complex128 and float32 R2C rows of 64, 1024 and 4096).
+_MIN_FFT_ELEMENTS_PER_WORKER = 1 << 16
+
+
+def fft_workers(threads, elements: int) -> int:
+    """scipy.fft's workers for a transform of ``elements`` (the larger of input and output):
+    up to ``threads`` (None: every CPU the process may use), one per
+    ``_MIN_FFT_ELEMENTS_PER_WORKER`` elements."""
+    return max(1, min(threads or cpu_count(), elements // _MIN_FFT_ELEMENTS_PER_WORKER))
+
+
 def transform(spec, threads, x, direction):
-    """``scipy.fft`` of ``x`` as ``spec`` says, on ``threads`` workers (None: all cores)."""
+    """``scipy.fft`` of ``x`` as ``spec`` says, on up to ``threads`` workers (None: every CPU
+    the process may use; fewer on small transforms, see :func:`fft_workers`)."""
     import scipy.fft as sfft
 
-    workers = threads or cpu_count()
+    workers = fft_workers(threads, max(x.size, math.prod(spec.out_shape)))
     axes = spec.axes
     # Unnormalized in both directions, as cuFFT: norm="forward" leaves the inverse unscaled
     # (and would scale the forward one, which is why forward uses the default).
@@ -298,13 +318,11 @@ def execute_whole(spec, threads, callbacks, functions, epilog_in_place, source, 
     and the callback pass, compute-bound, was no faster on data in cache."""
     prolog = callbacks.get("prolog")
     if prolog is not None:
-        from ._cpu_callbacks import prolog_pass
-
         cpass, info = prolog
         loaded = np.empty(spec.in_shape, spec.in_dtype)
         prolog_pass(
             cpass,
-            _address(source),
+            array_address(source),
             spec.in_shape,
             spec.in_strides,
             0,
@@ -333,10 +351,8 @@ def execute_whole(spec, threads, callbacks, functions, epilog_in_place, source, 
     else:
         out = _strided_empty(spec.out_shape, spec.out_dtype, spec.out_strides)
     if epilog is not None:
-        from ._cpu_callbacks import epilog_pass
-
         cpass, info = epilog
-        address = None if out is y and y.flags.c_contiguous else _address(out)
+        address = None if out is y and y.flags.c_contiguous else array_address(out)
         epilog_pass(cpass, y, address, spec.out_strides, 0, info, threads, functions.get("epilog"))
     elif out is not y:
         np.copyto(out, y)
@@ -495,15 +511,15 @@ class StatelessPlans:
 
     def fast_key(self, name, operand, axes, direction, options, execution, prolog, epilog, stream):
         """A key of the raw arguments of a stateless call that :meth:`fast_run` may take, or
-        None: a NumPy operand, no options or stream, ``execution`` None or an ExecutionCPU,
+        None: a NumPy operand, no options or stream, ``execution`` None, ``"cpu"`` or an ExecutionCPU,
         ``axes`` None or ints, each callback None, a plain function or ``dict(function=...,
         data=...)``. It holds what decides the plan (as :meth:`key` does) without wrapping
         the operand or coercing anything: with the operand's data in no cache after a large
         transform, that work took 60 µs of a 2 ms call (the 2-core host)."""
         if type(operand) is not np.ndarray or options is not None or stream is not None:
             return None
-        if execution is None:
-            threads = None
+        if execution is None or (type(execution) is str and execution.lower() == "cpu"):
+            threads = None  # a NumPy operand's default is the CPU
         elif type(execution) is ExecutionCPU:
             threads = execution.num_threads
         else:

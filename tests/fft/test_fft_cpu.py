@@ -520,3 +520,62 @@ def test_default_threads_are_the_cpus_the_process_may_run_on(monkeypatch):
     finally:
         monkeypatch.undo()
         _cpu_callbacks.cpu_count.cache_clear()
+
+
+def test_small_transforms_take_one_scipy_worker_large_ones_up_to_the_threads(monkeypatch):
+    from nvmath.fft import _cpu
+
+    per = _cpu._MIN_FFT_ELEMENTS_PER_WORKER
+    monkeypatch.setattr(_cpu, "cpu_count", lambda: 16)
+    assert _cpu.fft_workers(None, 8 * 64) == 1
+    assert _cpu.fft_workers(None, 2 * per - 1) == 1
+    assert _cpu.fft_workers(None, 3 * per) == 3
+    assert _cpu.fft_workers(None, 1 << 30) == 16
+    assert _cpu.fft_workers(4, 1 << 30) == 4  # the threads asked for are the most used
+    assert _cpu.fft_workers(4, 64) == 1
+
+
+def test_small_transform_results_do_not_depend_on_the_threads():
+    rng = np.random.default_rng(3)
+    x = random((3, 96), "complex64", rng)
+    w = random((96,), "complex64", rng)
+
+    def epilog(data_out, offset, value, user_info, unused):
+        data_out[offset] = value * user_info[offset % 96]
+
+    want = reference(x, [1], "C2C") * w
+    for threads in (None, 1, 3):
+        got = nvmath.fft.fft(
+            x, axes=[-1], epilog=dict(function=epilog, data=w), execution=nvmath.fft.ExecutionCPU(num_threads=threads)
+        )
+        assert_close(got, want, "complex64")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: np.arange(12, dtype=np.float32),
+        lambda: np.arange(12, dtype=np.complex64).reshape(3, 4)[:, ::2],  # not contiguous
+        lambda: np.zeros(0, np.float64),
+        lambda: np.zeros(5, np.dtype([("gain", np.float32), ("bias", np.float64)])),
+        lambda: np.frombuffer(bytes(16), np.float32),  # read-only
+    ],
+)
+def test_array_address_is_the_arrays_data_address(make):
+    from nvmath.fft._cpu_callbacks import array_address
+
+    a = make()
+    assert array_address(a) == a.ctypes.data
+
+
+@pytest.mark.parametrize("execution", ["cpu", "CPU", None])
+def test_execution_given_as_the_string_cpu_takes_the_fast_path_too(execution, planning_calls, plans):
+    rng = np.random.default_rng(7)
+    hits = plans.hits
+    for _ in range(3):
+        x = random((4, 8), "complex64", rng)
+        g = rng.standard_normal(8).astype(np.float32)
+        got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g), execution=execution)
+        want = reference(x, (1,), "C2C") * g[np.arange(32).reshape(4, 8) % 8]
+        assert_close(got, want, "complex64")
+    assert len(planning_calls) == 1 and plans.hits - hits == 2
