@@ -249,10 +249,11 @@ class CpuBackend:
 
 #: Elements a scipy.fft worker gets at least. Below this a second worker costs more than it
 #: saves: pocketfft wakes its threads on every call (2-core host, complex64 rows of 64:
-#: 1.7 against 15 us on (8, 64), 10 against 51 us on (64, 64); best of 15 alternating
-#: timings, no gain from the second worker below 128K elements on any of complex64,
-#: complex128 and float32 R2C rows of 64, 1024 and 4096).
-_MIN_FFT_ELEMENTS_PER_WORKER = 1 << 16
+#: 1.7 against 15 us on (8, 64), 10 against 51 us on (64, 64)). From 64K to 512K elements
+#: (complex64, complex128 and float32 R2C rows of 1024 and 4096; 60 alternating calls each)
+#: the best of two workers beat the best of one by 1.3-1.9x from 64K or 128K on, but their
+#: medians only from 256K-512K on: the second worker's core is not always free.
+_MIN_FFT_ELEMENTS_PER_WORKER = 1 << 17
 
 
 def fft_workers(threads, elements: int) -> int:
