@@ -4,10 +4,12 @@
     python benchmarks/fft_cpu_scaling.py [--out results] [--rounds 20] [--shapes 512x4096:f32 ...]
 
 What the host gives first (``host``): its CPU count, the CPUs this process may run on
-(affinity), its cgroup's CPU quota where one is set, and a compute-only test (NumPy's
-``sin`` over arrays that stay in cache, one per thread, on threads of nvmath's kind): how
-many times one thread's throughput ``t`` threads reach. A quota or a shared host shows up
-there as scaling that stops before the CPU count.
+(affinity), its cgroup's CPU quota where one is set, a compute-only test (NumPy's ``sin``
+over arrays that stay in cache, one per thread, on threads of nvmath's kind): how many times
+one thread's throughput ``t`` threads reach (a quota or a shared host shows up as scaling
+that stops before the CPU count), and the memory bandwidth of a 256 MiB copy on ``t``
+threads (``copy_gb_per_s``): where it does not grow with threads, a pass over data out of
+cache costs what its bytes cost, on any number of threads.
 
 Then, for each shape (the filter epilog of ``fft_cpu.py``, ``value * user_info[offset % m]``):
 
@@ -90,12 +92,39 @@ def compute_scaling(counts: list[int], seconds: float = 0.2) -> dict:
     return {str(t): rates[t] / rates[1] for t in counts}
 
 
+def copy_bandwidth(counts: list[int], nbytes: int = 256 << 20, repeat: int = 5) -> dict:
+    """GB/s (bytes read plus written) of ``np.copyto`` between two ``nbytes`` arrays, cut in
+    ``t`` parts copied on ``t`` threads at once (NumPy releases the GIL): whether the host's
+    memory, not its cores, bounds a pass over data out of cache."""
+    import numpy as np
+
+    src = np.ones(nbytes // 8)
+    dst = np.zeros_like(src)
+    rates = {}
+    for t in counts:
+        bounds = [src.size * k // t for k in range(t + 1)]
+        parts = [(dst[a:b], src[a:b]) for a, b in zip(bounds, bounds[1:])]
+        best = float("inf")
+        for _ in range(repeat):
+            workers = [threading.Thread(target=np.copyto, args=part) for part in parts[1:]]
+            start = time.perf_counter()
+            for w in workers:
+                w.start()
+            np.copyto(*parts[0])
+            for w in workers:
+                w.join()
+            best = min(best, time.perf_counter() - start)
+        rates[str(t)] = 2 * nbytes / best / 1e9
+    return rates
+
+
 def host_info(counts: list[int]) -> dict:
     info = {
         "cpu_count": os.cpu_count(),
         "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
         "cgroup_cpu_quota": cgroup_cpu_quota(),
         "compute_speedup": compute_scaling(counts),
+        "copy_gb_per_s": copy_bandwidth(counts),
     }
     try:
         info["loadavg"] = list(os.getloadavg())

@@ -18,7 +18,7 @@ def test_scaling_benchmark_writes_every_part_for_every_thread_count(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads((tmp_path / "fft_cpu_scaling.json").read_text())
     assert result["threads"] == [1, 2, 3]
-    assert set(result["host"]["compute_speedup"]) == {"1", "2", "3"}
+    assert set(result["host"]["compute_speedup"]) == set(result["host"]["copy_gb_per_s"]) == {"1", "2", "3"}
     assert [row["fft_type"] for row in result["shapes"]] == ["C2C", "R2C"]
     for row in result["shapes"]:
         for key in ("scipy_fft_ms", "epilog_pass_ms", "execute_ms"):
