@@ -50,8 +50,10 @@ class ExecutionCPU:
     Attributes
     ----------
     num_threads : int or None
-        The number of CPU threads to use (a positive int). ``None`` (the default) lets the
-        library decide (usually the number of cores available to the process).
+        The most CPU threads to use (a positive int). ``None`` (the default): the CPUs this
+        process may run on (its affinity). Small problems use fewer, where another thread
+        would cost more than it saves (``nvmath.fft``: one ``scipy.fft`` worker per 128K
+        elements, one callback thread per 256K).
     """
 
     num_threads: int | None = None
