@@ -52,8 +52,8 @@ class ExecutionCPU:
     num_threads : int or None
         The most CPU threads to use (a positive int). ``None`` (the default): the CPUs this
         process may run on (its affinity). Small problems use fewer, where another thread
-        would cost more than it saves (``nvmath.fft``: one ``scipy.fft`` worker per 128K
-        elements, one callback thread per 256K).
+        would cost more than it saves (``nvmath.fft``: one ``scipy.fft`` worker per 64K
+        elements, one callback thread per 128K).
     """
 
     num_threads: int | None = None

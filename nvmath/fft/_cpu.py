@@ -251,9 +251,11 @@ class CpuBackend:
 #: saves: pocketfft wakes its threads on every call (2-core host, complex64 rows of 64:
 #: 1.7 against 15 us on (8, 64), 10 against 51 us on (64, 64)). From 64K to 512K elements
 #: (complex64, complex128 and float32 R2C rows of 1024 and 4096; 60 alternating calls each)
-#: the best of two workers beat the best of one by 1.3-1.9x from 64K or 128K on, but their
-#: medians only from 256K-512K on: the second worker's core is not always free.
-_MIN_FFT_ELEMENTS_PER_WORKER = 1 << 17
+#: the best of two workers beat the best of one by 1.3-1.9x from 64K or 128K on, their
+#: medians only from 256K-512K on (that host's second core is not always free). 64K keeps
+#: every worker on the transforms of a million elements or more of benchmarks/fft_cpu.py on
+#: the 16-core host, where no measurement says fewer would do better.
+_MIN_FFT_ELEMENTS_PER_WORKER = 1 << 16
 
 
 def fft_workers(threads, elements: int) -> int:
