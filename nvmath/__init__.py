@@ -16,6 +16,7 @@ _SUBPACKAGES = frozenset({"bindings", "cache", "device", "fft", "jit", "linalg",
 # Top-level names of nvmath-python's API, each from the module that defines it (loaded on first use).
 _NAMES = {
     "BaseCUDAMemoryManager": "memory",
+    "BaseCUDAMemoryManagerAsync": "memory",
     "MemoryPointer": "memory",
     "CudaDataType": "_internal.cuda_types",
     "ComputeType": "_internal.cuda_types",

@@ -3,7 +3,9 @@
 By default the host APIs take temporary device memory from the memory pool of the package their
 operands belong to (CuPy's or PyTorch's; for NumPy operands CuPy's if installed, else PyTorch's),
 so that nvmath never competes with the user's pool. A user may pass ``options.allocator``: any
-object implementing :class:`BaseCUDAMemoryManager`.
+object implementing :class:`BaseCUDAMemoryManager` (``memalloc(size, stream)``) or
+:class:`BaseCUDAMemoryManagerAsync` (``memalloc_async(size, stream)``, given a
+``cuda.core.Stream``).
 
 The protocol is close to Numba's External Memory Management (EMM) plugin interface: an existing
 EMM *instance* (whose ``memalloc(size)`` takes no stream) works by duck typing.
@@ -22,6 +24,7 @@ from nvmath._internal.validate import as_int_at_least
 
 __all__ = [
     "BaseCUDAMemoryManager",
+    "BaseCUDAMemoryManagerAsync",
     "MemoryPointer",
     "CupyMemoryManager",
     "TorchMemoryManager",
@@ -124,6 +127,53 @@ class BaseCUDAMemoryManager(abc.ABC):
             ``device_pointer_value``) attribute, which is then kept alive until the memory is
             no longer needed, and whose ``free()`` method, if any, is called once then.
         """
+
+
+class BaseCUDAMemoryManagerAsync(abc.ABC):
+    """The protocol of a user-supplied allocator that allocates on a stream (``options.allocator``),
+    as nvmath-python's: a pool such as ``cuda.core``'s memory resources plugs in directly.
+
+    Implement :meth:`memalloc_async`. nvmath calls it with the device to allocate on made
+    current, and frees the memory (through the returned pointer's finalizer) once it no longer
+    needs it, after the work that uses it has been queued on ``stream``. An allocator with both
+    methods is called through this one.
+    """
+
+    @abc.abstractmethod
+    def memalloc_async(self, size: int, stream) -> MemoryPointer:
+        """Allocate ``size`` bytes of device memory on the current device, ordered on ``stream``.
+
+        Parameters
+        ----------
+        size : int
+            Bytes to allocate (> 0).
+        stream : cuda.core.Stream
+            The stream the memory will be used on (a ``cuda.core`` object wrapping the
+            operation's stream, valid for the call).
+
+        Returns
+        -------
+        MemoryPointer
+            Or any object with an int ``ptr`` (or ``device_ptr``, or Numba's
+            ``device_pointer_value``) attribute, as for :meth:`BaseCUDAMemoryManager.memalloc`.
+        """
+
+
+def _allocates(allocator) -> bool:
+    """Whether ``allocator`` has a method nvmath allocates through (``memalloc_async``, ``memalloc``)."""
+    return callable(getattr(allocator, "memalloc_async", None)) or callable(getattr(allocator, "memalloc", None))
+
+
+def _core_stream(stream):
+    """``stream`` (a StreamHolder) as the ``cuda.core.Stream`` that ``memalloc_async`` takes."""
+    try:
+        from cuda.core import Stream
+    except ImportError:  # cuda-core before 1.0
+        try:
+            from cuda.core.experimental import Stream
+        except ImportError:  # pragma: no cover - cuda-core comes with numba-cuda
+            return stream
+    return Stream.from_handle(int(stream.handle))
 
 
 def _check_device_id(device_id, name="device_id") -> int:
@@ -244,12 +294,12 @@ def allocate_workspace(size: int, *, package: str, device_id: int, stream=None, 
     """
     size = _check_size(size)
     device_id = _check_device_id(device_id)
-    if allocator is not None and not callable(getattr(allocator, "memalloc", None)):
+    if allocator is not None and not _allocates(allocator):
         raise TypeError(
             f"allocator={allocator!r} (of type {type(allocator).__name__}) is not "
             f"supported; accepted: a nvmath.memory.BaseCUDAMemoryManager (an object "
-            f"with a memalloc(size, stream) method), or None for the operand "
-            f"package's memory pool"
+            f"with a memalloc(size, stream) method), a BaseCUDAMemoryManagerAsync (with "
+            f"memalloc_async(size, stream)), or None for the operand package's memory pool"
         )
     if size == 0:
         return MemoryPointer(0, 0, device_id)
@@ -265,7 +315,9 @@ def allocate_workspace(size: int, *, package: str, device_id: int, stream=None, 
         allocator = _POOLS[pool](device_id)
         return allocator.memalloc(size, stream)
     with _streams.device_context(device_id):
-        if _takes_stream(allocator.memalloc):
+        if callable(getattr(allocator, "memalloc_async", None)):
+            result = allocator.memalloc_async(size, _core_stream(stream))
+        elif _takes_stream(allocator.memalloc):
             result = allocator.memalloc(size, stream)
         else:
             result = allocator.memalloc(size)

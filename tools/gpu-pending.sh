@@ -3,7 +3,8 @@
 # 10-minute limit), through tools/gpu-check.sh (which installs the carried wheels and packs the
 # results in $OUT/results.tar; logs in $OUT/bench.log and $OUT/tests.log):
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
-#     - the fast result allocator's GPU test (tests/internal/test_gpu_torch.py);
+#     - the GPU tests of the fast result allocator and of stream-ordered user allocators
+#       (tests/internal/test_gpu_torch.py, test_gpu_cupy.py);
 #     - issue 17, goal 2: the device convolution's vector forms and the prefetching
 #       grid-stride forms (vec_pf), device-side array checks on, then the two leading forms
 #       with them off (results under checks_off/);
@@ -30,7 +31,7 @@ case "${1:-measure}" in
       "fft_cpu_scaling.py --rounds 15"
     )
     joined=$(printf '%s;' "${benches[@]}")
-    NVMATH_TEST_PATHS=tests/internal/test_gpu_torch.py NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
+    NVMATH_TEST_PATHS="tests/internal/test_gpu_torch.py tests/internal/test_gpu_cupy.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
       exec tools/gpu-check.sh
     ;;
   suite)

@@ -153,12 +153,14 @@ def check_blocking(value, name: str = "blocking"):
 
 
 def check_allocator(value, name: str = "allocator"):
-    """``value`` if it is None or has a ``memalloc`` method (an ``nvmath.memory.BaseCUDAMemoryManager``)."""
-    if value is None or callable(getattr(value, "memalloc", None)):
+    """``value`` if it is None or has a ``memalloc`` or ``memalloc_async`` method (an
+    ``nvmath.memory.BaseCUDAMemoryManager`` or ``BaseCUDAMemoryManagerAsync``)."""
+    if value is None or callable(getattr(value, "memalloc", None)) or callable(getattr(value, "memalloc_async", None)):
         return value
     raise ValueError(
         f"{name}={value!r} is not supported; accepted: an nvmath.memory.BaseCUDAMemoryManager "
-        "(an object with a memalloc(size, stream) method), or None (the operand package's pool)"
+        "(an object with a memalloc(size, stream) method), a BaseCUDAMemoryManagerAsync (with "
+        "memalloc_async(size, stream)), or None (the operand package's pool)"
     )
 
 

@@ -71,7 +71,7 @@ class FFTOptions:
     blocking : True or "auto"
         "auto" (default) returns as soon as the work is queued for device operands; host
         operands always block. True always waits for the result.
-    allocator : nvmath.memory.BaseCUDAMemoryManager, optional
+    allocator : nvmath.memory.BaseCUDAMemoryManager or BaseCUDAMemoryManagerAsync, optional
         Where work areas and results come from; default the operand package's memory pool.
     fused_kernel : {"auto", "cufftdx", "cufft"}
         GPU execution only (this project's addition; nvmath-python has no such field). Which

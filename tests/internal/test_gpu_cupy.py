@@ -6,6 +6,7 @@ import logging
 import numpy as np
 import pytest
 
+import nvmath
 from nvmath._internal import streams
 from nvmath._internal.streams import get_stream, stream_context, stream_wait, synchronize
 from nvmath._internal.tensor import CupyHolder, NumpyHolder, wrap_operand
@@ -239,5 +240,42 @@ def test_workspace_and_arrays_from_user_allocator(cp):
     s.synchronize()
     assert float(view.sum()) == 3.0 * view.size
     del view
+    gc.collect()
+    assert alloc.live == {}
+
+
+class StreamOrderedAllocator(nvmath.memory.BaseCUDAMemoryManagerAsync):
+    """A user allocator on cudaMallocAsync, ordered on the stream it is given (a cuda.core.Stream)."""
+
+    def __init__(self):
+        self.live, self.streams = {}, []
+
+    def memalloc_async(self, size, stream):
+        from cuda.bindings import runtime
+
+        handle = int(stream.handle)
+        self.streams.append(handle)
+        err, ptr = runtime.cudaMallocAsync(size, handle)
+        assert err == runtime.cudaError_t.cudaSuccess
+        self.live[int(ptr)] = size
+
+        def free():
+            runtime.cudaFreeAsync(ptr, handle)
+            del self.live[int(ptr)]
+
+        return MemoryPointer(int(ptr), size, streams.current_device_id(), free)
+
+
+def test_fft_results_and_work_areas_from_a_stream_ordered_allocator(cp):
+    alloc = StreamOrderedAllocator()
+    s = cp.cuda.Stream()
+    x = cp.asarray(np.random.default_rng(5).standard_normal((64, 48)) + 1j, dtype=cp.complex64)
+    with s:
+        got = nvmath.fft.fft(x, axes=[1], options={"allocator": alloc})
+    s.synchronize()
+    assert alloc.streams and set(alloc.streams) == {s.ptr}
+    want = np.fft.fft(cp.asnumpy(x).astype(np.complex128), axis=1)
+    assert np.linalg.norm(cp.asnumpy(got) - want) / np.linalg.norm(want) < 1e-5
+    del got
     gc.collect()
     assert alloc.live == {}

@@ -159,3 +159,56 @@ def test_public_names():
         "allocate_workspace",
     ):
         assert name in memory.__all__ and hasattr(memory, name)
+
+
+class FakeAsyncAllocator(memory.BaseCUDAMemoryManagerAsync):
+    def __init__(self):
+        self.calls = []
+
+    def memalloc_async(self, size, stream):
+        self.calls.append((size, stream))
+        return MemoryPointer(0x2000, size, 0)
+
+
+def test_async_allocator_gets_a_cuda_core_stream_of_the_operations_stream(no_cuda):
+    from cuda.core import Stream
+
+    alloc = FakeAsyncAllocator()
+    p = allocate_workspace(64, package="numpy", device_id=0, stream=STREAM, allocator=alloc)
+    assert p.ptr == 0x2000 and p.size == 64
+    ((size, stream),) = alloc.calls
+    assert size == 64 and isinstance(stream, Stream) and int(stream.handle) == STREAM.handle
+
+
+def test_allocator_with_both_methods_is_called_asynchronously(no_cuda):
+    class Both:
+        def __init__(self):
+            self.used = []
+
+        def memalloc(self, size, stream):
+            self.used.append("memalloc")
+            return MemoryPointer(0x3000, size, 0)
+
+        def memalloc_async(self, size, stream):
+            self.used.append("memalloc_async")
+            return MemoryPointer(0x4000, size, 0)
+
+    both = Both()
+    assert allocate_workspace(8, package="numpy", device_id=0, stream=STREAM, allocator=both).ptr == 0x4000
+    assert both.used == ["memalloc_async"]
+
+
+def test_async_allocator_is_accepted_by_the_options_and_named_top_level():
+    import nvmath
+    from nvmath.fft import FFTOptions
+    from nvmath.linalg.advanced import MatmulOptions
+
+    alloc = FakeAsyncAllocator()
+    assert FFTOptions(allocator=alloc).allocator is alloc
+    assert MatmulOptions(allocator=alloc).allocator is alloc
+    assert nvmath.BaseCUDAMemoryManagerAsync is memory.BaseCUDAMemoryManagerAsync
+    assert "BaseCUDAMemoryManagerAsync" in memory.__all__
+    with pytest.raises(TypeError):
+        memory.BaseCUDAMemoryManagerAsync()  # abstract
+    with pytest.raises(ValueError, match=r"memalloc_async"):
+        FFTOptions(allocator=object())

@@ -175,7 +175,7 @@ class MatmulOptions:
         (``"80%"``, the default).
     blocking : True or "auto"
         ``"auto"`` (default): return at once for device operands; True: wait for the result.
-    allocator : nvmath.memory.BaseCUDAMemoryManager, optional
+    allocator : nvmath.memory.BaseCUDAMemoryManager or BaseCUDAMemoryManagerAsync, optional
         Where results and workspace come from; default the operands' package's pool.
     """
 

@@ -54,7 +54,7 @@ class MatmulOptions:
 
     Attributes
     ----------
-    allocator : nvmath.memory.BaseCUDAMemoryManager, optional
+    allocator : nvmath.memory.BaseCUDAMemoryManager or BaseCUDAMemoryManagerAsync, optional
         Where device memory for results and copies comes from; default the operand package's
         pool (CuPy's, or PyTorch's for PyTorch operands).
     blocking : True or "auto"
