@@ -43,15 +43,16 @@ class MemoryPointer:
 
     Parameters
     ----------
-    ptr : int
-        The device address.
+    device_ptr : int
+        The device address (also :attr:`ptr`).
     size : int
         The size in bytes.
-    device_id : int or None
-        The device the memory is on.
     finalizer : callable or None
         Called with no arguments to free the memory, at most once: by :meth:`free`, at the end
         of a ``with`` block, or when the pointer is garbage-collected, whichever comes first.
+        The first three parameters are nvmath-python's, in its order.
+    device_id : int or None
+        The device the memory is on.
     owner : object, optional
         An object kept alive until the memory is freed (for example the allocating package's
         own pointer object, whose release returns the memory to its pool).
@@ -61,8 +62,8 @@ class MemoryPointer:
 
     __slots__ = ("ptr", "size", "device_id", "_final", "__weakref__")
 
-    def __init__(self, ptr: int, size: int, device_id: int | None = None, finalizer=None, *, owner=None):
-        self.ptr = int(ptr)
+    def __init__(self, device_ptr: int, size: int, finalizer=None, *, device_id: int | None = None, owner=None):
+        self.ptr = int(device_ptr)
         self.size = int(size)
         self.device_id = device_id
         if finalizer is not None and not callable(finalizer):
@@ -200,7 +201,7 @@ class CupyMemoryManager(BaseCUDAMemoryManager):
         with _streams.stream_context(stream):
             mem = cupy.cuda.alloc(size)
         # Dropping ``mem`` (the owner) returns the block to CuPy's pool.
-        return MemoryPointer(mem.ptr, size, self.device_id, owner=mem)
+        return MemoryPointer(mem.ptr, size, device_id=self.device_id, owner=mem)
 
     def __repr__(self):
         return f"CupyMemoryManager(device_id={self.device_id})"
@@ -219,7 +220,7 @@ class TorchMemoryManager(BaseCUDAMemoryManager):
         with _streams.stream_context(stream):
             ptr = torch.cuda.caching_allocator_alloc(size, self.device_id, stream.obj)
         delete = torch.cuda.caching_allocator_delete
-        return MemoryPointer(ptr, size, self.device_id, lambda: delete(ptr))
+        return MemoryPointer(ptr, size, lambda: delete(ptr), device_id=self.device_id)
 
     def __repr__(self):
         return f"TorchMemoryManager(device_id={self.device_id})"
@@ -257,7 +258,11 @@ def _as_memory_pointer(result, size: int, device_id: int, allocator) -> MemoryPo
         have = getattr(result, "size", size)
         free = getattr(result, "free", None)
         pointer = MemoryPointer(
-            ptr, have if isinstance(have, int) else size, device_id, free if callable(free) else None, owner=result
+            ptr,
+            have if isinstance(have, int) else size,
+            free if callable(free) else None,
+            device_id=device_id,
+            owner=result,
         )
     if isinstance(have, int) and have < size:
         raise ValueError(f"allocator={allocator!r}: memalloc({size}) returned {have} bytes")
@@ -302,7 +307,7 @@ def allocate_workspace(size: int, *, package: str, device_id: int, stream=None, 
             f"memalloc_async(size, stream)), or None for the operand package's memory pool"
         )
     if size == 0:
-        return MemoryPointer(0, 0, device_id)
+        return MemoryPointer(0, 0, device_id=device_id)
     stream = _streams.get_stream(stream, package=package, device_id=device_id)
     if allocator is None:
         pool = _streams.device_package(package)

@@ -219,7 +219,7 @@ class CountingAllocator(BaseCUDAMemoryManager):
             runtime.cudaFree(ptr)
             del self.live[int(ptr)]
 
-        return MemoryPointer(int(ptr), size, streams.current_device_id(), free)
+        return MemoryPointer(int(ptr), size, free, device_id=streams.current_device_id())
 
 
 def test_workspace_and_arrays_from_user_allocator(cp):
@@ -263,7 +263,7 @@ class StreamOrderedAllocator(nvmath.memory.BaseCUDAMemoryManagerAsync):
             runtime.cudaFreeAsync(ptr, handle)
             del self.live[int(ptr)]
 
-        return MemoryPointer(int(ptr), size, streams.current_device_id(), free)
+        return MemoryPointer(int(ptr), size, free, device_id=streams.current_device_id())
 
 
 def test_fft_results_and_work_areas_from_a_stream_ordered_allocator(cp):

@@ -124,7 +124,7 @@ class CountingAllocator(BaseCUDAMemoryManager):
             runtime.cudaFree(ptr)
             del self.live[int(ptr)]
 
-        return MemoryPointer(int(ptr), size, 0, free)
+        return MemoryPointer(int(ptr), size, free, device_id=0)
 
 
 def test_torch_arrays_from_user_allocator(torch):

@@ -28,12 +28,12 @@ class FakeAllocator(BaseCUDAMemoryManager):
     def memalloc(self, size, stream):
         self.calls.append((size, stream))
         ptr = 0x1000 * (len(self.calls))
-        return MemoryPointer(ptr, size, 0, lambda: self.freed.append(ptr))
+        return MemoryPointer(ptr, size, lambda: self.freed.append(ptr), device_id=0)
 
 
 def test_free_runs_finalizer_once():
     freed = []
-    p = MemoryPointer(0x1000, 64, 0, lambda: freed.append(1))
+    p = MemoryPointer(0x1000, 64, lambda: freed.append(1), device_id=0)
     assert not p.freed and p.ptr == 0x1000 and p.device_ptr == 0x1000 and p.size == 64
     p.free()
     p.free()
@@ -42,10 +42,10 @@ def test_free_runs_finalizer_once():
 
 def test_context_manager_and_gc_free():
     freed = []
-    with MemoryPointer(1, 8, 0, lambda: freed.append("with")) as p:
+    with MemoryPointer(1, 8, lambda: freed.append("with"), device_id=0) as p:
         assert not p.freed
     assert freed == ["with"]
-    p = MemoryPointer(2, 8, 0, lambda: freed.append("gc"))
+    p = MemoryPointer(2, 8, lambda: freed.append("gc"), device_id=0)
     del p
     gc.collect()
     assert freed == ["with", "gc"]
@@ -59,7 +59,7 @@ def test_owner_kept_alive_until_free():
 
     owner = Owner()
     ref = weakref.ref(owner)
-    p = MemoryPointer(3, 8, 0, owner=owner)
+    p = MemoryPointer(3, 8, device_id=0, owner=owner)
     del owner
     gc.collect()
     assert ref() is not None
@@ -70,7 +70,7 @@ def test_owner_kept_alive_until_free():
 
 def test_bad_finalizer():
     with pytest.raises(TypeError, match="finalizer"):
-        MemoryPointer(1, 8, 0, finalizer=3)
+        MemoryPointer(1, 8, finalizer=3)
 
 
 def test_base_manager_is_abstract():
@@ -123,7 +123,7 @@ def test_allocator_errors(no_cuda):
 
     class Small(BaseCUDAMemoryManager):
         def memalloc(self, size, stream):
-            return MemoryPointer(0x10, size - 1, 0)
+            return MemoryPointer(0x10, size - 1)
 
     with pytest.raises(ValueError, match="returned 7 bytes"):
         allocate_workspace(8, package="numpy", device_id=0, stream=STREAM, allocator=Small())
@@ -167,7 +167,7 @@ class FakeAsyncAllocator(memory.BaseCUDAMemoryManagerAsync):
 
     def memalloc_async(self, size, stream):
         self.calls.append((size, stream))
-        return MemoryPointer(0x2000, size, 0)
+        return MemoryPointer(0x2000, size)
 
 
 def test_async_allocator_gets_a_cuda_core_stream_of_the_operations_stream(no_cuda):
@@ -187,11 +187,11 @@ def test_allocator_with_both_methods_is_called_asynchronously(no_cuda):
 
         def memalloc(self, size, stream):
             self.used.append("memalloc")
-            return MemoryPointer(0x3000, size, 0)
+            return MemoryPointer(0x3000, size)
 
         def memalloc_async(self, size, stream):
             self.used.append("memalloc_async")
-            return MemoryPointer(0x4000, size, 0)
+            return MemoryPointer(0x4000, size)
 
     both = Both()
     assert allocate_workspace(8, package="numpy", device_id=0, stream=STREAM, allocator=both).ptr == 0x4000
@@ -212,3 +212,15 @@ def test_async_allocator_is_accepted_by_the_options_and_named_top_level():
         memory.BaseCUDAMemoryManagerAsync()  # abstract
     with pytest.raises(ValueError, match=r"memalloc_async"):
         FFTOptions(allocator=object())
+
+
+def test_memory_pointer_takes_nvmath_pythons_arguments_in_its_order():
+    freed = []
+    p = MemoryPointer(0x5000, 32, lambda: freed.append("positional"))
+    assert (p.device_ptr, p.ptr, p.size, p.device_id) == (0x5000, 0x5000, 32, None)
+    p.free()
+    q = MemoryPointer(device_ptr=0x6000, size=16, finalizer=lambda: freed.append("keywords"))
+    q.free()
+    assert freed == ["positional", "keywords"]
+    with pytest.raises(TypeError, match="finalizer=7 is not callable"):
+        MemoryPointer(0x7000, 8, 7)  # an int where nvmath-python takes the finalizer

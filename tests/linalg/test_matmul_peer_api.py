@@ -102,6 +102,16 @@ def test_plan_preferences_take_epilog_preferences_and_flags():
         MatmulEpilogPreferences(aux_amax="no")
 
 
+def test_plan_preferences_default_to_every_scheme_and_implementation_as_nvmath_python():
+    from nvmath.linalg.advanced import MatmulReductionScheme
+
+    prefs = MatmulPlanPreferences()
+    assert prefs.reduction_scheme_mask is MatmulReductionScheme.MASK
+    assert prefs.numerical_impl_mask is MatmulNumericalImplFlags.ALL
+    assert MatmulPlanPreferences(reduction_scheme_mask=None, numerical_impl_mask=None).numerical_impl_mask is None
+    assert MatmulPlanPreferences(reduction_scheme_mask=3).reduction_scheme_mask == 3
+
+
 def test_block_scaling_is_refused_with_its_requirement():
     a, b = rand((32, 32), "float32"), rand((32, 32), "float32")
     with pytest.raises(ValueError, match="block_scaling=True applies to FP8"):

@@ -320,71 +320,6 @@ class MatmulEpilogPreferences:
         self.aux_amax = check_bool(self.aux_amax, "aux_amax")
 
 
-@dataclasses.dataclass
-class MatmulPlanPreferences:
-    """What the algorithm search may return (cuBLASLt matmul preferences).
-
-    Attributes
-    ----------
-    reduction_scheme_mask : int, optional
-        Allowed split-K reduction schemes (:class:`MatmulReductionScheme` bits); default all.
-    max_waves_count : float
-        Skip algorithms whose waves count is larger; 0 for no limit.
-    numerical_impl_mask : int, optional
-        Allowed numerical implementations (:class:`MatmulNumericalImplFlags` bits); default all.
-    limit : int
-        The most algorithms :meth:`Matmul.plan` returns (and :meth:`Matmul.autotune` times).
-    epilog : MatmulEpilogPreferences or dict, optional
-        The type of an epilog's auxiliary output, and its amax.
-    """
-
-    reduction_scheme_mask: int | None = None
-    max_waves_count: float | None = 0.0
-    numerical_impl_mask: int | None = None
-    limit: int = 8
-    epilog: object = None
-
-    def __post_init__(self):
-        self.limit = as_int_at_least(8 if self.limit is None else self.limit, 1, "limit", "a positive int")
-        for name in ("reduction_scheme_mask", "numerical_impl_mask"):
-            value = getattr(self, name)
-            if value is not None:
-                setattr(self, name, as_int_at_least(value, 0, name, "a non-negative int (a bit mask) or None"))
-        self.max_waves_count = check_number(
-            0.0 if self.max_waves_count is None else self.max_waves_count,
-            "max_waves_count",
-            minimum=0,
-            accepted="a real number >= 0 (0 for no limit)",
-        )
-        from nvmath._internal.options import check_options
-
-        self.epilog = check_options(self.epilog, MatmulEpilogPreferences, "preferences.epilog")
-
-
-@dataclasses.dataclass
-class MatmulQuantizationScales:
-    """The per-tensor scales of an FP8 matmul (``quantization_scales=``; a dict with the same
-    keys works too): ``D = d * (alpha * (a * A) @ (b * B) + beta * C)``.
-
-    Each is a real number, or a float32 array of one element (shape ``()`` or ``(1,)``) of the
-    operands' package and device, read at every execution (so it may be updated in place).
-
-    Attributes
-    ----------
-    a, b : number or array, optional
-        Dequantization scales of the FP8 operands; 1 when left out.
-    c : number or array, optional
-        Not supported: ``c`` is never FP8 (bf16, fp16 or fp32), and is added unscaled.
-    d : number or array, optional
-        The quantization scale of an FP8 result (required for one, refused for others).
-    """
-
-    a: object = None
-    b: object = None
-    c: object = None
-    d: object = None
-
-
 #: cuBLASLt's split-K reduction schemes (``MatmulPlanPreferences.reduction_scheme_mask``,
 #: ``Algorithm.reduction_scheme``).
 MatmulReductionScheme = lt.ReductionScheme
@@ -420,6 +355,74 @@ class MatmulNumericalImplFlags(enum.IntFlag):
     INPUT_TYPE_MASK = 0xFF << 16
     GAUSSIAN = 1 << 32
     ALL = (1 << 64) - 1
+
+
+@dataclasses.dataclass
+class MatmulPlanPreferences:
+    """What the algorithm search may return (cuBLASLt matmul preferences).
+
+    Attributes
+    ----------
+    reduction_scheme_mask : int, optional
+        Allowed split-K reduction schemes (:class:`MatmulReductionScheme` bits); default
+        ``MatmulReductionScheme.MASK``, all of them (None: cuBLASLt's default, the same).
+    max_waves_count : float
+        Skip algorithms whose waves count is larger; 0 for no limit.
+    numerical_impl_mask : int, optional
+        Allowed numerical implementations (:class:`MatmulNumericalImplFlags` bits); default
+        ``MatmulNumericalImplFlags.ALL`` (None: cuBLASLt's default, the same).
+    limit : int
+        The most algorithms :meth:`Matmul.plan` returns (and :meth:`Matmul.autotune` times).
+    epilog : MatmulEpilogPreferences or dict, optional
+        The type of an epilog's auxiliary output, and its amax.
+    """
+
+    reduction_scheme_mask: int | None = MatmulReductionScheme.MASK
+    max_waves_count: float | None = 0.0
+    numerical_impl_mask: int | None = MatmulNumericalImplFlags.ALL
+    limit: int = 8
+    epilog: object = None
+
+    def __post_init__(self):
+        self.limit = as_int_at_least(8 if self.limit is None else self.limit, 1, "limit", "a positive int")
+        for name in ("reduction_scheme_mask", "numerical_impl_mask"):
+            value = getattr(self, name)
+            if value is not None:
+                checked = as_int_at_least(value, 0, name, "a non-negative int (a bit mask) or None")
+                setattr(self, name, value if isinstance(value, enum.Enum) else checked)  # flags stay flags
+        self.max_waves_count = check_number(
+            0.0 if self.max_waves_count is None else self.max_waves_count,
+            "max_waves_count",
+            minimum=0,
+            accepted="a real number >= 0 (0 for no limit)",
+        )
+        from nvmath._internal.options import check_options
+
+        self.epilog = check_options(self.epilog, MatmulEpilogPreferences, "preferences.epilog")
+
+
+@dataclasses.dataclass
+class MatmulQuantizationScales:
+    """The per-tensor scales of an FP8 matmul (``quantization_scales=``; a dict with the same
+    keys works too): ``D = d * (alpha * (a * A) @ (b * B) + beta * C)``.
+
+    Each is a real number, or a float32 array of one element (shape ``()`` or ``(1,)``) of the
+    operands' package and device, read at every execution (so it may be updated in place).
+
+    Attributes
+    ----------
+    a, b : number or array, optional
+        Dequantization scales of the FP8 operands; 1 when left out.
+    c : number or array, optional
+        Not supported: ``c`` is never FP8 (bf16, fp16 or fp32), and is added unscaled.
+    d : number or array, optional
+        The quantization scale of an FP8 result (required for one, refused for others).
+    """
+
+    a: object = None
+    b: object = None
+    c: object = None
+    d: object = None
 
 
 def _capability_fields():
