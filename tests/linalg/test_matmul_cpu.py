@@ -48,6 +48,18 @@ def test_fp16_operands_with_fp32_c_give_an_fp32_result():
         matmul(a.astype(np.float32), b.astype(np.float32), c.astype(np.float64))
 
 
+@pytest.mark.parametrize("epilog", [MatmulEpilog.DEFAULT, 1, "DEFAULT"])
+def test_the_default_epilog_is_no_epilog(epilog):
+    rng = np.random.default_rng(9)
+    a, b = rand((6, 5), "float32", rng), rand((5, 4), "float32", rng)
+    assert_close(matmul(a, b, epilog=epilog), a.astype(np.float64) @ b, "float32")
+    with Matmul(a, b) as mm:
+        mm.plan(epilog=epilog)
+        assert_close(mm.execute(), a.astype(np.float64) @ b, "float32")
+    with pytest.raises(ValueError, match=r"epilog_inputs \['bias'\] were given without an epilog"):
+        matmul(a, b, epilog=epilog, epilog_inputs={"bias": rand((6,), "float32", rng)})
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "complex64", "complex128"])
 def test_plain_with_alpha_beta_c(dtype):
     a, b, c = rand((7, 5), dtype), rand((5, 9), dtype), rand((7, 9), dtype)

@@ -45,6 +45,7 @@ class MatmulEpilog(enum.IntEnum):
     one value per row of D:
 
     ============== ==================================================================
+    DEFAULT        ``D`` as it is: no epilog (as ``epilog=None``)
     RELU           ``max(D, 0)``
     RELU_AUX       ``max(D, 0)``, and ``relu_aux``: the bit mask ``D > 0``
     BIAS           ``D + bias``
@@ -63,6 +64,7 @@ class MatmulEpilog(enum.IntEnum):
     ============== ==================================================================
     """
 
+    DEFAULT = 1
     RELU = 2
     RELU_AUX = 2 | 128
     BIAS = 4

@@ -335,11 +335,12 @@ class Problem:
                 f"epilog_inputs={epilog_inputs!r} (of type {type(epilog_inputs).__name__}) is not supported; "
                 "accepted: a dict of arrays such as {'bias': bias}, or None"
             )
-        if epilog is None:
+        if epilog is not None:
+            epilog = check_enum(epilog, MatmulEpilog, "epilog")
+        if epilog is None or epilog is MatmulEpilog.DEFAULT:  # DEFAULT: cuBLASLt's "no epilog"
             if epilog_inputs:
                 raise ValueError(f"epilog_inputs {sorted(epilog_inputs)} were given without an epilog")
             return None, {}
-        epilog = check_enum(epilog, MatmulEpilog, "epilog")
         if self.fp8_result and epilog not in _FP8_RESULT_EPILOGS:
             raise TypeError(
                 f"epilog {epilog.name} is not supported with an FP8 result ({self.result_dtype}); accepted: "
