@@ -473,8 +473,15 @@ class _AccumulatorMethods(AttributeTemplate):
             raise TypingError("clear takes no arguments")
         return signature(types.void)
 
+    @bound_function("nvmath.device.PipelinedAccumulator.make_empty_fragment")
+    def resolve_make_empty_fragment(self, ty, args, kws):
+        if args or kws:
+            raise TypingError("make_empty_fragment takes no arguments")
+        return signature(ty.fragment_type())
+
     @bound_function("nvmath.device.PipelinedAccumulator.make_accumulator_fragment")
     def resolve_make_accumulator_fragment(self, ty, args, kws):
+        # This project's earlier name of make_empty_fragment (nvmath-python's).
         if args or kws:
             raise TypingError("make_accumulator_fragment takes no arguments")
         return signature(ty.fragment_type())
@@ -555,8 +562,9 @@ def _lower_clear(context, builder, sig, args):
     return context.get_dummy_value()
 
 
+@_accumulator_lowering("make_empty_fragment")
 @_accumulator_lowering("make_accumulator_fragment")
-def _lower_make_accumulator_fragment(context, builder, sig, args):
+def _lower_make_empty_fragment(context, builder, sig, args):
     return _new_fragment(context, builder, sig.return_type)
 
 

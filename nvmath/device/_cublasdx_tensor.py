@@ -147,7 +147,8 @@ class Partitioner:
     """How the threads of a block share the elements of C in registers (``MM.suggest_partitioner()``).
 
     In kernels: ``is_thread_active()``, ``is_predicated()``, ``is_index_in_bounds(i)``,
-    ``map_fragment_index(i) -> (row, col)``, ``make_accumulator_fragment()``.
+    ``map_fragment_index(i) -> (row, col)``, ``make_empty_fragment()`` (a register tensor of
+    the accumulator's layout, uninitialized; ``make_accumulator_fragment()`` is the same).
     """
 
     def __init__(self, mm, suggested: bool = True):
@@ -163,7 +164,7 @@ class Partitioner:
         raise RuntimeError("Partitioner methods can be called only inside a numba.cuda.jit kernel")
 
     is_thread_active = is_predicated = is_index_in_bounds = map_fragment_index = _device_only
-    make_accumulator_fragment = partition_like_C = _device_only
+    make_empty_fragment = make_accumulator_fragment = partition_like_C = _device_only
 
 
 class Accumulator(Partitioner):
@@ -180,7 +181,7 @@ class Accumulator(Partitioner):
     get_results = partition_and_store = clear = size = axpby = _device_only
     make_partition_and_copy = partition_and_copy = _device_only
     is_thread_active = is_predicated = is_index_in_bounds = map_fragment_index = _device_only
-    make_accumulator_fragment = partition_like_C = _device_only
+    make_empty_fragment = make_accumulator_fragment = partition_like_C = _device_only
 
 
 class TensorMethods:

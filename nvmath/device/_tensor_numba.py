@@ -644,8 +644,15 @@ class _PartitionerMethods(AttributeTemplate):
             fragment = OpaqueTensorType(fragment.layout.like(args[0].dtype))
         return signature(fragment, *args)
 
+    @bound_function("nvmath.device.Partitioner.make_empty_fragment")
+    def resolve_make_empty_fragment(self, ty, args, kws):
+        if args or kws:
+            raise TypingError("make_empty_fragment takes no arguments")
+        return signature(OpaqueTensorType(LayoutType(MatmulLayout(ty.mm, ty.fragment_kind))))
+
     @bound_function("nvmath.device.Partitioner.make_accumulator_fragment")
     def resolve_make_accumulator_fragment(self, ty, args, kws):
+        # This project's earlier name of make_empty_fragment (nvmath-python's).
         if args or kws:
             raise TypingError("make_accumulator_fragment takes no arguments")
         return signature(OpaqueTensorType(LayoutType(MatmulLayout(ty.mm, ty.fragment_kind))))
@@ -733,8 +740,9 @@ def _lower_map_fragment_index(context, builder, sig, args):
     return context.make_tuple(builder, sig.return_type, [builder.load(row), builder.load(col)])
 
 
+@_lowering.lower("nvmath.device.Partitioner.make_empty_fragment", PartitionerType)
 @_lowering.lower("nvmath.device.Partitioner.make_accumulator_fragment", PartitionerType)
-def _lower_make_accumulator_fragment(context, builder, sig, args):
+def _lower_make_empty_fragment(context, builder, sig, args):
     ty = sig.return_type
     layout = ty.layout.layout
     storage = cgutils.alloca_once(builder, ir.ArrayType(context.get_data_type(ty.dtype), max(layout.cosize, 1)))

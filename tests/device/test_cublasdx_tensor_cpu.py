@@ -195,3 +195,36 @@ def test_accumulator_kernel_links():
     codes, _ = cuda.compile_all(f, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+
+
+@needs_library
+def test_empty_fragments_of_partitioners_and_accumulators_link():
+    """nvmath-python's make_empty_fragment() (and this project's earlier name for it): a
+    register tensor of the accumulator's layout, here filled from C, scaled, and stored."""
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    mm = _mm((32, 32, 16))
+    c_size = mm.suggest_layout_rmem_c().size
+
+    def f(c, out):
+        gmem_c = common.make_tensor(c, mm.get_layout_gmem_c())
+        gmem_out = common.make_tensor(out, mm.get_layout_gmem_c())
+        partitioner = mm.suggest_partitioner()
+        accumulator = mm.suggest_accumulator()
+        frag = partitioner.make_empty_fragment()
+        same = accumulator.make_empty_fragment()
+        older = accumulator.make_accumulator_fragment()
+        accumulator.partition_and_copy(gmem_c, frag)
+        for i in range(c_size):
+            same[i] = frag[i] * np.float32(2)
+            older[i] = same[i]
+        partitioner.partition_and_copy(older, gmem_out)
+
+    sig = (types.float32[::1, :], types.float32[::1, :])
+    codes, _ = cuda.compile_all(f, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
+    with pytest.raises(RuntimeError, match="only inside a numba.cuda.jit kernel"):
+        mm.suggest_accumulator().make_empty_fragment()

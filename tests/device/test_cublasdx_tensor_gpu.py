@@ -113,3 +113,26 @@ def test_accumulator_with_wider_c_matches_numpy(suggested):
     cuda.synchronize()
     ref = alpha * (a.astype(np.float64) @ b.astype(np.float64)) + beta * c
     assert np.linalg.norm(c_d.copy_to_host() - ref) / np.linalg.norm(ref) < 1e-5
+
+
+def test_empty_fragment_round_trip_through_registers():
+    """make_empty_fragment() (nvmath-python's name): C into a register fragment, doubled there,
+    stored back, against NumPy."""
+    from numba import cuda
+
+    mm = Matmul((32, 32, 16), np.float32, "real", arrangement=("row_major", "col_major", "col_major"), block_size=128)
+    c_size = mm.suggest_layout_rmem_c().size
+
+    @cuda.jit
+    def f(c, out):
+        accumulator = mm.suggest_accumulator()
+        frag = accumulator.make_empty_fragment()
+        accumulator.partition_and_copy(make_tensor(c, mm.get_layout_gmem_c()), frag)
+        for i in range(c_size):
+            frag[i] = frag[i] * np.float32(2)
+        accumulator.partition_and_copy(frag, make_tensor(out, mm.get_layout_gmem_c()))
+
+    c = np.asfortranarray(np.random.default_rng().standard_normal((32, 32)).astype(np.float32))
+    d_c, d_out = cuda.to_device(c), cuda.to_device(np.asfortranarray(np.zeros_like(c)))
+    f[1, mm.block_dim](d_c, d_out)
+    np.testing.assert_array_equal(d_out.copy_to_host(), 2 * c)
