@@ -518,13 +518,21 @@ class StatelessPlans:
 
     def fast_key(self, name, operand, axes, direction, options, execution, prolog, epilog, stream):
         """A key of the raw arguments of a stateless call that :meth:`fast_run` may take, or
-        None: a NumPy operand, no options or stream, ``execution`` None, ``"cpu"`` or an ExecutionCPU,
+        None: a NumPy operand or a CPU PyTorch tensor that NumPy can view (no autograd, no
+        lazy conjugation), no options or stream, ``execution`` None, ``"cpu"`` or an ExecutionCPU,
         ``axes`` None or ints, each callback None, a plain function or ``dict(function=...,
         data=...)``. It holds what decides the plan (as :meth:`key` does) without wrapping
         the operand or coercing anything: with the operand's data in no cache after a large
         transform, that work took 60 µs of a 2 ms call (the 2-core host)."""
-        if type(operand) is not np.ndarray or options is not None or stream is not None:
+        if options is not None or stream is not None:
             return None
+        if type(operand) is np.ndarray:
+            package, array = "numpy", operand
+        else:
+            array = torch_cpu_view(operand)
+            if array is None:
+                return None
+            package = "torch"
         if execution is None or (type(execution) is str and execution.lower() == "cpu"):
             threads = None  # a NumPy operand's default is the CPU
         elif type(execution) is ExecutionCPU:
@@ -546,12 +554,13 @@ class StatelessPlans:
             if type(function) is not FunctionType:
                 return None
             callbacks.append((id(function), type(data), getattr(data, "dtype", None)))
-        flags = operand.flags
+        flags = array.flags
         return (
             name,
-            operand.dtype,
-            operand.shape,
-            operand.strides,
+            package,
+            array.dtype,
+            array.shape,
+            array.strides,
             flags.writeable,
             axes,
             threads,
@@ -565,7 +574,14 @@ class StatelessPlans:
         entry = self._fast.get(key)
         if entry is None:
             return None
-        return entry.run(self, operand, prolog, epilog)
+        if key[1] == "numpy":
+            return entry.run(self, operand, prolog, epilog)
+        result = entry.run(self, operand.numpy(), prolog, epilog)
+        if result is None:
+            return None
+        import torch
+
+        return torch.from_numpy(result)  # the planning path's result: a tensor sharing it
 
     def _remember(self, fast, fft, refs, direction):
         backend = fft._backend
@@ -576,6 +592,21 @@ class StatelessPlans:
             if len(self._fast) >= self.fast_maxsize:
                 self._fast.clear()
             self._fast[fast] = entry
+
+
+def torch_cpu_view(value) -> np.ndarray | None:
+    """A NumPy view of ``value`` where it is a plain CPU ``torch.Tensor`` that NumPy can view
+    without a copy (no autograd, no lazy conjugation or negation, a NumPy dtype), else None.
+    Recognized by its type's name: torch is not imported for it."""
+    typ = type(value)
+    if typ.__name__ != "Tensor" or typ.__module__ != "torch":
+        return None
+    if value.requires_grad or value.device.type != "cpu":
+        return None
+    try:
+        return value.numpy()
+    except (TypeError, RuntimeError):  # bfloat16, conjugate or negative views
+        return None
 
 
 def _fast_callback(cb):
@@ -627,10 +658,10 @@ class _FastPlan:
                 return None
             if data is None:
                 info = self.empty_info[kind]
-            elif type(data) is np.ndarray and data.flags.c_contiguous and data.dtype == self.info_dtypes[kind]:
-                info = data
-            else:  # a copy, with its warning, or an error: the planning path says which
-                return None
+            else:
+                info = data if type(data) is np.ndarray else torch_cpu_view(data)
+                if info is None or not info.flags.c_contiguous or info.dtype != self.info_dtypes[kind]:
+                    return None  # a copy, with its warning, or an error: the planning path says which
             callbacks[kind] = (self.passes[kind], info)
             functions[kind] = function
         plans.hits += 1

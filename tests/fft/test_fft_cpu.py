@@ -579,3 +579,40 @@ def test_execution_given_as_the_string_cpu_takes_the_fast_path_too(execution, pl
         want = reference(x, (1,), "C2C") * g[np.arange(32).reshape(4, 8) % 8]
         assert_close(got, want, "complex64")
     assert len(planning_calls) == 1 and plans.hits - hits == 2
+
+
+def test_repeated_stateless_calls_of_cpu_tensors_take_the_fast_path(planning_calls, plans):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    hits = plans.hits
+    for _ in range(3):
+        x = torch.from_numpy(random((5, 8), "complex64", rng))
+        g = torch.from_numpy(rng.standard_normal(8).astype(np.float32))
+        got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g))
+        assert isinstance(got, torch.Tensor) and got.dtype == torch.complex64
+        want = reference(x.numpy(), (1,), "C2C") * g.numpy()[np.arange(40).reshape(5, 8) % 8]
+        assert_close(got.numpy(), want, "complex64")
+    assert len(planning_calls) == 1 and plans.hits - hits == 2
+    # NumPy operands of the same layout do not share the tensors' entry: their results are arrays.
+    got = nvmath.fft.fft(x.numpy(), axes=[1], epilog=dict(function=_scale_by_info, data=g.numpy()))
+    assert type(got) is np.ndarray and len(planning_calls) == 2
+    # user_info of another type is another key (its first call plans), and still a tensor result.
+    for _ in range(2):
+        got = nvmath.fft.fft(x, axes=[1], epilog=dict(function=_scale_by_info, data=g.numpy()))
+        assert isinstance(got, torch.Tensor)
+    assert len(planning_calls) == 3
+
+
+def test_tensors_numpy_cannot_view_take_the_planning_path(planning_calls, plans):
+    torch = pytest.importorskip("torch")
+    from nvmath.fft._cpu import torch_cpu_view
+
+    x = torch.from_numpy(random((4, 8), "complex64", np.random.default_rng(12)))
+    assert torch_cpu_view(x) is not None and torch_cpu_view(x.numpy()) is None
+    assert torch_cpu_view(x.conj()) is None  # a lazy conjugate
+    assert torch_cpu_view(torch.zeros(3, requires_grad=True)) is None
+    assert torch_cpu_view(torch.zeros(3, dtype=torch.bfloat16)) is None
+    for _ in range(2):  # no fast key: each call goes the planning way, which says what to do
+        with pytest.raises(ValueError, match="lazy conjugate bit"):
+            nvmath.fft.fft(x.conj(), axes=[1])
+    assert len(planning_calls) == 0  # refused before planning
