@@ -740,14 +740,35 @@ def _one_shot_doc(summary, operand, returns, axes_note="", direction=None):
 _HALVED = " The last of ``axes`` is the halved one."
 
 
+class _ComplexOperandExpected(ValueError, TypeError):
+    """A real operand given to fft(), ifft() or irfft(): a ValueError as nvmath-python raises,
+    and a TypeError (what it is)."""
+
+
+class _RealOperandExpected(RuntimeError, TypeError):
+    """A complex operand given to rfft(): a RuntimeError as nvmath-python raises, and a
+    TypeError (what it is)."""
+
+
 def _require_complex(operand, name):
-    # As nvmath-python: fft and ifft are C2C (C2R with options.fft_type="C2R"); rfft takes
-    # real operands.
+    # As nvmath-python: fft and ifft are C2C (C2R with options.fft_type="C2R"), irfft C2R; rfft
+    # takes real operands.
     holder = wrap_operand(operand, "operand")
     if holder.dtype not in _COMPLEX:
-        raise ValueError(
+        use = "rfft() for a real-to-complex FFT" if name != "irfft" else "rfft() first"
+        raise _ComplexOperandExpected(
             f"{name}() expects a complex operand (complex32, complex64, complex128), found {holder.dtype}; "
-            f"use rfft() for a real-to-complex FFT, or cast the operand to the complex dtype of its precision"
+            f"use {use}, or cast the operand to the complex dtype of its precision"
+        )
+    return holder
+
+
+def _require_real(operand, name):
+    holder = wrap_operand(operand, "operand")
+    if holder.dtype in _COMPLEX:
+        raise _RealOperandExpected(
+            f"{name}() expects a real operand (float16, float32, float64), found {holder.dtype}; "
+            "use fft() for a complex operand"
         )
     return holder
 
@@ -793,8 +814,9 @@ def rfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, ep
     result, fast = _fast("rfft", operand, axes, None, options, execution, prolog, epilog, stream)
     if result is not None:
         return result
+    holder = _require_real(operand, "rfft")
     forward = FFTDirection.FORWARD
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, forward, "R2C", "rfft", fast=fast)
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, forward, "R2C", "rfft", holder, fast)
 
 
 @_one_shot_doc(
@@ -808,5 +830,6 @@ def irfft(operand, /, *, axes=None, options=None, execution=None, prolog=None, e
     result, fast = _fast("irfft", operand, axes, None, options, execution, prolog, epilog, stream)
     if result is not None:
         return result
+    holder = _require_complex(operand, "irfft")
     inverse = FFTDirection.INVERSE
-    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, inverse, "C2R", "irfft", fast=fast)
+    return _one_shot(operand, axes, options, execution, prolog, epilog, stream, inverse, "C2R", "irfft", holder, fast)

@@ -197,3 +197,21 @@ def test_option_values_that_are_accepted():
     assert FFTOptions(fft_type="r2c").fft_type == "R2C"
     adapter = logging.LoggerAdapter(logging.getLogger("x"), {})
     assert FFTOptions(logger=adapter).logger is adapter
+
+
+@pytest.mark.parametrize(
+    "name, dtype, kinds, match",
+    [
+        ("fft", "float32", (ValueError, TypeError), r"fft\(\) expects a complex operand .*found float32"),
+        ("ifft", "float64", (ValueError, TypeError), r"ifft\(\) expects a complex operand .*found float64"),
+        ("irfft", "float32", (ValueError, TypeError), r"irfft\(\) expects a complex operand .*use rfft\(\) first"),
+        ("rfft", "complex64", (RuntimeError, TypeError), r"rfft\(\) expects a real operand .*use fft\(\)"),
+    ],
+)
+def test_operands_of_the_wrong_kind_raise_what_nvmath_python_raises(name, dtype, kinds, match):
+    # nvmath-python raises ValueError for a real operand of fft/ifft/irfft and RuntimeError for a
+    # complex one of rfft; the errors here are those and TypeError too.
+    x = np.ones((4, 8), dtype)
+    for kind in kinds:
+        with pytest.raises(kind, match=match):
+            getattr(nvmath.fft, name)(x, execution="cpu")
