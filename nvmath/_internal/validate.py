@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import operator
 
-__all__ = ["as_int_at_least"]
+__all__ = ["DtypeError", "as_int_at_least"]
+
+
+class DtypeError(TypeError, ValueError):
+    """An operand, input or scalar of a type the operation does not take: a TypeError (what it
+    is) and a ValueError (what nvmath-python raises for it), so that code written for either
+    catches it."""
 
 
 def as_int_at_least(value, minimum: int, name: str, accepted: str) -> int:

@@ -850,3 +850,14 @@ def test_stateless_matmul_leaves_the_callers_preferences_alone():
     assert_close(matmul(a, b, preferences={"limit": 3}), a @ b, "float64")
     with pytest.raises(ValueError, match="limit"):
         matmul(a, b, preferences={"limit": 0})
+
+
+def test_type_errors_are_also_the_value_errors_nvmath_python_raises():
+    a32, b64 = np.ones((3, 4), np.float32), np.ones((4, 5), np.float64)
+    for kind in (TypeError, ValueError):
+        with pytest.raises(kind, match="matmul does not promote types"):
+            matmul(a32, b64)
+        with pytest.raises(kind, match="is complex but the operands are float32"):
+            matmul(a32, b64.astype(np.float32), alpha=1j)
+        with pytest.raises(kind, match="c has dtype float64 but the result is float32"):
+            matmul(a32, b64.astype(np.float32), np.ones((3, 5)), beta=1.0)

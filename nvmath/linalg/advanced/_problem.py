@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from nvmath._internal.options import check_enum
+from nvmath._internal.validate import DtypeError
 
 from ._options import EPILOG_INPUTS, EPILOG_OUTPUTS, MatmulEpilog, matrix_qualifiers_dtype
 
@@ -86,9 +87,9 @@ def check_scalar(value, name, dtype):
     """Refuse an ``alpha``/``beta`` that is not a number (bools included), or is complex for
     real operands (NumPy's complex scalars too): :class:`TypeError` naming it and the operands."""
     if not isinstance(value, (numbers.Number, np.number)) or isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name}={value!r} is not supported; accepted: a real or complex number")
+        raise DtypeError(f"{name}={value!r} is not supported; accepted: a real or complex number")
     if isinstance(value, (complex, np.complexfloating)) and dtype not in ("complex64", "complex128"):
-        raise TypeError(
+        raise DtypeError(
             f"{name}={value!r} is complex but the operands are {dtype}; accepted: a real number "
             "(complex scalars need complex operands)"
         )
@@ -126,15 +127,15 @@ class Problem:
         # Types: no promotion, a and b alike (FP8 may mix its two formats).
         for name, operand in (("a", a), ("b", b)):
             if operand.dtype in NARROW_BLOCK_SCALED:
-                raise TypeError(
+                raise DtypeError(
                     f"{name} has dtype {operand.dtype} ({NARROW_BLOCK_SCALED[operand.dtype]}): block-scaled FP4 "
                     "matmuls need a GPU of compute capability 10.0 or newer (Blackwell) "
                     f"and are not implemented here yet; supported: {', '.join(SUPPORTED_TYPES)}"
                 )
         if a.dtype not in SUPPORTED_TYPES:
-            raise TypeError(f"a has dtype {a.dtype}; supported: {', '.join(SUPPORTED_TYPES)}")
+            raise DtypeError(f"a has dtype {a.dtype}; supported: {', '.join(SUPPORTED_TYPES)}")
         if a.dtype != b.dtype and not (a.dtype in FP8 and b.dtype in FP8):
-            raise TypeError(
+            raise DtypeError(
                 f"a has dtype {a.dtype} and b has dtype {b.dtype}: matmul does not promote "
                 f"types; give both the same dtype (one of {', '.join(SUPPORTED_TYPES)}), or two "
                 "FP8 types"
@@ -161,7 +162,7 @@ class Problem:
         if self.fp8:
             c_types = self._fp8_types(a.dtype, b.dtype, self.result_dtype)
         elif self.result_dtype not in results:
-            raise TypeError(
+            raise DtypeError(
                 f"result_type={self.result_dtype!r} is not supported with {a.dtype} operands; accepted: "
                 f"{', '.join(results)} (FP8 operands take others)"
             )
@@ -188,12 +189,12 @@ class Problem:
             self.c_column_broadcast = self.c_shape[-1] == 1 and n != 1
             if c.dtype not in c_types:
                 if self.fp8_result:
-                    raise TypeError(
+                    raise DtypeError(
                         f"c has dtype {c.dtype}; with FP8 operands {a.dtype} and {b.dtype} and an FP8 "
                         f"result {self.result_dtype}, cuBLASLt takes c of dtype "
                         f"{' or '.join(c_types)} (it is added before the result is quantized)"
                     )
-                raise TypeError(
+                raise DtypeError(
                     f"c has dtype {c.dtype} but the result is {self.result_dtype}: give c of the "
                     "result's dtype (no promotion)"
                 )
@@ -224,11 +225,11 @@ class Problem:
         table = _FP8_TABLE.get((a_dtype, b_dtype))
         if table is None:
             pairs = ", ".join(f"{x} x {y}" for x, y in _FP8_TABLE)
-            raise TypeError(
+            raise DtypeError(
                 f"a has dtype {a_dtype} and b has dtype {b_dtype}: cuBLASLt multiplies the FP8 pairs {pairs} only"
             )
         if result_dtype not in table:
-            raise TypeError(
+            raise DtypeError(
                 f"result_type={result_dtype!r} is not supported for FP8 operands {a_dtype} and "
                 f"{b_dtype}; accepted: {', '.join(table)}"
             )
@@ -266,7 +267,7 @@ class Problem:
             return (False, False, False)
         q = np.asarray(qualifiers)
         if q.dtype != matrix_qualifiers_dtype or q.shape != (3,):
-            raise TypeError(
+            raise DtypeError(
                 f"qualifiers must be a NumPy array of 3 records of matrix_qualifiers_dtype "
                 f"(for a, b and c), got dtype {q.dtype} and shape {q.shape}"
             )
@@ -306,11 +307,11 @@ class Problem:
             )
         fp8_aux = aux_type in FP8
         if fp8_aux and not self.fp8:
-            raise TypeError(
+            raise DtypeError(
                 f"preferences.epilog.aux_type={aux_type!r} (FP8) needs FP8 operands; these are {self.ab_dtype}"
             )
         if aux_type is not None and not fp8_aux and aux_type != self.aux_dtype:
-            raise TypeError(
+            raise DtypeError(
                 f"preferences.epilog.aux_type={aux_type!r} is not supported here; accepted: {self.aux_dtype!r}"
                 + (", 'float8_e4m3fn', 'float8_e5m2'" if self.fp8 else "")
             )
@@ -342,12 +343,12 @@ class Problem:
                 raise ValueError(f"epilog_inputs {sorted(epilog_inputs)} were given without an epilog")
             return None, {}
         if self.fp8_result and epilog not in _FP8_RESULT_EPILOGS:
-            raise TypeError(
+            raise DtypeError(
                 f"epilog {epilog.name} is not supported with an FP8 result ({self.result_dtype}); accepted: "
                 f"{', '.join(e.name for e in _FP8_RESULT_EPILOGS)}, or result_type 'bfloat16' or 'float16'"
             )
         if self.result_dtype not in _REAL_EPILOG_TYPES and epilog not in (MatmulEpilog.BIAS,):
-            raise TypeError(
+            raise DtypeError(
                 f"epilog {epilog.name} is supported for real results "
                 f"({', '.join(_REAL_EPILOG_TYPES)}), not {self.result_dtype}"
             )
@@ -396,7 +397,7 @@ class Problem:
                     if self.bias_dtype == self.result_dtype
                     else f"cuBLASLt's type for FP8 operands with a {self.result_dtype} result,"
                 )
-                raise TypeError(f"epilog_inputs['bias'] has dtype {h.dtype}; it must be {whose} {self.bias_dtype}")
+                raise DtypeError(f"epilog_inputs['bias'] has dtype {h.dtype}; it must be {whose} {self.bias_dtype}")
         elif name == "relu_aux":
             want = (*batch, relu_aux_ld(m) // 8, n)
             if tuple(h.shape) != want or h.dtype != "uint8":

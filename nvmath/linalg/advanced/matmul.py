@@ -19,7 +19,7 @@ from nvmath._internal.options import check_execution, check_options
 from nvmath._internal.stateful import Stateful
 from nvmath._internal.streams import require_cuda
 from nvmath._internal.tensor import check_same_operand, wrap_operand
-from nvmath._internal.validate import as_int_at_least
+from nvmath._internal.validate import DtypeError, as_int_at_least
 
 from ._options import MatmulOptions, MatmulPlanPreferences, MatmulQuantizationScales
 from ._problem import Problem, check_scalar
@@ -223,7 +223,7 @@ class Matmul(Stateful):
                 "one element (shape () or (1,)) where the operands are"
             ) from None
         if h.dtype != "float32" or h.size != 1 or len(h.shape) > 1:
-            raise TypeError(
+            raise DtypeError(
                 f"{name} has dtype {h.dtype} and shape {tuple(h.shape)}; an array scale must be "
                 "float32 with one element, of shape () or (1,)"
             )
