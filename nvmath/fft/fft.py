@@ -23,6 +23,7 @@ from nvmath._internal.options import check_choice, check_execution, check_option
 from nvmath._internal.stateful import Stateful
 from nvmath._internal.streams import require_cuda
 from nvmath._internal.tensor import check_same_operand, dense_strides_like, wrap_operand
+from nvmath._internal.validate import DtypeError
 
 from . import _layout
 from ._cpu import stateless_plans
@@ -46,8 +47,8 @@ class _Spec:
         accepted = {"C2C": _COMPLEX, "R2C": _REAL, "C2R": _COMPLEX}
         if fft_type is None or dtype not in accepted[fft_type]:
             if fft_type is None:
-                raise TypeError(f"operand has dtype {dtype}; an FFT accepts {_ACCEPTED_DTYPES}")
-            raise TypeError(
+                raise DtypeError(f"operand has dtype {dtype}; an FFT accepts {_ACCEPTED_DTYPES}")
+            raise DtypeError(
                 f"operand has dtype {dtype}, which fft_type={fft_type!r} does not accept; "
                 f"{fft_type} accepts {', '.join(accepted[fft_type])}"
             )
@@ -740,7 +741,7 @@ def _one_shot_doc(summary, operand, returns, axes_note="", direction=None):
 _HALVED = " The last of ``axes`` is the halved one."
 
 
-class _ComplexOperandExpected(ValueError, TypeError):
+class _ComplexOperandExpected(DtypeError):
     """A real operand given to fft(), ifft() or irfft(): a ValueError as nvmath-python raises,
     and a TypeError (what it is)."""
 

@@ -215,3 +215,11 @@ def test_operands_of_the_wrong_kind_raise_what_nvmath_python_raises(name, dtype,
     for kind in kinds:
         with pytest.raises(kind, match=match):
             getattr(nvmath.fft, name)(x, execution="cpu")
+
+
+def test_an_operand_dtype_an_fft_does_not_take_is_a_type_and_a_value_error():
+    for kind in (TypeError, ValueError):
+        with pytest.raises(kind, match="operand has dtype int32; an FFT accepts"):
+            FFT(np.ones(8, np.int32), execution="cpu")
+        with pytest.raises(kind, match="which fft_type='C2R' does not accept"):
+            FFT(np.ones(8, np.float32), options={"fft_type": "C2R"}, execution="cpu")
