@@ -260,12 +260,32 @@ def _numpy_dtype(spec):
         return None
 
 
-def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=None, symbol=None, fastmath=False):
+def _symbol(name, symbol, representation):
+    """The exported name from nvmath-python's ``name`` or this project's ``symbol`` (one, or both
+    the same); ``representation`` must be ``"ltoir"``."""
+    if representation != "ltoir":
+        raise ValueError(f"representation={representation!r} is not supported; accepted: 'ltoir'")
+    if name is not None and symbol is not None and name != symbol:
+        raise ValueError(f"name={name!r} and symbol={symbol!r} both name the exported symbol; give one of them")
+    return symbol if symbol is not None else name
+
+
+def compile_prolog(
+    function,
+    element_dtype,
+    user_info_dtype,
+    *,
+    name=None,
+    representation="ltoir",
+    compute_capability=None,
+    symbol=None,
+    fastmath=False,
+):
     """Compile a cuFFT load callback written in Python to LTO-IR.
 
     Parameters
     ----------
-    func : callable
+    function : callable
         ``prolog(data_in, offset, user_info, unused) -> value``: ``data_in`` points to the
         input elements, ``offset`` is the element offset cuFFT is loading, ``user_info`` points
         to ``user_info_dtype`` values, ``unused`` is cuFFT's shared-memory pointer. The result
@@ -274,10 +294,15 @@ def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=N
         The type of the elements cuFFT loads (the transform's input type).
     user_info_dtype : dtype or Numba type
         What ``user_info`` points to: a scalar dtype, a structured dtype or a Numba record.
+    name : str, optional
+        The exported name (nvmath-python's keyword; ``symbol`` is the same); default unique to
+        the function, types and target.
+    representation : {"ltoir"}
+        What to compile to: LTO-IR.
     compute_capability : optional
-        ``"sm_90"``, ``(9, 0)``...; default the current device's, else an error.
+        ``"sm_90"``, ``"90"``, ``(9, 0)``...; default the current device's, else an error.
     symbol : str, optional
-        The exported name; default unique to the function, types and target.
+        As ``name``.
     fastmath : bool
         Fast-math compilation (see :func:`nvmath.jit.compile_device_function`).
 
@@ -286,23 +311,35 @@ def compile_prolog(func, element_dtype, user_info_dtype, *, compute_capability=N
     nvmath.jit.ltoir.LTOIR
         ``bytes(result)`` is the LTO-IR; ``result.symbol`` the name to give cuFFT.
     """
-    return _compile("prolog", func, element_dtype, user_info_dtype, compute_capability, symbol, fastmath)
+    symbol = _symbol(name, symbol, representation)
+    return _compile("prolog", function, element_dtype, user_info_dtype, compute_capability, symbol, fastmath)
 
 
-def compile_epilog(func, element_dtype, user_info_dtype, *, compute_capability=None, symbol=None, fastmath=False):
+def compile_epilog(
+    function,
+    element_dtype,
+    user_info_dtype,
+    *,
+    name=None,
+    representation="ltoir",
+    compute_capability=None,
+    symbol=None,
+    fastmath=False,
+):
     """Compile a cuFFT store callback written in Python to LTO-IR.
 
     Parameters
     ----------
-    func : callable
+    function : callable
         ``epilog(data_out, offset, value, user_info, unused)``: stores ``value`` (of
         ``element_dtype``, the transform's output type) at ``data_out[offset]``, or anything
         it computes from it; returns nothing.
-    element_dtype, user_info_dtype, compute_capability, symbol, fastmath :
+    element_dtype, user_info_dtype, name, representation, compute_capability, symbol, fastmath :
         As for :func:`compile_prolog`.
 
     Returns
     -------
     nvmath.jit.ltoir.LTOIR
     """
-    return _compile("epilog", func, element_dtype, user_info_dtype, compute_capability, symbol, fastmath)
+    symbol = _symbol(name, symbol, representation)
+    return _compile("epilog", function, element_dtype, user_info_dtype, compute_capability, symbol, fastmath)

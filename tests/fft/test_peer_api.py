@@ -78,3 +78,22 @@ def test_top_level_memory_names():
     assert nvmath.BaseCUDAMemoryManager is BaseCUDAMemoryManager
     assert nvmath.MemoryPointer is MemoryPointer
     assert {"BaseCUDAMemoryManager", "MemoryPointer"} <= set(nvmath.__all__) & set(dir(nvmath))
+
+
+def test_compile_helpers_take_nvmath_pythons_keywords():
+    def scale(data_out, offset, value, user_info, unused):
+        data_out[offset] = value * 2
+
+    art = nvmath.fft.compile_epilog(
+        function=scale,
+        element_dtype="complex64",
+        user_info_dtype="float32",
+        name="my_store",
+        representation="ltoir",
+        compute_capability="90",
+    )
+    assert isinstance(art, bytes) and art.symbol == "my_store" and len(art) > 0
+    with pytest.raises(ValueError, match=r"representation='ptx' is not supported; accepted: 'ltoir'"):
+        nvmath.fft.compile_epilog(scale, "complex64", "float32", representation="ptx", compute_capability="90")
+    with pytest.raises(ValueError, match="both name the exported symbol"):
+        nvmath.fft.compile_epilog(scale, "complex64", "float32", name="a", symbol="b", compute_capability="90")
