@@ -681,8 +681,9 @@ class DevicePipeline:
         self._finalizer = weakref.finalize(self, _release, device, module, destroy, storage)
         logger.debug("cuBLASDx device pipeline %s: state at %#x", self._spec.short(), int(storage.handle))
 
-    def get_tile(self, smem, idx, idy) -> TilePipeline:
-        """The block's tile pipeline over shared memory ``smem`` (kernels only)."""
+    def get_tile(self, smem, blockIdx_x, blockIdx_y) -> TilePipeline:
+        """The tile pipeline of C's tile ``(blockIdx_x, blockIdx_y)`` over shared memory ``smem``
+        (kernels only)."""
         raise RuntimeError("DevicePipeline.get_tile can be called inside numba.cuda.jit kernels only")
 
     def reset_tile(self, tile_pipeline, idx, idy) -> None:
