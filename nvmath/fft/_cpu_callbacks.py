@@ -418,14 +418,15 @@ def array_address(a: np.ndarray) -> int:
 
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
-# Elements per thread at least: below this a thread costs more than it saves (on the H100
-# host a 1M-element epilog pass took 0.69 ms on 8 threads, 0.87 ms on 16). On the 2-core
-# host (the filter epilog on complex64 rows of 4096, benchmarks/fft_cpu_scaling.py) 256K
-# would do better: 0.134 ms on one thread against 0.189 ms on two for 256K elements, 0.332
-# against 0.343 ms for 512K, 0.71 against 0.54 ms for 1M; its copy bandwidth is 27 GB/s on
-# one thread, 29 on two. Kept until the 16-core host's figures (the same benchmark) say
-# what it does there.
-_MIN_CHUNK = 1 << 17
+# Elements per thread at least: below this a thread costs more than it saves. Measured with
+# benchmarks/fft_cpu_scaling.py (the filter epilog's pass, in place): on the 2-core host,
+# 256K complex64 elements took 0.134 ms on one thread against 0.189 ms on two, 1M 0.71
+# against 0.54 ms; on the 16-core H100 host (2026-12-05; docs/results/h100/
+# fft_cpu_scaling.json), whose compute scaled to 3.3x on 4 threads and no further and whose
+# copy bandwidth stopped at 8 threads (59 GB/s), the fastest pass over 1M elements (complex64
+# rows of 4096, float32 R2C rows of 2049) ran on 4 threads (0.72 against 0.97 ms on 16), over
+# 4M (complex64 and complex128) on 8: 256K elements a thread.
+_MIN_CHUNK = 1 << 18
 _Bad1 = ctypes.c_int64 * 1
 
 

@@ -82,6 +82,7 @@ def test_numpy_round_trip_through_cupy(cp, caplog, view):
     with caplog.at_level(logging.INFO, logger="nvmath"):
         d = h.to_device(0, stream)
         assert isinstance(d, CupyHolder) and d.shape == a.shape and d.is_dense()
+        s.synchronize()  # the copy is queued on s, a non-blocking stream asnumpy does not wait for
         np.testing.assert_array_equal(cp.asnumpy(d.tensor), a)
         back = d.to_host(stream)
     assert isinstance(back, NumpyHolder) and isinstance(back.tensor, np.ndarray)
