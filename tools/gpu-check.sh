@@ -73,7 +73,7 @@ if [ "$what" = all ] || [ "$what" = tests ]; then
     done
   else
     # shellcheck disable=SC2086
-    python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider "${workers[@]}" 2>&1 | tee "$OUT/tests.log"
+    python3 -m pytest ${NVMATH_TEST_PATHS:-tests} -q -p no:cacheprovider --durations=25 "${workers[@]}" 2>&1 | tee "$OUT/tests.log"
     status=${PIPESTATUS[0]}
   fi
 fi
