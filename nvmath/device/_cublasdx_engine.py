@@ -9,7 +9,6 @@ a :class:`MatmulSpec` into libmathdx calls. Traits (no code) and LTO-IR (per exe
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 
@@ -123,22 +122,11 @@ def _operators(dx, spec: MatmulSpec, api: str) -> list:
     return ops
 
 
-@contextlib.contextmanager
 def _descriptor(dx, spec: MatmulSpec, api: str):
-    """A cuBLASDx descriptor with the operators of ``spec``; destroyed on exit."""
-    handle = dx.cublasdxCreateDescriptor()
-    try:
-        for operator, value, name in _operators(dx, spec, api):
-            try:
-                if isinstance(value, list):
-                    dx.cublasdx_set_operator_int64s(handle, operator, value)
-                else:
-                    dx.cublasdxSetOperatorInt64(handle, operator, int(value))
-            except dx.MathDxError as e:
-                raise ValueError(f"cuBLASDx does not support {name} for this GEMM ({spec.describe()}): {e}") from None
-        yield handle
-    finally:
-        dx.cublasdxDestroyDescriptor(handle)
+    """A cuBLASDx descriptor with the operators of ``spec`` (a context manager; destroyed on exit)."""
+    return _mathdx_code.descriptor(
+        dx, "cublasdx", "cuBLASDx", _operators(dx, spec, api), f"this GEMM ({spec.describe()})"
+    )
 
 
 def _codegen_error(dx, spec: MatmulSpec, error: Exception) -> Exception:

@@ -9,7 +9,6 @@ No Numba here.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import logging
@@ -102,22 +101,9 @@ def _operators(dx, spec: FFTSpec, api: str) -> list:
     return ops
 
 
-@contextlib.contextmanager
 def _descriptor(dx, spec: FFTSpec, api: str):
-    """A cuFFTDx descriptor with the operators of ``spec``; destroyed on exit."""
-    handle = dx.cufftdxCreateDescriptor()
-    try:
-        for operator, value, name in _operators(dx, spec, api):
-            try:
-                if isinstance(value, list):
-                    dx.cufftdx_set_operator_int64s(handle, operator, value)
-                else:
-                    dx.cufftdxSetOperatorInt64(handle, operator, int(value))
-            except dx.MathDxError as e:
-                raise ValueError(f"cuFFTDx does not support {name} for this FFT ({spec.describe()}): {e}") from None
-        yield handle
-    finally:
-        dx.cufftdxDestroyDescriptor(handle)
+    """A cuFFTDx descriptor with the operators of ``spec`` (a context manager; destroyed on exit)."""
+    return _mathdx_code.descriptor(dx, "cufftdx", "cuFFTDx", _operators(dx, spec, api), f"this FFT ({spec.describe()})")
 
 
 def _read_traits(dx, handle, spec: FFTSpec) -> dict:

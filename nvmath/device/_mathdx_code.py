@@ -8,6 +8,7 @@ neither libmathdx nor NVRTC.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -16,6 +17,7 @@ __all__ = [
     "libmathdx_version",
     "cached",
     "cached_traits",
+    "descriptor",
     "store",
     "finalize_ltoir",
     "refusal",
@@ -97,6 +99,28 @@ def store(components: dict, traits: dict, ltoir: bytes, **meta: str) -> None:
     cache = _cache.get_cache()
     cache.put(_ltoir_key(components), ltoir, meta=meta)
     cache.put(_cache.CacheKey("traits", components), json.dumps(traits).encode())
+
+
+@contextlib.contextmanager
+def descriptor(dx, prefix: str, library: str, operators, what: str):
+    """A libmathdx descriptor of ``prefix``'s API (``"cublasdx"``, ``"cufftdx"``) with
+    ``operators`` set (``(operator, value, name)`` each; a value an int or a list of ints),
+    destroyed on exit. An operator the library refuses is a :class:`ValueError` that names it,
+    ``library`` (its display name) and ``what`` the descriptor describes."""
+    handle = getattr(dx, prefix + "CreateDescriptor")()
+    set_one, set_many = getattr(dx, prefix + "SetOperatorInt64"), getattr(dx, prefix + "_set_operator_int64s")
+    try:
+        for operator, value, name in operators:
+            try:
+                if isinstance(value, list):
+                    set_many(handle, operator, value)
+                else:
+                    set_one(handle, operator, int(value))
+            except dx.MathDxError as e:
+                raise ValueError(f"{library} does not support {name} for {what}: {e}") from None
+        yield handle
+    finally:
+        getattr(dx, prefix + "DestroyDescriptor")(handle)
 
 
 _STATIC_ASSERTION = re.compile(r'static assertion failed with "((?:[^"\\]|\\.)*)"')
