@@ -57,10 +57,12 @@ class MemoryPointer:
         An object kept alive until the memory is freed (for example the allocating package's
         own pointer object, whose release returns the memory to its pool).
 
-    Freeing again does nothing. Memory still held at interpreter exit is left to the CUDA driver.
+    Freeing a pointer made with a finalizer twice raises :class:`RuntimeError`, as
+    nvmath-python's does; without one, :meth:`free` may be called any number of times. Memory
+    still held at interpreter exit is left to the CUDA driver.
     """
 
-    __slots__ = ("ptr", "size", "device_id", "_final", "__weakref__")
+    __slots__ = ("ptr", "size", "device_id", "_final", "_has_finalizer", "__weakref__")
 
     def __init__(self, device_ptr: int, size: int, finalizer=None, *, device_id: int | None = None, owner=None):
         self.ptr = int(device_ptr)
@@ -70,6 +72,7 @@ class MemoryPointer:
             raise TypeError(f"finalizer={finalizer!r} is not callable; accepted: a callable with no arguments, or None")
         self._final = weakref.finalize(self, _release, finalizer, owner)
         self._final.atexit = False
+        self._has_finalizer = finalizer is not None
 
     @property
     def device_ptr(self) -> int:
@@ -82,14 +85,23 @@ class MemoryPointer:
         return not self._final.alive
 
     def free(self) -> None:
-        """Free the memory now (the finalizer runs once; later calls do nothing)."""
+        """Free the memory now: the finalizer runs, once.
+
+        Raises
+        ------
+        RuntimeError
+            If the pointer has a finalizer and was already freed (a second ``free`` of the same
+            buffer is a bug of its owner; nvmath-python raises the same).
+        """
+        if not self._final.alive and self._has_finalizer:
+            raise RuntimeError(f"The buffer has already been freed ({self!r}).")
         self._final()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.free()
+        self._final()  # a no-op where the block already freed it
 
     def __int__(self):
         return self.ptr

@@ -36,8 +36,17 @@ def test_free_runs_finalizer_once():
     p = MemoryPointer(0x1000, 64, lambda: freed.append(1), device_id=0)
     assert not p.freed and p.ptr == 0x1000 and p.device_ptr == 0x1000 and p.size == 64
     p.free()
-    p.free()
     assert freed == [1] and p.freed
+    with pytest.raises(RuntimeError, match="already been freed"):  # as nvmath-python's
+        p.free()
+    assert freed == [1]
+    q = MemoryPointer(0x2000, 64, None, device_id=0)  # no finalizer: free is always allowed
+    q.free()
+    q.free()
+    assert q.freed
+    with MemoryPointer(0x3000, 8, lambda: freed.append(3), device_id=0) as r:
+        r.free()  # freed inside the block: leaving it does not free again
+    assert freed == [1, 3]
 
 
 def test_context_manager_and_gc_free():
@@ -84,7 +93,8 @@ def test_allocate_workspace_with_user_allocator(no_cuda):
     assert alloc.calls == [(256, STREAM)]
     assert p.ptr == 0x1000 and p.size == 256
     p.free()
-    p.free()
+    with pytest.raises(RuntimeError, match="already been freed"):
+        p.free()
     assert alloc.freed == [0x1000]
 
 
@@ -113,7 +123,8 @@ def test_emm_style_allocator_duck_typed(no_cuda):
     p = allocate_workspace(100, package="cupy", device_id=0, stream=STREAM, allocator=EMMLike())
     assert p.ptr == 0x7000 and events == [("alloc", 100)]
     p.free()
-    p.free()
+    with pytest.raises(RuntimeError, match="already been freed"):
+        p.free()
     assert events == [("alloc", 100), "free"]
 
 
