@@ -29,7 +29,8 @@ class ExecutionCUDA:
     ----------
     device_id : int or None
         The ordinal of the GPU (a non-negative int). ``None`` (the default) means the device the
-        operands are on, or the current CUDA device for host operands.
+        operands are on, and GPU 0 for host operands (as in nvmath-python; not the current
+        device: pass the ordinal to use another).
     """
 
     device_id: int | None = None

@@ -69,7 +69,8 @@ class CudaBackend:
         self.logger = owner.logger
         self.allocator = owner.options.allocator
         if holder.is_host:
-            device_id = execution.device_id if execution.device_id is not None else _streams.current_device_id()
+            # As nvmath-python: host operands go to GPU 0 unless a device is named.
+            device_id = execution.device_id if execution.device_id is not None else 0
         else:
             device_id = holder.device_id
             if execution.device_id is not None and execution.device_id != device_id:

@@ -208,7 +208,9 @@ def _resolve_execution(options, execution, holder):
 def _execution_key(execution, holder) -> tuple:
     """``(name, *fields)`` of the execution space; on the GPU, the device the plan is made on."""
     if isinstance(execution, ExecutionCUDA):
-        return ("cuda", holder.device_id if not holder.is_host else execution.device_id)
+        if not holder.is_host:
+            return ("cuda", holder.device_id)
+        return ("cuda", 0 if execution.device_id is None else execution.device_id)
     return ("cpu", execution.num_threads)
 
 

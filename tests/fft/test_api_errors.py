@@ -155,6 +155,12 @@ def test_keys():
     assert k1 != FFT.create_key(x, axes=[1], epilog=cb)
     with FFT(x, axes=[1]) as f:
         assert f.get_key() == k1 and hash(f.get_key(epilog=cb)) == hash(FFT.create_key(x, axes=[1], epilog=cb))
+    # On the GPU, a host operand goes to GPU 0 unless a device is named (as in nvmath-python),
+    # whichever device is current: the key says so.
+    assert FFT.create_key(x, axes=[1], execution="cuda")[-1] == ("cuda", 0)
+    assert FFT.create_key(x, axes=[1], execution={"name": "cuda", "device_id": 1})[-1] == ("cuda", 1)
+    with pytest.warns(DeprecationWarning, match="FFTOptions.device_id"):
+        assert FFT.create_key(x, axes=[1], options={"device_id": 2}, execution="cuda")[-1] == ("cuda", 2)
 
 
 def test_layout_embedding():

@@ -104,7 +104,8 @@ class CudaGeneric:
                 "nvmath does not copy between GPUs implicitly"
             )
         if self.host:
-            self.device_id = execution_device if execution_device is not None else _streams.current_device_id()
+            # As nvmath-python: host operands go to GPU 0 unless a device is named.
+            self.device_id = execution_device if execution_device is not None else 0
         else:
             self.device_id = a.device_id
         self.stream = _streams.get_stream(stream, package=self.package, device_id=self.device_id)
