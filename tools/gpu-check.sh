@@ -20,10 +20,15 @@ mkdir -p "$OUT"
 what=${1:-all}
 
 if [ -d .whl ] && ls .whl/*.whl >/dev/null 2>&1; then
-  python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl || exit 1
-  # pip installs bytecode with a package (--no-compile above only saves time here): without it
-  # every fresh process compiles numpy from source, about 0.3 s of each first kernel launch.
-  python3 -m compileall -q -j 0 /tmp/site >/dev/null 2>&1
+  # A machine kept warm between device calls keeps /tmp: the same wheels are not installed twice.
+  wheels=$(cd .whl && stat -c "%n %s" -- *.whl | md5sum)
+  if [ "$(cat /tmp/site/.nvmath-wheels 2>/dev/null)" != "$wheels" ]; then
+    python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/site .whl/*.whl || exit 1
+    # pip installs bytecode with a package (--no-compile above only saves time here): without it
+    # every fresh process compiles numpy from source, about 0.3 s of each first kernel launch.
+    python3 -m compileall -q -j 0 /tmp/site >/dev/null 2>&1
+    echo "$wheels" > /tmp/site/.nvmath-wheels
+  fi
   export PYTHONPATH=/tmp/site:$PWD${PYTHONPATH:+:$PYTHONPATH}
   export LD_LIBRARY_PATH=/tmp/site/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 else
@@ -33,9 +38,15 @@ fi
 # shellcheck disable=SC2046
 python3 -m compileall -q -j 0 nvmath $(python3 -c "import cuda; print(' '.join(cuda.__path__))") >/dev/null 2>&1
 if [ -d .peer-whl ] && ls .peer-whl/*.whl >/dev/null 2>&1; then
-  python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/peer .peer-whl/*.whl \
-    || echo "nvmath-python (peer) did not install: its benchmark will skip" >&2
-  python3 -m compileall -q -j 0 /tmp/peer >/dev/null 2>&1
+  peer=$(cd .peer-whl && stat -c "%n %s" -- *.whl | md5sum)
+  if [ "$(cat /tmp/peer/.nvmath-wheels 2>/dev/null)" != "$peer" ]; then
+    if python3 -m pip install -q --no-index --no-deps --no-compile --upgrade --target /tmp/peer .peer-whl/*.whl; then
+      python3 -m compileall -q -j 0 /tmp/peer >/dev/null 2>&1
+      echo "$peer" > /tmp/peer/.nvmath-wheels
+    else
+      echo "nvmath-python (peer) did not install: its benchmark will skip" >&2
+    fi
+  fi
 fi
 export PYTHONUNBUFFERED=1
 # Never the user's own cache: the suite and benchmarks get a fresh one.
