@@ -166,6 +166,28 @@ def require_cuda(device_id: int | None = None, what: str = "execution='cuda'") -
     return count
 
 
+_gpu_found: bool | None = None
+
+
+def gpu_found() -> bool:
+    """Whether a usable CUDA GPU is present (asked once per process; never raises).
+
+    Decides where work goes when nothing names a place for it, as nvmath-python's advanced
+    ``Matmul`` does with host operands (copied to a GPU): on a machine without one, such work
+    runs on the CPU instead.
+    """
+    global _gpu_found
+    found = _gpu_found
+    if found is None:
+        try:
+            require_cuda()
+            found = True
+        except RuntimeError:
+            found = False
+        _gpu_found = found
+    return found
+
+
 def current_device_id() -> int:
     """The CUDA runtime's current device (shared by CuPy, PyTorch and Numba)."""
     return int(check_cuda(_runtime().cudaGetDevice(), "cudaGetDevice"))

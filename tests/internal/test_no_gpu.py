@@ -92,3 +92,23 @@ def test_a_device_id_beyond_the_gpus_found_is_refused():
         nvmath.fft.fft(np.ones(8, np.complex64), execution={"name": "cuda", "device_id": count})
     with pytest.raises(ValueError, match=rf"device_id={count} is not supported"):
         matmul(np.ones((2, 2)), np.ones((2, 2)), execution={"name": "cuda", "device_id": count})
+
+
+def test_gpu_found_is_false_without_a_device_and_does_not_raise(monkeypatch):
+    runtime = pytest.importorskip("cuda.bindings.runtime")
+    monkeypatch.setattr(streams, "_device_count", None)
+    monkeypatch.setattr(streams, "_gpu_found", None)
+    monkeypatch.setattr(runtime, "cudaGetDeviceCount", lambda: (runtime.cudaError_t.cudaErrorNoDevice, 0))
+    assert streams.gpu_found() is False
+    monkeypatch.setattr(runtime, "cudaGetDeviceCount", lambda: (runtime.cudaError_t.cudaSuccess, 1))
+    assert streams.gpu_found() is False  # the answer is kept for the process
+
+
+@no_gpu
+def test_matmul_of_host_operands_runs_on_the_cpu_without_a_gpu():
+    """nvmath-python would copy host operands to a GPU; with none, they are multiplied on the CPU."""
+    rng = np.random.default_rng()
+    a, b = rng.standard_normal((6, 4)), rng.standard_normal((4, 5))
+    np.testing.assert_allclose(matmul(a, b), a @ b, rtol=1e-12)
+    with Matmul(a, b) as mm:
+        assert mm.execution.name == "cpu"

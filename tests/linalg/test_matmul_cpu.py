@@ -861,3 +861,27 @@ def test_type_errors_are_also_the_value_errors_nvmath_python_raises():
             matmul(a32, b64.astype(np.float32), alpha=1j)
         with pytest.raises(kind, match="c has dtype float64 but the result is float32"):
             matmul(a32, b64.astype(np.float32), np.ones((3, 5)), beta=1.0)
+
+
+def test_host_operands_run_on_the_cpu_where_no_gpu_is_found(caplog):
+    """The conftest makes CPU tests see no GPU (the CI machine's case): the default for host
+    operands is then the CPU, said in the log; device operands would still ask for the GPU."""
+    from nvmath.linalg import ExecutionCPU
+
+    rng = np.random.default_rng()
+    a, b = rand((5, 7), "float64", rng), rand((7, 3), "float64", rng)
+    with caplog.at_level(logging.INFO, logger="nvmath"), Matmul(a, b) as mm:
+        assert isinstance(mm.execution, ExecutionCPU)
+        mm.plan()
+        assert_close(mm.execute(), a @ b, "float64")
+    assert "no CUDA GPU found" in caplog.text
+
+
+def test_gpu_found_answers_without_raising():
+    """gpu_found() agrees with the test session's own probe and never raises."""
+    from nvmath._internal import streams
+    from tests.conftest import HAS_GPU
+
+    streams._gpu_found = None  # ask again (the conftest's fixture restores its value after)
+    assert streams.gpu_found() is HAS_GPU
+    assert streams.gpu_found() is HAS_GPU  # the kept answer

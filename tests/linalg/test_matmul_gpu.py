@@ -434,3 +434,26 @@ def test_fp8_scale_must_be_on_the_operands_device():
         r"the operands are",
     ):
         matmul(a, a, quantization_scales={"d": torch.ones(1)}, options={"result_type": "float8_e4m3fn"})
+
+
+def test_host_operands_go_to_the_gpu_by_default(caplog):
+    """As in nvmath-python: NumPy operands without ``execution`` are multiplied by cuBLASLt
+    (copied to GPU 0 and back, both logged), with GPU semantics such as TF32 compute."""
+    import logging
+
+    from nvmath.linalg import ExecutionCUDA
+
+    rng = np.random.default_rng()
+    a, b = rand((64, 96), "float32", rng), rand((96, 48), "float32", rng)
+    with caplog.at_level(logging.INFO, logger="nvmath"), Matmul(a, b) as mm:
+        assert isinstance(mm.execution, ExecutionCUDA)
+        algorithms = mm.plan()
+        assert len(algorithms) >= 1
+        d = mm.execute()
+    assert isinstance(d, np.ndarray) and d.dtype == np.float32
+    assert_close(d, a.astype(np.float64) @ b, "float32")
+    assert "copying" in caplog.text
+    # TF32 compute, a GPU-only option, is taken and gives TF32 accuracy (not float32's).
+    d = matmul(a, b, options={"compute_type": "COMPUTE_32F_FAST_TF32"})
+    err = np.linalg.norm(d - a.astype(np.float64) @ b) / np.linalg.norm(a.astype(np.float64) @ b)
+    assert 1e-6 < err < 1e-2, err

@@ -3,7 +3,8 @@
 Phases: the constructor checks shapes, types and layouts; :meth:`Matmul.plan` chooses
 algorithms (cuBLASLt heuristics) and fixes the epilog; :meth:`Matmul.autotune` times the
 candidates; :meth:`Matmul.execute` runs as often as needed; :meth:`Matmul.free` releases.
-Host operands run on the CPU (NumPy) unless ``execution="cuda"``.
+Host operands are copied to a GPU, as in nvmath-python (``options.device_id``, the result copied
+back); where no GPU is found, or with ``execution="cpu"``, they run on the CPU (NumPy).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import get_logger
 from nvmath._internal.options import check_execution, check_options
 from nvmath._internal.stateful import Stateful
-from nvmath._internal.streams import require_cuda
+from nvmath._internal.streams import gpu_found, require_cuda
 from nvmath._internal.tensor import check_same_operand, wrap_operand
 from nvmath._internal.validate import DtypeError, as_int_at_least
 
@@ -42,7 +43,8 @@ class Matmul(Stateful):
         Three records (a, b, c); ``is_conjugate`` conjugates a complex ``a`` or ``b``.
     options : MatmulOptions or dict, optional
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
-        Default: where the operands live.
+        Default: the GPU (for host operands, ``options.device_id``, copied there and back, as
+        in nvmath-python); the CPU for host operands where no CUDA GPU is found.
     quantization_scales : dict, optional
         FP8 operands only: ``{"a": .., "b": .., "d": ..}``, the result being
         ``sd * (alpha * (sa * A) @ (sb * B) + beta * C)`` (cuBLASLt's per-tensor FP8 scaling).
@@ -84,7 +86,11 @@ class Matmul(Stateful):
             raise ValueError(f"the operands must be of one package and on one device; got {described}")
         execution = check_execution(execution, default=None)
         if execution is None:
-            execution = ExecutionCPU() if ha.is_host else ExecutionCUDA()
+            # As nvmath-python: host operands are copied to a GPU (options.device_id) and the
+            # result comes back; where no GPU is found they run on the CPU instead.
+            execution = ExecutionCPU() if ha.is_host and not gpu_found() else ExecutionCUDA()
+            if ha.is_host and isinstance(execution, ExecutionCPU):
+                self.logger.info("Matmul: no CUDA GPU found, so the host operands are multiplied on the CPU")
         if isinstance(execution, ExecutionCPU) and not ha.is_host:
             raise ValueError(
                 f"execution='cpu' cannot take {ha.package} operands on GPU {ha.device_id}: nvmath "
@@ -704,7 +710,8 @@ def matmul(
         The algorithm to run, from an earlier plan of the same problem (``Matmul.algorithms``),
         instead of cuBLASLt's heuristic.
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
-        Where the product is computed; default where the operands live.
+        Where the product is computed; default the GPU (host operands copied to
+        ``options.device_id`` and back), or the CPU for host operands where no GPU is found.
     quantization_scales : dict or MatmulQuantizationScales, optional
         FP8 only: ``{"a": .., "b": .., "d": ..}`` per-tensor scales (numbers or one-element
         float32 arrays on the operands' device); ``d`` is required for an FP8 result.
