@@ -7,7 +7,8 @@
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of the host-to-CuPy copies and of stream-ordered user allocators
 #       (tests/internal/test_gpu_cupy.py; test_numpy_round_trip_through_cupy failed on
-#       2026-12-05 for want of a synchronize in the test, fixed since);
+#       2026-12-05 for want of a synchronize in the test, fixed since), and the cuBLASLt
+#       tests (host operands now go to the GPU by default, as in nvmath-python);
 #     - issue 17, goal 2: the device convolution's vector forms and the prefetching
 #       grid-stride forms (vec_pf), device-side array checks on, then the two leading forms
 #       with them off (results under checks_off/);
@@ -36,7 +37,7 @@ case "${1:-measure}" in
       "fft_cpu.py --rounds 20"
     )
     joined=$(printf '%s;' "${benches[@]}")
-    NVMATH_TEST_PATHS="tests/internal/test_gpu_cupy.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
+    NVMATH_TEST_PATHS="tests/internal/test_gpu_cupy.py tests/linalg/test_matmul_gpu.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
       exec tools/gpu-check.sh
     ;;
   suite)
