@@ -31,10 +31,10 @@ case "${1:-measure}" in
   measure)
     conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb4_vec,ept16_fpb2_vec_pf_grid8,ept16_fpb1_vec_pf_grid16,ept16_fpb2_vec_pf_maxreg80_grid12"
     benches=(
-      "fft_conv_device.py --rounds 7 --only $conv"
+      "fft_conv_device.py --rounds 5 --only $conv"
       "NVMATH_DEVICE_ARRAY_CHECKS=0 fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept16_fpb1_vec --out $OUT/checks_off"
       "matmul_vs_peer.py --rounds 4 --budget 140"
-      "fft_cpu.py --rounds 20"
+      "fft_cpu.py --rounds 10"
     )
     joined=$(printf '%s;' "${benches[@]}")
     NVMATH_TEST_PATHS="tests/internal/test_gpu_cupy.py tests/linalg/test_matmul_gpu.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
