@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, gpu_time_ms, write
 
 SIZE = 512
-FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "vec_pf", "radix8")
+FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "vec_pf", "vec_hf", "radix8")
 
 
 class Variant(NamedTuple):
@@ -47,7 +47,7 @@ class Variant(NamedTuple):
     form: str = "loop"  # one of FORMS
     max_registers: int | None = None
     min_blocks: int | None = None  # launch_bounds=(threads per block, min_blocks)
-    persistent: int = 0  # "vec_pf": blocks per multiprocessor in the grid (0: one block a signal group)
+    persistent: int = 0  # "vec_pf", "vec_hf": blocks per multiprocessor in the grid (0: one block a signal group)
 
     def label(self, ept=None, fpb=None) -> str:
         """The label, with the knobs cuFFTDx took (``ept``, ``fpb``) where known."""
@@ -120,6 +120,12 @@ GRID = [
     Variant(16, 1, "vec_pf", persistent=16),
     Variant(16, 2, "vec_pf", max_registers=80, persistent=12),
     Variant(8, 8, "vec", max_registers=40),
+    # A grid-stride loop with the thread's filter values loaded once, kept in registers: the
+    # filter's 16 loads an FFT leave the L1 (which the kernel is bound by), for 2 * n_ept registers.
+    Variant(16, 2, "vec_hf", persistent=8),
+    Variant(16, 1, "vec_hf", persistent=16),
+    Variant(16, 2, "vec_hf", max_registers=72, persistent=12),
+    Variant(16, 2, "vec_hf", max_registers=80, persistent=12),
 ]
 DEFAULT_VARIANTS = 16
 
@@ -203,6 +209,8 @@ def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
         )
     if form == "vec_pf":
         return _prefetch_source(storage, n_ept, stride, n_fpb)
+    if form == "vec_hf":
+        return _hoisted_filter_source(storage, n_ept, stride, n_fpb)
     if form in ("vec", "vec_cs"):
         # As "unsigned", each element one 8-byte access through the intrinsics of accessors():
         # LD/ST (data; "vec_cs": with the streaming hint) and LDF (the filter, hint-free).
@@ -272,6 +280,37 @@ def _prefetch_source(storage, n_ept, stride, n_fpb) -> str:
             "        if signal < U(batch):",
             *[f"            ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
             "        signal = nxt",
+            "        group += groups_step",
+        ]
+    )
+
+
+def _hoisted_filter_source(storage, n_ept, stride, n_fpb) -> str:
+    """As "vec", in a grid-stride loop over groups of ``n_fpb`` signals, with the thread's
+    ``n_ept`` filter values (``f0``, ``f1``...) loaded once before the loop: each FFT then reads
+    only its own data from memory."""
+    return "\n".join(
+        [
+            "def conv(data, filt, batch):",
+            f"    td = cuda.local.array({storage}, types.complex64)",
+            "    smem = cuda.shared.array(0, types.uint8)",
+            "    t = U(cuda.threadIdx.x)",
+            "    group = U(cuda.blockIdx.x)",
+            "    groups_step = U(cuda.gridDim.x)",
+            f"    groups = (U(batch) + U({n_fpb - 1})) // U({n_fpb})",
+            f"    signal = group * U({n_fpb}) + U(cuda.threadIdx.y)",
+            f"    step = groups_step * U({n_fpb})",
+            *[f"    f{i} = LDF(filt, t, {i * stride})" for i in range(n_ept)],
+            "    while group < groups:",  # uniform across the block: its barriers stay legal
+            f"        base = signal * U({SIZE}) + t",
+            "        if signal < U(batch):",
+            *[f"            td[{i}] = LD(data, base, {i * stride})" for i in range(n_ept)],
+            "        fwd.execute(td, smem)",
+            *[f"        td[{i}] = td[{i}] * f{i}" for i in range(n_ept)],
+            "        inv.execute(td, smem)",
+            "        if signal < U(batch):",
+            *[f"            ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
+            "        signal += step",
             "        group += groups_step",
         ]
     )

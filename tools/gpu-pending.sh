@@ -9,9 +9,10 @@
 #       (tests/internal/test_gpu_cupy.py; test_numpy_round_trip_through_cupy failed on
 #       2026-12-05 for want of a synchronize in the test, fixed since), and the cuBLASLt
 #       tests (host operands now go to the GPU by default, as in nvmath-python);
-#     - issue 17, goal 2: the device convolution's vector forms and the prefetching
-#       grid-stride forms (vec_pf), device-side array checks on, then the two leading forms
-#       with them off (results under checks_off/);
+#     - issue 17, goal 2: the device convolution's vector forms, the prefetching grid-stride
+#       forms (vec_pf) and the grid-stride forms with the filter kept in registers (vec_hf: 94
+#       registers, 78 capped at 80 with no spill, by offline SASS), device-side array checks on,
+#       then the two leading forms with them off (results under checks_off/);
 #     - issue 17, goal 3: bf16 8192^3 matmul against nvmath-python in alternating processes,
 #       with PyTorch in the same processes, and Matmul.execute's CPU cost;
 #     - issue 17, goal 4: benchmarks/fft_cpu.py on the 16-core host, after a pass thread's
@@ -29,7 +30,7 @@ OUT=${OUT:-$PWD/results}
 export OUT
 case "${1:-measure}" in
   measure)
-    conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb4_vec,ept16_fpb2_vec_pf_grid8,ept16_fpb1_vec_pf_grid16,ept16_fpb2_vec_pf_maxreg80_grid12"
+    conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb2_vec_pf_grid8,ept16_fpb1_vec_pf_grid16,ept16_fpb2_vec_pf_maxreg80_grid12,ept16_fpb2_vec_hf_grid8,ept16_fpb2_vec_hf_maxreg80_grid12"
     benches=(
       "fft_conv_device.py --rounds 5 --only $conv"
       "NVMATH_DEVICE_ARRAY_CHECKS=0 fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept16_fpb1_vec --out $OUT/checks_off"
