@@ -84,6 +84,10 @@ class CudaBackend:
         self.template = holder
         self.host_operand = holder.is_host
         self.device_operand = self._to_device(holder, self.stream)
+        if self.host_operand:
+            # Later calls run on the stream current then, not necessarily this one (host
+            # operands' calls block anyway): the copy is complete before they are queued.
+            _streams.synchronize(self.stream)
         self.handle = None
         self.workspace = None
         self.worksize = 0
@@ -103,7 +107,7 @@ class CudaBackend:
         if holder is None:
             self.device_operand = None
             return
-        s = self.stream if stream is None else self._stream(stream)
+        s = self._stream(stream)  # None: the package's current stream, as in nvmath-python
         current = self.device_operand
         if (
             holder.is_host
@@ -121,6 +125,8 @@ class CudaBackend:
                 self._fast = self._fast_output()
 
     def _stream(self, stream):
+        """The stream of a call: the one given, else the package's current stream at this call
+        (as nvmath-python; the constructor's stream orders only the constructor's copies)."""
         return _streams.get_stream(stream, package=self.package, device_id=self.device_id)
 
     # -- planning --------------------------------------------------------------------------------
@@ -216,7 +222,7 @@ class CudaBackend:
 
     def plan(self, prolog, epilog, stream, direction=None):
         spec = self.spec
-        s = self.stream if stream is None else self._stream(stream)
+        s = self._stream(stream)  # None: the package's current stream, as in nvmath-python
         keep = []
         with _streams.device_context(self.device_id):
             callbacks = {

@@ -158,6 +158,9 @@ def test_plan_autotune_reset_and_streams():
         assert_close(cp.asnumpy(d), a.astype(np.float64) @ b, "float32")
         a2 = rand((128, 64), "float32")
         mm.reset_operands(a=cp.asarray(a2), alpha=2.0)
+        # No stream: CuPy's current one, as in nvmath-python (not the constructor's s), also on
+        # the general path (an algorithm given); asnumpy reads on that stream, after the result.
+        # (On the constructor's non-blocking s this read zeros on an H100, 2026-12-05.)
         d2 = mm.execute(algorithm=mm.algorithms[-1], release_workspace=True)
         assert_close(cp.asnumpy(d2), 2 * a2.astype(np.float64) @ b, "float32")
 

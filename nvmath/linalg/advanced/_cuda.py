@@ -210,6 +210,16 @@ class CudaMatmul:
         self._tuning = False  # autotune() runs: an in-place result is not copied back to the user's c
         self.direct = False
 
+    def _stream(self, stream):
+        """The stream of a call: the one given, else (as in nvmath-python) the operands'
+        package's current stream, asked at each call; host operands keep the object's stream
+        (their calls block)."""
+        if stream is None:
+            if self.host:
+                return self.stream
+            return _streams.get_stream(None, package=self.package, device_id=self.device_id)
+        return _streams.get_stream(stream, package=self.package, device_id=self.device_id)
+
     def _to_device(self, h):
         if not h.is_host:
             return h
@@ -268,11 +278,9 @@ class CudaMatmul:
 
     def plan(self, preferences, algorithms, epilog, inputs, stream):
         p = self.p
-        s = (
-            self.stream
-            if stream is None
-            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
-        )
+        # The plan's stream also orders the copies it makes (layouts, scales), as the operands'
+        # later copies: it becomes the object's stream.
+        s = self.stream = self._stream(stream)
         self.release_plan()
         with _streams.device_context(self.device_id):
             if self.handle is None:
@@ -731,11 +739,7 @@ class CudaMatmul:
             if result is not None:
                 return result
         p = self.p
-        s = (
-            self.stream
-            if stream is None
-            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
-        )
+        s = self._stream(stream)
         chosen = self._algorithm(algorithm)
         a, b = self.dev["a"], self.dev["b"]
         if self.direct:
@@ -880,11 +884,7 @@ class CudaMatmul:
     def autotune(self, iterations, prune, stream, release_workspace=False):
         from cuda.bindings import runtime
 
-        s = (
-            self.stream
-            if stream is None
-            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
-        )
+        s = self._stream(stream)
         err, l2 = runtime.cudaDeviceGetAttribute(runtime.cudaDeviceAttr.cudaDevAttrL2CacheSize, self.device_id)
         flush = self.dev["a"].empty((max(int(l2), 1) * 2,), "uint8", stream=s)
         timings = []
@@ -924,11 +924,7 @@ class CudaMatmul:
         self._fast = self._prepare_fast()
 
     def reset(self, new, alpha, beta, inputs, stream, scales=None, aux_scale=None):
-        s = (
-            self.stream
-            if stream is None
-            else _streams.get_stream(stream, package=self.package, device_id=self.device_id)
-        )
+        s = self._stream(stream)
         for name, h in new.items():
             if h.is_host or name in self._copied:  # into the device copy (in the layout cuBLASLt was given)
                 self.dev[name].copy_from(h, s, logger=self.logger)
