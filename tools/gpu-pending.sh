@@ -2,8 +2,11 @@
 # What the open issues still wait for on the GPU host, as three device calls (each under the
 # 10-minute limit), through tools/gpu-check.sh (which installs the carried wheels and packs the
 # results in $OUT/results.tar; logs in $OUT/bench.log and $OUT/tests.log):
-# Device time is 30 minutes a session and a machine's start may take up to 6 of them
-# (2026-12-05): run measure, then dx, then suite1 and suite2 as time allows.
+# Device time is 30 minutes a session and a machine's start may take up to 9 of them
+# (2026-12-05, second session: an H100 start counted 540 s): run measure, then suite1, then dx
+# and suite2 as time allows. suite2 ran on an H100 on 2026-12-05 (2076 passed, 2 failed: a
+# stream-order bug in Matmul's general execute path and a C2R fuzz case, both fixed since);
+# dx ran one round there (the cold machine's warm-up compiles took the budget).
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of the host-to-CuPy copies and of stream-ordered user allocators
 #       (tests/internal/test_gpu_cupy.py; test_numpy_round_trip_through_cupy failed on
