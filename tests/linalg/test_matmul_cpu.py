@@ -874,7 +874,7 @@ def test_host_operands_run_on_the_cpu_where_no_gpu_is_found(caplog):
         assert isinstance(mm.execution, ExecutionCPU)
         mm.plan()
         assert_close(mm.execute(), a @ b, "float64")
-    assert "no CUDA GPU found" in caplog.text
+    assert "no CUDA GPU was found" in caplog.text
 
 
 def test_gpu_found_answers_without_raising():
@@ -885,3 +885,19 @@ def test_gpu_found_answers_without_raising():
     streams._gpu_found = None  # ask again (the conftest's fixture restores its value after)
     assert streams.gpu_found() is HAS_GPU
     assert streams.gpu_found() is HAS_GPU  # the kept answer
+
+
+def test_host_operands_stay_on_the_cpu_without_a_device_array_package(monkeypatch, caplog):
+    """A GPU, but neither CuPy nor a CUDA PyTorch to hold the operands there: the CPU, logged."""
+    from nvmath._internal import streams
+    from nvmath.linalg import ExecutionCPU
+
+    monkeypatch.setattr(streams, "_gpu_found", True)
+    monkeypatch.setattr(streams, "device_package", lambda package: None)
+    rng = np.random.default_rng()
+    a, b = rand((4, 6), "float32", rng), rand((6, 2), "float32", rng)
+    with caplog.at_level(logging.INFO, logger="nvmath"), Matmul(a, b) as mm:
+        assert isinstance(mm.execution, ExecutionCPU)
+        mm.plan()
+        assert_close(mm.execute(), a.astype(np.float64) @ b, "float32")
+    assert "neither CuPy nor a CUDA build of PyTorch" in caplog.text

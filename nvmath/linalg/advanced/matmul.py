@@ -4,7 +4,8 @@ Phases: the constructor checks shapes, types and layouts; :meth:`Matmul.plan` ch
 algorithms (cuBLASLt heuristics) and fixes the epilog; :meth:`Matmul.autotune` times the
 candidates; :meth:`Matmul.execute` runs as often as needed; :meth:`Matmul.free` releases.
 Host operands are copied to a GPU, as in nvmath-python (``options.device_id``, the result copied
-back); where no GPU is found, or with ``execution="cpu"``, they run on the CPU (NumPy).
+back); where no GPU is found (or no CuPy or CUDA PyTorch to hold them there), or with
+``execution="cpu"``, they run on the CPU (NumPy).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ class Matmul(Stateful):
     options : MatmulOptions or dict, optional
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
         Default: the GPU (for host operands, ``options.device_id``, copied there and back, as
-        in nvmath-python); the CPU for host operands where no CUDA GPU is found.
+        in nvmath-python); the CPU for host operands where no CUDA GPU is found, or neither
+        CuPy nor a CUDA build of PyTorch is installed.
     quantization_scales : dict, optional
         FP8 operands only: ``{"a": .., "b": .., "d": ..}``, the result being
         ``sd * (alpha * (sa * A) @ (sb * B) + beta * C)`` (cuBLASLt's per-tensor FP8 scaling).
@@ -88,9 +90,18 @@ class Matmul(Stateful):
         if execution is None:
             # As nvmath-python: host operands are copied to a GPU (options.device_id) and the
             # result comes back; where no GPU is found they run on the CPU instead.
-            execution = ExecutionCPU() if ha.is_host and not gpu_found() else ExecutionCUDA()
-            if ha.is_host and isinstance(execution, ExecutionCPU):
-                self.logger.info("Matmul: no CUDA GPU found, so the host operands are multiplied on the CPU")
+            execution = ExecutionCUDA()
+            if ha.is_host:
+                why = (
+                    "no CUDA GPU was found"
+                    if not gpu_found()
+                    else f"neither CuPy nor a CUDA build of PyTorch is installed to hold {ha.package} operands on it"
+                    if ha.device_package is None
+                    else None
+                )
+                if why is not None:
+                    execution = ExecutionCPU()
+                    self.logger.info("Matmul: %s, so the host operands are multiplied on the CPU", why)
         if isinstance(execution, ExecutionCPU) and not ha.is_host:
             raise ValueError(
                 f"execution='cpu' cannot take {ha.package} operands on GPU {ha.device_id}: nvmath "
@@ -711,7 +722,8 @@ def matmul(
         instead of cuBLASLt's heuristic.
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
         Where the product is computed; default the GPU (host operands copied to
-        ``options.device_id`` and back), or the CPU for host operands where no GPU is found.
+        ``options.device_id`` and back), or the CPU for host operands where no GPU (or no
+        CuPy or CUDA PyTorch) is found.
     quantization_scales : dict or MatmulQuantizationScales, optional
         FP8 only: ``{"a": .., "b": .., "d": ..}`` per-tensor scales (numbers or one-element
         float32 arrays on the operands' device); ``d`` is required for an FP8 result.
