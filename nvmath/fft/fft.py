@@ -386,6 +386,7 @@ class FFT(Stateful):
             compiled for this plan's element types and device (through the cache). ``offset``
             indexes the layouts of :meth:`get_input_layout` / :meth:`get_output_layout`.
         stream : optional
+            Default: the operand package's current stream at this call, as in nvmath-python.
         direction : optional
             The direction :meth:`execute` uses by default.
 
@@ -417,6 +418,7 @@ class FFT(Stateful):
         direction : "forward", "inverse" or FFTDirection, optional
             For C2C; default the one given to :meth:`plan` (forward unless C2R).
         stream : optional
+            Default: the operand package's current stream at this call, as in nvmath-python.
         release_workspace : bool
             Give the work area back to the memory pool after this execution.
         """
@@ -438,7 +440,8 @@ class FFT(Stateful):
         plan key (:meth:`create_key`): usually the same shape and strides, but operands whose
         batch axes are arranged differently may share one (the result then has the new
         operand's shape). ``operand=None`` drops the reference to the current one, as
-        :meth:`release_operand` does (execute then needs a new one).
+        :meth:`release_operand` does (execute then needs a new one). A host operand is copied
+        to the GPU on ``stream``, by default the package's current stream at this call.
 
         Raises
         ------

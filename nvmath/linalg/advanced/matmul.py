@@ -273,6 +273,8 @@ class Matmul(Stateful):
             ``{"bias": ...}``, ``{"relu_aux": ...}`` or ``{"gelu_aux": ...}`` as the epilog needs;
             on the operands' device, of the result's dtype (``relu_aux``: uint8).
         stream : optional
+            Default: the operands' package's current stream at this call, as in nvmath-python
+            (host operands: the stream of the constructor, their calls block).
         """
         self._check_alive()
         self._check_operands("plan()")
@@ -339,6 +341,8 @@ class Matmul(Stateful):
             Give the work area back to the memory pool afterwards (the next execution
             allocates it again).
         stream : optional
+            Default: the operands' package's current stream at this call, as in nvmath-python
+            (host operands: the stream of the constructor, their calls block).
         """
         self._check_planned()
         self._check_operands("autotune()")
@@ -352,7 +356,18 @@ class Matmul(Stateful):
 
     def execute(self, *, algorithm=None, release_workspace=False, stream=None):
         """Run the multiplication; returns the result, or ``(result, aux)`` for epilogs with
-        auxiliary outputs (``aux`` a dict of arrays)."""
+        auxiliary outputs (``aux`` a dict of arrays).
+
+        Parameters
+        ----------
+        algorithm : Algorithm, optional
+            One of :attr:`algorithms`; default the first (the best after :meth:`autotune`).
+        release_workspace : bool
+            Give the work area back to the memory pool afterwards.
+        stream : optional
+            Default: the operands' package's current stream at this call, as in nvmath-python
+            (host operands: the stream of the constructor, their calls block).
+        """
         backend = self._backend
         if backend is not None and algorithm is None and stream is None and not release_workspace:
             # The per-call hot path: the backend keeps it only while the plan stands and the
@@ -395,6 +410,8 @@ class Matmul(Stateful):
         epilog_inputs : dict, optional
             New inputs of the planned epilog (all of them).
         stream : optional
+            Default: the operands' package's current stream at this call, as in nvmath-python
+            (host operands: the stream of the constructor, their calls block).
 
         Notes
         -----
