@@ -924,7 +924,7 @@ class CudaMatmul:
         self._fast = self._prepare_fast()
 
     def reset(self, new, alpha, beta, inputs, stream, scales=None, aux_scale=None):
-        s = self._stream(stream)
+        s = self.stream = self._stream(stream)  # it orders the copies made here (epilog inputs too)
         for name, h in new.items():
             if h.is_host or name in self._copied:  # into the device copy (in the layout cuBLASLt was given)
                 self.dev[name].copy_from(h, s, logger=self.logger)
