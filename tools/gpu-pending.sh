@@ -10,8 +10,9 @@
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of the host-to-CuPy copies and of stream-ordered user allocators
 #       (tests/internal/test_gpu_cupy.py; test_numpy_round_trip_through_cupy failed on
-#       2026-12-05 for want of a synchronize in the test, fixed since), and the cuBLASLt
-#       tests (host operands now go to the GPU by default, as in nvmath-python);
+#       2026-12-05 for want of a synchronize in the test, fixed since), the cuBLASLt tests
+#       (host operands now go to the GPU by default, as in nvmath-python; calls without a
+#       stream run on the current one) and the layout fuzzing (a C2R case fixed 2026-12-05);
 #     - issue 17, goal 2: the device convolution's vector forms, the prefetching grid-stride
 #       forms (vec_pf) and the grid-stride forms with the filter kept in registers (vec_hf: 94
 #       registers, 78 capped at 80 with no spill, by offline SASS), device-side array checks on,
@@ -41,7 +42,7 @@ case "${1:-measure}" in
       "fft_cpu.py --rounds 10"
     )
     joined=$(printf '%s;' "${benches[@]}")
-    NVMATH_TEST_PATHS="tests/internal/test_gpu_cupy.py tests/linalg/test_matmul_gpu.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
+    NVMATH_TEST_PATHS="tests/internal/test_gpu_cupy.py tests/linalg/test_matmul_gpu.py tests/linalg/test_matmul_peer_api_gpu.py tests/fft/test_fuzz_layouts.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
       exec tools/gpu-check.sh
     ;;
   suite)
