@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import importlib.util
+import logging
 import operator
 import sys
 import warnings
@@ -182,7 +183,8 @@ def gpu_found() -> bool:
         try:
             require_cuda()
             found = True
-        except RuntimeError:
+        except Exception as e:  # a probe: no driver, no cuda-bindings, or a runtime that fails
+            logging.getLogger("nvmath").debug("no usable CUDA GPU: %s", e)
             found = False
         _gpu_found = found
     return found
