@@ -247,6 +247,22 @@ def _unsigned_source(storage, n_fpb, loads, filters, stores) -> str:
     )
 
 
+def _grid_stride_prelude(storage, n_fpb) -> list:
+    """The first lines of a grid-stride kernel over groups of ``n_fpb`` signals: ``td``,
+    ``smem``, the thread ``t``, its ``group`` and ``signal``, and their steps."""
+    return [
+        "def conv(data, filt, batch):",
+        f"    td = cuda.local.array({storage}, types.complex64)",
+        "    smem = cuda.shared.array(0, types.uint8)",
+        "    t = U(cuda.threadIdx.x)",
+        "    group = U(cuda.blockIdx.x)",
+        "    groups_step = U(cuda.gridDim.x)",
+        f"    groups = (U(batch) + U({n_fpb - 1})) // U({n_fpb})",
+        f"    signal = group * U({n_fpb}) + U(cuda.threadIdx.y)",
+        f"    step = groups_step * U({n_fpb})",
+    ]
+
+
 def _prefetch_source(storage, n_ept, stride, n_fpb) -> str:
     """As "vec", in a grid-stride loop over groups of ``n_fpb`` signals that loads the next
     group's elements into registers (``n0``, ``n1``...) before it transforms the current one, so
@@ -254,15 +270,7 @@ def _prefetch_source(storage, n_ept, stride, n_fpb) -> str:
     loads = [f"n{i} = LD(data, nbase, {i * stride})" for i in range(n_ept)]
     return "\n".join(
         [
-            "def conv(data, filt, batch):",
-            f"    td = cuda.local.array({storage}, types.complex64)",
-            "    smem = cuda.shared.array(0, types.uint8)",
-            "    t = U(cuda.threadIdx.x)",
-            "    group = U(cuda.blockIdx.x)",
-            "    groups_step = U(cuda.gridDim.x)",
-            f"    groups = (U(batch) + U({n_fpb - 1})) // U({n_fpb})",
-            f"    signal = group * U({n_fpb}) + U(cuda.threadIdx.y)",
-            f"    step = groups_step * U({n_fpb})",
+            *_grid_stride_prelude(storage, n_fpb),
             f"    nbase = signal * U({SIZE}) + t",
             *[f"    n{i} = Z(0)" for i in range(n_ept)],
             "    if signal < U(batch):",
@@ -291,15 +299,7 @@ def _hoisted_filter_source(storage, n_ept, stride, n_fpb) -> str:
     only its own data from memory."""
     return "\n".join(
         [
-            "def conv(data, filt, batch):",
-            f"    td = cuda.local.array({storage}, types.complex64)",
-            "    smem = cuda.shared.array(0, types.uint8)",
-            "    t = U(cuda.threadIdx.x)",
-            "    group = U(cuda.blockIdx.x)",
-            "    groups_step = U(cuda.gridDim.x)",
-            f"    groups = (U(batch) + U({n_fpb - 1})) // U({n_fpb})",
-            f"    signal = group * U({n_fpb}) + U(cuda.threadIdx.y)",
-            f"    step = groups_step * U({n_fpb})",
+            *_grid_stride_prelude(storage, n_fpb),
             *[f"    f{i} = LDF(filt, t, {i * stride})" for i in range(n_ept)],
             "    while group < groups:",  # uniform across the block: its barriers stay legal
             f"        base = signal * U({SIZE}) + t",
