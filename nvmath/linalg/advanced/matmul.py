@@ -91,17 +91,14 @@ class Matmul(Stateful):
             # As nvmath-python: host operands are copied to a GPU (options.device_id) and the
             # result comes back; where no GPU is found they run on the CPU instead.
             execution = ExecutionCUDA()
-            if ha.is_host:
-                why = (
-                    "no CUDA GPU was found"
-                    if not gpu_found()
-                    else f"neither CuPy nor a CUDA build of PyTorch is installed to hold {ha.package} operands on it"
-                    if ha.device_package is None
-                    else None
-                )
-                if why is not None:
-                    execution = ExecutionCPU()
-                    self.logger.info("Matmul: %s, so the host operands are multiplied on the CPU", why)
+            why = None
+            if ha.is_host and not gpu_found():
+                why = "no CUDA GPU was found"
+            elif ha.is_host and ha.device_package is None:
+                why = f"neither CuPy nor a CUDA build of PyTorch is installed to hold {ha.package} operands on it"
+            if why is not None:
+                execution = ExecutionCPU()
+                self.logger.info("Matmul: %s, so the host operands are multiplied on the CPU", why)
         if isinstance(execution, ExecutionCPU) and not ha.is_host:
             raise ValueError(
                 f"execution='cpu' cannot take {ha.package} operands on GPU {ha.device_id}: nvmath "
