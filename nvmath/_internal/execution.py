@@ -43,6 +43,11 @@ class ExecutionCUDA:
             "ExecutionCUDA", "device_id", self.device_id, 0, "a non-negative int (a GPU ordinal) or None"
         )
 
+    @property
+    def host_operand_device(self) -> int:
+        """The GPU host operands are copied to: ``device_id``, or GPU 0 when it is None."""
+        return 0 if self.device_id is None else self.device_id
+
 
 @dataclasses.dataclass
 class ExecutionCPU:
@@ -54,7 +59,7 @@ class ExecutionCPU:
         The most CPU threads to use (a positive int). ``None`` (the default): the CPUs this
         process may run on (its affinity). Small problems use fewer, where another thread
         would cost more than it saves (``nvmath.fft``: one ``scipy.fft`` worker per 64K
-        elements, one callback thread per 128K).
+        elements, one callback thread per 256K).
     """
 
     num_threads: int | None = None

@@ -69,8 +69,7 @@ class CudaBackend:
         self.logger = owner.logger
         self.allocator = owner.options.allocator
         if holder.is_host:
-            # As nvmath-python: host operands go to GPU 0 unless a device is named.
-            device_id = execution.device_id if execution.device_id is not None else 0
+            device_id = execution.host_operand_device  # as nvmath-python: GPU 0 unless named
         else:
             device_id = holder.device_id
             if execution.device_id is not None and execution.device_id != device_id:

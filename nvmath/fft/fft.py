@@ -210,7 +210,7 @@ def _execution_key(execution, holder) -> tuple:
     if isinstance(execution, ExecutionCUDA):
         if not holder.is_host:
             return ("cuda", holder.device_id)
-        return ("cuda", 0 if execution.device_id is None else execution.device_id)
+        return ("cuda", execution.host_operand_device)
     return ("cpu", execution.num_threads)
 
 

@@ -117,3 +117,8 @@ def test_execution_validation():
             ExecutionCUDA(device_id=bad)
     with pytest.raises(ValueError, match="num_threads"):
         ExecutionCPU(num_threads=-2)
+
+
+def test_host_operands_go_to_gpu_0_unless_a_device_is_named():
+    assert ExecutionCUDA().host_operand_device == 0
+    assert ExecutionCUDA(device_id=3).host_operand_device == 3

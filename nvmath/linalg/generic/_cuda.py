@@ -104,8 +104,7 @@ class CudaGeneric:
                 "nvmath does not copy between GPUs implicitly"
             )
         if self.host:
-            # As nvmath-python: host operands go to GPU 0 unless a device is named.
-            self.device_id = execution_device if execution_device is not None else 0
+            self.device_id = owner.execution.host_operand_device  # as nvmath-python: GPU 0 unless named
         else:
             self.device_id = a.device_id
         self.stream = _streams.get_stream(stream, package=self.package, device_id=self.device_id)
