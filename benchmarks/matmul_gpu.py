@@ -7,6 +7,8 @@
 2. 64 x 64 x 64 fp32 and bf16: CPU-side cost of one ``Matmul.execute`` against PyTorch's
    ``a @ b``, alternating in 15 rounds of 500 calls; ``rounds_ratio_execute_cpu_over_torch``
    (and ``_bf16``): the median over rounds of ours / PyTorch's (<= 1: nvmath costs no more).
+   On the default stream the hot path replays a CUDA graph of its cuBLASLt call once a result
+   address repeats; ``nvmath_execute_no_graphs_cpu_us`` is the same call without them.
 3. FP8 e4m3 N x N x N (bf16 result) against bf16.
 Medians of CUDA-event timings after warm-up, in one run, the contenders in turn over --rounds
 rounds; ``rounds_ratio_*``: the median over rounds of each round's throughput ratio (>= 1: nvmath
@@ -109,11 +111,22 @@ def main(argv=None) -> int:
     # clock drifts within a run: a figure measured apart can differ by 20%).
     for dtype, suffix in ((torch.float32, ""), (torch.bfloat16, "_bf16")):
         sa, sb = torch.randn(64, 64, device="cuda", dtype=dtype), torch.randn(64, 64, device="cuda", dtype=dtype)
-        with Matmul(sa, sb) as mm:
+        # "nvmath_no_graphs": the hot path without the CUDA graphs it replays on the default
+        # stream (NVMATH_CALL_GRAPHS=0 when the plan is made), the cuBLASLt call every time.
+        os.environ["NVMATH_CALL_GRAPHS"] = "0"
+        try:
+            plain_mm = Matmul(sa, sb)
+            plain_mm.plan()
+        finally:
+            del os.environ["NVMATH_CALL_GRAPHS"]
+        with Matmul(sa, sb) as mm, plain_mm:
             mm.plan()
             cost = alternating_cpu_cost_us(
-                {"nvmath": mm.execute, "torch": lambda sa=sa, sb=sb: sa @ sb}, torch.cuda.synchronize
+                {"nvmath": mm.execute, "torch": lambda sa=sa, sb=sb: sa @ sb, "nvmath_no_graphs": plain_mm.execute},
+                torch.cuda.synchronize,
             )
+            res[f"nvmath_execute_graphs{suffix}"] = len(mm._backend._fast.graphs)
+        res[f"nvmath_execute_no_graphs_cpu_us{suffix}"] = cost["median"]["nvmath_no_graphs"]
         res[f"nvmath_execute_cpu_us{suffix}"] = cost["median"]["nvmath"]
         res[f"torch_matmul_cpu_us{suffix}"] = cost["median"]["torch"]
         res[f"execute_cpu_us_rounds{suffix}"] = cost["rounds"]

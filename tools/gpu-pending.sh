@@ -17,8 +17,10 @@
 #       forms (vec_pf) and the grid-stride forms with the filter kept in registers (vec_hf: 94
 #       registers, 78 capped at 80 with no spill, by offline SASS), device-side array checks on,
 #       then the two leading forms with them off (results under checks_off/);
-#     - issue 17, goal 3: bf16 8192^3 matmul against nvmath-python in alternating processes,
-#       with PyTorch in the same processes, and Matmul.execute's CPU cost;
+#     - issue 17, goal 3: bf16 8192^3 matmul against PyTorch (matmul_gpu.py) and against
+#       nvmath-python in alternating processes, and Matmul.execute's CPU cost, now with the
+#       hot path replaying CUDA graphs of its cuBLASLt call on the default stream (the new GPU
+#       tests of that are in tests/linalg/test_matmul_gpu.py);
 #     - issue 17, goal 4: benchmarks/fft_cpu.py on the 16-core host, after a pass thread's
 #       share became 256K elements (its parts by threads, fft_cpu_scaling.py, ran on the H100
 #       host on 2026-12-05: docs/results/h100/fft_cpu_scaling.json).
@@ -38,7 +40,8 @@ case "${1:-measure}" in
     benches=(
       "fft_conv_device.py --rounds 5 --only $conv"
       "NVMATH_DEVICE_ARRAY_CHECKS=0 fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept16_fpb1_vec --out $OUT/checks_off"
-      "matmul_vs_peer.py --rounds 4 --budget 140"
+      "matmul_gpu.py"
+      "matmul_vs_peer.py --rounds 4 --budget 120"
       "fft_cpu.py --rounds 10"
     )
     joined=$(printf '%s;' "${benches[@]}")

@@ -195,6 +195,56 @@ def test_execute_hot_path_follows_the_objects_state():
         mm.execute()
 
 
+@pytest.mark.parametrize("package", ["torch", "cupy"])
+def test_repeated_execute_on_the_default_stream_replays_a_graph(package, monkeypatch):
+    # Calls of the hot path on the default stream whose result lands at an address seen before
+    # replay a CUDA graph of the cuBLASLt call (nvmath._internal.graphs): every result must be
+    # what the call gives, kept results too, and the graphs must follow alpha, beta and operand
+    # changes (each makes a new hot path).
+    monkeypatch.delenv("NVMATH_CALL_GRAPHS", raising=False)
+    if package == "torch":
+        torch = pytest.importorskip("torch")
+        if torch.cuda.current_stream().cuda_stream != 0:
+            pytest.skip("the current stream is not the default one")
+        to_dev, to_np = (lambda x: torch.from_numpy(x).cuda()), (lambda t: t.cpu().numpy())
+    else:
+        cp = _cp()
+        if cp.cuda.get_current_stream().ptr != 0:
+            pytest.skip("the current stream is not the default one")
+        to_dev, to_np = cp.asarray, cp.asnumpy
+    rng = np.random.default_rng()
+    a, b, c = rand((64, 64), "float32", rng), rand((64, 64), "float32", rng), rand((64, 64), "float32", rng)
+    with Matmul(to_dev(a), to_dev(b), c=to_dev(c), alpha=1.5, beta=0.5) as mm:
+        mm.plan()
+        graphs = mm._backend._fast.graphs
+        want = 1.5 * a.astype(np.float64) @ b + 0.5 * c
+        for _ in range(6):  # each result dropped: the allocator hands its block to a later one
+            assert_close(to_np(mm.execute()), want, "float32")
+        assert len(graphs) >= 1, "no graph was captured for repeated result addresses"
+        kept = [mm.execute() for _ in range(4)]  # kept: new addresses, the plain call
+        for d in kept:
+            assert_close(to_np(d), want, "float32")
+        del kept
+        a2 = rand((64, 64), "float32", rng)
+        mm.reset_operands(a=to_dev(a2), alpha=-2.0, beta=3.0)
+        assert not graphs.enabled, "the old hot path's graphs were closed"
+        want2 = -2.0 * a2.astype(np.float64) @ b + 3.0 * c
+        for _ in range(6):
+            assert_close(to_np(mm.execute()), want2, "float32")
+        assert len(mm._backend._fast.graphs) >= 1
+
+
+def test_graphs_off_by_the_environment(monkeypatch):
+    torch = pytest.importorskip("torch")
+    monkeypatch.setenv("NVMATH_CALL_GRAPHS", "0")
+    a, b = torch.randn(64, 64, device="cuda"), torch.randn(64, 64, device="cuda")
+    with Matmul(a, b) as mm:
+        mm.plan()
+        for _ in range(4):
+            assert_close(mm.execute().cpu().numpy(), (a.double() @ b.double()).cpu().numpy(), "float32")
+        assert len(mm._backend._fast.graphs) == 0
+
+
 def test_fp8_on_hopper():
     torch = pytest.importorskip("torch")
     from nvmath.jit import current_device_target

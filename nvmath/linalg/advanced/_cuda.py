@@ -16,6 +16,7 @@ import statistics
 import numpy as np
 
 from nvmath._internal import streams as _streams
+from nvmath._internal.graphs import LEGACY_STREAM, CallGraphs
 from nvmath._internal.tensor import c_strides, contiguous_strides, fast_result_allocator
 from nvmath.bindings import cublasLt as lt
 from nvmath.memory import allocate_workspace
@@ -381,7 +382,7 @@ class CudaMatmul:
                     else lt.MatmulDescAttribute.EPILOGUE_AUX_POINTER
                 )
                 lt.matmul_desc_set(self.desc, attr, h.data_ptr)
-        self._fast = self._prepare_fast()
+        self._set_fast(self._prepare_fast())
 
     def _prepare_fast(self):
         """For the common case (device operands, no auxiliary outputs, no vectors, the package's
@@ -426,6 +427,11 @@ class CudaMatmul:
         if output is None:
             return None
 
+        # On the default stream, the call again at a result address seen before replays a CUDA
+        # graph of it (nvmath._internal.graphs): all it reads besides D and the workspace is
+        # fixed for this function's life (a new one is made, and this one closed, on any change).
+        graphs = CallGraphs("cublasLtMatmul", self.logger)
+
         def run():
             workspace = self.workspace
             if (workspace is None and worksize) or best.modified or self.worksize != worksize:
@@ -434,24 +440,30 @@ class CudaMatmul:
             if made is None:
                 return None
             stream, result, d_ptr = made
-            status = raw(
-                *fixed,
-                d_ptr if c_ptr is None else c_ptr,
-                c_layout,
-                d_ptr,
-                d_layout,
-                algo,
-                None if workspace is None else workspace.ptr,
-                worksize,
-                stream,
-            )
-            if status:
-                lt._lib.check("cublasLtMatmul", status)
+            ws_ptr = None if workspace is None else workspace.ptr
+            on_default = stream == LEGACY_STREAM and graphs.enabled
+            if not (on_default and graphs.replay((d_ptr, ws_ptr))):
+                c_arg = d_ptr if c_ptr is None else c_ptr
+                status = raw(*fixed, c_arg, c_layout, d_ptr, d_layout, algo, ws_ptr, worksize, stream)
+                if status:
+                    lt._lib.check("cublasLtMatmul", status)
+                if on_default:
+                    graphs.note(
+                        (d_ptr, ws_ptr),
+                        lambda s: raw(*fixed, c_arg, c_layout, d_ptr, d_layout, algo, ws_ptr, worksize, s),
+                    )
             if blocking:
                 _streams.synchronize(_streams.get_stream(stream, package=self.package, device_id=device_id))
             return result
 
+        run.graphs, run.close = graphs, graphs.close
         return run
+
+    def _set_fast(self, fast) -> None:
+        """Replace the hot path (closing the old one's CUDA graphs)."""
+        old, self._fast = self._fast, fast
+        if old is not None:
+            old.close()
 
     def applicable_algorithm_ids(self, limit: int) -> list[int]:
         """``cublasLtMatmulAlgoGetIds`` for this problem's types (A and B as cuBLASLt sees them:
@@ -862,7 +874,7 @@ class CudaMatmul:
         algorithm._mark_checked(size)
         self.logger.info("cuBLASLt accepted the changed algorithm %r (workspace %d bytes)", algorithm, size)
         self._ensure_workspace(self.stream)
-        self._fast = self._prepare_fast()
+        self._set_fast(self._prepare_fast())
 
     def _zeroed_scalar(self, like, stream):
         from cuda.bindings import runtime
@@ -921,7 +933,7 @@ class CudaMatmul:
         if release_workspace and self.workspace is not None:  # stream-ordered, as in execute()
             self.workspace.free()
             self.workspace = None
-        self._fast = self._prepare_fast()
+        self._set_fast(self._prepare_fast())
 
     def reset(self, new, alpha, beta, inputs, stream, scales=None, aux_scale=None):
         s = self.stream = self._stream(stream)  # it orders the copies made here (epilog inputs too)
@@ -952,13 +964,13 @@ class CudaMatmul:
                     self._fp8_setup(self.desc, s, merged)
                 if aux_scale is not None:
                     self._set_aux_scale(aux_scale, s)
-        self._fast = self._prepare_fast() if getattr(self, "desc", None) is not None else None
+        self._set_fast(self._prepare_fast() if getattr(self, "desc", None) is not None else None)
 
     def release_operands(self):
         """Forget the user's arrays: the fast path (which holds their addresses) goes; the holders
         this object shares with :class:`Matmul` were emptied by it. Device copies of host operands
         are this object's own buffers and stay, to be refilled by the next reset."""
-        self._fast = None
+        self._set_fast(None)
         self._host_scales = [(h, b) for h, b in self._host_scales if h.tensor is not None]
 
     def free(self):
@@ -970,7 +982,7 @@ class CudaMatmul:
         self.handle = None
 
     def release_plan(self):
-        self._fast = None  # it holds the descriptors destroyed here
+        self._set_fast(None)  # it holds the descriptors destroyed here
         with _streams.device_context(self.device_id):
             for kind, desc in reversed(self._descs):
                 {
