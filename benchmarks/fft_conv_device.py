@@ -126,6 +126,13 @@ GRID = [
     Variant(16, 1, "vec_hf", persistent=16),
     Variant(16, 2, "vec_hf", max_registers=72, persistent=12),
     Variant(16, 2, "vec_hf", max_registers=80, persistent=12),
+    # 32 elements a thread (cuFFTDx's suggestion, only ever timed in the plain loop form): 512 =
+    # 32 x 16 takes one exchange through shared memory an FFT where 16 x 32 takes two, and
+    # shared memory is most of the kernel's L1 traffic (2 x 128 four-byte LDS/STS a thread at 16).
+    Variant(32, 2, "vec"),
+    Variant(32, 4, "vec"),
+    Variant(32, 2, "vec", max_registers=80),
+    Variant(32, 4, "vec", max_registers=80),
 ]
 DEFAULT_VARIANTS = 16
 

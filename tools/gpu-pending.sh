@@ -15,8 +15,10 @@
 #       stream run on the current one) and the layout fuzzing (a C2R case fixed 2026-12-05);
 #     - issue 17, goal 2: the device convolution's vector forms, the prefetching grid-stride
 #       forms (vec_pf) and the grid-stride forms with the filter kept in registers (vec_hf: 94
-#       registers, 78 capped at 80 with no spill, by offline SASS), device-side array checks on,
-#       then the two leading forms with them off (results under checks_off/);
+#       registers, 78 capped at 80 with no spill, by offline SASS), and 32 elements a thread
+#       (one exchange through shared memory an FFT where 16 take two: 128 four-byte LDS and STS
+#       a thread for 32 elements against 128 for 16; 93 registers, 78 capped at 80), device-side
+#       array checks on, then two of them with the checks off (results under checks_off/);
 #     - issue 17, goal 3: bf16 8192^3 matmul against PyTorch (matmul_gpu.py) and against
 #       nvmath-python in alternating processes, and Matmul.execute's CPU cost, now with the
 #       hot path replaying CUDA graphs of its cuBLASLt call on the default stream (the new GPU
@@ -36,10 +38,10 @@ OUT=${OUT:-$PWD/results}
 export OUT
 case "${1:-measure}" in
   measure)
-    conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb2_vec_pf_grid8,ept16_fpb1_vec_pf_grid16,ept16_fpb2_vec_pf_maxreg80_grid12,ept16_fpb2_vec_hf_grid8,ept16_fpb2_vec_hf_maxreg80_grid12"
+    conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb2_vec_pf_grid8,ept16_fpb2_vec_hf_grid8,ept16_fpb2_vec_hf_maxreg80_grid12,ept32_fpb2_vec,ept32_fpb4_vec,ept32_fpb2_vec_maxreg80,ept32_fpb4_vec_maxreg80"
     benches=(
       "fft_conv_device.py --rounds 5 --only $conv"
-      "NVMATH_DEVICE_ARRAY_CHECKS=0 fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept16_fpb1_vec --out $OUT/checks_off"
+      "NVMATH_DEVICE_ARRAY_CHECKS=0 fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept32_fpb2_vec --out $OUT/checks_off"
       "matmul_gpu.py"
       "matmul_vs_peer.py --rounds 4 --budget 120"
       "fft_cpu.py --rounds 10"
