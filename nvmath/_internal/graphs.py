@@ -89,21 +89,22 @@ class CallGraphs:
         the library's status, 0 for success) into a graph for :meth:`replay`."""
         if not self.enabled or key in self._graphs:
             return
-        if key not in self._seen:
-            self._seen[key] = None
-            if len(self._seen) > 4 * self.capacity:
-                del self._seen[next(iter(self._seen))]
-            return
-        if len(self._graphs) >= self.capacity:
-            return
-        with self._lock:
-            if self.enabled and key not in self._graphs:
-                graph = self._capture(call)
-                if graph is not None:
-                    self._graphs[key] = graph
-                    self.logger.debug(
-                        "%s: captured into a CUDA graph for addresses %s (%d graphs)", self.what, key, len(self._graphs)
-                    )
+        with self._lock:  # the bookkeeping too: threads may share the object
+            if not self.enabled or key in self._graphs:
+                return
+            if key not in self._seen:
+                self._seen[key] = None
+                if len(self._seen) > 4 * self.capacity:
+                    del self._seen[next(iter(self._seen))]
+                return
+            if len(self._graphs) >= self.capacity:
+                return
+            graph = self._capture(call)
+            if graph is not None:
+                self._graphs[key] = graph
+                self.logger.debug(
+                    "%s: captured into a CUDA graph for addresses %s (%d graphs)", self.what, key, len(self._graphs)
+                )
 
     def _capture(self, call):
         from cuda.bindings import runtime

@@ -189,3 +189,28 @@ def test_the_environment_switch(monkeypatch, runtime, value, enabled):
 def test_bad_capacity():
     with pytest.raises(ValueError, match="capacity=0"):
         CallGraphs("x", logging.getLogger("x"), capacity=0)
+
+
+def test_threads_sharing_the_object(runtime):
+    import threading
+
+    g = _graphs(capacity=3)
+    errors = []
+
+    def work(seed):
+        try:
+            for i in range(400):
+                key = (seed * 7 + i) % 11
+                if not g.replay(key):
+                    g.note(key, lambda s: 0)
+        except Exception as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(g) == 3 and len(g._seen) <= 12
+    assert runtime.calls.count("cudaGraphInstantiate") == 3, "each key captured once"
