@@ -7,6 +7,12 @@
 # and suite2 as time allows. suite2 ran on an H100 on 2026-12-05 (2076 passed, 2 failed: a
 # stream-order bug in Matmul's general execute path and a C2R fuzz case, both fixed since);
 # dx ran one round there (the cold machine's warm-up compiles took the budget).
+# Third session of 2026-12-05, no H200 to be had: measure ran on an H100 (133 GPU tests, one
+# failure, the C2R case in the device-layout fuzz test, fixed since; its figures are in
+# docs/results/h100/), and suite1 in two calls, tests/jit + tests/cache (362 passed) and
+# tests/device (about 98% passed, no failure, when the call's time ran out). What the issues
+# still need from the H200: measure (the convolution's 32-element form; matmul_gpu.py's figures
+# with the graph replay for docs/results/matmul_gpu_h200.json), then dx.
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of the host-to-CuPy copies and of stream-ordered user allocators
 #       (tests/internal/test_gpu_cupy.py; test_numpy_round_trip_through_cupy failed on
