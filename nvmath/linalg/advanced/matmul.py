@@ -364,6 +364,15 @@ class Matmul(Stateful):
         stream : optional
             Default: the operands' package's current stream at this call, as in nvmath-python
             (host operands: the stream of the constructor, their calls block).
+
+        Notes
+        -----
+        A call with no arguments takes a hot path made at planning. On the legacy default
+        stream, where a result lands at an address an earlier result had (a caching allocator
+        hands the block of a dropped result to the next), the call replays a CUDA graph of the
+        same cuBLASLt call, captured the second time that address came: the same kernel, at a
+        fraction of the call's CPU cost. ``NVMATH_CALL_GRAPHS=0`` in the environment turns this
+        off.
         """
         backend = self._backend
         if backend is not None and algorithm is None and stream is None and not release_workspace:
