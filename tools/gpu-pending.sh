@@ -14,7 +14,10 @@
 # still need from the H200: measure (the convolution's 32-element form; matmul_gpu.py's figures
 # with the graph replay for docs/results/matmul_gpu_h200.json), then dx.
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
-#     - the GPU tests of the host-to-CuPy copies and of stream-ordered user allocators
+#     - the GPU tests of cuBLASDx's tensor API (its tensors are now finalized once per description
+#       and process, all kinds in one libmathdx call: not yet run on a GPU since), the graph
+#       replay of Matmul's hot path and the layout fuzzing;
+#     - (ran on the H100 on 2026-12-05, passed since:) the GPU tests of the host-to-CuPy copies and of stream-ordered user allocators
 #       (tests/internal/test_gpu_cupy.py; test_numpy_round_trip_through_cupy failed on
 #       2026-12-05 for want of a synchronize in the test, fixed since), the cuBLASLt tests
 #       (host operands now go to the GPU by default, as in nvmath-python; calls without a
@@ -53,7 +56,7 @@ case "${1:-measure}" in
       "fft_cpu.py --rounds 10"
     )
     joined=$(printf '%s;' "${benches[@]}")
-    NVMATH_TEST_PATHS="tests/internal/test_gpu_cupy.py tests/linalg/test_matmul_gpu.py tests/linalg/test_matmul_peer_api_gpu.py tests/fft/test_fuzz_layouts.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
+    NVMATH_TEST_PATHS="tests/device/test_cublasdx_tensor_gpu.py tests/linalg/test_matmul_gpu.py tests/fft/test_fuzz_layouts.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
       exec tools/gpu-check.sh
     ;;
   suite)

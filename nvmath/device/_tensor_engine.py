@@ -14,10 +14,12 @@ builds the structs and calls the libmathdx symbol. Both pieces of LTO-IR are cac
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import logging
+import threading
 
 from . import _cublasdx_engine, _mathdx_code
 
@@ -90,19 +92,69 @@ def _components(spec, what: str, **extra) -> dict:
 _TRAITS: dict = {}
 
 
-def _create_tensor(dx, handle, kind: str, like: str | None):
-    """A finalized tensor of ``kind`` (re-typed to value type ``like`` when given)."""
-    tensor = dx.cublasdxCreateTensor(handle, int(dx.CublasdxTensorType[kind.upper()]))
-    made = [tensor]
-    try:
-        if like is not None:
-            made.append(dx.cublasdxMakeTensorLike(tensor, int(dx.CommondxValueType[like])))
-        dx.cublasdxFinalizeTensors(len(made), made)
-    except BaseException:
-        for t in made:
-            dx.cublasdxDestroyTensor(t)
-        raise
-    return made
+class _FinalizedTensors:
+    """The finalized tensors of one description, on one descriptor kept for the process.
+
+    libmathdx finalizes tensors by compiling code with NVRTC: about 3.3 s a call on the 2-core
+    host, whether the call finalizes one tensor or all thirteen kinds of a description (6.3 s).
+    A kernel of the tensor API asks for a dozen tensors, most of them several times (its
+    traits, each device function's arguments). Made on one descriptor, once each, and all of
+    a description's kinds in the first call, the cold compile and link of two such kernels of
+    the tests (nvmath-python's accumulator and tensor examples) took 75 and 56 s instead of
+    110 and 105 s, a tensor made afresh for each use (2-core host, libmathdx 0.4). The rest
+    is libmathdx finalizing each device function (about 5.5 s each).
+    """
+
+    def __init__(self, dx, spec):
+        self._stack = contextlib.ExitStack()
+        self.handle = self._stack.enter_context(_cublasdx_engine._descriptor(dx, spec, "tensors"))
+        self.spec = spec
+        self._tensors: dict = {}  # (kind, like) -> finalized tensor
+        self._all_kinds_tried = False
+
+    def get(self, dx, wanted) -> list:
+        """The finalized tensors of ``wanted`` (``(kind, like)`` pairs), made as needed."""
+        if not self._all_kinds_tried and any((kind, None) not in self._tensors for kind, _ in wanted):
+            self._all_kinds_tried = True
+            try:
+                self._finalize(dx, {(kind, None): None for kind in TENSOR_KINDS})
+            except dx.MathDxError as e:  # a kind this description lacks: each as it is asked for
+                logger.debug("cuBLASDx %s: not all tensor kinds at once (%s)", self.spec.short(), e)
+        self._finalize(dx, {(kind, None): None for kind, _ in wanted if (kind, None) not in self._tensors})
+        likes = [(kind, like) for kind, like in wanted if like is not None and (kind, like) not in self._tensors]
+        self._finalize(dx, {(kind, like): self._tensors[kind, None] for kind, like in likes})
+        return [self._tensors[kind, like] for kind, like in wanted]
+
+    def _finalize(self, dx, tensors: dict) -> None:
+        """Make and finalize ``tensors`` (``(kind, like)`` -> the finalized tensor a ``like``
+        one is made from, None for a kind's own), in one libmathdx call; all or none kept."""
+        if not tensors:
+            return
+        made = []
+        try:
+            for (kind, like), source in tensors.items():
+                if like is None:
+                    made.append(dx.cublasdxCreateTensor(self.handle, int(dx.CublasdxTensorType[kind.upper()])))
+                else:
+                    made.append(dx.cublasdxMakeTensorLike(source, int(dx.CommondxValueType[like])))
+            dx.cublasdxFinalizeTensors(len(made), made)
+        except BaseException:
+            for t in made:
+                dx.cublasdxDestroyTensor(t)
+            raise
+        self._tensors.update(zip(tensors, made))
+
+
+_TENSOR_SETS: dict = {}
+# libmathdx's descriptors and tensors are not for concurrent use: one thread at a time here.
+_LOCK = threading.RLock()
+
+
+def _finalized_tensors(dx, spec) -> _FinalizedTensors:
+    found = _TENSOR_SETS.get(spec)
+    if found is None:
+        found = _TENSOR_SETS[spec] = _FinalizedTensors(dx, spec)
+    return found
 
 
 def _read_tensor(dx, tensor) -> dict:
@@ -136,16 +188,12 @@ def _compute_tensor_traits(spec, kind: str, like: str | None) -> dict:
     _cublasdx_engine._check_target(spec)
     from nvmath.bindings import mathdx as dx
 
-    with _cublasdx_engine._descriptor(dx, spec, "tensors") as handle:
+    with _LOCK:
         try:
-            made = _create_tensor(dx, handle, kind, like)
+            (tensor,) = _finalized_tensors(dx, spec).get(dx, [(kind, like)])
         except dx.MathDxError as e:
             raise _cublasdx_engine._codegen_error(dx, spec, e) from None
-        try:
-            result = _read_tensor(dx, made[-1])
-        finally:
-            for t in made:
-                dx.cublasdxDestroyTensor(t)
+        result = _read_tensor(dx, tensor)
     logger.debug("cuBLASDx %s: tensor %s%s traits %s", spec.short(), kind, f" like {like}" if like else "", result)
     return result
 
@@ -258,16 +306,13 @@ def device_function(spec, name: str, tensors: tuple = (), *, alignment: int | No
     _cublasdx_engine._check_target(spec)
     from nvmath.bindings import mathdx as dx
 
-    with _cublasdx_engine._descriptor(dx, spec, "tensors") as handle:
-        made, last = [], []
+    with _LOCK:
         function = None
         try:
-            for kind, like in tensors:
-                group = _create_tensor(dx, handle, kind, like)
-                made += group
-                last.append(group[-1])
+            finalized = _finalized_tensors(dx, spec)
+            handle, arguments = finalized.handle, finalized.get(dx, list(tensors))
             function = dx.cublasdxCreateDeviceFunction(
-                handle, int(dx.CublasdxDeviceFunctionType[ftype]), len(last), last
+                handle, int(dx.CublasdxDeviceFunctionType[ftype]), len(arguments), arguments
             )
             if alignment is not None:
                 dx.cublasdxSetDeviceFunctionOptionInt64(
@@ -283,8 +328,6 @@ def device_function(spec, name: str, tensors: tuple = (), *, alignment: int | No
         finally:
             if function is not None:
                 dx.cublasdxDestroyDeviceFunction(function)
-            for t in made:
-                dx.cublasdxDestroyTensor(t)
     shim_symbol = "nvmath_" + symbol + "_" + hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
     source, params = _shim_source(symbol, shim_symbol, layout, tuple(k for k, _ in tensors))
     from nvmath.jit.nvrtc import compile_cpp
