@@ -64,6 +64,7 @@ class CallGraphs:
         self._seen: dict[Hashable, None] = {}  # insertion-ordered: the oldest goes first
         self._stream = None  # the capture stream, made on first use
         self._legacy = None  # cudaStream_t(0), made once: cuda.bindings converts it fastest
+        self._launch = None  # cudaGraphLaunch, set with the capture stream
         self._lock = threading.Lock()  # one capture at a time (the capture stream is shared)
 
     def __len__(self) -> int:
@@ -75,9 +76,7 @@ class CallGraphs:
         graph = self._graphs.get(key)
         if graph is None:
             return False
-        from cuda.bindings import runtime
-
-        (err,) = runtime.cudaGraphLaunch(graph, self._legacy)
+        (err,) = self._launch(graph, self._legacy)
         if err:
             self._disable(f"cudaGraphLaunch failed ({_name(err)})")
             return False
@@ -114,6 +113,7 @@ class CallGraphs:
             if err:
                 return self._disable(f"cudaStreamCreateWithFlags failed ({_name(err)})")
             self._stream, self._legacy = stream, runtime.cudaStream_t(LEGACY_STREAM)
+            self._launch = runtime.cudaGraphLaunch  # looked up once: replay() is per call
         mode = runtime.cudaStreamCaptureMode.cudaStreamCaptureModeThreadLocal
         (err,) = runtime.cudaStreamBeginCapture(self._stream, mode)
         if err:
