@@ -228,3 +228,39 @@ def test_empty_fragments_of_partitioners_and_accumulators_link():
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
     with pytest.raises(RuntimeError, match="only inside a numba.cuda.jit kernel"):
         mm.suggest_accumulator().make_empty_fragment()
+
+
+@needs_library
+def test_tensors_are_finalized_once_per_description_and_each_alone_where_all_kinds_fail(monkeypatch):
+    """A description's tensors are finalized in one libmathdx call for all kinds, once per
+    process; where that call fails (a kind the description lacks), each tensor asked for is
+    finalized on its own, with the same traits."""
+    from nvmath.device import _tensor_engine as engine
+
+    spec = _mm((16, 16, 16))._spec
+    real_finalize = mathdx.cublasdxFinalizeTensors
+    counts = []
+
+    def finalize(count, tensors):
+        counts.append(count)
+        if fail_all_kinds and count == len(engine.TENSOR_KINDS):
+            raise mathdx.MathDxError("cublasdxFinalizeTensors", 1, "as if a kind were missing")
+        return real_finalize(count, tensors)
+
+    monkeypatch.setattr(mathdx, "cublasdxFinalizeTensors", finalize)
+    wanted = [("smem_a", None), ("gmem_c", None), ("suggested_rmem_c", value_type_name("float64"))]
+    traits = {}
+    for fail_all_kinds in (False, True):
+        monkeypatch.setattr(engine, "_TENSOR_SETS", {})
+        counts.clear()
+        traits[fail_all_kinds] = [engine._compute_tensor_traits(spec, kind, like) for kind, like in wanted]
+        again = [engine._compute_tensor_traits(spec, kind, like) for kind, like in wanted]
+        assert again == traits[fail_all_kinds]
+        if fail_all_kinds:  # the failed try, then each kind and the retyped one on its own
+            assert counts == [len(engine.TENSOR_KINDS), 1, 1, 1, 1]
+        else:  # every kind at once, then the retyped tensor: nothing more the second time
+            assert counts == [len(engine.TENSOR_KINDS), 1]
+    for a, b in zip(traits[False], traits[True]):
+        assert {k: v for k, v in a.items() if k != "uid"} == {k: v for k, v in b.items() if k != "uid"}
+    retyped = traits[False][2]
+    assert retyped["logical_size"] > 0 and retyped["storage_bytes"] >= 8 * retyped["logical_size"]  # float64
