@@ -25,7 +25,6 @@ What keeps a replay the same as the call:
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable, Hashable
 
@@ -37,7 +36,9 @@ LEGACY_STREAM = 0
 
 def graphs_enabled() -> bool:
     """False where ``NVMATH_CALL_GRAPHS`` is set to ``0`` (or ``false``, ``no``, ``off``)."""
-    return os.environ.get("NVMATH_CALL_GRAPHS", "1").strip().lower() not in ("0", "false", "no", "off")
+    from .environment import flag
+
+    return flag("NVMATH_CALL_GRAPHS", True, logger=logging.getLogger("nvmath.linalg"), what="graphs")
 
 
 class CallGraphs:

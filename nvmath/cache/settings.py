@@ -19,6 +19,8 @@ import re
 import threading
 from pathlib import Path
 
+from nvmath._internal.environment import FALSE_WORDS, TRUE_WORDS
+
 from ._diagnostics import warn_once
 
 __all__ = [
@@ -42,8 +44,8 @@ ENV_MAX_BYTES = "NVMATH_CACHE_MAX_BYTES"
 DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB on disk
 DEFAULT_MEMORY_BYTES = 64 << 20  # 64 MiB in the in-process LRU
 
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
+# The words of every on/off switch of nvmath's environment.
+_TRUE, _FALSE = TRUE_WORDS, FALSE_WORDS
 _SIZE_RE = re.compile(r"\s*(\d+(?:\.\d*)?)\s*([kmgt]?)(?:i?b)?\s*\Z", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 

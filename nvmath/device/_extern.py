@@ -10,7 +10,6 @@ no ``link=``. Array arguments are passed as pointers to their first element.
 from __future__ import annotations
 
 import hashlib
-import os
 
 from nvmath.jit.cabi import CSignature
 
@@ -19,7 +18,6 @@ from ._object import DeviceObject
 __all__ = ["extern_function", "ExternFunction"]
 
 _POINTEE_TYPES: dict = {}
-_WARNED: set = set()
 
 
 class ExternFunction(DeviceObject):
@@ -158,18 +156,11 @@ def array_checks_enabled() -> bool:
     few uniform instructions per call (1.6% of a one-block, two-GEMM kernel on an H200;
     nothing where the lengths are compile-time constants). Read when a kernel is compiled; the
     kernel cache keys on it. Another value keeps the checks, with a warning."""
-    value = os.environ.get("NVMATH_DEVICE_ARRAY_CHECKS", "").strip().lower()
-    if value in ("0", "false", "no", "off"):
-        return False
-    if value not in ("", "1", "true", "yes", "on") and value not in _WARNED:
-        import logging
+    import logging
 
-        _WARNED.add(value)  # once a value, not at every call a kernel compiles
+    from nvmath._internal.environment import flag
 
-        logging.getLogger("nvmath.device").warning(
-            "NVMATH_DEVICE_ARRAY_CHECKS=%r is not supported; accepted: 1 or 0; the checks stay on", value
-        )
-    return True
+    return flag("NVMATH_DEVICE_ARRAY_CHECKS", True, logger=logging.getLogger("nvmath.device"), what="the checks")
 
 
 def _check_lengths(context, builder, fn, arrays):

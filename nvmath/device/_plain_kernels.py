@@ -22,7 +22,6 @@ numba-cuda method, and therefore:
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import types as _pytypes
 
@@ -138,11 +137,9 @@ def disable_plain_kernel_cache() -> None:
 def enable_from_environment() -> None:
     """Turn the hook on when ``NVMATH_PLAIN_KERNEL_CACHE`` is ``1`` (``true``, ``yes``, ``on``);
     a numba-cuda release that is not supported gives one warning instead of an error."""
-    value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip().lower()
-    if value in ("", "0", "false", "no", "off") or _original is not None:
-        return
-    if value not in ("1", "true", "yes", "on"):
-        logger.warning("%s=%r is not supported; accepted: 1 or 0; the hook stays off", ENVIRONMENT_VARIABLE, value)
+    from nvmath._internal.environment import flag
+
+    if not flag(ENVIRONMENT_VARIABLE, False, logger=logger, what="the hook") or _original is not None:
         return
     try:
         enable_plain_kernel_cache()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 __all__ = ["main"]
@@ -43,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _debug(args) -> bool:
-    return args.debug or os.environ.get("NVMATH_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off")
+    from nvmath._internal.environment import flag
+
+    return args.debug or flag("NVMATH_DEBUG", False)
 
 
 def _run(args) -> None:
