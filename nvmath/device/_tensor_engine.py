@@ -8,7 +8,8 @@ device functions (copy, clear, axpby, execute...) that take such tensors by valu
 Passing C structs by value between Numba and C++ is an ABI trap, so every libmathdx function is
 called through a small C++ shim, compiled by NVRTC, whose parameters are plain pointers and
 64-bit integers (a tensor is ``void* ptr`` and, for global memory, ``long long ld``) and which
-builds the structs and calls the libmathdx symbol. Both pieces of LTO-IR are cached (see
+builds the structs and calls the libmathdx symbol. libmathdx's code for the functions a kernel
+asks for is finalized in one call when the kernel links. Both pieces of LTO-IR are cached (see
 :mod:`nvmath.device._mathdx_code`), as are the traits. No Numba here.
 """
 
@@ -101,8 +102,9 @@ class _FinalizedTensors:
     traits, each device function's arguments). Made on one descriptor, once each, and all of
     a description's kinds in the first call, the cold compile and link of two such kernels of
     the tests (nvmath-python's accumulator and tensor examples) took 75 and 56 s instead of
-    110 and 105 s, a tensor made afresh for each use (2-core host, libmathdx 0.4). The rest
-    is libmathdx finalizing each device function (about 5.5 s each).
+    110 and 105 s, a tensor made afresh for each use (2-core host, libmathdx 0.4). Most of
+    the rest was libmathdx finalizing each device function (4-5.5 s each), now deferred to the
+    link and done in one call a kernel (:class:`_PendingFunctions`).
     """
 
     def __init__(self, dx, spec):
@@ -228,8 +230,9 @@ class DeviceFunction:
         dimension) and ``int*``, in that order per argument.
     params : tuple of str
         ``"ptr"`` or ``"i64"``, one per C parameter of the shim.
-    ltoirs : tuple of bytes
-        The libmathdx code and the shim, both to link.
+    ltoirs : tuple
+        The libmathdx code (LTO-IR bytes, or the :class:`_PendingFunctions` batch that will
+        finalize it at the link) and the shim's LTO-IR, both to link.
     """
 
     symbol: str
@@ -238,6 +241,118 @@ class DeviceFunction:
 
 
 _FUNCS: dict = {}
+# symbol -> the code that defines it in this process (LTO-IR bytes, or a _PendingFunctions not
+# yet finalized): a symbol defined by two linked LTO-IRs fails the link ("multiply defined").
+_SYMBOL_CODE: dict = {}
+# spec -> the batch that new device functions of that description join until it is finalized.
+_OPEN_BATCHES: dict = {}
+
+
+class _PendingFunctions:
+    """Device functions of one description, made but not yet finalized: the code a kernel
+    links for them, finalized the first time the link reads it, all in one libmathdx call.
+
+    Each finalize is an NVRTC compile of cuBLASDx: 4.2 s for one function, 5.5 s for four
+    together, against 16.9 s one by one (2-core host, libmathdx 0.4). A tensor-API kernel asks
+    for its functions one call at a time as Numba lowers it, then links: deferred to the link,
+    they compile together. The LTO-IR defines every function of the batch, so each symbol is
+    registered to it (one definition a link) and every function's cache entry holds it, with
+    the batch's symbols."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.members: list = []  # (function handle, symbol, components, memo key, name, tensors)
+        self._ltoir: bytes | None = None
+        self._error: BaseException | None = None
+        self.linkable = None  # the numba object a kernel links (made by the Numba layer)
+
+    @property
+    def finalized(self) -> bool:
+        return self._ltoir is not None
+
+    def ltoir(self) -> bytes:
+        """The batch's LTO-IR, finalized at the first call (later joiners go to a new batch)."""
+        with _LOCK:
+            if self._ltoir is None and self._error is None:
+                self._finalize()
+            if self._error is not None:
+                raise self._error
+            return self._ltoir
+
+    def _finalize(self) -> None:
+        from nvmath.bindings import mathdx as dx
+
+        if _OPEN_BATCHES.get(self.spec) is self:
+            del _OPEN_BATCHES[self.spec]
+        handles = [m[0] for m in self.members]
+        handle = _finalized_tensors(dx, self.spec).handle
+        try:
+            try:
+                ltoir = _finalize_functions(dx, handles, handle, self.spec.target)
+            except dx.MathDxError as e:
+                self._error = self._culprit(dx, handle, e)
+                # Nothing of the batch is kept: a later kernel makes its functions anew.
+                for _function, symbol, _, memo_key, *_ in self.members:
+                    _FUNCS.pop(memo_key, None)
+                    if _SYMBOL_CODE.get(symbol) is self:
+                        del _SYMBOL_CODE[symbol]
+                return
+        finally:
+            for function in handles:
+                dx.cublasdxDestroyDeviceFunction(function)
+        self._ltoir = ltoir
+        symbols = [m[1] for m in self.members]
+        for _, symbol, components, *_ in self.members:
+            _mathdx_code.store(components, {"symbol": symbol, "batch": symbols}, ltoir, kind="cublasdx", symbol=symbol)
+            _SYMBOL_CODE[symbol] = ltoir
+        logger.info(
+            "cuBLASDx %s: generated %d device functions in one batch (%d bytes of LTO-IR): %s",
+            self.spec.short(),
+            len(self.members),
+            len(ltoir),
+            ", ".join(f"{m[4]} on {m[5]}" for m in self.members),
+        )
+
+    def _culprit(self, dx, handle, error) -> BaseException:
+        """The error to report for a failed batch: that of its first function that fails to
+        finalize alone, named, else the batch's own."""
+        if len(self.members) > 1:
+            for function, _, _, _, name, tensors in self.members:
+                try:
+                    _finalize_functions(dx, [function], handle, self.spec.target)
+                except dx.MathDxError as e:
+                    return _naming(_cublasdx_engine._codegen_error(dx, self.spec, e), f"{name} on {tensors}")
+        what = ", ".join(f"{m[4]} on {m[5]}" for m in self.members)
+        return _naming(_cublasdx_engine._codegen_error(dx, self.spec, error), what)
+
+
+def _naming(error: Exception, what: str) -> Exception:
+    """``error`` (a ValueError or RuntimeError) with the device functions it is about named."""
+    return type(error)(f"{error} (the device functions: {what})")
+
+
+def _finalize_functions(dx, functions: list, handle: int, target) -> bytes:
+    return _mathdx_code.finalize_ltoir(
+        dx, lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, len(functions), functions), handle, target
+    )
+
+
+def _linked_code(info: dict, ltoir: bytes):
+    """What a kernel links for a cached LTO-IR (``info``: its cache entry's traits): the bytes,
+    or the batch of this process that made them; None where another code of this process
+    defines one of its symbols (linked together, the two would define it twice)."""
+    result = ltoir
+    for symbol in info.get("batch") or [info["symbol"]]:
+        code = _SYMBOL_CODE.get(symbol)
+        if code is None:
+            continue
+        if isinstance(code, _PendingFunctions):
+            if not code.finalized or code.ltoir() != ltoir:
+                return None
+            result = code
+        elif code != ltoir:
+            return None
+    return result
 
 
 def _shim_source(target_symbol: str, shim_symbol: str, layout: str, tensors: tuple) -> tuple[str, tuple]:
@@ -294,19 +409,22 @@ def device_function(spec, name: str, tensors: tuple = (), *, alignment: int | No
     if layout.count("T") not in (0, len(tensors)):
         raise ValueError(f"{name} takes {layout.count('T')} tensors; got {len(tensors)}")
     components = _components(spec, "function", function=name, tensors=json.dumps(tensors), alignment=str(alignment))
-    found = _mathdx_code.cached(components)
     shim_components = {**components, "part": "shim"}
-    shim = _mathdx_code.cached(shim_components) if found is not None else None
-    if found is not None and shim is not None:
-        info, ltoir = found
-        shim_info, shim_ltoir = shim
-        result = DeviceFunction(shim_info["symbol"], tuple(shim_info["params"]), (ltoir, shim_ltoir))
-        _FUNCS[memo_key] = result
-        return result
-    _cublasdx_engine._check_target(spec)
-    from nvmath.bindings import mathdx as dx
-
     with _LOCK:
+        found = _mathdx_code.cached(components)
+        code = _linked_code(*found) if found is not None else None
+        shim = _mathdx_code.cached(shim_components) if code is not None else None
+        if shim is not None:
+            info, _ = found
+            shim_info, shim_ltoir = shim
+            for symbol in info.get("batch") or [info["symbol"]]:
+                _SYMBOL_CODE.setdefault(symbol, code)
+            result = DeviceFunction(shim_info["symbol"], tuple(shim_info["params"]), (code, shim_ltoir))
+            _FUNCS[memo_key] = result
+            return result
+        _cublasdx_engine._check_target(spec)
+        from nvmath.bindings import mathdx as dx
+
         function = None
         try:
             finalized = _finalized_tensors(dx, spec)
@@ -320,28 +438,32 @@ def device_function(spec, name: str, tensors: tuple = (), *, alignment: int | No
                 )
             symbol = dx.cublasdx_get_device_function_trait_str(function, dx.CublasdxDeviceFunctionTrait.SYMBOL)
             symbol = symbol.rstrip("\0")
-            ltoir = _mathdx_code.finalize_ltoir(
-                dx, lambda code, _h: dx.cublasdxFinalizeDeviceFunctions(code, 1, [function]), handle, spec.target
-            )
         except dx.MathDxError as e:
-            raise _cublasdx_engine._codegen_error(dx, spec, e) from None
-        finally:
             if function is not None:
                 dx.cublasdxDestroyDeviceFunction(function)
-    shim_symbol = "nvmath_" + symbol + "_" + hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
-    source, params = _shim_source(symbol, shim_symbol, layout, tuple(k for k, _ in tensors))
-    from nvmath.jit.nvrtc import compile_cpp
+            raise _cublasdx_engine._codegen_error(dx, spec, e) from None
+        code = _SYMBOL_CODE.get(symbol)
+        if code is not None:  # defined by code this process has (another batch, the cache)
+            dx.cublasdxDestroyDeviceFunction(function)
+        else:
+            code = _OPEN_BATCHES.get(spec)
+            if code is None:
+                code = _OPEN_BATCHES[spec] = _PendingFunctions(spec)
+            code.members.append((function, symbol, components, memo_key, name, tensors))
+            _SYMBOL_CODE[symbol] = code
+        shim_symbol = "nvmath_" + symbol + "_" + hashlib.sha256(json.dumps(components).encode()).hexdigest()[:8]
+        source, params = _shim_source(symbol, shim_symbol, layout, tuple(k for k, _ in tensors))
+        from nvmath.jit.nvrtc import compile_cpp
 
-    shim_ltoir = compile_cpp(source, compute_capability=spec.target, output="ltoir", name=f"{shim_symbol}.cu")
-    _mathdx_code.store(components, {"symbol": symbol}, ltoir, kind="cublasdx", symbol=symbol)
-    _mathdx_code.store(
-        shim_components,
-        {"symbol": shim_symbol, "params": list(params)},
-        shim_ltoir,
-        kind="cublasdx",
-        symbol=shim_symbol,
-    )
-    logger.info("cuBLASDx %s: generated %s on %s (%d bytes of LTO-IR)", spec.short(), name, tensors, len(ltoir))
-    result = DeviceFunction(shim_symbol, params, (ltoir, shim_ltoir))
-    _FUNCS[memo_key] = result
-    return result
+        shim_ltoir = compile_cpp(source, compute_capability=spec.target, output="ltoir", name=f"{shim_symbol}.cu")
+        _mathdx_code.store(
+            shim_components,
+            {"symbol": shim_symbol, "params": list(params)},
+            shim_ltoir,
+            kind="cublasdx",
+            symbol=shim_symbol,
+        )
+        logger.debug("cuBLASDx %s: %s on %s is %s (finalized at the link)", spec.short(), name, tensors, symbol)
+        result = DeviceFunction(shim_symbol, params, (code, shim_ltoir))
+        _FUNCS[memo_key] = result
+        return result

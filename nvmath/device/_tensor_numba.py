@@ -22,7 +22,7 @@ import numpy as np
 from llvmlite import ir
 from numba.core import cgutils
 from numba.core.errors import TypingError
-from numba.cuda import types
+from numba.cuda import LTOIR, types
 from numba.cuda.cudadecl import registry as _typing
 from numba.cuda.cudaimpl import registry as _lowering
 from numba.cuda.datamodel import models
@@ -179,10 +179,26 @@ _LINKABLES: dict = {}
 _LAST_TARGET: list = []
 
 
-def _linkable(ltoir: bytes):
-    """One numba LTOIR object per code (a kernel's library keeps a set of them)."""
-    from numba.cuda import LTOIR
+class _BatchLTOIR(LTOIR):
+    """The LTO-IR of a batch of device functions, finalized when the link first reads it."""
 
+    def __init__(self, batch):
+        super().__init__(None, name=f"cublasdx_batch_{id(batch):x}.ltoir")
+        self._batch = batch
+
+    @property
+    def data(self):
+        return self._batch.ltoir()
+
+
+def _linkable(ltoir):
+    """One numba LTOIR object per code (a kernel's library keeps a set of them): ``ltoir`` is
+    bytes, or a batch of device functions to be finalized at the link."""
+    if isinstance(ltoir, _tensor_engine._PendingFunctions):
+        with _tensor_engine._LOCK:
+            if ltoir.linkable is None:
+                ltoir.linkable = _BatchLTOIR(ltoir)
+            return ltoir.linkable
     found = _LINKABLES.get(ltoir)
     if found is None:
         found = _LINKABLES[ltoir] = LTOIR(ltoir, name=f"cublasdx_{len(_LINKABLES)}.ltoir")

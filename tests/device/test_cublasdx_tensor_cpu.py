@@ -1,6 +1,7 @@
 """cuBLASDx's tensor API without a GPU: layouts and their traits, the C++ shims around libmathdx's
 device functions, typing errors, and kernels that use tensors compiled and linked into cubins."""
 
+import json
 import subprocess
 import sys
 
@@ -264,3 +265,107 @@ def test_tensors_are_finalized_once_per_description_and_each_alone_where_all_kin
         assert {k: v for k, v in a.items() if k != "uid"} == {k: v for k, v in b.items() if k != "uid"}
     retyped = traits[False][2]
     assert retyped["logical_size"] > 0 and retyped["storage_bytes"] >= 8 * retyped["logical_size"]  # float64
+
+
+def _fresh_engine(monkeypatch, store: dict):
+    """The tensor engine as a new process finds it, with ``store`` (components -> (traits,
+    LTO-IR)) for nvmath's cache."""
+    import json
+
+    from nvmath.device import _mathdx_code
+    from nvmath.device import _tensor_engine as engine
+
+    for name in ("_FUNCS", "_SYMBOL_CODE", "_OPEN_BATCHES"):
+        monkeypatch.setattr(engine, name, {})
+    monkeypatch.setattr(_mathdx_code, "cached", lambda components: store.get(json.dumps(components, sort_keys=True)))
+
+    def keep(components, traits, ltoir, **meta):
+        store[json.dumps(components, sort_keys=True)] = (json.loads(json.dumps(traits)), bytes(ltoir))
+
+    monkeypatch.setattr(_mathdx_code, "store", keep)
+    return engine
+
+
+_BATCH = (
+    ("clear", (("rmem_c", None),)),
+    ("copy", (("gmem_a", None), ("smem_a", None))),
+    ("axpby", (("rmem_c", None), ("rmem_c", None))),
+)
+
+
+@needs_library
+def test_the_device_functions_of_a_kernel_are_finalized_together_at_the_link(monkeypatch):
+    """Device functions asked for one by one are finalized in one libmathdx call when the link
+    first reads their code; a later process takes them from the cache, and a function whose
+    entry is gone is never defined twice in one link."""
+    spec = _mm((16, 16, 16))._spec
+    calls = []
+    real = mathdx.cublasdxFinalizeDeviceFunctions
+
+    def finalize(code, count, functions):
+        calls.append(count)
+        return real(code, count, functions)
+
+    monkeypatch.setattr(mathdx, "cublasdxFinalizeDeviceFunctions", finalize)
+    store: dict = {}
+    engine = _fresh_engine(monkeypatch, store)
+    made = [engine.device_function(spec, name, tensors) for name, tensors in _BATCH]
+    batch = made[0].ltoirs[0]
+    assert isinstance(batch, engine._PendingFunctions) and not batch.finalized and calls == []
+    assert all(f.ltoirs[0] is batch for f in made) and len({f.symbol for f in made}) == 3
+    ltoir = batch.ltoir()
+    assert calls == [3] and batch.ltoir() is ltoir and calls == [3]  # once, for all three
+    later = engine.device_function(spec, "copy_wait")  # after the link: a batch of its own
+    assert later.ltoirs[0] is not batch
+    assert later.ltoirs[0].ltoir() and calls == [3, 1]
+    entries = [traits for traits, code in store.values() if code == ltoir]
+    assert len(entries) == 3 and all(len(t["batch"]) == 3 for t in entries)
+
+    # A new process: everything from the cache, nothing finalized.
+    engine = _fresh_engine(monkeypatch, dict(store))
+    again = [engine.device_function(spec, name, tensors) for name, tensors in _BATCH]
+    assert [f.symbol for f in again] == [f.symbol for f in made] and calls == [3, 1]
+    assert all(f.ltoirs[0] == ltoir for f in again)
+
+    # The cache lost clear's entry. Asked for after the others, clear is the code they brought
+    # (it defines clear); asked for first, clear is made anew and the others join its batch.
+    key = json.dumps(
+        engine._components(spec, "function", function="clear", tensors=json.dumps(_BATCH[0][1]), alignment="None"),
+        sort_keys=True,
+    )
+    assert key in store
+    partial = {k: v for k, v in store.items() if k != key}
+    engine = _fresh_engine(monkeypatch, dict(partial))
+    order = [_BATCH[1], _BATCH[2], _BATCH[0]]
+    codes = [engine.device_function(spec, name, tensors).ltoirs[0] for name, tensors in order]
+    assert codes == [ltoir] * 3 and calls == [3, 1]
+    engine = _fresh_engine(monkeypatch, dict(partial))
+    codes = [engine.device_function(spec, name, tensors).ltoirs[0] for name, tensors in _BATCH]
+    assert all(c is codes[0] for c in codes) and isinstance(codes[0], engine._PendingFunctions)
+    assert codes[0].ltoir() and calls == [3, 1, 3]
+
+
+@needs_library
+def test_a_batch_that_fails_names_the_function_and_keeps_nothing(monkeypatch):
+    spec = _mm((16, 16, 16))._spec
+    engine = _fresh_engine(monkeypatch, {})
+    made = [engine.device_function(spec, name, tensors) for name, tensors in _BATCH]
+    real = mathdx.cublasdxFinalizeDeviceFunctions
+    symbol = made[1].symbol
+
+    def finalize(code, count, functions):
+        trait = mathdx.CublasdxDeviceFunctionTrait.SYMBOL
+        names = [mathdx.cublasdx_get_device_function_trait_str(f, trait).rstrip("\0") for f in functions]
+        if count > 1 or any(name in symbol for name in names):  # all together, or copy alone
+            raise mathdx.MathDxError("cublasdxFinalizeDeviceFunctions", 1, "as if the code did not compile")
+        return real(code, count, functions)
+
+    monkeypatch.setattr(mathdx, "cublasdxFinalizeDeviceFunctions", finalize)
+    batch = made[0].ltoirs[0]
+    for _ in range(2):  # the same error each time the link reads the code
+        with pytest.raises(ValueError, match=r"copy on \(\('gmem_a', None\), \('smem_a', None\)\)"):
+            batch.ltoir()
+    assert engine._FUNCS == {} and engine._SYMBOL_CODE == {} and engine._OPEN_BATCHES == {}
+    monkeypatch.setattr(mathdx, "cublasdxFinalizeDeviceFunctions", real)
+    fresh = engine.device_function(spec, *_BATCH[0])
+    assert fresh.ltoirs[0] is not batch and fresh.ltoirs[0].ltoir()
