@@ -79,8 +79,19 @@ case "${1:-measure}" in
     NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 7 --budget 520 --only cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance" \
       exec tools/gpu-check.sh bench
     ;;
+  tensor)
+    # The cuBLASDx tensor API on the GPU, where no H200 comes for measure: its GPU tests and
+    # nvmath-python's tensor-API examples, this checkout only (carry .whl and .peer-examples).
+    # Since 2026-12-05 (fourth session) a kernel's device functions are finalized together at
+    # the link (CPU tests link them; not yet run on a GPU).
+    NVMATH_TEST_PATHS="tests/device/test_cublasdx_tensor_gpu.py tests/device/test_cublasdx_pipeline_gpu.py" \
+      tools/gpu-check.sh tests
+    ex=examples/device
+    MODES=ours AREAS="$ex/cublasdx_simple_gemm_tensor_fp32.py $ex/cublasdx_simple_gemm_accumulator_fp32.py $ex/cublasdx_simple_partition.py $ex/cublasdx_simple_gemm_make_tensor_like.py $ex/cublasdx_single_gemm_tensor_performance.py $ex/cublasdx_simple_gemm_pipeline_api.py" \
+      bash .peer-examples/run.sh
+    ;;
   *)
-    echo "usage: tools/gpu-pending.sh [measure|suite|suite1|suite2|dx]" >&2
+    echo "usage: tools/gpu-pending.sh [measure|suite|suite1|suite2|dx|tensor]" >&2
     exit 2
     ;;
 esac
