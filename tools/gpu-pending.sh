@@ -47,7 +47,7 @@ OUT=${OUT:-$PWD/results}
 export OUT
 case "${1:-measure}" in
   measure)
-    conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb2_vec_pf_grid8,ept16_fpb2_vec_hf_grid8,ept16_fpb2_vec_hf_maxreg80_grid12,ept32_fpb2_vec,ept32_fpb4_vec,ept32_fpb2_vec_maxreg80,ept32_fpb4_vec_maxreg80"
+    conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb2_vec_pf_grid8,ept16_fpb2_vec_hf_grid8,ept16_fpb2_vec_hf_maxreg80_grid12,ept32_fpb2_vec,ept32_fpb4_vec,ept32_fpb2_vec_maxreg80,ept32_fpb4_vec_maxreg80,ept32_fpb2_vec_maxreg72"
     benches=(
       "fft_conv_device.py --rounds 5 --only $conv"
       "NVMATH_DEVICE_ARRAY_CHECKS=0 fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept32_fpb2_vec --out $OUT/checks_off"
