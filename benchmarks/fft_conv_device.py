@@ -26,6 +26,7 @@ compile seconds and share of the copy's bandwidth.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -48,6 +49,7 @@ class Variant(NamedTuple):
     max_registers: int | None = None
     min_blocks: int | None = None  # launch_bounds=(threads per block, min_blocks)
     persistent: int = 0  # "vec_pf", "vec_hf": blocks per multiprocessor in the grid (0: one block a signal group)
+    checks: bool = True  # False: built with NVMATH_DEVICE_ARRAY_CHECKS=0 (timed in the same rounds)
 
     def label(self, ept=None, fpb=None) -> str:
         """The label, with the knobs cuFFTDx took (``ept``, ``fpb``) where known."""
@@ -62,6 +64,8 @@ class Variant(NamedTuple):
             text += f"_minblocks{self.min_blocks}"
         if self.persistent:
             text += f"_grid{self.persistent}"
+        if not self.checks:
+            text += "_nochecks"
         return text
 
 
@@ -136,6 +140,10 @@ GRID = [
     # Capped at 72 (28 warps a multiprocessor, 54 spill accesses a thread read offline; at 64:
     # 307, left out).
     Variant(32, 2, "vec", max_registers=72),
+    # Without the device-side length checks, in the same process and rounds as the kernels with
+    # them: timed in a process of their own, after another, they met a hotter GPU.
+    Variant(16, 2, "vec", checks=False),
+    Variant(32, 2, "vec", checks=False),
 ]
 DEFAULT_VARIANTS = 16
 
@@ -494,6 +502,23 @@ def _make_radix8(variant: Variant):
     return conv, _Shape((_radix8_conv.THREADS, variant.fpb, 1)), 8, variant.fpb
 
 
+@contextlib.contextmanager
+def _array_checks(on: bool):
+    """Kernels compiled inside get device-side array checks or not (read at compile time; the
+    kernel cache keys on it)."""
+    name = "NVMATH_DEVICE_ARRAY_CHECKS"
+    before = os.environ.get(name)
+    if not on:
+        os.environ[name] = "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
 def select(args) -> list:
     """The variants this run takes: the first ``--variants`` of GRID, filtered by ``--only``."""
     chosen = GRID[: args.variants]
@@ -557,7 +582,8 @@ def main(argv=None) -> int:
                 groups = min(groups, variant.persistent * sm_count)
             launch = conv[groups, fwd.block_dim, 0, fwd.shared_memory_size]  # legacy stream, as CuPy's
             work[...] = x
-            launch(flat, d_filt, batch)
+            with _array_checks(variant.checks):  # the first launch compiles
+                launch(flat, d_filt, batch)
             cp.cuda.runtime.deviceSynchronize()
         except Exception as exc:  # a pair cuFFTDx does not take, or a kernel that fails: reported
             res[f"error_{variant.label()}"] = f"{type(exc).__name__}: {exc}"
