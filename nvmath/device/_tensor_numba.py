@@ -29,7 +29,7 @@ from numba.cuda.datamodel import models
 from numba.cuda.extending import register_model, typeof_impl
 from numba.cuda.typing.templates import AbstractTemplate, AttributeTemplate, bound_function, signature
 
-from . import _tensor_engine, common
+from . import _extern, _tensor_engine, common
 from ._cublasdx_numba import MatmulType
 from ._cublasdx_tensor import _KINDS_BY_METHOD, MatmulLayout, Partitioner
 from .vector_types_numba import host_type, kernel_type
@@ -269,8 +269,26 @@ class _MakeTensor(AbstractTemplate):
         return signature(OpaqueTensorType(layout), *args)
 
 
+class _TensorOwner:
+    """What a short array's report names: ``make_tensor`` and the layout (``_extern``'s checks
+    name an extern function's owner)."""
+
+    def __init__(self, layout: MatmulLayout):
+        self.owner = f"make_tensor({layout.kind} of {layout.MM._spec.short()})"
+
+
 @_lowering.lower(common.make_tensor, types.Array, LayoutType)
 def _make_tensor(context, builder, sig, args):
+    layout = sig.return_type.layout.layout
+    if layout.memory_space in ("s", "r") and _extern.array_checks_enabled():
+        # A shared or register tensor spans the layout's cosize elements of the array (as
+        # nvmath-python's examples slice them): a shorter array fails the kernel, naming it. A
+        # register array's length is a constant, so its check folds away where it passes.
+        # Global-memory tensors are not checked: their span is set by a run-time leading
+        # dimension over arrays that may be views of larger ones.
+        itemsize = context.get_abi_sizeof(context.get_data_type(sig.args[0].dtype))
+        need = int(layout.cosize) * itemsize
+        _extern._check_lengths(context, builder, _TensorOwner(layout), [(sig.args[0], args[0], 0, need, "array")])
     tensor = cgutils.create_struct_proxy(sig.return_type)(context, builder)
     tensor.ptr = _data_pointer(context, builder, sig.args[0], args[0])
     if sig.return_type.layout.gmem:

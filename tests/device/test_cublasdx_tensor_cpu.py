@@ -2,6 +2,7 @@
 device functions, typing errors, and kernels that use tensors compiled and linked into cubins."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -369,3 +370,77 @@ def test_a_batch_that_fails_names_the_function_and_keeps_nothing(monkeypatch):
     monkeypatch.setattr(mathdx, "cublasdxFinalizeDeviceFunctions", real)
     fresh = engine.device_function(spec, *_BATCH[0])
     assert fresh.ltoirs[0] is not batch and fresh.ltoirs[0].ltoir()
+
+
+def _make_tensor_ptx(monkeypatch, checks: str, smem_short: int | None, rmem_short: int | None) -> str:
+    """The PTX of a kernel making a shared tensor (``smem_short`` elements too few, or none made
+    with None) and a register tensor (the same with ``rmem_short``) of a 16^3 float32 GEMM."""
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", checks)
+    mm = _mm((16, 16, 16))
+    a_layout, c_layout = mm.suggest_layout_smem_a(), mm.suggest_layout_rmem_c()
+    n_smem = a_layout.cosize - (smem_short or 0)
+    n_rmem = c_layout.cosize - (rmem_short or 0)
+    make_smem, make_rmem = smem_short is not None, rmem_short is not None
+
+    def f(out):
+        if make_smem:
+            smem = cuda.shared.array(shape=(0,), dtype=np.float32, alignment=16)
+            common.make_tensor(smem[:n_smem], a_layout)
+        if make_rmem:
+            r = common.make_tensor(cuda.local.array(shape=(n_rmem,), dtype=np.float32), c_layout)
+            r[0] = out[0]
+            out[1] = r[0]
+
+    codes, _ = cuda.compile_all(f, (types.float32[::1],), device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    ptx = link(inputs, compute_capability="sm_90", output="ptx").decode()
+    entry = ptx[ptx.index(".entry") :]
+    return entry[: entry.index("\n}")]
+
+
+_REPORT = re.compile(r"call\.uni\s*(?:\(\w*\),\s*)?\S*__nvmath_short_array_")
+
+
+@needs_library
+def test_make_tensor_checks_that_a_shared_or_register_array_holds_the_layout(monkeypatch):
+    """A shared array's length is known at run time: its tensor is checked, once; a register
+    array of the layout's cosize needs no check (it folds away), a shorter one always fails."""
+    assert len(_REPORT.findall(_make_tensor_ptx(monkeypatch, "1", 0, None))) == 1
+    assert len(_REPORT.findall(_make_tensor_ptx(monkeypatch, "1", None, 0))) == 0
+    short = _make_tensor_ptx(monkeypatch, "1", None, 1)
+    assert len(_REPORT.findall(short)) == 1 and "@%p" not in short.split("__nvmath_short_array_")[0][-200:]
+    assert len(_REPORT.findall(_make_tensor_ptx(monkeypatch, "0", 0, 1))) == 0
+
+
+def _ptx_strings(ptx: str) -> bytes:
+    """The bytes of the PTX's constant byte arrays (its strings), one after another."""
+    arrays = re.findall(r"\.b8\s+\S+\[\d+\]\s*=\s*\{([^}]*)\}", ptx)
+    return b"\n".join(bytes(int(v) for v in a.split(",")) for a in arrays)
+
+
+@needs_library
+def test_a_short_tensor_array_is_reported_by_argument_and_layout(monkeypatch):
+    """The report names make_tensor, the layout and the argument, and fails the kernel."""
+    from numba import cuda, types
+
+    from nvmath.jit import link
+
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", "1")
+    mm = _mm((16, 16, 16))
+    layout = mm.suggest_layout_smem_a()
+
+    def f(n):
+        smem = cuda.shared.array(shape=(0,), dtype=np.float32, alignment=16)
+        common.make_tensor(smem[:n], layout)
+
+    codes, _ = cuda.compile_all(f, (types.int64,), device=False, cc=(9, 0), output="ltoir", abi="numba")
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    strings = _ptx_strings(link(inputs, compute_capability="sm_90", output="ptx").decode())
+    need = layout.cosize * 4
+    text = f"make_tensor(suggested_smem_a of {mm._spec.short()}): argument 0 (array) holds %lld bytes, but needs at least {need}"
+    assert text.encode() in strings, strings
+    assert b"an array (array) is too short for make_tensor(suggested_smem_a" in strings

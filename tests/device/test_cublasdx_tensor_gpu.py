@@ -136,3 +136,46 @@ def test_empty_fragment_round_trip_through_registers():
     d_c, d_out = cuda.to_device(c), cuda.to_device(np.asfortranarray(np.zeros_like(c)))
     f[1, mm.block_dim](d_c, d_out)
     np.testing.assert_array_equal(d_out.copy_to_host(), 2 * c)
+
+
+def test_a_shared_array_short_of_its_layout_fails_the_launch_naming_it(tmp_path):
+    # A shared tensor made of one element fewer than its layout's cosize: the launch fails with
+    # a device-side assertion whose report names make_tensor, the layout and the byte counts;
+    # the same kernel with the whole slice runs.
+    import re
+
+    from tests.device.child import run_failing_script
+
+    out = run_failing_script(
+        tmp_path,
+        """
+        import numpy as np
+        from numba import cuda
+        from nvmath.device import Matmul
+        from nvmath.device.common import make_tensor
+        mm = Matmul(size=(16, 16, 16), precision=np.float32, data_type="real",
+                    arrangement=("col_major",) * 3, execution="Block", block_size=64)
+        layout = mm.suggest_layout_smem_a()
+        cosize = layout.cosize
+
+        @cuda.jit
+        def kernel(n, out):
+            smem = cuda.shared.array(shape=(0,), dtype=np.float32, alignment=16)
+            make_tensor(smem[:n], layout)
+            out[0] = 1.0
+
+        out = cuda.to_device(np.zeros(1, np.float32))
+        kernel[1, mm.block_dim, 0, cosize * 4](cosize, out)
+        cuda.synchronize()
+        assert out.copy_to_host()[0] == 1.0
+        print("the whole slice ran", flush=True)
+        kernel[1, mm.block_dim, 0, cosize * 4](cosize - 1, out)
+        cuda.synchronize()
+        """,
+    )
+    assert "the whole slice ran" in out, out
+    m = re.search(
+        r"make_tensor\(suggested_smem_a of [^)]*\): argument 0 \(array\) holds (\d+) bytes, but needs at least (\d+)",
+        out,
+    )
+    assert m and int(m.group(2)) - int(m.group(1)) == 4, out
