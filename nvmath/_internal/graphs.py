@@ -28,6 +28,8 @@ import logging
 import threading
 from collections.abc import Callable, Hashable
 
+from .environment import flag
+
 __all__ = ["CallGraphs", "LEGACY_STREAM", "graphs_enabled"]
 
 #: The legacy default stream's handle: graphs run only there (see the module's docstring).
@@ -36,8 +38,6 @@ LEGACY_STREAM = 0
 
 def graphs_enabled() -> bool:
     """False where ``NVMATH_CALL_GRAPHS`` is set to ``0`` (or ``false``, ``no``, ``off``)."""
-    from .environment import flag
-
     return flag("NVMATH_CALL_GRAPHS", True, logger=logging.getLogger("nvmath.linalg"), what="graphs")
 
 

@@ -10,7 +10,9 @@ no ``link=``. Array arguments are passed as pointers to their first element.
 from __future__ import annotations
 
 import hashlib
+import logging
 
+from nvmath._internal.environment import flag
 from nvmath.jit.cabi import CSignature
 
 from ._object import DeviceObject
@@ -156,10 +158,6 @@ def array_checks_enabled() -> bool:
     few uniform instructions per call (1.6% of a one-block, two-GEMM kernel on an H200;
     nothing where the lengths are compile-time constants). Read when a kernel is compiled; the
     kernel cache keys on it. Another value keeps the checks, with a warning."""
-    import logging
-
-    from nvmath._internal.environment import flag
-
     return flag("NVMATH_DEVICE_ARRAY_CHECKS", True, logger=logging.getLogger("nvmath.device"), what="the checks")
 
 

@@ -25,6 +25,8 @@ import logging
 import threading
 import types as _pytypes
 
+from nvmath._internal.environment import flag
+
 __all__ = [
     "enable_plain_kernel_cache",
     "disable_plain_kernel_cache",
@@ -137,8 +139,6 @@ def disable_plain_kernel_cache() -> None:
 def enable_from_environment() -> None:
     """Turn the hook on when ``NVMATH_PLAIN_KERNEL_CACHE`` is ``1`` (``true``, ``yes``, ``on``);
     a numba-cuda release that is not supported gives one warning instead of an error."""
-    from nvmath._internal.environment import flag
-
     if not flag(ENVIRONMENT_VARIABLE, False, logger=logger, what="the hook") or _original is not None:
         return
     try:

@@ -15,6 +15,8 @@ import argparse
 import json
 import sys
 
+from nvmath._internal.environment import flag
+
 __all__ = ["main"]
 
 PROG = "python -m nvmath.jit"
@@ -42,8 +44,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _debug(args) -> bool:
-    from nvmath._internal.environment import flag
-
     return args.debug or flag("NVMATH_DEBUG", False)
 
 
