@@ -84,6 +84,21 @@ def run_fft() -> dict:
     return res
 
 
+def describe_algorithms(algorithms) -> list:
+    """The candidates after autotuning, fastest first: the configuration each side chose."""
+    out = []
+    for algo in algorithms:
+        entry = {}
+        for name in ("algorithm_id", "tile", "stages", "split_k", "reduction_scheme", "cluster_shape"):
+            try:
+                value = getattr(algo, name)
+            except Exception as e:  # a property one side lacks
+                value = f"<{type(e).__name__}>"
+            entry[name] = value if isinstance(value, (int, float, str, type(None))) else str(value)
+        out.append(entry)
+    return out
+
+
 def run_matmul() -> dict:
     """As benchmarks/matmul_gpu.py: bf16 N^3 with RELU_BIAS (bias of length M, bf16), planned,
     autotuned (5 iterations), PyTorch operands; CPU-side cost of execute for fp32 64^3."""
@@ -101,10 +116,14 @@ def run_matmul() -> dict:
         a = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
         b = torch.randn(n, n, device="cuda", dtype=torch.bfloat16)
         bias = torch.randn(n, device="cuda", dtype=torch.bfloat16)
+        # PyTorch before either side's Matmul runs: the GPU state this process met, so that a
+        # difference of the processes' clocks shows apart from a difference of the Matmuls.
+        res["torch_matmul_first_ms"] = torch_time_ms(lambda x=a, y=b: x @ y)
         try:
             with Matmul(a, b) as mm:
                 mm.plan(epilog=MatmulEpilog.RELU_BIAS, epilog_inputs={"bias": bias})
                 mm.autotune(iterations=5)
+                res["relu_bias_algorithms"] = describe_algorithms(mm.algorithms)
                 res["relu_bias_ms"] = torch_time_ms(mm.execute)
                 res["relu_bias_tflops"] = flops / (res["relu_bias_ms"] * 1e-3) / 1e12
                 got = mm.execute()
@@ -117,6 +136,7 @@ def run_matmul() -> dict:
             with Matmul(a, b) as mm:
                 mm.plan()
                 mm.autotune(iterations=5)
+                res["matmul_algorithms"] = describe_algorithms(mm.algorithms)
                 res["matmul_ms"] = torch_time_ms(mm.execute)
                 res["matmul_tflops"] = flops / (res["matmul_ms"] * 1e-3) / 1e12
             # PyTorch in the same process, right after: the GPU's clock as the contender's.

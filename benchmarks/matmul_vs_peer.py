@@ -35,6 +35,10 @@ METRICS = (
     ("matmul_ms", "plain"),
     ("relu_bias_ms", "relu_bias"),
     ("matmul_execute_cpu_us", "execute_cpu"),
+    # PyTorch's a @ b in either side's process, before and after its Matmuls: near 1 where the
+    # two processes met the GPU alike (the same kernel, so any gap is the GPU's state).
+    ("torch_matmul_first_ms", "torch_first"),
+    ("torch_matmul_ms", "torch_after"),
 )
 
 
@@ -45,6 +49,13 @@ def our_env(peer_env: dict, site_dir: str) -> dict:
     env["NVMATH_PEER_DIR"] = ROOT
     env["NVMATH_EXPECT_VERSION"] = ""
     return env
+
+
+def _chosen(side: dict, key: str) -> str:
+    """The algorithm a side's autotuning put first: id, tile and cluster shape."""
+    algos = side.get(key) or [{}]
+    a = algos[0]
+    return f"id {a.get('algorithm_id')} tile {a.get('tile')} cluster {a.get('cluster_shape')} of {len(algos)}"
 
 
 def summarize(rounds: list) -> dict:
@@ -108,7 +119,12 @@ def main(argv=None) -> int:
         rounds.append({"order": list(order), **got})
         print(
             f"{NAME}: round {i}: "
-            + ", ".join(f"{s} plain {got[s].get('matmul_ms', float('nan')):.4f} ms" for s in order),
+            + ", ".join(
+                f"{s} plain {got[s].get('matmul_ms', float('nan')):.4f} ms ({_chosen(got[s], 'matmul_algorithms')}), "
+                f"relu_bias {got[s].get('relu_bias_ms', float('nan')):.4f} ms "
+                f"({_chosen(got[s], 'relu_bias_algorithms')})"
+                for s in order
+            ),
             flush=True,
         )
     res = {
@@ -118,7 +134,8 @@ def main(argv=None) -> int:
         "device": next((r[s].get("device") for r in rounds for s in ("ours", "peer") if r[s].get("device")), None),
         "size": next((r["ours"].get("size") for r in rounds if r["ours"].get("size")), None),
         "method": "alternating processes; in each: plan, autotune(iterations=5), median of 20 CUDA-event "
-        "times after 5 warm-up calls; PyTorch a @ b likewise in the same process; CPU cost: 1000 calls",
+        "times after 5 warm-up calls; PyTorch a @ b likewise in the same process, before the Matmuls "
+        "(torch_first) and after (torch_after); CPU cost: 1000 calls",
         "rounds": rounds,
         "errors": errors,
         **summarize(rounds),

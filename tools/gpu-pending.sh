@@ -63,6 +63,19 @@ case "${1:-measure}" in
     NVMATH_TEST_PATHS="tests/device/test_cublasdx_tensor_gpu.py tests/linalg/test_matmul_gpu.py tests/fft/test_fuzz_layouts.py" NVMATH_TEST_WORKERS=0 NVMATH_BENCHES="${joined%;}" \
       exec tools/gpu-check.sh
     ;;
+  probe)
+    # One call whatever card comes (a call for nvidia-h200 may get an H100): on an H200, issue
+    # 17's figures (the convolution's forms, bf16 matmul against PyTorch and nvmath-python)
+    # without the tests (they passed on an H100 on 2026-12-05, sixth session: 88 + 789 + 2120);
+    # on another card, matmul against nvmath-python with autotuning's interleaved rounds (new),
+    # and either way the convolution's forms under Nsight Compute (where the time goes).
+    if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
+      conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb2_vec_hf_grid8,ept16_fpb2_vec_hf_maxreg80_grid12,ept32_fpb2_vec,ept32_fpb4_vec,ept32_fpb2_vec_maxreg80,ept16_fpb2_vec_nochecks,ept32_fpb2_vec_nochecks"
+      NVMATH_BENCHES="fft_conv_device.py --rounds 5 --only $conv;matmul_gpu.py;matmul_vs_peer.py --rounds 4 --budget 120;fft_conv_profile.py" \
+        exec tools/gpu-check.sh bench
+    fi
+    NVMATH_BENCHES="matmul_vs_peer.py --rounds 6 --budget 150;matmul_gpu.py;fft_conv_profile.py" exec tools/gpu-check.sh bench
+    ;;
   suite)
     exec tools/gpu-check.sh tests
     ;;
@@ -95,7 +108,7 @@ case "${1:-measure}" in
       bash .peer-examples/run.sh
     ;;
   *)
-    echo "usage: tools/gpu-pending.sh [measure|suite|suite1|suite2|dx|tensor]" >&2
+    echo "usage: tools/gpu-pending.sh [measure|probe|suite|suite1|suite2|dx|tensor]" >&2
     exit 2
     ;;
 esac

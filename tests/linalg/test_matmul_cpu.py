@@ -784,6 +784,20 @@ def test_autotune_arguments():
         mm.autotune(iterations=np.int64(2))  # nothing to tune on the CPU
 
 
+@pytest.mark.parametrize("count, iterations", [(1, 1), (3, 10), (8, 5)])
+def test_autotune_interleaves_the_algorithms_in_shuffled_rounds(count, iterations):
+    from nvmath.linalg.advanced._cuda import autotune_schedule
+
+    rounds = autotune_schedule(count, iterations)
+    assert len(rounds) == iterations
+    assert all(sorted(r) == list(range(count)) for r in rounds)  # every algorithm once a round
+    assert rounds == autotune_schedule(count, iterations)  # reproducible
+    if count > 2 and iterations > 2:
+        # Not one algorithm's runs back to back: no algorithm holds one place in every round.
+        assert len({tuple(r) for r in rounds}) > 1
+        assert all(len({r[place] for r in rounds}) > 1 for place in range(count))
+
+
 @pytest.mark.gpu
 @pytest.mark.parametrize(
     "dtype, options, tol",

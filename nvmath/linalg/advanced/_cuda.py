@@ -11,6 +11,7 @@ as NumPy, CuPy and PyTorch users expect.
 from __future__ import annotations
 
 import ctypes
+import random
 import statistics
 
 import numpy as np
@@ -102,6 +103,23 @@ _COLUMN_MAJOR_EPILOGS = {
     E.BGRADB,
 }
 _WORKSPACE_CAP = 64 << 20
+
+
+def autotune_schedule(count: int, iterations: int, seed: int = 0) -> list[list[int]]:
+    """The order in which :meth:`autotune` times ``count`` algorithms: ``iterations`` rounds,
+    each every algorithm once, in a new shuffled order.
+
+    Timing one algorithm's runs back to back lets the GPU's clock drift (it slows as it warms)
+    rank the algorithms by when they ran; interleaved rounds in shuffled orders, as nvmath-python
+    does, spread the drift over all of them. The seed keeps a plan's tuning reproducible.
+    """
+    rng = random.Random(seed)
+    rounds = []
+    for _ in range(iterations):
+        order = list(range(count))
+        rng.shuffle(order)
+        rounds.append(order)
+    return rounds
 
 
 def _scalar(value, kind):
@@ -899,7 +917,6 @@ class CudaMatmul:
         s = self._stream(stream)
         err, l2 = runtime.cudaDeviceGetAttribute(runtime.cudaDeviceAttr.cudaDevAttrL2CacheSize, self.device_id)
         flush = self.dev["a"].empty((max(int(l2), 1) * 2,), "uint8", stream=s)
-        timings = []
         start, stop = runtime.cudaEventCreate()[1], runtime.cudaEventCreate()[1]
         saved_c = self.dev.get("c") if self.p.inplace else None
         if saved_c is not None:  # the timed runs write into a scratch copy of c, never into c
@@ -907,28 +924,34 @@ class CudaMatmul:
             scratch.copy_from(saved_c, s)
             self.dev["c"] = scratch
         self._tuning = True
+        times = [[] for _ in self.algorithms]
         try:
-            for algo in self.algorithms:
+            for algo in self.algorithms:  # one warm-up run each (module loads, first-touch costs)
                 self.execute(algo, False, s)
-                times = []
-                for _ in range(iterations):
+            for order in autotune_schedule(len(self.algorithms), iterations):
+                for i in order:
                     runtime.cudaMemsetAsync(flush.data_ptr, 0, flush.size, s.handle)
                     runtime.cudaEventRecord(start, s.handle)
-                    self.execute(algo, False, s)
+                    self.execute(self.algorithms[i], False, s)
                     runtime.cudaEventRecord(stop, s.handle)
                     runtime.cudaEventSynchronize(stop)
-                    times.append(runtime.cudaEventElapsedTime(start, stop)[1])
-                timings.append((statistics.median(times), algo))
+                    times[i].append(runtime.cudaEventElapsedTime(start, stop)[1])
         finally:
             self._tuning = False
             if saved_c is not None:
                 self.dev["c"] = saved_c
             runtime.cudaEventDestroy(start)
             runtime.cudaEventDestroy(stop)
+        # Ties keep the heuristic's order (sorted() is stable).
+        timings = [(statistics.median(t), algo) for t, algo in zip(times, self.algorithms, strict=True)]
         timings.sort(key=lambda t: t[0])
         self.algorithms = [a for _, a in timings[:prune]] if prune else [a for _, a in timings]
         self.logger.info(
-            "autotune: %s ms (median of %d runs per algorithm)", ", ".join(f"{t:.4f}" for t, _ in timings), iterations
+            "autotune: %s ms (median of %d runs per algorithm, the algorithms interleaved in a new order each "
+            "round); fastest first: %s",
+            ", ".join(f"{t:.4f}" for t, _ in timings),
+            iterations,
+            ", ".join(str(a.algorithm_id) for _, a in timings),
         )
         if release_workspace and self.workspace is not None:  # stream-ordered, as in execute()
             self.workspace.free()
