@@ -134,8 +134,9 @@ def main(argv=None) -> int:
         "device": next((r[s].get("device") for r in rounds for s in ("ours", "peer") if r[s].get("device")), None),
         "size": next((r["ours"].get("size") for r in rounds if r["ours"].get("size")), None),
         "method": "alternating processes; in each: plan, autotune(iterations=5), median of 20 CUDA-event "
-        "times after 5 warm-up calls; PyTorch a @ b likewise in the same process, before the Matmuls "
-        "(torch_first) and after (torch_after); CPU cost: 1000 calls",
+        "times after 5 warm-up calls, each timing after the GPU idled 0.5 s; PyTorch a @ b likewise in the same "
+        "process, before the Matmuls "
+        "(torch_first) and after them (torch_after); CPU cost: 1000 calls",
         "rounds": rounds,
         "errors": errors,
         **summarize(rounds),
