@@ -354,6 +354,16 @@ def test_algorithm_shape_tables_and_pickle():
     assert "tile_ids" in str(AlgorithmCapabilities())
 
 
+def test_an_algorithm_in_a_log_line_names_its_configuration_or_its_bytes():
+    from nvmath.linalg.advanced._cuda import brief
+
+    result = lt.MatmulHeuristicResult()
+    result.workspaceSize = 99
+    text = brief(Algorithm(result))
+    # With cuBLASLt loadable the configuration is read; without it, the description's bytes.
+    assert text.startswith("id 0 tile") or ("Algorithm(" in text and "workspace_size=99" in text), text
+
+
 def test_cpu_plan_takes_algorithms_argument_type_check():
     a, b = rand((4, 3)), rand((3, 2))
     with Matmul(a, b) as mm, pytest.raises(TypeError, match="algorithms="):

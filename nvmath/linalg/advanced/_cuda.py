@@ -105,6 +105,17 @@ _COLUMN_MAJOR_EPILOGS = {
 _WORKSPACE_CAP = 64 << 20
 
 
+def brief(algorithm) -> str:
+    """An algorithm in a log line: its id and the configuration that tells candidates apart."""
+    try:
+        return (
+            f"id {algorithm.algorithm_id} tile {algorithm.tile} cluster {algorithm.cluster_shape} "
+            f"split_k {algorithm.split_k}"
+        )
+    except Exception:  # an attribute this cuBLASLt does not report: the whole description
+        return repr(algorithm)
+
+
 def autotune_schedule(count: int, iterations: int, seed: int = 0) -> list[list[int]]:
     """The order in which :meth:`autotune` times ``count`` algorithms: ``iterations`` rounds,
     each every algorithm once, in a new shuffled order.
@@ -383,11 +394,12 @@ class CudaMatmul:
                 self.algorithms = [Algorithm(r) for r in results]
         self.epilog = epilog
         self.logger.info(
-            "cuBLASLt plan: %s, %s, %d candidate algorithms, workspace up to %d bytes",
+            "cuBLASLt plan: %s, %s, %d candidate algorithms, workspace up to %d bytes; the heuristic's order: %s",
             "transposed (row-major result)" if self.swap else "column-major result",
             epilog.name if epilog else "no epilog",
             len(self.algorithms),
             self.worksize_limit,
+            "; ".join(brief(a) for a in self.algorithms),
         )
         self._alpha = _scalar(p.alpha, self.scale_kind)
         self._beta = _scalar(p.beta, self.scale_kind)
@@ -947,11 +959,10 @@ class CudaMatmul:
         timings.sort(key=lambda t: t[0])
         self.algorithms = [a for _, a in timings[:prune]] if prune else [a for _, a in timings]
         self.logger.info(
-            "autotune: %s ms (median of %d runs per algorithm, the algorithms interleaved in a new order each "
-            "round); fastest first: %s",
-            ", ".join(f"{t:.4f}" for t, _ in timings),
+            "autotune (median of %d runs an algorithm, the algorithms interleaved in a new order each round), "
+            "fastest first: %s",
             iterations,
-            ", ".join(str(a.algorithm_id) for _, a in timings),
+            "; ".join(f"{brief(a)}: {t:.4f} ms" for t, a in timings),
         )
         if release_workspace and self.workspace is not None:  # stream-ordered, as in execute()
             self.workspace.free()
