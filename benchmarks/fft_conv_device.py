@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, gpu_time_ms, write
 
 SIZE = 512
-FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "vec_pf", "vec_hf", "radix8")
+FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "vec_pf", "vec_hf", "vec_as", "radix8")
 
 
 class Variant(NamedTuple):
@@ -48,7 +48,8 @@ class Variant(NamedTuple):
     form: str = "loop"  # one of FORMS
     max_registers: int | None = None
     min_blocks: int | None = None  # launch_bounds=(threads per block, min_blocks)
-    persistent: int = 0  # "vec_pf", "vec_hf": blocks per multiprocessor in the grid (0: one block a signal group)
+    # "vec_pf", "vec_hf", "vec_as": blocks per multiprocessor in the grid (0: one block a signal group)
+    persistent: int = 0
     checks: bool = True  # False: built with NVMATH_DEVICE_ARRAY_CHECKS=0 (timed in the same rounds)
 
     def label(self, ept=None, fpb=None) -> str:
@@ -144,6 +145,16 @@ GRID = [
     # them: timed in a process of their own, after another, they met a hotter GPU.
     Variant(16, 2, "vec", checks=False),
     Variant(32, 2, "vec", checks=False),
+    # A grid-stride loop whose next signals travel from global to shared memory by asynchronous
+    # copies (cp.async, 16 bytes each, through L2 only) while the current ones are transformed:
+    # loads in flight without the registers that "vec_pf" spends on them. Under ncu on an H100
+    # (2026-12-05) the plain 16-element form's warps stalled 3.8 cycles an instruction on global
+    # memory, its largest stall; 16 blocks (ept16, fpb2) fill an SM's 64-register occupancy.
+    Variant(16, 2, "vec_as", persistent=16),
+    Variant(16, 1, "vec_as", persistent=32),
+    Variant(32, 2, "vec_as", persistent=18),
+    Variant(32, 2, "vec_as", max_registers=80, persistent=18),
+    Variant(32, 2, "vec_as", max_registers=96, persistent=18),
 ]
 DEFAULT_VARIANTS = 16
 
@@ -229,6 +240,8 @@ def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
         return _prefetch_source(storage, n_ept, stride, n_fpb)
     if form == "vec_hf":
         return _hoisted_filter_source(storage, n_ept, stride, n_fpb)
+    if form == "vec_as":
+        return _async_staged_source(storage, n_ept, stride, n_fpb)
     if form in ("vec", "vec_cs"):
         # As "unsigned", each element one 8-byte access through the intrinsics of accessors():
         # LD/ST (data; "vec_cs": with the streaming hint) and LDF (the filter, hint-free).
@@ -332,6 +345,158 @@ def _hoisted_filter_source(storage, n_ept, stride, n_fpb) -> str:
             "        group += groups_step",
         ]
     )
+
+
+def staging_offset(fft_shared_bytes: int) -> int:
+    """Where "vec_as" stages its signals in the dynamic shared memory, in complex64 elements:
+    after cuFFTDx's own ``fft_shared_bytes``, at a 16-byte boundary (cp.async's alignment)."""
+    return ((int(fft_shared_bytes) + 15) // 16 * 16) // 8
+
+
+def staged_shared_bytes(fft_shared_bytes: int, n_fpb: int) -> int:
+    """The dynamic shared memory a "vec_as" block takes: cuFFTDx's, then ``n_fpb`` signals."""
+    return 8 * (staging_offset(fft_shared_bytes) + n_fpb * SIZE)
+
+
+def _async_staged_source(storage, n_ept, stride, n_fpb) -> str:
+    """As "vec", in a grid-stride loop over groups of ``n_fpb`` signals, each group brought into
+    shared memory by asynchronous copies while the block transforms the group before it.
+
+    A group's signals are contiguous in memory: its ``n_fpb * SIZE`` complex64 values go in
+    16-byte chunks, thread ``lin`` of the block copying chunks ``lin``, ``lin + threads``...
+    (consecutive threads, consecutive addresses). Each round: wait for the group's copies, read
+    the thread's elements from the stage into registers, let the whole block pass a barrier (the
+    stage is then free), start the next group's copies, transform, store to global memory."""
+    threads = (SIZE // n_ept) * n_fpb
+    chunks = n_fpb * SIZE // 2  # 16-byte chunks of a group
+    per_thread = chunks // threads
+    off = "OFF"  # the stage's first element (staging_offset), a name the launch's caller fills in
+
+    # A thread's chunk k (of per_thread) belongs to the group's signal k // per_signal: a round of
+    # copies (2 threads elements) divides a signal's SIZE, so a chunk never straddles two signals.
+    if SIZE % (2 * threads):
+        raise ValueError(f"vec_as: {threads} threads' copies do not divide a {SIZE}-point signal")
+    per_signal = SIZE // (2 * threads)
+
+    def copies(indent, group):
+        # Chunk lin + k * threads of the group: elements e0 + 2 k threads on, where e0 is the
+        # thread's first; the 2 k threads goes into the copy's addresses as an immediate offset,
+        # so that the loop keeps one address a thread, not one a chunk, and one test a signal
+        # (of the group's last, which may lie past the batch), not one a chunk.
+        pad = " " * indent
+        lines = [f"{pad}e0 = {group} * U({n_fpb * SIZE}) + U(2) * lin"]
+        lines += [f"{pad}v{f} = {group} * U({n_fpb}) + U({f}) < U(batch)" for f in range(n_fpb)]
+        for k in range(per_thread):
+            lines += [f"{pad}if v{k // per_signal}:", f"{pad}    CPA(stage, s0, data, e0, {2 * k * threads})"]
+        return lines
+
+    return "\n".join(
+        [
+            "def conv(data, filt, batch):",
+            f"    td = cuda.local.array({storage}, types.complex64)",
+            "    smem = cuda.shared.array(0, types.uint8)",
+            "    stage = cuda.shared.array(0, types.complex64)",  # the same memory, as complex64
+            "    t = U(cuda.threadIdx.x)",
+            "    y = U(cuda.threadIdx.y)",
+            f"    lin = y * U({SIZE // n_ept}) + t",
+            "    group = U(cuda.blockIdx.x)",
+            "    groups_step = U(cuda.gridDim.x)",
+            f"    groups = (U(batch) + U({n_fpb - 1})) // U({n_fpb})",
+            f"    s0 = U({off}) + U(2) * lin",
+            "    if group < groups:",
+            *copies(8, "group"),
+            "    CPC()",
+            "    while group < groups:",  # uniform across the block: its barriers stay legal
+            "        CPW()",
+            "        cuda.syncthreads()",
+            f"        sbase = U({off}) + y * U({SIZE}) + t",
+            *[f"        td[{i}] = LD(stage, sbase, {i * stride})" for i in range(n_ept)],
+            "        cuda.syncthreads()",
+            "        nxt = group + groups_step",
+            "        if nxt < groups:",
+            *copies(12, "nxt"),
+            "        CPC()",
+            "        fwd.execute(td, smem)",
+            *[f"        td[{i}] = td[{i}] * LDF(filt, t, {i * stride})" for i in range(n_ept)],
+            "        inv.execute(td, smem)",
+            f"        signal = group * U({n_fpb}) + y",
+            "        if signal < U(batch):",
+            f"            base = signal * U({SIZE}) + t",
+            *[f"            ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
+            "        group = nxt",
+        ]
+    )
+
+
+_ASYNC_COPIES = []
+
+
+def async_copies():
+    """Numba intrinsics of PTX's asynchronous global-to-shared copies: ``copy16(dst, i, src, j, k)``
+    starts a 16-byte copy of complex64 elements ``src[j + k], src[j + k + 1]`` (global memory) to
+    ``dst[i + k], dst[i + k + 1]`` (shared memory; ``i``, ``j`` uint64, ``k`` an integer constant,
+    the addresses' immediate offset; both addresses 16-byte aligned),
+    cached in L2 only (``cp.async.cg``); ``commit()`` closes the thread's group of copies begun
+    since the last; ``wait_all()`` waits for all of the thread's groups (``cp.async.wait_group
+    0``), a barrier to the compiler for memory accesses. A thread sees another's copies only after
+    both passed a barrier (``cuda.syncthreads()``) following the wait."""
+    if _ASYNC_COPIES:
+        return _ASYNC_COPIES[0]
+    from numba import types
+    from numba.cuda.extending import intrinsic
+
+    @intrinsic
+    def copy16(typingctx, dst, i, src, j, k):
+        for ary, index in ((dst, i), (src, j)):
+            if not (isinstance(ary, types.Array) and ary.dtype == types.complex64 and ary.ndim == 1):
+                return None
+            if not isinstance(index, types.Integer):
+                return None
+        if not isinstance(k, types.IntegerLiteral):  # Numba types it first as int64: refused
+            return None
+        return types.void(dst, i, src, j, k), _copy16_codegen
+
+    @intrinsic
+    def commit(typingctx):
+        return types.void(), _asm_statement_codegen("cp.async.commit_group;")
+
+    @intrinsic
+    def wait_all(typingctx):
+        return types.void(), _asm_statement_codegen("cp.async.wait_group 0;")
+
+    _ASYNC_COPIES.append((copy16, commit, wait_all))
+    return _ASYNC_COPIES[0]
+
+
+def _copy16_codegen(context, builder, sig, args):
+    from llvmlite import ir
+    from numba import types
+
+    def pointer(k):
+        ary = context.make_array(sig.args[k])(context, builder, args[k])
+        index = context.cast(builder, args[k + 1], sig.args[k + 1], types.uint64)
+        return builder.ptrtoint(builder.gep(ary.data, [index]), ir.IntType(64))
+
+    dst, src = pointer(0), pointer(2)
+    at = 8 * sig.args[4].literal_value  # bytes
+    asm = (
+        "{ .reg .u64 s64, g; .reg .u32 s; cvta.to.shared.u64 s64, $0; cvt.u32.u64 s, s64; "
+        f"cvta.to.global.u64 g, $1; cp.async.cg.shared.global [s+{at}], [g+{at}], 16; }}"
+    )
+    fn = ir.FunctionType(ir.VoidType(), [ir.IntType(64), ir.IntType(64)])
+    builder.call(ir.InlineAsm(fn, asm, "l,l,~{memory}", side_effect=True), [dst, src])
+    return context.get_dummy_value()
+
+
+def _asm_statement_codegen(text):
+    def codegen(context, builder, sig, args):
+        from llvmlite import ir
+
+        fn = ir.FunctionType(ir.VoidType(), [])
+        builder.call(ir.InlineAsm(fn, text, "~{memory}", side_effect=True), [])
+        return context.get_dummy_value()
+
+    return codegen
 
 
 _ACCESSORS = {}
@@ -452,8 +617,9 @@ def _store_codegen_cs(context, builder, sig, args):
 
 
 def make(variant: Variant, sm=None):
-    """The convolution kernel of ``variant`` (an ``nvmath.device.jit`` dispatcher), its forward
-    FFT (for the launch shape), and the knobs cuFFTDx took: ``(conv, fwd, ept, fpb)``."""
+    """The convolution kernel of ``variant`` (an ``nvmath.device.jit`` dispatcher), its launch
+    shape (the forward FFT, or a ``_Shape`` where the kernel takes more shared memory than cuFFTDx:
+    ``block_dim``, ``shared_memory_size``), and the knobs cuFFTDx took: ``(conv, shape, ept, fpb)``."""
     from numba import cuda, types
 
     import nvmath.device
@@ -467,6 +633,12 @@ def make(variant: Variant, sm=None):
     if variant.form.startswith("vec"):
         namespace["LD"], namespace["ST"] = accessors("cs" if variant.form == "vec_cs" else "")
         namespace["LDF"] = accessors("")[0]
+    shape = fwd
+    if variant.form == "vec_as":
+        namespace["CPA"], namespace["CPC"], namespace["CPW"] = async_copies()
+        namespace["OFF"] = staging_offset(fwd.shared_memory_size)
+        src = src.replace("U(OFF)", f"U({namespace['OFF']})")
+        shape = _Shape(tuple(fwd.block_dim), staged_shared_bytes(fwd.shared_memory_size, n_fpb))
     exec(compile(src + "\n", f"<conv {variant.label(n_ept, n_fpb)}>", "exec"), namespace)
     options = {}
     if variant.max_registers:
@@ -475,7 +647,7 @@ def make(variant: Variant, sm=None):
         bd = fwd.block_dim
         options["launch_bounds"] = (bd[0] * bd[1] * bd[2], variant.min_blocks)
     conv = nvmath.device.jit(**options)(namespace["conv"])
-    return conv, fwd, n_ept, n_fpb
+    return conv, shape, n_ept, n_fpb
 
 
 class _Shape(NamedTuple):
