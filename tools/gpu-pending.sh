@@ -12,10 +12,15 @@
 # tests/device: about 98% passed, no failure, when the call's time ran out). Fourth session:
 # still no H200; a call for one ran measure on an H100 (87 GPU tests passed, the tensor API
 # with a kernel's device functions finalized together among them; figures in docs/results/h100/).
-# What the issues still need from the H200: measure (the convolution's 32-element forms and the
-# kernels without device-side checks, in the same rounds; matmul_gpu.py's figures with the graph
-# replay for docs/results/matmul_gpu_h200.json), then dx. Pass needs_h200 only if H100 figures
-# will not do: a call for nvidia-h200 may run on an H100.
+# Sixth session (2026-12-05): two calls for nvidia-h200 got H100s: measure (88 GPU tests passed),
+# dx, suite1 (789 passed) and suite2 (2120 passed), then probe's H100 branch (matmul against
+# nvmath-python with interleaved autotuning, the convolution's forms under ncu); a third call's
+# machine stopped answering and took the rest of the budget.
+# What the issues still need, in this order: probe (the asynchronously staged convolution,
+# vec_as, never run on a GPU: the benchmark checks each form against CuPy before it times it),
+# then on an H200 measure's figures for docs/results/fft_conv_device_h200.json and
+# docs/results/matmul_gpu_h200.json, then dx. Pass needs_h200 only if H100 figures will not do.
+#   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of cuBLASDx's tensor API, the graph replay of Matmul's hot path and the
 #       layout fuzzing (all passed on an H100, 2026-12-05), and the one written since: a shared
