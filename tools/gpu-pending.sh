@@ -23,9 +23,9 @@
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of cuBLASDx's tensor API, the graph replay of Matmul's hot path and the
-#       layout fuzzing (all passed on an H100, 2026-12-05), and the one written since: a shared
-#       array one element short of its layout fails make_tensor's check in the kernel
-#       (test_a_shared_array_short_of_its_layout_fails_the_launch_naming_it, not yet run);
+#       layout fuzzing (all passed on an H100, 2026-12-05), with make_tensor's check in the kernel
+#       (test_a_shared_array_short_of_its_layout_fails_the_launch_naming_it: passed on an H100,
+#       2026-12-05, sixth session);
 #     - (ran on the H100 on 2026-12-05, passed since:) the GPU tests of the host-to-CuPy copies and of stream-ordered user allocators
 #       (tests/internal/test_gpu_cupy.py; test_numpy_round_trip_through_cupy failed on
 #       2026-12-05 for want of a synchronize in the test, fixed since), the cuBLASLt tests
