@@ -83,6 +83,17 @@ def summarize(rounds: list) -> dict:
             ]
             if ratios:
                 out[f"{side}_rounds_ratio_{name}_over_torch"] = statistics.median(ratios)
+    # Each side against PyTorch in its own process, then ours over theirs, per round: what is
+    # left of ours / theirs once the GPU state each process met (PyTorch's time there) is
+    # taken out.
+    for key, name in (("matmul_ms", "plain"), ("relu_bias_ms", "relu_bias")):
+        ratios = [
+            (r["ours"][key] / r["ours"]["torch_matmul_ms"]) / (r["peer"][key] / r["peer"]["torch_matmul_ms"])
+            for r in rounds
+            if all(isinstance(r[s].get(k), (int, float)) for s in ("ours", "peer") for k in (key, "torch_matmul_ms"))
+        ]
+        if ratios:
+            out[f"rounds_ratio_{name}_over_peer_each_over_torch"] = statistics.median(ratios)
     return out
 
 
@@ -151,6 +162,8 @@ def main(argv=None) -> int:
             "rounds_ratio_plain_over_peer",
             "rounds_ratio_relu_bias_over_peer",
             "rounds_ratio_execute_cpu_over_peer",
+            "rounds_ratio_plain_over_peer_each_over_torch",
+            "rounds_ratio_relu_bias_over_peer_each_over_torch",
         )
         if k in res
     ]
@@ -158,7 +171,7 @@ def main(argv=None) -> int:
         bar_chart(
             os.path.join(args.out, NAME + ".png"),
             f"nvmath-fusion / nvmath-python {version}, alternating processes ({res['device']})",
-            [k[len("rounds_ratio_") : -len("_over_peer")] for k in labels],
+            [k[len("rounds_ratio_") :].replace("_over_peer", "") for k in labels],
             [res[k] for k in labels],
             "time ratio (<= 1: nvmath-fusion no slower)",
             reference=1.0,
