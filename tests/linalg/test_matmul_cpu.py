@@ -784,6 +784,28 @@ def test_autotune_arguments():
         mm.autotune(iterations=np.int64(2))  # nothing to tune on the CPU
 
 
+def test_autotune_of_a_plan_with_one_algorithm_times_nothing(caplog):
+    from nvmath.bindings import cublasLt as lt
+    from nvmath.linalg.advanced import Algorithm
+    from nvmath.linalg.advanced._cuda import CudaMatmul
+
+    class Workspace:
+        freed = False
+
+        def free(self):
+            self.freed = True
+
+    backend = CudaMatmul.__new__(CudaMatmul)  # no GPU: only what autotune reads before timing
+    only = Algorithm(lt.MatmulHeuristicResult())
+    backend.algorithms, backend.workspace = [only], Workspace()
+    backend.logger = logging.getLogger("nvmath.test")
+    workspace = backend.workspace
+    with caplog.at_level(logging.INFO, logger="nvmath.test"):
+        backend.autotune(5, None, None, release_workspace=True)  # would need a GPU to time anything
+    assert backend.algorithms == [only] and workspace.freed and backend.workspace is None
+    assert "skipped, the plan has one algorithm" in caplog.text
+
+
 @pytest.mark.parametrize("count, iterations", [(1, 1), (3, 10), (8, 5)])
 def test_autotune_interleaves_the_algorithms_in_shuffled_rounds(count, iterations):
     from nvmath.linalg.advanced._cuda import autotune_schedule

@@ -924,6 +924,12 @@ class CudaMatmul:
         return user_c.tensor
 
     def autotune(self, iterations, prune, stream, release_workspace=False):
+        if len(self.algorithms) == 1:  # nothing to order (nvmath-python skips it too)
+            self.logger.info("autotune: skipped, the plan has one algorithm (%s)", brief(self.algorithms[0]))
+            if release_workspace and self.workspace is not None:
+                self.workspace.free()
+                self.workspace = None
+            return
         from cuda.bindings import runtime
 
         s = self._stream(stream)
