@@ -69,20 +69,23 @@ case "${1:-measure}" in
       exec tools/gpu-check.sh
     ;;
   probe)
-    # One call whatever card comes (a call for nvidia-h200 may get an H100): on an H200, issue
-    # 17's figures (the convolution's forms, the asynchronously staged ones (vec_as) among them;
-    # bf16 matmul against PyTorch and nvmath-python) without the tests (they passed on an H100 on
-    # 2026-12-05, sixth session: 88 + 789 + 2120); on another card the convolution's forms and
-    # matmul against nvmath-python (each timing after an idle GPU, PyTorch timed first too); either
-    # way the staged forms under Nsight Compute.
+    # One call whatever card comes (a call for nvidia-h200 may get an H100): Matmul's GPU tests;
+    # then on an H200 issue 17's figures (the convolution's forms, the asynchronously staged ones
+    # (vec_as) among them; bf16 matmul against PyTorch and nvmath-python); on another card the
+    # convolution's forms and matmul against nvmath-python (each timing after an idle GPU,
+    # PyTorch timed first too); either way the staged forms under Nsight Compute. The rest of the
+    # suite passed on an H100 on 2026-12-05, sixth session (88 + 789 + 2120).
     staged="ept16_fpb2_vec_as_grid16,ept16_fpb1_vec_as_grid32,ept32_fpb2_vec_as_grid18,ept32_fpb2_vec_as_maxreg96_grid18"
+    # Matmul's GPU tests first: autotuning's interleaved rounds and its skip of a one-algorithm
+    # plan have run on a GPU only through the benchmark's plans.
+    export NVMATH_TEST_PATHS="tests/linalg/test_matmul_gpu.py tests/linalg/test_matmul_peer_api_gpu.py" NVMATH_TEST_WORKERS=0
     if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
       conv="ept16_fpb2_vec,ept16_fpb1_vec,ept16_fpb2_vec_hf_grid8,ept32_fpb2_vec,ept32_fpb4_vec,ept32_fpb2_vec_maxreg80,ept16_fpb2_vec_nochecks,ept32_fpb2_vec_nochecks,$staged"
       NVMATH_BENCHES="fft_conv_device.py --rounds 5 --only $conv;matmul_gpu.py;matmul_vs_peer.py --rounds 4 --budget 120;fft_conv_profile.py --only ept16_fpb2_vec,ept32_fpb2_vec,ept16_fpb2_vec_as_grid16,ept32_fpb2_vec_as_grid18" \
-        exec tools/gpu-check.sh bench
+        exec tools/gpu-check.sh
     fi
     NVMATH_BENCHES="fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept32_fpb2_vec,$staged;fft_conv_profile.py --only ept16_fpb2_vec_as_grid16,ept32_fpb2_vec_as_grid18;matmul_vs_peer.py --rounds 4 --budget 120" \
-      exec tools/gpu-check.sh bench
+      exec tools/gpu-check.sh
     ;;
   suite)
     exec tools/gpu-check.sh tests
