@@ -370,7 +370,7 @@ def _async_staged_source(storage, n_ept, stride, n_fpb) -> str:
     threads = (SIZE // n_ept) * n_fpb
     chunks = n_fpb * SIZE // 2  # 16-byte chunks of a group
     per_thread = chunks // threads
-    off = "OFF"  # the stage's first element (staging_offset), a name the launch's caller fills in
+    off = "OFF"  # the stage's first element (staging_offset): make() puts the number in its place
 
     # A thread's chunk k (of per_thread) belongs to the group's signal k // per_signal: a round of
     # copies (2 threads elements) divides a signal's SIZE, so a chunk never straddles two signals.
@@ -636,8 +636,7 @@ def make(variant: Variant, sm=None):
     shape = fwd
     if variant.form == "vec_as":
         namespace["CPA"], namespace["CPC"], namespace["CPW"] = async_copies()
-        namespace["OFF"] = staging_offset(fwd.shared_memory_size)
-        src = src.replace("U(OFF)", f"U({namespace['OFF']})")
+        src = src.replace("U(OFF)", f"U({staging_offset(fwd.shared_memory_size)})")
         shape = _Shape(tuple(fwd.block_dim), staged_shared_bytes(fwd.shared_memory_size, n_fpb))
     exec(compile(src + "\n", f"<conv {variant.label(n_ept, n_fpb)}>", "exec"), namespace)
     options = {}
