@@ -110,7 +110,10 @@ def profile(ncu: str, form: str, gib: float, timeout: float) -> dict:
         command += ["--gib", str(gib), "--only", form]
         t0 = time.perf_counter()
         run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-        report = open(log).read() if os.path.exists(log) else ""
+        report = ""
+        if os.path.exists(log):
+            with open(log) as f:
+                report = f.read()
         metrics = parse_csv(report)
         out = {"metrics": metrics, "wall_s": round(time.perf_counter() - t0, 1)}
         if run.returncode != 0 or not metrics:
