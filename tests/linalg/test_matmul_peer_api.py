@@ -362,6 +362,9 @@ def test_an_algorithm_in_a_log_line_names_its_configuration_or_its_bytes():
     text = brief(Algorithm(result))
     # With cuBLASLt loadable the configuration is read; without it, the description's bytes.
     assert text.startswith("id 0 tile") or ("Algorithm(" in text and "workspace_size=99" in text), text
+    from nvmath.linalg.advanced._cuda import _Described
+
+    assert str(_Described([Algorithm(result)] * 2)) == f"{text}; {text}"  # described when written
 
 
 def test_cpu_plan_takes_algorithms_argument_type_check():

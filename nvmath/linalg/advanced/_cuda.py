@@ -116,6 +116,19 @@ def brief(algorithm) -> str:
         return repr(algorithm)
 
 
+class _Described:
+    """Algorithms in a log line, described only if the line is written (each description reads
+    cuBLASLt attributes: no cost on a plan whose logger drops INFO)."""
+
+    __slots__ = ("algorithms",)
+
+    def __init__(self, algorithms):
+        self.algorithms = algorithms
+
+    def __str__(self):
+        return "; ".join(brief(a) for a in self.algorithms)
+
+
 def autotune_schedule(count: int, iterations: int, seed: int = 0) -> list[list[int]]:
     """The order in which :meth:`autotune` times ``count`` algorithms: ``iterations`` rounds,
     each every algorithm once, in a new shuffled order.
@@ -399,7 +412,7 @@ class CudaMatmul:
             epilog.name if epilog else "no epilog",
             len(self.algorithms),
             self.worksize_limit,
-            "; ".join(brief(a) for a in self.algorithms),
+            _Described(self.algorithms),
         )
         self._alpha = _scalar(p.alpha, self.scale_kind)
         self._beta = _scalar(p.beta, self.scale_kind)
