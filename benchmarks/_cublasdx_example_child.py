@@ -8,6 +8,12 @@
 # the example itself had been started, so that its `common*.py` helpers import. The example's own
 # output (the figures the parent parses) goes to stdout unchanged; the last line of stdout is one
 # JSON object prefixed with "@@child ". Nothing here imports this project's code by name.
+#
+# With NVMATH_CHILD_LAUNCH_PROBE=1 the report also says where an example's time goes when its
+# figure is a mean over host launches (the chained-GEMM example: one block, 100 launches):
+# host_launch_us, the median host time of one `kernel[...](*args)` after the first, and
+# kernel_alone_us, the GPU time of the last launched kernel with the same arguments, timed
+# back to back behind a sleeping kernel (so that the host's launch cost is not counted).
 import time
 
 t0 = time.perf_counter()
@@ -17,6 +23,59 @@ import os  # noqa: E402
 import runpy  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
+
+
+def _probe_launches():
+    """Times every Numba kernel launch of this process (host side); returns the list of times
+    and a dict that will hold the last launch's configuration and arguments."""
+    from numba.cuda import dispatcher
+
+    times, last = [], {}
+    launch = dispatcher._LaunchConfiguration.__call__
+
+    def timed(self, *args):
+        t = time.perf_counter()
+        try:
+            return launch(self, *args)
+        finally:
+            times.append(time.perf_counter() - t)
+            last["config"], last["args"] = self, args
+
+    dispatcher._LaunchConfiguration.__call__ = timed
+    return times, last
+
+
+def _kernel_alone_us(config, args, count: int = 100) -> float:
+    """GPU microseconds a launch of ``config``'s kernel takes when launches queue back to back:
+    ``count`` launches enqueued behind a kernel that sleeps long enough to cover their host
+    cost, between two events."""
+    from numba import cuda
+
+    @cuda.jit
+    def sleep(rounds):
+        for _ in range(rounds):
+            cuda.nanosleep(1000000)
+
+    stream = cuda.stream()
+    kernel = config.dispatcher[config.griddim, config.blockdim, stream, config.sharedmem]
+    kernel(*args)  # loads the kernel on this stream's context
+    sleep[1, 1, stream](1)
+    stream.synchronize()
+    start, stop = cuda.event(), cuda.event()
+    host = time.perf_counter()
+    for _ in range(3):
+        kernel(*args)
+    per_launch = (time.perf_counter() - host) / 3
+    stream.synchronize()
+    # The sleep covers the host's enqueueing of the timed launches twice over (nanosleep's
+    # granularity is coarse: about 1 ms a round).
+    sleep[1, 1, stream](max(2, int(2 * count * per_launch * 1e3) + 2))
+    start.record(stream)
+    for _ in range(count):
+        kernel(*args)
+    stop.record(stream)
+    stream.synchronize()
+    return cuda.event_elapsed_time(start, stop) * 1e3 / count
 
 
 def main() -> int:
@@ -36,10 +95,18 @@ def main() -> int:
         if expect and not path.startswith(os.path.realpath(expect) + os.sep):
             raise RuntimeError(f"imported nvmath from {path}, not from {os.path.realpath(expect)}")
         report["import_s"] = time.perf_counter() - t0
+        probe = _probe_launches() if os.environ.get("NVMATH_CHILD_LAUNCH_PROBE") == "1" else None
         sys.path.insert(0, os.path.dirname(example))
         sys.argv = [example]
         sys.stdout.flush()
         runpy.run_path(example, run_name="__main__")
+        if probe is not None and len(probe[0]) > 1:
+            times, last = probe
+            report["host_launch_us"] = sorted(times[1:])[len(times[1:]) // 2] * 1e6
+            try:
+                report["kernel_alone_us"] = _kernel_alone_us(last["config"], last["args"])
+            except Exception as e:  # the example's own verdict stands; the probe says why it has no figure
+                report["probe_error"] = f"{type(e).__name__}: {e}"[-500:]
     except SystemExit as e:  # an example that calls sys.exit(): its code is the verdict
         if e.code not in (None, 0):
             status = 1

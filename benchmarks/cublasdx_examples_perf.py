@@ -75,6 +75,11 @@ FIGURES = (
 )
 UNITS = {key: (unit, better) for key, _, unit, better in FIGURES}
 UNITS["wall_s"] = ("s", "lower")
+# Where a figure is a mean over host launches, the child also times the launches and the kernel
+# alone (_cublasdx_example_child.py, NVMATH_CHILD_LAUNCH_PROBE).
+PROBED = ("cublasdx_fused_gemm_performance",)
+UNITS["host_launch_us"] = ("us", "lower")
+UNITS["kernel_alone_us"] = ("us", "lower")
 UNITS["tflops"] = ("TFLOP/s", "higher")
 CONTENDERS = {"ours": "nvmath-fusion (this checkout)", "peer": "nvmath-python"}
 
@@ -124,9 +129,12 @@ def run_example(path: str, env: dict, expect_dir: str, timeout: float) -> dict:
                 pass
             break
     result = {"figures": parse(done.stdout), "process_wall_s": wall}
-    for k in ("nvmath_file", "nvmath_version", "wall_s", "import_s"):
+    for k in ("nvmath_file", "nvmath_version", "wall_s", "import_s", "probe_error"):
         if k in report:
             result[k] = report[k]
+    for k in ("host_launch_us", "kernel_alone_us"):
+        if k in report:
+            result["figures"][k] = report[k]
     if done.returncode != 0 or "error" in report:
         lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
         result["error"] = (
@@ -269,7 +277,8 @@ def main(argv=None) -> int:
         base = ours_env if who == "ours" else child_env(peer_dir, site_dir, own_libmathdx=own_libmathdx)
         cache = os.path.join(caches, f"{who}-{stem}")
         os.makedirs(cache, exist_ok=True)
-        return {**base, "NVMATH_CACHE_DIR": cache}
+        probe = {"NVMATH_CHILD_LAUNCH_PROBE": "1"} if stem in PROBED else {}
+        return {**base, "NVMATH_CACHE_DIR": cache, **probe}
 
     runs = {(stem, who): [] for stem in paths for who in CONTENDERS}
     walls = {}

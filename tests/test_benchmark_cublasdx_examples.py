@@ -1,0 +1,45 @@
+"""benchmarks/cublasdx_examples_perf.py: the figures a child process reports reach the results
+(no GPU needed: the child here is a stand-in that prints what an example and the probe would)."""
+
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+
+import cublasdx_examples_perf as perf  # noqa: E402
+
+PRINTED = "cuBLASDx average time [ms] =  0.0412\n"
+
+
+def _stand_in(tmp_path, report: dict, code: int = 0) -> str:
+    child = tmp_path / "child.py"
+    child.write_text(
+        f"import sys\nprint({PRINTED!r}, end='')\nprint('@@child ' + {json.dumps(report)!r})\nsys.exit({code})\n"
+    )
+    return str(child)
+
+
+def test_the_probe_figures_join_the_printed_ones(tmp_path, monkeypatch):
+    report = {"wall_s": 1.5, "host_launch_us": 38.25, "kernel_alone_us": 12.5}
+    monkeypatch.setattr(perf, "CHILD", _stand_in(tmp_path, report))
+    got = perf.run_example("example.py", dict(os.environ), str(tmp_path), 60)
+    assert "error" not in got, got
+    assert got["figures"] == {"time_ms": 0.0412, "host_launch_us": 38.25, "kernel_alone_us": 12.5}
+    assert perf.UNITS["kernel_alone_us"] == ("us", "lower")
+    assert perf.median_figures([got, got])["kernel_alone_us"] == 12.5
+
+
+def test_a_probe_that_failed_is_said_and_the_example_still_counts(tmp_path, monkeypatch):
+    report = {"wall_s": 1.5, "host_launch_us": 40.0, "probe_error": "CudaAPIError: no sleep"}
+    monkeypatch.setattr(perf, "CHILD", _stand_in(tmp_path, report))
+    got = perf.run_example("example.py", dict(os.environ), str(tmp_path), 60)
+    assert "error" not in got
+    assert got["probe_error"] == "CudaAPIError: no sleep"
+    assert "kernel_alone_us" not in got["figures"]
+
+
+def test_only_the_launch_bound_example_is_probed():
+    assert set(perf.PROBED) <= set(perf.EXAMPLES)
+    assert perf.PROBED == ("cublasdx_fused_gemm_performance",)
