@@ -102,7 +102,9 @@ _COLUMN_MAJOR_EPILOGS = {
     E.BGRADA,
     E.BGRADB,
 }
-_WORKSPACE_CAP = 64 << 20
+# Bytes added to an epilog plan's workspace (nvmath-python does the same: some cuBLASLt epilog
+# kernels were seen to touch a few bytes past the size their algorithm reports).
+_EPILOG_WORKSPACE_SLACK = 16
 
 
 def brief(algorithm) -> str:
@@ -535,10 +537,15 @@ class CudaMatmul:
 
             err, free, total = runtime.cudaMemGetInfo()
             limit = memory_limit_bytes(limit, total)
-        return int(min(int(limit), _WORKSPACE_CAP))
+        # The heuristic's limit is options.memory_limit itself, as in nvmath-python: a lower cap
+        # changed its candidates (2026-12-05, H100: bf16 8192^3 lost a split-K candidate and
+        # the smaller tiles nvmath-python's autotuning chose).
+        return int(limit)
 
     def _ensure_workspace(self, stream):
         size = max((getattr(a, "workspace_size", 0) for a in self.algorithms), default=0)
+        if size and self.epilog is not None:
+            size += _EPILOG_WORKSPACE_SLACK
         if self.workspace is not None and size > self.worksize:  # a changed algorithm needs more
             self.workspace.free()
             self.workspace = None
