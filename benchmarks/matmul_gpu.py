@@ -65,13 +65,13 @@ def main(argv=None) -> int:
     bias = torch.randn(n, device="cuda", dtype=torch.bfloat16)
     relu_bias = Matmul(a, b)
     relu_bias.plan(epilog="RELU_BIAS", epilog_inputs={"bias": bias})
-    relu_bias.autotune(iterations=5)
+    relu_bias.autotune()  # the default: 10 interleaved rounds
     got = relu_bias.execute()
     want = torch.relu(a.float() @ b.float() + bias.float()[:, None])
     res["relu_bias_rel_error"] = float((got.float() - want).norm() / want.norm())
     plain = Matmul(a, b)
     plain.plan()
-    plain.autotune(iterations=5)
+    plain.autotune()
     contenders = {
         "torch_matmul": lambda: a @ b,
         "torch_relu_bias": lambda: torch.relu(a @ b + bias[:, None]),

@@ -5,8 +5,8 @@
 Both projects import as ``nvmath``, so they never share a process: each round runs
 benchmarks/_peer_child.py's ``matmul`` measurement once against this checkout and once against
 nvmath-python (the order alternating round by round, so that neither always meets the cooler
-GPU), each in a fresh process from an empty folder. A child plans and autotunes (5 iterations)
-bf16 N^3 with RELU_BIAS and without an epilog, takes the median of 20 CUDA-event timings after
+GPU), each in a fresh process from an empty folder. A child plans and autotunes (the default
+10 iterations) bf16 N^3 with RELU_BIAS and without an epilog, takes the median of 20 CUDA-event timings after
 5 warm-up calls, then PyTorch's ``a @ b`` the same way, and the CPU-side cost of one
 ``Matmul.execute`` (fp32 64^3) and of PyTorch's ``a @ b``.
 
@@ -144,7 +144,7 @@ def main(argv=None) -> int:
         "peer_version": version,
         "device": next((r[s].get("device") for r in rounds for s in ("ours", "peer") if r[s].get("device")), None),
         "size": next((r["ours"].get("size") for r in rounds if r["ours"].get("size")), None),
-        "method": "alternating processes; in each: plan, autotune(iterations=5), median of 20 CUDA-event "
+        "method": "alternating processes; in each: plan, autotune() (10 iterations), median of 20 CUDA-event "
         "times after 5 warm-up calls, each timing after the GPU idled 0.5 s; PyTorch a @ b likewise in the same "
         "process, before the Matmuls "
         "(torch_first) and after them (torch_after); CPU cost: 1000 calls",

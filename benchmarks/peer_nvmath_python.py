@@ -306,7 +306,7 @@ def main(argv=None) -> int:
             "fft_ms": "median of 30 CUDA-event times of FFT.execute() after 5 warm-up calls (fft_gpu.py)",
             "execute_cpu_us": "100 warm-up calls, synchronize, one loop of 1000 calls: seconds * 1e3 = us per "
             "call (fft_gpu.py, matmul_gpu.py); *_loops: that loop and 4 more",
-            "relu_bias_ms": "plan, autotune(iterations=5), median of 20 CUDA-event times after 5 warm-up calls "
+            "relu_bias_ms": "plan, autotune() (10 iterations), median of 20 CUDA-event times after 5 warm-up calls "
             "(matmul_gpu.py)",
             "kernel_first_launch_s": "from the child's first line (after interpreter start-up, before its "
             "imports) to the first launch synchronized, fresh process "
