@@ -20,7 +20,8 @@
 # slower than the plain ones; Matmul against nvmath-python with the same candidates), then the
 # advanced-matmul examples and dx there. What the issues still need: on an H200, probe's figures
 # for docs/results/fft_conv_device_h200.json and docs/results/matmul_gpu_h200.json. probe runs
-# suite2 instead where the card is not an H200. Pass needs_h200 only if H100 figures will not do.
+# suite1 instead where the card is not an H200 (suite2: 2125 passed on an H100 that
+# session). Pass needs_h200 only if H100 figures will not do.
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of cuBLASDx's tensor API, the graph replay of Matmul's hot path and the
@@ -73,18 +74,18 @@ case "${1:-measure}" in
     # One call whatever card comes (a call for nvidia-h200 may get an H100). On an H200: Matmul's
     # GPU tests, then issue 17's figures (the convolution's forms, bf16 matmul against PyTorch
     # and against nvmath-python in alternating processes, the two plain forms under Nsight
-    # Compute). On another card: suite2 (Matmul's GPU tests among it), the regression check of
-    # the session's changes.
+    # Compute). On another card: suite1 (tests/device, jit, cache).
     export NVMATH_TEST_PATHS="tests/linalg/test_matmul_gpu.py tests/linalg/test_matmul_peer_api_gpu.py" NVMATH_TEST_WORKERS=0
     if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
       # The staged forms lost to the plain ones on an H100 (2026-12-05, seventh session:
       # docs/results/h100/fft_conv_device_async.json); one of them stays for the H200's view.
       conv="ept16_fpb2_vec,ept16_fpb1_vec,ept32_fpb2_vec,ept32_fpb4_vec,ept32_fpb2_vec_maxreg80,ept16_fpb2_vec_nochecks,ept32_fpb2_vec_nochecks,ept16_fpb2_vec_as_grid16"
-      NVMATH_BENCHES="fft_conv_device.py --rounds 5 --only $conv;matmul_gpu.py;matmul_vs_peer.py --rounds 4 --budget 120;fft_conv_profile.py --only ept16_fpb2_vec,ept32_fpb2_vec" \
+      NVMATH_BENCHES="fft_conv_device.py --rounds 5 --only $conv;matmul_gpu.py;matmul_vs_peer.py --rounds 4 --budget 100;fft_conv_profile.py --only ept16_fpb2_vec,ept32_fpb2_vec" \
         exec tools/gpu-check.sh
     fi
+    # Not an H200: half of the suite instead (suite2 passed on an H100 in the seventh session).
     unset NVMATH_TEST_PATHS NVMATH_TEST_WORKERS
-    exec "$0" suite2
+    exec "$0" suite1
     ;;
   suite)
     exec tools/gpu-check.sh tests
