@@ -20,8 +20,9 @@
 # slower than the plain ones; Matmul against nvmath-python with the same candidates), then the
 # advanced-matmul examples and dx there. What the issues still need: on an H200, probe's figures
 # for docs/results/fft_conv_device_h200.json and docs/results/matmul_gpu_h200.json. probe runs
-# suite1 instead where the card is not an H200 (suite2: 2125 passed on an H100 that
-# session). Pass needs_h200 only if H100 figures will not do.
+# suite1 instead where the card is not an H200 (that session on H100s: suite2 2125 passed,
+# suite1 past 98% with no failure when its call's 320 s ran out; six calls for nvidia-h200, no
+# H200). Pass needs_h200 only if H100 figures will not do.
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of cuBLASDx's tensor API, the graph replay of Matmul's hot path and the
