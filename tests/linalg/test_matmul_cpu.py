@@ -937,3 +937,30 @@ def test_host_operands_stay_on_the_cpu_without_a_device_array_package(monkeypatc
         mm.plan()
         assert_close(mm.execute(), a.astype(np.float64) @ b, "float32")
     assert "neither CuPy nor a CUDA build of PyTorch" in caplog.text
+
+
+def test_the_workspace_limit_is_memory_limit_itself():
+    """cuBLASLt's heuristic gets options.memory_limit as its workspace limit, as in nvmath-python
+    (no lower cap: a cap changed the candidates it returned)."""
+    from nvmath.linalg.advanced._cuda import CudaMatmul
+
+    backend = CudaMatmul.__new__(CudaMatmul)
+    backend.options = MatmulOptions(memory_limit=3 << 30)  # bytes: no device query needed
+    assert backend._workspace_limit() == 3 << 30
+
+
+def test_an_epilog_plan_asks_16_bytes_more_workspace(monkeypatch):
+    from nvmath.linalg.advanced import _cuda
+
+    asked = []
+    monkeypatch.setattr(_cuda, "allocate_workspace", lambda size, **kw: asked.append(size) or object())
+
+    class Found:
+        workspace_size = 1000
+
+    for epilog, want in ((None, 1000), (MatmulEpilog.RELU_BIAS, 1016)):
+        backend = _cuda.CudaMatmul.__new__(_cuda.CudaMatmul)
+        backend.algorithms, backend.workspace, backend.epilog = [Found()], None, epilog
+        backend.package, backend.device_id, backend.options = "numpy", 0, MatmulOptions()
+        backend._ensure_workspace(None)
+        assert asked[-1] == want and backend.worksize == want
