@@ -98,6 +98,18 @@ case "${1:-measure}" in
     NVMATH_BENCHES="fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept32_fpb2_vec,ept32_fpb4_vec;matmul_gpu.py" \
       exec tools/gpu-check.sh bench
     ;;
+  lu)
+    # Issue 16: batched 32x32 LU with partial pivoting took 2-4x torch.linalg's time for this
+    # project and nvmath-python alike at cuSOLVERDx's suggestion (one problem, 32 threads a
+    # block; H200, 2026-12-05, docs/results/h200/cusolverdx_batched.json). Other block shapes,
+    # this checkout and PyTorch only, one round each (about 2 minutes; carry .whl).
+    common="cusolverdx_batched.py --kinds lu_pivot --ops factor,factor_solve --precisions float32,float64 --batches 100000 --rounds 1 --no-peer"
+    benches="$common --out $OUT/lu_suggested"
+    for shape in "--block-dim 64" "--block-dim 128" "--bpb 2" "--bpb 4" "--bpb 8"; do
+      benches="$benches;$common $shape --out $OUT/lu_${shape//[- ]/}"
+    done
+    NVMATH_BENCHES="$benches" exec tools/gpu-check.sh bench
+    ;;
   suite)
     exec tools/gpu-check.sh tests
     ;;
@@ -130,7 +142,7 @@ case "${1:-measure}" in
       bash .peer-examples/run.sh
     ;;
   *)
-    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|suite|suite1|suite2|dx|tensor]" >&2
+    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|lu|suite|suite1|suite2|dx|tensor]" >&2
     exit 2
     ;;
 esac
