@@ -38,6 +38,7 @@ from _common import bar_chart, gpu_time_ms, write
 
 SIZE = 512
 FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "vec_pf", "vec_hf", "vec_as", "radix8")
+RESIDENT_FORMS = ("unsigned", "vec", "vec_cs")  # the forms kernel_source(resident=N) takes
 
 
 class Variant(NamedTuple):
@@ -178,11 +179,19 @@ def make_ffts(ept, fpb, sm=None):
     return _FFTS[key]
 
 
-def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
+def kernel_source(form, storage, n_ept, stride, n_fpb, resident=0) -> str:
     """The Python source of the convolution kernel ``conv(data, filt, batch)`` in ``form``.
+
+    ``resident`` (a power of two, the written-out forms only): signal ``s`` reads and writes
+    the memory of signal ``s % resident`` (the kernel's instructions but for one AND), so
+    that the data stay in L2 and the time is the kernel's own issue and latency bound, DRAM
+    aside: on an H100 it stands for an H200, whose multiprocessors are the same and whose DRAM
+    is 1.4x faster (the values are not checked: blocks overwrite each other's signals).
 
     ``data``: the signals flattened (batch * SIZE,); thread ``t`` of signal ``s`` holds elements
     ``s * SIZE + t + i * stride`` (cuFFTDx's layout; a warp reads 32 consecutive elements)."""
+    if resident and form not in RESIDENT_FORMS:
+        raise ValueError(f"resident={resident} is supported for the forms {', '.join(RESIDENT_FORMS)}, not {form!r}")
     if form == "loop":
         return "\n".join(
             [
@@ -235,6 +244,7 @@ def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
             [f"data[base + U({i * stride})]" for i in range(n_ept)],
             [f"filt[t + U({i * stride})]" for i in range(n_ept)],
             [f"data[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
+            resident,
         )
     if form == "vec_pf":
         return _prefetch_source(storage, n_ept, stride, n_fpb)
@@ -251,13 +261,18 @@ def kernel_source(form, storage, n_ept, stride, n_fpb) -> str:
             [f"LD(data, base, {i * stride})" for i in range(n_ept)],
             [f"LDF(filt, t, {i * stride})" for i in range(n_ept)],
             [f"ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
+            resident,
         )
     raise ValueError(f"form={form!r}; accepted: {', '.join(FORMS)}")
 
 
-def _unsigned_source(storage, n_fpb, loads, filters, stores) -> str:
+def _unsigned_source(storage, n_fpb, loads, filters, stores, resident=0) -> str:
     """A written-out kernel with uint64 indices: ``td[i] = loads[i]``, the forward FFT,
-    ``td[i] *= filters[i]``, the inverse FFT, then the ``stores`` statements."""
+    ``td[i] *= filters[i]``, the inverse FFT, then the ``stores`` statements (``resident``:
+    see :func:`kernel_source`)."""
+    if resident and resident & (resident - 1):
+        raise ValueError(f"resident={resident} is not a power of two")
+    where = f"(signal & U({resident - 1}))" if resident else "signal"
     return "\n".join(
         [
             "def conv(data, filt, batch):",
@@ -265,7 +280,7 @@ def _unsigned_source(storage, n_fpb, loads, filters, stores) -> str:
             "    smem = cuda.shared.array(0, types.uint8)",
             "    t = U(cuda.threadIdx.x)",
             f"    signal = U(cuda.blockIdx.x) * U({n_fpb}) + U(cuda.threadIdx.y)",
-            f"    base = signal * U({SIZE}) + t",
+            f"    base = {where} * U({SIZE}) + t",
             "    valid = signal < U(batch)",
             "    if valid:",
             *[f"        td[{i}] = {load}" for i, load in enumerate(loads)],
@@ -616,10 +631,11 @@ def _store_codegen_cs(context, builder, sig, args):
     return context.get_dummy_value()
 
 
-def make(variant: Variant, sm=None):
+def make(variant: Variant, sm=None, resident=0):
     """The convolution kernel of ``variant`` (an ``nvmath.device.jit`` dispatcher), its launch
     shape (the forward FFT, or a ``_Shape`` where the kernel takes more shared memory than cuFFTDx:
-    ``block_dim``, ``shared_memory_size``), and the knobs cuFFTDx took: ``(conv, shape, ept, fpb)``."""
+    ``block_dim``, ``shared_memory_size``), and the knobs cuFFTDx took: ``(conv, shape, ept, fpb)``.
+    ``resident``: see :func:`kernel_source`."""
     from numba import cuda, types
 
     import nvmath.device
@@ -628,7 +644,7 @@ def make(variant: Variant, sm=None):
         return _make_radix8(variant)
     fwd, inv = make_ffts(variant.ept, variant.fpb, sm)
     n_ept, n_fpb = int(fwd.elements_per_thread), int(fwd.ffts_per_block)
-    src = kernel_source(variant.form, int(fwd.storage_size), n_ept, int(fwd.stride), n_fpb)
+    src = kernel_source(variant.form, int(fwd.storage_size), n_ept, int(fwd.stride), n_fpb, resident)
     namespace = {"cuda": cuda, "types": types, "U": types.uint64, "Z": types.complex64, "fwd": fwd, "inv": inv}
     if variant.form.startswith("vec"):
         namespace["LD"], namespace["ST"] = accessors("cs" if variant.form == "vec_cs" else "")
@@ -712,6 +728,13 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--only", default="", help="comma-separated labels (as --list prints them) to run instead")
     parser.add_argument("--list", action="store_true", help="print the chosen variants' labels and exit")
+    parser.add_argument(
+        "--resident",
+        type=int,
+        default=0,
+        help="also time each checked variant with signal s in the memory of signal s %% N (N a power of two; "
+        "the data stay in L2): the kernel's bound apart from DRAM",
+    )
     args = parser.parse_args(argv)
     chosen = select(args)
     if args.list:
@@ -740,7 +763,7 @@ def main(argv=None) -> int:
     sm_count = int(properties["multiProcessorCount"])
     res = {"device": properties["name"].decode(), "batch": batch, "size": SIZE}
     # Each variant: built, launched once, checked against CuPy; the ones that pass are timed.
-    variants = {}
+    variants, passed = {}, []
     res["compile_s"] = {}
     res["kernel_resources"] = {}
     for variant in chosen:
@@ -775,13 +798,25 @@ def main(argv=None) -> int:
         res[f"rel_error_{label}"] = err
         if err < 1e-4:
             variants[label] = launch
+            passed.append((variant, label))
+    resident = {}
+    if args.resident:
+        res["resident_signals"] = args.resident
+        for variant, label in passed:
+            if variant.form not in RESIDENT_FORMS:
+                continue
+            conv, fwd, e, f = make(variant, resident=args.resident)
+            launch = conv[(batch + f - 1) // f, fwd.block_dim, 0, fwd.shared_memory_size]
+            with _array_checks(variant.checks):
+                launch(flat, d_filt, batch)
+            resident[f"{label}_resident"] = launch
     if not variants:
         write(args.out, "fft_conv_device", res)
         print("no variant passed its check", file=sys.stderr)
         return 1
     copy_dst = cp.empty_like(x)
     contenders = {"copy": lambda: cp.copyto(copy_dst, x)}
-    for label, launch in variants.items():
+    for label, launch in {**variants, **resident}.items():
         contenders[label] = lambda launch=launch: launch(flat, d_filt, batch)
     f = cp.asarray(filt)
     contenders["cupy_unfused"] = lambda: cp.fft.ifft(cp.fft.fft(x, axis=1) * f, axis=1)
@@ -794,6 +829,10 @@ def main(argv=None) -> int:
     res["rounds_ms"] = rounds
     res["variants_ms"] = {k: med[k] for k in variants}
     res["variants_fraction_of_copy_bandwidth"] = {k: med["copy"] / med[k] for k in variants}
+    if resident:
+        # The kernel with its data in L2, over the same kernel from DRAM: how far DRAM holds it.
+        res["resident_ms"] = {k: med[k] for k in resident}
+        res["resident_over_dram"] = {k: med[k] / med[k[: -len("_resident")]] for k in resident}
     best = min(variants, key=med.get)
     res["best_knobs"] = best
     res["copy_ms"] = med["copy"]
