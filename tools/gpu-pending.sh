@@ -22,7 +22,10 @@
 # for docs/results/fft_conv_device_h200.json and docs/results/matmul_gpu_h200.json. probe runs
 # suite1 instead where the card is not an H200 (that session on H100s: suite2 2125 passed,
 # suite1 past 98% with no failure when its call's 320 s ran out; six calls for nvidia-h200, no
-# H200). Pass needs_h200 only if H100 figures will not do.
+# H200). Pass needs_h200 only if H100 figures will not do. Eighth session (2026-12-05): a call
+# for nvidia-h200 got an H100 again; probe's suite1 ran whole there (797 passed, 11 skipped, 373
+# s), and lu (docs/results/h100/cusolverdx_lu_shapes/). ceiling: the convolution's forms with
+# their data in L2, where an H200 will not come.
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of cuBLASDx's tensor API, the graph replay of Matmul's hot path and the
