@@ -98,7 +98,7 @@ case "${1:-measure}" in
     if ! nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
       echo "not an H200: nothing to do"; exit 0
     fi
-    NVMATH_BENCHES="fft_conv_device.py --rounds 5 --only ept16_fpb2_vec,ept32_fpb2_vec,ept32_fpb4_vec;matmul_gpu.py" \
+    NVMATH_BENCHES="fft_conv_device.py --rounds 5 --resident 2048 --only ept16_fpb2_vec,ept32_fpb2_vec,ept32_fpb4_vec,ept32_fpb2_vec_maxreg80;matmul_gpu.py" \
       exec tools/gpu-check.sh bench
     ;;
   ceiling)
