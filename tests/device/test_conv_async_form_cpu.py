@@ -14,17 +14,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BENCHMARKS = os.path.join(ROOT, "benchmarks")
 
 
-@pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, BENCHMARKS)
-    try:
-        import fft_conv_device
-
-        yield fft_conv_device
-    finally:
-        sys.path.remove(BENCHMARKS)
-
-
 SIMULATED = """
 import sys
 sys.path.insert(0, {benchmarks!r})

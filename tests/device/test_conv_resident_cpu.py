@@ -2,24 +2,7 @@
 the checked one only in where a signal's memory is (signal % N), and the forms it cannot take
 are refused."""
 
-import os
-import sys
-
 import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BENCHMARKS = os.path.join(ROOT, "benchmarks")
-
-
-@pytest.fixture(scope="module")
-def bench():
-    sys.path.insert(0, BENCHMARKS)
-    try:
-        import fft_conv_device
-
-        yield fft_conv_device
-    finally:
-        sys.path.remove(BENCHMARKS)
 
 
 @pytest.mark.parametrize("form", ["vec", "vec_cs", "unsigned"])
