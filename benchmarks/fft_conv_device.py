@@ -805,10 +805,15 @@ def main(argv=None) -> int:
         for variant, label in passed:
             if variant.form not in RESIDENT_FORMS:
                 continue
-            conv, fwd, e, f = make(variant, resident=args.resident)
-            launch = conv[(batch + f - 1) // f, fwd.block_dim, 0, fwd.shared_memory_size]
-            with _array_checks(variant.checks):
-                launch(flat, d_filt, batch)
+            try:
+                conv, fwd, e, f = make(variant, resident=args.resident)
+                launch = conv[(batch + f - 1) // f, fwd.block_dim, 0, fwd.shared_memory_size]
+                with _array_checks(variant.checks):
+                    launch(flat, d_filt, batch)
+                cp.cuda.runtime.deviceSynchronize()
+            except Exception as exc:  # reported; the DRAM runs are timed all the same
+                res[f"error_{label}_resident"] = f"{type(exc).__name__}: {exc}"
+                continue
             resident[f"{label}_resident"] = launch
     if not variants:
         write(args.out, "fft_conv_device", res)
