@@ -81,22 +81,29 @@ class Variant(NamedTuple):
 # ptxas (sm_90a, from CUDA 13.5's nvJitLink) gives, per thread: _unrolled 64 registers; _unsigned
 # 56; _vec 64; _vec_maxreg56 12 bytes of spills, _vec_maxreg48 48-80, _vec_maxreg40 356-392
 # (_unsigned: 56 and 304-316); ept8 _vec 46 registers, 40 with no spills.
+# On the H200 (2026-12-06, docs/results/fft_conv_device_h200.json) cuFFTDx's suggested knobs
+# (32, 2) with 8-byte accesses were the fastest, 0.622-0.631 ms (80-83% of the copy's bandwidth):
+# one shared-memory exchange an FFT and 21% fewer instructions than 16 elements a thread, whose
+# kernel is bound by instruction issue there (0.669 ms with its data in L2). They lead the grid.
 GRID = [
     Variant(0, 0),
-    Variant(16, 2, "unrolled"),
-    Variant(16, 2, "unsigned"),
+    Variant(32, 2, "vec"),
+    Variant(32, 2, "vec", max_registers=80),
+    Variant(32, 4, "vec"),
     Variant(16, 2, "vec"),
     Variant(16, 1, "vec"),
+    Variant(16, 2, "unrolled"),
+    Variant(16, 2, "unsigned"),
     Variant(16, 4, "vec"),
     Variant(16, 4, "vec", max_registers=56),
     Variant(16, 2, "vec", max_registers=48),
     Variant(16, 4, "vec", max_registers=48),
     Variant(16, 2, "vec", max_registers=40),
-    Variant(16, 4, "vec", max_registers=40),
     Variant(16, 2, "unsigned", max_registers=48),
-    Variant(16, 4, "unsigned", max_registers=48),
     Variant(16, 2, "vec", min_blocks=20),
     Variant(16, 2, "vec_cs"),
+    Variant(16, 4, "vec", max_registers=40),
+    Variant(16, 4, "unsigned", max_registers=48),
     Variant(8, 4, "vec", max_registers=40),
     # Not run by default (each new pair of knobs costs ~6 s of cuFFTDx code generation, each kernel
     # ~3 s of compiling): the rest of the earlier grid, and more of the same.
@@ -132,12 +139,9 @@ GRID = [
     Variant(16, 1, "vec_hf", persistent=16),
     Variant(16, 2, "vec_hf", max_registers=72, persistent=12),
     Variant(16, 2, "vec_hf", max_registers=80, persistent=12),
-    # 32 elements a thread (cuFFTDx's suggestion, only ever timed in the plain loop form): 512 =
-    # 32 x 16 takes one exchange through shared memory an FFT where 16 x 32 takes two, and
-    # shared memory is most of the kernel's L1 traffic (2 x 128 four-byte LDS/STS a thread at 16).
-    Variant(32, 2, "vec"),
-    Variant(32, 4, "vec"),
-    Variant(32, 2, "vec", max_registers=80),
+    # More of 32 elements a thread (its plain forms lead the grid): 512 = 32 x 16 takes one
+    # exchange through shared memory an FFT where 16 x 32 takes two, and shared memory is most of
+    # the kernel's L1 traffic (2 x 128 four-byte LDS/STS a thread at 16).
     Variant(32, 4, "vec", max_registers=80),
     # Capped at 72 (28 warps a multiprocessor, 54 spill accesses a thread read offline; at 64:
     # 307, left out).
