@@ -96,9 +96,9 @@ case "${1:-measure}" in
     ;;
   h200min)
     # What a short budget can still get from an H200 (about 150 s after the machine's start):
-    # the convolution's two plain forms, the grid-stride one that keeps the filter in registers
-    # (a third fewer L1 loads: L1 is what the kernel is bound by on the H200), and bf16 matmul
-    # against PyTorch, no tests. On another card it does nothing.
+    # the convolution's plain forms at 16 and 32 elements a thread (each also with its data in
+    # L2), the grid-stride one that keeps the filter in registers, and bf16 matmul against
+    # PyTorch, no tests (ran on 2026-12-06: 89 s). On another card it does nothing.
     if ! nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
       echo "not an H200: nothing to do"; exit 0
     fi
