@@ -111,7 +111,8 @@ case "${1:-measure}" in
     # FFT with the README's epilog, default options, on this checkout (1.145x a copy on
     # 2026-12-04), and goal 4's CPU FFT with an epilog on the H200's 16-core host (measured there
     # before a pass thread took 256K elements; after it, on an H100's host only). About 3 minutes.
-    # On another card it does nothing.
+    # fft_fused.json goes to docs/results/fft_gpu_h200.json (its rounds_ratio_fused_over_copy is
+    # goal 1's figure), fft_cpu.json to docs/results/h200/. On another card it does nothing.
     if ! nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
       echo "not an H200: nothing to do"; exit 0
     fi
