@@ -275,7 +275,7 @@ def _unsigned_source(storage, n_fpb, loads, filters, stores, resident=0) -> str:
     ``td[i] *= filters[i]``, the inverse FFT, then the ``stores`` statements (``resident``:
     see :func:`kernel_source`)."""
     if resident and resident & (resident - 1):
-        raise ValueError(f"resident={resident} is not a power of two")
+        raise ValueError(f"resident={resident} is not a power of two; accepted: 0 (off) or a power of two such as 2048")
     where = f"(signal & U({resident - 1}))" if resident else "signal"
     return "\n".join(
         [
