@@ -740,6 +740,8 @@ def main(argv=None) -> int:
         "the data stay in L2): the kernel's bound apart from DRAM",
     )
     args = parser.parse_args(argv)
+    if args.resident < 0 or args.resident & (args.resident - 1):
+        parser.error(f"--resident {args.resident}: accepted 0 (off) or a power of two such as 2048")
     chosen = select(args)
     if args.list:
         for v in chosen:

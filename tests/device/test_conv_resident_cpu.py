@@ -71,3 +71,11 @@ def test_forms_without_a_resident_variant_are_refused(bench, form):
 def test_resident_must_be_a_power_of_two(bench):
     with pytest.raises(ValueError, match="resident=96 is not a power of two"):
         bench.kernel_source("vec", 16, 16, 32, 2, resident=96)
+
+
+@pytest.mark.parametrize("value", ["96", "-4"])
+def test_the_command_line_refuses_a_resident_count_that_is_not_a_power_of_two(bench, value, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.main(["--resident", value])
+    assert exit_info.value.code == 2
+    assert f"--resident {value}: accepted 0 (off) or a power of two" in capsys.readouterr().err
