@@ -16,7 +16,9 @@ an unsigned 64-bit integer, so that Numba emits no negative-index wraparound sel
 and the element offsets fold into the loads' immediates), ``_vec`` (as ``_unsigned``, each
 complex64 of the data and the filter one 8-byte ``ld/st.global.v2.f32`` through a Numba intrinsic,
 where Numba's indexing makes two 4-byte accesses), ``_vec_cs`` (as ``_vec``, the data's accesses
-with PTX's streaming hint ``.cs``); then ``_maxreg{N}`` (``jit(max_registers=N)``: nvJitLink's
+with PTX's streaming hint ``.cs``), ``_view`` (as ``_vec``, through Numba's own indexing of the
+arrays viewed as ``fwd.value_type``: ``data.view(fwd.value_type)``, what kernel authors write);
+then ``_maxreg{N}`` (``jit(max_registers=N)``: nvJitLink's
 -maxrregcount) or ``_minblocks{M}`` (``jit(launch_bounds=(threads per block, M))``: ptxas fits M
 blocks per SM by registers). ``--list`` prints the labels of the variants chosen and exits (no GPU
 needed); the JSON adds each variant's registers and local bytes per thread (``kernel_resources``),
@@ -37,8 +39,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import bar_chart, gpu_time_ms, write
 
 SIZE = 512
-FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "vec_pf", "vec_hf", "vec_as", "radix8")
-RESIDENT_FORMS = ("unsigned", "vec", "vec_cs")  # the forms kernel_source(resident=N) takes
+FORMS = ("loop", "unrolled", "unsigned", "vec", "vec_cs", "view", "vec_pf", "vec_hf", "vec_as", "radix8")
+RESIDENT_FORMS = ("unsigned", "vec", "vec_cs", "view")  # the forms kernel_source(resident=N) takes
 
 
 class Variant(NamedTuple):
@@ -90,6 +92,10 @@ GRID = [
     Variant(32, 2, "vec"),
     Variant(32, 2, "vec", max_registers=80),
     Variant(32, 4, "vec"),
+    # The same kernels as a kernel author writes them: the arrays viewed as the FFT's value type
+    # (float32x2, 8-byte aligned), so that Numba's own indexing makes one 8-byte access.
+    Variant(32, 2, "view"),
+    Variant(32, 2, "view", max_registers=80),
     Variant(16, 2, "vec"),
     Variant(16, 1, "vec"),
     Variant(16, 2, "unrolled"),
@@ -267,19 +273,33 @@ def kernel_source(form, storage, n_ept, stride, n_fpb, resident=0) -> str:
             [f"ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
             resident,
         )
+    if form == "view":
+        # As "vec", with Numba's indexing of the arrays viewed as the value type (float32x2):
+        # no intrinsic, the same one 8-byte access an element.
+        return _unsigned_source(
+            storage,
+            n_fpb,
+            [f"dv[base + U({i * stride})]" for i in range(n_ept)],
+            [f"fv[t + U({i * stride})]" for i in range(n_ept)],
+            [f"dv[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
+            resident,
+            views=True,
+        )
     raise ValueError(f"form={form!r}; accepted: {', '.join(FORMS)}")
 
 
-def _unsigned_source(storage, n_fpb, loads, filters, stores, resident=0) -> str:
+def _unsigned_source(storage, n_fpb, loads, filters, stores, resident=0, views=False) -> str:
     """A written-out kernel with uint64 indices: ``td[i] = loads[i]``, the forward FFT,
     ``td[i] *= filters[i]``, the inverse FFT, then the ``stores`` statements (``resident``:
-    see :func:`kernel_source`)."""
+    see :func:`kernel_source`; ``views``: ``dv`` and ``fv`` are ``data`` and ``filt`` viewed
+    as ``fwd.value_type``)."""
     if resident and resident & (resident - 1):
         raise ValueError(f"resident={resident} is not a power of two; accepted: 0 (off) or a power of two such as 2048")
     where = f"(signal & U({resident - 1}))" if resident else "signal"
     return "\n".join(
         [
             "def conv(data, filt, batch):",
+            *(["    dv = data.view(fwd.value_type)", "    fv = filt.view(fwd.value_type)"] if views else []),
             f"    td = cuda.local.array({storage}, types.complex64)",
             "    smem = cuda.shared.array(0, types.uint8)",
             "    t = U(cuda.threadIdx.x)",

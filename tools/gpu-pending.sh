@@ -118,6 +118,18 @@ case "${1:-measure}" in
     fi
     NVMATH_BENCHES="fft_fused.py --rounds 5;fft_cpu.py --rounds 30" exec tools/gpu-check.sh bench
     ;;
+  view)
+    # The path kernel authors are told to take (docs/device_fft_knobs.md): global complex arrays
+    # viewed as the FFT's value type, data.view(fft.value_type), beside the benchmark's
+    # intrinsics, in the same rounds, and the GPU test of the views; on an H200, then rest's
+    # figures (issue 17's goals 1 and 4). About 2 minutes, 4 on an H200.
+    NVMATH_TEST_PATHS="tests/device/test_vector_types.py" NVMATH_TEST_WORKERS=0 tools/gpu-check.sh tests
+    benches="fft_conv_device.py --rounds 5 --only ept32_fpb2_vec,ept32_fpb2_view,ept32_fpb2_vec_maxreg80,ept32_fpb2_view_maxreg80"
+    if nvidia-smi --query-gpu=name --format=csv,noheader | grep -q H200; then
+      benches="$benches;fft_fused.py --rounds 5;fft_cpu.py --rounds 30"
+    fi
+    NVMATH_BENCHES="$benches" exec tools/gpu-check.sh bench
+    ;;
   ceiling)
     # Issue 17, goal 2, where no H200 comes: the convolution's forms with every signal's memory
     # that of signal s % 2048 (8 MiB, held in L2), beside the same kernels over DRAM. The time
@@ -173,7 +185,7 @@ case "${1:-measure}" in
       bash .peer-examples/run.sh
     ;;
   *)
-    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|ceiling|lu|suite|suite1|suite2|dx|tensor]" >&2
+    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|view|ceiling|lu|suite|suite1|suite2|dx|tensor]" >&2
     exit 2
     ;;
 esac

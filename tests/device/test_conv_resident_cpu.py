@@ -5,7 +5,7 @@ are refused."""
 import pytest
 
 
-@pytest.mark.parametrize("form", ["vec", "vec_cs", "unsigned"])
+@pytest.mark.parametrize("form", ["vec", "vec_cs", "unsigned", "view"])
 def test_resident_source_differs_in_the_signal_address_only(bench, form):
     plain = bench.kernel_source(form, 16, 16, 32, 2).splitlines()
     resident = bench.kernel_source(form, 16, 16, 32, 2, resident=1024).splitlines()
@@ -14,14 +14,17 @@ def test_resident_source_differs_in_the_signal_address_only(bench, form):
     assert changed == [("    base = signal * U(512) + t", "    base = (signal & U(1023)) * U(512) + t")]
 
 
-def test_resident_source_runs_in_the_simulator(bench):
+@pytest.mark.parametrize("form", ["vec", "view"])
+def test_resident_source_runs_in_the_simulator(bench, form):
     # The Python of the kernel, with stand-ins for the FFTs and accessors, on the CPU: signal s
     # lands in the memory of signal s % 4.
     import numpy as np
 
-    src = bench.kernel_source("vec", 4, 4, 128, 1, resident=4)
+    src = bench.kernel_source(form, 4, 4, 128, 1, resident=4)
 
     class Scale:
+        value_type = np.complex64  # "view" reads the arrays as the FFT's value type
+
         def execute(self, td, smem):
             for i in range(4):
                 td[i] = td[i] * 2
@@ -64,7 +67,7 @@ def test_resident_source_runs_in_the_simulator(bench):
 
 @pytest.mark.parametrize("form", ["vec_pf", "vec_hf", "vec_as", "loop", "unrolled"])
 def test_forms_without_a_resident_variant_are_refused(bench, form):
-    with pytest.raises(ValueError, match=f"resident=64 is supported for the forms unsigned, vec, vec_cs, not '{form}'"):
+    with pytest.raises(ValueError, match=f"resident=64 is supported for the forms unsigned, vec, vec_cs, view, not '{form}'"):
         bench.kernel_source(form, 16, 16, 32, 2, resident=64)
 
 

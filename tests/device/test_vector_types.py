@@ -237,3 +237,35 @@ def test_half_pairs_load_from_and_store_into_2d_complex_arrays():
 
     ptx, _ = cuda.compile_ptx(kernel, (types.complex64[:, ::1], types.complex64[:, ::1]), cc=(9, 0))
     assert ptx.count("cvt.rn.f16.f32") == 2 and ptx.count("cvt.f32.f16") == 2, ptx
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize(
+    ("dtype", "vector", "width"), [(np.complex64, "float32x2_type", "f32"), (np.complex128, "float64x2_type", "f64")]
+)
+def test_global_complex_arrays_viewed_as_vectors_take_one_access_an_element(dtype, vector, width):
+    # What kernel authors are told to write (docs/device_fft_knobs.md): a global complex array
+    # viewed as the value type is read and written one aligned vector access an element, where
+    # Numba's own complex indexing makes two scalar ones; values and arithmetic are unchanged.
+    from numba import cuda
+
+    vt = getattr(_vectors(), vector)
+
+    def kernel(a, b, out):
+        av, bv, ov = a.view(vt), b.view(vt), out.view(vt)
+        i, j = cuda.grid(2)
+        if i < out.shape[0] and j < out.shape[1]:
+            ov[i, j] = av[i, j] * bv[i, j] + av[i, (j + 1) % out.shape[1]]
+
+    rng = np.random.default_rng()
+    shape = (37, 65)
+    a, b = ((rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype) for _ in range(2))
+    d_a, d_b = cuda.to_device(a), cuda.to_device(b)
+    d_out = cuda.device_array(shape, dtype)
+    jitted = cuda.jit(kernel)
+    jitted[(3, 5), (16, 16)](d_a, d_b, d_out)
+    expected = a * b + np.roll(a, -1, axis=1)
+    np.testing.assert_allclose(d_out.copy_to_host(), expected, rtol=1e-5 if dtype == np.complex64 else 1e-12)
+    ptx = next(iter(jitted.inspect_asm().values()))
+    assert f"ld.global.v2.{width}" in ptx and f"st.global.v2.{width}" in ptx
+    assert f"ld.global.{width} " not in ptx and f"st.global.{width} " not in ptx
