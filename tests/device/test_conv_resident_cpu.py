@@ -67,7 +67,9 @@ def test_resident_source_runs_in_the_simulator(bench, form):
 
 @pytest.mark.parametrize("form", ["vec_pf", "vec_hf", "vec_as", "loop", "unrolled"])
 def test_forms_without_a_resident_variant_are_refused(bench, form):
-    with pytest.raises(ValueError, match=f"resident=64 is supported for the forms unsigned, vec, vec_cs, view, not '{form}'"):
+    with pytest.raises(
+        ValueError, match=f"resident=64 is supported for the forms unsigned, vec, vec_cs, view, not '{form}'"
+    ):
         bench.kernel_source(form, 16, 16, 32, 2, resident=64)
 
 
