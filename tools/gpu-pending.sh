@@ -28,7 +28,9 @@
 # their data in L2, where an H200 will not come. 2026-12-06: after six failed starts an H200
 # came: h200min (the convolution at 82.9% of the copy, bf16 matmul above PyTorch), probe
 # (matmul against nvmath-python, ncu) and dx (cut at 420 s; its rounds are in the log). Left for
-# an H200: rest (issue 17's goals 1 and 4 on this checkout), dx within its budget.
+# an H200: rest (issue 17's goals 1 and 4 on this checkout), dx within its budget. Second
+# session of 2026-12-06: calls for nvidia-h200 got H100s twice (rest's figures there, then
+# suite1 809 passed and suite2 2127 passed; view), and no machine six times.
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of cuBLASDx's tensor API, the graph replay of Matmul's hot path and the
