@@ -324,7 +324,13 @@ class FFT:
 
     @property
     def value_type(self):
-        """The type of thread data (:data:`~nvmath.device.types.complex64`...)."""
+        """The type of thread data (:data:`~nvmath.device.types.complex64`...).
+
+        In kernels, complex values are its vector type (``float32x2`` for complex64), aligned to
+        its size: ``data.view(fft.value_type)[i]`` reads or writes element ``i`` of a global
+        complex array as one 8-byte (16 for complex128) access, where ``data[i]`` takes two. The
+        array's start must be aligned to that size, as every CuPy, PyTorch or Numba allocation is.
+        """
         return _VALUE_TYPES[self._traits["value_type"]][0]
 
     @property
