@@ -244,17 +244,21 @@ def kernel_source(form, storage, n_ept, stride, n_fpb, resident=0) -> str:
                 *[f"        data[base + {i * stride}] = td[{i}]" for i in range(n_ept)],
             ]
         )
-    if form == "unsigned":
+    if form in ("unsigned", "view"):
         # Written out, with every global index a uint64 (U): Numba adds no "index < 0: index +
         # length" select for an unsigned index, so a load is base pointer + constant offset.
         # (uint64 with a signed operand would type as float64: every constant is cast to U.)
+        # "view": the same indexing of the arrays viewed as the value type (float32x2), no
+        # intrinsic, one 8-byte access an element as "vec".
+        d, f = ("dv", "fv") if form == "view" else ("data", "filt")
         return _unsigned_source(
             storage,
             n_fpb,
-            [f"data[base + U({i * stride})]" for i in range(n_ept)],
-            [f"filt[t + U({i * stride})]" for i in range(n_ept)],
-            [f"data[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
+            [f"{d}[base + U({i * stride})]" for i in range(n_ept)],
+            [f"{f}[t + U({i * stride})]" for i in range(n_ept)],
+            [f"{d}[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
             resident,
+            views=form == "view",
         )
     if form == "vec_pf":
         return _prefetch_source(storage, n_ept, stride, n_fpb)
@@ -272,18 +276,6 @@ def kernel_source(form, storage, n_ept, stride, n_fpb, resident=0) -> str:
             [f"LDF(filt, t, {i * stride})" for i in range(n_ept)],
             [f"ST(data, base, {i * stride}, td[{i}])" for i in range(n_ept)],
             resident,
-        )
-    if form == "view":
-        # As "vec", with Numba's indexing of the arrays viewed as the value type (float32x2):
-        # no intrinsic, the same one 8-byte access an element.
-        return _unsigned_source(
-            storage,
-            n_fpb,
-            [f"dv[base + U({i * stride})]" for i in range(n_ept)],
-            [f"fv[t + U({i * stride})]" for i in range(n_ept)],
-            [f"dv[base + U({i * stride})] = td[{i}]" for i in range(n_ept)],
-            resident,
-            views=True,
         )
     raise ValueError(f"form={form!r}; accepted: {', '.join(FORMS)}")
 
