@@ -154,6 +154,12 @@ def median_figures(runs: list) -> dict:
     return out
 
 
+def paired_ratios(ours: list, peer: list, key: str = "time_ms") -> list:
+    """Ours over the peer for every round where both ran and printed ``key``, in round order."""
+    by_round = {r["round"]: r["figures"][key] for r in peer if key in r["figures"] and r["figures"][key]}
+    return [r["figures"][key] / by_round[r["round"]] for r in ours if key in r["figures"] and r["round"] in by_round]
+
+
 def chart(path: str, examples: dict, title: str) -> None:
     rows = [
         (stem.replace("cublasdx_", ""), e["ratio_ours_over_peer"]["time_ms"], e["ours"]["median"], e["peer"]["median"])
@@ -361,6 +367,7 @@ def main(argv=None) -> int:
                 print(f"{NAME}: {stem} [{who}] round {rnd + 1} failed: {r['error']}", flush=True)
                 continue
             walls[(stem, who)] = r["process_wall_s"]
+            r["round"] = rnd + 1
             runs[(stem, who)].append(r)
             print(
                 f"{NAME}: {stem} [{who}] round {rnd + 1}: {fmt(r['figures'].get('time_ms'))} ms, "
@@ -374,7 +381,10 @@ def main(argv=None) -> int:
         e = res["examples"].setdefault(stem, {})
         for who in CONTENDERS:
             c = e.setdefault(who, {})
-            c["runs"] = [{"figures": r["figures"], "process_wall_s": r["process_wall_s"]} for r in runs[(stem, who)]]
+            c["runs"] = [
+                {"round": r["round"], "figures": r["figures"], "process_wall_s": r["process_wall_s"]}
+                for r in runs[(stem, who)]
+            ]
             if (stem, who) in failed:
                 c["error"] = failed[(stem, who)]
             if runs[(stem, who)]:
@@ -386,6 +396,12 @@ def main(argv=None) -> int:
             e["ratio_ours_over_peer"] = {
                 k: mo[k] / mp[k] for k in mo if k in mp and UNITS.get(k, ("", None))[1] and mp[k] not in (0, 0.0)
             }
+        paired = paired_ratios(runs[(stem, "ours")], runs[(stem, "peer")])
+        if paired:
+            # Ours over the peer within each round (processes run back to back): the host's
+            # drift over a call cancels out of these, not out of the ratio of the medians.
+            e["paired_ratios_time_ms"] = paired
+            e["paired_ratio_median_time_ms"] = statistics.median(paired)
         # Keep the JSON small: the warm-up's figures and errors only.
         for who in CONTENDERS:
             w = e[who].get("warmup")
@@ -415,6 +431,12 @@ def main(argv=None) -> int:
             note = f"  ({better} is better)" if better and ratio is not None else ""
             label = f"{k} [{unit}]" if unit else k
             print(f"  {stem:<44} {label:<16} {fmt(mo.get(k)):>10} {fmt(mp.get(k)):>10} {fmt(ratio):>7}{note}")
+        if "paired_ratio_median_time_ms" in e:
+            n = len(e["paired_ratios_time_ms"])
+            print(
+                f"  {stem:<44} {'time, paired':<16} {'':>10} {'':>10} {fmt(e['paired_ratio_median_time_ms']):>7}"
+                f"  (median of {n} within-round ratios)"
+            )
         for who in CONTENDERS:
             if e.get(who, {}).get("error"):
                 print(f"  {stem:<44} {who} failed: {e[who]['error'][-300:]}")

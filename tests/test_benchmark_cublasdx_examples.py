@@ -43,3 +43,19 @@ def test_a_probe_that_failed_is_said_and_the_example_still_counts(tmp_path, monk
 def test_only_the_launch_bound_example_is_probed():
     assert set(perf.PROBED) <= set(perf.EXAMPLES)
     assert perf.PROBED == ("cublasdx_fused_gemm_performance",)
+
+
+def test_paired_ratios_pair_each_of_ours_with_the_peer_of_its_round():
+    ours = [
+        {"round": 1, "figures": {"time_ms": 0.06}},
+        {"round": 2, "figures": {"time_ms": 0.09}},
+        {"round": 3, "figures": {"time_ms": 0.05}},
+    ]
+    # Round 2's peer failed; round 3's peer printed no time: neither pairs.
+    peer = [
+        {"round": 1, "figures": {"time_ms": 0.05}},
+        {"round": 3, "figures": {}},
+        {"round": 4, "figures": {"time_ms": 1.0}},
+    ]
+    assert perf.paired_ratios(ours, peer) == [0.06 / 0.05]
+    assert perf.paired_ratios([], peer) == []

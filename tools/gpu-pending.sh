@@ -172,7 +172,9 @@ case "${1:-measure}" in
     # was 0.97-0.98x; the chained GEMMs (checks on by default) and the single GEMM get the rounds.
     # The budget (DX_BUDGET, seconds) must end before the call does: on 2026-12-06 a call cut at
     # 420 s with a 520-s budget lost the JSON (its rounds are in the log).
-    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 7 --budget ${DX_BUDGET:-360} --only cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance" \
+    # DX_ONLY and DX_ROUNDS narrow it: the chained GEMMs alone fit about 13 rounds in 360 s (a
+    # round: 3 s ours, 22 s nvmath-python, which compiles in every process).
+    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance}" \
       exec tools/gpu-check.sh bench
     ;;
   tensor)
