@@ -109,6 +109,38 @@ def test_value_type_arrays_take_one_access_an_element():
     assert shared == ["st.shared.v2.f32", "ld.shared.v2.f32"], shared
 
 
+@pytest.mark.parametrize(
+    ("dtype", "vector", "width"), [("complex64", "float32x2_type", "f32"), ("complex128", "float64x2_type", "f64")]
+)
+def test_global_complex_arrays_viewed_as_vectors_compile_to_one_access_an_element(monkeypatch, dtype, vector, width):
+    """The path kernel authors are told to take (``data.view(fft.value_type)``), compiled
+    without a GPU: one vector load and store an element, none of two scalars."""
+    import types as pytypes
+
+    from numba import cuda, types
+    from numba.cuda import dispatcher
+
+    # numba-cuda 0.30 compiles the device function behind ``ndarray.view`` for the current
+    # device even under compile_ptx(cc=...): without a GPU, stand one in (the cc is compile_ptx's).
+    if not cuda.is_available():
+        monkeypatch.setattr(
+            dispatcher, "get_current_device", lambda: pytypes.SimpleNamespace(compute_capability=(9, 0))
+        )
+    vt = getattr(_vectors(), vector)
+
+    def kernel(a, out):
+        av, ov = a.view(vt), out.view(vt)
+        i = cuda.grid(1)
+        if i < out.shape[0]:
+            ov[i] = av[i] * av[i] + av[(i + 1) % out.shape[0]]
+
+    arr = getattr(types, dtype)[::1]
+    ptx, _ = cuda.compile_ptx(kernel, (arr, arr), cc=(9, 0))
+    accesses = [line.split()[0] for line in ptx.splitlines() if ".global." in line and line.strip()[:2] in ("ld", "st")]
+    assert accesses and all(a.endswith(f".v2.{width}") for a in accesses), accesses
+    assert sum(a.startswith("ld") for a in accesses) == 2 and sum(a.startswith("st") for a in accesses) == 1, accesses
+
+
 def test_half_arithmetic_does_not_take_over_complex_arithmetic():
     from numba import cuda, types
 
