@@ -27,7 +27,8 @@ process each comes first and is not counted, then ``--rounds`` rounds alternate 
 compiles in every process: its slow examples would otherwise cap the quick ones, whose
 figures vary most, at one round). Reported: the median over rounds of every
 printed figure, the process wall time (warm caches: imports, compilation or cache loads, data
-preparation, the example's own checks), and the ratio ours / peer of each median.
+preparation, the example's own checks), the ratio ours / peer of each median, and the median of
+the time's ratios within each round (ours over the peer's process of the same round).
 
 Writes OUT/cublasdx_examples_perf.json and OUT/cublasdx_examples_perf.png. Without the examples
 folder or without nvmath-python in PEER_DIR, prints why and exits 0.
