@@ -33,12 +33,14 @@
 # suite1 809 passed and suite2 2127 passed; view), and no machine six times. Third session of
 # 2026-12-06: every call for nvidia-h200 got an H100 (starts of about 30 s): dx with the chained
 # GEMMs alone over 15 and 13 rounds on two H100s (DX_ONLY, DX_ROUNDS; ours over nvmath-python
-# within a round: median 0.990x and 1.030x, pooled 1.012x; host launch 1.000x), this checkout's cuBLASDx and cuSOLVERDx examples (34 of 35 pass; fp64 emulation needs
-# cuda.coop, absent on the host) and two probes of the launch cost's modes. Fourth session of
+# within a round: median 0.990x and 1.030x, pooled 1.012x; host launch 1.000x), this
+# checkout's cuBLASDx and cuSOLVERDx examples (34 of 35 pass; fp64 emulation needs cuda.coop,
+# absent on the host) and two probes of the launch cost's modes. Fourth session of
 # 2026-12-06: calls for nvidia-h200 got H100s again; two more probes of the launch cost (not the
 # hash seed, ASLR, the stream, nvmath's import; docs/results/h100/launch_cost_probes_20261206.json).
 # Left for an H200:
-#   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=15 DX_BUDGET=330 tools/gpu-pending.sh dx
+#   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
+#                                  (call timeout >= 420 s: the installs come before the budget)
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
 #     - the GPU tests of cuBLASDx's tensor API, the graph replay of Matmul's hot path and the
