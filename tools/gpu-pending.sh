@@ -40,8 +40,9 @@
 # hash seed, ASLR, the stream, nvmath's import; docs/results/h100/launch_cost_probes_20261206.json).
 # Fifth session of 2026-12-06: of 20 calls for nvidia-h200, 12 got H100s (27-85 s a start) and
 # 8 no machine (90-180 s each); no H200.
-# Sixth session of 2026-12-06: of 11 calls for nvidia-h200, 1 got an H100 (26 s) and 10 no
-# machine (90-180 s each); no H200.
+# Sixth session of 2026-12-06: of 15 calls for nvidia-h200, 2 got H100s (26 s a start) and 13 no
+# machine (90-181 s each); no H200. The second H100 ran dx (DX_BUDGET=150, 7 rounds: within-round
+# 1.012x, host launch 0.999x, kernel alone 1.005x; docs/results/h100/cublasdx_fused_gemm_paired_c.json).
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (call timeout >= 420 s: the installs come before the budget)
