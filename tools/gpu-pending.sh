@@ -43,8 +43,8 @@
 # Sixth session of 2026-12-06: of 15 calls for nvidia-h200, 2 got H100s (26 s a start) and 13 no
 # machine (90-181 s each); no H200. The second H100 ran dx (DX_BUDGET=150, 7 rounds: within-round
 # 1.012x, host launch 0.999x, kernel alone 1.005x; docs/results/h100/cublasdx_fused_gemm_paired_c.json).
-# Seventh session of 2026-12-06: of 13 calls for nvidia-h200, 4 got H100s (29-87 s a start) and
-# 9 no machine (90-180 s each); no H200.
+# Seventh session of 2026-12-06: of 14 calls for nvidia-h200, 4 got H100s (29-87 s a start) and
+# 10 no machine (90-180 s each); no H200.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (call timeout >= 420 s: the installs come before the budget)
