@@ -45,6 +45,9 @@
 # 1.012x, host launch 0.999x, kernel alone 1.005x; docs/results/h100/cublasdx_fused_gemm_paired_c.json).
 # Seventh session of 2026-12-06: of 14 calls for nvidia-h200, 4 got H100s (29-87 s a start) and
 # 10 no machine (90-180 s each); no H200.
+# Eighth session of 2026-12-06: of 11 calls for nvidia-h200, none got a machine (90-180 s each;
+# two refusals offered nvidia-h100-x1 instead, not taken; a twelfth was refused (cost 90 s), 277 s of
+# budget being too little to start one); no H200.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (call timeout >= 420 s: the installs come before the budget)
