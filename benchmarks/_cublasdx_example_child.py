@@ -13,7 +13,10 @@
 # figure is a mean over host launches (the chained-GEMM example: one block, 100 launches):
 # host_launch_us, the median host time of one `kernel[...](*args)` after the first, and
 # kernel_alone_us, the GPU time of the last launched kernel with the same arguments, timed
-# back to back behind a sleeping kernel (so that the host's launch cost is not counted).
+# back to back behind a sleeping kernel (so that the host's launch cost is not counted);
+# launch_detail, the launches' spread, the configurations' cost and the garbage collections
+# after the first launch (NVMATH_CHILD_GC_FREEZE=1: gc.freeze() before the first launch, to
+# tell whether collections part the mean from the median).
 import time
 
 t0 = time.perf_counter()
@@ -27,13 +30,33 @@ import traceback  # noqa: E402
 
 def _probe_launches():
     """Times every Numba kernel launch of this process (host side); returns the list of times
-    and a dict that will hold the last launch's configuration and arguments."""
+    and a dict that will hold the last launch's configuration and arguments, the times of the
+    ``kernel[...]`` configurations and the garbage collections that ran after the first launch."""
+    import gc
+
     from numba.cuda import dispatcher
 
-    times, last = [], {}
+    times, last = [], {"configure": [], "gc": []}
     launch = dispatcher._LaunchConfiguration.__call__
+    configure = dispatcher.CUDADispatcher.configure
+    started = {}
+
+    def on_gc(phase, info):
+        # Only collections after the first launch: those that can fall inside the timed loop.
+        if not times:
+            return
+        if phase == "start":
+            started["t"] = time.perf_counter()
+        elif "t" in started:
+            last["gc"].append((info["generation"], time.perf_counter() - started.pop("t")))
 
     def timed(self, *args):
+        if not times:
+            last["gc_count_at_first_launch"] = list(gc.get_count())
+            if os.environ.get("NVMATH_CHILD_GC_FREEZE") == "1":
+                # Diagnosis: no collection traverses what the process built before its launches.
+                gc.collect()
+                gc.freeze()
         t = time.perf_counter()
         try:
             return launch(self, *args)
@@ -41,8 +64,42 @@ def _probe_launches():
             times.append(time.perf_counter() - t)
             last["config"], last["args"] = self, args
 
+    def timed_configure(self, *args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return configure(self, *args, **kwargs)
+        finally:
+            if times:
+                last["configure"].append(time.perf_counter() - t)
+
+    gc.callbacks.append(on_gc)
     dispatcher._LaunchConfiguration.__call__ = timed
+    dispatcher.CUDADispatcher.configure = timed_configure
     return times, last
+
+
+def _launch_detail(times, last) -> dict:
+    """The spread of the launches after the first (host microseconds), of their configurations,
+    and the garbage collections after the first launch: where a mean over launches can part
+    from their median."""
+    after = sorted(times[1:])
+    us = [t * 1e6 for t in after]
+    cfg = sorted(t * 1e6 for t in last["configure"])
+    gcs = {}
+    for generation, seconds in last["gc"]:
+        n, total = gcs.get(str(generation), (0, 0.0))
+        gcs[str(generation)] = (n + 1, total + seconds * 1e6)
+    return {
+        "launches": len(us),
+        "launch_mean_us": sum(us) / len(us),
+        "launch_p90_us": us[int(0.9 * (len(us) - 1))],
+        "launch_max_us": us[-1],
+        "configure_median_us": cfg[len(cfg) // 2] if cfg else None,
+        "configure_mean_us": sum(cfg) / len(cfg) if cfg else None,
+        "gc_after_first_launch": {g: {"count": n, "total_us": t} for g, (n, t) in sorted(gcs.items())},
+        "gc_count_at_first_launch": last.get("gc_count_at_first_launch"),
+        "gc_frozen": os.environ.get("NVMATH_CHILD_GC_FREEZE") == "1",
+    }
 
 
 def _kernel_alone_us(config, args, count: int = 100) -> float:
@@ -103,6 +160,7 @@ def main() -> int:
         if probe is not None and len(probe[0]) > 1:
             times, last = probe
             report["host_launch_us"] = sorted(times[1:])[len(times[1:]) // 2] * 1e6
+            report["launch_detail"] = _launch_detail(times, last)
             try:
                 report["kernel_alone_us"] = _kernel_alone_us(last["config"], last["args"])
             except Exception as e:  # the example's own verdict stands; the probe says why it has no figure

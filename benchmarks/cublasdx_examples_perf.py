@@ -130,7 +130,7 @@ def run_example(path: str, env: dict, expect_dir: str, timeout: float) -> dict:
                 pass
             break
     result = {"figures": parse(done.stdout), "process_wall_s": wall}
-    for k in ("nvmath_file", "nvmath_version", "wall_s", "import_s", "probe_error"):
+    for k in ("nvmath_file", "nvmath_version", "wall_s", "import_s", "probe_error", "launch_detail"):
         if k in report:
             result[k] = report[k]
     for k in ("host_launch_us", "kernel_alone_us"):
