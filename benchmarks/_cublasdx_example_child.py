@@ -99,6 +99,9 @@ def _launch_detail(times, last) -> dict:
         "gc_after_first_launch": {g: {"count": n, "total_us": t} for g, (n, t) in sorted(gcs.items())},
         "gc_count_at_first_launch": last.get("gc_count_at_first_launch"),
         "gc_frozen": os.environ.get("NVMATH_CHILD_GC_FREEZE") == "1",
+        # In launch order, to show a period (a collection, an arena of the allocator) if any.
+        "launch_us_in_order": [round(t * 1e6, 1) for t in times[1:]],
+        "configure_us_in_order": [round(t * 1e6, 2) for t in last["configure"]],
     }
 
 
