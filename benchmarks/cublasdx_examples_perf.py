@@ -28,7 +28,11 @@ compiles in every process: its slow examples would otherwise cap the quick ones,
 figures vary most, at one round). Reported: the median over rounds of every
 printed figure, the process wall time (warm caches: imports, compilation or cache loads, data
 preparation, the example's own checks), the ratio ours / peer of each median, and the median of
-the time's ratios within each round (ours over the peer's process of the same round).
+the time's ratios within each round (ours over the peer's process of the same round). For the
+chained-GEMM example, whose figure is a mean over host launches, each run also carries the
+child's ``launch_detail``: the launches' spread and their order, the ``kernel[...]``
+configurations' cost and the garbage collections after the first launch (set
+NVMATH_CHILD_GC_FREEZE=1 to freeze the collector's generations before the first launch).
 
 Writes OUT/cublasdx_examples_perf.json and OUT/cublasdx_examples_perf.png. Without the examples
 folder or without nvmath-python in PEER_DIR, prints why and exits 0.
