@@ -1,9 +1,12 @@
 """benchmarks/cublasdx_examples_perf.py: the figures a child process reports reach the results
 (no GPU needed: the child here is a stand-in that prints what an example and the probe would)."""
 
+import gc
 import json
 import os
 import sys
+
+import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
@@ -59,3 +62,37 @@ def test_paired_ratios_pair_each_of_ours_with_the_peer_of_its_round():
     ]
     assert perf.paired_ratios(ours, peer) == [0.06 / 0.05]
     assert perf.paired_ratios([], peer) == []
+
+
+def test_the_launch_detail_reaches_the_run(tmp_path, monkeypatch):
+    detail = {"launch_mean_us": 51.0, "gc_after_first_launch": {"0": {"count": 1, "total_us": 90.0}}}
+    report = {"wall_s": 1.5, "host_launch_us": 48.0, "launch_detail": detail}
+    monkeypatch.setattr(perf, "CHILD", _stand_in(tmp_path, report))
+    got = perf.run_example("example.py", dict(os.environ), str(tmp_path), 60)
+    assert got["launch_detail"] == detail
+    assert "launch_detail" not in got["figures"]  # not a figure: no median, no ratio
+
+
+def test_launch_detail_parts_the_mean_from_the_median_and_counts_collections():
+    pytest.importorskip("numba.cuda")
+    import _cublasdx_example_child as child
+    from numba.cuda import dispatcher
+
+    call, configure = dispatcher._LaunchConfiguration.__call__, dispatcher.CUDADispatcher.configure
+    callbacks = list(gc.callbacks)
+    try:
+        times, last = child._probe_launches()
+        times.extend([900e-6, 50e-6, 48e-6, 52e-6, 150e-6])  # the first launch is not counted
+        last["configure"].extend([2e-6, 3e-6, 4e-6])
+        gc.collect(0)  # after a first launch: counted
+        detail = child._launch_detail(times, last)
+    finally:
+        dispatcher._LaunchConfiguration.__call__, dispatcher.CUDADispatcher.configure = call, configure
+        gc.callbacks[:] = callbacks
+    assert detail["launches"] == 4
+    assert detail["launch_us_in_order"] == [50.0, 48.0, 52.0, 150.0]
+    assert abs(detail["launch_mean_us"] - 75.0) < 1e-9
+    assert detail["launch_max_us"] == 150.0
+    assert detail["configure_median_us"] == 3.0
+    assert detail["gc_after_first_launch"]["0"]["count"] >= 1
+    assert detail["gc_after_first_launch"]["0"]["total_us"] > 0
