@@ -159,6 +159,33 @@ def median_figures(runs: list) -> dict:
     return out
 
 
+def launch_summary(runs: list) -> dict:
+    """Medians over the runs of where a launch-bound mean goes: the launches' mean over their
+    median, the configurations' mean, and the collections after the first launch (count, time)."""
+    rows = [r["launch_detail"] for r in runs if r.get("launch_detail", {}).get("launches")]
+    if not rows:
+        return {}
+
+    def med(values):
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if values else None
+
+    def gc_total(d, key):
+        return sum(g[key] for g in d.get("gc_after_first_launch", {}).values())
+
+    return {
+        "runs": len(rows),
+        "launch_mean_minus_median_us": med(
+            d["launch_mean_us"] - sorted(d["launch_us_in_order"])[len(d["launch_us_in_order"]) // 2]
+            for d in rows
+            if d.get("launch_us_in_order")
+        ),
+        "configure_mean_us": med(d.get("configure_mean_us") for d in rows),
+        "gc_collections": med(gc_total(d, "count") for d in rows),
+        "gc_us": med(gc_total(d, "total_us") for d in rows),
+    }
+
+
 def paired_ratios(ours: list, peer: list, key: str = "time_ms") -> list:
     """Ours over the peer for every round where both ran and printed ``key``, in round order."""
     by_round = {r["round"]: r["figures"][key] for r in peer if key in r["figures"] and r["figures"][key]}
@@ -387,9 +414,11 @@ def main(argv=None) -> int:
         for who in CONTENDERS:
             c = e.setdefault(who, {})
             c["runs"] = [
-                {"round": r["round"], "figures": r["figures"], "process_wall_s": r["process_wall_s"]}
+                {k: r[k] for k in ("round", "figures", "process_wall_s", "launch_detail") if k in r}
                 for r in runs[(stem, who)]
             ]
+            if any("launch_detail" in r for r in runs[(stem, who)]):
+                c["launch_summary"] = launch_summary(runs[(stem, who)])
             if (stem, who) in failed:
                 c["error"] = failed[(stem, who)]
             if runs[(stem, who)]:
@@ -442,6 +471,10 @@ def main(argv=None) -> int:
                 f"  {stem:<44} {'time, paired':<16} {'':>10} {'':>10} {fmt(e['paired_ratio_median_time_ms']):>7}"
                 f"  (median of {n} within-round ratios)"
             )
+        for who in CONTENDERS:
+            ls = e.get(who, {}).get("launch_summary")
+            if ls:
+                print(f"  {stem:<44} {who} launches: " + ", ".join(f"{k} {fmt(v)}" for k, v in ls.items()))
         for who in CONTENDERS:
             if e.get(who, {}).get("error"):
                 print(f"  {stem:<44} {who} failed: {e[who]['error'][-300:]}")

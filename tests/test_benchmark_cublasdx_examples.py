@@ -96,3 +96,49 @@ def test_launch_detail_parts_the_mean_from_the_median_and_counts_collections():
     assert detail["configure_median_us"] == 3.0
     assert detail["gc_after_first_launch"]["0"]["count"] >= 1
     assert detail["gc_after_first_launch"]["0"]["total_us"] > 0
+
+
+def _detail(mean: float, launches: list, gc_us: float) -> dict:
+    return {
+        "launches": len(launches),
+        "launch_mean_us": mean,
+        "launch_us_in_order": launches,
+        "configure_mean_us": 3.0,
+        "gc_after_first_launch": {"0": {"count": 1, "total_us": gc_us}} if gc_us else {},
+    }
+
+
+def test_launch_summary_takes_medians_over_the_runs():
+    runs = [
+        {"launch_detail": _detail(52.0, [50.0, 50.0, 56.0], 90.0)},
+        {"launch_detail": _detail(49.0, [48.0, 48.0, 51.0], 0.0)},
+        {"launch_detail": _detail(60.0, [50.0, 50.0, 80.0], 300.0)},
+        {"figures": {}},  # a run without the probe does not count
+    ]
+    got = perf.launch_summary(runs)
+    assert got["runs"] == 3
+    assert got["launch_mean_minus_median_us"] == 2.0  # median of 2, 1 and 10
+    assert got["configure_mean_us"] == 3.0
+    assert got["gc_collections"] == 1 and got["gc_us"] == 90.0
+
+
+def test_a_whole_run_keeps_each_round_s_launch_detail(tmp_path, monkeypatch, capsys):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "cublasdx_fused_gemm_performance.py").write_text("# stand-in\n")
+    peer = tmp_path / "peer"
+    (peer / "nvmath").mkdir(parents=True)
+    (peer / "nvmath" / "__init__.py").write_text("")
+    (peer / "nvmath_python-1.0.1.dist-info").mkdir()
+    report = {"wall_s": 1.0, "host_launch_us": 48.0, "launch_detail": _detail(51.0, [48.0, 48.0, 57.0], 80.0)}
+    monkeypatch.setattr(perf, "CHILD", _stand_in(tmp_path, report))
+    out = tmp_path / "out"
+    argv = ["--out", str(out), "--rounds", "2", "--budget", "120", "--examples-dir", str(examples)]
+    argv += ["--peer-dir", str(peer), "--site-dir", "", "--only", "cublasdx_fused_gemm_performance"]
+    assert perf.main(argv) == 0
+    res = json.loads((out / "cublasdx_examples_perf.json").read_text())
+    e = res["examples"]["cublasdx_fused_gemm_performance"]
+    for who in ("ours", "peer"):
+        assert [r["launch_detail"]["launch_mean_us"] for r in e[who]["runs"]] == [51.0, 51.0]
+        assert e[who]["launch_summary"]["launch_mean_minus_median_us"] == 3.0
+    assert "ours launches: runs 2, launch_mean_minus_median_us 3" in capsys.readouterr().out
