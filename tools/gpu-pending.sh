@@ -48,6 +48,13 @@
 # Eighth session of 2026-12-06: of 11 calls for nvidia-h200, none got a machine (90-180 s each;
 # two refusals offered nvidia-h100-x1 instead, not taken; a twelfth was refused (cost 90 s), 277 s of
 # budget being too little to start one); no H200.
+# First session of 2026-12-07 (begun 2026-12-06 22:44): of 12 calls, one got a machine, taken back
+# before it answered (270 s); the others none (90-181 s each), the last refused with 299 s left
+# (still 90 s). The within-round gap of the chained GEMMs is host-side: over the 35 H100 rounds on
+# file, each process's mean over its launches (the example's figure) exceeds the median launch by
+# 3.8-4.8 us for ours against 2.9-3.4 us for nvmath-python, while the median launches match and
+# the kernels hide behind them. launchdiag (any card) says where: the launches in order, the
+# configurations, the garbage collections in the timed loop, then the same with gc.freeze().
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (call timeout >= 420 s: the installs come before the budget)
@@ -79,6 +86,10 @@
 #   tools/gpu-pending.sh suite     the whole test suite on 12 xdist workers (carry .whl with
 #                                  pytest-xdist and execnet); suite1 and suite2: its two halves,
 #                                  a call each (the whole took over 600 s on an H100)
+#   tools/gpu-pending.sh launchdiag  issue 16: where the chained-GEMM example's host time goes,
+#                                  ours and nvmath-python's (launch_summary in the log, each
+#                                  round's launch_detail in the JSON), plain then with the
+#                                  collector frozen ($OUT/frozen); DX_BUDGET, DX_FROZEN_BUDGET
 #   tools/gpu-pending.sh dx        issue 16: two of nvmath-python's cuBLASDx performance examples
 #                                  (the two others settled, see below), this checkout against it
 #                                  in alternating processes (carry .whl, .peer-whl, .peer-examples)
@@ -197,6 +208,16 @@ case "${1:-measure}" in
     NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance}" \
       exec tools/gpu-check.sh bench
     ;;
+  launchdiag)
+    # On any card: the launch-bound gap is host-side (see the header), so an H100 answers it.
+    mkdir -p "$OUT/frozen"
+    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_BUDGET:-150} --only cublasdx_fused_gemm_performance" \
+      tools/gpu-check.sh bench
+    OUT="$OUT/frozen" NVMATH_CHILD_GC_FREEZE=1 \
+      NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_FROZEN_BUDGET:-100} --only cublasdx_fused_gemm_performance" \
+      tools/gpu-check.sh bench
+    grep -h "launches:\|time, paired\|time_ms" "$OUT/bench.log" "$OUT/frozen/bench.log"
+    ;;
   tensor)
     # The cuBLASDx tensor API on the GPU, where no H200 comes for measure: its GPU tests and
     # nvmath-python's tensor-API examples, this checkout only (carry .whl and .peer-examples).
@@ -209,7 +230,7 @@ case "${1:-measure}" in
       bash .peer-examples/run.sh
     ;;
   *)
-    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|view|ceiling|lu|suite|suite1|suite2|dx|tensor]" >&2
+    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|view|ceiling|lu|suite|suite1|suite2|dx|launchdiag|tensor]" >&2
     exit 2
     ;;
 esac
