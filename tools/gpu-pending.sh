@@ -48,9 +48,10 @@
 # Eighth session of 2026-12-06: of 11 calls for nvidia-h200, none got a machine (90-180 s each;
 # two refusals offered nvidia-h100-x1 instead, not taken; a twelfth was refused (cost 90 s), 277 s of
 # budget being too little to start one); no H200.
-# First session of 2026-12-07 (begun 2026-12-06 22:44): of 12 calls, one got a machine, taken back
-# before it answered (270 s); the others none (90-181 s each), the last refused with 299 s left
-# (still 90 s). The within-round gap of the chained GEMMs is host-side: over the 35 H100 rounds on
+# First session of 2026-12-07 (begun 2026-12-06 22:44): 17 calls (9 for nvidia-h200, 8 for
+# nvidia-h100-x1). One got a machine, taken back before it answered (270 s); 11 got none (90-181 s
+# each); 4 were refused during a hold (15 s each); the last was refused with 299 s left (still 90 s).
+# After a failed start a call for nvidia-h200 asks for an H200 only. The within-round gap of the chained GEMMs is host-side: over the 35 H100 rounds on
 # file, each process's mean over its launches (the example's figure) exceeds the median launch by
 # 3.8-4.8 us for ours against 2.9-3.4 us for nvmath-python, while the median launches match and
 # the kernels hide behind them. launchdiag (any card) says where: the launches in order, the
