@@ -15,7 +15,7 @@
 # kernel_alone_us, the GPU time of the last launched kernel with the same arguments, timed
 # back to back behind a sleeping kernel (so that the host's launch cost is not counted);
 # launch_detail, the launches' spread, the configurations' cost and the garbage collections
-# after the first launch (NVMATH_CHILD_GC_FREEZE=1: gc.freeze() before the first launch, to
+# from the first launch to the last (NVMATH_CHILD_GC_FREEZE=1: gc.freeze() before the first launch, to
 # tell whether collections part the mean from the median).
 import time
 
@@ -42,13 +42,14 @@ def _probe_launches():
     started = {}
 
     def on_gc(phase, info):
-        # Only collections after the first launch: those that can fall inside the timed loop.
+        # Only collections after the first launch: those that can fall inside a timed loop.
         if not times:
             return
         if phase == "start":
             started["t"] = time.perf_counter()
         elif "t" in started:
-            last["gc"].append((info["generation"], time.perf_counter() - started.pop("t")))
+            # With the launches done so far: those after the last launch are not in the loop.
+            last["gc"].append((info["generation"], time.perf_counter() - started.pop("t"), len(times)))
 
     def timed(self, *args):
         if not times:
@@ -80,13 +81,15 @@ def _probe_launches():
 
 def _launch_detail(times, last) -> dict:
     """The spread of the launches after the first (host microseconds), of their configurations,
-    and the garbage collections after the first launch: where a mean over launches can part
-    from their median."""
+    and the garbage collections between the first launch and the end of the last: where a mean
+    over launches can part from their median."""
     after = sorted(times[1:])
     us = [t * 1e6 for t in after]
     cfg = sorted(t * 1e6 for t in last["configure"])
     gcs = {}
-    for generation, seconds in last["gc"]:
+    for generation, seconds, launches_done in last["gc"]:
+        if launches_done >= len(times):
+            continue
         n, total = gcs.get(str(generation), (0, 0.0))
         gcs[str(generation)] = (n + 1, total + seconds * 1e6)
     return {
@@ -96,7 +99,7 @@ def _launch_detail(times, last) -> dict:
         "launch_max_us": us[-1],
         "configure_median_us": cfg[len(cfg) // 2] if cfg else None,
         "configure_mean_us": sum(cfg) / len(cfg) if cfg else None,
-        "gc_after_first_launch": {g: {"count": n, "total_us": t} for g, (n, t) in sorted(gcs.items())},
+        "gc_during_launches": {g: {"count": n, "total_us": t} for g, (n, t) in sorted(gcs.items())},
         "gc_count_at_first_launch": last.get("gc_count_at_first_launch"),
         "gc_frozen": os.environ.get("NVMATH_CHILD_GC_FREEZE") == "1",
         # In launch order, to show a period (a collection, an arena of the allocator) if any.

@@ -31,7 +31,7 @@ preparation, the example's own checks), the ratio ours / peer of each median, an
 the time's ratios within each round (ours over the peer's process of the same round). For the
 chained-GEMM example, whose figure is a mean over host launches, each run also carries the
 child's ``launch_detail``: the launches' spread and their order, the ``kernel[...]``
-configurations' cost and the garbage collections after the first launch (set
+configurations' cost and the garbage collections from the first launch to the last (set
 NVMATH_CHILD_GC_FREEZE=1 to freeze the collector's generations before the first launch).
 
 Writes OUT/cublasdx_examples_perf.json and OUT/cublasdx_examples_perf.png. Without the examples
@@ -161,7 +161,7 @@ def median_figures(runs: list) -> dict:
 
 def launch_summary(runs: list) -> dict:
     """Medians over the runs of where a launch-bound mean goes: the launches' mean over their
-    median, the configurations' mean, and the collections after the first launch (count, time)."""
+    median, the configurations' mean, and the collections from the first launch to the last (count, time)."""
     rows = [r["launch_detail"] for r in runs if r.get("launch_detail", {}).get("launches")]
     if not rows:
         return {}
@@ -171,7 +171,7 @@ def launch_summary(runs: list) -> dict:
         return statistics.median(values) if values else None
 
     def gc_total(d, key):
-        return sum(g[key] for g in d.get("gc_after_first_launch", {}).values())
+        return sum(g[key] for g in d.get("gc_during_launches", {}).values())
 
     return {
         "runs": len(rows),
