@@ -16,7 +16,9 @@
 # back to back behind a sleeping kernel (so that the host's launch cost is not counted);
 # launch_detail, the launches' spread, the configurations' cost and the garbage collections
 # from the first launch to the last (NVMATH_CHILD_GC_FREEZE=1: gc.freeze() before the first launch, to
-# tell whether collections part the mean from the median).
+# tell whether collections part the mean from the median), and the first launches taken apart
+# (dispatch, numba-cuda's launch, cuda.core's launch; the CPU, page faults and context switches
+# around each; the stream synchronizations between them; the context's flags and threads).
 import time
 
 t0 = time.perf_counter()
@@ -36,10 +38,13 @@ def _probe_launches():
 
     from numba.cuda import dispatcher
 
-    times, last = [], {"configure": [], "gc": []}
+    times, last = [], {"configure": [], "gc": [], "first": [], "syncs": []}
     launch = dispatcher._LaunchConfiguration.__call__
     configure = dispatcher.CUDADispatcher.configure
-    started = {}
+    kernel_launch = dispatcher._Kernel.launch
+    core_launch = dispatcher.launch  # cuda.core's launch, as numba-cuda's _Kernel.launch calls it
+    stream_sync = driver_module().Stream.synchronize
+    started, parts = {}, {}
 
     def on_gc(phase, info):
         # Only collections after the first launch: those that can fall inside a timed loop.
@@ -54,16 +59,51 @@ def _probe_launches():
     def timed(self, *args):
         if not times:
             last["gc_count_at_first_launch"] = list(gc.get_count())
+            last["process_at_first_launch"] = _process_state()
             if os.environ.get("NVMATH_CHILD_GC_FREEZE") == "1":
                 # Diagnosis: no collection traverses what the process built before its launches.
                 gc.collect()
                 gc.freeze()
+        detailed = len(times) < FIRST_LAUNCHES
+        if detailed:
+            parts.clear()
+            before = _thread_usage()
+            if times:
+                last["gap_us"] = last.get("gap_us", []) + [(time.perf_counter() - last["end"]) * 1e6]
         t = time.perf_counter()
         try:
             return launch(self, *args)
         finally:
-            times.append(time.perf_counter() - t)
-            last["config"], last["args"] = self, args
+            end = time.perf_counter()
+            times.append(end - t)
+            last["config"], last["args"], last["end"] = self, args, end
+            if detailed:
+                after = _thread_usage()
+                row = {"launch_us": (end - t) * 1e6, **{k: after[k] - before[k] for k in before if k != "cpu"}}
+                row.update(parts, cpu_before=before["cpu"], cpu_after=after["cpu"])
+                last["first"].append(row)
+
+    def timed_kernel_launch(self, *args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return kernel_launch(self, *args, **kwargs)
+        finally:
+            parts["kernel_launch_us"] = (time.perf_counter() - t) * 1e6
+
+    def timed_core_launch(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return core_launch(*args, **kwargs)
+        finally:
+            parts["core_launch_us"] = (time.perf_counter() - t) * 1e6
+
+    def timed_sync(self, *args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return stream_sync(self, *args, **kwargs)
+        finally:
+            if 0 < len(times) < FIRST_LAUNCHES:
+                last["syncs"].append((len(times), (time.perf_counter() - t) * 1e6))
 
     def timed_configure(self, *args, **kwargs):
         t = time.perf_counter()
@@ -76,7 +116,65 @@ def _probe_launches():
     gc.callbacks.append(on_gc)
     dispatcher._LaunchConfiguration.__call__ = timed
     dispatcher.CUDADispatcher.configure = timed_configure
+    dispatcher._Kernel.launch = timed_kernel_launch
+    dispatcher.launch = timed_core_launch
+    driver_module().Stream.synchronize = timed_sync
     return times, last
+
+
+#: Launches taken apart by the probe: the example's warm-up and the first timed ones.
+FIRST_LAUNCHES = 6
+
+
+def driver_module():
+    from numba.cuda.cudadrv import driver
+
+    return driver
+
+
+def _thread_usage() -> dict:
+    """This thread's page faults and context switches so far, and the CPU it runs on."""
+    import resource
+
+    u = resource.getrusage(getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF))
+    return {
+        "minflt": u.ru_minflt,
+        "majflt": u.ru_majflt,
+        "nvcsw": u.ru_nvcsw,
+        "nivcsw": u.ru_nivcsw,
+        "cpu": _current_cpu(),
+    }
+
+
+def _current_cpu():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).sched_getcpu()
+    except (OSError, AttributeError):
+        return None
+
+
+def _process_state() -> dict:
+    """What may differ between two processes at their first launch: threads, resident memory,
+    the CUDA context's flags (its synchronization mode)."""
+    state = {}
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key in ("Threads", "VmRSS", "VmHWM", "voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"):
+                    state[key] = value.strip()
+    except OSError:
+        pass
+    try:
+        from cuda.bindings import driver as cu
+
+        err, flags = cu.cuCtxGetFlags()
+        state["ctx_flags"] = int(flags) if err == cu.CUresult.CUDA_SUCCESS else f"error {int(err)}"
+    except Exception as e:  # a diagnosis: say why there is no figure
+        state["ctx_flags"] = f"{type(e).__name__}: {e}"[:200]
+    return state
 
 
 def _launch_detail(times, last) -> dict:
@@ -105,6 +203,11 @@ def _launch_detail(times, last) -> dict:
         # In launch order, to show a period (a collection, an arena of the allocator) if any.
         "launch_us_in_order": [round(t * 1e6, 1) for t in times[1:]],
         "configure_us_in_order": [round(t * 1e6, 2) for t in last["configure"]],
+        # The warm-up (index 0) and the first timed launches, taken apart.
+        "first_launches": last.get("first", []),
+        "gaps_before_us": last.get("gap_us", []),
+        "syncs_after_launch": last.get("syncs", []),
+        "process_at_first_launch": last.get("process_at_first_launch"),
     }
 
 

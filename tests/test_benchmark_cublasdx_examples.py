@@ -73,12 +73,26 @@ def test_the_launch_detail_reaches_the_run(tmp_path, monkeypatch):
     assert "launch_detail" not in got["figures"]  # not a figure: no median, no ratio
 
 
-def test_launch_detail_parts_the_mean_from_the_median_and_counts_collections():
+def _keep_what_the_probe_patches(monkeypatch):
+    """monkeypatch puts back, after the test, all that the probe replaces."""
+    from numba.cuda import dispatcher
+    from numba.cuda.cudadrv import driver
+
+    for owner, name in (
+        (dispatcher._LaunchConfiguration, "__call__"),
+        (dispatcher.CUDADispatcher, "configure"),
+        (dispatcher._Kernel, "launch"),
+        (dispatcher, "launch"),
+        (driver.Stream, "synchronize"),
+    ):
+        monkeypatch.setattr(owner, name, getattr(owner, name))
+
+
+def test_launch_detail_parts_the_mean_from_the_median_and_counts_collections(monkeypatch):
     pytest.importorskip("numba.cuda")
     import _cublasdx_example_child as child
-    from numba.cuda import dispatcher
 
-    call, configure = dispatcher._LaunchConfiguration.__call__, dispatcher.CUDADispatcher.configure
+    _keep_what_the_probe_patches(monkeypatch)
     callbacks = list(gc.callbacks)
     try:
         times, last = child._probe_launches()
@@ -89,7 +103,6 @@ def test_launch_detail_parts_the_mean_from_the_median_and_counts_collections():
         last["configure"].extend([2e-6, 3e-6, 4e-6])
         detail = child._launch_detail(times, last)
     finally:
-        dispatcher._LaunchConfiguration.__call__, dispatcher.CUDADispatcher.configure = call, configure
         gc.callbacks[:] = callbacks
     assert detail["launches"] == 4
     assert detail["launch_us_in_order"] == [50.0, 48.0, 52.0, 150.0]
@@ -99,6 +112,55 @@ def test_launch_detail_parts_the_mean_from_the_median_and_counts_collections():
     assert detail["gc_during_launches"]["0"]["count"] >= 1
     assert detail["gc_during_launches"]["0"]["total_us"] > 0
     assert "1" not in detail["gc_during_launches"]
+
+
+def test_the_first_launches_are_taken_apart(monkeypatch):
+    """The probe's wrappers forward to what they wrap and say, for the first launches, where
+    each one's time went and what ran between them (stand-ins for numba-cuda's launch path)."""
+    pytest.importorskip("numba.cuda")
+    import _cublasdx_example_child as child
+    from numba.cuda import dispatcher
+    from numba.cuda.cudadrv import driver
+
+    _keep_what_the_probe_patches(monkeypatch)
+    calls = []
+
+    def core_launch(*args):
+        calls.append(("core", args))
+
+    def kernel_launch(self, args):
+        dispatcher.launch("stream", "config", "kernel", *args)  # as numba-cuda's _Kernel.launch does
+        return "launched"
+
+    def call(self, *args):
+        return dispatcher._Kernel.launch(None, args)
+
+    monkeypatch.setattr(dispatcher, "launch", core_launch)
+    monkeypatch.setattr(dispatcher._Kernel, "launch", kernel_launch)
+    monkeypatch.setattr(dispatcher._LaunchConfiguration, "__call__", call)
+    monkeypatch.setattr(driver.Stream, "synchronize", lambda self: calls.append(("sync",)))
+    callbacks = list(gc.callbacks)
+    try:
+        times, last = child._probe_launches()
+        config = object.__new__(dispatcher._LaunchConfiguration)
+        stream = object.__new__(driver.Stream)
+        assert config(1, 2) == "launched"  # the warm-up
+        stream.synchronize()
+        for i in range(child.FIRST_LAUNCHES + 2):
+            assert config(i) == "launched"
+        detail = child._launch_detail(times, last)
+    finally:
+        gc.callbacks[:] = callbacks
+    assert calls[0] == ("core", ("stream", "config", "kernel", 1, 2)) and calls[1] == ("sync",)
+    first = detail["first_launches"]
+    assert len(first) == child.FIRST_LAUNCHES  # only the first ones are taken apart
+    for row in first:
+        assert 0 < row["core_launch_us"] <= row["kernel_launch_us"] <= row["launch_us"]
+        assert row["minflt"] >= 0 and row["nvcsw"] >= 0 and row["nivcsw"] >= 0
+    assert len(detail["gaps_before_us"]) == child.FIRST_LAUNCHES - 1
+    assert [n for n, _ in detail["syncs_after_launch"]] == [1]  # after the warm-up, before the next
+    assert "Threads" in detail["process_at_first_launch"]
+    assert "ctx_flags" in detail["process_at_first_launch"]
 
 
 def _detail(mean: float, launches: list, gc_us: float) -> dict:
@@ -113,15 +175,16 @@ def _detail(mean: float, launches: list, gc_us: float) -> dict:
 
 def test_launch_summary_takes_medians_over_the_runs():
     runs = [
-        {"launch_detail": _detail(52.0, [50.0, 50.0, 56.0], 90.0)},
+        {"launch_detail": _detail(52.0, [56.0, 50.0, 50.0], 90.0)},
         {"launch_detail": _detail(49.0, [48.0, 48.0, 51.0], 0.0)},
-        {"launch_detail": _detail(60.0, [50.0, 50.0, 80.0], 300.0)},
+        {"launch_detail": _detail(60.0, [80.0, 50.0, 50.0], 300.0)},
         {"figures": {}},  # a run without the probe does not count
     ]
     got = perf.launch_summary(runs)
     assert got["runs"] == 3
     assert got["launch_mean_minus_median_us"] == 2.0  # median of 2, 1 and 10
     assert got["configure_mean_us"] == 3.0
+    assert got["first_timed_over_median_us"] == 6.0  # median of 6, 0 and 30
     assert got["gc_collections"] == 1 and got["gc_us"] == 90.0
 
 
