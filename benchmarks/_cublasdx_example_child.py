@@ -155,10 +155,30 @@ def _current_cpu():
         return None
 
 
+def _numa_counters() -> dict:
+    """The system's NUMA-balancing counters (/proc/vmstat): hinting faults are minor faults that
+    the kernel's scanner causes on pages a process touches, more often in a young process."""
+    counters = {}
+    try:
+        with open("/proc/vmstat") as f:
+            for line in f:
+                key, _, value = line.partition(" ")
+                if key in ("numa_hint_faults", "numa_pte_updates", "numa_pages_migrated"):
+                    counters[key] = int(value)
+    except (OSError, ValueError):
+        pass
+    return counters
+
+
 def _process_state() -> dict:
     """What may differ between two processes at their first launch: threads, resident memory,
     the CUDA context's flags (its synchronization mode)."""
-    state = {}
+    state = {"process_age_s": time.perf_counter() - t0, **_numa_counters()}
+    try:
+        with open("/proc/sys/kernel/numa_balancing") as f:
+            state["numa_balancing"] = f.read().strip()
+    except OSError:
+        pass
     try:
         with open("/proc/self/status") as f:
             for line in f:
@@ -208,6 +228,7 @@ def _launch_detail(times, last) -> dict:
         "gaps_before_us": last.get("gap_us", []),
         "syncs_after_launch": last.get("syncs", []),
         "process_at_first_launch": last.get("process_at_first_launch"),
+        "numa_counters_after": _numa_counters(),
     }
 
 
