@@ -16,9 +16,10 @@
 # back to back behind a sleeping kernel (so that the host's launch cost is not counted);
 # launch_detail, the launches' spread, the configurations' cost and the garbage collections
 # from the first launch to the last (NVMATH_CHILD_GC_FREEZE=1: gc.freeze() before the first launch, to
-# tell whether collections part the mean from the median), and the first launches taken apart
-# (dispatch, numba-cuda's launch, cuda.core's launch; the CPU, page faults and context switches
-# around each; the stream synchronizations between them; the context's flags and threads).
+# tell whether collections part the mean from the median), and, with NVMATH_CHILD_FIRST_LAUNCHES=N,
+# the first N launches taken apart (numba-cuda's launch, cuda.core's launch; the CPU, page faults
+# and context switches around each; the stream synchronizations between them; the context's flags,
+# the threads, the process's age).
 import time
 
 t0 = time.perf_counter()
@@ -42,6 +43,7 @@ def _probe_launches():
     launch = dispatcher._LaunchConfiguration.__call__
     configure = dispatcher.CUDADispatcher.configure
     kernel_launch = dispatcher._Kernel.launch
+    first_n = first_launches_taken_apart()
     core_launch = dispatcher.launch  # cuda.core's launch, as numba-cuda's _Kernel.launch calls it
     stream_sync = driver_module().Stream.synchronize
     started, parts = {}, {}
@@ -64,7 +66,7 @@ def _probe_launches():
                 # Diagnosis: no collection traverses what the process built before its launches.
                 gc.collect()
                 gc.freeze()
-        detailed = len(times) < FIRST_LAUNCHES
+        detailed = len(times) < first_n
         if detailed:
             parts.clear()
             before = _thread_usage()
@@ -98,12 +100,17 @@ def _probe_launches():
             parts["core_launch_us"] = (time.perf_counter() - t) * 1e6
 
     def timed_sync(self, *args, **kwargs):
+        # Whether the wait slept (voluntary switches) or moved the thread to another CPU.
+        before = _thread_usage() if 0 < len(times) < first_n else None
         t = time.perf_counter()
         try:
             return stream_sync(self, *args, **kwargs)
         finally:
-            if 0 < len(times) < FIRST_LAUNCHES:
-                last["syncs"].append((len(times), (time.perf_counter() - t) * 1e6))
+            if before is not None:
+                us = (time.perf_counter() - t) * 1e6
+                after = _thread_usage()
+                moved = {k: after[k] - before[k] for k in before if k != "cpu"}
+                last["syncs"].append((len(times), us, moved, before["cpu"], after["cpu"]))
 
     def timed_configure(self, *args, **kwargs):
         t = time.perf_counter()
@@ -116,14 +123,22 @@ def _probe_launches():
     gc.callbacks.append(on_gc)
     dispatcher._LaunchConfiguration.__call__ = timed
     dispatcher.CUDADispatcher.configure = timed_configure
-    dispatcher._Kernel.launch = timed_kernel_launch
-    dispatcher.launch = timed_core_launch
-    driver_module().Stream.synchronize = timed_sync
+    if first_n:
+        # Only then: the extra wrappers and their readings would add to the example's own figure.
+        dispatcher._Kernel.launch = timed_kernel_launch
+        dispatcher.launch = timed_core_launch
+        driver_module().Stream.synchronize = timed_sync
     return times, last
 
 
-#: Launches taken apart by the probe: the example's warm-up and the first timed ones.
-FIRST_LAUNCHES = 6
+def first_launches_taken_apart() -> int:
+    """How many launches, the example's warm-up first, the probe takes apart
+    (NVMATH_CHILD_FIRST_LAUNCHES; 0, the default, for none: its readings cost microseconds
+    inside the example's timed loop)."""
+    try:
+        return max(0, int(os.environ.get("NVMATH_CHILD_FIRST_LAUNCHES", "0")))
+    except ValueError:
+        return 0
 
 
 def driver_module():
@@ -146,11 +161,16 @@ def _thread_usage() -> dict:
     }
 
 
+_LIBC = []
+
+
 def _current_cpu():
     try:
-        import ctypes
+        if not _LIBC:
+            import ctypes
 
-        return ctypes.CDLL(None).sched_getcpu()
+            _LIBC.append(ctypes.CDLL(None))
+        return _LIBC[0].sched_getcpu()
     except (OSError, AttributeError):
         return None
 

@@ -187,6 +187,22 @@ def launch_summary(runs: list) -> dict:
             if d.get("launch_us_in_order")
         ),
         "configure_mean_us": med(d.get("configure_mean_us") for d in rows),
+        # What the first timed launch and the synchronization before it met (the probe's
+        # first_launches and syncs_after_launch; absent from older results).
+        "first_timed_minflt": med(
+            d["first_launches"][1].get("minflt") for d in rows if len(d.get("first_launches", [])) > 1
+        ),
+        "first_timed_switches": med(
+            d["first_launches"][1].get("nvcsw", 0) + d["first_launches"][1].get("nivcsw", 0)
+            for d in rows
+            if len(d.get("first_launches", [])) > 1
+        ),
+        "warmup_sync_us": med(d["syncs_after_launch"][0][1] for d in rows if d.get("syncs_after_launch")),
+        "warmup_sync_switches": med(
+            d["syncs_after_launch"][0][2]["nvcsw"] + d["syncs_after_launch"][0][2]["nivcsw"]
+            for d in rows
+            if d.get("syncs_after_launch") and len(d["syncs_after_launch"][0]) > 2
+        ),
         "gc_collections": med(gc_total(d, "count") for d in rows),
         "gc_us": med(gc_total(d, "total_us") for d in rows),
     }

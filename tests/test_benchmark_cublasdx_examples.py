@@ -91,11 +91,16 @@ def _keep_what_the_probe_patches(monkeypatch):
 def test_launch_detail_parts_the_mean_from_the_median_and_counts_collections(monkeypatch):
     pytest.importorskip("numba.cuda")
     import _cublasdx_example_child as child
+    from numba.cuda import dispatcher
 
     _keep_what_the_probe_patches(monkeypatch)
+    monkeypatch.delenv("NVMATH_CHILD_FIRST_LAUNCHES", raising=False)
+    kernel_launch = dispatcher._Kernel.launch
     callbacks = list(gc.callbacks)
     try:
         times, last = child._probe_launches()
+        # Not asked to take the first launches apart: numba-cuda's launch is left alone.
+        assert dispatcher._Kernel.launch is kernel_launch
         times.extend([900e-6, 50e-6, 48e-6, 52e-6])  # the first launch is not counted
         gc.collect(0)  # between launches: counted
         times.append(150e-6)
@@ -123,6 +128,7 @@ def test_the_first_launches_are_taken_apart(monkeypatch):
     from numba.cuda.cudadrv import driver
 
     _keep_what_the_probe_patches(monkeypatch)
+    monkeypatch.setenv("NVMATH_CHILD_FIRST_LAUNCHES", "6")
     calls = []
 
     def core_launch(*args):
@@ -146,19 +152,20 @@ def test_the_first_launches_are_taken_apart(monkeypatch):
         stream = object.__new__(driver.Stream)
         assert config(1, 2) == "launched"  # the warm-up
         stream.synchronize()
-        for i in range(child.FIRST_LAUNCHES + 2):
+        for i in range(6 + 2):
             assert config(i) == "launched"
         detail = child._launch_detail(times, last)
     finally:
         gc.callbacks[:] = callbacks
     assert calls[0] == ("core", ("stream", "config", "kernel", 1, 2)) and calls[1] == ("sync",)
     first = detail["first_launches"]
-    assert len(first) == child.FIRST_LAUNCHES  # only the first ones are taken apart
+    assert len(first) == 6  # only the first ones are taken apart
     for row in first:
         assert 0 < row["core_launch_us"] <= row["kernel_launch_us"] <= row["launch_us"]
         assert row["minflt"] >= 0 and row["nvcsw"] >= 0 and row["nivcsw"] >= 0
-    assert len(detail["gaps_before_us"]) == child.FIRST_LAUNCHES - 1
-    assert [n for n, _ in detail["syncs_after_launch"]] == [1]  # after the warm-up, before the next
+    assert len(detail["gaps_before_us"]) == 6 - 1
+    (sync,) = detail["syncs_after_launch"]  # after the warm-up, before the next
+    assert sync[0] == 1 and sync[1] > 0 and sync[2]["nvcsw"] >= 0
     assert "Threads" in detail["process_at_first_launch"]
     assert "ctx_flags" in detail["process_at_first_launch"]
 
@@ -185,6 +192,14 @@ def test_launch_summary_takes_medians_over_the_runs():
     assert got["launch_mean_minus_median_us"] == 2.0  # median of 2, 1 and 10
     assert got["configure_mean_us"] == 3.0
     assert got["first_timed_over_median_us"] == 6.0  # median of 6, 0 and 30
+    assert got["first_timed_minflt"] is None and got["warmup_sync_us"] is None  # older results lack them
+    rows = [r["launch_detail"] for r in runs[:3]]
+    for n, d in enumerate(rows):
+        d["first_launches"] = [{"minflt": 50}, {"minflt": n, "nvcsw": 1, "nivcsw": n}]
+        d["syncs_after_launch"] = [[1, 10.0 * (n + 1), {"minflt": 0, "majflt": 0, "nvcsw": n, "nivcsw": 0}, 3, 3]]
+    got = perf.launch_summary(runs)
+    assert got["first_timed_minflt"] == 1 and got["first_timed_switches"] == 2
+    assert got["warmup_sync_us"] == 20.0 and got["warmup_sync_switches"] == 1
     assert got["gc_collections"] == 1 and got["gc_us"] == 90.0
 
 
