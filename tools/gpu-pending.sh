@@ -56,11 +56,11 @@
 # 3.8-4.8 us for ours against 2.9-3.4 us for nvmath-python, while the median launches match and
 # the kernels hide behind them. launchdiag (any card) says where: the launches in order, the
 # configurations, the garbage collections in the timed loop, then the same with gc.freeze().
-# Second session of 2026-12-07: 13 calls (7 for nvidia-h100-x1, 6 for nvidia-h200). One H100 ran launchdiag
+# Second session of 2026-12-07: 16 calls (9 naming nvidia-h100-x1, 4 nvidia-h200, 3 no kind). One H100 ran launchdiag
 # (238 s; docs/results/h100/cublasdx_fused_gemm_launchdiag_a*.json): no garbage collection in any loop; the
 # gap is the first timed launch, right after the warm-up's stream.synchronize(): 173 us over the
 # median in ours against 68 us in nvmath-python (medians of 7 processes each; its configuration 5.3
-# against 3.0 us), the other 99 launches alike. The rest: 7 starts failed (90-181 s each), 5 refused
+# against 3.0 us), the other 99 launches alike. The rest: 11 starts failed (71-181 s each), 4 refused
 # during holds (15 s each). Next: launchdiag again (any card; NVMATH_CHILD_FIRST_LAUNCHES=6 takes the
 # warm-up and the first timed launches apart: page faults, switches, CPU, the sync) to say why.
 # Left for an H200:
