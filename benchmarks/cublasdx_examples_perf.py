@@ -33,6 +33,9 @@ chained-GEMM example, whose figure is a mean over host launches, each run also c
 child's ``launch_detail``: the launches' spread and their order, the ``kernel[...]``
 configurations' cost and the garbage collections from the first launch to the last (set
 NVMATH_CHILD_GC_FREEZE=1 to freeze the collector's generations before the first launch).
+``--ours-variant NAME:VAR=VALUE,...`` (repeatable) adds a contender ``ours:NAME``: this checkout
+with those environment variables, in the same rounds (with its own cache and warm-up), its
+within-round ratios over the peer reported beside ours'.
 
 Writes OUT/cublasdx_examples_perf.json and OUT/cublasdx_examples_perf.png. Without the examples
 folder or without nvmath-python in PEER_DIR, prints why and exits 0.
@@ -255,6 +258,32 @@ def chart(path: str, examples: dict, title: str) -> None:
     plt.close(fig)
 
 
+def parse_variants(texts) -> dict:
+    """``["NAME:VAR=VALUE,VAR=VALUE", ...]`` as ``{"ours:NAME": {VAR: VALUE}}``, in order.
+
+    Raises
+    ------
+    ValueError
+        If a variant has no name, a repeated name, or a setting without ``=``.
+    """
+    variants = {}
+    for part in filter(None, (p.strip() for p in texts or ())):
+        name, sep, settings = part.partition(":")
+        name = name.strip()
+        if not sep or not name or not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+            raise ValueError(f"variant {part!r}: expected NAME:VAR=VALUE,... with NAME of letters, digits, _ . -")
+        env = {}
+        for item in filter(None, (i.strip() for i in settings.split(","))):
+            var, eq, value = item.partition("=")
+            if not eq or not var.strip():
+                raise ValueError(f"variant {name!r}: setting {item!r} is not VAR=VALUE")
+            env[var.strip()] = value
+        if f"ours:{name}" in variants:
+            raise ValueError(f"variant {name!r} is given twice")
+        variants[f"ours:{name}"] = env
+    return variants
+
+
 def fmt(v) -> str:
     return f"{v:.4g}" if isinstance(v, (int, float)) else "-"
 
@@ -275,7 +304,18 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--budget", type=float, default=250.0, help="seconds for all the processes together (rounds are dropped to fit)"
     )
+    parser.add_argument(
+        "--ours-variant",
+        action="append",
+        default=[],
+        help="NAME:VAR=VALUE,... (repeatable): a contender ours:NAME, this checkout with those environment variables",
+    )
     args = parser.parse_args(argv)
+    try:
+        variants = parse_variants(args.ours_variant)
+    except ValueError as e:
+        parser.error(f"--ours-variant is not supported: {e}")
+    contenders = ["ours", *variants, "peer"]
     if args.rounds < 1:
         parser.error(f"--rounds={args.rounds} is not supported; accepted: an integer >= 1")
     only = [s.strip().removesuffix(".py") for s in args.only.split(",") if s.strip()]
@@ -306,6 +346,7 @@ def main(argv=None) -> int:
     ours_env.pop("PYTHONDONTWRITEBYTECODE", None)
     envs = {}  # (stem, contender) -> environment
     expect = {"ours": os.path.join(REPO, "nvmath"), "peer": os.path.join(peer_dir, "nvmath")}
+    expect.update({who: expect["ours"] for who in variants})
 
     res = {
         "benchmark": "nvmath-python v0.9.0 cuBLASDx performance examples, unmodified, ours vs nvmath-python",
@@ -318,6 +359,7 @@ def main(argv=None) -> int:
             "peer": child_env(peer_dir, site_dir, own_libmathdx=True)["PYTHONPATH"],
         },
         "rounds_asked": args.rounds,
+        "ours_variants": variants,
         "method": "each example times its kernels itself (CUDA events, after a launch that compiles); one fresh "
         "process per run; one warm-up process per example and contender first (not counted, fills its "
         "NVMATH_CACHE_DIR); then rounds alternating ours and peer; medians over rounds. wall_s: the whole "
@@ -334,13 +376,13 @@ def main(argv=None) -> int:
         return deadline - time.monotonic()
 
     def env_for(stem: str, who: str, *, own_libmathdx: bool = True) -> dict:
-        base = ours_env if who == "ours" else child_env(peer_dir, site_dir, own_libmathdx=own_libmathdx)
-        cache = os.path.join(caches, f"{who}-{stem}")
+        base = ours_env if who != "peer" else child_env(peer_dir, site_dir, own_libmathdx=own_libmathdx)
+        cache = os.path.join(caches, f"{who.replace(':', '-')}-{stem}")
         os.makedirs(cache, exist_ok=True)
         probe = {"NVMATH_CHILD_LAUNCH_PROBE": "1"} if stem in PROBED else {}
-        return {**base, "NVMATH_CACHE_DIR": cache, **probe}
+        return {**base, **variants.get(who, {}), "NVMATH_CACHE_DIR": cache, **probe}
 
-    runs = {(stem, who): [] for stem in paths for who in CONTENDERS}
+    runs = {(stem, who): [] for stem in paths for who in contenders}
     walls = {}
     failed = {}  # (stem, who) -> error of the warm-up: not run again
     stems = [s for s in paths if os.path.isfile(paths[s])]
@@ -365,8 +407,8 @@ def main(argv=None) -> int:
             r["libmathdx"] = "host's"
         return stem, who, env, r
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(stems) * len(CONTENDERS))) as pool:
-        done = list(pool.map(lambda t: warm_up(*t), [(stem, who) for stem in stems for who in CONTENDERS]))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(stems) * len(contenders))) as pool:
+        done = list(pool.map(lambda t: warm_up(*t), [(stem, who) for stem in stems for who in contenders]))
     for stem, who, env, r in done:
         if env is not None:
             envs[(stem, who)] = env
@@ -385,7 +427,7 @@ def main(argv=None) -> int:
     # Timed rounds, alternating the contenders' order.
     rounds_done = 0
     for rnd in range(args.rounds):
-        order = ("ours", "peer") if rnd % 2 == 0 else ("peer", "ours")
+        order = contenders if rnd % 2 == 0 else contenders[::-1]
         todo = [(stem, who) for stem in stems for who in order if (stem, who) not in failed]
         if not todo:
             break
@@ -433,7 +475,7 @@ def main(argv=None) -> int:
 
     for stem in stems:
         e = res["examples"].setdefault(stem, {})
-        for who in CONTENDERS:
+        for who in contenders:
             c = e.setdefault(who, {})
             c["runs"] = [
                 {k: r[k] for k in ("round", "figures", "process_wall_s", "launch_detail") if k in r}
@@ -458,8 +500,13 @@ def main(argv=None) -> int:
             # drift over a call cancels out of these, not out of the ratio of the medians.
             e["paired_ratios_time_ms"] = paired
             e["paired_ratio_median_time_ms"] = statistics.median(paired)
+        for who in variants:
+            paired = paired_ratios(runs[(stem, who)], runs[(stem, "peer")])
+            if paired:
+                e[who]["paired_ratios_time_ms"] = paired
+                e[who]["paired_ratio_median_time_ms"] = statistics.median(paired)
         # Keep the JSON small: the warm-up's figures and errors only.
-        for who in CONTENDERS:
+        for who in contenders:
             w = e[who].get("warmup")
             if w:
                 e[who]["warmup"] = {k: w[k] for k in ("figures", "process_wall_s", "error", "libmathdx") if k in w}
@@ -493,11 +540,19 @@ def main(argv=None) -> int:
                 f"  {stem:<44} {'time, paired':<16} {'':>10} {'':>10} {fmt(e['paired_ratio_median_time_ms']):>7}"
                 f"  (median of {n} within-round ratios)"
             )
-        for who in CONTENDERS:
+        for who in variants:
+            if "paired_ratio_median_time_ms" in e.get(who, {}):
+                v = e[who]
+                print(
+                    f"  {stem:<44} {'time, paired':<16} {fmt(v.get('median', {}).get('time_ms')):>10} {'':>10} "
+                    f"{fmt(v['paired_ratio_median_time_ms']):>7}  ({who} over the peer, median of "
+                    f"{len(v['paired_ratios_time_ms'])} within-round ratios)"
+                )
+        for who in contenders:
             ls = e.get(who, {}).get("launch_summary")
             if ls:
                 print(f"  {stem:<44} {who} launches: " + ", ".join(f"{k} {fmt(v)}" for k, v in ls.items()))
-        for who in CONTENDERS:
+        for who in contenders:
             if e.get(who, {}).get("error"):
                 print(f"  {stem:<44} {who} failed: {e[who]['error'][-300:]}")
     for k, v in res["errors"].items():

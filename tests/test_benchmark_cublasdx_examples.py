@@ -223,3 +223,50 @@ def test_a_whole_run_keeps_each_round_s_launch_detail(tmp_path, monkeypatch, cap
         assert [r["launch_detail"]["launch_mean_us"] for r in e[who]["runs"]] == [51.0, 51.0]
         assert e[who]["launch_summary"]["launch_mean_minus_median_us"] == 3.0
     assert "ours launches: runs 2, launch_mean_minus_median_us 3" in capsys.readouterr().out
+
+
+def test_variants_of_ours_run_in_the_same_rounds_with_their_own_environment(tmp_path, monkeypatch, capsys):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    (examples / "cublasdx_fused_gemm_performance.py").write_text("# stand-in\n")
+    peer = tmp_path / "peer"
+    (peer / "nvmath").mkdir(parents=True)
+    (peer / "nvmath" / "__init__.py").write_text("")
+    (peer / "nvmath_python-1.0.1.dist-info").mkdir()
+    # The stand-in prints 0.05 ms where the variant's setting reaches it, 0.04 ms elsewhere.
+    child = tmp_path / "child.py"
+    child.write_text(
+        "import json, os\n"
+        "t = 0.05 if os.environ.get('NVMATH_STAND_IN_SLOW') == '1' else 0.04\n"
+        "print(f'cuBLASDx average time [ms] =  {t}')\n"
+        "print('@@child ' + json.dumps({'wall_s': 1.0, 'cache': os.environ['NVMATH_CACHE_DIR']}))\n"
+    )
+    monkeypatch.setattr(perf, "CHILD", str(child))
+    out = tmp_path / "out"
+    argv = ["--out", str(out), "--rounds", "2", "--budget", "120", "--examples-dir", str(examples)]
+    argv += ["--peer-dir", str(peer), "--site-dir", "", "--only", "cublasdx_fused_gemm_performance"]
+    argv += ["--ours-variant", "slow:NVMATH_STAND_IN_SLOW=1", "--ours-variant", "same:NVMATH_STAND_IN_OTHER=x"]
+    assert perf.main(argv) == 0
+    res = json.loads((out / "cublasdx_examples_perf.json").read_text())
+    e = res["examples"]["cublasdx_fused_gemm_performance"]
+    assert res["ours_variants"] == {
+        "ours:slow": {"NVMATH_STAND_IN_SLOW": "1"},
+        "ours:same": {"NVMATH_STAND_IN_OTHER": "x"},
+    }
+    assert e["paired_ratios_time_ms"] == [1.0, 1.0]
+    assert e["ours:slow"]["paired_ratios_time_ms"] == [1.25, 1.25]
+    assert e["ours:same"]["paired_ratio_median_time_ms"] == 1.0
+    assert [r["round"] for r in e["ours:slow"]["runs"]] == [1, 2]
+    printed = capsys.readouterr().out
+    assert "ours:slow over the peer, median of 2 within-round ratios" in printed
+
+
+@pytest.mark.parametrize("texts", [["slow"], [":A=1"], ["a b:A=1"], ["x:A"], ["x:A=1", "x:B=2"]])
+def test_variants_that_cannot_be_read_are_refused_naming_them(texts):
+    with pytest.raises(ValueError, match="variant"):
+        perf.parse_variants(texts)
+
+
+def test_variants_are_read_in_order():
+    assert perf.parse_variants([" a:X=1, Y=two=2 ", "b: "]) == {"ours:a": {"X": "1", "Y": "two=2"}, "ours:b": {}}
+    assert perf.parse_variants([]) == {}

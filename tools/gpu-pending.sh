@@ -64,9 +64,9 @@
 # during holds (15 s each). Read offline since (sm_90 cubins of the example's kernel, linked here):
 # with its device-side array checks, ours alone has a 24-byte stack frame, the vprintf and __assertfail
 # system calls and a constant bank 3; with NVMATH_DEVICE_ARRAY_CHECKS=0 it is laid out as nvmath-python's.
-# Next: launchdiag again (any card, about 330 s with DX_BUDGET=110 DX_NOCHECKS_BUDGET=90): the first
-# launches taken apart, then ours without the checks; if the excess goes with them, the checks'
-# report must not use the system calls (or the checks' default changes).
+# Next: launchdiag again (any card, about 300 s: DX_BUDGET=200 by default): the first launches taken
+# apart, for ours, ours:assert, ours:trap, ours:nochecks and nvmath-python in the same rounds; the
+# variant that loses the excess says what the checks' report must not do.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (call timeout >= 420 s: the installs come before the budget)
@@ -222,20 +222,17 @@ case "${1:-measure}" in
     ;;
   launchdiag)
     # On any card: the launch-bound gap is host-side (see the header), so an H100 answers it.
-    # The warm-up and the first five timed launches taken apart (the first timed one carried the gap).
+    # The warm-up and the first five timed launches taken apart (the first timed one carried the
+    # gap), for ours, for ours with its device-side array checks reporting otherwise or off, and
+    # for nvmath-python, in the same rounds. With the checks as they are (print), ours' cubin
+    # alone has a 24-byte stack frame, the vprintf and __assertfail system calls and a constant
+    # bank 3 (read offline, sm_90); assert: no frame, __assertfail only; trap: no system call;
+    # nochecks: laid out as nvmath-python's. Which of them keep the first timed launch's excess?
+    variants="--ours-variant nochecks:NVMATH_DEVICE_ARRAY_CHECKS=0 --ours-variant assert:NVMATH_DEVICE_ARRAY_CHECK_REPORT=assert"
+    variants="$variants --ours-variant trap:NVMATH_DEVICE_ARRAY_CHECK_REPORT=trap"
     NVMATH_CHILD_FIRST_LAUNCHES=6 \
-      NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_BUDGET:-150} --only cublasdx_fused_gemm_performance" \
+      NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_BUDGET:-200} --only cublasdx_fused_gemm_performance ${DX_VARIANTS-$variants}" \
       tools/gpu-check.sh bench
-    # The same with ours' device-side array checks off (NVMATH_DEVICE_ARRAY_CHECKS=0; nvmath-python
-    # ignores it): with them, ours' cubin alone has a 24-byte stack frame, the vprintf and
-    # __assertfail system calls and a constant bank 3 (read offline, sm_90); without them it is
-    # laid out as nvmath-python's. Does the first timed launch's excess go with them?
-    if [ "${DX_NOCHECKS_BUDGET:-100}" -gt 0 ]; then
-      mkdir -p "$OUT/nochecks"
-      OUT="$OUT/nochecks" NVMATH_DEVICE_ARRAY_CHECKS=0 NVMATH_CHILD_FIRST_LAUNCHES=6 \
-        NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_NOCHECKS_BUDGET:-100} --only cublasdx_fused_gemm_performance" \
-        tools/gpu-check.sh bench
-    fi
     # gc.freeze() before the loop (2026-12-07: no collection fell in the loop, frozen or not): off
     # unless DX_FROZEN_BUDGET is set.
     if [ "${DX_FROZEN_BUDGET:-0}" -gt 0 ]; then
@@ -244,7 +241,7 @@ case "${1:-measure}" in
         NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget $DX_FROZEN_BUDGET --only cublasdx_fused_gemm_performance" \
         tools/gpu-check.sh bench
     fi
-    grep -h "launches:\|time, paired\|time_ms" "$OUT/bench.log" "$OUT"/nochecks/bench.log "$OUT"/frozen/bench.log 2>/dev/null
+    grep -h "launches:\|time, paired\|time_ms" "$OUT/bench.log" "$OUT"/frozen/bench.log 2>/dev/null
     ;;
   tensor)
     # The cuBLASDx tensor API on the GPU, where no H200 comes for measure: its GPU tests and

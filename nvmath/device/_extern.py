@@ -161,6 +161,35 @@ def array_checks_enabled() -> bool:
     return flag("NVMATH_DEVICE_ARRAY_CHECKS", True, logger=logging.getLogger("nvmath.device"), what="the checks")
 
 
+#: How a failed array-length check reports (``NVMATH_DEVICE_ARRAY_CHECK_REPORT``, read when a
+#: kernel is compiled): ``"print"`` prints each short argument's size, then asserts;
+#: ``"assert"`` asserts with a message that names the arguments and the bytes they need (no
+#: ``vprintf``, so no stack frame); ``"trap"`` only stops the kernel (no message, no system call).
+ARRAY_CHECK_REPORTS = ("print", "assert", "trap")
+
+_warned_reports: set = set()
+
+
+def array_check_report() -> str:
+    """The report a failed array-length check makes in kernels compiled from now on: one of
+    :data:`ARRAY_CHECK_REPORTS`, ``"print"`` unless ``NVMATH_DEVICE_ARRAY_CHECK_REPORT`` names
+    another (an unknown value keeps ``"print"``, with a warning). The kernel cache keys on it."""
+    import os
+
+    raw = os.environ.get("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "")
+    value = raw.strip().lower()
+    if value in ARRAY_CHECK_REPORTS:
+        return value
+    if value and value not in _warned_reports:
+        _warned_reports.add(value)
+        logging.getLogger("nvmath.device").warning(
+            "NVMATH_DEVICE_ARRAY_CHECK_REPORT=%r is not supported; accepted: %s; the checks print",
+            raw,
+            ", ".join(ARRAY_CHECK_REPORTS),
+        )
+    return "print"
+
+
 def _check_lengths(context, builder, fn, arrays):
     """Fail the kernel, saying which argument is short, if any of ``arrays`` (a list of
     ``(numba type, value, index, bytes needed, name)``) spans fewer bytes than needed.
@@ -204,8 +233,14 @@ def _short_array_report(context, module, fn, wanted):
         for _, index, need, name in wanted
     ]
     names = ", ".join(name for *_, name in wanted)
-    message = f"an array ({names}) is too short for {fn.owner}"
-    symbol = "__nvmath_short_array_" + hashlib.sha1(("".join(texts) + message).encode()).hexdigest()[:16]
+    mode = array_check_report()
+    if mode == "print":
+        message = f"an array ({names}) is too short for {fn.owner}"
+    else:
+        # No vprintf: the message itself says what each argument needs.
+        needs = ", ".join(f"argument {index} ({name}) needs at least {need} bytes" for _, index, need, name in wanted)
+        message = f"an array is too short for {fn.owner}: {needs}"
+    symbol = "__nvmath_short_array_" + hashlib.sha1((mode + "".join(texts) + message).encode()).hexdigest()[:16]
     if symbol in module.globals:
         return module.globals[symbol]
     i64, i8p = ir.IntType(64), ir.IntType(8).as_pointer()
@@ -215,19 +250,23 @@ def _short_array_report(context, module, fn, wanted):
     report.attributes.add("cold")
     report.attributes.add("noreturn")
     builder = ir.IRBuilder(report.append_basic_block("entry"))
-    vprintf = cgutils.get_or_insert_function(module, ir.FunctionType(ir.IntType(32), [i8p, i8p]), "vprintf")
-    for count, text, (itemsize, _, need, _) in zip(report.args, texts, wanted):
-        nbytes = builder.mul(count, ir.Constant(i64, itemsize))
-        with builder.if_then(builder.icmp_signed("<", nbytes, ir.Constant(i64, need))):
-            args = cgutils.alloca_once_value(builder, nbytes)
-            builder.call(vprintf, [context.insert_string_const_addrspace(builder, text), builder.bitcast(args, i8p)])
-    # CUDA's assert(): the launch fails with cudaErrorAssert ("device-side assert triggered").
-    fail = cgutils.get_or_insert_function(
-        module, ir.FunctionType(ir.VoidType(), [i8p, i8p, ir.IntType(32), i8p, i64]), "__assertfail"
-    )
-    msg = context.insert_string_const_addrspace(builder, message)
-    where = context.insert_string_const_addrspace(builder, "nvmath.device")
-    builder.call(fail, [msg, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
+    if mode == "print":
+        vprintf = cgutils.get_or_insert_function(module, ir.FunctionType(ir.IntType(32), [i8p, i8p]), "vprintf")
+        for count, text, (itemsize, _, need, _) in zip(report.args, texts, wanted):
+            nbytes = builder.mul(count, ir.Constant(i64, itemsize))
+            with builder.if_then(builder.icmp_signed("<", nbytes, ir.Constant(i64, need))):
+                args = cgutils.alloca_once_value(builder, nbytes)
+                builder.call(
+                    vprintf, [context.insert_string_const_addrspace(builder, text), builder.bitcast(args, i8p)]
+                )
+    if mode != "trap":
+        # CUDA's assert(): the launch fails with cudaErrorAssert ("device-side assert triggered").
+        fail = cgutils.get_or_insert_function(
+            module, ir.FunctionType(ir.VoidType(), [i8p, i8p, ir.IntType(32), i8p, i64]), "__assertfail"
+        )
+        msg = context.insert_string_const_addrspace(builder, message)
+        where = context.insert_string_const_addrspace(builder, "nvmath.device")
+        builder.call(fail, [msg, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
     builder.call(cgutils.get_or_insert_function(module, ir.FunctionType(ir.VoidType(), []), "llvm.trap"), [])
     builder.unreachable()
     return report

@@ -126,9 +126,10 @@ class KernelCache:
         # generated otherwise is stale.
         components["toolchain.libmathdx-nvrtc"] = " ".join(NVRTC_OPTIONS)
         # Kernels compiled without the array-length checks are other code.
-        from ._extern import array_checks_enabled
+        from ._extern import array_check_report, array_checks_enabled
 
         components["array-checks"] = str(array_checks_enabled())
+        components["array-check-report"] = array_check_report()
         return _cache.CacheKey("cubin", components)
 
     @staticmethod

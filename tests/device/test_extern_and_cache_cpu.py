@@ -110,6 +110,50 @@ def test_array_checks_can_be_switched_off(saxpy, monkeypatch):
     assert array_checks_enabled()
 
 
+@pytest.mark.parametrize(
+    "report, calls, absent",
+    [
+        ("print", ("vprintf", "__assertfail"), ()),
+        ("assert", ("__assertfail",), ("vprintf",)),
+        ("trap", (), ("vprintf", "__assertfail")),
+    ],
+)
+def test_the_check_s_report_is_what_was_asked(saxpy, monkeypatch, report, calls, absent):
+    """print: each short argument's size, then an assertion; assert: an assertion whose message
+    names the arguments and their needs (no vprintf: no stack frame); trap: no system call."""
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", report)
+    ptx = _checked_ptx(saxpy, monkeypatch, "1")
+    for name in calls:
+        assert re.search(rf"call\.uni\s*(?:\(\w*\),\s*)?{name}\b", ptx), (report, name)
+    for name in absent:
+        assert not re.search(rf"call\.uni\s*(?:\(\w*\),\s*)?{name}\b", ptx), (report, name)
+    assert "trap;" in ptx
+    assert ("__local_depot" in ptx) == (report == "print")  # only vprintf's arguments take a frame
+
+
+def test_the_assert_report_names_the_arguments_and_their_needs(saxpy, monkeypatch):
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "assert")
+    ptx = _checked_ptx(saxpy, monkeypatch, "1")
+    # PTX spells strings as bytes: decode every .global/.const byte array and look for the text.
+    texts = [
+        bytes(int(b) for b in body.split(",")).decode("latin-1")
+        for body in re.findall(r"\.b8 \S+\[\d+\] = \{([\d, ]+)\}", ptx)
+    ]
+    wanted = "Saxpy.call: argument 0 (y) needs at least 64 bytes, argument 1 (x) needs at least 32 bytes"
+    assert any(wanted in t for t in texts), texts
+
+
+def test_an_unknown_check_report_keeps_print_with_a_warning(monkeypatch, caplog):
+    from nvmath.device._extern import array_check_report
+
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "loud")
+    with caplog.at_level("WARNING", logger="nvmath.device"):
+        assert array_check_report() == "print"
+    assert "NVMATH_DEVICE_ARRAY_CHECK_REPORT='loud' is not supported; accepted: print, assert, trap" in caplog.text
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", " Trap ")
+    assert array_check_report() == "trap"
+
+
 def test_an_unknown_array_checks_value_keeps_them_with_a_warning(monkeypatch, caplog):
     from nvmath.device._extern import array_checks_enabled
 
@@ -170,6 +214,10 @@ def test_kernel_keys(tmp_path, monkeypatch):
     assert base != k_fast.nvmath_cache.key((types.float32[::1],), (9, 0, "a"))
     # Kernels compiled without the array checks are other code.
     monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", "0")
+    assert base != cache.key((types.float32[::1],), (9, 0, "a"))
+    # So are kernels whose failed checks report otherwise.
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", "1")
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "trap")
     assert base != cache.key((types.float32[::1],), (9, 0, "a"))
     with pytest.raises(TypeError, match="remove cache="):
         nvmath.device.jit(cache=True)
