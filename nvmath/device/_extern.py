@@ -234,12 +234,12 @@ def _short_array_report(context, module, fn, wanted):
     ]
     names = ", ".join(name for *_, name in wanted)
     mode = array_check_report()
-    if mode == "print":
-        message = f"an array ({names}) is too short for {fn.owner}"
-    else:
-        # No vprintf: the message itself says what each argument needs.
-        needs = ", ".join(f"argument {index} ({name}) needs at least {need} bytes" for _, index, need, name in wanted)
-        message = f"an array is too short for {fn.owner}: {needs}"
+    message = f"an array ({names}) is too short for {fn.owner}"
+    # Without vprintf, one assertion a short argument, its message naming it and what it needs.
+    asserts = [
+        f"an array is too short for {fn.owner}: argument {index} ({name}) needs at least {need} bytes"
+        for _, index, need, name in wanted
+    ]
     symbol = "__nvmath_short_array_" + hashlib.sha1((mode + "".join(texts) + message).encode()).hexdigest()[:16]
     if symbol in module.globals:
         return module.globals[symbol]
@@ -264,9 +264,19 @@ def _short_array_report(context, module, fn, wanted):
         fail = cgutils.get_or_insert_function(
             module, ir.FunctionType(ir.VoidType(), [i8p, i8p, ir.IntType(32), i8p, i64]), "__assertfail"
         )
-        msg = context.insert_string_const_addrspace(builder, message)
         where = context.insert_string_const_addrspace(builder, "nvmath.device")
-        builder.call(fail, [msg, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
+
+        def assert_fails(text):
+            msg = context.insert_string_const_addrspace(builder, text)
+            builder.call(fail, [msg, where, ir.Constant(ir.IntType(32), 0), where, ir.Constant(i64, 1)])
+
+        if mode == "print":
+            assert_fails(message)
+        else:
+            for count, text, (itemsize, _, need, _) in zip(report.args, asserts, wanted):
+                nbytes = builder.mul(count, ir.Constant(i64, itemsize))
+                with builder.if_then(builder.icmp_signed("<", nbytes, ir.Constant(i64, need))):
+                    assert_fails(text)
     builder.call(cgutils.get_or_insert_function(module, ir.FunctionType(ir.VoidType(), []), "llvm.trap"), [])
     builder.unreachable()
     return report

@@ -9,12 +9,17 @@ import textwrap
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_failing_script(tmp_path, source: str) -> str:
-    """Run ``source`` (dedented) in a child Python that imports this checkout; assert that it
-    fails and return what it printed (stdout and stderr)."""
+def run_failing_script(tmp_path, source: str, env: dict | None = None) -> str:
+    """Run ``source`` (dedented) in a child Python that imports this checkout, with ``env``
+    added to the environment; assert that it fails and return what it printed (stdout and
+    stderr)."""
     script = tmp_path / "child.py"
     script.write_text(textwrap.dedent(source))
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
+    }
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
     out = run.stdout + run.stderr
     assert run.returncode != 0, out

@@ -318,16 +318,7 @@ def test_padded_leading_dimensions_read_by_field():
     assert np.linalg.norm(out.copy_to_host() - ref) / np.linalg.norm(ref) < TOL[np.float32]
 
 
-def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path):
-    # The chained-GEMM layout of nvmath-python's examples, with dynamic shared memory one
-    # element short for C: the launch fails, and the message names C, not A or B.
-    import re
-
-    from tests.device.child import run_failing_script
-
-    out = run_failing_script(
-        tmp_path,
-        """
+_SHORT_C = """
         import numpy as np
         from numba import cuda
         from nvmath.device import Matmul
@@ -343,8 +334,33 @@ def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path):
         nbytes = (mm.a_size + mm.b_size + mm.c_size - 1) * 4
         kernel[1, mm.block_dim, 0, nbytes](1.0, 0.0)
         cuda.synchronize()
-        """,
-    )
+        """
+
+
+def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path):
+    # The chained-GEMM layout of nvmath-python's examples, with dynamic shared memory one
+    # element short for C: the launch fails, and the message names C, not A or B.
+    import re
+
+    from tests.device.child import run_failing_script
+
+    out = run_failing_script(tmp_path, _SHORT_C)
     m = re.search(r"Matmul.execute: argument 4 \(c\) holds (\d+) bytes, but needs at least (\d+)", out)
     assert m and int(m.group(2)) - int(m.group(1)) == 4, out
     assert "argument 1 (a)" not in out and "argument 2 (b)" not in out, out
+
+
+def test_the_assert_report_names_c_alone_without_its_size(tmp_path):
+    from tests.device.child import run_failing_script
+
+    out = run_failing_script(tmp_path, _SHORT_C, {"NVMATH_DEVICE_ARRAY_CHECK_REPORT": "assert"})
+    assert "too short for Matmul.execute: argument 4 (c) needs at least" in out, out
+    assert "holds" not in out and "argument 1 (a)" not in out and "argument 2 (b)" not in out, out
+
+
+def test_the_trap_report_still_fails_the_launch(tmp_path):
+    from tests.device.child import run_failing_script
+
+    out = run_failing_script(tmp_path, _SHORT_C, {"NVMATH_DEVICE_ARRAY_CHECK_REPORT": "trap"})
+    assert "CUDA_ERROR" in out or "CudaAPIError" in out, out
+    assert "too short" not in out, out
