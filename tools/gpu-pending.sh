@@ -56,12 +56,12 @@
 # 3.8-4.8 us for ours against 2.9-3.4 us for nvmath-python, while the median launches match and
 # the kernels hide behind them. launchdiag (any card) says where: the launches in order, the
 # configurations, the garbage collections in the timed loop, then the same with gc.freeze().
-# Second session of 2026-12-07: 16 calls (9 naming nvidia-h100-x1, 4 nvidia-h200, 3 no kind). One H100 ran launchdiag
+# Second session of 2026-12-07: 17 calls (10 naming nvidia-h100-x1, 4 nvidia-h200, 3 no kind). One H100 ran launchdiag
 # (238 s; docs/results/h100/cublasdx_fused_gemm_launchdiag_a*.json): no garbage collection in any loop; the
 # gap is the first timed launch, right after the warm-up's stream.synchronize(): 173 us over the
 # median in ours against 68 us in nvmath-python (medians of 7 processes each; its configuration 5.3
 # against 3.0 us), the other 99 launches alike. The rest: 11 starts failed (71-181 s each), 4 refused
-# during holds (15 s each). Read offline since (sm_90 cubins of the example's kernel, linked here):
+# during holds (15 s each), the last refused with 247 s left (15 s). Read offline since (sm_90 cubins of the example's kernel, linked here):
 # with its device-side array checks, ours alone has a 24-byte stack frame, the vprintf and __assertfail
 # system calls and a constant bank 3; with NVMATH_DEVICE_ARRAY_CHECKS=0 it is laid out as nvmath-python's.
 # Next: launchdiag again (any card, about 300 s: DX_BUDGET=200 by default): the first launches taken
