@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 
 from nvmath._internal.environment import flag
 from nvmath.jit.cabi import CSignature
@@ -163,7 +164,7 @@ def array_checks_enabled() -> bool:
 
 #: How a failed array-length check reports (``NVMATH_DEVICE_ARRAY_CHECK_REPORT``, read when a
 #: kernel is compiled): ``"print"`` prints each short argument's size, then asserts;
-#: ``"assert"`` asserts with a message that names the arguments and the bytes they need (no
+#: ``"assert"`` asserts once a short argument, the message naming it and the bytes it needs (no
 #: ``vprintf``, so no stack frame); ``"trap"`` only stops the kernel (no message, no system call).
 ARRAY_CHECK_REPORTS = ("print", "assert", "trap")
 
@@ -174,8 +175,6 @@ def array_check_report() -> str:
     """The report a failed array-length check makes in kernels compiled from now on: one of
     :data:`ARRAY_CHECK_REPORTS`, ``"print"`` unless ``NVMATH_DEVICE_ARRAY_CHECK_REPORT`` names
     another (an unknown value keeps ``"print"``, with a warning). The kernel cache keys on it."""
-    import os
-
     raw = os.environ.get("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "")
     value = raw.strip().lower()
     if value in ARRAY_CHECK_REPORTS:
