@@ -203,7 +203,9 @@ def test_launch_summary_takes_medians_over_the_runs():
     assert got["gc_collections"] == 1 and got["gc_us"] == 90.0
 
 
-def test_a_whole_run_keeps_each_round_s_launch_detail(tmp_path, monkeypatch, capsys):
+def _whole_run_argv(tmp_path, out) -> list:
+    """Arguments for a whole run of the chained-GEMM example over two rounds: a stand-in
+    examples folder and a stand-in nvmath-python install under ``tmp_path``."""
     examples = tmp_path / "examples"
     examples.mkdir()
     (examples / "cublasdx_fused_gemm_performance.py").write_text("# stand-in\n")
@@ -211,11 +213,15 @@ def test_a_whole_run_keeps_each_round_s_launch_detail(tmp_path, monkeypatch, cap
     (peer / "nvmath").mkdir(parents=True)
     (peer / "nvmath" / "__init__.py").write_text("")
     (peer / "nvmath_python-1.0.1.dist-info").mkdir()
+    argv = ["--out", str(out), "--rounds", "2", "--budget", "120", "--examples-dir", str(examples)]
+    return argv + ["--peer-dir", str(peer), "--site-dir", "", "--only", "cublasdx_fused_gemm_performance"]
+
+
+def test_a_whole_run_keeps_each_round_s_launch_detail(tmp_path, monkeypatch, capsys):
     report = {"wall_s": 1.0, "host_launch_us": 48.0, "launch_detail": _detail(51.0, [48.0, 48.0, 57.0], 80.0)}
     monkeypatch.setattr(perf, "CHILD", _stand_in(tmp_path, report))
     out = tmp_path / "out"
-    argv = ["--out", str(out), "--rounds", "2", "--budget", "120", "--examples-dir", str(examples)]
-    argv += ["--peer-dir", str(peer), "--site-dir", "", "--only", "cublasdx_fused_gemm_performance"]
+    argv = _whole_run_argv(tmp_path, out)
     assert perf.main(argv) == 0
     res = json.loads((out / "cublasdx_examples_perf.json").read_text())
     e = res["examples"]["cublasdx_fused_gemm_performance"]
@@ -226,13 +232,6 @@ def test_a_whole_run_keeps_each_round_s_launch_detail(tmp_path, monkeypatch, cap
 
 
 def test_variants_of_ours_run_in_the_same_rounds_with_their_own_environment(tmp_path, monkeypatch, capsys):
-    examples = tmp_path / "examples"
-    examples.mkdir()
-    (examples / "cublasdx_fused_gemm_performance.py").write_text("# stand-in\n")
-    peer = tmp_path / "peer"
-    (peer / "nvmath").mkdir(parents=True)
-    (peer / "nvmath" / "__init__.py").write_text("")
-    (peer / "nvmath_python-1.0.1.dist-info").mkdir()
     # The stand-in prints 0.05 ms where the variant's setting reaches it, 0.04 ms elsewhere.
     child = tmp_path / "child.py"
     child.write_text(
@@ -243,8 +242,7 @@ def test_variants_of_ours_run_in_the_same_rounds_with_their_own_environment(tmp_
     )
     monkeypatch.setattr(perf, "CHILD", str(child))
     out = tmp_path / "out"
-    argv = ["--out", str(out), "--rounds", "2", "--budget", "120", "--examples-dir", str(examples)]
-    argv += ["--peer-dir", str(peer), "--site-dir", "", "--only", "cublasdx_fused_gemm_performance"]
+    argv = _whole_run_argv(tmp_path, out)
     argv += ["--ours-variant", "slow:NVMATH_STAND_IN_SLOW=1", "--ours-variant", "same:NVMATH_STAND_IN_OTHER=x"]
     assert perf.main(argv) == 0
     res = json.loads((out / "cublasdx_examples_perf.json").read_text())
