@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 
-from nvmath._internal.environment import flag
+from nvmath._internal.environment import choice, flag
 from nvmath.jit.cabi import CSignature
 
 from ._object import DeviceObject
@@ -168,25 +167,18 @@ def array_checks_enabled() -> bool:
 #: ``vprintf``, so no stack frame); ``"trap"`` only stops the kernel (no message, no system call).
 ARRAY_CHECK_REPORTS = ("print", "assert", "trap")
 
-_warned_reports: set = set()
-
 
 def array_check_report() -> str:
     """The report a failed array-length check makes in kernels compiled from now on: one of
     :data:`ARRAY_CHECK_REPORTS`, ``"print"`` unless ``NVMATH_DEVICE_ARRAY_CHECK_REPORT`` names
     another (an unknown value keeps ``"print"``, with a warning). The kernel cache keys on it."""
-    raw = os.environ.get("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "")
-    value = raw.strip().lower()
-    if value in ARRAY_CHECK_REPORTS:
-        return value
-    if value and value not in _warned_reports:
-        _warned_reports.add(value)
-        logging.getLogger("nvmath.device").warning(
-            "NVMATH_DEVICE_ARRAY_CHECK_REPORT=%r is not supported; accepted: %s; the checks print",
-            raw,
-            ", ".join(ARRAY_CHECK_REPORTS),
-        )
-    return "print"
+    return choice(
+        "NVMATH_DEVICE_ARRAY_CHECK_REPORT",
+        ARRAY_CHECK_REPORTS,
+        "print",
+        logger=logging.getLogger("nvmath.device"),
+        what="the checks print",
+    )
 
 
 def _check_lengths(context, builder, fn, arrays):
