@@ -50,3 +50,23 @@ def test_another_value_keeps_the_default_with_one_warning_naming_it(monkeypatch,
     with caplog.at_level(logging.WARNING, logger="nvmath.test"):
         assert environment.flag("NVMATH_TEST_SWITCH", False, logger=log) is False
     assert caplog.records[-1].getMessage().endswith("; it stays off")
+
+
+MODES = ("print", "assert", "trap")
+
+
+def test_choice_takes_a_named_value_is_taken_in_any_case_and_spacing(monkeypatch):
+    monkeypatch.setenv("NVMATH_TEST_CHOICE", "  ASSERT ")
+    assert environment.choice("NVMATH_TEST_CHOICE", MODES, "print") == "assert"
+    monkeypatch.setenv("NVMATH_TEST_CHOICE", "")
+    assert environment.choice("NVMATH_TEST_CHOICE", MODES, "print") == "print"
+
+
+def test_choice_keeps_the_default_and_warns_once_naming_what_is_accepted(monkeypatch, caplog):
+    monkeypatch.setenv("NVMATH_TEST_CHOICE", "shout-once")
+    log = logging.getLogger("nvmath.test")
+    with caplog.at_level("WARNING", logger="nvmath.test"):
+        assert environment.choice("NVMATH_TEST_CHOICE", MODES, "trap", logger=log) == "trap"
+        assert environment.choice("NVMATH_TEST_CHOICE", MODES, "trap", logger=log) == "trap"
+    warnings = [r.getMessage() for r in caplog.records]
+    assert warnings == ["NVMATH_TEST_CHOICE='shout-once' is not supported; accepted: print, assert, trap; trap stays"]
