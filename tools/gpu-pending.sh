@@ -217,7 +217,8 @@ case "${1:-measure}" in
     # 420 s with a 520-s budget lost the JSON (its rounds are in the log).
     # DX_ONLY and DX_ROUNDS narrow it: the chained GEMMs alone fit about 13 rounds in 360 s (a
     # round: 3 s ours, 22 s nvmath-python, which compiles in every process).
-    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance}" \
+    # DX_VARIANTS adds contenders in the same rounds (--ours-variant NAME:VAR=VALUE,...).
+    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance} ${DX_VARIANTS:-}" \
       exec tools/gpu-check.sh bench
     ;;
   launchdiag)
