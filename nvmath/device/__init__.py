@@ -27,6 +27,10 @@ This project's own:
 - :func:`enable_plain_kernel_cache` (or ``NVMATH_PLAIN_KERNEL_CACHE=1``): the same cache for
   plain ``numba.cuda.jit`` kernels that call these functions (opt-in: it wraps a private
   numba-cuda method, on numba-cuda 0.30 only).
+- :func:`array_check_failure`: the message of the device-side array check that stopped a
+  kernel (a shared-memory operand shorter than ``Matmul.execute`` needs...), also logged at
+  exit; ``NVMATH_DEVICE_ARRAY_CHECKS=0`` drops the checks, ``NVMATH_DEVICE_ARRAY_CHECK_REPORT``
+  (``record``, ``print``, ``assert``, ``trap``) says how they report.
 - :func:`extern_function`: call an LTO-IR device function (from NVRTC, libmathdx, ...) from a
   kernel with its exact C prototype; the LTO-IR is linked automatically.
 
@@ -41,6 +45,7 @@ from . import (
     random,
     random_helpers,
 )
+from ._array_check_record import array_check_failure
 from ._extern import ExternFunction, extern_function
 from ._plain_kernels import disable_plain_kernel_cache, enable_plain_kernel_cache, plain_kernel_cache_enabled
 from .common import (
@@ -131,6 +136,7 @@ def __dir__():
 
 
 __all__ = [
+    "array_check_failure",
     "jit",
     "precompile",
     "enable_plain_kernel_cache",

@@ -162,22 +162,26 @@ def array_checks_enabled() -> bool:
 
 
 #: How a failed array-length check reports (``NVMATH_DEVICE_ARRAY_CHECK_REPORT``, read when a
-#: kernel is compiled): ``"print"`` prints each short argument's size, then asserts;
-#: ``"assert"`` asserts once a short argument, the message naming it and the bytes it needs (no
-#: ``vprintf``, so no stack frame); ``"trap"`` only stops the kernel (no message, no system call).
-ARRAY_CHECK_REPORTS = ("print", "assert", "trap")
+#: kernel is compiled): ``"record"`` (the default) writes the short argument's message into
+#: mapped host memory, then traps (no system call: see :mod:`._array_check_record`; the host
+#: reads it with :func:`nvmath.device.array_check_failure` and logs it at exit); ``"print"``
+#: prints each short argument's size, then asserts; ``"assert"`` asserts once a short argument,
+#: the message naming it and the bytes it needs (no ``vprintf``, so no stack frame); ``"trap"``
+#: only stops the kernel (no message). A kernel with ``vprintf`` or ``__assertfail`` anywhere
+#: costs more at each synchronization and the launch after it (about 75 us on an H100).
+ARRAY_CHECK_REPORTS = ("record", "print", "assert", "trap")
 
 
 def array_check_report() -> str:
     """The report a failed array-length check makes in kernels compiled from now on: one of
-    :data:`ARRAY_CHECK_REPORTS`, ``"print"`` unless ``NVMATH_DEVICE_ARRAY_CHECK_REPORT`` names
-    another (an unknown value keeps ``"print"``, with a warning). The kernel cache keys on it."""
+    :data:`ARRAY_CHECK_REPORTS`, ``"record"`` unless ``NVMATH_DEVICE_ARRAY_CHECK_REPORT`` names
+    another (an unknown value keeps ``"record"``, with a warning). The kernel cache keys on it."""
     return choice(
         "NVMATH_DEVICE_ARRAY_CHECK_REPORT",
         ARRAY_CHECK_REPORTS,
-        "print",
+        "record",
         logger=logging.getLogger("nvmath.device"),
-        what="the checks print",
+        what="the checks record their message",
     )
 
 
@@ -203,6 +207,11 @@ def _check_lengths(context, builder, fn, arrays):
         counts.append(count)
         wanted.append((itemsize, index, need, name))
     report = _short_array_report(context, builder.module, fn, wanted)
+    if array_check_report() == "record":
+        from . import _array_check_record
+
+        # The record's globals and the module set-up callback that points them at host memory.
+        context.active_code_library.add_linking_file(_array_check_record.definitions())
     with builder.if_then(short, likely=False):
         builder.call(report, counts)
         # The report never returns. Said so (noreturn, unreachable), nothing is live across the
@@ -241,6 +250,9 @@ def _short_array_report(context, module, fn, wanted):
     report.attributes.add("cold")
     report.attributes.add("noreturn")
     builder = ir.IRBuilder(report.append_basic_block("entry"))
+    if mode == "record":
+        _write_record(builder, report, wanted, fn.owner)
+        return report
     if mode == "print":
         vprintf = cgutils.get_or_insert_function(module, ir.FunctionType(ir.IntType(32), [i8p, i8p]), "vprintf")
         for count, text, (itemsize, _, need, _) in zip(report.args, texts, wanted):
@@ -271,6 +283,103 @@ def _short_array_report(context, module, fn, wanted):
     builder.call(cgutils.get_or_insert_function(module, ir.FunctionType(ir.VoidType(), []), "llvm.trap"), [])
     builder.unreachable()
     return report
+
+
+def _write_record(builder, report, wanted, owner):
+    """The body of the ``"record"`` report: the first failing thread writes the first short
+    argument's message into the host record (see :mod:`._array_check_record`), fences at
+    system scope and marks it complete; the others wait for that, a bounded while; all trap."""
+    from llvmlite import ir
+
+    from . import _array_check_record as rec
+
+    module = builder.module
+    i32, i64 = ir.IntType(32), ir.IntType(64)
+    i64p = i64.as_pointer()
+
+    def extern_global(ty, name):
+        if name in module.globals:
+            return module.globals[name]
+        gv = ir.GlobalVariable(module, ty, name, addrspace=1)
+        gv.linkage = "external"
+        return gv
+
+    record_gv = extern_global(i64p, rec.RECORD_SYMBOL)
+    claim_gv = extern_global(i32, rec.CLAIM_SYMBOL)
+
+    def asm(text, constraint, args, ret=None):
+        fnty = ir.FunctionType(ret or ir.VoidType(), [a.type for a in args])
+        return builder.call(ir.InlineAsm(fnty, text, constraint, side_effect=True), args)
+
+    def fence_system():
+        asm("membar.sys;", "~{memory}", [])
+
+    fn = report
+    record = builder.load(record_gv)
+    blocks = {name: fn.append_basic_block(name) for name in ("claim", "write", "wait", "stop")}
+    builder.cbranch(builder.icmp_unsigned("==", record, ir.Constant(i64p, None)), blocks["stop"], blocks["claim"])
+
+    builder.position_at_end(blocks["claim"])
+    claimed = builder.cmpxchg(claim_gv, ir.Constant(i32, 0), ir.Constant(i32, 1), "monotonic", "monotonic")
+    builder.cbranch(builder.extract_value(claimed, 1), blocks["write"], blocks["wait"])
+
+    # The first short argument (the report runs only where one is).
+    builder.position_at_end(blocks["write"])
+    first = ir.Constant(i32, len(wanted) - 1)
+    held = []
+    for k in reversed(range(len(wanted))):
+        itemsize, _, need, _ = wanted[k]
+        nbytes = builder.mul(report.args[k], ir.Constant(i64, itemsize))
+        held.append(nbytes)
+        first = builder.select(builder.icmp_signed("<", nbytes, ir.Constant(i64, need)), ir.Constant(i32, k), first)
+    held.reverse()
+    written = fn.append_basic_block("written")
+    switch = builder.switch(first, written)
+    for k, (_, index, need, name) in enumerate(wanted):
+        case = fn.append_basic_block(f"arg{k}")
+        switch.add_case(ir.Constant(i32, k), case)
+        builder.position_at_end(case)
+        builder.store(held[k], builder.gep(record, [ir.Constant(i64, 1)]))
+        text = rec.record_text(owner, index, name, need) + b"\0"
+        text += b"\0" * (-len(text) % 8)
+        for j in range(0, len(text), 8):
+            word = int.from_bytes(text[j : j + 8], "little")
+            word -= (1 << 64) if word >= (1 << 63) else 0
+            slot = builder.gep(record, [ir.Constant(i64, rec.TEXT_OFFSET // 8 + j // 8)])
+            builder.store(ir.Constant(i64, word), slot)
+        builder.branch(written)
+    builder.position_at_end(written)
+    fence_system()  # the message before its state, as the host sees them
+    state = builder.bitcast(record, i32.as_pointer())
+    asm("st.volatile.u32 [$0], $1;", "l,r,~{memory}", [builder.ptrtoint(state, i64), ir.Constant(i32, rec.COMPLETE)])
+    fence_system()
+    claim = builder.ptrtoint(builder.addrspacecast(claim_gv, i32.as_pointer()), i64)
+    asm("st.volatile.u32 [$0], $1;", "l,r,~{memory}", [claim, ir.Constant(i32, rec.COMPLETE)])
+    builder.branch(blocks["stop"])
+
+    # The others: until the message is complete (a trap elsewhere may stop the grid first).
+    builder.position_at_end(blocks["wait"])
+    entry_of_wait = builder.block
+    loop = fn.append_basic_block("wait_loop")
+    builder.branch(loop)
+    builder.position_at_end(loop)
+    count = builder.phi(i32)
+    count.add_incoming(ir.Constant(i32, 0), entry_of_wait)
+    claim = builder.ptrtoint(builder.addrspacecast(claim_gv, i32.as_pointer()), i64)
+    seen = asm("ld.volatile.u32 $0, [$1];", "=r,l,~{memory}", [claim], ret=i32)
+    nxt = builder.add(count, ir.Constant(i32, 1))
+    count.add_incoming(nxt, loop)
+    done = builder.or_(
+        builder.icmp_unsigned("==", seen, ir.Constant(i32, rec.COMPLETE)),
+        builder.icmp_unsigned(">=", nxt, ir.Constant(i32, rec.WAIT_LIMIT)),
+    )
+    builder.cbranch(done, blocks["stop"], loop)
+
+    builder.position_at_end(blocks["stop"])
+    from numba.core import cgutils
+
+    builder.call(cgutils.get_or_insert_function(module, ir.FunctionType(ir.VoidType(), []), "llvm.trap"), [])
+    builder.unreachable()
 
 
 def _complex_half(builder, context, value, ty):

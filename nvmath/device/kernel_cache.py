@@ -32,7 +32,7 @@ logger = logging.getLogger("nvmath.device")
 _MAGIC = b"NVMKRNL1"
 _PREFIX = struct.Struct("<8sI")
 # Bump when what is stored (or how it is rebuilt) changes.
-_SCHEMA = "kernel-1"
+_SCHEMA = "kernel-2"
 
 
 def encode_kernel(meta: dict, cubin: bytes) -> bytes:
@@ -192,7 +192,12 @@ class KernelCache:
         from numba.core import sigutils
 
         argtypes, _ = sigutils.normalize_signature(sig)
-        return self.load(argtypes, cc)
+        kernel = self.load(argtypes, cc)
+        if kernel is not None and kernel._codelibrary._setup_functions:
+            # numba-cuda sets a module up only when it binds a kernel it compiled: a loaded one
+            # with a set-up callback binds here (its module loads now rather than at launch).
+            kernel.bind()
+        return kernel
 
     def save_overload(self, sig, kernel):
         if not self._enabled:
@@ -203,7 +208,10 @@ class KernelCache:
         if getattr(kernel, "debug", False):
             return  # debug kernels carry exception state that is rebuilt only by compiling
         library = kernel._codelibrary
-        if getattr(library, "_setup_functions", None) or getattr(library, "_teardown_functions", None):
+        from ._array_check_record import setup_module
+
+        setups = list(getattr(library, "_setup_functions", None) or ())
+        if [f for f in setups if f is not setup_module] or getattr(library, "_teardown_functions", None):
             # Linked code with module set-up callbacks (NRT...): a rebuilt kernel would lack them.
             logger.info("kernel %s is not cached: its linked code has module callbacks", kernel.entry_name[:80])
             return
@@ -218,6 +226,9 @@ class KernelCache:
             "lineinfo": bool(kernel.lineinfo),
             "shared_memory_carveout": kernel.shared_memory_carveout,
             "launch_config_sensitive": bool(getattr(kernel, "launch_config_sensitive", False)),
+            # The device-side array checks' record, set up when the module loads (the one
+            # callback a rebuilt kernel gets back).
+            "array_check_record": bool(setups),
         }
         self.store(argtypes, cc, cubin, meta)
 
@@ -331,6 +342,10 @@ def _rebuild(meta, cubin, argtypes, cc, extensions=None):
         use_cooperative=meta["cooperative"],
         lto=False,
     )
+    if meta.get("array_check_record"):
+        from ._array_check_record import setup_module
+
+        library._setup_functions.append(setup_module)
     return _Kernel._rebuild(
         cooperative=meta["cooperative"],
         name=meta["entry_name"],

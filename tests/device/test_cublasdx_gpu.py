@@ -337,17 +337,68 @@ _SHORT_C = """
         """
 
 
-def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path):
+@pytest.mark.parametrize("report", ["record", "print"])
+def test_a_short_c_fails_the_launch_naming_c_alone(tmp_path, report):
     # The chained-GEMM layout of nvmath-python's examples, with dynamic shared memory one
-    # element short for C: the launch fails, and the message names C, not A or B.
+    # element short for C: the launch fails, and the message names C, not A or B (record: the
+    # default, logged at exit; print: printed by the kernel).
     import re
 
     from tests.device.child import run_failing_script
 
-    out = run_failing_script(tmp_path, _SHORT_C)
+    out = run_failing_script(tmp_path, _SHORT_C, {"NVMATH_DEVICE_ARRAY_CHECK_REPORT": report})
     m = re.search(r"Matmul.execute: argument 4 \(c\) holds (\d+) bytes, but needs at least (\d+)", out)
     assert m and int(m.group(2)) - int(m.group(1)) == 4, out
     assert "argument 1 (a)" not in out and "argument 2 (b)" not in out, out
+
+
+_SHORT_C_READ_BACK = """
+        import sys
+        import numpy as np
+        import nvmath.device
+        from numba import cuda
+        from nvmath.device import Matmul
+        mm = Matmul(size=(16, 16, 16), precision=np.float32, data_type="real",
+                    arrangement=("col_major",) * 3, execution="Block", block_size=64)
+        a_size, b_size = mm.a_size, mm.b_size
+
+        @nvmath.device.jit
+        def kernel(alpha, beta):
+            smem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+            mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[a_size + b_size:])
+
+        assert nvmath.device.array_check_failure() is None
+        nbytes = (mm.a_size + mm.b_size + mm.c_size - 1) * 4
+        kernel[1, mm.block_dim, 0, nbytes](1.0, 0.0)
+        try:
+            cuda.synchronize()
+        except Exception as e:
+            print("raised", type(e).__name__, e)
+            print("read back:", nvmath.device.array_check_failure())
+            print("from the cache:", kernel.nvmath_cache.hits)
+            sys.exit(3)
+        """
+
+
+def test_the_record_is_read_back_after_the_failure_from_a_compiled_or_a_cached_kernel(tmp_path):
+    # The default report: no system call in the kernel; the host reads the message back, in
+    # the process that compiled the kernel and in one that loaded it from the kernel cache
+    # (whose module set-up must then still point the record at host memory).
+    import re
+
+    from tests.device.child import run_failing_script
+
+    env = {"NVMATH_CACHE_DIR": str(tmp_path / "cache"), "NVMATH_DEVICE_ARRAY_CHECK_REPORT": "record"}
+    for hits in (0, 1):
+        out = run_failing_script(tmp_path, _SHORT_C_READ_BACK, env)
+        assert "raised CudaAPIError" in out, out
+        m = re.search(
+            r"read back: nvmath.device: Matmul.execute: argument 4 \(c\) holds (\d+) bytes, but needs at least (\d+)",
+            out,
+        )
+        assert m and int(m.group(2)) - int(m.group(1)) == 4, out
+        assert f"from the cache: {hits}" in out, out
+        assert "vprintf" not in out and "Assertion" not in out, out
 
 
 def test_the_assert_report_names_c_alone_without_its_size(tmp_path):

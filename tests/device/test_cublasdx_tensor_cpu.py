@@ -423,13 +423,15 @@ def _ptx_strings(ptx: str) -> bytes:
 
 
 @needs_library
-def test_a_short_tensor_array_is_reported_by_argument_and_layout(monkeypatch):
+@pytest.mark.parametrize("report", ["record", "print"])
+def test_a_short_tensor_array_is_reported_by_argument_and_layout(monkeypatch, report):
     """The report names make_tensor, the layout and the argument, and fails the kernel."""
     from numba import cuda, types
 
     from nvmath.jit import link
 
     monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECKS", "1")
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", report)
     mm = _mm((16, 16, 16))
     layout = mm.suggest_layout_smem_a()
 
@@ -439,8 +441,17 @@ def test_a_short_tensor_array_is_reported_by_argument_and_layout(monkeypatch):
 
     codes, _ = cuda.compile_all(f, (types.int64,), device=False, cc=(9, 0), output="ltoir", abi="numba")
     inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
-    strings = _ptx_strings(link(inputs, compute_capability="sm_90", output="ptx").decode())
+    ptx = link(inputs, compute_capability="sm_90", output="ptx").decode()
     need = layout.cosize * 4
     text = f"make_tensor(suggested_smem_a of {mm._spec.short()}): argument 0 (array) holds %lld bytes, but needs at least {need}"
+    if report == "record":
+        # Written to the host record as 64-bit immediates, with no string in the module.
+        words = b"".join(
+            int(v).to_bytes(8, "little", signed=True) for v in re.findall(r"mov\.u64\s+%rd\d+, (-?\d+);", ptx)
+        )
+        assert text.encode() + b"\0" in words, words
+        assert "vprintf" not in ptx and "__assertfail" not in ptx and "trap;" in ptx
+        return
+    strings = _ptx_strings(ptx)
     assert text.encode() in strings, strings
     assert b"an array (array) is too short for make_tensor(suggested_smem_a" in strings

@@ -113,14 +113,16 @@ def test_array_checks_can_be_switched_off(saxpy, monkeypatch):
 @pytest.mark.parametrize(
     "report, calls, absent",
     [
+        ("record", (), ("vprintf", "__assertfail")),
         ("print", ("vprintf", "__assertfail"), ()),
         ("assert", ("__assertfail",), ("vprintf",)),
         ("trap", (), ("vprintf", "__assertfail")),
     ],
 )
 def test_the_check_s_report_is_what_was_asked(saxpy, monkeypatch, report, calls, absent):
-    """print: each short argument's size, then an assertion; assert: an assertion whose message
-    names the arguments and their needs (no vprintf: no stack frame); trap: no system call."""
+    """record: the message written to host memory, no system call; print: each short
+    argument's size, then an assertion; assert: an assertion whose message names the arguments
+    and their needs (no vprintf: no stack frame); trap: no system call, no message."""
     monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", report)
     ptx = _checked_ptx(saxpy, monkeypatch, "1")
     for name in calls:
@@ -147,13 +149,94 @@ def test_the_assert_report_names_the_arguments_and_their_needs(saxpy, monkeypatc
         assert any(t.rstrip("\0").endswith(wanted) for t in texts), (wanted, texts)
 
 
-def test_an_unknown_check_report_keeps_print_with_a_warning(monkeypatch, caplog):
+def _record_words(ptx: str, report_name: str) -> bytes:
+    """The 64-bit immediates the report function ``report_name`` stores, in order, as bytes."""
+    body = ptx[ptx.rindex(f".func {report_name}") :]  # the definition, after any declaration
+    body = body[: body.index("\n}")]
+    return b"".join(int(v).to_bytes(8, "little", signed=True) for v in re.findall(r"mov\.u64\s+%rd\d+, (-?\d+);", body))
+
+
+def test_the_record_report_writes_each_argument_s_message_and_links_its_globals(saxpy, monkeypatch):
+    from nvmath.device import _array_check_record as rec
+
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "record")
+    ptx = _checked_ptx(saxpy, monkeypatch, "1")
+    (name,) = set(re.findall(r"\.func\s+(?:\([^)]*\)\s*)?(\S*__nvmath_short_array_\w+)\(", ptx))
+    words = _record_words(ptx, name)
+    for index, arg, need in ((0, "y", 64), (1, "x", 32)):
+        assert rec.record_text("Saxpy.call", index, arg, need) + b"\0" in words, words
+    # Claimed in device memory, fenced at system scope before its state says complete.
+    assert "atom.global.cas.b32" in ptx and ptx.count("membar.sys;") == 2
+    assert f".visible .global .align 8 .u64 {rec.RECORD_SYMBOL}" in ptx
+
+
+def test_the_record_s_globals_are_in_the_cubin_for_the_host_to_find(saxpy, monkeypatch):
+    import struct
+
+    from numba import cuda, types
+
+    from nvmath.device import _array_check_record as rec
+
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "record")
+    fn = extern_function("saxpy", saxpy.c_signature, saxpy.ltoir, min_bytes={0: (64, "y")}, owner="Saxpy.call")
+
+    def kernel(y, x, a):
+        fn.call(y, x, a, 0)
+
+    sig = (types.float32[::1], types.float32[::1], types.float32)
+    codes, _ = cuda.compile_all(kernel, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    # The definitions come along, carrying the module set-up callback.
+    assert any(getattr(c, "setup_callback", None) is rec.setup_module for c in codes[1:])
+    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
+    data = link(inputs, compute_capability=ARCH)
+    shoff = struct.unpack_from("<Q", data, 0x28)[0]
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)]
+    objects = set()
+    for _, kind, _, _, offset, size, link_index, _, _, entsize in sections:
+        if kind == 2:  # SHT_SYMTAB
+            strtab = sections[link_index][4]
+            for j in range(size // entsize):
+                st_name, st_info = struct.unpack_from("<IB", data, offset + j * entsize)
+                if st_info == 0x11:  # STB_GLOBAL, STT_OBJECT
+                    start = strtab + st_name
+                    objects.add(data[start : data.index(b"\0", start)].decode())
+    assert {rec.RECORD_SYMBOL, rec.CLAIM_SYMBOL} <= objects, objects
+
+
+def test_a_record_reads_back_as_its_message():
+    import struct
+
+    from nvmath.device import _array_check_record as rec
+
+    text = rec.record_text("Matmul.execute", 4, "c", 8192)
+    raw = bytearray(rec.RECORD_BYTES)
+    raw[rec.TEXT_OFFSET : rec.TEXT_OFFSET + len(text)] = text
+    struct.pack_into("<IIq", raw, 0, 1, 0, 8188)
+    assert rec.format_record(bytes(raw)) is None  # not complete: nothing to say
+    struct.pack_into("<I", raw, 0, rec.COMPLETE)
+    assert rec.format_record(bytes(raw)) == (
+        "nvmath.device: Matmul.execute: argument 4 (c) holds 8188 bytes, but needs at least 8192"
+    )
+    # A long name is cut to what the record holds, never past it.
+    assert len(rec.record_text("x" * 1000, 0, "a", 1)) == rec.TEXT_LIMIT
+
+
+def test_no_record_before_any_kernel_ran():
+    import nvmath.device
+
+    assert nvmath.device.array_check_failure() is None
+
+
+def test_an_unknown_check_report_keeps_record_with_a_warning(monkeypatch, caplog):
     from nvmath.device._extern import array_check_report
 
     monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "loud")
     with caplog.at_level("WARNING", logger="nvmath.device"):
-        assert array_check_report() == "print"
-    assert "NVMATH_DEVICE_ARRAY_CHECK_REPORT='loud' is not supported; accepted: print, assert, trap" in caplog.text
+        assert array_check_report() == "record"
+    assert (
+        "NVMATH_DEVICE_ARRAY_CHECK_REPORT='loud' is not supported; accepted: record, print, assert, trap" in caplog.text
+    )
     monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", " Trap ")
     assert array_check_report() == "trap"
 
@@ -262,6 +345,12 @@ def test_rebuild_from_a_cached_cubin_without_compiling(container):
     argtypes = (types.float32[::1], types.int64)
     kernel = _rebuild(meta, b"\x7fELF-cubin", argtypes, (9, 0, "a"))
     assert kernel.entry_name == "_Z6kernel" and tuple(kernel.signature.args) == argtypes
+    assert kernel._codelibrary._setup_functions == []
+    # A kernel with the array checks' record gets its module set-up callback back.
+    from nvmath.device._array_check_record import setup_module
+
+    recorded = _rebuild({**meta, "array_check_record": True}, b"\x7fELF-cubin", argtypes, (9, 0, "a"))
+    assert recorded._codelibrary._setup_functions == [setup_module]
     image = kernel._codelibrary.get_cubin(cc=(9, 0, "a"))
     assert (image.code if hasattr(image, "code") else image) == b"\x7fELF-cubin"
     with pytest.raises(ValueError, match="entry is for"):

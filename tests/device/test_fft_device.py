@@ -131,9 +131,10 @@ def _short_thread_data_kernel(fft, missing):
     return kernel
 
 
-def test_array_lengths_are_checked_in_the_kernel_for_free_when_constant(fft512):
+def test_array_lengths_are_checked_in_the_kernel_for_free_when_constant(fft512, monkeypatch):
     from numba import types
 
+    monkeypatch.setenv("NVMATH_DEVICE_ARRAY_CHECK_REPORT", "print")  # its messages are strings
     sig = (types.complex64[::1],)
     # thread_data's length is a constant: a long enough one leaves no check behind...
     ok = _ptx_strings(_short_thread_data_kernel(fft512, 0), sig)
