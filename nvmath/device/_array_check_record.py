@@ -124,8 +124,17 @@ def setup_module(object_code) -> None:
         logger.debug("no array check record in module %s (%r)", object_code, err)
         return
     value = ctypes.c_uint64(_device_address())
-    (err,) = cu.cuMemcpyHtoD(address, ctypes.addressof(value), 8)
-    _check(err, "cuMemcpyHtoD")
+    # On a stream of its own that waits for no other (cuMemcpyHtoD would wait for the work
+    # queued on blocking streams): the module may load while the user's work runs.
+    err, stream = cu.cuStreamCreate(cu.CUstream_flags.CU_STREAM_NON_BLOCKING)
+    _check(err, "cuStreamCreate")
+    try:
+        (err,) = cu.cuMemcpyHtoDAsync(address, ctypes.addressof(value), 8, stream)
+        _check(err, "cuMemcpyHtoDAsync")
+        (err,) = cu.cuStreamSynchronize(stream)
+        _check(err, "cuStreamSynchronize")
+    finally:
+        cu.cuStreamDestroy(stream)
 
 
 def format_record(raw: bytes) -> str | None:

@@ -194,9 +194,13 @@ class KernelCache:
         argtypes, _ = sigutils.normalize_signature(sig)
         kernel = self.load(argtypes, cc)
         if kernel is not None and kernel._codelibrary._setup_functions:
+            from numba import cuda
+
             # numba-cuda sets a module up only when it binds a kernel it compiled: a loaded one
-            # with a set-up callback binds here (its module loads now rather than at launch).
-            kernel.bind()
+            # with a set-up callback binds here (its module loads now rather than at launch),
+            # where a device is there to load it on.
+            if cuda.is_available():
+                kernel.bind()
         return kernel
 
     def save_overload(self, sig, kernel):
@@ -473,6 +477,8 @@ def precompile(kernel, signature, compute_capability) -> dict:
         raise ValueError(f"linked cubin of {py_func.__qualname__} has {len(entries)} entry points, expected 1")
     from numba.cuda.cudadrv import driver
 
+    from ._array_check_record import setup_module
+
     meta = {
         "entry_name": entries[0],
         "cooperative": False,
@@ -481,6 +487,7 @@ def precompile(kernel, signature, compute_capability) -> dict:
         "lineinfo": bool(options.get("lineinfo", False)),
         "shared_memory_carveout": _carveout(options.get("shared_memory_carveout")),
         "launch_config_sensitive": False,
+        "array_check_record": any(getattr(c, "setup_callback", None) is setup_module for c in codes),
     }
     cache.store(argtypes, cc, cubin, meta)
     logger.info("kernel %s%s precompiled for %s", py_func.__qualname__, tuple(str(t) for t in argtypes), sm)
