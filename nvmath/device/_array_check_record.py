@@ -126,7 +126,7 @@ def setup_module(object_code) -> None:
     value = ctypes.c_uint64(_device_address())
     # On a stream of its own that waits for no other (cuMemcpyHtoD would wait for the work
     # queued on blocking streams): the module may load while the user's work runs.
-    err, stream = cu.cuStreamCreate(cu.CUstream_flags.CU_STREAM_NON_BLOCKING)
+    err, stream = cu.cuStreamCreate(int(cu.CUstream_flags.CU_STREAM_NON_BLOCKING))
     _check(err, "cuStreamCreate")
     try:
         (err,) = cu.cuMemcpyHtoDAsync(address, ctypes.addressof(value), 8, stream)
