@@ -123,6 +123,16 @@ def setup_module(object_code) -> None:
     if err != cu.CUresult.CUDA_SUCCESS or size != 8:
         logger.debug("no array check record in module %s (%r)", object_code, err)
         return
+    try:
+        _point_at_record(address)
+    except RuntimeError as e:
+        # The kernel still checks and traps; only the message is lost.
+        logger.warning("%s: a failed array check will stop the kernel without saying why", e)
+
+
+def _point_at_record(address) -> None:
+    from cuda.bindings import driver as cu
+
     value = ctypes.c_uint64(_device_address())
     # On a stream of its own that waits for no other (cuMemcpyHtoD would wait for the work
     # queued on blocking streams): the module may load while the user's work runs.
