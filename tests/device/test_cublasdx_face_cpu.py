@@ -39,11 +39,10 @@ def _link(kernel, sig):
     from nvmath.jit import link
 
     codes, _ = cuda.compile_all(kernel, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
-    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
-    # The kernel and the cuBLASDx function (and the array checks' record, where they report so).
-    names = [getattr(c, "name", "") for c in codes[1:]]
-    assert len(inputs) - names.count("nvmath_array_check_record.ltoir") == 2, names
-    return link(inputs, compute_capability="sm_90")
+    from tests.device.link_inputs import code_count, link_inputs
+
+    assert code_count(codes) == 2  # the kernel and the cuBLASDx function
+    return link(link_inputs(codes), compute_capability="sm_90")
 
 
 # ------------------------------------------------------------------ no libmathdx needed
@@ -395,9 +394,10 @@ def test_gemm_fft_fp16_example_kernel_links():
         abi="numba",
     )
     from nvmath.jit import link
+    from tests.device.link_inputs import code_count, link_inputs
 
-    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
-    assert len(inputs) == 3  # the kernel, the FFT, the GEMM
+    inputs = link_inputs(codes)
+    assert code_count(codes) == 3  # the kernel, the FFT, the GEMM
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
 
 

@@ -31,9 +31,10 @@ def _link(kernel, sig):
     from nvmath.jit import link
 
     codes, _ = cuda.compile_all(kernel, sig, device=False, cc=SM, output="ltoir", abi="numba")
-    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
-    assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
-    return len(inputs)
+    from tests.device.link_inputs import code_count, link_inputs
+
+    assert link(link_inputs(codes), compute_capability="sm_90")[:4] == b"\x7fELF"
+    return code_count(codes)
 
 
 # ----------------------------------------------------------------------------- names

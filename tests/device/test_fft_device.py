@@ -78,8 +78,10 @@ def test_kernel_calling_the_fft_links_to_a_cubin_without_a_gpu(fft512):
     codes, _ = cuda.compile_all(
         kernel, (types.complex64[:, ::1],), device=False, cc=(9, 0), output="ltoir", abi="numba"
     )
-    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
-    assert len(inputs) == 2  # the kernel and the cuFFTDx function, attached automatically
+    from tests.device.link_inputs import code_count, link_inputs
+
+    inputs = link_inputs(codes)
+    assert code_count(codes) == 2  # the kernel and the cuFFTDx function, attached automatically
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
 
 

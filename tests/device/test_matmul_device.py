@@ -229,8 +229,10 @@ def test_kernel_links_to_a_cubin_without_a_gpu(gemm):
 
     sig = (types.float32[:, ::1],) * 3 + (types.float32, types.float32)
     codes, _ = cuda.compile_all(_kernel(gemm), sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
-    inputs = [c if isinstance(c, (bytes, bytearray)) else ("ltoir", bytes(c.data)) for c in codes]
-    assert len(inputs) == 2
+    from tests.device.link_inputs import code_count, link_inputs
+
+    inputs = link_inputs(codes)
+    assert code_count(codes) == 2
     assert link(inputs, compute_capability="sm_90")[:4] == b"\x7fELF"
 
 
