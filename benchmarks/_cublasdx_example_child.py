@@ -190,10 +190,26 @@ def _numa_counters() -> dict:
     return counters
 
 
+def _numa_node(cpu):
+    """The NUMA node of ``cpu`` (Linux sysfs), or None."""
+    import glob
+
+    if cpu is None:
+        return None
+    nodes = glob.glob(f"/sys/devices/system/cpu/cpu{int(cpu)}/node[0-9]*")
+    return int(os.path.basename(nodes[0])[4:]) if nodes else None
+
+
 def _process_state() -> dict:
     """What may differ between two processes at their first launch: threads, resident memory,
-    the CUDA context's flags (its synchronization mode)."""
-    state = {"process_age_s": time.perf_counter() - t0, **_numa_counters()}
+    the CUDA context's flags (its synchronization mode), the CPU and its NUMA node, the CPUs
+    the process may run on."""
+    cpu = _current_cpu()
+    state = {"process_age_s": time.perf_counter() - t0, "cpu": cpu, "numa_node": _numa_node(cpu), **_numa_counters()}
+    try:
+        state["affinity"] = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        pass
     try:
         with open("/proc/sys/kernel/numa_balancing") as f:
             state["numa_balancing"] = f.read().strip()
@@ -249,6 +265,8 @@ def _launch_detail(times, last) -> dict:
         "syncs_after_launch": last.get("syncs", []),
         "process_at_first_launch": last.get("process_at_first_launch"),
         "numa_counters_after": _numa_counters(),
+        "cpu_at_end": _current_cpu(),
+        "numa_node_at_end": _numa_node(_current_cpu()),
     }
 
 

@@ -33,6 +33,8 @@ chained-GEMM example, whose figure is a mean over host launches, each run also c
 child's ``launch_detail``: the launches' spread and their order, the ``kernel[...]``
 configurations' cost and the garbage collections from the first launch to the last (set
 NVMATH_CHILD_GC_FREEZE=1 to freeze the collector's generations before the first launch).
+Every process runs on the CPUs next to the GPU (``--pin gpu-local``, the default, where they are
+not all the CPUs; ``--pin none``: anywhere).
 ``--ours-variant NAME:VAR=VALUE,...`` (repeatable) adds a contender ``ours:NAME``: this checkout
 with those environment variables, in the same rounds (with its own cache and warm-up), its
 within-round ratios over the peer reported beside ours'.
@@ -109,8 +111,52 @@ def parse(stdout: str) -> dict:
     return found
 
 
-def run_example(path: str, env: dict, expect_dir: str, timeout: float) -> dict:
-    """One fresh process running the example through the wrapper; the parsed figures, or an error."""
+def _cpu_list(text: str) -> set:
+    """CPUs of a Linux CPU list (``"0-7,16-23"``)."""
+    cpus = set()
+    for part in text.strip().split(","):
+        if part:
+            first, _, last = part.partition("-")
+            cpus.update(range(int(first), int(last or first) + 1))
+    return cpus
+
+
+def gpu_local_cpus(bus_id: str | None = None) -> set | None:
+    """The CPUs next to GPU 0 (its PCI device's ``local_cpulist`` in sysfs), or None where they
+    are all the CPUs this process may use or cannot be told (no nvidia-smi, no sysfs).
+
+    On the H200 host of 2026-12-07 a process's host launches of the chained-GEMM example took
+    55-60 us or 91-108 us, one or the other for its whole life, in both projects: pinned to
+    the GPU's side of the machine, every process runs as the fast ones did (if that is the
+    cause; the children record their CPU and NUMA node to tell)."""
+    if bus_id is None:
+        try:
+            out = subprocess.run(
+                ["nvidia-smi", "--query-gpu=pci.bus_id", "--format=csv,noheader", "-i", "0"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        bus_id = out.stdout.strip()
+    if not bus_id:
+        return None
+    domain, _, rest = bus_id.lower().partition(":")
+    path = f"/sys/bus/pci/devices/{domain[-4:]}:{rest}/local_cpulist"
+    try:
+        with open(path) as f:
+            cpus = _cpu_list(f.read())
+    except (OSError, ValueError):
+        return None
+    allowed = os.sched_getaffinity(0)
+    cpus &= allowed
+    return cpus if cpus and cpus != allowed else None
+
+
+def run_example(path: str, env: dict, expect_dir: str, timeout: float, cpus: set | None = None) -> dict:
+    """One fresh process running the example through the wrapper (on ``cpus`` when given);
+    the parsed figures, or an error."""
     t = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="nvmath-dx-example-") as cwd:
         script = os.path.join(cwd, os.path.basename(CHILD))
@@ -123,6 +169,7 @@ def run_example(path: str, env: dict, expect_dir: str, timeout: float) -> dict:
                 capture_output=True,
                 text=True,
                 timeout=max(1.0, timeout),
+                preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
             )
         except subprocess.TimeoutExpired as e:
             err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
@@ -310,6 +357,12 @@ def main(argv=None) -> int:
         default=[],
         help="NAME:VAR=VALUE,... (repeatable): a contender ours:NAME, this checkout with those environment variables",
     )
+    parser.add_argument(
+        "--pin",
+        choices=("gpu-local", "none"),
+        default="gpu-local",
+        help="run every process on the CPUs next to the GPU (where they are not all the CPUs), or anywhere",
+    )
     args = parser.parse_args(argv)
     try:
         variants = parse_variants(args.ours_variant)
@@ -338,6 +391,7 @@ def main(argv=None) -> int:
         )
         return 0
     site_dir = os.path.abspath(args.site_dir) if args.site_dir and os.path.isdir(args.site_dir) else ""
+    cpus = gpu_local_cpus() if args.pin == "gpu-local" else None
     deadline = time.monotonic() + args.budget
 
     caches = tempfile.mkdtemp(prefix="nvmath-dx-examples-caches-")
@@ -360,6 +414,7 @@ def main(argv=None) -> int:
         },
         "rounds_asked": args.rounds,
         "ours_variants": variants,
+        "cpus": sorted(cpus) if cpus else f"any ({args.pin})",
         "method": "each example times its kernels itself (CUDA events, after a launch that compiles); one fresh "
         "process per run; one warm-up process per example and contender first (not counted, fills its "
         "NVMATH_CACHE_DIR); then rounds alternating ours and peer; medians over rounds. wall_s: the whole "
@@ -394,7 +449,7 @@ def main(argv=None) -> int:
         if remaining() < 15:
             return stem, who, None, {"error": "skipped: out of time budget before the warm-up"}
         env = env_for(stem, who)
-        r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()))
+        r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()), cpus=cpus)
         if "error" in r and who == "peer" and peer_libmathdx_dir(peer_dir):
             # nvmath-python may not run with the libmathdx beside it: try the host's, and say so.
             print(
@@ -403,7 +458,7 @@ def main(argv=None) -> int:
                 flush=True,
             )
             env = env_for(stem, who, own_libmathdx=False)
-            r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()))
+            r = run_example(paths[stem], env, expect[who], min(args.timeout, remaining()), cpus=cpus)
             r["libmathdx"] = "host's"
         return stem, who, env, r
 
@@ -457,7 +512,7 @@ def main(argv=None) -> int:
         for stem, who in todo:
             if remaining() < 5:
                 break
-            r = run_example(paths[stem], envs[(stem, who)], expect[who], min(args.timeout, remaining()))
+            r = run_example(paths[stem], envs[(stem, who)], expect[who], min(args.timeout, remaining()), cpus=cpus)
             if "error" in r:
                 res["examples"][stem][who].setdefault("errors", []).append(r["error"])
                 print(f"{NAME}: {stem} [{who}] round {rnd + 1} failed: {r['error']}", flush=True)

@@ -268,3 +268,41 @@ def test_variants_that_cannot_be_read_are_refused_naming_them(texts):
 def test_variants_are_read_in_order():
     assert perf.parse_variants([" a:X=1, Y=two=2 ", "b: "]) == {"ours:a": {"X": "1", "Y": "two=2"}, "ours:b": {}}
     assert perf.parse_variants([]) == {}
+
+
+def test_cpu_lists_read_as_linux_writes_them():
+    assert perf._cpu_list("0-3,8,10-11\n") == {0, 1, 2, 3, 8, 10, 11}
+    assert perf._cpu_list("") == set()
+
+
+def test_the_gpu_s_cpus_come_from_its_pci_device(monkeypatch):
+    allowed = os.sched_getaffinity(0)
+    local = {min(allowed)}
+    seen = []
+
+    def fake_open(path, *args, **kwargs):
+        import io
+
+        seen.append(path)
+        return io.StringIO(",".join(map(str, sorted(local))))
+
+    monkeypatch.setattr("builtins.open", fake_open)
+    # nvidia-smi's 8-digit PCI domain, sysfs's 4-digit one.
+    got = perf.gpu_local_cpus("00000000:19:00.0")
+    assert seen == ["/sys/bus/pci/devices/0000:19:00.0/local_cpulist"]
+    assert got == (local if local != allowed else None)  # all the CPUs: no pinning
+    local = set(allowed)
+    assert perf.gpu_local_cpus("00000000:19:00.0") is None
+
+
+def test_a_pinned_child_runs_on_the_cpus_given(tmp_path, monkeypatch):
+    child = tmp_path / "child.py"
+    child.write_text(
+        "import json, os\n"
+        "print('cuBLASDx average time [ms] =  0.04')\n"
+        "print('@@child ' + json.dumps({'wall_s': 1.0, 'launch_detail': {'cpus': sorted(os.sched_getaffinity(0))}}))\n"
+    )
+    monkeypatch.setattr(perf, "CHILD", str(child))
+    cpu = min(os.sched_getaffinity(0))
+    got = perf.run_example("example.py", dict(os.environ), str(tmp_path), 60, cpus={cpu})
+    assert got["launch_detail"]["cpus"] == [cpu], got

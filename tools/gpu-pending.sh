@@ -67,8 +67,20 @@
 # Next: launchdiag again (any card, about 300 s: DX_BUDGET=200 by default): the first launches taken
 # apart, for ours, ours:assert, ours:trap, ours:nochecks and nvmath-python in the same rounds; the
 # variant that loses the excess says what the checks' report must not do.
+# Third session of 2026-12-07: 14 calls; 3 ran (an H100, then an H200 twice, warm), 7 starts failed
+# (90-181 s each), 4 refused during holds (15 s each). The H100 ran launchdiag with each report
+# (docs/results/h100/cublasdx_fused_gemm_report_modes.json): print and assert keep the first timed
+# launch's excess (97 and 301 us over the median; warm-up sync 48-49 us), trap and no checks lose it
+# (40 and 37 us; sync 32 us, nvmath-python's 40 and 32): the system calls are the cost. The default
+# report became record (no system call). An H200 then passed the GPU tests of the reports and of the
+# kernel cache, and ran dx twice (4 + 5 rounds, docs/results/h200/cublasdx_fused_gemm_record_*.json):
+# first timed launch 38 and 57 us against 41 and 39, kernel alone 10.18 against 10.36 us, but
+# within-round medians 1.013x and 1.419x: each process's launches sat at 54-63 or 91-109 us for its
+# life, in both projects. The benchmark now pins every process to the GPU's local CPUs (--pin).
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
+#                                  (pinned now: do slow processes still occur? launch_detail's
+#                                  process_at_first_launch says each one's CPU and NUMA node)
 #                                  (call timeout >= 420 s: the installs come before the budget)
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
