@@ -224,7 +224,8 @@ def _check_lengths(context, builder, fn, arrays):
 def _short_array_report(context, module, fn, wanted):
     """The function ``void report(i64 count, ...)`` of ``module`` that, given the element
     counts of the arrays described by ``wanted`` (``(itemsize, index, bytes needed, name)``
-    each), prints each one that is short and fails the launch: made once per description."""
+    each), reports the short one(s) as :func:`array_check_report` says and fails the launch:
+    made once per description and report."""
     from llvmlite import ir
     from numba.core import cgutils
 
