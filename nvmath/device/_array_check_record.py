@@ -57,7 +57,6 @@ DEFINITIONS_TARGET = "75"
 
 _lock = threading.Lock()
 _buffer: list = []  # [host address, the page] once allocated
-_reported: list = []
 _definitions: list = []
 
 
@@ -187,6 +186,5 @@ def array_check_failure() -> str | None:
 
 def _report_at_exit() -> None:
     message = array_check_failure()
-    if message and not _reported:
-        _reported.append(message)
+    if message:
         logger.error("%s", message)

@@ -206,8 +206,9 @@ def _check_lengths(context, builder, fn, arrays):
         short = below if short is None else builder.or_(short, below)
         counts.append(count)
         wanted.append((itemsize, index, need, name))
-    report = _short_array_report(context, builder.module, fn, wanted)
-    if array_check_report() == "record":
+    mode = array_check_report()
+    report = _short_array_report(context, builder.module, fn, wanted, mode)
+    if mode == "record":
         from . import _array_check_record
 
         # The record's globals and the module set-up callback that points them at host memory.
@@ -221,20 +222,19 @@ def _check_lengths(context, builder, fn, arrays):
         builder.unreachable()
 
 
-def _short_array_report(context, module, fn, wanted):
+def _short_array_report(context, module, fn, wanted, mode):
     """The function ``void report(i64 count, ...)`` of ``module`` that, given the element
     counts of the arrays described by ``wanted`` (``(itemsize, index, bytes needed, name)``
-    each), reports the short one(s) as :func:`array_check_report` says and fails the launch:
-    made once per description and report."""
+    each), reports the short one(s) as ``mode`` (one of :data:`ARRAY_CHECK_REPORTS`) says and
+    fails the launch: made once per description and mode."""
     from llvmlite import ir
     from numba.core import cgutils
 
-    texts = [
-        f"nvmath.device: {fn.owner}: argument {index} ({name}) holds %lld bytes, but needs at least {need}\n"
-        for _, index, need, name in wanted
-    ]
+    from ._array_check_record import record_text
+
+    # The printed message is the one the record holds.
+    texts = [f"nvmath.device: {record_text(fn.owner, index, name, need).decode()}\n" for _, index, need, name in wanted]
     names = ", ".join(name for *_, name in wanted)
-    mode = array_check_report()
     message = f"an array ({names}) is too short for {fn.owner}"
     # Without vprintf, one assertion a short argument, its message naming it and what it needs.
     asserts = [
