@@ -211,8 +211,12 @@ def _check_lengths(context, builder, fn, arrays):
     if mode == "record":
         from . import _array_check_record
 
-        # The record's globals and the module set-up callback that points them at host memory.
-        context.active_code_library.add_linking_file(_array_check_record.definitions())
+        # The record's globals and the module set-up callback that points them at host memory:
+        # once a library (numba-cuda keeps its files in a set, but appends a file's callback at
+        # every add, which would set the module up once a check site).
+        library, definitions = context.active_code_library, _array_check_record.definitions()
+        if definitions not in getattr(library, "_linking_files", ()):
+            library.add_linking_file(definitions)
     with builder.if_then(short, likely=False):
         builder.call(report, counts)
         # The report never returns. Said so (noreturn, unreachable), nothing is live across the
