@@ -34,7 +34,8 @@ child's ``launch_detail``: the launches' spread and their order, the ``kernel[..
 configurations' cost and the garbage collections from the first launch to the last (set
 NVMATH_CHILD_GC_FREEZE=1 to freeze the collector's generations before the first launch).
 Every process runs on the CPUs next to the GPU (``--pin gpu-local``, the default, where they are
-not all the CPUs; ``--pin none``: anywhere).
+not all the CPUs; ``--pin none``: anywhere; ``--pin 2-5``: on those CPUs, the same for every
+contender, where the GPU's side is the whole machine, as in a virtual machine).
 ``--ours-variant NAME:VAR=VALUE,...`` (repeatable) adds a contender ``ours:NAME``: this checkout
 with those environment variables, in the same rounds (with its own cache and warm-up), its
 within-round ratios over the peer reported beside ours'.
@@ -152,6 +153,26 @@ def gpu_local_cpus(bus_id: str | None = None) -> set | None:
     allowed = os.sched_getaffinity(0)
     cpus &= allowed
     return cpus if cpus and cpus != allowed else None
+
+
+def pin_cpus(pin: str) -> set | None:
+    """The CPUs ``--pin`` names: ``gpu-local`` (see :func:`gpu_local_cpus`), ``none`` (None: any)
+    or a Linux CPU list, which must name only CPUs this process may use."""
+    if pin == "gpu-local":
+        return gpu_local_cpus()
+    if pin == "none":
+        return None
+    try:
+        cpus = _cpu_list(pin)
+    except ValueError:
+        cpus = set()
+    allowed = os.sched_getaffinity(0)
+    if not cpus or not cpus <= allowed:
+        raise ValueError(
+            f"--pin={pin!r} is not supported; accepted: gpu-local, none or a list of the CPUs this process "
+            f"may use ({','.join(map(str, sorted(allowed)))}), such as 2-5"
+        )
+    return cpus
 
 
 def run_example(path: str, env: dict, expect_dir: str, timeout: float, cpus: set | None = None) -> dict:
@@ -359,9 +380,9 @@ def main(argv=None) -> int:
     )
     parser.add_argument(
         "--pin",
-        choices=("gpu-local", "none"),
         default="gpu-local",
-        help="run every process on the CPUs next to the GPU (where they are not all the CPUs), or anywhere",
+        help="gpu-local: every process on the CPUs next to the GPU (where they are not all the CPUs); "
+        "none: anywhere; a Linux CPU list (2-5,8): on those CPUs",
     )
     args = parser.parse_args(argv)
     try:
@@ -391,7 +412,10 @@ def main(argv=None) -> int:
         )
         return 0
     site_dir = os.path.abspath(args.site_dir) if args.site_dir and os.path.isdir(args.site_dir) else ""
-    cpus = gpu_local_cpus() if args.pin == "gpu-local" else None
+    try:
+        cpus = pin_cpus(args.pin)
+    except ValueError as e:
+        parser.error(str(e))
     deadline = time.monotonic() + args.budget
 
     caches = tempfile.mkdtemp(prefix="nvmath-dx-examples-caches-")

@@ -306,3 +306,13 @@ def test_a_pinned_child_runs_on_the_cpus_given(tmp_path, monkeypatch):
     cpu = min(os.sched_getaffinity(0))
     got = perf.run_example("example.py", dict(os.environ), str(tmp_path), 60, cpus={cpu})
     assert got["launch_detail"]["cpus"] == [cpu], got
+
+
+def test_pin_takes_a_cpu_list_and_refuses_what_this_process_may_not_use():
+    allowed = os.sched_getaffinity(0)
+    cpu = min(allowed)
+    assert perf.pin_cpus(str(cpu)) == {cpu}
+    assert perf.pin_cpus("none") is None
+    for bad in ("fast", "", "3-1", str(max(allowed) + 1000)):
+        with pytest.raises(ValueError, match="--pin=.*accepted: gpu-local, none"):
+            perf.pin_cpus(bad)

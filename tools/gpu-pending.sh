@@ -230,7 +230,8 @@ case "${1:-measure}" in
     # DX_ONLY and DX_ROUNDS narrow it: the chained GEMMs alone fit about 13 rounds in 360 s (a
     # round: 3 s ours, 22 s nvmath-python, which compiles in every process).
     # DX_VARIANTS adds contenders in the same rounds (--ours-variant NAME:VAR=VALUE,...).
-    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance} ${DX_VARIANTS:-}" \
+    # DX_PIN: the CPUs of every process (gpu-local, none or a list such as 2-5).
+    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --pin ${DX_PIN:-gpu-local} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance} ${DX_VARIANTS:-}" \
       exec tools/gpu-check.sh bench
     ;;
   launchdiag)
