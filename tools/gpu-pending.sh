@@ -77,10 +77,17 @@
 # first timed launch 38 and 57 us against 41 and 39, kernel alone 10.18 against 10.36 us, but
 # within-round medians 1.013x and 1.419x: each process's launches sat at 54-63 or 91-109 us for its
 # life, in both projects. The benchmark now pins every process to the GPU's local CPUs (--pin).
+# Fourth session of 2026-12-07: 8 calls (5 naming nvidia-h200, 2 nvidia-h100-x1, 1 no kind); 2 ran,
+# both on H100s (the call for an H100 was taken back before it answered, 361 s; 4 starts failed,
+# 90-180 s each). The hosts have one NUMA node and 16 CPUs, all the GPU's (gpu-local pins
+# nothing), so --pin now takes a CPU list: with every process on CPUs 2-5 the GPU tests of the
+# record report passed (31) and dx gave within-round medians 0.996x (12 rounds) and 0.982x (10
+# rounds; pooled 0.984x, 13 of 22 rounds at or below 1; docs/results/h100/cublasdx_fused_gemm_pinned*.json);
+# one process in 22 of each project still drew the slow launch mode, on a CPU where others ran fast.
 # Left for an H200:
-#   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
-#                                  (pinned now: do slow processes still occur? launch_detail's
-#                                  process_at_first_launch says each one's CPU and NUMA node)
+#   DX_PIN=2-5 DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
+#                                  (issue 16's last point: ours at least as fast as nvmath-python
+#                                  on an H200; a round takes about 20 s, the warm-ups 36 s)
 #                                  (call timeout >= 420 s: the installs come before the budget)
 #   tools/gpu-pending.sh probe     (carry .whl and .peer-whl; 4-6 minutes)
 #   tools/gpu-pending.sh measure   (the default; carry .whl and .peer-whl, about 9 minutes)
