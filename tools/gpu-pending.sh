@@ -85,7 +85,7 @@
 # rounds; pooled 0.984x, 13 of 22 rounds at or below 1; docs/results/h100/cublasdx_fused_gemm_pinned*.json);
 # one process in 22 of each project still drew the slow launch mode, on a CPU where others ran fast.
 # Left for an H200:
-#   DX_PIN=2-5 DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
+#   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python
 #                                  on an H200; a round takes about 20 s, the warm-ups 36 s)
 #                                  (call timeout >= 420 s: the installs come before the budget)
@@ -237,8 +237,9 @@ case "${1:-measure}" in
     # DX_ONLY and DX_ROUNDS narrow it: the chained GEMMs alone fit about 13 rounds in 360 s (a
     # round: 3 s ours, 22 s nvmath-python, which compiles in every process).
     # DX_VARIANTS adds contenders in the same rounds (--ours-variant NAME:VAR=VALUE,...).
-    # DX_PIN: the CPUs of every process (gpu-local, none or a list such as 2-5).
-    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --pin ${DX_PIN:-gpu-local} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance} ${DX_VARIANTS:-}" \
+    # DX_PIN: the CPUs of every process (gpu-local, none or a list). The hosts' 16 CPUs are all
+    # the GPU's (one NUMA node), where gpu-local pins nothing: four fixed CPUs by default.
+    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds ${DX_ROUNDS:-7} --budget ${DX_BUDGET:-360} --pin ${DX_PIN:-2-5} --only ${DX_ONLY:-cublasdx_fused_gemm_performance,cublasdx_single_gemm_performance} ${DX_VARIANTS:-}" \
       exec tools/gpu-check.sh bench
     ;;
   launchdiag)
