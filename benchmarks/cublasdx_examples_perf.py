@@ -389,6 +389,10 @@ def main(argv=None) -> int:
         variants = parse_variants(args.ours_variant)
     except ValueError as e:
         parser.error(f"--ours-variant is not supported: {e}")
+    try:
+        cpus = pin_cpus(args.pin)
+    except ValueError as e:
+        parser.error(str(e))
     contenders = ["ours", *variants, "peer"]
     if args.rounds < 1:
         parser.error(f"--rounds={args.rounds} is not supported; accepted: an integer >= 1")
@@ -412,10 +416,6 @@ def main(argv=None) -> int:
         )
         return 0
     site_dir = os.path.abspath(args.site_dir) if args.site_dir and os.path.isdir(args.site_dir) else ""
-    try:
-        cpus = pin_cpus(args.pin)
-    except ValueError as e:
-        parser.error(str(e))
     deadline = time.monotonic() + args.budget
 
     caches = tempfile.mkdtemp(prefix="nvmath-dx-examples-caches-")

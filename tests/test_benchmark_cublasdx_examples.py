@@ -316,3 +316,9 @@ def test_pin_takes_a_cpu_list_and_refuses_what_this_process_may_not_use():
     for bad in ("fast", "", "3-1", str(max(allowed) + 1000)):
         with pytest.raises(ValueError, match="--pin=.*accepted: gpu-local, none"):
             perf.pin_cpus(bad)
+
+
+def test_a_bad_pin_is_refused_before_anything_runs(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        perf.main(["--pin", "fast", "--examples-dir", str(tmp_path / "absent"), "--out", str(tmp_path)])
+    assert "--pin='fast' is not supported" in capsys.readouterr().err
