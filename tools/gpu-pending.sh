@@ -84,6 +84,11 @@
 # record report passed (31) and dx gave within-round medians 0.996x (12 rounds) and 0.982x (10
 # rounds; pooled 0.984x, 13 of 22 rounds at or below 1; docs/results/h100/cublasdx_fused_gemm_pinned*.json);
 # one process in 22 of each project still drew the slow launch mode, on a CPU where others ran fast.
+# Fifth session of 2026-12-07: 4 calls, all on H100s (2 named nvidia-h200). Chained GEMMs pinned
+# to CPUs 2-5: within-round median 0.871x (14 rounds) and 0.949x (12 rounds); this time 5-6 of
+# 14 processes of each project drew the slow launch mode, pinned or not. GPU tests (gpu-check
+# tests, cut at 400 s at 97%): 2913 passed, 20 skipped, 0 failed. Peer examples, ours: every
+# examples/device one but fp64 emulation (cuda.coop) and scrambled Sobol (cffi) passes.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python

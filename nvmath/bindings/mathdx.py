@@ -1,24 +1,33 @@
 """Thin 1:1 ``ctypes`` bindings of libmathdx (``libmathdx.so.0``; the ``nvidia-libmathdx-cu13``
-0.4 wheel: cuFFTDx 1.7, cuBLASDx 0.7, cuRANDDx 0.2, cuSOLVERDx 0.5, nvCOMPDx 0.1).
+0.4.2 wheel: cuFFTDx 1.7, cuBLASDx 0.7, cuRANDDx 0.2, cuSOLVERDx 0.5, nvCOMPDx 0.1).
 
 libmathdx generates device functions from descriptors at run time (NVRTC inside), with no
 GPU: create a descriptor, set its operators, read its traits, finalize it into a code
 object, read the code's LTO-IR and link it (nvJitLink) with a kernel that calls the function
 by its symbol name.
 
-Functions keep their C names and argument order. Descriptors, code objects, tensors,
-pipelines and device functions are Python ints (``long long`` handles); output parameters are
-returned instead of passed; a C ``(count, array)`` input pair stays two arguments and the
-array's length must equal ``count``. Every status other than ``COMMONDX_SUCCESS`` raises
-:class:`MathDxError`, which names the function and carries libmathdx's own error text (the
+Every C function has two faces with the same engine:
+
+- **nvmath-python's names** (``cufftdx_create_descriptor``, ``cublasdx_get_trait_str``,
+  ``commondx_get_code_ltoir``...): snake_case, the C arguments in C order, as nvmath-python's
+  ``nvmath.bindings.mathdx`` has them, so its users' code runs unchanged. An output array or
+  string is the caller's buffer, as in C: a ``bytearray``, a writable NumPy array, a list
+  (filled in place) or an int address; the function fills it and returns None, and a buffer
+  smaller than the size passed is refused. An input array is a sequence of at least
+  ``count`` elements or an int address.
+- **The C names** (``cufftdxCreateDescriptor``, ``cublasdxGetTraitStr``...): output
+  parameters are returned instead of passed (``cublasdxGetTraitStr(h, trait, size)`` returns
+  the ``str``).
+
+Descriptors, code objects, tensors, pipelines and device functions are Python ints (``long
+long`` handles). A C ``(count, array)`` input pair stays two arguments. Every status other
+than ``COMMONDX_SUCCESS`` raises :class:`MathDxError` (a :class:`LibMathDxError`, the type
+nvmath-python raises), which names the function and carries libmathdx's own error text (the
 NVRTC log of a ``COMPILATION_ERROR``) when the library has one. The ``*ToStr`` functions
 return ``str``. Enums are :class:`enum.IntEnum` s named after their C typedef
 (``cufftdxTraitType`` → :class:`CufftdxTraitType`) with the C prefix dropped
-(``CUFFTDX_TRAIT_SYMBOL_NAME`` → ``CufftdxTraitType.SYMBOL_NAME``).
-
-The snake_case helpers (:func:`commondx_get_code_ltoir`, :func:`cufftdx_get_trait_str`,
-:func:`cufftdx_get_trait_int64s`...) do a size query and the fetch in one call; they choose
-nothing.
+(``CUFFTDX_TRAIT_SYMBOL_NAME`` → ``CufftdxTraitType.SYMBOL_NAME``); a few members the 0.4
+headers dropped are kept under nvmath-python's names (libmathdx refuses them).
 
 Importing this module loads nothing: the library is found with ``cuda.pathfinder`` on the
 first call (which also loads the NVRTC it needs).
@@ -57,8 +66,8 @@ the operators. A block-execution function must be called by every thread of the 
 ``float``. cuSOLVERDx, cuRANDDx and nvCOMPDx prototypes are in the ``cusolverdxFunction_t``,
 ``curanddxDeviceFunctionType_t`` and ``nvcompdxDirection_t`` documentation of their headers.
 
-Known issues of libmathdx 0.4.1
-------------------------------
+Known issues (seen with libmathdx 0.4.1)
+---------------------------------------
 - It was built with CUDA 13.0 and compiles with whatever NVRTC is loaded. With NVRTC 13.5
   (``nvidia-cuda-nvrtc`` 13.5), cuBLASDx code generation fails (``COMPILATION_ERROR``: CuTe
   includes ``cccl/cuda/std/__tuple_dir/structured_bindings.h``, which CCCL 13.5 no longer
@@ -71,15 +80,18 @@ Known issues of libmathdx 0.4.1
 
 Example
 -------
->>> h = cufftdxCreateDescriptor()                                               # doctest: +SKIP
->>> cufftdxSetOperatorInt64(h, CufftdxOperatorType.SIZE, 512)                   # doctest: +SKIP
+>>> h = cufftdx_create_descriptor()                                             # doctest: +SKIP
+>>> cufftdx_set_operator_int64(h, CufftdxOperatorType.SIZE, 512)                # doctest: +SKIP
 >>> ...  # DIRECTION, TYPE, PRECISION, SM, EXECUTION, API
->>> name = cufftdx_get_trait_str(h, CufftdxTraitType.SYMBOL_NAME)              # doctest: +SKIP
->>> code = commondxCreateCode()                                                 # doctest: +SKIP
->>> commondxSetCodeOptionInt64(code, CommondxOption.TARGET_SM, 900)             # doctest: +SKIP
->>> cufftdxFinalizeCode(code, h)                                                # doctest: +SKIP
->>> ltoir = commondx_get_code_ltoir(code)                                       # doctest: +SKIP
->>> commondxDestroyCode(code); cufftdxDestroyDescriptor(h)                      # doctest: +SKIP
+>>> size = cufftdx_get_trait_str_size(h, CufftdxTraitType.SYMBOL_NAME)          # doctest: +SKIP
+>>> name = bytearray(size)                                                      # doctest: +SKIP
+>>> cufftdx_get_trait_str(h, CufftdxTraitType.SYMBOL_NAME, size, name)          # doctest: +SKIP
+>>> code = commondx_create_code()                                               # doctest: +SKIP
+>>> commondx_set_code_option_int64(code, CommondxOption.TARGET_SM, 900)         # doctest: +SKIP
+>>> cufftdx_finalize_code(code, h)                                              # doctest: +SKIP
+>>> ltoir = bytearray(commondx_get_code_ltoir_size(code))                       # doctest: +SKIP
+>>> commondx_get_code_ltoir(code, len(ltoir), ltoir)                            # doctest: +SKIP
+>>> commondx_destroy_code(code); cufftdx_destroy_descriptor(h)                  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -94,6 +106,7 @@ from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
 __all__ = [
     # errors
     "MathDxError",
+    "LibMathDxError",
     "LibraryNotFoundError",
     "FunctionNotFoundError",
     # constants
@@ -110,6 +123,18 @@ __all__ = [
     "CommondxExecution",
     "CommondxCodeType",
     "CommondxCodeContainer",
+    "CommondxFunctionAbi",
+    "CufftdxDeviceFunctionType",
+    "CufftdxThreadLayout",
+    "CufftdxThreadLinearization",
+    "CufftdxTransposition",
+    "CublasdxDiag",
+    "CublasdxFillMode",
+    "CublasdxSide",
+    "CublasdxInputStreaming",
+    "CublasdxStaticBlockDim",
+    "CublasdxWithPipeline",
+    "NvcompdxBlockWarpCompleteness",
     "CufftdxApi",
     "CufftdxType",
     "CufftdxDirection",
@@ -206,6 +231,7 @@ __all__ = [
     "cufftdxGetTraitInt64s",
     "cufftdxGetTraitCommondxDataType",
     "cufftdxFinalizeCode",
+    "cufftdxFinalizeCodes",
     "cufftdxDestroyDescriptor",
     "cufftdxOperatorTypeToStr",
     "cufftdxTraitTypeToStr",
@@ -230,6 +256,9 @@ __all__ = [
     "cublasdxGetTraitInt64s",
     "cublasdxGetTraitCommondxDataTypes",
     "cublasdxFinalizeCode",
+    "cublasdxFinalizeCodes",
+    "cublasdxGetUniversalFATBINSize",
+    "cublasdxGetUniversalFATBIN",
     "cublasdxDestroyDescriptor",
     "cublasdxCreateTensor",
     "cublasdxCreateTensorStrided",
@@ -288,6 +317,7 @@ __all__ = [
     "curanddxGetTraitStr",
     "curanddxGetTraitInt64",
     "curanddxFinalizeCode",
+    "curanddxFinalizeCodes",
     "curanddxDestroyDescriptor",
     "curanddxOperatorTypeToStr",
     "curanddxDistributionToStr",
@@ -310,6 +340,7 @@ __all__ = [
     "cusolverdxGetTraitInt64",
     "cusolverdxGetTraitInt64s",
     "cusolverdxFinalizeCode",
+    "cusolverdxFinalizeCodes",
     "cusolverdxDestroyDescriptor",
     "cusolverdxOperatorTypeToStr",
     "cusolverdxTraitTypeToStr",
@@ -337,45 +368,128 @@ __all__ = [
     "nvcompdxGetUniversalFATBINSize",
     "nvcompdxGetUniversalFATBIN",
     "nvcompdxFinalizeCode",
+    "nvcompdxFinalizeCodes",
     "nvcompdxDestroyDescriptor",
     "nvcompdxOperatorTypeToStr",
     "nvcompdxTraitTypeToStr",
     "nvcompdxAlgorithmToStr",
     "nvcompdxDirectionToStr",
-    # typed helpers
+    # nvmath-python's names
+    "check_status",
+    "commondx_create_code",
+    "commondx_destroy_code",
     "commondx_get_code_ltoir",
+    "commondx_get_code_ltoir_size",
+    "commondx_get_code_ltoir_sizes",
     "commondx_get_code_ltoirs",
+    "commondx_get_code_num_ltoirs",
+    "commondx_get_code_option_int64",
+    "commondx_get_code_options_int64s",
     "commondx_get_code_ptx",
-    "commondx_get_last_error",
+    "commondx_get_code_ptx_size",
+    "commondx_set_code_option_int64",
     "commondx_set_code_option_int64s",
-    "commondx_set_code_option_strs",
-    "cufftdx_set_operator_int64s",
-    "cufftdx_set_option_strs",
-    "cufftdx_get_trait_str",
-    "cufftdx_get_trait_int64s",
-    "cufftdx_get_knobs",
-    "cufftdx_get_ltoir",
-    "cublasdx_set_operator_int64s",
-    "cublasdx_set_option_strs",
-    "cublasdx_get_trait_str",
-    "cublasdx_get_trait_int64s",
-    "cublasdx_get_ltoir",
-    "cublasdx_get_tensor_trait_str",
-    "cublasdx_get_pipeline_trait_str",
+    "commondx_set_code_option_str",
+    "commondx_status_to_str",
+    "cublasdx_create_descriptor",
+    "cublasdx_create_device_function",
+    "cublasdx_create_device_function_with_pipelines",
+    "cublasdx_create_device_pipeline",
+    "cublasdx_create_tensor",
+    "cublasdx_create_tensor_strided",
+    "cublasdx_create_tile_pipeline",
+    "cublasdx_destroy_descriptor",
+    "cublasdx_destroy_device_function",
+    "cublasdx_destroy_pipeline",
+    "cublasdx_destroy_tensor",
+    "cublasdx_finalize",
+    "cublasdx_finalize_code",
+    "cublasdx_finalize_codes",
+    "cublasdx_finalize_device_functions",
+    "cublasdx_finalize_pipelines",
+    "cublasdx_finalize_tensors",
     "cublasdx_get_device_function_trait_str",
+    "cublasdx_get_device_function_trait_str_size",
+    "cublasdx_get_ltoir",
+    "cublasdx_get_ltoir_size",
+    "cublasdx_get_pipeline_trait_int64",
+    "cublasdx_get_pipeline_trait_int64s",
+    "cublasdx_get_pipeline_trait_str",
+    "cublasdx_get_pipeline_trait_str_size",
+    "cublasdx_get_tensor_trait_int64",
+    "cublasdx_get_tensor_trait_str",
+    "cublasdx_get_tensor_trait_str_size",
+    "cublasdx_get_trait_int64",
+    "cublasdx_get_trait_int64s",
+    "cublasdx_get_trait_str",
+    "cublasdx_get_trait_str_size",
+    "cublasdx_get_universal_fatbin",
+    "cublasdx_get_universal_fatbin_size",
+    "cublasdx_make_tensor_like",
+    "cublasdx_operator_type_to_str",
+    "cublasdx_set_operator_int64",
+    "cublasdx_set_operator_int64s",
+    "cublasdx_set_option_str",
+    "cublasdx_set_tensor_option_int64",
+    "cublasdx_trait_type_to_str",
+    "cufftdx_create_descriptor",
+    "cufftdx_destroy_descriptor",
+    "cufftdx_finalize_code",
+    "cufftdx_finalize_codes",
+    "cufftdx_get_knob_int64s",
+    "cufftdx_get_knob_int64size",
+    "cufftdx_get_ltoir",
+    "cufftdx_get_ltoir_size",
+    "cufftdx_get_trait_commondx_data_type",
+    "cufftdx_get_trait_int64",
+    "cufftdx_get_trait_int64s",
+    "cufftdx_get_trait_str",
+    "cufftdx_get_trait_str_size",
+    "cufftdx_operator_type_to_str",
+    "cufftdx_set_operator_int64",
+    "cufftdx_set_operator_int64s",
+    "cufftdx_set_option_str",
+    "cufftdx_trait_type_to_str",
+    "curanddx_create_descriptor",
+    "curanddx_destroy_descriptor",
+    "curanddx_distribution_to_str",
+    "curanddx_finalize_code",
+    "curanddx_finalize_codes",
+    "curanddx_generate_method_to_str",
+    "curanddx_generator_to_str",
+    "curanddx_get_trait_int64",
     "curanddx_get_trait_str",
-    "cusolverdx_set_operator_int64s",
-    "cusolverdx_get_trait_str",
+    "curanddx_get_trait_str_size",
+    "curanddx_get_version",
+    "curanddx_normal_method_to_str",
+    "curanddx_operator_type_to_str",
+    "curanddx_set_operator_doubles",
+    "curanddx_set_operator_int64",
+    "curanddx_set_option_str",
+    "curanddx_trait_type_to_str",
+    "cusolverdx_create_descriptor",
+    "cusolverdx_destroy_descriptor",
+    "cusolverdx_finalize_code",
+    "cusolverdx_finalize_codes",
     "cusolverdx_get_ltoir",
+    "cusolverdx_get_ltoir_size",
+    "cusolverdx_get_trait_int64",
+    "cusolverdx_get_trait_int64s",
+    "cusolverdx_get_trait_str",
+    "cusolverdx_get_trait_str_size",
     "cusolverdx_get_universal_fatbin",
-    "nvcompdx_set_operator_int64s",
-    "nvcompdx_get_trait_str",
-    "nvcompdx_get_ltoir",
-    "nvcompdx_get_universal_fatbin",
+    "cusolverdx_get_universal_fatbin_size",
+    "cusolverdx_operator_type_to_str",
+    "cusolverdx_set_operator_int64",
+    "cusolverdx_set_operator_int64s",
+    "cusolverdx_set_option_str",
+    "cusolverdx_trait_type_to_str",
+    "get_version",
+    "get_version_ex",
 ]
 
 
-# -- enums (values from the libmathdx 0.4.1 headers) ---------------------------------------
+# -- enums (values from the libmathdx 0.4.2 headers) ---------------------------------------
 
 # libcommondx.h
 
@@ -506,6 +620,13 @@ class CommondxCodeContainer(enum.IntEnum):
     PTX = 2
 
 
+class CommondxFunctionAbi(enum.IntEnum):
+    """``commondxFunctionAbi`` (``COMMONDX_FUNCTION_ABI_`` dropped): function ABI of generated code (native, or tile for cuTile kernels)."""
+
+    NATIVE = 0
+    TILE = 1
+
+
 # libcufftdx.h
 
 
@@ -578,6 +699,11 @@ class CufftdxOperatorType(enum.IntEnum):
     REAL_FFT_OPTIONS = 9
     API = 10
     CODE_TYPE = 11
+    FUNCTION_ABI = 12
+    THREAD_LINEARIZATION = 13
+    TRANSPOSITION = 14
+    THREAD_LAYOUT = 15
+    DEVICE_FUNCTION = 16
 
 
 class CufftdxKnobType(enum.IntEnum):
@@ -587,6 +713,7 @@ class CufftdxKnobType(enum.IntEnum):
 
     ELEMENTS_PER_THREAD = 0
     FFTS_PER_BLOCK = 1
+    TRANSPOSITION = 2
 
 
 class CufftdxTraitType(enum.IntEnum):
@@ -610,6 +737,43 @@ class CufftdxTraitType(enum.IntEnum):
     INPUT_ELEMENTS_PER_THREAD = 13
     OUTPUT_ELEMENTS_PER_THREAD = 14
     SUGGESTED_FFTS_PER_BLOCK = 15
+    SYMBOL_EXECUTE_NAME = 16
+    SYMBOL_FFT_ID_NAME = 17
+    SYMBOL_BATCH_ID_NAME = 18
+    SYMBOL_IS_THREAD_ACTIVE_NAME = 19
+
+
+class CufftdxDeviceFunctionType(enum.IntFlag):
+    """``cufftdxDeviceFunctionType`` (``CUFFTDX_DEVICE_FUNCTION_`` dropped): cuFFTDx device functions to generate (bit flags)."""
+
+    EXECUTE = 1
+    FFT_ID = 2
+    BATCH_ID = 4
+    IS_THREAD_ACTIVE = 8
+
+
+class CufftdxThreadLayout(enum.IntEnum):
+    """``cufftdxThreadLayout`` (``CUFFTDX_THREAD_LAYOUT_`` dropped): cuFFTDx thread layout of the register data."""
+
+    REGULAR = 0
+    TRANSPOSED = 1
+
+
+class CufftdxThreadLinearization(enum.IntEnum):
+    """``cufftdxThreadLinearization`` (``CUFFTDX_THREAD_LINEARIZATION_`` dropped): cuFFTDx thread linearization switch."""
+
+    DISABLED = 0
+    ENABLED = 1
+
+
+class CufftdxTransposition(enum.IntEnum):
+    """``cufftdxTransposition`` (``CUFFTDX_TRANSPOSITION_`` dropped): cuFFTDx transposition of the register data."""
+
+    ANY = 0
+    NONE = 1
+    BY_COMPONENT = 2
+    BY_COMPLEX = 3
+    BY_COMPONENT_PADDED = 4
 
 
 # libcublasdx.h
@@ -639,6 +803,7 @@ class CublasdxTilePipelineType(enum.IntEnum):
     """
 
     DEFAULT = 0
+    PIPELINE_DEFAULT = 0  # nvmath-python's name for DEFAULT
 
 
 class CublasdxBlockSizeStrategy(enum.IntEnum):
@@ -689,6 +854,7 @@ class CublasdxFunction(enum.IntEnum):
     """``cublasdxFunction`` (``CUBLASDX_FUNCTION_`` dropped): cuBLASDx BLAS function."""
 
     MM = 0
+    TRSM = 1
 
 
 class CublasdxOperatorType(enum.IntEnum):
@@ -711,6 +877,9 @@ class CublasdxOperatorType(enum.IntEnum):
     STATIC_BLOCK_DIM = 12
     ENABLE_INPUT_STREAMING = 13
     WITH_PIPELINE = 14
+    SIDE = 15
+    FILL_MODE = 16
+    DIAG = 17
 
 
 class CublasdxTraitType(enum.IntEnum):
@@ -823,6 +992,48 @@ class CublasdxDeviceFunctionType(enum.IntEnum):
     FINISH_ACCUMULATION = 15
 
 
+class CublasdxDiag(enum.IntEnum):
+    """``cublasdxDiag`` (``CUBLASDX_DIAG_`` dropped): cuBLASDx TRSM diagonal (unit or not)."""
+
+    UNIT = 0
+    NON_UNIT = 1
+
+
+class CublasdxFillMode(enum.IntEnum):
+    """``cublasdxFillMode`` (``CUBLASDX_FILL_MODE_`` dropped): cuBLASDx TRSM fill mode (upper or lower triangle)."""
+
+    UPPER = 0
+    LOWER = 1
+
+
+class CublasdxSide(enum.IntEnum):
+    """``cublasdxSide`` (``CUBLASDX_SIDE_`` dropped): cuBLASDx TRSM side of the triangular operand."""
+
+    LEFT = 0
+    RIGHT = 1
+
+
+class CublasdxInputStreaming(enum.IntEnum):
+    """``cublasdxInputStreaming`` (``CUBLASDX_INPUT_STREAMING_`` dropped): cuBLASDx input streaming switch (``ENABLE_INPUT_STREAMING``)."""
+
+    DISABLED = 0
+    ENABLED = 1
+
+
+class CublasdxStaticBlockDim(enum.IntEnum):
+    """``cublasdxStaticBlockDim`` (``CUBLASDX_STATIC_BLOCK_DIM_`` dropped): cuBLASDx static block dimension switch (``STATIC_BLOCK_DIM``)."""
+
+    DISABLED = 0
+    ENABLED = 1
+
+
+class CublasdxWithPipeline(enum.IntEnum):
+    """``cublasdxWithPipeline`` (``CUBLASDX_WITH_PIPELINE_`` dropped): cuBLASDx pipeline switch (``WITH_PIPELINE``)."""
+
+    DISABLED = 0
+    ENABLED = 1
+
+
 # libcuranddx.h
 
 
@@ -882,6 +1093,8 @@ class CuranddxOperatorType(enum.IntEnum):
     GENERATE_METHOD = 6
     NORMAL_METHOD = 7
     DEVICE_FUNCTIONS = 8
+    # nvmath-python's name for an operator removed in libmathdx 0.3.2 (0.4 refuses it).
+    DISTRIBUTION_PARAMETERS = 9
 
 
 class CuranddxDeviceFunctionType(enum.IntFlag):
@@ -952,6 +1165,11 @@ class CusolverdxFunction(enum.IntEnum):
     GTSV_NO_PIVOT = 17
     HTEV = 18
     HEEV = 19
+    MODIFIED_LU = 20
+    BDSVD = 21
+    GESVD = 22
+    HEGST = 23
+    HEGV = 24
 
 
 class CusolverdxArrangement(enum.IntEnum):
@@ -1001,6 +1219,7 @@ class CusolverdxJob(enum.IntEnum):
     ALL_VECTORS = 1
     MULTIPLY_VECTORS = 2
     OVERWRITE_VECTORS = 3
+    SOME_VECTORS = 4
 
 
 class CusolverdxOperatorType(enum.IntEnum):
@@ -1022,6 +1241,8 @@ class CusolverdxOperatorType(enum.IntEnum):
     LEADING_DIMENSION = 13
     BATCHES_PER_BLOCK = 14
     JOB = 15
+    FUNCTION_ABI = 16
+    EIG_TYPE = 17
 
 
 class CusolverdxTraitType(enum.IntEnum):
@@ -1034,6 +1255,15 @@ class CusolverdxTraitType(enum.IntEnum):
     SUGGESTED_BLOCK_DIM = 5
     SUGGESTED_BATCHES_PER_BLOCK = 6
     WORKSPACE_SIZE = 12
+    # nvmath-python's names for traits the 0.4 headers no longer declare; libmathdx 0.4
+    # answers them with INTERNAL_ERROR.
+    SHARED_MEMORY_SIZE = 1
+    SUGGESTED_LEADING_DIMENSION = 4
+    ARRANGEMENT = 7
+    BATCHES_PER_BLOCK = 8
+    TYPE = 9
+    LEADING_DIMENSION = 10
+    VALUE_TYPE = 11
 
 
 # libnvcompdx.h
@@ -1064,6 +1294,7 @@ class NvcompdxOperatorType(enum.IntEnum):
     EXECUTION = 5
     BLOCK_DIM = 6
     BLOCK_WARP = 7
+    FUNCTION_ABI = 8
 
 
 class NvcompdxTraitType(enum.IntEnum):
@@ -1081,7 +1312,40 @@ class NvcompdxTraitType(enum.IntEnum):
     BLOCK_WARP = 9
 
 
+class NvcompdxBlockWarpCompleteness(enum.IntEnum):
+    """``nvcompdxBlockWarpCompleteness`` (``NVCOMPDX_BLOCK_WARP_`` dropped): nvCOMPDx block warp completeness."""
+
+    INCOMPLETE = 0
+    COMPLETE = 1
+
+
+# Members kept for nvmath-python's names that the installed headers no longer declare.
+_NOT_IN_HEADERS = {
+    CusolverdxTraitType: {
+        "SHARED_MEMORY_SIZE",
+        "SUGGESTED_LEADING_DIMENSION",
+        "ARRANGEMENT",
+        "BATCHES_PER_BLOCK",
+        "TYPE",
+        "LEADING_DIMENSION",
+        "VALUE_TYPE",
+    },
+    CuranddxOperatorType: {"DISTRIBUTION_PARAMETERS"},
+}
+
 _C_PREFIX = {
+    NvcompdxBlockWarpCompleteness: "NVCOMPDX_BLOCK_WARP_",
+    CublasdxWithPipeline: "CUBLASDX_WITH_PIPELINE_",
+    CublasdxStaticBlockDim: "CUBLASDX_STATIC_BLOCK_DIM_",
+    CublasdxInputStreaming: "CUBLASDX_INPUT_STREAMING_",
+    CublasdxSide: "CUBLASDX_SIDE_",
+    CublasdxFillMode: "CUBLASDX_FILL_MODE_",
+    CublasdxDiag: "CUBLASDX_DIAG_",
+    CufftdxTransposition: "CUFFTDX_TRANSPOSITION_",
+    CufftdxThreadLinearization: "CUFFTDX_THREAD_LINEARIZATION_",
+    CufftdxThreadLayout: "CUFFTDX_THREAD_LAYOUT_",
+    CufftdxDeviceFunctionType: "CUFFTDX_DEVICE_FUNCTION_",
+    CommondxFunctionAbi: "COMMONDX_FUNCTION_ABI_",
     CommondxValueType: "COMMONDX_",
     CommondxStatusType: "COMMONDX_",
     CommondxPrecision: "COMMONDX_PRECISION_",
@@ -1144,7 +1408,7 @@ _C_PREFIX = {
 # -- constants (libmathdx.h, libcublasdx.h) --------------------------------------------------
 
 #: The header version these bindings were written from (``LIBMATHDX_VER_MAJOR/MINOR/PATCH``).
-HEADER_VERSION = (0, 4, 1)
+HEADER_VERSION = (0, 4, 2)
 #: ``LIBMATHDX_RUNTIME`` (``LLONG_MIN``): a shape or stride given at run time
 #: (:func:`cublasdxCreateTensorStrided`).
 LIBMATHDX_RUNTIME = -(1 << 63)
@@ -1168,7 +1432,31 @@ def _status_name(status: int) -> str:
         return "unknown commondxStatusType"
 
 
-class MathDxError(Exception):
+class LibMathDxError(Exception):
+    """A libmathdx status other than success (nvmath-python's error type).
+
+    Every status error this module raises is one: :class:`MathDxError` derives from it and
+    adds the C function's name and libmathdx's own text.
+
+    Parameters
+    ----------
+    status : int
+        The :class:`CommondxStatusType`.
+    """
+
+    def __init__(self, status: int):
+        super().__init__(f"{_status_name(status)} ({int(status)})")
+        try:
+            status = CommondxStatusType(status)
+        except ValueError:
+            pass
+        self.status = status
+
+    def __reduce__(self):
+        return type(self), (int(self.status),)
+
+
+class MathDxError(LibMathDxError):
     """A libmathdx function returned a status other than ``COMMONDX_SUCCESS``.
 
     Attributes
@@ -1194,7 +1482,7 @@ class MathDxError(Exception):
             if len(detail) > _MAX_DETAIL_IN_MESSAGE:
                 text = detail[:_MAX_DETAIL_IN_MESSAGE] + f"\n... ({len(detail)} characters in all: see .detail)"
             message += f"\n{text}"
-        super().__init__(message)
+        Exception.__init__(self, message)
         self.function = function
         self.status = status
         self.detail = detail
@@ -1279,9 +1567,13 @@ def _integer(value, what: str) -> int:
 
 
 def _count(count, values, what: str) -> int:
+    """``count``, checked against a sequence that must hold at least that many elements (C
+    reads the first ``count``; nvmath-python's callers pass longer lists)."""
     count = _integer(count, "count")
-    if len(values) != count:
-        raise ValueError(f"{what} has {len(values)} elements; count={count} needs {count}")
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
+    if len(values) < count:
+        raise ValueError(f"{what} has {len(values)} elements; count={count} needs at least {count}")
     return count
 
 
@@ -1295,18 +1587,112 @@ def _ints(values, what: str) -> list[int]:
     return [_integer(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
+def _is_address(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _address_array(ctype, address, count, what: str):
+    """``(count, ctype*)`` for an input array given by its address, as C takes it: the
+    caller vouches for ``count`` readable elements there."""
+    count = _integer(count, "count")
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
+    return count, ctypes.cast(c_void_p(int(address) or None), POINTER(ctype))
+
+
 def _int64_array(values, count, what: str):
-    """``(count, long long[count])`` from a sequence of ints (NULL when empty)."""
+    """``(count, long long[count])`` from a sequence of ints (NULL when empty), or from an
+    int: the address of the caller's array."""
+    if _is_address(values):
+        return _address_array(c_longlong, values, count, what)
     items = _ints(values, what)
     count = _count(count, items, what)
-    return count, ((c_longlong * count)(*items) if count else None)
+    return count, ((c_longlong * count)(*items[:count]) if count else None)
 
 
 def _int_array(values, count, what: str):
-    """``(count, int[count])`` for an array of enums (``cufftdxKnobType*``)."""
+    """``(count, int[count])`` for an array of enums (``cufftdxKnobType*``), or the address
+    of the caller's array."""
+    if _is_address(values):
+        return _address_array(c_int, values, count, what)
     items = _ints(values, what)
     count = _count(count, items, what)
-    return count, ((c_int * count)(*items) if count else None)
+    return count, ((c_int * count)(*items[:count]) if count else None)
+
+
+def _writable_bytes(buffer, what: str) -> memoryview:
+    """A flat byte view of a writable, C-contiguous buffer (bytearray, NumPy array...)."""
+    try:
+        view = memoryview(buffer)
+    except TypeError:
+        raise TypeError(
+            f"{what} must be an int (an address) or a writable buffer such as a bytearray or a "
+            f"NumPy array, got {type(buffer).__name__}"
+        ) from None
+    if view.readonly:
+        raise TypeError(f"{what} is a read-only {type(buffer).__name__}; pass a bytearray or a writable array")
+    if not view.c_contiguous:
+        raise ValueError(f"{what} must be C-contiguous")
+    return view.cast("B")
+
+
+def _out_bytes(buffer, size, what: str):
+    """``(size, void*)`` for ``size`` bytes the C function fills: an int address, or a
+    writable buffer of at least ``size`` bytes (kept alive by the returned pointer's
+    ``_objects``)."""
+    size = _integer(size, "size")
+    if size < 0:
+        raise ValueError(f"size must be >= 0, got {size}")
+    if _is_address(buffer):
+        return size, c_void_p(int(buffer) or None)
+    view = _writable_bytes(buffer, what)
+    if view.nbytes < size:
+        raise ValueError(f"{what} has {view.nbytes} bytes; size={size} needs at least {size}")
+    if view.nbytes == 0:
+        return size, c_void_p()
+    return size, ctypes.cast((ctypes.c_char * view.nbytes).from_buffer(view), c_void_p)
+
+
+_INTEGER_FORMATS = {1: "bBc", 8: "qQlLnN"}
+
+
+def _out_array(ctype, array, count, what: str):
+    """``(count, ctype*, finish)`` for ``count`` integers the C function fills.
+
+    ``array`` may be an int (the address of the caller's array), a writable buffer of
+    8-byte integers or raw bytes (a NumPy ``int64`` array), or a list, which ``finish()``
+    fills in place after the call.
+    """
+    count = _integer(count, "count")
+    if count < 0:
+        raise ValueError(f"count must be >= 0, got {count}")
+    width = ctypes.sizeof(ctype)
+    if _is_address(array):
+        return count, ctypes.cast(c_void_p(int(array) or None), POINTER(ctype)), lambda: None
+    if isinstance(array, list):
+        if len(array) < count:
+            raise ValueError(f"{what} has {len(array)} elements; count={count} needs at least {count}")
+        out = (ctype * count)()
+
+        def finish():
+            array[:count] = list(out)
+
+        return count, (out if count else None), finish
+    try:
+        view = memoryview(array)
+    except TypeError:
+        view = None
+    if view is None or view.format.lstrip("@=<>!") not in _INTEGER_FORMATS.get(view.itemsize, ""):
+        raise TypeError(
+            f"{what} must be an int (an address), a list, or a writable buffer of {width}-byte "
+            f"integers such as a NumPy int64 array, got {type(array).__name__}"
+        )
+    raw = _writable_bytes(array, what)
+    if raw.nbytes < count * width:
+        raise ValueError(f"{what} has {raw.nbytes} bytes; count={count} needs at least {count * width}")
+    if count == 0:
+        return 0, None, lambda: None
+    return count, (ctype * count).from_buffer(raw), lambda: None
 
 
 def _encode(value, what: str) -> bytes:
@@ -1325,7 +1711,7 @@ def _str_array(values, count, what: str):
         raise TypeError(f"{what} must be a sequence of strings, not a single string")
     items = [_encode(v, f"{what}[{i}]") for i, v in enumerate(values)]
     count = _count(count, items, what)
-    return count, ((c_char_p * count)(*items) if count else None)
+    return count, ((c_char_p * count)(*items[:count]) if count else None)
 
 
 def _as_enum(enum_cls, value):
@@ -1335,7 +1721,7 @@ def _as_enum(enum_cls, value):
         return value
 
 
-# -- prototypes (from libmathdx.h and the headers it includes, 0.4.1) ------------------------
+# -- prototypes (from libmathdx.h and the headers it includes, 0.4.2) ------------------------
 
 _ll = c_longlong  # long long int, and every handle type (commondxCode, cufftdxDescriptor...)
 _ll_p = POINTER(c_longlong)
@@ -1395,6 +1781,7 @@ _PROTOTYPES = [
     ("cufftdxGetTraitInt64s", c_int, [_ll, c_int, c_size_t, _ll_p]),
     ("cufftdxGetTraitCommondxDataType", c_int, [_ll, c_int, _int_p]),
     ("cufftdxFinalizeCode", c_int, [_ll, _ll]),
+    ("cufftdxFinalizeCodes", c_int, [_ll, c_size_t, _ll_p]),
     ("cufftdxDestroyDescriptor", c_int, [_ll]),
     ("cufftdxOperatorTypeToStr", c_char_p, [c_int]),
     ("cufftdxTraitTypeToStr", c_char_p, [c_int]),
@@ -1452,6 +1839,9 @@ _PROTOTYPES = [
     ("cublasdxOperatorTypeToStr", c_char_p, [c_int]),
     ("cublasdxTraitTypeToStr", c_char_p, [c_int]),
     ("cublasdxFinalizeCode", c_int, [_ll, _ll]),
+    ("cublasdxFinalizeCodes", c_int, [_ll, c_size_t, _ll_p]),
+    ("cublasdxGetUniversalFATBINSize", c_int, [_ll, _size_p]),
+    ("cublasdxGetUniversalFATBIN", c_int, [_ll, c_size_t, c_void_p]),
     ("cublasdxDestroyDescriptor", c_int, [_ll]),
     ("cublasdxApiToStr", c_char_p, [c_int]),
     ("cublasdxTypeToStr", c_char_p, [c_int]),
@@ -1479,6 +1869,7 @@ _PROTOTYPES = [
     ("curanddxGetTraitStr", c_int, [_ll, c_int, c_size_t, c_char_p]),
     ("curanddxGetTraitInt64", c_int, [_ll, c_int, _ll_p]),
     ("curanddxFinalizeCode", c_int, [_ll, _ll]),
+    ("curanddxFinalizeCodes", c_int, [_ll, c_size_t, _ll_p]),
     ("curanddxDestroyDescriptor", c_int, [_ll]),
     ("curanddxOperatorTypeToStr", c_char_p, [c_int]),
     ("curanddxDistributionToStr", c_char_p, [c_int]),
@@ -1502,6 +1893,7 @@ _PROTOTYPES = [
     ("cusolverdxGetTraitInt64", c_int, [_ll, c_int, _ll_p]),
     ("cusolverdxGetTraitInt64s", c_int, [_ll, c_int, c_size_t, _ll_p]),
     ("cusolverdxFinalizeCode", c_int, [_ll, _ll]),
+    ("cusolverdxFinalizeCodes", c_int, [_ll, c_size_t, _ll_p]),
     ("cusolverdxDestroyDescriptor", c_int, [_ll]),
     ("cusolverdxOperatorTypeToStr", c_char_p, [c_int]),
     ("cusolverdxTraitTypeToStr", c_char_p, [c_int]),
@@ -1530,6 +1922,7 @@ _PROTOTYPES = [
     ("nvcompdxGetUniversalFATBINSize", c_int, [_ll, _size_p]),
     ("nvcompdxGetUniversalFATBIN", c_int, [_ll, c_size_t, c_void_p]),
     ("nvcompdxFinalizeCode", c_int, [_ll, _ll]),
+    ("nvcompdxFinalizeCodes", c_int, [_ll, c_size_t, _ll_p]),
     ("nvcompdxDestroyDescriptor", c_int, [_ll]),
     ("nvcompdxOperatorTypeToStr", c_char_p, [c_int]),
     ("nvcompdxTraitTypeToStr", c_char_p, [c_int]),
@@ -1919,6 +2312,13 @@ def cufftdxFinalizeCode(code: int, handle: int) -> None:
     _lib.function("cufftdxFinalizeCode")(_integer(code, "code"), _integer(handle, "handle"))
 
 
+def cufftdxFinalizeCodes(code: int, count: int, handles) -> None:
+    """``cufftdxFinalizeCodes``: generate the code of ``count`` cuFFTDx descriptors into one code
+    handle; ``handles`` is a sequence of ``count`` descriptors (or an int address)."""
+    count, array = _handles(handles, count, "handles")
+    _lib.function("cufftdxFinalizeCodes")(_integer(code, "code"), count, array)
+
+
 def cufftdxDestroyDescriptor(handle: int) -> None:
     """``cufftdxDestroyDescriptor``."""
     _lib.function("cufftdxDestroyDescriptor")(_integer(handle, "handle"))
@@ -2054,6 +2454,24 @@ def cublasdxFinalizeCode(code: int, handle: int) -> None:
     """``cublasdxFinalizeCode``: generate the descriptor's code into ``code`` (NVRTC runs
     here: seconds)."""
     _lib.function("cublasdxFinalizeCode")(_integer(code, "code"), _integer(handle, "handle"))
+
+
+def cublasdxFinalizeCodes(code: int, count: int, handles) -> None:
+    """``cublasdxFinalizeCodes``: generate the code of ``count`` cuBLASDx descriptors into one code
+    handle; ``handles`` is a sequence of ``count`` descriptors (or an int address)."""
+    count, array = _handles(handles, count, "handles")
+    _lib.function("cublasdxFinalizeCodes")(_integer(code, "code"), count, array)
+
+
+def cublasdxGetUniversalFATBINSize(handle: int) -> int:
+    """``cublasdxGetUniversalFATBINSize``: the size of the universal fatbin cuBLASDx code links
+    with (only TRSM references it)."""
+    return _get_size("cublasdxGetUniversalFATBINSize", _integer(handle, "handle"))
+
+
+def cublasdxGetUniversalFATBIN(handle: int, fatbin_size: int) -> bytes:
+    """``cublasdxGetUniversalFATBIN``: the universal fatbin (``fatbin_size`` bytes)."""
+    return _get_bytes("cublasdxGetUniversalFATBIN", handle, fatbin_size)
 
 
 def cublasdxDestroyDescriptor(handle: int) -> None:
@@ -2410,6 +2828,13 @@ def curanddxFinalizeCode(code: int, handle: int) -> None:
     _lib.function("curanddxFinalizeCode")(_integer(code, "code"), _integer(handle, "handle"))
 
 
+def curanddxFinalizeCodes(code: int, count: int, handles) -> None:
+    """``curanddxFinalizeCodes``: generate the code of ``count`` cuRANDDx descriptors into one code
+    handle; ``handles`` is a sequence of ``count`` descriptors (or an int address)."""
+    count, array = _handles(handles, count, "handles")
+    _lib.function("curanddxFinalizeCodes")(_integer(code, "code"), count, array)
+
+
 def curanddxDestroyDescriptor(handle: int) -> None:
     """``curanddxDestroyDescriptor``."""
     _lib.function("curanddxDestroyDescriptor")(_integer(handle, "handle"))
@@ -2523,6 +2948,13 @@ def cusolverdxGetTraitInt64s(handle: int, trait: int, count: int) -> list[int]:
 def cusolverdxFinalizeCode(code: int, handle: int) -> None:
     """``cusolverdxFinalizeCode``: generate the descriptor's code into ``code``."""
     _lib.function("cusolverdxFinalizeCode")(_integer(code, "code"), _integer(handle, "handle"))
+
+
+def cusolverdxFinalizeCodes(code: int, count: int, handles) -> None:
+    """``cusolverdxFinalizeCodes``: generate the code of ``count`` cuSOLVERDx descriptors into one code
+    handle; ``handles`` is a sequence of ``count`` descriptors (or an int address)."""
+    count, array = _handles(handles, count, "handles")
+    _lib.function("cusolverdxFinalizeCodes")(_integer(code, "code"), count, array)
 
 
 def cusolverdxDestroyDescriptor(handle: int) -> None:
@@ -2664,6 +3096,13 @@ def nvcompdxFinalizeCode(code: int, handle: int) -> None:
     _lib.function("nvcompdxFinalizeCode")(_integer(code, "code"), _integer(handle, "handle"))
 
 
+def nvcompdxFinalizeCodes(code: int, count: int, handles) -> None:
+    """``nvcompdxFinalizeCodes``: generate the code of ``count`` nvCOMPDx descriptors into one code
+    handle; ``handles`` is a sequence of ``count`` descriptors (or an int address)."""
+    count, array = _handles(handles, count, "handles")
+    _lib.function("nvcompdxFinalizeCodes")(_integer(code, "code"), count, array)
+
+
 def nvcompdxDestroyDescriptor(handle: int) -> None:
     """``nvcompdxDestroyDescriptor``."""
     _lib.function("nvcompdxDestroyDescriptor")(_integer(handle, "handle"))
@@ -2689,176 +3128,316 @@ def nvcompdxDirectionToStr(dir: int) -> str:
     return _to_str("nvcompdxDirectionToStr", dir)
 
 
-# -- typed helpers: a size query and the fetch in one call -----------------------------------
+# -- nvmath-python's names -------------------------------------------------------------------
+#
+# nvmath-python's ``nvmath.bindings.mathdx`` names each C function in snake_case with the C
+# arguments in C order; output arrays and strings are caller buffers, as in C. Those names are
+# faces of the functions above: where the C function has no output parameter, the face is
+# the same function; the others fill the caller's buffer and return None.
 
 
-def commondx_get_code_ltoir(code: int) -> bytes:
-    """The code's LTO-IR (:func:`commondxGetCodeLTOIRSize` + :func:`commondxGetCodeLTOIR`).
+def check_status(status: int) -> None:
+    """Raise :class:`LibMathDxError` if ``status`` is not ``COMMONDX_SUCCESS``.
 
-    It starts with the LTO-IR magic ``b"\\xedCN\\x7f"`` with the default code container.
+    Parameters
+    ----------
+    status : int
+        A :class:`CommondxStatusType`.
     """
-    return commondxGetCodeLTOIR(code, commondxGetCodeLTOIRSize(code))
+    if _integer(status, "status") != CommondxStatusType.SUCCESS:
+        raise LibMathDxError(status)
 
 
-def commondx_get_code_ltoirs(code: int) -> list[bytes]:
-    """All the code's LTO-IR chunks (:func:`commondxGetCodeNumLTOIRs` +
-    :func:`commondxGetCodeLTOIRs`)."""
-    return commondxGetCodeLTOIRs(code, commondxGetCodeNumLTOIRs(code))
+def _into(c_name: str, position: int, pointer):
+    """``pointer`` as the C function's parameter ``position`` is typed."""
+    return ctypes.cast(pointer, _lib._prototypes[c_name][1][position]) if pointer is not None else None
 
 
-def commondx_get_code_ptx(code: int) -> str:
-    """The code's PTX (:func:`commondxGetCodePTXSize` + :func:`commondxGetCodePTX`)."""
-    return commondxGetCodePTX(code, commondxGetCodePTXSize(code))
+def _fill_bytes(c_name: str, leading: tuple, size, buffer, what: str) -> None:
+    """``c_name(*leading, size, buffer)``: C fills ``size`` bytes of the caller's buffer."""
+    size, pointer = _out_bytes(buffer, size, what)
+    _lib.function(c_name)(*leading, size, _into(c_name, len(leading) + 1, pointer))
 
 
-def commondx_get_last_error() -> tuple[CommondxStatusType | int, str] | None:
-    """``(code, text)`` of this thread's last recorded libmathdx error, or None when there is
-    none (raises nothing)."""
-    size = c_size_t()
-    if _raw("commondxGetLastErrorStrSize")(ctypes.byref(size)) != CommondxStatusType.SUCCESS:
-        return None
-    return commondxGetLastErrorStr(size.value)
+def _fill_int64s(c_name: str, obj, key, count, array) -> None:
+    """``c_name(obj, key, count, array)``: C fills ``count`` integers of the caller's array."""
+    count, pointer, finish = _out_array(c_longlong, array, count, "array")
+    _lib.function(c_name)(_integer(obj, "handle"), key, count, pointer)
+    finish()
 
 
-def commondx_set_code_option_int64s(code: int, option: int, values) -> None:
-    """:func:`commondxSetCodeOptionInt64s` with ``count = len(values)``."""
-    values = list(values)
-    commondxSetCodeOptionInt64s(code, option, len(values), values)
+# versions
+get_version = mathdxGetVersion
+get_version_ex = mathdxGetVersionEx
+curanddx_get_version = curanddxGetVersion
+
+# code handles
+commondx_create_code = commondxCreateCode
+commondx_set_code_option_int64 = commondxSetCodeOptionInt64
+commondx_set_code_option_int64s = commondxSetCodeOptionInt64s
+commondx_set_code_option_str = commondxSetCodeOptionStr
+commondx_get_code_option_int64 = commondxGetCodeOptionInt64
+commondx_get_code_ltoir_size = commondxGetCodeLTOIRSize
+commondx_get_code_num_ltoirs = commondxGetCodeNumLTOIRs
+commondx_get_code_ptx_size = commondxGetCodePTXSize
+commondx_destroy_code = commondxDestroyCode
+commondx_status_to_str = commondxStatusToStr
 
 
-def commondx_set_code_option_strs(code: int, option: int, values) -> None:
-    """:func:`commondxSetCodeOptionStrs` with ``count = len(values)``."""
-    values = list(values)
-    commondxSetCodeOptionStrs(code, option, len(values), values)
+def commondx_get_code_options_int64s(code: int, option: int, size: int, array) -> None:
+    """``commondxGetCodeOptionsInt64s``: fill ``array`` with the option's ``size`` values, one
+    per LTO-IR chunk (``array``: an address, a list, or a NumPy ``int64`` array)."""
+    _fill_int64s("commondxGetCodeOptionsInt64s", _integer(code, "code"), option, size, array)
 
 
-def cufftdx_set_operator_int64s(handle: int, op: int, values) -> None:
-    """:func:`cufftdxSetOperatorInt64s` with ``count = len(values)``."""
-    values = list(values)
-    cufftdxSetOperatorInt64s(handle, op, len(values), values)
+def commondx_get_code_ltoir(code: int, size: int, out) -> None:
+    """``commondxGetCodeLTOIR``: fill ``out`` (a ``bytearray`` of ``size`` bytes, or an
+    address) with the code's LTO-IR; ``size`` from :func:`commondx_get_code_ltoir_size`."""
+    _fill_bytes("commondxGetCodeLTOIR", (_integer(code, "code"),), size, out, "out")
 
 
-def cufftdx_set_option_strs(handle: int, opt: int, values) -> None:
-    """:func:`cufftdxSetOptionStrs` with ``count = len(values)``."""
-    values = list(values)
-    cufftdxSetOptionStrs(handle, opt, len(values), values)
+def commondx_get_code_ptx(code: int, size: int, out) -> None:
+    """``commondxGetCodePTX``: fill ``out`` with the code's PTX and its NUL; ``size`` from
+    :func:`commondx_get_code_ptx_size`."""
+    _fill_bytes("commondxGetCodePTX", (_integer(code, "code"),), size, out, "out")
 
 
-def cufftdx_get_trait_str(handle: int, trait: int) -> str:
-    """A C-string trait (:func:`cufftdxGetTraitStrSize` + :func:`cufftdxGetTraitStr`)."""
-    return cufftdxGetTraitStr(handle, trait, cufftdxGetTraitStrSize(handle, trait))
+def commondx_get_code_ltoir_sizes(code: int, size: int, out) -> None:
+    """``commondxGetCodeLTOIRSizes``: fill ``out`` with the byte size of each of the ``size``
+    LTO-IR chunks (``size`` from :func:`commondx_get_code_num_ltoirs`)."""
+    size, pointer, finish = _out_array(c_size_t, out, size, "out")
+    _lib.function("commondxGetCodeLTOIRSizes")(_integer(code, "code"), size, pointer)
+    finish()
 
 
-def cufftdx_get_trait_int64s(handle: int, trait: int, count: int) -> list[int]:
-    """An array trait of ``count`` values (:func:`cufftdxGetTraitInt64s`)."""
-    return cufftdxGetTraitInt64s(handle, trait, count)
+def commondx_get_code_ltoirs(code: int, size: int, out) -> None:
+    """``commondxGetCodeLTOIRs``: copy the ``size`` LTO-IR chunks into the caller's buffers.
+
+    ``out`` is the address of an array of ``size`` pointers, or a sequence of ``size``
+    addresses or writable buffers; chunk ``i`` needs ``sizes[i]`` bytes
+    (:func:`commondx_get_code_ltoir_sizes`). Buffers are checked against those sizes.
+    """
+    code = _integer(code, "code")
+    if _is_address(out):
+        size, pointers = _address_array(c_void_p, out, size, "out")
+        _lib.function("commondxGetCodeLTOIRs")(code, size, pointers)
+        return
+    if isinstance(out, (str, bytes)):
+        raise TypeError("out must be an address or a sequence of addresses or buffers, not a single string")
+    items = list(out)
+    size = _count(size, items, "out")
+    needed = commondxGetCodeLTOIRSizes(code, size) if any(not _is_address(b) for b in items) else []
+    addresses = []
+    keep = []
+    for i, item in enumerate(items):
+        if _is_address(item):
+            addresses.append(int(item) or None)
+            continue
+        _, pointer = _out_bytes(item, needed[i], f"out[{i}]")
+        keep.append(pointer)
+        addresses.append(pointer.value)
+    pointers = (c_void_p * size)(*addresses) if size else None
+    _lib.function("commondxGetCodeLTOIRs")(code, size, pointers)
 
 
-def cufftdx_get_knobs(handle: int, knobs) -> list[tuple[int, ...]]:
-    """The supported value sets of ``knobs`` (:class:`CufftdxKnobType` s), one tuple of
-    ``len(knobs)`` values per set (:func:`cufftdxGetKnobInt64Size` +
-    :func:`cufftdxGetKnobInt64s`)."""
-    knobs = list(knobs)
-    n = len(knobs)
-    if n == 0:
-        return []
-    size = cufftdxGetKnobInt64Size(handle, n, knobs)
-    values = cufftdxGetKnobInt64s(handle, n, knobs, size)
-    return [tuple(values[i : i + n]) for i in range(0, size - size % n, n)]
+# cuBLASDx descriptors
+cublasdx_create_descriptor = cublasdxCreateDescriptor
+cublasdx_set_option_str = cublasdxSetOptionStr
+cublasdx_set_operator_int64 = cublasdxSetOperatorInt64
+cublasdx_set_operator_int64s = cublasdxSetOperatorInt64s
+cublasdx_get_ltoir_size = cublasdxGetLTOIRSize
+cublasdx_get_universal_fatbin_size = cublasdxGetUniversalFATBINSize
+cublasdx_get_trait_str_size = cublasdxGetTraitStrSize
+cublasdx_get_trait_int64 = cublasdxGetTraitInt64
+cublasdx_operator_type_to_str = cublasdxOperatorTypeToStr
+cublasdx_trait_type_to_str = cublasdxTraitTypeToStr
+cublasdx_finalize_code = cublasdxFinalizeCode
+cublasdx_finalize_codes = cublasdxFinalizeCodes
+cublasdx_destroy_descriptor = cublasdxDestroyDescriptor
+
+# cuBLASDx tensors, pipelines and device functions
+cublasdx_create_tensor = cublasdxCreateTensor
+cublasdx_create_tensor_strided = cublasdxCreateTensorStrided
+cublasdx_make_tensor_like = cublasdxMakeTensorLike
+cublasdx_destroy_tensor = cublasdxDestroyTensor
+cublasdx_destroy_pipeline = cublasdxDestroyPipeline
+cublasdx_create_device_pipeline = cublasdxCreateDevicePipeline
+cublasdx_create_tile_pipeline = cublasdxCreateTilePipeline
+cublasdx_set_tensor_option_int64 = cublasdxSetTensorOptionInt64
+cublasdx_finalize_tensors = cublasdxFinalizeTensors
+cublasdx_finalize_pipelines = cublasdxFinalizePipelines
+cublasdx_finalize = cublasdxFinalize
+cublasdx_get_tensor_trait_int64 = cublasdxGetTensorTraitInt64
+cublasdx_get_pipeline_trait_int64 = cublasdxGetPipelineTraitInt64
+cublasdx_get_tensor_trait_str_size = cublasdxGetTensorTraitStrSize
+cublasdx_get_pipeline_trait_str_size = cublasdxGetPipelineTraitStrSize
+cublasdx_create_device_function = cublasdxCreateDeviceFunction
+cublasdx_destroy_device_function = cublasdxDestroyDeviceFunction
+cublasdx_create_device_function_with_pipelines = cublasdxCreateDeviceFunctionWithPipelines
+cublasdx_finalize_device_functions = cublasdxFinalizeDeviceFunctions
+cublasdx_get_device_function_trait_str_size = cublasdxGetDeviceFunctionTraitStrSize
 
 
-def cufftdx_get_ltoir(handle: int) -> bytes:
-    """The descriptor's LTO-IR (:func:`cufftdxGetLTOIRSize` + :func:`cufftdxGetLTOIR`)."""
-    return cufftdxGetLTOIR(handle, cufftdxGetLTOIRSize(handle))
+def cublasdx_get_ltoir(handle: int, size: int, lto) -> None:
+    """``cublasdxGetLTOIR``: fill ``lto`` (``size`` bytes) with the descriptor's LTO-IR."""
+    _fill_bytes("cublasdxGetLTOIR", (_integer(handle, "handle"),), size, lto, "lto")
 
 
-def cublasdx_set_operator_int64s(handle: int, op: int, values) -> None:
-    """:func:`cublasdxSetOperatorInt64s` with ``count = len(values)``."""
-    values = list(values)
-    cublasdxSetOperatorInt64s(handle, op, len(values), values)
+def cublasdx_get_universal_fatbin(handle: int, fatbin_size: int, fatbin) -> None:
+    """``cublasdxGetUniversalFATBIN``: fill ``fatbin`` (``fatbin_size`` bytes)."""
+    _fill_bytes("cublasdxGetUniversalFATBIN", (_integer(handle, "handle"),), fatbin_size, fatbin, "fatbin")
 
 
-def cublasdx_set_option_strs(handle: int, option: int, values) -> None:
-    """:func:`cublasdxSetOptionStrs` with ``count = len(values)``."""
-    values = list(values)
-    cublasdxSetOptionStrs(handle, option, len(values), values)
+def cublasdx_get_trait_str(handle: int, trait: int, size: int, value) -> None:
+    """``cublasdxGetTraitStr``: fill ``value`` (``size`` bytes, the NUL included) with a
+    C-string trait; ``size`` from :func:`cublasdx_get_trait_str_size`."""
+    _fill_bytes("cublasdxGetTraitStr", (_integer(handle, "handle"), trait), size, value, "value")
 
 
-def cublasdx_get_trait_str(handle: int, trait: int) -> str:
-    """A C-string trait (:func:`cublasdxGetTraitStrSize` + :func:`cublasdxGetTraitStr`)."""
-    return cublasdxGetTraitStr(handle, trait, cublasdxGetTraitStrSize(handle, trait))
+def cublasdx_get_trait_int64s(handle: int, trait: int, count: int, array) -> None:
+    """``cublasdxGetTraitInt64s``: fill ``array`` with an array trait's ``count`` values."""
+    _fill_int64s("cublasdxGetTraitInt64s", handle, trait, count, array)
 
 
-def cublasdx_get_trait_int64s(handle: int, trait: int, count: int) -> list[int]:
-    """An array trait of ``count`` values (:func:`cublasdxGetTraitInt64s`)."""
-    return cublasdxGetTraitInt64s(handle, trait, count)
+def cublasdx_get_tensor_trait_str(tensor: int, trait: int, size: int, value) -> None:
+    """``cublasdxGetTensorTraitStr``: fill ``value`` with a C-string tensor trait."""
+    _fill_bytes("cublasdxGetTensorTraitStr", (_integer(tensor, "tensor"), trait), size, value, "value")
 
 
-def cublasdx_get_ltoir(handle: int) -> bytes:
-    """The descriptor's LTO-IR (:func:`cublasdxGetLTOIRSize` + :func:`cublasdxGetLTOIR`)."""
-    return cublasdxGetLTOIR(handle, cublasdxGetLTOIRSize(handle))
+def cublasdx_get_pipeline_trait_str(pipeline: int, trait: int, size: int, value) -> None:
+    """``cublasdxGetPipelineTraitStr``: fill ``value`` with a C-string pipeline trait."""
+    _fill_bytes("cublasdxGetPipelineTraitStr", (_integer(pipeline, "pipeline"), trait), size, value, "value")
 
 
-def cublasdx_get_tensor_trait_str(tensor: int, trait: int) -> str:
-    """A C-string tensor trait (size query + :func:`cublasdxGetTensorTraitStr`)."""
-    return cublasdxGetTensorTraitStr(tensor, trait, cublasdxGetTensorTraitStrSize(tensor, trait))
+def cublasdx_get_pipeline_trait_int64s(pipeline: int, trait: int, count: int, array) -> None:
+    """``cublasdxGetPipelineTraitInt64s``: fill ``array`` with a pipeline trait's ``count``
+    values (``BLOCK_DIM``: 3)."""
+    _fill_int64s("cublasdxGetPipelineTraitInt64s", pipeline, trait, count, array)
 
 
-def cublasdx_get_pipeline_trait_str(pipeline: int, trait: int) -> str:
-    """A C-string pipeline trait (size query + :func:`cublasdxGetPipelineTraitStr`)."""
-    return cublasdxGetPipelineTraitStr(pipeline, trait, cublasdxGetPipelineTraitStrSize(pipeline, trait))
+def cublasdx_get_device_function_trait_str(device_function: int, trait: int, size: int, value) -> None:
+    """``cublasdxGetDeviceFunctionTraitStr``: fill ``value`` with a C-string trait of a device
+    function (``SYMBOL``)."""
+    leading = (_integer(device_function, "device_function"), trait)
+    _fill_bytes("cublasdxGetDeviceFunctionTraitStr", leading, size, value, "value")
 
 
-def cublasdx_get_device_function_trait_str(device_function: int, trait: int) -> str:
-    """A C-string device function trait (size query +
-    :func:`cublasdxGetDeviceFunctionTraitStr`)."""
-    return cublasdxGetDeviceFunctionTraitStr(
-        device_function, trait, cublasdxGetDeviceFunctionTraitStrSize(device_function, trait)
+# cuFFTDx
+cufftdx_create_descriptor = cufftdxCreateDescriptor
+cufftdx_set_option_str = cufftdxSetOptionStr
+cufftdx_get_knob_int64size = cufftdxGetKnobInt64Size
+cufftdx_set_operator_int64 = cufftdxSetOperatorInt64
+cufftdx_set_operator_int64s = cufftdxSetOperatorInt64s
+cufftdx_get_ltoir_size = cufftdxGetLTOIRSize
+cufftdx_get_trait_str_size = cufftdxGetTraitStrSize
+cufftdx_get_trait_int64 = cufftdxGetTraitInt64
+cufftdx_get_trait_commondx_data_type = cufftdxGetTraitCommondxDataType
+cufftdx_finalize_code = cufftdxFinalizeCode
+cufftdx_finalize_codes = cufftdxFinalizeCodes
+cufftdx_destroy_descriptor = cufftdxDestroyDescriptor
+cufftdx_operator_type_to_str = cufftdxOperatorTypeToStr
+cufftdx_trait_type_to_str = cufftdxTraitTypeToStr
+
+
+def cufftdx_get_knob_int64s(handle: int, num_knobs: int, knobs_ptr, size: int, values) -> None:
+    """``cufftdxGetKnobInt64s``: fill ``values`` with ``size`` knob values, set after set
+    (``size`` from :func:`cufftdx_get_knob_int64size`)."""
+    num_knobs, knobs = _int_array(knobs_ptr, num_knobs, "knobs_ptr")
+    size, pointer, finish = _out_array(c_longlong, values, size, "values")
+    _lib.function("cufftdxGetKnobInt64s")(_integer(handle, "handle"), num_knobs, knobs, size, pointer)
+    finish()
+
+
+def cufftdx_get_ltoir(handle: int, size: int, lto) -> None:
+    """``cufftdxGetLTOIR``: fill ``lto`` (``size`` bytes) with the descriptor's LTO-IR."""
+    _fill_bytes("cufftdxGetLTOIR", (_integer(handle, "handle"),), size, lto, "lto")
+
+
+def cufftdx_get_trait_str(handle: int, trait: int, size: int, value) -> None:
+    """``cufftdxGetTraitStr``: fill ``value`` (``size`` bytes, the NUL included) with a
+    C-string trait; ``size`` from :func:`cufftdx_get_trait_str_size`."""
+    _fill_bytes("cufftdxGetTraitStr", (_integer(handle, "handle"), trait), size, value, "value")
+
+
+def cufftdx_get_trait_int64s(handle: int, trait: int, count: int, array) -> None:
+    """``cufftdxGetTraitInt64s``: fill ``array`` with an array trait's ``count`` values."""
+    _fill_int64s("cufftdxGetTraitInt64s", handle, trait, count, array)
+
+
+# cuSOLVERDx
+cusolverdx_create_descriptor = cusolverdxCreateDescriptor
+cusolverdx_set_option_str = cusolverdxSetOptionStr
+cusolverdx_set_operator_int64 = cusolverdxSetOperatorInt64
+cusolverdx_set_operator_int64s = cusolverdxSetOperatorInt64s
+cusolverdx_get_ltoir_size = cusolverdxGetLTOIRSize
+cusolverdx_get_universal_fatbin_size = cusolverdxGetUniversalFATBINSize
+cusolverdx_get_trait_str_size = cusolverdxGetTraitStrSize
+cusolverdx_get_trait_int64 = cusolverdxGetTraitInt64
+cusolverdx_finalize_code = cusolverdxFinalizeCode
+cusolverdx_finalize_codes = cusolverdxFinalizeCodes
+cusolverdx_destroy_descriptor = cusolverdxDestroyDescriptor
+cusolverdx_operator_type_to_str = cusolverdxOperatorTypeToStr
+cusolverdx_trait_type_to_str = cusolverdxTraitTypeToStr
+
+
+def cusolverdx_get_ltoir(handle: int, size: int, lto) -> None:
+    """``cusolverdxGetLTOIR``: fill ``lto`` (``size`` bytes) with the descriptor's LTO-IR."""
+    _fill_bytes("cusolverdxGetLTOIR", (_integer(handle, "handle"),), size, lto, "lto")
+
+
+def cusolverdx_get_universal_fatbin(handle: int, fatbin_size: int, fatbin) -> None:
+    """``cusolverdxGetUniversalFATBIN``: fill ``fatbin`` (``fatbin_size`` bytes) with the
+    fatbin cuSOLVERDx code links with."""
+    _fill_bytes("cusolverdxGetUniversalFATBIN", (_integer(handle, "handle"),), fatbin_size, fatbin, "fatbin")
+
+
+def cusolverdx_get_trait_str(handle: int, trait: int, size: int, value) -> None:
+    """``cusolverdxGetTraitStr``: fill ``value`` (``size`` bytes, the NUL included) with a
+    C-string trait."""
+    _fill_bytes("cusolverdxGetTraitStr", (_integer(handle, "handle"), trait), size, value, "value")
+
+
+def cusolverdx_get_trait_int64s(handle: int, trait: int, count: int, values) -> None:
+    """``cusolverdxGetTraitInt64s``: fill ``values`` with an array trait's ``count`` values."""
+    _fill_int64s("cusolverdxGetTraitInt64s", handle, trait, count, values)
+
+
+# cuRANDDx
+curanddx_create_descriptor = curanddxCreateDescriptor
+curanddx_set_option_str = curanddxSetOptionStr
+curanddx_set_operator_int64 = curanddxSetOperatorInt64
+curanddx_get_trait_str_size = curanddxGetTraitStrSize
+curanddx_get_trait_int64 = curanddxGetTraitInt64
+curanddx_finalize_code = curanddxFinalizeCode
+curanddx_finalize_codes = curanddxFinalizeCodes
+curanddx_destroy_descriptor = curanddxDestroyDescriptor
+curanddx_operator_type_to_str = curanddxOperatorTypeToStr
+curanddx_distribution_to_str = curanddxDistributionToStr
+curanddx_generator_to_str = curanddxGeneratorToStr
+curanddx_generate_method_to_str = curanddxGenerateMethodToStr
+curanddx_normal_method_to_str = curanddxNormalMethodToStr
+curanddx_trait_type_to_str = curanddxTraitTypeToStr
+
+
+def curanddx_get_trait_str(handle: int, trait: int, size: int, value) -> None:
+    """``curanddxGetTraitStr``: fill ``value`` (``size`` bytes, the NUL included) with a
+    C-string trait (a generated function's symbol)."""
+    _fill_bytes("curanddxGetTraitStr", (_integer(handle, "handle"), trait), size, value, "value")
+
+
+def curanddx_set_operator_doubles(handle: int, op: int, count: int, values) -> None:
+    """``curanddxSetOperatorDoubles``: removed in libmathdx 0.3.2; always raises.
+
+    Raises
+    ------
+    FunctionNotFoundError
+        libmathdx 0.4 has no such function: distribution parameters are arguments of the
+        generated functions.
+    """
+    version = _version_text()
+    raise FunctionNotFoundError(
+        f"curanddxSetOperatorDoubles is not in libmathdx {version} (removed in 0.3.2): "
+        "pass the distribution parameters to the generated functions instead",
+        function="curanddxSetOperatorDoubles",
+        library_version=version,
     )
-
-
-def curanddx_get_trait_str(handle: int, trait: int) -> str:
-    """A C-string trait (:func:`curanddxGetTraitStrSize` + :func:`curanddxGetTraitStr`)."""
-    return curanddxGetTraitStr(handle, trait, curanddxGetTraitStrSize(handle, trait))
-
-
-def cusolverdx_set_operator_int64s(handle: int, op: int, values) -> None:
-    """:func:`cusolverdxSetOperatorInt64s` with ``count = len(values)``."""
-    values = list(values)
-    cusolverdxSetOperatorInt64s(handle, op, len(values), values)
-
-
-def cusolverdx_get_trait_str(handle: int, trait: int) -> str:
-    """A C-string trait (:func:`cusolverdxGetTraitStrSize` + :func:`cusolverdxGetTraitStr`)."""
-    return cusolverdxGetTraitStr(handle, trait, cusolverdxGetTraitStrSize(handle, trait))
-
-
-def cusolverdx_get_ltoir(handle: int) -> bytes:
-    """The descriptor's LTO-IR (:func:`cusolverdxGetLTOIRSize` + :func:`cusolverdxGetLTOIR`)."""
-    return cusolverdxGetLTOIR(handle, cusolverdxGetLTOIRSize(handle))
-
-
-def cusolverdx_get_universal_fatbin(handle: int) -> bytes:
-    """cuSOLVERDx's universal fatbin (size query + :func:`cusolverdxGetUniversalFATBIN`)."""
-    return cusolverdxGetUniversalFATBIN(handle, cusolverdxGetUniversalFATBINSize(handle))
-
-
-def nvcompdx_set_operator_int64s(handle: int, op: int, values) -> None:
-    """:func:`nvcompdxSetOperatorInt64s` with ``count = len(values)``."""
-    values = list(values)
-    nvcompdxSetOperatorInt64s(handle, op, len(values), values)
-
-
-def nvcompdx_get_trait_str(handle: int, trait: int) -> str:
-    """A C-string trait (:func:`nvcompdxGetTraitStrSize` + :func:`nvcompdxGetTraitStr`)."""
-    return nvcompdxGetTraitStr(handle, trait, nvcompdxGetTraitStrSize(handle, trait))
-
-
-def nvcompdx_get_ltoir(handle: int) -> bytes:
-    """The descriptor's LTO-IR (:func:`nvcompdxGetLTOIRSize` + :func:`nvcompdxGetLTOIR`)."""
-    return nvcompdxGetLTOIR(handle, nvcompdxGetLTOIRSize(handle))
-
-
-def nvcompdx_get_universal_fatbin(handle: int) -> bytes:
-    """nvCOMPDx's universal fatbin (size query + :func:`nvcompdxGetUniversalFATBIN`)."""
-    return nvcompdxGetUniversalFATBIN(handle, nvcompdxGetUniversalFATBINSize(handle))

@@ -146,10 +146,12 @@ def _codegen_error(dx, spec: MatmulSpec, error: Exception) -> Exception:
 
 
 def _read_traits(dx, handle, spec: MatmulSpec) -> dict:
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     tr = dx.CublasdxTraitType
 
     def ints(trait, n=3):
-        return [int(v) for v in dx.cublasdx_get_trait_int64s(handle, trait, n)]
+        return [int(v) for v in dxf.cublasdx_get_trait_int64s(handle, trait, n)]
 
     try:
         arrangement = ints(tr.ARRANGEMENT)
@@ -214,6 +216,8 @@ def generate(spec: MatmulSpec, api: str = "smem") -> tuple[str, bytes]:
     ``"smem_dynamic_ld"``: ``void f(TC* alpha, TA* a, unsigned* lda, TB* b, unsigned* ldb,
     TC* beta, TC* c, unsigned* ldc)``.
     """
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     if api not in APIS:
         raise ValueError(f"api={api!r} is not supported; accepted: {', '.join(map(repr, APIS))}")
     memo = _GENERATED.get((spec, api))
@@ -231,7 +235,7 @@ def generate(spec: MatmulSpec, api: str = "smem") -> tuple[str, bytes]:
 
     with _descriptor(dx, spec, api) as handle:
         try:
-            symbol = dx.cublasdx_get_trait_str(handle, dx.CublasdxTraitType.SYMBOL_NAME).rstrip("\0")
+            symbol = dxf.cublasdx_get_trait_str(handle, dx.CublasdxTraitType.SYMBOL_NAME).rstrip("\0")
             ltoir = _mathdx_code.finalize_ltoir(dx, dx.cublasdxFinalizeCode, handle, spec.target)
         except dx.MathDxError as e:
             raise _codegen_error(dx, spec, e) from None

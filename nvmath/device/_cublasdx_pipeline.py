@@ -276,8 +276,10 @@ def _store_bundle(components: dict, mspec, info: dict, ltoir: bytes, layouts: di
 
 def _finalize_functions(dx, functions: list, handle: int, target) -> tuple[list, bytes]:
     """``(symbols, ltoir)`` of libmathdx device functions, all finalized in one call."""
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     symbols = [
-        dx.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
+        dxf.cublasdx_get_device_function_trait_str(f, dx.CublasdxDeviceFunctionTrait.SYMBOL).rstrip("\0")
         for f in functions
     ]
     ltoir = _mathdx_code.finalize_ltoir(

@@ -107,6 +107,8 @@ def _descriptor(dx, spec: FFTSpec, api: str):
 
 
 def _read_traits(dx, handle, spec: FFTSpec) -> dict:
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     tr = dx.CufftdxTraitType
     get = lambda t: int(dx.cufftdxGetTraitInt64(handle, t))
     try:
@@ -134,7 +136,7 @@ def _read_traits(dx, handle, spec: FFTSpec) -> dict:
         ):
             value_type = dx.cufftdxGetTraitCommondxDataType(handle, trait)
             traits[key] = getattr(value_type, "name", str(value_type))
-        traits["symbol"] = dx.cufftdx_get_trait_str(handle, tr.SYMBOL_NAME).rstrip("\0")
+        traits["symbol"] = dxf.cufftdx_get_trait_str(handle, tr.SYMBOL_NAME).rstrip("\0")
     except dx.MathDxError as e:
         raise ValueError(
             f"cuFFTDx does not support this FFT ({spec.describe()}): {e}; FFT.valid() lists the legal knob values"
@@ -207,11 +209,12 @@ def suggested(spec: FFTSpec, what: str) -> int:
 def knob_values(spec: FFTSpec, knobs: tuple) -> list:
     """The legal combinations of ``knobs`` (``"elements_per_thread"``, ``"ffts_per_block"``)
     given the other operators of ``spec``: a list of tuples, one value per knob."""
+    from nvmath.bindings import _mathdx_fetch as dxf
     from nvmath.bindings import mathdx as dx
 
     kinds = [int(dx.CufftdxKnobType[k.upper()]) for k in knobs]
     with _descriptor(dx, spec, "lmem") as handle:
         try:
-            return [tuple(int(v) for v in combo) for combo in dx.cufftdx_get_knobs(handle, kinds)]
+            return [tuple(int(v) for v in combo) for combo in dxf.cufftdx_get_knobs(handle, kinds)]
         except dx.MathDxError as e:
             raise ValueError(f"cuFFTDx cannot list {', '.join(knobs)} for this FFT ({spec.describe()}): {e}") from None

@@ -332,11 +332,13 @@ def resolve_leading_dimensions(function, size, arrangement, side, given) -> tupl
 
 def _descriptor(dx, spec: SolverSpec, api: str):
     """A libmathdx descriptor for ``spec`` (the caller destroys it)."""
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     op = dx.CusolverdxOperatorType
     h = dx.cusolverdxCreateDescriptor()
     try:
         dx.cusolverdxSetOperatorInt64(h, op.FUNCTION, dx.CusolverdxFunction[spec.function.upper()])
-        dx.cusolverdx_set_operator_int64s(h, op.SIZE, list(spec.size))
+        dxf.cusolverdx_set_operator_int64s(h, op.SIZE, list(spec.size))
         dx.cusolverdxSetOperatorInt64(
             h, op.PRECISION, dx.CommondxPrecision[{np.float32: "F32", np.float64: "F64"}[spec.precision]]
         )
@@ -347,18 +349,18 @@ def _descriptor(dx, spec: SolverSpec, api: str):
         dx.cusolverdxSetOperatorInt64(
             h, op.API, dx.CusolverdxApi.SMEM if api == "compiled_leading_dim" else dx.CusolverdxApi.SMEM_DYNAMIC_LD
         )
-        dx.cusolverdx_set_operator_int64s(
+        dxf.cusolverdx_set_operator_int64s(
             h, op.ARRANGEMENT, [dx.CusolverdxArrangement[a.upper()] for a in spec.arrangement]
         )
         shapes = operand_shapes(spec.function, spec.size, spec.side)
         lds = [ld for x, ld in zip(("a", "b"), spec.leading_dimensions) if x in shapes]
         if "a" not in shapes:  # gtsv: (unused lda, ldb)
             lds = [0, *lds]
-        dx.cusolverdx_set_operator_int64s(h, op.LEADING_DIMENSION, lds)
+        dxf.cusolverdx_set_operator_int64s(h, op.LEADING_DIMENSION, lds)
         if spec.batches_per_block is not None:
             dx.cusolverdxSetOperatorInt64(h, op.BATCHES_PER_BLOCK, spec.batches_per_block)
         if spec.block_dim is not None:
-            dx.cusolverdx_set_operator_int64s(h, op.BLOCK_DIM, list(spec.block_dim))
+            dxf.cusolverdx_set_operator_int64s(h, op.BLOCK_DIM, list(spec.block_dim))
         for name, enum in (
             ("transpose_mode", dx.CusolverdxTransposeMode),
             ("side", dx.CusolverdxSide),
@@ -407,13 +409,14 @@ def traits(spec: SolverSpec) -> dict:
 
 
 def _compute_traits(spec: SolverSpec) -> dict:
+    from nvmath.bindings import _mathdx_fetch as dxf
     from nvmath.bindings import mathdx as dx
 
     tr = dx.CusolverdxTraitType
     h = _descriptor(dx, spec, "compiled_leading_dim")
     try:
         found = {
-            "symbol": dx.cusolverdx_get_trait_str(h, tr.SYMBOL_NAME).rstrip("\0"),
+            "symbol": dxf.cusolverdx_get_trait_str(h, tr.SYMBOL_NAME).rstrip("\0"),
             "block_dim": [int(v) for v in dx.cusolverdxGetTraitInt64s(h, tr.BLOCK_DIM, 3)],
             "suggested_block_dim": [int(v) for v in dx.cusolverdxGetTraitInt64s(h, tr.SUGGESTED_BLOCK_DIM, 3)],
             "suggested_batches_per_block": int(dx.cusolverdxGetTraitInt64(h, tr.SUGGESTED_BATCHES_PER_BLOCK)),
@@ -436,6 +439,8 @@ def suggested(spec: SolverSpec) -> dict:
 def generate(spec: SolverSpec, api: str) -> tuple[dict, bytes]:
     """Traits (``symbol``, ``isa``) and LTO-IR of ``spec`` with leading dimensions fixed at
     compile time (``"compiled_leading_dim"``) or passed at run time (``"runtime_leading_dim"``)."""
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     check_choice(api, APIS, "execution_api")
     memo = _GENERATED.get((spec, api))
     if memo is not None:
@@ -452,7 +457,7 @@ def generate(spec: SolverSpec, api: str) -> tuple[dict, bytes]:
     try:
         info: dict = {}
         try:
-            symbol = dx.cusolverdx_get_trait_str(h, dx.CusolverdxTraitType.SYMBOL_NAME).rstrip("\0")
+            symbol = dxf.cusolverdx_get_trait_str(h, dx.CusolverdxTraitType.SYMBOL_NAME).rstrip("\0")
             ltoir = _mathdx_code.finalize_ltoir(dx, dx.cusolverdxFinalizeCode, h, spec.target, info)
         except dx.MathDxError as e:
             refused = _mathdx_code.refusal(e, "cuSOLVERDx", spec.describe())
@@ -491,6 +496,8 @@ _FATBIN: list = []
 
 def universal_fatbin() -> bytes:
     """cuSOLVERDx's universal fatbin, which every kernel calling a cuSOLVERDx function links."""
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     if _FATBIN:
         return _FATBIN[0]
     from nvmath import cache as _cache
@@ -505,7 +512,7 @@ def universal_fatbin() -> bytes:
 
         h = dx.cusolverdxCreateDescriptor()
         try:
-            data = bytes(dx.cusolverdx_get_universal_fatbin(h))
+            data = bytes(dxf.cusolverdx_get_universal_fatbin(h))
         finally:
             dx.cusolverdxDestroyDescriptor(h)
         store.put(key, data, meta={"kind": "cusolverdx-universal-fatbin"})

@@ -108,12 +108,12 @@ def descriptor(dx, prefix: str, library: str, operators, what: str):
     destroyed on exit. An operator the library refuses is a :class:`ValueError` that names it,
     ``library`` (its display name) and ``what`` the descriptor describes."""
     handle = getattr(dx, prefix + "CreateDescriptor")()
-    set_one, set_many = getattr(dx, prefix + "SetOperatorInt64"), getattr(dx, prefix + "_set_operator_int64s")
+    set_one, set_many = getattr(dx, prefix + "SetOperatorInt64"), getattr(dx, prefix + "SetOperatorInt64s")
     try:
         for operator, value, name in operators:
             try:
                 if isinstance(value, list):
-                    set_many(handle, operator, value)
+                    set_many(handle, operator, len(value), value)
                 else:
                     set_one(handle, operator, int(value))
             except dx.MathDxError as e:
@@ -166,7 +166,8 @@ def finalize_ltoir(dx, finalize, handle: int, target, info: dict | None = None) 
     code = dx.commondxCreateCode()
     try:
         # LTO-IR is the default container (libmathdx 0.4 refuses the container option).
-        dx.commondx_set_code_option_int64s(code, dx.CommondxOption.TARGET_SM, target_sm(dx, target))
+        sm = target_sm(dx, target)
+        dx.commondxSetCodeOptionInt64s(code, dx.CommondxOption.TARGET_SM, len(sm), sm)
         dx.commondxSetCodeOptionStrs(code, dx.CommondxOption.EXTRA_NVRTC_ARGS, len(NVRTC_OPTIONS), list(NVRTC_OPTIONS))
         finalize(code, handle)
         if info is not None:
@@ -174,6 +175,6 @@ def finalize_ltoir(dx, finalize, handle: int, target, info: dict | None = None) 
                 info["isa"] = int(dx.commondxGetCodeOptionInt64(code, dx.CommondxOption.CODE_ISA))
             except dx.MathDxError:
                 info["isa"] = 0
-        return dx.commondx_get_code_ltoir(code)
+        return dx.commondxGetCodeLTOIR(code, dx.commondxGetCodeLTOIRSize(code))
     finally:
         dx.commondxDestroyCode(code)

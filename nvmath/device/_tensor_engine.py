@@ -160,6 +160,8 @@ def _finalized_tensors(dx, spec) -> _FinalizedTensors:
 
 
 def _read_tensor(dx, tensor) -> dict:
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     tr = dx.CublasdxTensorTrait
     return {
         "storage_bytes": int(dx.cublasdxGetTensorTraitInt64(tensor, tr.STORAGE_BYTES)),
@@ -167,7 +169,7 @@ def _read_tensor(dx, tensor) -> dict:
         "uid": int(dx.cublasdxGetTensorTraitInt64(tensor, tr.UID)),
         "logical_size": int(dx.cublasdxGetTensorTraitInt64(tensor, tr.LOGICAL_SIZE)),
         "memory_space": _MEMORY_SPACES.get(int(dx.cublasdxGetTensorTraitInt64(tensor, tr.MEMORY_SPACE)), "any"),
-        "opaque_name": dx.cublasdx_get_tensor_trait_str(tensor, tr.OPAQUE_NAME).rstrip("\0"),
+        "opaque_name": dxf.cublasdx_get_tensor_trait_str(tensor, tr.OPAQUE_NAME).rstrip("\0"),
     }
 
 
@@ -397,6 +399,8 @@ def device_function(spec, name: str, tensors: tuple = (), *, alignment: int | No
     """The device function ``name`` (a key of ``_FUNCTIONS``) of ``spec`` on ``tensors``: a
     tuple of ``(kind, like)`` pairs (``like``: a ``CommondxValueType`` name or None).
     ``alignment``: the copy alignment in bytes (``copy`` only)."""
+    from nvmath.bindings import _mathdx_fetch as dxf
+
     if name not in _FUNCTIONS:
         raise ValueError(f"name={name!r} is not supported; accepted: {', '.join(_FUNCTIONS)}")
     tensors = tuple((k, like) for k, like in tensors)
@@ -436,7 +440,7 @@ def device_function(spec, name: str, tensors: tuple = (), *, alignment: int | No
                 dx.cublasdxSetDeviceFunctionOptionInt64(
                     function, int(dx.CublasdxDeviceFunctionOption.COPY_ALIGNMENT), int(alignment)
                 )
-            symbol = dx.cublasdx_get_device_function_trait_str(function, dx.CublasdxDeviceFunctionTrait.SYMBOL)
+            symbol = dxf.cublasdx_get_device_function_trait_str(function, dx.CublasdxDeviceFunctionTrait.SYMBOL)
             symbol = symbol.rstrip("\0")
         except dx.MathDxError as e:
             if function is not None:

@@ -226,6 +226,7 @@ class Generator(DeviceObject):
         return LTOIR(bytes(ltoir), name=f"{symbols['generate']}.ltoir"), symbols
 
     def _finalize(self, method: str, state_functions: bool):
+        from nvmath.bindings import _mathdx_fetch as dxf
         from nvmath.bindings import mathdx as dx
 
         m = _METHODS[method]
@@ -260,7 +261,7 @@ class Generator(DeviceObject):
             for operator, value in settings:
                 dx.curanddxSetOperatorInt64(handle, operator, int(value))
             info = {
-                "symbols": {k: dx.curanddx_get_trait_str(handle, t).rstrip("\0") for k, t in names.items()},
+                "symbols": {k: dxf.curanddx_get_trait_str(handle, t).rstrip("\0") for k, t in names.items()},
                 "state_size": dx.curanddxGetTraitInt64(handle, tr.STATE_SIZE),
                 "state_alignment": dx.curanddxGetTraitInt64(handle, tr.STATE_ALIGNMENT),
             }

@@ -12,6 +12,7 @@ import sys
 
 import pytest
 
+from nvmath.bindings import _mathdx_fetch as mathdx_fetch
 from nvmath.bindings import mathdx
 from nvmath.bindings._loader import LibraryNotFoundError, NvidiaLibrary
 from tests.libraries import library_error, needs
@@ -91,7 +92,7 @@ def _header_functions():
 
 
 def test_enum_values_checked_table():
-    # Checked by hand against the libmathdx 0.4.1 headers.
+    # Checked by hand against the libmathdx 0.4.1 headers and the 0.4.2 additions.
     assert {s.name: s.value for s in mathdx.CommondxStatusType} == {
         "SUCCESS": 0,
         "INVALID_VALUE": 1,
@@ -137,6 +138,11 @@ def test_enum_values_checked_table():
         "REAL_FFT_OPTIONS": 9,
         "API": 10,
         "CODE_TYPE": 11,
+        "FUNCTION_ABI": 12,  # 12-16: libmathdx 0.4.2
+        "THREAD_LINEARIZATION": 13,
+        "TRANSPOSITION": 14,
+        "THREAD_LAYOUT": 15,
+        "DEVICE_FUNCTION": 16,
     }
     assert {t.name: t.value for t in mathdx.CufftdxTraitType} == {
         "VALUE_TYPE": 0,
@@ -155,8 +161,16 @@ def test_enum_values_checked_table():
         "INPUT_ELEMENTS_PER_THREAD": 13,
         "OUTPUT_ELEMENTS_PER_THREAD": 14,
         "SUGGESTED_FFTS_PER_BLOCK": 15,
+        "SYMBOL_EXECUTE_NAME": 16,  # 16-19: libmathdx 0.4.2
+        "SYMBOL_FFT_ID_NAME": 17,
+        "SYMBOL_BATCH_ID_NAME": 18,
+        "SYMBOL_IS_THREAD_ACTIVE_NAME": 19,
     }
-    assert [(k.name, k.value) for k in mathdx.CufftdxKnobType] == [("ELEMENTS_PER_THREAD", 0), ("FFTS_PER_BLOCK", 1)]
+    assert [(k.name, k.value) for k in mathdx.CufftdxKnobType] == [
+        ("ELEMENTS_PER_THREAD", 0),
+        ("FFTS_PER_BLOCK", 1),
+        ("TRANSPOSITION", 2),
+    ]
     assert {o.name: o.value for o in mathdx.CublasdxOperatorType} == {
         "FUNCTION": 0,
         "SIZE": 1,
@@ -173,6 +187,9 @@ def test_enum_values_checked_table():
         "STATIC_BLOCK_DIM": 12,
         "ENABLE_INPUT_STREAMING": 13,
         "WITH_PIPELINE": 14,
+        "SIDE": 15,  # 15-17: libmathdx 0.4.2 (TRSM)
+        "FILL_MODE": 16,
+        "DIAG": 17,
     }
     assert {t.name: t.value for t in mathdx.CublasdxTraitType} == {
         "VALUE_TYPE": 0,
@@ -192,7 +209,8 @@ def test_enum_values_checked_table():
     assert mathdx.CublasdxFunction.MM == 0 and mathdx.CublasdxDeviceFunctionTrait.SYMBOL == 1
     # Gaps and bit flags are kept as in the headers.
     assert [t.value for t in mathdx.CublasdxTensorTrait] == [0, 1, 2, 4, 5, 6]
-    assert [t.value for t in mathdx.CusolverdxTraitType] == [2, 3, 5, 6, 12]
+    legacy = mathdx._NOT_IN_HEADERS[mathdx.CusolverdxTraitType]
+    assert [t.value for t in mathdx.CusolverdxTraitType if t.name not in legacy] == [2, 3, 5, 6, 12]
     flags = mathdx.CuranddxDeviceFunctionType
     assert [f.value for f in flags] == [2, 4, 8, 16, 32, 64]
     assert int(flags.GENERATE | flags.INIT_STATE) == 6
@@ -207,12 +225,15 @@ def _python_enums():
 @needs_headers
 def test_enums_match_the_installed_headers():
     # Patch releases add enums and constants (0.4.1 -> 0.4.2: 12 enums, 30 constants); what the
-    # binding declares must exist in the installed headers with the same values.
+    # binding declares must exist in the installed headers with the same values, except the
+    # members kept only for nvmath-python's names.
     header = _header_enums()
     for c_name, cls in _python_enums().items():
         assert c_name in header, f"{c_name} is declared but not in the installed headers"
         prefix = mathdx._C_PREFIX[cls]
-        ours = {prefix + m.name: m.value for m in cls}
+        legacy = mathdx._NOT_IN_HEADERS.get(cls, set())
+        ours = {prefix + m.name: m.value for m in cls if m.name not in legacy}
+        assert not any(prefix + name in header[c_name] for name in legacy), c_name
         assert {k: header[c_name].get(k) for k in ours} == ours, c_name
         assert cls.__name__ in mathdx.__all__
 
@@ -362,7 +383,7 @@ def test_array_conversion():
     count, arr = mathdx._int64_array((32, 64, 2**40), 3, "array")
     assert count == 3 and arr._type_ is ctypes.c_longlong and list(arr) == [32, 64, 2**40]
     assert mathdx._int64_array([], 0, "array") == (0, None)
-    with pytest.raises(ValueError, match="array has 2 elements; count=3 needs 3"):
+    with pytest.raises(ValueError, match="array has 2 elements; count=3 needs at least 3"):
         mathdx._int64_array([1, 2], 3, "array")
     with pytest.raises(TypeError, match=r"array\[1\] must be an int, got float"):
         mathdx._int64_array([1, 2.5], 2, "array")
@@ -476,7 +497,7 @@ def fft_code(fft):
 def test_fft_traits(fft):
     T = mathdx.CufftdxTraitType
     assert mathdx.cufftdxIsSupported(fft) != 0
-    block_dim = mathdx.cufftdx_get_trait_int64s(fft, T.BLOCK_DIM, 3)
+    block_dim = mathdx_fetch.cufftdx_get_trait_int64s(fft, T.BLOCK_DIM, 3)
     threads = block_dim[0] * block_dim[1] * block_dim[2]
     assert threads > 0 and all(d >= 1 for d in block_dim)
     ept = mathdx.cufftdxGetTraitInt64(fft, T.ELEMENTS_PER_THREAD)
@@ -492,18 +513,18 @@ def test_fft_traits(fft):
     assert mathdx.cufftdxGetTraitInt64(fft, T.SUGGESTED_FFTS_PER_BLOCK) >= 1
     for trait in (T.VALUE_TYPE, T.INPUT_TYPE, T.OUTPUT_TYPE):
         assert mathdx.cufftdxGetTraitCommondxDataType(fft, trait) is mathdx.CommondxValueType.C_32F
-    symbol = mathdx.cufftdx_get_trait_str(fft, T.SYMBOL_NAME)
+    symbol = mathdx_fetch.cufftdx_get_trait_str(fft, T.SYMBOL_NAME)
     assert re.fullmatch(r"[A-Za-z_]\w*", symbol)
     assert mathdx.cufftdxGetTraitStrSize(fft, T.SYMBOL_NAME) == len(symbol) + 1
 
 
 @needs_library
 def test_fft_symbol_is_a_function_of_the_operators(fft):
-    symbol = mathdx.cufftdx_get_trait_str(fft, mathdx.CufftdxTraitType.SYMBOL_NAME)
+    symbol = mathdx_fetch.cufftdx_get_trait_str(fft, mathdx.CufftdxTraitType.SYMBOL_NAME)
     same, other = _fft_descriptor(), _fft_descriptor(SIZE=256)
     try:
-        assert mathdx.cufftdx_get_trait_str(same, mathdx.CufftdxTraitType.SYMBOL_NAME) == symbol
-        assert mathdx.cufftdx_get_trait_str(other, mathdx.CufftdxTraitType.SYMBOL_NAME) != symbol
+        assert mathdx_fetch.cufftdx_get_trait_str(same, mathdx.CufftdxTraitType.SYMBOL_NAME) == symbol
+        assert mathdx_fetch.cufftdx_get_trait_str(other, mathdx.CufftdxTraitType.SYMBOL_NAME) != symbol
     finally:
         mathdx.cufftdxDestroyDescriptor(same)
         mathdx.cufftdxDestroyDescriptor(other)
@@ -512,10 +533,10 @@ def test_fft_symbol_is_a_function_of_the_operators(fft):
 @needs_library
 def test_fft_knobs(fft):
     K, T = mathdx.CufftdxKnobType, mathdx.CufftdxTraitType
-    ept_sets = mathdx.cufftdx_get_knobs(fft, [K.ELEMENTS_PER_THREAD])
+    ept_sets = mathdx_fetch.cufftdx_get_knobs(fft, [K.ELEMENTS_PER_THREAD])
     assert ept_sets and all(len(s) == 1 for s in ept_sets)
     assert (mathdx.cufftdxGetTraitInt64(fft, T.ELEMENTS_PER_THREAD),) in ept_sets
-    pairs = mathdx.cufftdx_get_knobs(fft, [K.ELEMENTS_PER_THREAD, K.FFTS_PER_BLOCK])
+    pairs = mathdx_fetch.cufftdx_get_knobs(fft, [K.ELEMENTS_PER_THREAD, K.FFTS_PER_BLOCK])
     # Each pair's elements per thread is one of the suggested ones (0.4.1 gives one pair per
     # value, 0.4.2 several).
     assert pairs and all(len(p) == 2 and p[1] >= 1 for p in pairs)
@@ -530,7 +551,7 @@ def test_fft_knobs(fft):
     other = _fft_descriptor(ELEMENTS_PER_THREAD=ept)
     try:
         assert mathdx.cufftdxGetTraitInt64(other, T.ELEMENTS_PER_THREAD) == ept
-        assert mathdx.cufftdx_get_trait_int64s(other, T.BLOCK_DIM, 3)[0] == 512 // ept
+        assert mathdx_fetch.cufftdx_get_trait_int64s(other, T.BLOCK_DIM, 3)[0] == 512 // ept
     finally:
         mathdx.cufftdxDestroyDescriptor(other)
 
@@ -564,12 +585,12 @@ def test_invalid_fft_values_raise_errors_naming_the_function():
 
 @needs_library
 def test_fft_code_is_ltoir(fft_code):
-    ltoir = mathdx.commondx_get_code_ltoir(fft_code)
+    ltoir = mathdx_fetch.commondx_get_code_ltoir(fft_code)
     # LTO-IR, not a fatbin: the default container.
     assert ltoir.startswith(LTOIR_MAGIC) and not ltoir.startswith(FATBIN_MAGIC)
     assert len(ltoir) == mathdx.commondxGetCodeLTOIRSize(fft_code) > 1000
     assert mathdx.commondxGetCodeNumLTOIRs(fft_code) == 1
-    assert mathdx.commondx_get_code_ltoirs(fft_code) == [ltoir]
+    assert mathdx_fetch.commondx_get_code_ltoirs(fft_code) == [ltoir]
     assert (
         mathdx.commondxGetCodeOptionInt64(fft_code, mathdx.CommondxOption.CODE_CONTAINER)
         == mathdx.CommondxCodeContainer.LTOIR
@@ -597,18 +618,18 @@ def test_fft_ltoir_links_with_a_cpp_kernel_that_calls_it(fft, fft_code):
     from nvmath.jit import compile_cpp, link
 
     T = mathdx.CufftdxTraitType
-    symbol = mathdx.cufftdx_get_trait_str(fft, T.SYMBOL_NAME)
+    symbol = mathdx_fetch.cufftdx_get_trait_str(fft, T.SYMBOL_NAME)
     source = FFT_CALLER
     for key, value in {
         "SYMBOL": symbol,
-        "THREADS": mathdx.cufftdx_get_trait_int64s(fft, T.BLOCK_DIM, 3)[0],
+        "THREADS": mathdx_fetch.cufftdx_get_trait_int64s(fft, T.BLOCK_DIM, 3)[0],
         "STORAGE": mathdx.cufftdxGetTraitInt64(fft, T.STORAGE_SIZE),
         "EPT": mathdx.cufftdxGetTraitInt64(fft, T.ELEMENTS_PER_THREAD),
         "STRIDE": mathdx.cufftdxGetTraitInt64(fft, T.STRIDE),
     }.items():
         source = source.replace(key, str(value))
     caller = compile_cpp(source, compute_capability="sm_90", output="ltoir")
-    ltoir = mathdx.commondx_get_code_ltoir(fft_code)
+    ltoir = mathdx_fetch.commondx_get_code_ltoir(fft_code)
     cubin = link([caller, ltoir], compute_capability="sm_90")
     assert cubin.startswith(b"\x7fELF") and b"fft_512" in cubin
     # At -O0 the generated function stays a .func: its parameters are two 64-bit pointers.
@@ -636,7 +657,7 @@ def _gemm_descriptor():
     handle = mathdx.cublasdxCreateDescriptor()
     for op, value in GEMM_OPERATORS:
         if isinstance(value, list):
-            mathdx.cublasdx_set_operator_int64s(handle, op, value)
+            mathdx_fetch.cublasdx_set_operator_int64s(handle, op, value)
         else:
             mathdx.cublasdxSetOperatorInt64(handle, op, value)
     return handle
@@ -676,7 +697,7 @@ def test_gemm_operators_and_invalid_values():
     handle = _gemm_descriptor()  # setting operators compiles nothing
     try:
         with pytest.raises(mathdx.MathDxError) as info:
-            mathdx.cublasdx_set_operator_int64s(handle, mathdx.CublasdxOperatorType.SIZE, [0, 32, 32])
+            mathdx_fetch.cublasdx_set_operator_int64s(handle, mathdx.CublasdxOperatorType.SIZE, [0, 32, 32])
         assert (info.value.function, info.value.status) == (
             "cublasdxSetOperatorInt64s",
             mathdx.CommondxStatusType.INVALID_VALUE,
@@ -690,24 +711,24 @@ def test_gemm_operators_and_invalid_values():
 @needs_library
 def test_gemm_traits(gemm):
     T = mathdx.CublasdxTraitType
-    block_dim = mathdx.cublasdx_get_trait_int64s(gemm, T.BLOCK_DIM, 3)
+    block_dim = mathdx_fetch.cublasdx_get_trait_int64s(gemm, T.BLOCK_DIM, 3)
     threads = block_dim[0] * block_dim[1] * block_dim[2]
     assert threads > 0
     assert mathdx.cublasdxGetTraitInt64(gemm, T.MAX_THREADS_PER_BLOCK) == threads
-    assert mathdx.cublasdx_get_trait_int64s(gemm, T.SIZE, 3) == [32, 32, 32]
-    lda, ldb, ldc = mathdx.cublasdx_get_trait_int64s(gemm, T.LEADING_DIMENSION, 3)
+    assert mathdx_fetch.cublasdx_get_trait_int64s(gemm, T.SIZE, 3) == [32, 32, 32]
+    lda, ldb, ldc = mathdx_fetch.cublasdx_get_trait_int64s(gemm, T.LEADING_DIMENSION, 3)
     assert min(lda, ldb, ldc) >= 32
-    suggested = mathdx.cublasdx_get_trait_int64s(gemm, T.SUGGESTED_LEADING_DIMENSION, 3)
+    suggested = mathdx_fetch.cublasdx_get_trait_int64s(gemm, T.SUGGESTED_LEADING_DIMENSION, 3)
     assert all(ld >= 32 for ld in suggested)
     # cuBLASDx's default arrangement: A row-major, B and C column-major.
-    assert mathdx.cublasdx_get_trait_int64s(gemm, T.ARRANGEMENT, 3) == [
+    assert mathdx_fetch.cublasdx_get_trait_int64s(gemm, T.ARRANGEMENT, 3) == [
         mathdx.CublasdxArrangement.ROW_MAJOR,
         mathdx.CublasdxArrangement.COL_MAJOR,
         mathdx.CublasdxArrangement.COL_MAJOR,
     ]
-    assert all(a >= 4 for a in mathdx.cublasdx_get_trait_int64s(gemm, T.ALIGNMENT, 3))
+    assert all(a >= 4 for a in mathdx_fetch.cublasdx_get_trait_int64s(gemm, T.ALIGNMENT, 3))
     assert mathdx.cublasdxGetTraitCommondxDataTypes(gemm, T.VALUE_TYPE, 3) == [mathdx.CommondxValueType.R_32F] * 3
-    symbol = mathdx.cublasdx_get_trait_str(gemm, T.SYMBOL_NAME)
+    symbol = mathdx_fetch.cublasdx_get_trait_str(gemm, T.SYMBOL_NAME)
     assert re.fullmatch(r"[A-Za-z_]\w*", symbol)
 
 
@@ -737,14 +758,14 @@ def test_gemm_ltoir_links_with_a_cpp_kernel_that_calls_it(gemm):
     try:
         mathdx.commondxSetCodeOptionInt64(code, mathdx.CommondxOption.TARGET_SM, 900)
         mathdx.cublasdxFinalizeCode(code, gemm)
-        ltoir = mathdx.commondx_get_code_ltoir(code)
+        ltoir = mathdx_fetch.commondx_get_code_ltoir(code)
     finally:
         mathdx.commondxDestroyCode(code)
     assert ltoir.startswith(LTOIR_MAGIC)
-    lda, ldb, ldc = mathdx.cublasdx_get_trait_int64s(gemm, T.LEADING_DIMENSION, 3)
+    lda, ldb, ldc = mathdx_fetch.cublasdx_get_trait_int64s(gemm, T.LEADING_DIMENSION, 3)
     source = GEMM_CALLER
     for key, value in {
-        "SYMBOL": mathdx.cublasdx_get_trait_str(gemm, T.SYMBOL_NAME),
+        "SYMBOL": mathdx_fetch.cublasdx_get_trait_str(gemm, T.SYMBOL_NAME),
         "THREADS": mathdx.cublasdxGetTraitInt64(gemm, T.MAX_THREADS_PER_BLOCK),
         "LDA": lda,
         "LDB": ldb,
@@ -763,7 +784,7 @@ def test_compilation_error_carries_the_nvrtc_log():
     handle = mathdx.cusolverdxCreateDescriptor()
     code = mathdx.commondxCreateCode()
     try:
-        mathdx.cusolverdx_set_operator_int64s(handle, O.SIZE, [32, 32])
+        mathdx_fetch.cusolverdx_set_operator_int64s(handle, O.SIZE, [32, 32])
         for op, value in [
             (O.TYPE, mathdx.CusolverdxType.REAL),
             (O.PRECISION, mathdx.CommondxPrecision.F32),
@@ -780,7 +801,7 @@ def test_compilation_error_carries_the_nvrtc_log():
         mathdx.commondxDestroyCode(code)
         mathdx.cusolverdxDestroyDescriptor(handle)
     err = info.value
-    last = mathdx.commondx_get_last_error()
+    last = mathdx_fetch.commondx_get_last_error()
     if err.status is mathdx.CommondxStatusType.INVALID_VALUE:
         # libmathdx 0.4.2 checks the operators before compiling: no NVRTC log to carry.
         assert err.function == "cusolverdxFinalizeCode" and err.detail is None
@@ -818,12 +839,12 @@ def test_curanddx_traits_and_code():
         assert mathdx.curanddxGetTraitInt64(handle, T.STATE_SIZE) > 0
         alignment = mathdx.curanddxGetTraitInt64(handle, T.STATE_ALIGNMENT)
         assert alignment > 0 and alignment & (alignment - 1) == 0
-        generate = mathdx.curanddx_get_trait_str(handle, T.SYMBOL_GENERATE_NAME)
-        init = mathdx.curanddx_get_trait_str(handle, T.SYMBOL_INIT_STATE_NAME)
+        generate = mathdx_fetch.curanddx_get_trait_str(handle, T.SYMBOL_GENERATE_NAME)
+        init = mathdx_fetch.curanddx_get_trait_str(handle, T.SYMBOL_INIT_STATE_NAME)
         assert generate and init and generate != init
         mathdx.commondxSetCodeOptionInt64(code, mathdx.CommondxOption.TARGET_SM, 900)
         mathdx.curanddxFinalizeCode(code, handle)
-        ltoir = mathdx.commondx_get_code_ltoir(code)
+        ltoir = mathdx_fetch.commondx_get_code_ltoir(code)
         assert ltoir.startswith(LTOIR_MAGIC) and len(ltoir) > 1000
     finally:
         mathdx.commondxDestroyCode(code)

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+mathdx_fetch = pytest.importorskip("nvmath.bindings._mathdx_fetch")
 
 from nvmath.device import common  # noqa: E402
 from nvmath.device._tensor_engine import _shim_source, value_type_name  # noqa: E402
@@ -356,7 +357,7 @@ def test_a_batch_that_fails_names_the_function_and_keeps_nothing(monkeypatch):
 
     def finalize(code, count, functions):
         trait = mathdx.CublasdxDeviceFunctionTrait.SYMBOL
-        names = [mathdx.cublasdx_get_device_function_trait_str(f, trait).rstrip("\0") for f in functions]
+        names = [mathdx_fetch.cublasdx_get_device_function_trait_str(f, trait).rstrip("\0") for f in functions]
         if count > 1 or any(name in symbol for name in names):  # all together, or copy alone
             raise mathdx.MathDxError("cublasdxFinalizeDeviceFunctions", 1, "as if the code did not compile")
         return real(code, count, functions)

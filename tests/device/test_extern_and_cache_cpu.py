@@ -422,7 +422,8 @@ def test_libmathdx_code_is_optimized_before_lto_and_keyed_by_how():
         def commondxCreateCode(self):
             return 7
 
-        def commondx_set_code_option_int64s(self, code, option, values):
+        def commondxSetCodeOptionInt64s(self, code, option, count, values):
+            assert count == len(values)
             calls.append(("ints", option, list(values)))
 
         def commondxSetCodeOptionStrs(self, code, option, count, values):
@@ -431,8 +432,11 @@ def test_libmathdx_code_is_optimized_before_lto_and_keyed_by_how():
         def commondxGetCodeOptionInt64(self, code, option):
             return 12080
 
-        def commondx_get_code_ltoir(self, code):
-            return b"ltoir"
+        def commondxGetCodeLTOIRSize(self, code):
+            return 5
+
+        def commondxGetCodeLTOIR(self, code, size):
+            return b"ltoir"[:size]
 
         def commondxDestroyCode(self, code):
             calls.append(("destroy", code))
