@@ -13,6 +13,16 @@ value when it is set, so nothing is kept alive: a pointer attribute (``BIAS_POIN
 the address only, and the memory it points to must stay valid until the matmuls that use it
 have run.
 
+Every C function also has nvmath-python's snake_case name (``matmul_desc_create``,
+``matmul_algo_get_heuristic``, ``matmul``...), with its parameter names, so code written for
+nvmath-python's ``nvmath.bindings.cublasLt`` runs unchanged. Those faces pass the caller's
+memory as C does: buffers, output structs and output counts are addresses (or objects that own
+the memory), filled in place, and such a function returns None. ``MatmulAlgo(size)`` and
+``MatmulHeuristicResult(size)`` make nvmath-python's NumPy-backed struct arrays,
+:func:`check_status` raises :class:`cuBLASLtError` for a status, and the
+``get_*_attribute_dtype`` helpers give each attribute's NumPy type. Enum members that the CUDA
+13 header dropped but nvmath-python keeps are members that iteration does not list.
+
 Importing this module loads nothing: the library is found with ``cuda.pathfinder`` on the
 first call. Without a GPU (or driver) the library loads, and descriptors, layouts and
 preferences can be created and configured, but :func:`cublasLtCreate` fails with
@@ -35,6 +45,7 @@ from __future__ import annotations
 import ctypes
 import enum
 import numbers
+import os
 from ctypes import (
     POINTER,
     c_char_p,
@@ -50,11 +61,14 @@ from ctypes import (
     c_void_p,
 )
 
+import numpy as np
+
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
     # errors
     "cuBLASLtError",
+    "check_status",
     "LibraryNotFoundError",
     "FunctionNotFoundError",
     # enums
@@ -81,9 +95,14 @@ __all__ = [
     "MatmulTile",
     "MatmulStages",
     "ClusterShape",
+    "MatrixTransformDescAttribute",
+    "EmulationDescAttribute",
+    "IntegerWidth",
     # structures
     "MatmulAlgo",
     "MatmulHeuristicResult",
+    "matmul_algo_dtype",
+    "matmul_heuristic_result_dtype",
     # attribute tables
     "MATMUL_DESC_ATTRIBUTE_TYPES",
     "MATRIX_LAYOUT_ATTRIBUTE_TYPES",
@@ -119,6 +138,75 @@ __all__ = [
     "cublasLtMatmulAlgoCapGetAttribute",
     "cublasLtMatmulAlgoConfigSetAttribute",
     "cublasLtMatmulAlgoConfigGetAttribute",
+    "cublasLtMatrixTransform",
+    "cublasLtMatrixTransformDescCreate",
+    "cublasLtMatrixTransformDescDestroy",
+    "cublasLtMatrixTransformDescSetAttribute",
+    "cublasLtMatrixTransformDescGetAttribute",
+    "cublasLtGroupedMatrixLayoutCreate",
+    "cublasLtEmulationDescCreate",
+    "cublasLtEmulationDescDestroy",
+    "cublasLtEmulationDescSetAttribute",
+    "cublasLtEmulationDescGetAttribute",
+    "cublasLtLoggerOpenFile",
+    "cublasLtLoggerSetLevel",
+    "cublasLtLoggerSetMask",
+    "cublasLtLoggerForceDisable",
+    "cublasLtHeuristicsCacheGetCapacity",
+    "cublasLtHeuristicsCacheSetCapacity",
+    "cublasLtDisableCpuInstructionsSetMask",
+    # nvmath-python's names (snake_case, caller-owned outputs)
+    "create",
+    "destroy",
+    "get_version",
+    "get_cudart_version",
+    "get_property",
+    "get_status_name",
+    "get_status_string",
+    "matmul_desc_create",
+    "matmul_desc_destroy",
+    "matmul_desc_set_attribute",
+    "matmul_desc_get_attribute",
+    "matrix_layout_create",
+    "matrix_layout_destroy",
+    "matrix_layout_set_attribute",
+    "matrix_layout_get_attribute",
+    "grouped_matrix_layout_create",
+    "matrix_transform_desc_create",
+    "matrix_transform_desc_destroy",
+    "matrix_transform_desc_set_attribute",
+    "matrix_transform_desc_get_attribute",
+    "matrix_transform",
+    "matmul_preference_create",
+    "matmul_preference_destroy",
+    "matmul_preference_set_attribute",
+    "matmul_preference_get_attribute",
+    "emulation_desc_create",
+    "emulation_desc_destroy",
+    "emulation_desc_set_attribute",
+    "emulation_desc_get_attribute",
+    "matmul_algo_get_heuristic",
+    "matmul_algo_get_ids",
+    "matmul_algo_init",
+    "matmul_algo_check",
+    "matmul_algo_cap_get_attribute",
+    "matmul_algo_config_set_attribute",
+    "matmul_algo_config_get_attribute",
+    "matmul",
+    "logger_open_file",
+    "logger_set_level",
+    "logger_set_mask",
+    "logger_force_disable",
+    "heuristics_cache_get_capacity",
+    "heuristics_cache_set_capacity",
+    "disable_cpu_instructions_set_mask",
+    "get_matmul_desc_attribute_dtype",
+    "get_matrix_layout_attribute_dtype",
+    "get_matmul_preference_attribute_dtype",
+    "get_matmul_algo_cap_attribute_dtype",
+    "get_matmul_algo_config_attribute_dtype",
+    "get_matrix_transform_desc_attribute_dtype",
+    "get_emulation_desc_attribute_dtype",
     # typed attribute helpers
     "matmul_desc_set",
     "matmul_desc_get",
@@ -272,6 +360,7 @@ class PointerModeMask(enum.IntFlag):
     DEVICE_VECTOR = 4
     ALPHA_DEVICE_VECTOR_BETA_ZERO = 8
     ALPHA_DEVICE_VECTOR_BETA_HOST = 16
+    NO_FILTERING = 0  # the preference value "any pointer mode"; as a zero flag, never iterated
 
 
 class Epilogue(enum.IntEnum):
@@ -306,7 +395,11 @@ class ReductionScheme(enum.IntEnum):
 
 
 class MatmulSearch(enum.IntEnum):
-    """``cublasLtMatmulSearch_t`` (``CUBLASLT_SEARCH_`` dropped; the reserved values omitted)."""
+    """``cublasLtMatmulSearch_t`` (``CUBLASLT_SEARCH_`` dropped).
+
+    The header's reserved values 2-9 are the unlisted members ``RESERVED_02`` ... ``RESERVED_09``
+    (see :func:`_add_unlisted_members`).
+    """
 
     BEST_FIT = 0
     LIMITED_BY_ALGO_ID = 1
@@ -417,6 +510,9 @@ class MatmulPreferenceAttribute(enum.IntEnum):
     GROUPED_AVERAGE_REDUCTION_DIM = 13  # experimental
     GROUPED_DESC_D_AVERAGE_ROWS = 14  # experimental
     GROUPED_DESC_D_AVERAGE_COLS = 15  # experimental
+    # CUDA 11's SM_COUNT_TARGET had the value 13 that GROUPED_AVERAGE_REDUCTION_DIM now has:
+    # nvmath-python keeps the name, so it is an alias here too.
+    SM_COUNT_TARGET = 13
 
 
 class MatmulAlgoCapAttribute(enum.IntEnum):
@@ -618,6 +714,76 @@ class ClusterShape(enum.IntEnum):
     SHAPE_1x15x1 = 51
 
 
+class MatrixTransformDescAttribute(enum.IntEnum):
+    """``cublasLtMatrixTransformDescAttributes_t`` (``CUBLASLT_MATRIX_TRANSFORM_DESC_`` dropped),
+    for :func:`cublasLtMatrixTransformDescSetAttribute`; every one is an ``int32_t``."""
+
+    SCALE_TYPE = 0  # a DataType
+    POINTER_MODE = 1  # a PointerMode
+    TRANSA = 2  # an Operation
+    TRANSB = 3  # an Operation
+
+
+class EmulationDescAttribute(enum.IntEnum):
+    """``cublasLtEmulationDescAttributes_t`` (``CUBLASLT_EMULATION_DESC_`` dropped): floating-point
+    emulation settings, for :func:`cublasLtEmulationDescSetAttribute` (an emulation descriptor
+    takes effect through ``MatmulDescAttribute.EMULATION_DESCRIPTOR``)."""
+
+    STRATEGY = 0
+    SPECIAL_VALUES_SUPPORT = 1
+    FIXEDPOINT_MANTISSA_CONTROL = 2
+    FIXEDPOINT_MAX_MANTISSA_BIT_COUNT = 3
+    FIXEDPOINT_MANTISSA_BIT_OFFSET = 4
+    FIXEDPOINT_MANTISSA_BIT_COUNT_POINTER = 5  # a device int32_t* (-1 written when not emulated)
+
+
+class IntegerWidth(enum.IntEnum):
+    """``cublasLtIntegerWidth_t`` (``CUBLASLT_INTEGER_`` dropped): the element width of the
+    grouped layouts' shape arrays (``MatrixLayoutAttribute.GROUPED_*_INTEGER_WIDTH``)."""
+
+    WIDTH_32 = 0
+    WIDTH_64 = 1
+
+
+def _add_unlisted_members(enum_cls: type[enum.IntEnum], members: dict[str, int]) -> None:
+    """Give ``enum_cls`` members that the CUDA 13 header no longer has, without listing them.
+
+    nvmath-python's enums were generated from every header since CUDA 11, so they keep values
+    later headers removed (cuBLASLt 13 answers them with ``CUBLAS_STATUS_INVALID_VALUE``). Each
+    is a true member: ``enum_cls.NAME``, ``enum_cls(value)``, ``enum_cls["NAME"]``, ``repr`` and
+    pickling work. Like an alias, it is left out of iteration and ``len()``, so a loop over the
+    attributes (querying every capability, say) sees only what this cuBLASLt has.
+    """
+    for name, value in members.items():
+        if name in enum_cls.__members__ or value in enum_cls._value2member_map_:
+            raise ValueError(f"{enum_cls.__name__}.{name}={value} is already a member or value")
+        member = int.__new__(enum_cls, value)
+        member._name_ = name
+        member._value_ = value
+        member._sort_order_ = len(enum_cls._member_map_)
+        type.__setattr__(enum_cls, name, member)
+        enum_cls._member_map_[name] = member
+        enum_cls._value2member_map_[value] = member
+
+
+# Removed after CUDA 12 (see _add_unlisted_members); the values are those of the older headers.
+_add_unlisted_members(
+    MatmulDescAttribute,
+    {
+        "ATOMIC_SYNC_NUM_CHUNKS_D_ROWS": 27,
+        "ATOMIC_SYNC_NUM_CHUNKS_D_COLS": 28,
+        "ATOMIC_SYNC_IN_COUNTERS_POINTER": 29,
+        "ATOMIC_SYNC_OUT_COUNTERS_POINTER": 30,
+    },
+)
+_add_unlisted_members(
+    MatmulPreferenceAttribute,
+    {"MATH_MODE_MASK": 2, "GAUSSIAN_MODE_MASK": 4, "POINTER_MODE_MASK": 10, "EPILOGUE_MASK": 11},
+)
+_add_unlisted_members(MatmulAlgoCapAttribute, {"MATHMODE_IMPL": 8, "GAUSSIAN_IMPL": 9, "ATOMIC_SYNC": 20})
+_add_unlisted_members(MatmulSearch, {f"RESERVED_{v:02d}": v for v in range(2, 10)})
+
+
 # -- attribute tables: the C type of each attribute (from the header's comments) ------------
 
 _PTR = c_void_p
@@ -747,27 +913,98 @@ MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES = {attr: spec[0] for attr, spec in _CONFIG.it
 
 
 # -- structures ------------------------------------------------------------------------------
+#
+# Two faces of each C structure. The ctypes classes below are this module's: one struct each,
+# passed by reference to the C-name functions. nvmath-python's classes of the same names are
+# NumPy-backed arrays of structs; calling ``MatmulAlgo(size)`` or ``MatmulHeuristicResult(size)``
+# with an int (which no ctypes field accepts) makes such an array, and ``from_ptr`` /
+# ``from_data`` wrap existing memory. The snake_case functions take either face, or an address.
+
+#: nvmath-python's NumPy dtype of ``cublasLtMatmulAlgo_t``: one field, ``data_`` (8 ``uint64``).
+matmul_algo_dtype = np.dtype([("data_", np.uint64, (8,))], align=True)
+
+#: nvmath-python's NumPy dtype of ``cublasLtMatmulHeuristicResult_t`` (the C fields, snake_case).
+matmul_heuristic_result_dtype = np.dtype(
+    [
+        ("algo", matmul_algo_dtype),
+        ("workspace_size", np.uint64),
+        ("state", np.int32),
+        ("waves_count", np.float32),
+        ("reserved", np.int32, (4,)),
+    ],
+    align=True,
+)
 
 
-class MatmulAlgo(ctypes.Structure):
+def _array_size(args: tuple, kwargs: dict):
+    """The ``size`` of nvmath-python's ``Struct(size)`` / ``Struct(size=n)``, or None."""
+    if len(args) == 1 and not kwargs and isinstance(args[0], numbers.Integral) and not isinstance(args[0], bool):
+        return args[0]
+    if not args and set(kwargs) == {"size"}:
+        return kwargs["size"]
+    return None
+
+
+class _StructFace:
+    """What the ctypes structures share with nvmath-python's classes of the same name."""
+
+    __slots__ = ()
+    _array: type  # the NumPy-backed array class, set below
+
+    def __new__(cls, *args, **kwargs):
+        size = _array_size(args, kwargs)
+        if size is not None:
+            return cls._array(size)
+        return super().__new__(cls, *args, **kwargs)
+
+    @property
+    def ptr(self) -> int:
+        """The struct's address."""
+        return ctypes.addressof(self)
+
+    def __int__(self) -> int:
+        return ctypes.addressof(self)
+
+    @classmethod
+    def from_ptr(cls, ptr: int, size: int = 1, readonly: bool = False):
+        """nvmath-python's view of ``size`` structs at address ``ptr`` (a NumPy-backed array)."""
+        return cls._array.from_ptr(ptr, size, readonly)
+
+    @classmethod
+    def from_data(cls, data):
+        """nvmath-python's view of a 1-D NumPy array of this structure's dtype."""
+        return cls._array.from_data(data)
+
+
+class MatmulAlgo(_StructFace, ctypes.Structure):
     """``cublasLtMatmulAlgo_t``: the semi-opaque, 64-byte algorithm descriptor (``uint64_t
     data[8]``).
 
     It is plain data: ``bytes(algo)`` serializes it and ``MatmulAlgo.from_buffer_copy(data)``
-    restores it, for use with the same cuBLASLt version.
+    restores it, for use with the same cuBLASLt version. ``algo.ptr`` is its address.
+    ``MatmulAlgo(size)`` is nvmath-python's form: an array of ``size`` structs (of
+    :data:`matmul_algo_dtype`) with ``ptr``, ``len()``, indexing and ``data_``.
     """
 
     _fields_ = [("data", c_uint64 * 8)]
+
+    @property
+    def data_(self) -> np.ndarray:
+        """The 8 ``uint64`` words, as a NumPy view of this struct (nvmath-python's field name)."""
+        return np.ctypeslib.as_array(self.data)
 
     def __repr__(self):
         return f"MatmulAlgo({bytes(self).hex()})"
 
 
-class MatmulHeuristicResult(ctypes.Structure):
+class MatmulHeuristicResult(_StructFace, ctypes.Structure):
     """``cublasLtMatmulHeuristicResult_t`` (96 bytes).
 
     The fields keep their C names (``algo``, ``workspaceSize``, ``state``, ``wavesCount``,
     ``reserved``); ``workspace_size`` and ``waves_count`` are the same values.
+    ``MatmulHeuristicResult(size)`` is nvmath-python's form: an array of ``size`` structs (of
+    :data:`matmul_heuristic_result_dtype`) to pass, by its ``ptr``, to
+    :func:`matmul_algo_get_heuristic`.
     """
 
     _fields_ = [
@@ -799,16 +1036,208 @@ class MatmulHeuristicResult(ctypes.Structure):
         )
 
 
+class _StructArray:
+    """nvmath-python's struct classes: ``size`` C structs in a NumPy record array.
+
+    Indexing with an int gives a one-struct array viewing the same memory, a slice a shorter
+    array, a field name (``"algo"``, ``"workspace_size"``...) that field's NumPy array;
+    assignment stores records, arrays of the same class or this module's ctypes structs.
+    """
+
+    __slots__ = ("_data",)
+    _dtype: np.dtype
+    _struct: type
+
+    def __init__(self, size: int = 1):
+        size = _integer(size, "size", c_int64)
+        if size < 0:
+            raise ValueError(f"size={size} is not supported; accepted: a number of structs >= 0")
+        self._data = np.zeros(size, dtype=self._dtype).view(np.recarray)
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray):
+        obj = cls.__new__(cls)
+        obj._data = data.view(np.recarray)
+        return obj
+
+    @classmethod
+    def from_data(cls, data):
+        """A view of ``data``, a 1-D NumPy array of the struct's dtype."""
+        name = cls._struct.__name__
+        if not isinstance(data, np.ndarray):
+            raise TypeError(f"data must be a NumPy array of {name} records, got {type(data).__name__}")
+        if data.ndim != 1 or data.dtype != cls._dtype:
+            raise ValueError(
+                f"data (shape {data.shape}, dtype {data.dtype}) is not supported; accepted: a 1-D array "
+                f"of the {name} dtype"
+            )
+        return cls._wrap(data)
+
+    @classmethod
+    def from_ptr(cls, ptr: int, size: int = 1, readonly: bool = False):
+        """A view of ``size`` structs at address ``ptr`` (the memory stays the caller's)."""
+        ptr = _integer(ptr, "ptr", c_uint64)
+        if ptr == 0:
+            raise ValueError("ptr=0 is not supported; accepted: the address of the structs (not NULL)")
+        size = _integer(size, "size", c_int64)
+        if size < 0:
+            raise ValueError(f"size={size} is not supported; accepted: a number of structs >= 0")
+        raw = (ctypes.c_char * (size * cls._dtype.itemsize)).from_address(ptr)
+        data = np.frombuffer(raw, dtype=cls._dtype, count=size)
+        if readonly:
+            data.flags.writeable = False
+        return cls._wrap(data)
+
+    @property
+    def ptr(self) -> int:
+        """The address of the first struct."""
+        return self._data.ctypes.data
+
+    def __int__(self) -> int:
+        if len(self._data) != 1:
+            raise TypeError(f"int() needs a single struct, this array has {len(self._data)}: use .ptr")
+        return self._data.ctypes.data
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self._data)))
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return len(self) == len(other) and self._data.tobytes() == other._data.tobytes()
+
+    __hash__ = None
+
+    def __getitem__(self, key):
+        if isinstance(key, numbers.Integral) and not isinstance(key, bool):
+            n = len(self._data)
+            if not -n <= key < n:
+                raise IndexError(f"index {int(key)} is out of range for {n} structs")
+            i = int(key) % n
+            return self._wrap(self._data[i : i + 1])
+        out = self._data[key]
+        if isinstance(out, np.ndarray) and out.ndim == 1 and out.dtype == self._dtype:
+            return self._wrap(out)
+        return out
+
+    def __setitem__(self, key, value):
+        if isinstance(value, self._struct):
+            value = np.frombuffer(bytes(value), dtype=self._dtype)[0]
+        elif isinstance(value, _StructArray):
+            value = value._data
+        self._data[key] = value
+
+    def _scalar_field(self, name: str, kind: type):
+        values = self._data[name]
+        return kind(values[0]) if len(values) == 1 else values
+
+    def __repr__(self):
+        return f"<{__name__}.{self._struct.__name__} array of {len(self._data)}>"
+
+
+class _MatmulAlgoArray(_StructArray):
+    """What ``MatmulAlgo(size)`` makes: ``size`` algorithms of :data:`matmul_algo_dtype`."""
+
+    __slots__ = ()
+    _dtype = matmul_algo_dtype
+    _struct = MatmulAlgo
+
+    @property
+    def data_(self) -> np.ndarray:
+        """The ``uint64`` words, ``(size, 8)``."""
+        return self._data["data_"]
+
+    @data_.setter
+    def data_(self, value):
+        self._data["data_"] = value
+
+
+class _MatmulHeuristicResultArray(_StructArray):
+    """What ``MatmulHeuristicResult(size)`` makes: ``size`` results of
+    :data:`matmul_heuristic_result_dtype`, as :func:`matmul_algo_get_heuristic` fills them."""
+
+    __slots__ = ()
+    _dtype = matmul_heuristic_result_dtype
+    _struct = MatmulHeuristicResult
+
+    @property
+    def algo(self) -> np.ndarray:
+        """The ``algo`` records (``matmul_algo_dtype``)."""
+        return self._data.algo
+
+    @algo.setter
+    def algo(self, value):
+        self._data.algo = value
+
+    @property
+    def workspace_size(self):
+        """The workspace bytes: an int for one struct, else an array."""
+        return self._scalar_field("workspace_size", int)
+
+    @workspace_size.setter
+    def workspace_size(self, value):
+        self._data.workspace_size = value
+
+    @property
+    def state(self):
+        """The ``cublasStatus_t`` of each result: an int for one struct, else an array."""
+        return self._scalar_field("state", int)
+
+    @state.setter
+    def state(self, value):
+        self._data.state = value
+
+    @property
+    def waves_count(self):
+        """The waves count: a float for one struct, else an array."""
+        return self._scalar_field("waves_count", float)
+
+    @waves_count.setter
+    def waves_count(self, value):
+        self._data.waves_count = value
+
+
+MatmulAlgo._array = _MatmulAlgoArray
+MatmulHeuristicResult._array = _MatmulHeuristicResultArray
+
+
 # -- errors ----------------------------------------------------------------------------------
 
 
 class cuBLASLtError(StatusError):
     """A cuBLASLt function returned a status other than ``CUBLAS_STATUS_SUCCESS`` (``status``: a
-    :class:`Status`, or a plain int if this binding does not know it)."""
+    :class:`Status`, or a plain int if this binding does not know it).
+
+    This module's functions raise ``cuBLASLtError(function, status)``, ``function`` being the C
+    name. nvmath-python's form ``cuBLASLtError(status)`` (what :func:`check_status` raises) is
+    accepted too; its ``function`` is None.
+    """
 
     status_type = Status
     status_prefix = "CUBLAS_STATUS_"
     unknown = "unknown cublasStatus_t"
+
+    def __init__(self, *args, **kwargs):
+        function, status = _error_arguments(args, kwargs)
+        if function is not None:
+            super().__init__(function, status)
+            return
+        name = self.status_name(status)
+        try:
+            status = Status(status)
+        except ValueError:
+            pass
+        Exception.__init__(self, f"{name} ({int(status)})")
+        self.function = None
+        self.status = status
+
+    def __reduce__(self):
+        if self.function is None:
+            return type(self), (int(self.status),)
+        return super().__reduce__()
 
     @classmethod
     def status_name(cls, status: int) -> str:
@@ -823,9 +1252,50 @@ class cuBLASLtError(StatusError):
         return super().status_name(status)
 
 
+def _error_arguments(args: tuple, kwargs: dict) -> tuple[str | None, int]:
+    """``(function, status)`` from ``cuBLASLtError(status)`` or ``cuBLASLtError(function, status)``."""
+    names = ("function", "status") if len(args) + len(kwargs) == 2 else ("status",)
+    if len(args) > len(names) or set(kwargs) - set(names[len(args) :]) or len(args) + len(kwargs) != len(names):
+        raise TypeError("cuBLASLtError takes (status) or (function, status)")
+    given = dict(zip(names, args), **kwargs)
+    function = given.get("function")
+    if function is not None and not isinstance(function, str):
+        raise TypeError(f"function must be the C function's name (a str), got {type(function).__name__}")
+    return function, _integer(given["status"], "status", c_int)
+
+
+def check_status(status: int) -> None:
+    """Raise :class:`cuBLASLtError` unless ``status`` is ``CUBLAS_STATUS_SUCCESS`` (0).
+
+    nvmath-python's helper for a ``cublasStatus_t`` obtained elsewhere; the error's
+    ``function`` is None.
+
+    Parameters
+    ----------
+    status : int
+        A ``cublasStatus_t`` (:class:`Status`).
+
+    Raises
+    ------
+    cuBLASLtError
+        With ``.status`` the :class:`Status` (or the int, if unknown).
+    TypeError
+        If ``status`` is not an int.
+    """
+    status = _integer(status, "status", c_int)
+    if status != Status.SUCCESS:
+        raise cuBLASLtError(status)
+
+
 # The few functions that return something other than a cublasStatus_t.
 _UNCHECKED = frozenset(
-    {"cublasLtGetVersion", "cublasLtGetCudartVersion", "cublasLtGetStatusName", "cublasLtGetStatusString"}
+    {
+        "cublasLtGetVersion",
+        "cublasLtGetCudartVersion",
+        "cublasLtGetStatusName",
+        "cublasLtGetStatusString",
+        "cublasLtDisableCpuInstructionsSetMask",
+    }
 )
 
 
@@ -854,6 +1324,31 @@ _lib = NvidiaLibrary(
 # -- argument conversion ---------------------------------------------------------------------
 
 _CDATA = (ctypes._SimpleCData, ctypes.Structure, ctypes.Union, ctypes.Array)
+
+
+def _c_range(ctype) -> tuple[int, int]:
+    bits = 8 * ctypes.sizeof(ctype)
+    if ctype(-1).value == -1:
+        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return 0, (1 << bits) - 1
+
+
+def _c_type_name(ctype) -> str:
+    signed = ctype(-1).value == -1
+    return f"{'' if signed else 'u'}int{8 * ctypes.sizeof(ctype)}_t"
+
+
+def _integer(value, what: str, ctype=c_int) -> int:
+    """``value`` as a Python int that the C integer type ``ctype`` holds (enums are ``int``)."""
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+        raise TypeError(f"{what} must be an int ({_c_type_name(ctype)}), got {type(value).__name__} {value!r}")
+    value = int(value)
+    low, high = _c_range(ctype)
+    if not low <= value <= high:
+        raise ValueError(
+            f"{what}={value} is not supported; accepted: an int in [{low}, {high}] ({_c_type_name(ctype)})"
+        )
+    return value
 
 
 def _pointer(value, what: str):
@@ -888,23 +1383,26 @@ def _algo(value, what: str, *, nullable: bool):
         return None
     if isinstance(value, MatmulAlgo):
         return ctypes.byref(value)
+    if isinstance(value, _MatmulAlgoArray) and len(value) == 1:
+        return ctypes.cast(value.ptr, _algo_p)
     hint = " (use result.algo)" if isinstance(value, MatmulHeuristicResult) else ""
     accepted = "a MatmulAlgo or None" if nullable else "a MatmulAlgo"
     raise TypeError(f"{what} must be {accepted}, got {type(value).__name__}{hint}")
 
 
-def _buffer(buf, size, what: str, *, writable: bool):
+def _buffer(buf, size, what: str, *, writable: bool, size_what: str = "sizeInBytes"):
     """``(void* argument, size)`` for an attribute buffer.
 
     ``buf`` is None (NULL), an int address (``size`` is then required), a ctypes object, or
     any contiguous buffer (bytes, bytearray, NumPy array...; written to only if writable). The
-    returned argument keeps any temporary alive for the duration of the call.
+    returned argument keeps any temporary alive for the duration of the call. ``size_what``
+    names the size parameter in messages.
     """
     if buf is None:
         return None, 0 if size is None else int(size)
     if isinstance(buf, numbers.Integral) and not isinstance(buf, bool):
         if size is None:
-            raise TypeError(f"sizeInBytes is required when {what} is an address")
+            raise TypeError(f"{size_what} is required when {what} is an address")
         return int(buf), int(size)
     if isinstance(buf, _CDATA):
         arg, capacity = ctypes.addressof(buf), ctypes.sizeof(buf)
@@ -928,7 +1426,7 @@ def _buffer(buf, size, what: str, *, writable: bool):
     if size is None:
         size = capacity
     elif size > capacity:
-        raise ValueError(f"sizeInBytes={size} is larger than {what} ({capacity} bytes)")
+        raise ValueError(f"{size_what}={size} is larger than {what} ({capacity} bytes)")
     return arg, int(size)
 
 
@@ -992,9 +1490,34 @@ for _name, _restype, _argtypes in [
     ("cublasLtMatmulAlgoCapGetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t, _size_p]),
     ("cublasLtMatmulAlgoConfigSetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t]),
     ("cublasLtMatmulAlgoConfigGetAttribute", c_int, [_algo_p, c_int, c_void_p, c_size_t, _size_p]),
+    # handle, transformDesc, alpha, A, Adesc, beta, B, Bdesc, C, Cdesc, stream
+    ("cublasLtMatrixTransform", c_int, [c_void_p] * 11),
+    ("cublasLtMatrixTransformDescCreate", c_int, [_handle_p, c_int]),
+    ("cublasLtMatrixTransformDescDestroy", c_int, [c_void_p]),
+    ("cublasLtMatrixTransformDescSetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t]),
+    ("cublasLtMatrixTransformDescGetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t, _size_p]),
+    # matLayout, type, groupCount, rows_array, cols_array, ld_array
+    ("cublasLtGroupedMatrixLayoutCreate", c_int, [_handle_p, c_int, c_int, c_void_p, c_void_p, c_void_p]),
+    ("cublasLtEmulationDescCreate", c_int, [_handle_p]),
+    ("cublasLtEmulationDescDestroy", c_int, [c_void_p]),
+    ("cublasLtEmulationDescSetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t]),
+    ("cublasLtEmulationDescGetAttribute", c_int, [c_void_p, c_int, c_void_p, c_size_t, _size_p]),
+    ("cublasLtLoggerOpenFile", c_int, [c_char_p]),
+    ("cublasLtLoggerSetLevel", c_int, [c_int]),
+    ("cublasLtLoggerSetMask", c_int, [c_int]),
+    ("cublasLtLoggerForceDisable", c_int, []),
+    ("cublasLtHeuristicsCacheGetCapacity", c_int, [_size_p]),
+    ("cublasLtHeuristicsCacheSetCapacity", c_int, [c_size_t]),
+    ("cublasLtDisableCpuInstructionsSetMask", c_uint32, [c_uint32]),  # returns the previous mask
 ]:
     _lib.declare(_name, _restype, _argtypes)
 del _name, _restype, _argtypes
+
+
+def _call(c_name: str, *args):
+    """Call the C function ``c_name`` with arguments already converted and checked (so a bad
+    argument is reported before the library is looked for)."""
+    return _lib.function(c_name)(*args)
 
 
 def _create(c_name: str, *args) -> int:
@@ -1030,19 +1553,19 @@ def cublasLtGetCudartVersion() -> int:
 def cublasLtGetProperty(type: int) -> int:
     """``cublasLtGetProperty``: the major, minor or patch number (a :class:`LibraryProperty`)."""
     value = c_int()
-    _lib.function("cublasLtGetProperty")(type, ctypes.byref(value))
+    _call("cublasLtGetProperty", _integer(type, "type"), ctypes.byref(value))
     return value.value
 
 
 def cublasLtGetStatusName(status: int) -> str:
     """``cublasLtGetStatusName``: e.g. ``"CUBLAS_STATUS_NOT_SUPPORTED"`` (``"unrecognized
     status"`` for a value cuBLASLt does not know)."""
-    return (_lib.function("cublasLtGetStatusName")(status) or b"").decode()
+    return (_call("cublasLtGetStatusName", _integer(status, "status")) or b"").decode()
 
 
 def cublasLtGetStatusString(status: int) -> str:
     """``cublasLtGetStatusString``: the status's description."""
-    return (_lib.function("cublasLtGetStatusString")(status) or b"").decode()
+    return (_call("cublasLtGetStatusString", _integer(status, "status")) or b"").decode()
 
 
 # -- matmul descriptors ----------------------------------------------------------------------
@@ -1109,7 +1632,13 @@ def cublasLtMatrixLayoutCreate(type: int, rows: int, cols: int, ld: int) -> int:
     ld : int
         The leading dimension in elements, ``int64_t``.
     """
-    return _create("cublasLtMatrixLayoutCreate", type, rows, cols, ld)
+    return _create(
+        "cublasLtMatrixLayoutCreate",
+        _integer(type, "type"),
+        _integer(rows, "rows", c_uint64),
+        _integer(cols, "cols", c_uint64),
+        _integer(ld, "ld", c_int64),
+    )
 
 
 def cublasLtMatrixLayoutDestroy(matLayout: int) -> None:
@@ -1366,6 +1895,215 @@ def cublasLtMatmulAlgoConfigGetAttribute(algo: MatmulAlgo, attr: int, buf, sizeI
     return written.value
 
 
+# -- matrix transforms -----------------------------------------------------------------------
+
+
+def cublasLtMatrixTransformDescCreate(scaleType: int) -> int:
+    """``cublasLtMatrixTransformDescCreate``: a new matrix transform descriptor (no GPU needed).
+
+    Parameters
+    ----------
+    scaleType : DataType
+        The type of alpha and beta (and of the arithmetic).
+    """
+    return _create("cublasLtMatrixTransformDescCreate", _integer(scaleType, "scaleType"))
+
+
+def cublasLtMatrixTransformDescDestroy(transformDesc: int) -> None:
+    """``cublasLtMatrixTransformDescDestroy``."""
+    _call("cublasLtMatrixTransformDescDestroy", _pointer(transformDesc, "transformDesc"))
+
+
+def cublasLtMatrixTransformDescSetAttribute(transformDesc: int, attr: int, buf, sizeInBytes: int | None = None) -> None:
+    """``cublasLtMatrixTransformDescSetAttribute`` (a :class:`MatrixTransformDescAttribute`, all
+    ``int32_t``); ``buf`` as for :func:`cublasLtMatmulDescSetAttribute`."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
+    _call(
+        "cublasLtMatrixTransformDescSetAttribute",
+        _pointer(transformDesc, "transformDesc"),
+        _integer(attr, "attr"),
+        arg,
+        size,
+    )
+
+
+def cublasLtMatrixTransformDescGetAttribute(transformDesc: int, attr: int, buf, sizeInBytes: int | None = None) -> int:
+    """``cublasLtMatrixTransformDescGetAttribute``; ``buf`` as for
+    :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
+    written = c_size_t()
+    _call(
+        "cublasLtMatrixTransformDescGetAttribute",
+        _pointer(transformDesc, "transformDesc"),
+        _integer(attr, "attr"),
+        arg,
+        size,
+        ctypes.byref(written),
+    )
+    return written.value
+
+
+def cublasLtMatrixTransform(
+    lightHandle: int,
+    transformDesc: int,
+    alpha,
+    A: int,
+    Adesc: int,
+    beta,
+    B: int,
+    Bdesc: int,
+    C: int,
+    Cdesc: int,
+    stream: int,
+) -> None:
+    """``cublasLtMatrixTransform``: ``C = alpha * op(A) + beta * op(B)``, enqueued on ``stream``.
+
+    It also converts between layouts (``Order``) and types. ``alpha`` and ``beta`` are as for
+    :func:`cublasLtMatmul` (host addresses or ctypes objects with the default pointer mode);
+    ``A``, ``B``, ``C`` are device pointers; ``B`` may be 0 (None) when ``beta`` is zero.
+    """
+    _call(
+        "cublasLtMatrixTransform",
+        _pointer(lightHandle, "lightHandle"),
+        _pointer(transformDesc, "transformDesc"),
+        _scalar_pointer(alpha, "alpha"),
+        _pointer(A, "A"),
+        _pointer(Adesc, "Adesc"),
+        _scalar_pointer(beta, "beta"),
+        _pointer(B, "B"),
+        _pointer(Bdesc, "Bdesc"),
+        _pointer(C, "C"),
+        _pointer(Cdesc, "Cdesc"),
+        _pointer(stream, "stream"),
+    )
+
+
+# -- grouped layouts and emulation descriptors (experimental in CUDA 13) ----------------------
+
+
+def cublasLtGroupedMatrixLayoutCreate(type: int, groupCount: int, rows_array, cols_array, ld_array) -> int:
+    """``cublasLtGroupedMatrixLayoutCreate``: a layout for ``groupCount`` matrices of different
+    shapes (``BatchMode.GROUPED``).
+
+    Parameters
+    ----------
+    type : DataType
+    groupCount : int
+    rows_array, cols_array, ld_array : int
+        Device addresses of the per-group rows, columns and leading dimensions (32-bit integers
+        unless the ``GROUPED_*_INTEGER_WIDTH`` attributes say 64); read when the matmul runs.
+    """
+    return _create(
+        "cublasLtGroupedMatrixLayoutCreate",
+        _integer(type, "type"),
+        _integer(groupCount, "groupCount"),
+        _pointer(rows_array, "rows_array"),
+        _pointer(cols_array, "cols_array"),
+        _pointer(ld_array, "ld_array"),
+    )
+
+
+def cublasLtEmulationDescCreate() -> int:
+    """``cublasLtEmulationDescCreate``: a new floating-point emulation descriptor, to attach with
+    ``MatmulDescAttribute.EMULATION_DESCRIPTOR`` (no GPU needed)."""
+    return _create("cublasLtEmulationDescCreate")
+
+
+def cublasLtEmulationDescDestroy(emulationDesc: int) -> None:
+    """``cublasLtEmulationDescDestroy``."""
+    _call("cublasLtEmulationDescDestroy", _pointer(emulationDesc, "emulationDesc"))
+
+
+def cublasLtEmulationDescSetAttribute(emulationDesc: int, attr: int, buf, sizeInBytes: int | None = None) -> None:
+    """``cublasLtEmulationDescSetAttribute`` (an :class:`EmulationDescAttribute`); ``buf`` as for
+    :func:`cublasLtMatmulDescSetAttribute`."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=False)
+    _call(
+        "cublasLtEmulationDescSetAttribute", _pointer(emulationDesc, "emulationDesc"), _integer(attr, "attr"), arg, size
+    )
+
+
+def cublasLtEmulationDescGetAttribute(emulationDesc: int, attr: int, buf, sizeInBytes: int | None = None) -> int:
+    """``cublasLtEmulationDescGetAttribute``; ``buf`` as for
+    :func:`cublasLtMatmulDescGetAttribute`; returns ``sizeWritten``."""
+    arg, size = _buffer(buf, sizeInBytes, "buf", writable=True)
+    written = c_size_t()
+    _call(
+        "cublasLtEmulationDescGetAttribute",
+        _pointer(emulationDesc, "emulationDesc"),
+        _integer(attr, "attr"),
+        arg,
+        size,
+        ctypes.byref(written),
+    )
+    return written.value
+
+
+# -- logging, the heuristics cache and CPU instructions --------------------------------------
+
+
+def cublasLtLoggerOpenFile(logFile) -> None:
+    """``cublasLtLoggerOpenFile``: log to the file ``logFile`` (a path: ``str``, ``bytes`` or
+    ``os.PathLike``), created if missing. Experimental in cuBLASLt."""
+    if isinstance(logFile, os.PathLike):
+        logFile = os.fspath(logFile)
+    if isinstance(logFile, str):
+        logFile = os.fsencode(logFile)
+    if not isinstance(logFile, bytes):
+        raise TypeError(f"logFile must be a path (str, bytes or os.PathLike), got {type(logFile).__name__}")
+    if b"\0" in logFile:
+        raise ValueError("logFile must not contain NUL characters")
+    _call("cublasLtLoggerOpenFile", logFile)
+
+
+def cublasLtLoggerSetLevel(level: int) -> None:
+    """``cublasLtLoggerSetLevel``: 0 off, 1 errors, 2 performance trace, 3 performance hints,
+    4 heuristics trace, 5 API trace (cuBLASLt refuses others: ``INVALID_VALUE``)."""
+    _call("cublasLtLoggerSetLevel", _integer(level, "level"))
+
+
+def cublasLtLoggerSetMask(mask: int) -> None:
+    """``cublasLtLoggerSetMask``: an OR of 1 errors, 2 performance trace, 4 performance hints,
+    8 heuristics trace, 16 API trace (0: off)."""
+    _call("cublasLtLoggerSetMask", _integer(mask, "mask"))
+
+
+def cublasLtLoggerForceDisable() -> None:
+    """``cublasLtLoggerForceDisable``: turn logging off for the rest of the process."""
+    _call("cublasLtLoggerForceDisable")
+
+
+def cublasLtHeuristicsCacheGetCapacity() -> int:
+    """``cublasLtHeuristicsCacheGetCapacity``: how many heuristic results cuBLASLt caches."""
+    capacity = c_size_t()
+    _call("cublasLtHeuristicsCacheGetCapacity", ctypes.byref(capacity))
+    return capacity.value
+
+
+def cublasLtHeuristicsCacheSetCapacity(capacity: int) -> None:
+    """``cublasLtHeuristicsCacheSetCapacity``: resize the heuristics cache (0 disables it)."""
+    _call("cublasLtHeuristicsCacheSetCapacity", _integer(capacity, "capacity", c_size_t))
+
+
+def cublasLtDisableCpuInstructionsSetMask(mask: int) -> int:
+    """``cublasLtDisableCpuInstructionsSetMask``: forbid the CPU instruction sets in ``mask``
+    (``0x1``: x86-64 AVX-512) in cuBLASLt's host code; returns the previous mask.
+
+    cublasLt.h declares it, but cuBLASLt 13.10's library does not export it: there it raises
+    :class:`FunctionNotFoundError`. The ``CUBLASLT_DISABLE_CPU_INSTRUCTIONS_MASK`` environment
+    variable, set before cuBLASLt loads, does the same.
+    """
+    mask = _integer(mask, "mask", c_uint32)
+    c_name = "cublasLtDisableCpuInstructionsSetMask"
+    if not _lib.has(c_name):
+        raise _lib.missing(
+            c_name,
+            needs="cublasLt.h declares it but this library does not export it; set "
+            "CUBLASLT_DISABLE_CPU_INSTRUCTIONS_MASK in the environment before cuBLASLt loads instead",
+        )
+    return _call(c_name, mask)
+
+
 # -- typed attribute helpers -----------------------------------------------------------------
 
 
@@ -1377,7 +2115,13 @@ def _spec(table, enum_cls, attr):
             f"{attr!r} is not a {enum_cls.__name__} this binding knows the type of; "
             f"use the C function with a buffer instead"
         ) from None
-    return attr, table[attr]
+    spec = table.get(attr)
+    if spec is None:  # one of the unlisted members: not in the CUDA 13 header
+        raise ValueError(
+            f"{enum_cls.__name__}.{attr.name} ({int(attr)}) is not in the CUDA 13 header, and "
+            f"cuBLASLt 13 refuses it; this binding has no type for it"
+        )
+    return attr, spec
 
 
 def _c_value(ctype, value, attr):
@@ -1486,3 +2230,661 @@ def matmul_algo_cap_get(algo: MatmulAlgo, attr: MatmulAlgoCapAttribute):
         return []
     written = cublasLtMatmulAlgoCapGetAttribute(algo, attr, items)
     return list(items[: written // ctypes.sizeof(ctype)])
+
+
+# -- nvmath-python's names -------------------------------------------------------------------
+#
+# nvmath-python's ``nvmath.bindings.cublasLt`` names each C function in snake_case, with the C
+# arguments in C order and snake_case parameter names, as C passes them: a buffer, an output
+# struct or an output count is the caller's memory, given by address (``intptr_t``), and the
+# function returns None. Those names are faces of the functions above: where nothing differs
+# (no argument, or the same names and semantics) the face is the same function object; the
+# others check their arguments under their own names and make the same ctypes call.
+#
+# Where nvmath-python takes an address, an int is trusted, as in C. For convenience the caller
+# may instead pass what owns the memory: a writable buffer (bytearray, NumPy array, ctypes
+# object) for ``buf`` and the ``size_written`` / ``return_algo_count`` outputs, and for structs
+# a ctypes struct, nvmath-python's ``MatmulAlgo(size)`` / ``MatmulHeuristicResult(size)`` arrays
+# or a NumPy array of their dtype; those are checked against the sizes passed.
+
+
+def _as_pointer(ptype, address):
+    """A typed pointer argument for an int address (None or 0: NULL)."""
+    return ctypes.cast(address, ptype) if address else None
+
+
+def _out_address(value, what: str, min_bytes: int):
+    """``(address or None, keep-alive)`` of memory C writes ``min_bytes`` into."""
+    if value is None:
+        return None, None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return _integer(value, what, c_uint64) or None, None
+    arg, capacity = _buffer(value, None, what, writable=True)
+    if capacity < min_bytes:
+        raise ValueError(
+            f"{what} has {capacity} bytes; accepted: an address, or a writable buffer of at least {min_bytes} bytes"
+        )
+    return (arg if isinstance(arg, int) else ctypes.addressof(arg)), (arg, value)
+
+
+def _struct_address(value, what: str, struct: type, count: int, *, writable: bool):
+    """``(address or None, keep-alive)`` of ``count`` C structs of type ``struct``."""
+    if value is None:
+        return None, None
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return _integer(value, what, c_uint64) or None, None
+    name = struct.__name__
+    if isinstance(value, struct) or (isinstance(value, ctypes.Array) and value._type_ is struct):
+        address, nbytes = ctypes.addressof(value), ctypes.sizeof(value)
+        writeable = True
+    elif isinstance(value, _StructArray) and value._struct is struct:
+        address, nbytes, writeable = value.ptr, value._data.nbytes, value._data.flags.writeable
+    elif isinstance(value, np.ndarray) and value.dtype == struct._array._dtype:
+        if count > 1 and not value.flags.c_contiguous:  # one struct: only the first is read
+            raise ValueError(f"{what} must be C-contiguous")
+        address, nbytes, writeable = value.ctypes.data, value.nbytes, value.flags.writeable
+    else:
+        wrapped = isinstance(value, (MatmulHeuristicResult, _MatmulHeuristicResultArray))
+        hint = " (pass its .algo, or an address)" if struct is MatmulAlgo and wrapped else ""
+        raise TypeError(
+            f"{what} must be an address (int), a {name}, {name}(size) or a NumPy array of its dtype, "
+            f"got {type(value).__name__}{hint}"
+        )
+    if writable and not writeable:
+        raise TypeError(f"{what} is read-only, and cuBLASLt writes it")
+    if nbytes < count * ctypes.sizeof(struct):
+        raise ValueError(f"{what} holds {nbytes // ctypes.sizeof(struct)} {name} structs; {count} are needed")
+    return address or None, value
+
+
+def _set_attribute(c_name: str, obj, attr, buf, size_in_bytes) -> None:
+    size = _integer(size_in_bytes, "size_in_bytes", c_size_t)
+    if isinstance(buf, numbers.Integral) and not isinstance(buf, bool):
+        buf = _integer(buf, "buf", c_uint64)
+    arg, size = _buffer(buf, size, "buf", writable=False, size_what="size_in_bytes")
+    _call(c_name, obj, _integer(attr, "attr"), arg, size)
+
+
+def _get_attribute(c_name: str, obj, attr, buf, size_in_bytes, size_written) -> None:
+    size = _integer(size_in_bytes, "size_in_bytes", c_size_t)
+    if isinstance(buf, numbers.Integral) and not isinstance(buf, bool):
+        buf = _integer(buf, "buf", c_uint64)
+    arg, size = _buffer(buf, size, "buf", writable=True, size_what="size_in_bytes")
+    written, keep = _out_address(size_written, "size_written", ctypes.sizeof(c_size_t))
+    _call(c_name, obj, _integer(attr, "attr"), arg, size, _as_pointer(_size_p, written))
+    del keep
+
+
+def _algo_pointer(algo, what: str = "algo", *, writable: bool = False):
+    address, keep = _struct_address(algo, what, MatmulAlgo, 1, writable=writable)
+    return _as_pointer(_algo_p, address), keep
+
+
+# context and library information
+create = cublasLtCreate
+get_version = cublasLtGetVersion
+get_cudart_version = cublasLtGetCudartVersion
+get_property = cublasLtGetProperty
+get_status_name = cublasLtGetStatusName
+get_status_string = cublasLtGetStatusString
+
+
+def destroy(light_handle: int) -> None:
+    """``cublasLtDestroy``: release the handle from :func:`create`."""
+    cublasLtDestroy(_pointer(light_handle, "light_handle"))
+
+
+# matmul descriptors
+def matmul_desc_create(compute_type: int, scale_type: int) -> int:
+    """``cublasLtMatmulDescCreate``: a new matmul descriptor (returned).
+
+    Parameters
+    ----------
+    compute_type : ComputeType
+    scale_type : DataType
+        The type of alpha and beta.
+    """
+    return cublasLtMatmulDescCreate(_integer(compute_type, "compute_type"), _integer(scale_type, "scale_type"))
+
+
+def matmul_desc_destroy(matmul_desc: int) -> None:
+    """``cublasLtMatmulDescDestroy``."""
+    cublasLtMatmulDescDestroy(_pointer(matmul_desc, "matmul_desc"))
+
+
+def matmul_desc_set_attribute(matmul_desc: int, attr: int, buf, size_in_bytes: int) -> None:
+    """``cublasLtMatmulDescSetAttribute``: set ``attr`` from the ``size_in_bytes`` bytes at ``buf``.
+
+    Parameters
+    ----------
+    matmul_desc : int
+    attr : MatmulDescAttribute
+    buf : int or buffer
+        The value's address, or a buffer holding it (its type:
+        :func:`get_matmul_desc_attribute_dtype`).
+    size_in_bytes : int
+        The value's size; cuBLASLt checks it against the attribute's.
+    """
+    _set_attribute("cublasLtMatmulDescSetAttribute", _pointer(matmul_desc, "matmul_desc"), attr, buf, size_in_bytes)
+
+
+def matmul_desc_get_attribute(matmul_desc: int, attr: int, buf, size_in_bytes: int, size_written) -> None:
+    """``cublasLtMatmulDescGetAttribute``: write ``attr``'s value into ``buf``.
+
+    Parameters
+    ----------
+    matmul_desc : int
+    attr : MatmulDescAttribute
+    buf : int or writable buffer
+        Where the value goes (0 with ``size_in_bytes=0`` to ask for the size).
+    size_in_bytes : int
+    size_written : int or writable buffer
+        The address of a ``size_t`` that receives the bytes written (or needed), or a buffer
+        of at least 8 bytes such as ``numpy.zeros(1, numpy.uint64)``.
+    """
+    obj = _pointer(matmul_desc, "matmul_desc")
+    _get_attribute("cublasLtMatmulDescGetAttribute", obj, attr, buf, size_in_bytes, size_written)
+
+
+# matrix layouts
+matrix_layout_create = cublasLtMatrixLayoutCreate
+
+
+def matrix_layout_destroy(mat_layout: int) -> None:
+    """``cublasLtMatrixLayoutDestroy``."""
+    cublasLtMatrixLayoutDestroy(_pointer(mat_layout, "mat_layout"))
+
+
+def matrix_layout_set_attribute(mat_layout: int, attr: int, buf, size_in_bytes: int) -> None:
+    """``cublasLtMatrixLayoutSetAttribute`` (a :class:`MatrixLayoutAttribute`); the arguments
+    are as for :func:`matmul_desc_set_attribute`."""
+    _set_attribute("cublasLtMatrixLayoutSetAttribute", _pointer(mat_layout, "mat_layout"), attr, buf, size_in_bytes)
+
+
+def matrix_layout_get_attribute(mat_layout: int, attr: int, buf, size_in_bytes: int, size_written) -> None:
+    """``cublasLtMatrixLayoutGetAttribute``; the arguments are as for
+    :func:`matmul_desc_get_attribute`."""
+    obj = _pointer(mat_layout, "mat_layout")
+    _get_attribute("cublasLtMatrixLayoutGetAttribute", obj, attr, buf, size_in_bytes, size_written)
+
+
+def grouped_matrix_layout_create(type: int, group_count: int, rows_array: int, cols_array: int, ld_array: int) -> int:
+    """``cublasLtGroupedMatrixLayoutCreate``: a new grouped layout (returned); experimental.
+
+    Parameters
+    ----------
+    type : DataType
+    group_count : int
+    rows_array, cols_array, ld_array : int
+        Device addresses of the per-group shapes (see :func:`cublasLtGroupedMatrixLayoutCreate`).
+    """
+    return cublasLtGroupedMatrixLayoutCreate(
+        _integer(type, "type"),
+        _integer(group_count, "group_count"),
+        _pointer(rows_array, "rows_array"),
+        _pointer(cols_array, "cols_array"),
+        _pointer(ld_array, "ld_array"),
+    )
+
+
+# matrix transforms
+def matrix_transform_desc_create(scale_type: int) -> int:
+    """``cublasLtMatrixTransformDescCreate``: a new transform descriptor (returned); ``scale_type``
+    is a :class:`DataType`."""
+    return cublasLtMatrixTransformDescCreate(_integer(scale_type, "scale_type"))
+
+
+def matrix_transform_desc_destroy(transform_desc: int) -> None:
+    """``cublasLtMatrixTransformDescDestroy``."""
+    cublasLtMatrixTransformDescDestroy(_pointer(transform_desc, "transform_desc"))
+
+
+def matrix_transform_desc_set_attribute(transform_desc: int, attr: int, buf, size_in_bytes: int) -> None:
+    """``cublasLtMatrixTransformDescSetAttribute`` (a :class:`MatrixTransformDescAttribute`); the
+    arguments are as for :func:`matmul_desc_set_attribute`."""
+    obj = _pointer(transform_desc, "transform_desc")
+    _set_attribute("cublasLtMatrixTransformDescSetAttribute", obj, attr, buf, size_in_bytes)
+
+
+def matrix_transform_desc_get_attribute(transform_desc: int, attr: int, buf, size_in_bytes: int, size_written) -> None:
+    """``cublasLtMatrixTransformDescGetAttribute``; the arguments are as for
+    :func:`matmul_desc_get_attribute`."""
+    obj = _pointer(transform_desc, "transform_desc")
+    _get_attribute("cublasLtMatrixTransformDescGetAttribute", obj, attr, buf, size_in_bytes, size_written)
+
+
+def matrix_transform(
+    light_handle: int,
+    transform_desc: int,
+    alpha,
+    a: int,
+    adesc: int,
+    beta,
+    b: int,
+    bdesc: int,
+    c: int,
+    cdesc: int,
+    stream: int,
+) -> None:
+    """``cublasLtMatrixTransform``: ``C = alpha * op(A) + beta * op(B)`` on ``stream``.
+
+    ``alpha`` and ``beta`` are scalar addresses (host ones with the default pointer mode; a
+    ctypes object such as ``ctypes.c_float(1.0)`` is taken by address); ``a``, ``b``, ``c`` are
+    device pointers and ``adesc``, ``bdesc``, ``cdesc`` their layouts.
+    """
+    _call(
+        "cublasLtMatrixTransform",
+        _pointer(light_handle, "light_handle"),
+        _pointer(transform_desc, "transform_desc"),
+        _scalar_pointer(alpha, "alpha"),
+        _pointer(a, "a"),
+        _pointer(adesc, "adesc"),
+        _scalar_pointer(beta, "beta"),
+        _pointer(b, "b"),
+        _pointer(bdesc, "bdesc"),
+        _pointer(c, "c"),
+        _pointer(cdesc, "cdesc"),
+        _pointer(stream, "stream"),
+    )
+
+
+# preferences
+matmul_preference_create = cublasLtMatmulPreferenceCreate
+matmul_preference_destroy = cublasLtMatmulPreferenceDestroy
+
+
+def matmul_preference_set_attribute(pref: int, attr: int, buf, size_in_bytes: int) -> None:
+    """``cublasLtMatmulPreferenceSetAttribute`` (a :class:`MatmulPreferenceAttribute`); the
+    arguments are as for :func:`matmul_desc_set_attribute`."""
+    _set_attribute("cublasLtMatmulPreferenceSetAttribute", _pointer(pref, "pref"), attr, buf, size_in_bytes)
+
+
+def matmul_preference_get_attribute(pref: int, attr: int, buf, size_in_bytes: int, size_written) -> None:
+    """``cublasLtMatmulPreferenceGetAttribute``; the arguments are as for
+    :func:`matmul_desc_get_attribute`."""
+    _get_attribute(
+        "cublasLtMatmulPreferenceGetAttribute", _pointer(pref, "pref"), attr, buf, size_in_bytes, size_written
+    )
+
+
+# emulation descriptors
+emulation_desc_create = cublasLtEmulationDescCreate
+
+
+def emulation_desc_destroy(emulation_desc: int) -> None:
+    """``cublasLtEmulationDescDestroy``."""
+    cublasLtEmulationDescDestroy(_pointer(emulation_desc, "emulation_desc"))
+
+
+def emulation_desc_set_attribute(emulation_desc: int, attr: int, buf, size_in_bytes: int) -> None:
+    """``cublasLtEmulationDescSetAttribute`` (an :class:`EmulationDescAttribute`); the arguments
+    are as for :func:`matmul_desc_set_attribute`."""
+    obj = _pointer(emulation_desc, "emulation_desc")
+    _set_attribute("cublasLtEmulationDescSetAttribute", obj, attr, buf, size_in_bytes)
+
+
+def emulation_desc_get_attribute(emulation_desc: int, attr: int, buf, size_in_bytes: int, size_written) -> None:
+    """``cublasLtEmulationDescGetAttribute``; the arguments are as for
+    :func:`matmul_desc_get_attribute`."""
+    obj = _pointer(emulation_desc, "emulation_desc")
+    _get_attribute("cublasLtEmulationDescGetAttribute", obj, attr, buf, size_in_bytes, size_written)
+
+
+# algorithm selection and matmul
+def _peer_descs(light_handle, operation_desc, adesc, bdesc, cdesc, ddesc):
+    return (
+        _pointer(light_handle, "light_handle"),
+        _pointer(operation_desc, "operation_desc"),
+        _pointer(adesc, "adesc"),
+        _pointer(bdesc, "bdesc"),
+        _pointer(cdesc, "cdesc"),
+        _pointer(ddesc, "ddesc"),
+    )
+
+
+def matmul_algo_get_heuristic(
+    light_handle: int,
+    operation_desc: int,
+    adesc: int,
+    bdesc: int,
+    cdesc: int,
+    ddesc: int,
+    preference: int,
+    requested_algo_count: int,
+    heuristic_results_array,
+    return_algo_count,
+) -> None:
+    """``cublasLtMatmulAlgoGetHeuristic``: fill the caller's results, best first.
+
+    Parameters
+    ----------
+    light_handle, operation_desc, adesc, bdesc, cdesc, ddesc, preference : int
+    requested_algo_count : int
+        At most this many results are written.
+    heuristic_results_array
+        Room for ``requested_algo_count`` results: an address, or ``MatmulHeuristicResult(n)``
+        (nvmath-python's array), a ctypes array of :class:`MatmulHeuristicResult`, or a NumPy
+        array of :data:`matmul_heuristic_result_dtype`.
+    return_algo_count
+        Receives the number of results (a C ``int``): an address, or a writable buffer of at
+        least 4 bytes such as ``numpy.zeros(1, numpy.int32)``.
+    """
+    count = _integer(requested_algo_count, "requested_algo_count")
+    if count < 0:
+        raise ValueError(f"requested_algo_count={count} is not supported; accepted: an int >= 0")
+    results, keep_results = _struct_address(
+        heuristic_results_array, "heuristic_results_array", MatmulHeuristicResult, count, writable=True
+    )
+    returned, keep_count = _out_address(return_algo_count, "return_algo_count", ctypes.sizeof(c_int))
+    _call(
+        "cublasLtMatmulAlgoGetHeuristic",
+        *_peer_descs(light_handle, operation_desc, adesc, bdesc, cdesc, ddesc),
+        _pointer(preference, "preference"),
+        count,
+        _as_pointer(_result_p, results),
+        _as_pointer(_int_p, returned),
+    )
+    del keep_results, keep_count
+
+
+def matmul_algo_get_ids(
+    light_handle: int,
+    compute_type: int,
+    scale_type: int,
+    atype: int,
+    btype: int,
+    ctype: int,
+    dtype: int,
+    requested_algo_count: int,
+) -> tuple[int, ...]:
+    """``cublasLtMatmulAlgoGetIds``: the ids (at most ``requested_algo_count``) of the
+    algorithms that may run for these types, as a tuple.
+
+    Parameters
+    ----------
+    light_handle : int
+    compute_type : ComputeType
+    scale_type, atype, btype, ctype, dtype : DataType
+    requested_algo_count : int
+    """
+    count = _integer(requested_algo_count, "requested_algo_count")
+    if count < 0:
+        raise ValueError(f"requested_algo_count={count} is not supported; accepted: an int >= 0")
+    types = [
+        _integer(value, name)
+        for value, name in (
+            (compute_type, "compute_type"),
+            (scale_type, "scale_type"),
+            (atype, "atype"),
+            (btype, "btype"),
+            (ctype, "ctype"),
+            (dtype, "dtype"),
+        )
+    ]
+    return tuple(cublasLtMatmulAlgoGetIds(_pointer(light_handle, "light_handle"), *types, count))
+
+
+def matmul_algo_init(
+    light_handle: int,
+    compute_type: int,
+    scale_type: int,
+    atype: int,
+    btype: int,
+    ctype: int,
+    dtype: int,
+    algo_id: int,
+    algo,
+) -> None:
+    """``cublasLtMatmulAlgoInit``: initialize the caller's ``algo`` for ``algo_id``.
+
+    ``algo`` is an address, a :class:`MatmulAlgo`, ``MatmulAlgo(1)`` or a NumPy array of
+    :data:`matmul_algo_dtype`; the other arguments are as for :func:`matmul_algo_get_ids`.
+    """
+    pointer, keep = _algo_pointer(algo, writable=True)
+    _call(
+        "cublasLtMatmulAlgoInit",
+        _pointer(light_handle, "light_handle"),
+        _integer(compute_type, "compute_type"),
+        _integer(scale_type, "scale_type"),
+        _integer(atype, "atype"),
+        _integer(btype, "btype"),
+        _integer(ctype, "ctype"),
+        _integer(dtype, "dtype"),
+        _integer(algo_id, "algo_id"),
+        pointer,
+    )
+    del keep
+
+
+def matmul_algo_check(
+    light_handle: int,
+    operation_desc: int,
+    adesc: int,
+    bdesc: int,
+    cdesc: int,
+    ddesc: int,
+    algo,
+    result,
+) -> None:
+    """``cublasLtMatmulAlgoCheck``: whether ``algo`` runs this matmul on the current device; the
+    workspace size and waves count go to the caller's ``result`` (an address, a
+    :class:`MatmulHeuristicResult` or ``MatmulHeuristicResult(1)``). Unsupported: raises."""
+    algo_pointer, keep_algo = _algo_pointer(algo)
+    address, keep_result = _struct_address(result, "result", MatmulHeuristicResult, 1, writable=True)
+    _call(
+        "cublasLtMatmulAlgoCheck",
+        *_peer_descs(light_handle, operation_desc, adesc, bdesc, cdesc, ddesc),
+        algo_pointer,
+        _as_pointer(_result_p, address),
+    )
+    del keep_algo, keep_result
+
+
+def matmul_algo_cap_get_attribute(algo, attr: int, buf, size_in_bytes: int, size_written) -> None:
+    """``cublasLtMatmulAlgoCapGetAttribute`` (a :class:`MatmulAlgoCapAttribute`) of an initialized
+    ``algo`` (an address or a struct, as for :func:`matmul_algo_init`); the other arguments are
+    as for :func:`matmul_desc_get_attribute`. ``TILE_IDS`` and ``STAGES_IDS`` are arrays: ask
+    for the size with ``buf=0, size_in_bytes=0`` first."""
+    pointer, keep = _algo_pointer(algo)
+    _get_attribute("cublasLtMatmulAlgoCapGetAttribute", pointer, attr, buf, size_in_bytes, size_written)
+    del keep
+
+
+def matmul_algo_config_set_attribute(algo, attr: int, buf, size_in_bytes: int) -> None:
+    """``cublasLtMatmulAlgoConfigSetAttribute``: change the caller's ``algo`` in place (a
+    :class:`MatmulAlgoConfigAttribute`); arguments as for :func:`matmul_desc_set_attribute`."""
+    pointer, keep = _algo_pointer(algo, writable=True)
+    _set_attribute("cublasLtMatmulAlgoConfigSetAttribute", pointer, attr, buf, size_in_bytes)
+    del keep
+
+
+def matmul_algo_config_get_attribute(algo, attr: int, buf, size_in_bytes: int, size_written) -> None:
+    """``cublasLtMatmulAlgoConfigGetAttribute``; arguments as for
+    :func:`matmul_algo_cap_get_attribute`."""
+    pointer, keep = _algo_pointer(algo)
+    _get_attribute("cublasLtMatmulAlgoConfigGetAttribute", pointer, attr, buf, size_in_bytes, size_written)
+    del keep
+
+
+def matmul(
+    light_handle: int,
+    compute_desc: int,
+    alpha,
+    a: int,
+    adesc: int,
+    b: int,
+    bdesc: int,
+    beta,
+    c: int,
+    cdesc: int,
+    d: int,
+    ddesc: int,
+    algo,
+    workspace: int,
+    workspace_size_in_bytes: int,
+    stream: int,
+) -> None:
+    """``cublasLtMatmul``: ``D = alpha * op(A) @ op(B) + beta * C``, enqueued on ``stream``.
+
+    Parameters
+    ----------
+    alpha, beta
+        Scalar addresses (host ones with the default ``PointerMode.HOST``, read before the call
+        returns), or ctypes objects such as ``ctypes.c_float(1.0)``.
+    a, b, c, d : int
+        Device pointers (``c`` may equal ``d``); ``adesc``... are their layouts.
+    algo
+        The algorithm: an address (0: let cuBLASLt choose), a :class:`MatmulAlgo`,
+        ``MatmulAlgo(1)`` or a NumPy array of :data:`matmul_algo_dtype`.
+    workspace : int
+        A device pointer to ``workspace_size_in_bytes`` bytes (0 for none).
+    stream : int
+        The ``cudaStream_t`` (0: the default stream).
+    """
+    algo_pointer, keep = _algo_pointer(algo)
+    _call(
+        "cublasLtMatmul",
+        _pointer(light_handle, "light_handle"),
+        _pointer(compute_desc, "compute_desc"),
+        _scalar_pointer(alpha, "alpha"),
+        _pointer(a, "a"),
+        _pointer(adesc, "adesc"),
+        _pointer(b, "b"),
+        _pointer(bdesc, "bdesc"),
+        _scalar_pointer(beta, "beta"),
+        _pointer(c, "c"),
+        _pointer(cdesc, "cdesc"),
+        _pointer(d, "d"),
+        _pointer(ddesc, "ddesc"),
+        algo_pointer,
+        _pointer(workspace, "workspace"),
+        _integer(workspace_size_in_bytes, "workspace_size_in_bytes", c_size_t),
+        _pointer(stream, "stream"),
+    )
+    del keep
+
+
+# logging, the heuristics cache, CPU instructions
+logger_set_level = cublasLtLoggerSetLevel
+logger_set_mask = cublasLtLoggerSetMask
+logger_force_disable = cublasLtLoggerForceDisable
+heuristics_cache_get_capacity = cublasLtHeuristicsCacheGetCapacity
+heuristics_cache_set_capacity = cublasLtHeuristicsCacheSetCapacity
+
+
+def logger_open_file(log_file) -> None:
+    """``cublasLtLoggerOpenFile``: log to the file at path ``log_file`` (a ``str`` or
+    ``os.PathLike``), created if missing."""
+    if not isinstance(log_file, (str, os.PathLike)):
+        raise TypeError(f"log_file must be a path (str or os.PathLike), got {type(log_file).__name__}")
+    cublasLtLoggerOpenFile(log_file)
+
+
+def disable_cpu_instructions_set_mask(mask: int) -> None:
+    """``cublasLtDisableCpuInstructionsSetMask``: forbid the CPU instruction sets in ``mask``
+    (``0x1``: AVX-512). Returns None; :func:`cublasLtDisableCpuInstructionsSetMask` returns the
+    previous mask. cuBLASLt 13.10 does not export it (:class:`FunctionNotFoundError`)."""
+    cublasLtDisableCpuInstructionsSetMask(mask)
+
+
+# -- attribute dtypes (nvmath-python's helpers; no C counterpart) ---------------------------
+
+_NUMPY_TYPES = {
+    c_int8: np.int8,
+    c_int32: np.int32,
+    c_int64: np.int64,
+    c_uint16: np.uint16,
+    c_uint32: np.uint32,
+    c_uint64: np.uint64,
+    c_float: np.float32,
+    c_void_p: np.intp,
+}
+
+_TRANSFORM = dict.fromkeys(MatrixTransformDescAttribute, c_int32)
+_EMULATION = {
+    EmulationDescAttribute.STRATEGY: c_int32,
+    EmulationDescAttribute.SPECIAL_VALUES_SUPPORT: c_int32,
+    EmulationDescAttribute.FIXEDPOINT_MANTISSA_CONTROL: c_int32,
+    EmulationDescAttribute.FIXEDPOINT_MAX_MANTISSA_BIT_COUNT: c_int32,
+    EmulationDescAttribute.FIXEDPOINT_MANTISSA_BIT_OFFSET: c_int32,
+    EmulationDescAttribute.FIXEDPOINT_MANTISSA_BIT_COUNT_POINTER: _PTR,
+}
+# The unlisted members with a type in the CUDA 12 headers (the preference ones had none left).
+_REMOVED_TYPES = {
+    MatmulDescAttribute.ATOMIC_SYNC_NUM_CHUNKS_D_ROWS: c_int32,
+    MatmulDescAttribute.ATOMIC_SYNC_NUM_CHUNKS_D_COLS: c_int32,
+    MatmulDescAttribute.ATOMIC_SYNC_IN_COUNTERS_POINTER: _PTR,
+    MatmulDescAttribute.ATOMIC_SYNC_OUT_COUNTERS_POINTER: _PTR,
+    MatmulAlgoCapAttribute.MATHMODE_IMPL: c_int32,
+    MatmulAlgoCapAttribute.GAUSSIAN_IMPL: c_int32,
+    MatmulAlgoCapAttribute.ATOMIC_SYNC: c_int32,
+}
+
+
+def _attribute_dtype(enum_cls, table: dict, attr):
+    value = _integer(attr, "attr")
+    try:
+        member = enum_cls(value)
+    except ValueError:
+        accepted = ", ".join(f"{m.name} ({m.value})" for m in enum_cls)
+        raise ValueError(f"attr={value} is not a {enum_cls.__name__}; accepted: {accepted}") from None
+    ctype = table.get(member) or _REMOVED_TYPES.get(member)
+    if ctype is None:
+        raise ValueError(
+            f"{enum_cls.__name__}.{member.name} ({value}) was removed from cuBLASLt (it is not in the "
+            f"CUDA 13 header) and has no type; accepted: the listed {enum_cls.__name__} members"
+        )
+    return _NUMPY_TYPES[ctype]
+
+
+def get_matmul_desc_attribute_dtype(attr: int) -> type[np.generic]:
+    """The NumPy type of a :class:`MatmulDescAttribute`'s value (``numpy.int32``,
+    ``numpy.intp`` for pointers...), to size the buffers of :func:`matmul_desc_set_attribute`
+    and :func:`matmul_desc_get_attribute`: ``numpy.zeros(1, dtype)``, ``dtype().itemsize``.
+
+    Raises
+    ------
+    TypeError
+        If ``attr`` is not an int.
+    ValueError
+        If ``attr`` is not a member.
+    """
+    return _attribute_dtype(MatmulDescAttribute, MATMUL_DESC_ATTRIBUTE_TYPES, attr)
+
+
+def get_matrix_layout_attribute_dtype(attr: int) -> type[np.generic]:
+    """The NumPy type of a :class:`MatrixLayoutAttribute`'s value (see
+    :func:`get_matmul_desc_attribute_dtype`)."""
+    return _attribute_dtype(MatrixLayoutAttribute, MATRIX_LAYOUT_ATTRIBUTE_TYPES, attr)
+
+
+def get_matmul_preference_attribute_dtype(attr: int) -> type[np.generic]:
+    """The NumPy type of a :class:`MatmulPreferenceAttribute`'s value (see
+    :func:`get_matmul_desc_attribute_dtype`). The members cuBLASLt removed (``MATH_MODE_MASK``,
+    ``GAUSSIAN_MODE_MASK``, ``POINTER_MODE_MASK``, ``EPILOGUE_MASK``) raise ValueError; the old
+    name ``SM_COUNT_TARGET`` is ``GROUPED_AVERAGE_REDUCTION_DIM`` now (``numpy.uint64``)."""
+    return _attribute_dtype(MatmulPreferenceAttribute, MATMUL_PREFERENCE_ATTRIBUTE_TYPES, attr)
+
+
+def get_matmul_algo_cap_attribute_dtype(attr: int) -> type[np.generic]:
+    """The NumPy type of a :class:`MatmulAlgoCapAttribute`'s value; for ``TILE_IDS`` and
+    ``STAGES_IDS``, arrays, the element type (see :func:`get_matmul_desc_attribute_dtype`)."""
+    return _attribute_dtype(MatmulAlgoCapAttribute, MATMUL_ALGO_CAP_ATTRIBUTE_TYPES, attr)
+
+
+def get_matmul_algo_config_attribute_dtype(attr: int) -> type[np.generic]:
+    """The NumPy type of a :class:`MatmulAlgoConfigAttribute`'s value (see
+    :func:`get_matmul_desc_attribute_dtype`)."""
+    return _attribute_dtype(MatmulAlgoConfigAttribute, MATMUL_ALGO_CONFIG_ATTRIBUTE_TYPES, attr)
+
+
+def get_matrix_transform_desc_attribute_dtype(attr: int) -> type[np.generic]:
+    """The NumPy type of a :class:`MatrixTransformDescAttribute`'s value: ``numpy.int32`` for
+    all (see :func:`get_matmul_desc_attribute_dtype`)."""
+    return _attribute_dtype(MatrixTransformDescAttribute, _TRANSFORM, attr)
+
+
+def get_emulation_desc_attribute_dtype(attr: int) -> type[np.generic]:
+    """The NumPy type of an :class:`EmulationDescAttribute`'s value (``numpy.int32``;
+    ``numpy.intp`` for ``FIXEDPOINT_MANTISSA_BIT_COUNT_POINTER``, a device address)."""
+    return _attribute_dtype(EmulationDescAttribute, _EMULATION, attr)
