@@ -1,41 +1,50 @@
 """Thin 1:1 ``ctypes`` bindings of cuBLAS (``libcublas.so.13``; the ``nvidia-cublas`` 13.x wheel).
 
-Only what the generic matrix multiplication (:mod:`nvmath.linalg.generic`) needs is bound: the
-handle and its stream and pointer mode, and the level-3 products ``gemm``,
-``gemmStridedBatched``, ``symm``, ``hemm``, ``trmm``, with the BLAS-like extensions ``dgmm``
-(diagonal times general) and ``geam`` (sum of two matrices), and the level-1 ``scal``, for the
-four BLAS types ``S`` (float32), ``D`` (float64), ``C`` (complex64) and ``Z`` (complex128).
+The whole cuBLAS C API that nvmath-python's ``nvmath.bindings.cublas`` binds is here under the
+same names: each C function in snake_case (``cublasSgemm`` is :func:`sgemm`, ``cublasSgemm_64``
+:func:`sgemm_64`, ``cublasGemmStridedBatchedEx`` :func:`gemm_strided_batched_ex`), taking the C
+arguments in C order. Handles, streams and addresses (device memory, host memory, scalars) are
+Python ints; the getters (:func:`create`, :func:`get_version`, :func:`get_stream`, ...) return
+what C writes to their last argument. Every status other than ``CUBLAS_STATUS_SUCCESS`` raises
+:class:`cuBLASError`; :func:`check_status` does the same for a status in hand.
 
-Functions keep the C header's public names and argument order (``cublasSgemm``,
-``cublasCreate``...); where the header maps a name to a ``_v2`` symbol (``cublasSgemm`` is
-``cublasSgemm_v2``), the ``_v2`` symbol is bound. Handles, device pointers and streams are Python
-ints; output parameters are returned instead of passed. ``alpha`` and ``beta`` are the addresses
-of scalars of the function's type: host addresses (an int such as ``numpy_array.ctypes.data``, or
-a ctypes object such as ``ctypes.c_double(2.0)``) in the default ``PointerMode.HOST``. Every status
-other than ``CUBLAS_STATUS_SUCCESS`` raises :class:`cuBLASError`.
+One engine builds those functions from ``_cublas_prototypes.py``, a table generated from the
+CUDA 13 headers by ``tools/gen_cublas_prototypes.py``: each argument's kind there decides how it
+is checked (a clear ``TypeError`` or ``ValueError`` naming the argument, before anything is
+loaded) and how it is passed. A function the loaded library lacks raises
+:class:`FunctionNotFoundError` when called.
+
+The names this module had before stay, as the same objects: the C names of the level-3 subset
+that :mod:`nvmath.linalg.generic` uses (``cublasSgemm``, ``cublasCreate``...), with
+:func:`typed_function` to pick one by family and dtype. ``alpha``, ``beta`` and the other
+scalar addresses also take a ctypes object such as ``ctypes.c_double(2.0)`` (its address).
 
 cuBLAS has no strided-batched form of ``symm``, ``hemm``, ``trmm``, ``dgmm`` or ``geam``: batches
 of those are a loop of calls (see :mod:`nvmath.linalg.generic`).
 
 Importing this module loads nothing: the library is found with ``cuda.pathfinder`` on the first
-call. Without a GPU (or driver) the library loads, but :func:`cublasCreate` fails with
+call. Without a GPU (or driver) the library loads, but :func:`create` fails with
 ``CUBLAS_STATUS_NOT_INITIALIZED``.
 
 Example
 -------
->>> handle = cublasCreate()                                                     # doctest: +SKIP
->>> cublasSetStream(handle, stream_handle)                                       # doctest: +SKIP
->>> one, zero = ctypes.c_double(1), ctypes.c_double(0)                           # doctest: +SKIP
->>> cublasDgemm(handle, Operation.N, Operation.N, m, n, k, one, A, m, B, k, zero, C, m)  # doctest: +SKIP
+>>> handle = create()                                                           # doctest: +SKIP
+>>> set_stream(handle, stream_handle)                                            # doctest: +SKIP
+>>> one, zero = np.ones(1), np.zeros(1)                                          # doctest: +SKIP
+>>> dgemm(handle, Operation.N, Operation.N, m, n, k, one.ctypes.data, a, m, b, k,
+...       zero.ctypes.data, c, m)                                                # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import ctypes
 import enum
+import inspect
 import numbers
-from ctypes import POINTER, c_char_p, c_int, c_longlong, c_void_p
+import os
+from ctypes import c_char_p, c_int, c_longlong, c_size_t, c_void_p
 
+from . import _cublas_prototypes
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
@@ -43,6 +52,7 @@ __all__ = [
     "cuBLASError",
     "LibraryNotFoundError",
     "FunctionNotFoundError",
+    "check_status",
     # enums
     "Status",
     "Operation",
@@ -50,9 +60,13 @@ __all__ = [
     "DiagType",
     "SideMode",
     "PointerMode",
+    "AtomicsMode",
+    "GemmAlgo",
+    "Math",
     "ComputeType",
+    "EmulationStrategy",
     "LibraryProperty",
-    # context
+    # our C-named context functions
     "cublasCreate",
     "cublasDestroy",
     "cublasGetVersion",
@@ -63,13 +77,13 @@ __all__ = [
     "cublasGetStream",
     "cublasSetPointerMode",
     "cublasGetPointerMode",
-    # tables
+    # our tables of the level-3 subset
     "TYPE_LETTERS",
     "TYPED_FUNCTIONS",
     "typed_function",
     "raw_function",
-    "check_status",
-]
+    "check_typed_status",
+]  # + nvmath-python's functions, added where they are built
 
 # -- enums (values from the CUDA 13 cublas_api.h and library_types.h) ------------------------
 
@@ -125,10 +139,84 @@ class SideMode(enum.IntEnum):
 
 
 class PointerMode(enum.IntEnum):
-    """``cublasPointerMode_t`` (``CUBLAS_POINTER_MODE_`` dropped): where alpha and beta are."""
+    """``cublasPointerMode_t`` (``CUBLAS_POINTER_MODE_`` dropped): where alpha, beta and results are."""
 
     HOST = 0
     DEVICE = 1
+
+
+class AtomicsMode(enum.IntEnum):
+    """``cublasAtomicsMode_t`` (``CUBLAS_ATOMICS_`` dropped): whether routines that have a faster
+    form using atomics (symv, hemv...) may use it, at the price of run-to-run reproducibility."""
+
+    NOT_ALLOWED = 0
+    ALLOWED = 1
+
+
+class GemmAlgo(enum.IntEnum):
+    """``cublasGemmAlgo_t`` (``CUBLAS_GEMM_`` dropped): the ``algo`` of :func:`gemm_ex` and its
+    batched forms. Since CUDA 11 only ``DEFAULT`` (or ``AUTOTUNE``) matters; the numbered
+    algorithms are accepted and ignored."""
+
+    DFALT = -1
+    DEFAULT = -1
+    ALGO0 = 0
+    ALGO1 = 1
+    ALGO2 = 2
+    ALGO3 = 3
+    ALGO4 = 4
+    ALGO5 = 5
+    ALGO6 = 6
+    ALGO7 = 7
+    ALGO8 = 8
+    ALGO9 = 9
+    ALGO10 = 10
+    ALGO11 = 11
+    ALGO12 = 12
+    ALGO13 = 13
+    ALGO14 = 14
+    ALGO15 = 15
+    ALGO16 = 16
+    ALGO17 = 17
+    ALGO18 = 18
+    ALGO19 = 19
+    ALGO20 = 20
+    ALGO21 = 21
+    ALGO22 = 22
+    ALGO23 = 23
+    DEFAULT_TENSOR_OP = 99
+    DFALT_TENSOR_OP = 99
+    ALGO0_TENSOR_OP = 100
+    ALGO1_TENSOR_OP = 101
+    ALGO2_TENSOR_OP = 102
+    ALGO3_TENSOR_OP = 103
+    ALGO4_TENSOR_OP = 104
+    ALGO5_TENSOR_OP = 105
+    ALGO6_TENSOR_OP = 106
+    ALGO7_TENSOR_OP = 107
+    ALGO8_TENSOR_OP = 108
+    ALGO9_TENSOR_OP = 109
+    ALGO10_TENSOR_OP = 110
+    ALGO11_TENSOR_OP = 111
+    ALGO12_TENSOR_OP = 112
+    ALGO13_TENSOR_OP = 113
+    ALGO14_TENSOR_OP = 114
+    ALGO15_TENSOR_OP = 115
+    AUTOTUNE = 999  # try the candidates on the first call; the choice is kept in the handle
+
+
+class Math(enum.IntEnum):
+    """``cublasMath_t`` (``CUBLAS_`` dropped, and ``CUBLAS_MATH_`` from the last): the handle's
+    math mode, :func:`set_math_mode`. ``DISALLOW_REDUCED_PRECISION_REDUCTION`` is a flag to
+    OR with one of the others."""
+
+    DEFAULT_MATH = 0
+    TENSOR_OP_MATH = 1  # deprecated by cuBLAS
+    PEDANTIC_MATH = 2
+    TF32_TENSOR_OP_MATH = 3
+    FP32_EMULATED_BF16X9_MATH = 4
+    FP64_EMULATED_FIXEDPOINT_MATH = 8
+    DISALLOW_REDUCED_PRECISION_REDUCTION = 16
 
 
 class ComputeType(enum.IntEnum):
@@ -149,8 +237,18 @@ class ComputeType(enum.IntEnum):
     COMPUTE_32I_PEDANTIC = 73
 
 
+class EmulationStrategy(enum.IntEnum):
+    """``cublasEmulationStrategy_t`` (``CUBLAS_EMULATION_STRATEGY_`` dropped): when the emulated
+    algorithms of :class:`Math` and :class:`ComputeType` are used (``DEFAULT``: as the
+    ``CUBLAS_EMULATION_STRATEGY`` environment variable says, else ``PERFORMANT``)."""
+
+    DEFAULT = 0
+    PERFORMANT = 1  # where emulation is faster
+    EAGER = 2  # wherever it is possible
+
+
 class LibraryProperty(enum.IntEnum):
-    """``libraryPropertyType``, for :func:`cublasGetProperty`."""
+    """``libraryPropertyType``, for :func:`get_property`."""
 
     MAJOR_VERSION = 0
     MINOR_VERSION = 1
@@ -161,12 +259,34 @@ class LibraryProperty(enum.IntEnum):
 
 
 class cuBLASError(StatusError):
-    """A cuBLAS function returned a status other than ``CUBLAS_STATUS_SUCCESS`` (``status``: a
-    :class:`Status`, or a plain int if this binding does not know it)."""
+    """A cuBLAS status other than ``CUBLAS_STATUS_SUCCESS``.
+
+    Made as nvmath-python makes it, ``cuBLASError(status)``, or with the C function's name,
+    ``cuBLASError(function, status)``, as this module raises it.
+
+    Attributes
+    ----------
+    status : Status or int
+        The status (a plain int if this binding does not know it).
+    function : str or None
+        The C function that returned it, where known.
+    """
 
     status_type = Status
     status_prefix = "CUBLAS_STATUS_"
     unknown = "unknown cublasStatus_t"
+
+    def __init__(self, *args):
+        if len(args) == 1:
+            function, status = None, args[0]
+        elif len(args) == 2:
+            function, status = args
+        else:
+            raise TypeError(f"cuBLASError takes (status) or (function, status), got {len(args)} arguments")
+        super().__init__(function or "cuBLAS", status)
+        self.function = function
+        if function is None:
+            self.args = (f"{self.status_name(int(status))} ({int(status)})",)
 
     @classmethod
     def status_name(cls, status: int) -> str:
@@ -181,7 +301,21 @@ class cuBLASError(StatusError):
         return super().status_name(status)
 
 
-_UNCHECKED = frozenset({"cublasGetStatusName", "cublasGetStatusString"})
+def check_status(status: int) -> None:
+    """Raise :class:`cuBLASError` if ``status`` (a ``cublasStatus_t``) is not
+    ``CUBLAS_STATUS_SUCCESS``.
+
+    Raises
+    ------
+    TypeError
+        ``status`` is not an int.
+    """
+    try:
+        status = _convert_int(status, "status")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"check_status(): {exc}") from None
+    if status != Status.SUCCESS:
+        raise cuBLASError(status)
 
 
 def _check(function: str, status):
@@ -193,195 +327,411 @@ def _check(function: str, status):
 
 
 def _version_text() -> str:
-    version = cublasGetProperty(LibraryProperty.MAJOR_VERSION), cublasGetProperty(LibraryProperty.MINOR_VERSION)
-    return f"{version[0]}.{version[1]}.{cublasGetProperty(LibraryProperty.PATCH_LEVEL)}"
+    parts = (LibraryProperty.MAJOR_VERSION, LibraryProperty.MINOR_VERSION, LibraryProperty.PATCH_LEVEL)
+    return ".".join(str(cublasGetProperty(part)) for part in parts)
 
 
 _lib = NvidiaLibrary(
     "cublas", display_name="cuBLAS", package="nvidia-cublas", extra="cu13", check=_check, version=_version_text
 )
 
-# -- argument conversion ---------------------------------------------------------------------
+# -- argument kinds ----------------------------------------------------------------------------
+#
+# Each kind code of the table (see _cublas_prototypes) has a ctypes type and a converter
+# ``convert(value, name) -> C value`` that raises TypeError or ValueError naming the argument,
+# its value and what it takes. Range checks matter: ctypes would silently wrap an int too large
+# for a C int.
 
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+_SIZE_T = (0, 2**64 - 1)
+_ADDRESS = (-(2**63), 2**64 - 1)  # intptr_t, or an unsigned address
 _CDATA = (ctypes._SimpleCData, ctypes.Structure, ctypes.Union, ctypes.Array)
-_INT_MAX = 2**31 - 1
+_POINTER_CODES = frozenset("PzZ")  # c_void_p, c_char_p, c_wchar_p: their value is an address
 
 
-def _pointer(value, what: str):
-    """An int address (or None for NULL) for a handle, stream or device pointer argument."""
-    if value is None:
-        return None
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(
-            f"{what} must be an int (a handle, or an address such as cupy_array.data.ptr) or None, "
-            f"got {type(value).__name__}"
-        )
-    return int(value)
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _scalar_pointer(value, what: str):
-    """``alpha`` / ``beta``: an int address, or a ctypes object (its address)."""
-    if isinstance(value, _CDATA):
-        return ctypes.addressof(value)
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(
-            f"{what} must be the address of the scalar (an int: with the default PointerMode.HOST "
-            f"a host address such as numpy_array.ctypes.data) or a ctypes object such as "
-            f"ctypes.c_float(1.0), got {type(value).__name__}"
-        )
-    return int(value)
+def _refuse(name: str, value, accepted: str, error=TypeError):
+    return error(f"{name}={_shown(value)} ({type(value).__name__}) is not accepted; {name} takes {accepted}")
 
 
-def _int(value, what: str) -> int:
-    """A dimension, leading dimension, increment or count: an int that fits a C ``int``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(value).__name__}")
-    value = int(value)
-    if not -_INT_MAX - 1 <= value <= _INT_MAX:
-        raise ValueError(f"{what}={value} does not fit the 32-bit int of the cuBLAS API")
+def _integer(value, name: str, bounds, accepted: str) -> int:
+    if type(value) is not int:  # the common case skips the slower ABC check
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise _refuse(name, value, accepted)
+        value = int(value)
+    if not bounds[0] <= value <= bounds[1]:
+        raise _refuse(name, value, accepted, ValueError)
     return value
 
 
-def _long(value, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(value).__name__}")
-    return int(value)
+_ACCEPT_INT = "an int that fits a 32-bit C int (-2**31 to 2**31 - 1)"
+_ACCEPT_ENUM = "an int that fits a 32-bit C int: an enum member (Operation.N, ...) or its value"
+_ACCEPT_INT64 = "an int that fits a 64-bit C int64_t"
+_ACCEPT_SIZE = "an int from 0 to 2**64 - 1 (size_t)"
+_ACCEPT_HANDLE = "an int: a cuBLAS handle from create()"
+_ACCEPT_STREAM = "an int: a cudaStream_t such as cupy_stream.ptr (0: the legacy default stream)"
+_ACCEPT_DEVICE = "an int: a device address such as cupy_array.data.ptr (0 or None: NULL)"
+_ACCEPT_HOST = "an int host address such as numpy_array.ctypes.data, or a ctypes object (0 or None: NULL)"
+_ACCEPT_SCALAR = (
+    "the address of the value as an int (host memory such as numpy_array.ctypes.data in "
+    "PointerMode.HOST, device memory in PointerMode.DEVICE), or a ctypes object such as ctypes.c_float(1.0)"
+)
 
 
-# -- prototypes ------------------------------------------------------------------------------
+def _convert_int(value, name: str) -> int:
+    return _integer(value, name, _INT32, _ACCEPT_INT)
 
-_P, _I, _L = c_void_p, c_int, c_longlong
 
-for _name, _restype, _argtypes in [
-    ("cublasCreate_v2", c_int, [POINTER(c_void_p)]),
-    ("cublasDestroy_v2", c_int, [_P]),
-    ("cublasGetVersion_v2", c_int, [_P, POINTER(c_int)]),
-    ("cublasGetProperty", c_int, [c_int, POINTER(c_int)]),
-    ("cublasGetStatusName", c_char_p, [c_int]),
-    ("cublasGetStatusString", c_char_p, [c_int]),
-    ("cublasSetStream_v2", c_int, [_P, _P]),
-    ("cublasGetStream_v2", c_int, [_P, POINTER(c_void_p)]),
-    ("cublasSetPointerMode_v2", c_int, [_P, c_int]),
-    ("cublasGetPointerMode_v2", c_int, [_P, POINTER(c_int)]),
-]:
-    _lib.declare(_name, _restype, _argtypes)
+def _convert_enum(value, name: str) -> int:
+    return _integer(value, name, _INT32, _ACCEPT_ENUM)
+
+
+def _convert_int64(value, name: str) -> int:
+    return _integer(value, name, _INT64, _ACCEPT_INT64)
+
+
+def _convert_size(value, name: str) -> int:
+    return _integer(value, name, _SIZE_T, _ACCEPT_SIZE)
+
+
+def _address(value, name: str, accepted: str):
+    """An int address for ctypes' ``void*`` (None stays NULL)."""
+    if value is None:
+        return None
+    return _integer(value, name, _ADDRESS, accepted) & _SIZE_T[1] or None
+
+
+def _convert_handle(value, name: str):
+    return _address(value, name, _ACCEPT_HANDLE)
+
+
+def _convert_stream(value, name: str):
+    return _address(value, name, _ACCEPT_STREAM)
+
+
+def _convert_device(value, name: str):
+    return _address(value, name, _ACCEPT_DEVICE)
+
+
+def _ctypes_address(value, name: str, accepted: str):
+    """The address of a ctypes object, refusing those whose value is itself an address (a
+    ``c_void_p`` or a ctypes pointer: pass its ``.value``), which would be taken by mistake."""
+    if isinstance(value, ctypes._Pointer) or getattr(type(value), "_type_", None) in _POINTER_CODES:
+        raise TypeError(
+            f"{name}={_shown(value)} is a pointer object; pass the address it holds as an int "
+            f"(ctypes.cast(p, ctypes.c_void_p).value); {name} takes {accepted}"
+        )
+    return ctypes.addressof(value)
+
+
+def _convert_scalar(value, name: str):
+    if isinstance(value, _CDATA):
+        return _ctypes_address(value, name, _ACCEPT_SCALAR)
+    return _address(value, name, _ACCEPT_SCALAR)
+
+
+def _convert_host(value, name: str):
+    if isinstance(value, _CDATA):
+        return _ctypes_address(value, name, _ACCEPT_HOST)
+    return _address(value, name, _ACCEPT_HOST)
+
+
+def _convert_text(value, name: str):
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, os.PathLike)):
+        return os.fsencode(value)
+    raise _refuse(name, value, "a str (a file name), bytes, a path or None")
+
+
+def _array_converter(ctype, what: str, bounds=None):
+    """A converter for a host array argument (``const int m_array[]``...): an int address, or a
+    sequence (list, tuple, NumPy array) copied into a C array for the call."""
+    accepted = f"a sequence of {what}, or the int address of such an array in host memory"
+
+    def convert(value, name: str):
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            return _address(value, name, accepted)
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
+            raise _refuse(name, value, accepted)
+        items = list(value)
+        for i, item in enumerate(items):
+            if bounds is not None:
+                items[i] = _integer(item, f"{name}[{i}]", bounds, what)
+            elif isinstance(item, bool) or not isinstance(item, numbers.Real):
+                raise _refuse(f"{name}[{i}]", item, what)
+        return (ctype * len(items))(*items)
+
+    return convert
+
+
+#: Kind code -> (ctypes type of the parameter, converter).
+_KINDS = {
+    "h": (c_void_p, _convert_handle),
+    "t": (c_void_p, _convert_stream),
+    "e": (c_int, _convert_enum),
+    "i": (c_int, _convert_int),
+    "l": (c_longlong, _convert_int64),
+    "z": (c_size_t, _convert_size),
+    "p": (c_void_p, _convert_device),
+    "m": (c_void_p, _convert_host),
+    "s": (c_void_p, _convert_scalar),
+    "c": (c_char_p, _convert_text),
+    "I": (c_void_p, _array_converter(c_int, "32-bit ints", _INT32)),
+    "E": (c_void_p, _array_converter(c_int, "Operation values (32-bit ints)", _INT32)),
+    "L": (c_void_p, _array_converter(c_longlong, "64-bit ints", _INT64)),
+    "F": (c_void_p, _array_converter(ctypes.c_float, "real numbers (float32)")),
+    "D": (c_void_p, _array_converter(ctypes.c_double, "real numbers (float64)")),
+}
+#: Outputs the Python function returns: the C type written, and how its value is returned.
+_OUTPUTS = {">i": (c_int, lambda out: out.value), ">p": (c_void_p, lambda out: out.value or 0)}
+#: C return types other than cublasStatus_t.
+_RESULTS = {
+    "": (c_int, lambda value: None),
+    "str": (c_char_p, lambda value: (value or b"").decode()),
+    "size_t": (c_size_t, int),
+}
+_ARRAYS = frozenset("IELFD")
+
+# -- the engine: one Python function per row of the table ------------------------------------
+
+
+def _parse_row(row: str):
+    """``(python name, symbol, result, [(argument, kind), ...])`` of a table row."""
+    head, _, arguments = row.partition(":")
+    python_name, symbol, *result = head.split()
+    return python_name, symbol, result[-1] if result else "", [tuple(a.split(":")) for a in arguments.split()]
+
+
+def _public_name(symbol: str) -> str:
+    """The name C code calls ``symbol`` by (``cublasSgemm_v2`` -> ``cublasSgemm``)."""
+    return symbol.replace("_v2", "")
+
+
+def _bind_arguments(python_name: str, names: tuple, args: tuple, kwargs: dict) -> tuple:
+    """``args`` and ``kwargs`` as the positional values of ``names``."""
+    count = len(names)
+    usage = f"{python_name}() takes {count} argument{'s' * (count != 1)} ({', '.join(names)})"
+    if len(args) > count:
+        raise TypeError(f"{usage}, got {len(args) + len(kwargs)}")
+    values = list(args)
+    for name in names[len(args) :]:
+        if name not in kwargs:
+            raise TypeError(f"{usage}, got {len(args) + len(kwargs)}: {name} is missing")
+        values.append(kwargs.pop(name))
+    if kwargs:
+        extra = next(iter(kwargs))
+        problem = "given twice" if extra in names else "not one of them"
+        raise TypeError(f"{usage}; {extra} is {problem}")
+    return tuple(values)
+
+
+_DOC_GROUPS = (
+    ("p", "Device memory: "),
+    ("s", "Scalars in host or device memory, as the handle's pointer mode says: "),
+    ("m", "Host memory: "),
+    ("array", "Host arrays (a sequence, or an int address): "),
+)
+_DOC_RETURNS = {
+    "": "Returns None.",
+    "str": "Returns the C string as a str.",
+    "size_t": "Returns the C function's result, an int.",
+}
+_DOC_RAISES = (
+    "FunctionNotFoundError where the loaded cuBLAS lacks the function, and TypeError or\n"
+    "ValueError, naming the argument, for a value its C type cannot take."
+)
+
+
+def _docstring(symbol: str, result: str, arguments) -> str:
+    """One paragraph: the C function, where its pointers point, what it returns and raises
+    (a sentence a line: no wrapping to pay for at import)."""
+    public = _public_name(symbol)
+    exported = "" if public == symbol else f" (exported as ``{symbol}``)"
+    lines = [f"Call cuBLAS's ``{public}``{exported}, with its arguments in C order."]
+    by_kind: dict[str, list[str]] = {}
+    for name, kind in arguments:
+        by_kind.setdefault("array" if kind in _ARRAYS else kind, []).append(name)
+    lines += [f"{title}{', '.join(by_kind[kind])}." for kind, title in _DOC_GROUPS if kind in by_kind]
+    if by_kind.keys() & set("htpsm"):
+        lines.append("Handles, streams and addresses are ints.")
+    output = next((name for name, kind in arguments if kind in _OUTPUTS), None)
+    lines.append(f"Returns ``{output}``, which C writes to its last argument." if output else _DOC_RETURNS[result])
+    status = "" if result else "cuBLASError for a status other than CUBLAS_STATUS_SUCCESS,\n"
+    lines.append(f"Raises {status}{_DOC_RAISES}")
+    return "\n".join(lines)
+
+
+#: Parameters by name, shared by the signatures (they are immutable; ~150 names for ~5000 uses).
+_PARAMETERS: dict[str, inspect.Parameter] = {}
+
+
+def _signature(names) -> inspect.Signature:
+    parameters = []
+    for name in names:
+        parameter = _PARAMETERS.get(name)
+        if parameter is None:
+            parameter = _PARAMETERS[name] = inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        parameters.append(parameter)
+    return inspect.Signature(parameters)
+
+
+def _make_function(python_name: str, symbol: str, result: str, arguments):
+    """The Python function of one table row: it converts and checks every argument, then calls
+    the C function (resolved by ``_lib`` on the first call)."""
+    inputs = [(name, *_KINDS[kind]) for name, kind in arguments if kind not in _OUTPUTS]
+    names = tuple(name for name, _, _ in inputs)
+    converters = tuple(convert for _, _, convert in inputs)
+    count = len(names)
+    output = next((_OUTPUTS[kind] for _, kind in arguments if kind in _OUTPUTS), None)
+    restype, finish = _RESULTS[result]
+    groups = names.index("group_count") if any(k in _ARRAYS for _, k in arguments) else None
+    argtypes = [ctype for _, ctype, _ in inputs] + ([c_void_p] if output else [])
+    _lib.declare(symbol, restype, argtypes)
+
+    def function(*args, **kwargs):
+        if kwargs or len(args) != count:
+            args = _bind_arguments(python_name, names, args, kwargs)
+        try:
+            values = [convert(value, name) for convert, value, name in zip(converters, args, names)]
+            if groups is not None:
+                _check_groups(values, names, groups)
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"{python_name}(): {exc}") from None
+        if output is None:
+            return finish(_lib.function(symbol)(*values))
+        out = output[0]()
+        _lib.function(symbol)(*values, ctypes.addressof(out))
+        return output[1](out)
+
+    function.__name__ = function.__qualname__ = python_name
+    function.__module__ = __name__
+    function.__doc__ = _docstring(symbol, result, arguments)
+    function.__signature__ = _signature(names)
+    return function
+
+
+def _check_groups(values: list, names: tuple, groups: int) -> None:
+    """For the grouped-batched gemms: each host array given as a sequence has one element per group."""
+    group_count = values[groups]
+    for value, name in zip(values, names):
+        if isinstance(value, ctypes.Array) and len(value) < group_count:
+            count = len(value)
+            raise ValueError(
+                f"{name} has {count} element{'s' * (count != 1)}; group_count={group_count} needs one per group"
+            )
+
+
+# The functions are built on first use (module __getattr__): building all ~500 at import, with
+# their docstrings and signatures, took about 14 ms here, for functions most programs never
+# call. The 39 that our own names need are built at import. dir() and __all__ list them all.
+
+#: nvmath-python's name -> its table row, and exported symbol -> that name.
+_ROWS: dict[str, str] = {row[: row.index(" ")]: row for row in _cublas_prototypes.FUNCTIONS}
+_BY_SYMBOL: dict[str, str] = {row.split(" ", 2)[1].rstrip(":"): name for name, row in _ROWS.items()}
+#: Symbols whose result is not a cublasStatus_t (no status check).
+_UNCHECKED = frozenset(row.split(" ", 2)[1] for row in _ROWS.values() if " -> " in row[: row.index(":")])
+__all__ += _ROWS
+
+
+def _function(name: str):
+    """nvmath-python's function ``name``, built on first use (the same object afterwards)."""
+    function = globals().get(name)
+    if function is None:
+        function = globals().setdefault(name, _make_function(*_parse_row(_ROWS[name])))
+    return function
+
+
+def __getattr__(name: str):
+    if name in _ROWS:
+        return _function(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_ROWS))
+
+
+# -- our names: the C names of the context functions and of the level-3 subset ----------------
+
+cublasCreate = _function("create")
+cublasDestroy = _function("destroy")
+cublasGetVersion = _function("get_version")
+cublasGetProperty = _function("get_property")
+cublasGetStatusName = _function("get_status_name")
+cublasGetStatusString = _function("get_status_string")
+cublasSetStream = _function("set_stream")
+cublasGetStream = _function("get_stream")
+cublasSetPointerMode = _function("set_pointer_mode")
+
+
+def cublasGetPointerMode(handle: int) -> PointerMode:
+    """``get_pointer_mode`` as a :class:`PointerMode`."""
+    return PointerMode(_function("get_pointer_mode")(handle))
+
 
 #: The BLAS type letters and the NumPy dtype each stands for.
 TYPE_LETTERS = {"S": "float32", "D": "float64", "C": "complex64", "Z": "complex128"}
 
-# Typed families: (family, C symbol pattern, argument names and kinds, letters, what it computes).
-# Kinds: h handle, e enum, i int, l long long, s scalar pointer, p device pointer.
+# Typed families: (C symbol pattern, letters, what it computes).
 _FAMILIES = {
     "gemm": (
         "cublas{t}gemm_v2",
-        "handle:h transa:e transb:e m:i n:i k:i alpha:s A:p lda:i B:p ldb:i beta:s C:p ldc:i",
         "SDCZ",
         "C = alpha * op(A) @ op(B) + beta * C (op(A) m x k, op(B) k x n, C m x n; column-major)",
     ),
     "gemmStridedBatched": (
         "cublas{t}gemmStridedBatched",
-        "handle:h transa:e transb:e m:i n:i k:i alpha:s A:p lda:i strideA:l B:p ldb:i strideB:l "
-        "beta:s C:p ldc:i strideC:l batchCount:i",
         "SDCZ",
-        "batchCount gemms, the i-th on A + i * strideA, B + i * strideB, C + i * strideC (elements)",
+        "batch_count gemms, the i-th on A + i * stride_a, B + i * stride_b, C + i * stride_c (elements)",
     ),
     "symm": (
         "cublas{t}symm_v2",
-        "handle:h side:e uplo:e m:i n:i alpha:s A:p lda:i B:p ldb:i beta:s C:p ldc:i",
         "SDCZ",
         "C = alpha * A @ B + beta * C (side LEFT) or alpha * B @ A + beta * C (RIGHT), A symmetric "
         "and read from its uplo triangle, B and C m x n",
     ),
     "hemm": (
         "cublas{t}hemm_v2",
-        "handle:h side:e uplo:e m:i n:i alpha:s A:p lda:i B:p ldb:i beta:s C:p ldc:i",
         "CZ",
         "as symm, A Hermitian (read from its uplo triangle; the imaginary parts of its diagonal are taken as zero)",
     ),
     "trmm": (
         "cublas{t}trmm_v2",
-        "handle:h side:e uplo:e trans:e diag:e m:i n:i alpha:s A:p lda:i B:p ldb:i C:p ldc:i",
         "SDCZ",
         "C = alpha * op(A) @ B (side LEFT) or alpha * B @ op(A) (RIGHT), A triangular (its uplo "
         "triangle; ones on the diagonal with diag UNIT); out of place: C may differ from B",
     ),
     "dgmm": (
         "cublas{t}dgmm",
-        "handle:h mode:e m:i n:i A:p lda:i x:p incx:i C:p ldc:i",
         "SDCZ",
         "C = A @ diag(x) (mode RIGHT) or diag(x) @ A (LEFT), A and C m x n; a negative incx reads x backwards",
     ),
     "geam": (
         "cublas{t}geam",
-        "handle:h transa:e transb:e m:i n:i alpha:s A:p lda:i beta:s B:p ldb:i C:p ldc:i",
         "SDCZ",
         "C = alpha * op(A) + beta * op(B), C m x n (in place with C == A: transa N and ldc == lda)",
     ),
-    "scal": (
-        "cublas{t}scal_v2",
-        "handle:h n:i alpha:s x:p incx:i",
-        "SDCZ",
-        "x = alpha * x (n elements, stride incx)",
-    ),
+    "scal": ("cublas{t}scal_v2", "SDCZ", "x = alpha * x (n elements, stride incx)"),
 }
 
-_CTYPES = {"h": _P, "e": _I, "i": _I, "l": _L, "s": _P, "p": _P}
-
-
-def _parse(signature: str):
-    return [tuple(item.split(":")) for item in signature.split()]
-
-
-#: Python name (``cublasSgemm``) → (C symbol, family), for every typed function bound here.
+#: Our C name (``cublasSgemm``) -> (C symbol, family), for the level-3 subset; each is the same
+#: object as nvmath-python's name (``cublas.cublasSgemm is cublas.sgemm``).
 TYPED_FUNCTIONS: dict[str, tuple[str, str]] = {}
-
-
-def _make_typed(py_name: str, symbol: str, family: str, args, letter: str, what: str):
-    names = [n for n, _ in args]
-    kinds = [k for _, k in args]
-    converters = {
-        "h": _pointer,
-        "p": _pointer,
-        "s": _scalar_pointer,
-        "e": _int,
-        "i": _int,
-        "l": _long,
-    }
-
-    def function(*values):
-        if len(values) != len(names):
-            raise TypeError(f"{py_name}() takes {len(names)} arguments ({', '.join(names)}), got {len(values)}")
-        converted = [converters[k](v, n) for v, n, k in zip(values, names, kinds)]
-        _lib.function(symbol)(*converted)
-
-    function.__name__ = function.__qualname__ = py_name
-    function.__signature__ = _signature(names)
-    function.__doc__ = (
-        f"``{symbol}`` ({TYPE_LETTERS[letter]}): {what}.\n\n"
-        f"Arguments, in the C order: {', '.join(names)}. Device pointers, the handle and the stream are "
-        f"ints; alpha and beta are host addresses of {TYPE_LETTERS[letter]} scalars (or ctypes objects) "
-        f"in PointerMode.HOST.\n\nRaises\n------\ncuBLASError\n    For a status other than "
-        f"CUBLAS_STATUS_SUCCESS."
-    )
-    return function
-
-
-def _signature(names):
-    import inspect
-
-    return inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY) for n in names])
-
-
-for _family, (_pattern, _signature_text, _letters, _what) in _FAMILIES.items():
-    _args = _parse(_signature_text)
+for _family, (_pattern, _letters, _what) in _FAMILIES.items():
     for _t in _letters:
         _symbol = _pattern.format(t=_t)
-        _py_name = f"cublas{_t}{_family}"
-        _lib.declare(_symbol, c_int, [_CTYPES[k] for _, k in _args])
-        globals()[_py_name] = _make_typed(_py_name, _symbol, _family, _args, _t, _what)
-        TYPED_FUNCTIONS[_py_name] = (_symbol, _family)
-        __all__.append(_py_name)
-del _family, _pattern, _signature_text, _letters, _what, _args, _t, _symbol, _py_name, _name, _restype, _argtypes
+        _typed = _function(_BY_SYMBOL[_symbol])
+        _typed.__doc__ += f"\n\n{_what}."
+        globals()[f"cublas{_t}{_family}"] = _typed
+        TYPED_FUNCTIONS[f"cublas{_t}{_family}"] = (_symbol, _family)
+        __all__.append(f"cublas{_t}{_family}")
+del _family, _pattern, _letters, _what, _t, _symbol, _typed
 
 
 def typed_function(family: str, dtype: str):
@@ -393,6 +743,11 @@ def typed_function(family: str, dtype: str):
     ValueError
         For a family or dtype cuBLAS has no such function for (``hemm`` is complex only).
     """
+    return globals()[_typed_name(family, dtype)]
+
+
+def _typed_name(family: str, dtype: str) -> str:
+    """Our C name (``cublasDgemm``) of ``family`` for ``dtype``; ValueError if there is none."""
     letters = {v: k for k, v in TYPE_LETTERS.items()}
     if dtype not in letters:
         raise ValueError(f"dtype={dtype!r} is not supported by cuBLAS level-3; accepted: {', '.join(letters)}")
@@ -402,90 +757,17 @@ def typed_function(family: str, dtype: str):
         raise ValueError(
             f"cuBLAS has no {family!r} for {dtype}; families bound here: {', '.join(families)} (hemm: complex only)"
         )
-    return globals()[name]
+    return name
 
 
 def raw_function(family: str, dtype: str):
     """The unchecked ctypes function behind :func:`typed_function` (for per-call hot paths: the
-    caller converts the arguments and hands a non-zero status to :func:`check_status`)."""
-    name = typed_function(family, dtype).__name__
-    return _lib.unchecked(TYPED_FUNCTIONS[name][0])
+    caller converts the arguments and hands a non-zero status to :func:`check_typed_status`)."""
+    return _lib.unchecked(TYPED_FUNCTIONS[_typed_name(family, dtype)][0])
 
 
-def check_status(family: str, dtype: str, status: int) -> None:
-    """Raise :class:`cuBLASError` for a non-zero ``status`` of a :func:`raw_function` call."""
+def check_typed_status(family: str, dtype: str, status: int) -> None:
+    """Raise :class:`cuBLASError`, naming the C function, for a non-zero ``status`` of a
+    :func:`raw_function` call (nvmath-python's :func:`check_status` takes the status alone)."""
     if status:
-        name = typed_function(family, dtype).__name__
-        _lib.check(TYPED_FUNCTIONS[name][0], status)
-
-
-# -- context and library information ---------------------------------------------------------
-
-
-def cublasCreate() -> int:
-    """``cublasCreate_v2``: a new cuBLAS handle on the current device (needs a GPU: without one,
-    ``CUBLAS_STATUS_NOT_INITIALIZED``). Its pointer mode is ``HOST`` and its stream the legacy
-    default stream."""
-    handle = c_void_p()
-    _lib.function("cublasCreate_v2")(ctypes.byref(handle))
-    return handle.value or 0
-
-
-def cublasDestroy(handle: int) -> None:
-    """``cublasDestroy_v2``: release a handle (it synchronizes the device)."""
-    handle = _pointer(handle, "handle")
-    _lib.function("cublasDestroy_v2")(handle)
-
-
-def cublasGetVersion(handle: int) -> int:
-    """``cublasGetVersion_v2``: the library's version, ``major * 10000 + minor * 100 + patch``."""
-    handle, value = _pointer(handle, "handle"), c_int()
-    _lib.function("cublasGetVersion_v2")(handle, ctypes.byref(value))
-    return value.value
-
-
-def cublasGetProperty(type: int) -> int:
-    """``cublasGetProperty``: one part of the library's version (:class:`LibraryProperty`);
-    works without a GPU."""
-    type, value = _int(type, "type"), c_int()
-    _lib.function("cublasGetProperty")(type, ctypes.byref(value))
-    return value.value
-
-
-def cublasGetStatusName(status: int) -> str:
-    """``cublasGetStatusName``: ``"CUBLAS_STATUS_..."`` for a status value."""
-    status = _int(status, "status")
-    return (_lib.function("cublasGetStatusName")(status) or b"").decode()
-
-
-def cublasGetStatusString(status: int) -> str:
-    """``cublasGetStatusString``: a description of a status value."""
-    status = _int(status, "status")
-    return (_lib.function("cublasGetStatusString")(status) or b"").decode()
-
-
-def cublasSetStream(handle: int, streamId: int) -> None:
-    """``cublasSetStream_v2``: the stream the handle's later calls are queued on (0: legacy default)."""
-    handle, streamId = _pointer(handle, "handle"), _pointer(streamId, "streamId")
-    _lib.function("cublasSetStream_v2")(handle, streamId)
-
-
-def cublasGetStream(handle: int) -> int:
-    """``cublasGetStream_v2``: the handle's stream."""
-    handle, value = _pointer(handle, "handle"), c_void_p()
-    _lib.function("cublasGetStream_v2")(handle, ctypes.byref(value))
-    return value.value or 0
-
-
-def cublasSetPointerMode(handle: int, mode: int) -> None:
-    """``cublasSetPointerMode_v2``: whether alpha and beta are host or device addresses
-    (:class:`PointerMode`)."""
-    handle, mode = _pointer(handle, "handle"), _int(mode, "mode")
-    _lib.function("cublasSetPointerMode_v2")(handle, mode)
-
-
-def cublasGetPointerMode(handle: int) -> PointerMode:
-    """``cublasGetPointerMode_v2``: the handle's :class:`PointerMode`."""
-    handle, value = _pointer(handle, "handle"), c_int()
-    _lib.function("cublasGetPointerMode_v2")(handle, ctypes.byref(value))
-    return PointerMode(value.value)
+        _lib.check(TYPED_FUNCTIONS[_typed_name(family, dtype)][0], status)
