@@ -89,6 +89,10 @@
 # 14 processes of each project drew the slow launch mode, pinned or not. GPU tests (gpu-check
 # tests, cut at 400 s at 97%): 2913 passed, 20 skipped, 0 failed. Peer examples, ours: every
 # examples/device one but fp64 emulation (cuda.coop) and scrambled Sobol (cffi) passes.
+# Sixth session of 2026-12-07: 7 calls of mine (6 naming nvidia-h200, 1 nvidia-h100-x1): 3 found no
+# machine (90-181 s each), 1 got one taken back before it answered (300 s), 2 were refused during
+# holds and the last with 407 s left; helpers' calls took the rest, one of them on an H100 (the
+# snake_case cuBLAS binding's GPU tests with tests/linalg/test_generic_gpu.py: 648 passed). No H200.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python
