@@ -555,7 +555,7 @@ def gpu():
     cublas.destroy(handle)
 
 
-def _close(got, want, rtol):
+def _assert_close(got, want, rtol):
     assert np.linalg.norm(got - want) <= rtol * np.linalg.norm(want)
 
 
@@ -585,7 +585,7 @@ def test_gemm(gpu, name, dtype, rtol):
     gemm = getattr(cublas, name)
     gemm(h, cublas.Operation.T, cublas.Operation.N, m, n, k, alpha.ctypes.data, da.data.ptr, k, db.data.ptr, k,
          beta.ctypes.data, dc.data.ptr, m)  # fmt: skip
-    _close(cp.asnumpy(dc), 1.5 * a.T.astype(np.float64) @ b + 0.5 * c, rtol)
+    _assert_close(cp.asnumpy(dc), 1.5 * a.T.astype(np.float64) @ b + 0.5 * c, rtol)
 
 
 @pytest.mark.gpu
@@ -597,7 +597,7 @@ def test_zaxpy(gpu):
     dx, dy = cp.asarray(x), cp.asarray(y)
     alpha = np.array([2 - 0.5j])
     cublas.zaxpy(h, 9, alpha.ctypes.data, dx.data.ptr, 1, dy.data.ptr, 1)
-    _close(cp.asnumpy(dy), alpha[0] * x + y, 1e-14)
+    _assert_close(cp.asnumpy(dy), alpha[0] * x + y, 1e-14)
 
 
 @pytest.mark.gpu
@@ -627,7 +627,7 @@ def test_gemm_ex_single_precision(gpu):
         c=dc.data.ptr, ctype=r_32f, ldc=m, compute_type=cublas.ComputeType.COMPUTE_32F_PEDANTIC,
         algo=cublas.GemmAlgo.DEFAULT,
     )  # fmt: skip
-    _close(cp.asnumpy(dc), a.astype(np.float64) @ b, 1e-5)
+    _assert_close(cp.asnumpy(dc), a.astype(np.float64) @ b, 1e-5)
 
 
 @pytest.mark.gpu
@@ -646,4 +646,4 @@ def test_sgemm_strided_batched(gpu):
         h, 0, 0, m, n, k, alpha, da.data.ptr, m, m * k, db.data.ptr, k, k * n, beta, dc.data.ptr, m, m * n, batch
     )
     got = cp.asnumpy(dc).transpose(0, 2, 1)
-    _close(got, a.astype(np.float64) @ b, 1e-5)
+    _assert_close(got, a.astype(np.float64) @ b, 1e-5)
