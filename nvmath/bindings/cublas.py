@@ -45,6 +45,7 @@ import os
 from ctypes import c_char_p, c_int, c_longlong, c_size_t, c_void_p
 
 from . import _cublas_prototypes
+from ._args import c_range, shown
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
@@ -342,21 +343,16 @@ _lib = NvidiaLibrary(
 # its value and what it takes. Range checks matter: ctypes would silently wrap an int too large
 # for a C int.
 
-_INT32 = (-(2**31), 2**31 - 1)
-_INT64 = (-(2**63), 2**63 - 1)
-_SIZE_T = (0, 2**64 - 1)
+_INT32 = c_range(c_int)
+_INT64 = c_range(c_longlong)
+_SIZE_T = c_range(c_size_t)
 _ADDRESS = (-(2**63), 2**64 - 1)  # intptr_t, or an unsigned address
 _CDATA = (ctypes._SimpleCData, ctypes.Structure, ctypes.Union, ctypes.Array)
 _POINTER_CODES = frozenset("PzZ")  # c_void_p, c_char_p, c_wchar_p: their value is an address
 
 
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _refuse(name: str, value, accepted: str, error=TypeError):
-    return error(f"{name}={_shown(value)} ({type(value).__name__}) is not accepted; {name} takes {accepted}")
+    return error(f"{name}={shown(value)} ({type(value).__name__}) is not accepted; {name} takes {accepted}")
 
 
 def _integer(value, name: str, bounds, accepted: str) -> int:
@@ -423,7 +419,7 @@ def _ctypes_address(value, name: str, accepted: str):
     ``c_void_p`` or a ctypes pointer: pass its ``.value``), which would be taken by mistake."""
     if isinstance(value, ctypes._Pointer) or getattr(type(value), "_type_", None) in _POINTER_CODES:
         raise TypeError(
-            f"{name}={_shown(value)} is a pointer object; pass the address it holds as an int "
+            f"{name}={shown(value)} is a pointer object; pass the address it holds as an int "
             f"(ctypes.cast(p, ctypes.c_void_p).value); {name} takes {accepted}"
         )
     return ctypes.addressof(value)

@@ -63,6 +63,7 @@ from ctypes import (
 
 import numpy as np
 
+from ._args import c_range, c_type_name
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
@@ -1326,28 +1327,14 @@ _lib = NvidiaLibrary(
 _CDATA = (ctypes._SimpleCData, ctypes.Structure, ctypes.Union, ctypes.Array)
 
 
-def _c_range(ctype) -> tuple[int, int]:
-    bits = 8 * ctypes.sizeof(ctype)
-    if ctype(-1).value == -1:
-        return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
-    return 0, (1 << bits) - 1
-
-
-def _c_type_name(ctype) -> str:
-    signed = ctype(-1).value == -1
-    return f"{'' if signed else 'u'}int{8 * ctypes.sizeof(ctype)}_t"
-
-
 def _integer(value, what: str, ctype=c_int) -> int:
     """``value`` as a Python int that the C integer type ``ctype`` holds (enums are ``int``)."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an int ({_c_type_name(ctype)}), got {type(value).__name__} {value!r}")
+        raise TypeError(f"{what} must be an int ({c_type_name(ctype)}), got {type(value).__name__} {value!r}")
     value = int(value)
-    low, high = _c_range(ctype)
+    low, high = c_range(ctype)
     if not low <= value <= high:
-        raise ValueError(
-            f"{what}={value} is not supported; accepted: an int in [{low}, {high}] ({_c_type_name(ctype)})"
-        )
+        raise ValueError(f"{what}={value} is not supported; accepted: an int in [{low}, {high}] ({c_type_name(ctype)})")
     return value
 
 

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import ctypes
 import enum
-import numbers
 import operator
-import reprlib
 from collections.abc import Mapping, Set
 from ctypes import POINTER, c_char_p, c_int, c_longlong, c_size_t, c_void_p
 
+from ._args import is_int, shown
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
@@ -341,16 +340,6 @@ def _call(c_name: str, *args) -> None:
 # -- argument conversion ---------------------------------------------------------------------
 
 
-def _show(value) -> str:
-    """A short repr of an argument, for messages."""
-    return reprlib.repr(value)
-
-
-def _is_int(value) -> bool:
-    """An integer (Python's or NumPy's), never a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _pointer(value, what: str):
     """An int address (or None for NULL) for a ``void*`` argument."""
     if value is None:
@@ -362,14 +351,14 @@ def _pointer(value, what: str):
     except TypeError:
         raise TypeError(
             f"{what} must be an int address (e.g. cupy_array.data.ptr) or None, got "
-            f"{type(value).__name__} {_show(value)}"
+            f"{type(value).__name__} {shown(value)}"
         ) from None
 
 
 def _address(value, what: str, accepted: str) -> int:
     """A non-NULL address given as an int."""
-    if not _is_int(value):
-        raise TypeError(f"{what}={_show(value)} is not supported; accepted: {accepted}")
+    if not is_int(value):
+        raise TypeError(f"{what}={shown(value)} is not supported; accepted: {accepted}")
     if not 0 < value < 2**64:
         raise ValueError(f"{what}={int(value)} is not an address; accepted: {accepted}")
     return int(value)
@@ -394,34 +383,34 @@ def _array(ctype, values, rank, what: str, *, nullable: bool = True, count_name:
     sequence of any other length is refused; ``rank=None`` takes any length (an empty
     sequence is NULL). ``c_void_p`` elements may be None (NULL). Elements must fit the C type.
     """
-    if rank is not None and (not _is_int(rank) or rank < 0):
-        raise ValueError(f"{count_name}={_show(rank)} is not supported; accepted: an int >= 0")
+    if rank is not None and (not is_int(rank) or rank < 0):
+        raise ValueError(f"{count_name}={shown(rank)} is not supported; accepted: an int >= 0")
     size = "" if rank is None else f" ({count_name}={rank} of them)"
     accepted = f"a sequence of ints{size}, the int address of such an array" + (", or None" if nullable else "")
-    if values is None or (_is_int(values) and values == 0):
+    if values is None or (is_int(values) and values == 0):
         if nullable:
             return None
         if values is None:
             raise TypeError(f"{what} is required: {accepted}")
         raise ValueError(f"{what}=0 is a NULL address, but {what} is required: {accepted}")
-    if _is_int(values):
+    if is_int(values):
         return ctypes.cast(c_void_p(_address(values, what, accepted)), POINTER(ctype))
     try:
         if isinstance(values, _NOT_SEQUENCES) or not hasattr(values, "__getitem__"):
             raise TypeError
         count = len(values)
     except TypeError:
-        raise TypeError(f"{what}={_show(values)} is not supported; accepted: {accepted}") from None
+        raise TypeError(f"{what}={shown(values)} is not supported; accepted: {accepted}") from None
     if rank is not None and count != rank:
-        raise ValueError(f"{what} has {count} elements; {count_name}={rank} needs {rank} (got {_show(values)})")
+        raise ValueError(f"{what} has {count} elements; {count_name}={rank} needs {rank} (got {shown(values)})")
     cname, low, high = _ELEMENTS[ctype]
     items = []
     for i, value in enumerate(values):
         if value is None and ctype is c_void_p:
             items.append(None)
             continue
-        if not _is_int(value):
-            raise TypeError(f"{what}[{i}]={_show(value)} is not an int; {what} accepts {accepted}")
+        if not is_int(value):
+            raise TypeError(f"{what}[{i}]={shown(value)} is not an int; {what} accepts {accepted}")
         if not low <= value <= high:
             raise ValueError(f"{what}[{i}]={int(value)} does not fit a C {cname} ({low} to {high})")
         items.append(int(value))
@@ -1125,12 +1114,12 @@ def _out_buffer(value, size: int, what: str):
     or a writable, C-contiguous buffer (bytearray, NumPy array, ctypes object) of at least
     ``size`` bytes; ``keep`` must stay alive for the call."""
     accepted = f"an int address or a writable buffer of at least {size} bytes"
-    if _is_int(value):
+    if is_int(value):
         return _address(value, what, accepted), None
     try:
         view = memoryview(value)
     except TypeError:
-        raise TypeError(f"{what}={_show(value)} is not supported; accepted: {accepted}") from None
+        raise TypeError(f"{what}={shown(value)} is not supported; accepted: {accepted}") from None
     if view.readonly or not view.c_contiguous:
         problem = "read-only" if view.readonly else "non-contiguous"
         raise TypeError(f"{what} is a {problem} {type(value).__name__}; accepted: {accepted}")
@@ -1147,7 +1136,7 @@ def cufftXtQueryPlan(plan: int, queryStruct, queryType: int) -> None:
     ``queryStruct`` is the address of the C struct (``cufftXt1dFactors``, 96 bytes, for
     ``QUERY_1D_FACTORS``) or a writable buffer at least that large.
     """
-    size = _QUERY_SIZES.get(queryType, 0) if _is_int(queryType) else 0
+    size = _QUERY_SIZES.get(queryType, 0) if is_int(queryType) else 0
     address, keep = _out_buffer(queryStruct, size, "queryStruct")
     _call("cufftXtQueryPlan", plan, address, queryType)
 
@@ -1205,8 +1194,8 @@ def cufftXtExecDescriptorZ2D(plan: int, input: int, output: int) -> None:
 
 def check_status(status: int) -> None:
     """Raise :class:`cuFFTError` if ``status`` (a :class:`Result`) is not ``CUFFT_SUCCESS``."""
-    if not _is_int(status):
-        raise TypeError(f"status={_show(status)} is not supported; accepted: an int (a Result)")
+    if not is_int(status):
+        raise TypeError(f"status={shown(status)} is not supported; accepted: an int (a Result)")
     if status != Result.SUCCESS:
         raise cuFFTError(int(status))
 
@@ -1305,7 +1294,7 @@ def xt_memcpy(plan: int, dst_pointer: int, src_pointer: int, type: int) -> None:
 def xt_query_plan(plan: int, query_struct, query_type: int) -> None:
     """``cufftXtQueryPlan``: fill the struct at ``query_struct`` (an address, or a writable
     buffer) with what ``query_type`` (an :class:`XtQueryType`) asks."""
-    size = _QUERY_SIZES.get(query_type, 0) if _is_int(query_type) else 0
+    size = _QUERY_SIZES.get(query_type, 0) if is_int(query_type) else 0
     address, _keep = _out_buffer(query_struct, size, "query_struct")
     _call("cufftXtQueryPlan", plan, address, query_type)
 
@@ -1368,7 +1357,7 @@ def plan_many(
 def _symbol_name(value):
     """``const char*``: an int address of a NUL-terminated name (0: NULL, cuFFT then takes the
     LTO-IR's only function), or the name as str or bytes."""
-    if _is_int(value):
+    if is_int(value):
         if value == 0:
             return None
         return ctypes.cast(c_void_p(_address(value, "lto_callback_symbol_name", "")), c_char_p)
@@ -1377,22 +1366,22 @@ def _symbol_name(value):
     if isinstance(value, bytes):
         return value
     raise TypeError(
-        f"lto_callback_symbol_name={_show(value)} is not supported; accepted: the int address of a "
+        f"lto_callback_symbol_name={shown(value)} is not supported; accepted: the int address of a "
         "NUL-terminated name (0 for NULL), or the name as str or bytes"
     )
 
 
 def _fatbin(value, size, what: str):
     """``const void*``: an int address, or the bytes of a buffer holding at least ``size``."""
-    if not _is_int(size) or size < 0:
-        raise ValueError(f"lto_callback_fatbin_size={_show(size)} is not supported; accepted: an int >= 0")
-    if _is_int(value):
+    if not is_int(size) or size < 0:
+        raise ValueError(f"lto_callback_fatbin_size={shown(size)} is not supported; accepted: an int >= 0")
+    if is_int(value):
         return int(value) or None
     try:
         data = value if isinstance(value, bytes) else bytes(memoryview(value).cast("B"))
     except (TypeError, ValueError):
         raise TypeError(
-            f"{what}={_show(value)} is not supported; accepted: an int address or a bytes-like object"
+            f"{what}={shown(value)} is not supported; accepted: an int address or a bytes-like object"
         ) from None
     if len(data) < size:
         raise ValueError(f"{what} holds {len(data)} bytes, fewer than lto_callback_fatbin_size={size}")

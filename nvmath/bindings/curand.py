@@ -38,6 +38,7 @@ import numbers
 import operator
 from ctypes import POINTER, c_double, c_float, c_int, c_size_t, c_uint, c_ulonglong, c_void_p
 
+from ._args import shown
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
@@ -310,11 +311,6 @@ _ADDRESS_TEXT = "an address, an int in [0, 2**64)"
 _SIZE_TEXT = "an int in [0, 2**64)"
 
 
-def _shown(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _int(value, name: str, low: int, high: int, accepted: str) -> int:
     """``value`` as a Python int in ``[low, high)``; bools, floats and buffers are refused."""
     if isinstance(value, bool):
@@ -323,7 +319,7 @@ def _int(value, name: str, low: int, high: int, accepted: str) -> int:
         number = operator.index(value)
     except TypeError:
         hint = " (for a NumPy array, pass array.ctypes.data)" if hasattr(value, "ctypes") else ""
-        raise TypeError(f"{name}={_shown(value)} is not supported; accepted: {accepted}{hint}") from None
+        raise TypeError(f"{name}={shown(value)} is not supported; accepted: {accepted}{hint}") from None
     if not low <= number < high:
         raise ValueError(f"{name}={number} is not supported; accepted: {accepted}")
     return number
@@ -342,7 +338,7 @@ def _size(value, name: str) -> int:
 
 def _real(value, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}={_shown(value)} is not supported; accepted: a real number (int or float)")
+        raise TypeError(f"{name}={shown(value)} is not supported; accepted: a real number (int or float)")
     return float(value)
 
 

@@ -101,6 +101,7 @@ import enum
 import numbers
 from ctypes import POINTER, c_char_p, c_int, c_longlong, c_size_t, c_void_p
 
+from ._args import is_int
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
 
 __all__ = [
@@ -1587,10 +1588,6 @@ def _ints(values, what: str) -> list[int]:
     return [_integer(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
-def _is_address(value) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def _address_array(ctype, address, count, what: str):
     """``(count, ctype*)`` for an input array given by its address, as C takes it: the
     caller vouches for ``count`` readable elements there."""
@@ -1603,7 +1600,7 @@ def _address_array(ctype, address, count, what: str):
 def _int64_array(values, count, what: str):
     """``(count, long long[count])`` from a sequence of ints (NULL when empty), or from an
     int: the address of the caller's array."""
-    if _is_address(values):
+    if is_int(values):
         return _address_array(c_longlong, values, count, what)
     items = _ints(values, what)
     count = _count(count, items, what)
@@ -1613,7 +1610,7 @@ def _int64_array(values, count, what: str):
 def _int_array(values, count, what: str):
     """``(count, int[count])`` for an array of enums (``cufftdxKnobType*``), or the address
     of the caller's array."""
-    if _is_address(values):
+    if is_int(values):
         return _address_array(c_int, values, count, what)
     items = _ints(values, what)
     count = _count(count, items, what)
@@ -1643,7 +1640,7 @@ def _out_bytes(buffer, size, what: str):
     size = _integer(size, "size")
     if size < 0:
         raise ValueError(f"size must be >= 0, got {size}")
-    if _is_address(buffer):
+    if is_int(buffer):
         return size, c_void_p(int(buffer) or None)
     view = _writable_bytes(buffer, what)
     if view.nbytes < size:
@@ -1667,7 +1664,7 @@ def _out_array(ctype, array, count, what: str):
     if count < 0:
         raise ValueError(f"count must be >= 0, got {count}")
     width = ctypes.sizeof(ctype)
-    if _is_address(array):
+    if is_int(array):
         return count, ctypes.cast(c_void_p(int(array) or None), POINTER(ctype)), lambda: None
     if isinstance(array, list):
         if len(array) < count:
@@ -3218,7 +3215,7 @@ def commondx_get_code_ltoirs(code: int, size: int, out) -> None:
     (:func:`commondx_get_code_ltoir_sizes`). Buffers are checked against those sizes.
     """
     code = _integer(code, "code")
-    if _is_address(out):
+    if is_int(out):
         size, pointers = _address_array(c_void_p, out, size, "out")
         _lib.function("commondxGetCodeLTOIRs")(code, size, pointers)
         return
@@ -3226,11 +3223,11 @@ def commondx_get_code_ltoirs(code: int, size: int, out) -> None:
         raise TypeError("out must be an address or a sequence of addresses or buffers, not a single string")
     items = list(out)
     size = _count(size, items, "out")
-    needed = commondxGetCodeLTOIRSizes(code, size) if any(not _is_address(b) for b in items) else []
+    needed = commondxGetCodeLTOIRSizes(code, size) if any(not is_int(b) for b in items) else []
     addresses = []
     keep = []
     for i, item in enumerate(items):
-        if _is_address(item):
+        if is_int(item):
             addresses.append(int(item) or None)
             continue
         _, pointer = _out_bytes(item, needed[i], f"out[{i}]")
