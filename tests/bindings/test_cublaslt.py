@@ -801,11 +801,6 @@ def _rel_err(got, want):
 
 
 @pytest.fixture
-def cp():
-    return pytest.importorskip("cupy")
-
-
-@pytest.fixture
 def handle(cp):
     cp.cuda.Device().use()  # a current context first
     h = lt.cublasLtCreate()

@@ -726,11 +726,6 @@ def gpu(test):
 
 
 @pytest.fixture
-def cp():
-    return pytest.importorskip("cupy")
-
-
-@pytest.fixture
 def handle(cp):
     cp.cuda.Device().use()  # a current context first
     h = lt.create()

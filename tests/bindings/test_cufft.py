@@ -296,11 +296,6 @@ def _complex(rng, shape, dtype=np.complex64):
 
 
 @pytest.fixture
-def cp():
-    return pytest.importorskip("cupy")
-
-
-@pytest.fixture
 def plan():
     handle = cufft.cufftCreate()
     yield handle

@@ -497,11 +497,6 @@ def gpu(test):
 
 
 @pytest.fixture
-def cp():
-    return pytest.importorskip("cupy")
-
-
-@pytest.fixture
 def plan():
     handle = cufft.create()
     yield handle
