@@ -764,7 +764,10 @@ def curandCreatePoissonDistribution(lambda_: float) -> int:
         The distribution's handle (``curandDiscreteDistribution_t``); free it with
         :func:`curandDestroyDistribution`.
     """
-    return _handle_out("curandCreatePoissonDistribution", _real(lambda_, "lambda_"))
+    # The only creator whose handle is C's last argument, not its first.
+    handle = _P()
+    _lib.function("curandCreatePoissonDistribution")(_real(lambda_, "lambda_"), ctypes.byref(handle))
+    return handle.value or 0
 
 
 def curandDestroyDistribution(discrete_distribution: int) -> None:
