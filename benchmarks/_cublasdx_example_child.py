@@ -19,10 +19,31 @@
 # tell whether collections part the mean from the median), and, with NVMATH_CHILD_FIRST_LAUNCHES=N,
 # the first N launches taken apart (numba-cuda's launch, cuda.core's launch; the CPU, page faults
 # and context switches around each; the stream synchronizations between them; the context's flags,
-# the threads, the process's age).
+# the threads, the process's age). Every probed process also times a fixed pure-Python loop
+# before anything imports CUDA and again after the example (python_loop_us), and reads its
+# threads' CPUs and CPU times and its CPU's hyperthread siblings and clock: the chained-GEMM
+# example's processes draw a fast or a slow launch mode for life (about 50 or 85 us a launch on
+# the H200), and these tell whether the slowness is the CPU's before CUDA is touched.
 import time
 
 t0 = time.perf_counter()
+
+
+def python_loop_us(repeats: int = 7) -> float:
+    """The median time of a fixed pure-Python loop (20,000 additions), in microseconds: how
+    fast this process's CPU runs the interpreter, with no CUDA involved."""
+    best = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        total = 0
+        for i in range(20000):
+            total += i
+        best.append((time.perf_counter() - start) * 1e6)
+    best.sort()
+    return best[len(best) // 2]
+
+
+PYTHON_LOOP_AT_START_US = python_loop_us()
 
 import json  # noqa: E402
 import os  # noqa: E402
@@ -200,12 +221,51 @@ def _numa_node(cpu):
     return int(os.path.basename(nodes[0])[4:]) if nodes else None
 
 
+def _threads() -> list:
+    """Every thread of this process: its name, the CPU it last ran on, and the CPU time it has
+    used (user and system, in clock ticks), from /proc/self/task; empty where unreadable."""
+    rows = []
+    try:
+        tids = sorted(os.listdir("/proc/self/task"), key=int)
+    except OSError:
+        return rows
+    for tid in tids:
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The name is in parentheses and may hold spaces; the fields after it are positional.
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        rows.append({"tid": int(tid), "name": name, "cpu": int(fields[36]), "ticks": int(fields[11]) + int(fields[12])})
+    return rows
+
+
+def _cpu_facts(cpu) -> dict:
+    """The hyperthread siblings and the current clock (kHz) of ``cpu``, where sysfs has them."""
+    facts = {}
+    if cpu is None:
+        return facts
+    for key, path in (
+        ("siblings", f"/sys/devices/system/cpu/cpu{int(cpu)}/topology/thread_siblings_list"),
+        ("khz", f"/sys/devices/system/cpu/cpu{int(cpu)}/cpufreq/scaling_cur_freq"),
+    ):
+        try:
+            with open(path) as f:
+                facts[key] = f.read().strip()
+        except OSError:
+            pass
+    return facts
+
+
 def _process_state() -> dict:
     """What may differ between two processes at their first launch: threads, resident memory,
     the CUDA context's flags (its synchronization mode), the CPU and its NUMA node, the CPUs
     the process may run on."""
     cpu = _current_cpu()
     state = {"process_age_s": time.perf_counter() - t0, "cpu": cpu, "numa_node": _numa_node(cpu), **_numa_counters()}
+    state.update(cpu_facts=_cpu_facts(cpu), threads=_threads())
     try:
         state["affinity"] = sorted(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -267,6 +327,11 @@ def _launch_detail(times, last) -> dict:
         "numa_counters_after": _numa_counters(),
         "cpu_at_end": _current_cpu(),
         "numa_node_at_end": _numa_node(_current_cpu()),
+        "cpu_facts_at_end": _cpu_facts(_current_cpu()),
+        # Read right after the last launch, before the kernel-alone probe: with the threads at
+        # the first launch, each thread's CPU time over the example's launches.
+        "threads_at_end": last.get("threads_at_end", []),
+        "python_loop_us": {"start": PYTHON_LOOP_AT_START_US, "end": last.get("python_loop_at_end_us")},
     }
 
 
@@ -327,6 +392,8 @@ def main() -> int:
         runpy.run_path(example, run_name="__main__")
         if probe is not None and len(probe[0]) > 1:
             times, last = probe
+            last["threads_at_end"] = _threads()
+            last["python_loop_at_end_us"] = python_loop_us()
             report["host_launch_us"] = sorted(times[1:])[len(times[1:]) // 2] * 1e6
             report["launch_detail"] = _launch_detail(times, last)
             try:

@@ -279,6 +279,48 @@ def launch_summary(runs: list) -> dict:
     }
 
 
+#: A process whose median host launch exceeds the fastest process's of its example by this
+#: factor drew the slow launch mode (on the H200 about 85 against 50 us a launch, for life).
+SLOW_MODE_FACTOR = 1.3
+
+
+def launch_modes(runs_by_who: dict) -> dict:
+    """Which processes of each contender drew the slow launch mode, and what set them apart:
+    per contender, the processes in each mode, the example's figure (``time_ms``) over the
+    processes of each mode, and the pure-Python loop each process timed before importing CUDA
+    (``python_loop_us``; absent from older results). ``fast_time_ms_ratio``: ours over the
+    peer, each over its fast-mode processes. Empty without host-launch figures."""
+    every_run = [r for runs in runs_by_who.values() for r in runs]
+    launches = [r["figures"]["host_launch_us"] for r in every_run if r["figures"].get("host_launch_us")]
+    if not launches:
+        return {}
+    limit = SLOW_MODE_FACTOR * min(launches)
+
+    def med(values):
+        values = [v for v in values if v is not None]
+        return statistics.median(values) if values else None
+
+    out = {"slow_above_us": limit}
+    for who, runs in runs_by_who.items():
+        probed = [r for r in runs if r["figures"].get("host_launch_us")]
+        modes = {"fast": [r for r in probed if r["figures"]["host_launch_us"] <= limit]}
+        modes["slow"] = [r for r in probed if r["figures"]["host_launch_us"] > limit]
+        row = {}
+        for mode, rows in modes.items():
+            loops = [r.get("launch_detail", {}).get("python_loop_us") or {} for r in rows]
+            row[mode] = {
+                "processes": len(rows),
+                "time_ms": med(r["figures"].get("time_ms") for r in rows),
+                "python_loop_start_us": med(lp.get("start") for lp in loops),
+                "python_loop_end_us": med(lp.get("end") for lp in loops),
+            }
+        out[who] = row
+    fast_ours, fast_peer = (out.get(w, {}).get("fast", {}).get("time_ms") for w in ("ours", "peer"))
+    if fast_ours and fast_peer:
+        out["fast_time_ms_ratio"] = fast_ours / fast_peer
+    return out
+
+
 def paired_ratios(ours: list, peer: list, key: str = "time_ms") -> list:
     """Ours over the peer for every round where both ran and printed ``key``, in round order."""
     by_round = {r["round"]: r["figures"][key] for r in peer if key in r["figures"] and r["figures"][key]}
@@ -573,6 +615,9 @@ def main(argv=None) -> int:
             e["ratio_ours_over_peer"] = {
                 k: mo[k] / mp[k] for k in mo if k in mp and UNITS.get(k, ("", None))[1] and mp[k] not in (0, 0.0)
             }
+        modes = launch_modes({who: runs[(stem, who)] for who in contenders})
+        if modes:
+            e["launch_modes"] = modes
         paired = paired_ratios(runs[(stem, "ours")], runs[(stem, "peer")])
         if paired:
             # Ours over the peer within each round (processes run back to back): the host's
@@ -631,6 +676,20 @@ def main(argv=None) -> int:
             ls = e.get(who, {}).get("launch_summary")
             if ls:
                 print(f"  {stem:<44} {who} launches: " + ", ".join(f"{k} {fmt(v)}" for k, v in ls.items()))
+        modes = e.get("launch_modes")
+        if modes:
+            for who in contenders:
+                if who in modes:
+                    print(
+                        f"  {stem:<44} {who} launch modes (slow above {fmt(modes['slow_above_us'])} us): "
+                        + "; ".join(
+                            f"{mode} {m['processes']} (time_ms {fmt(m['time_ms'])}, python loop "
+                            f"{fmt(m['python_loop_start_us'])} / {fmt(m['python_loop_end_us'])} us)"
+                            for mode, m in modes[who].items()
+                        )
+                    )
+            if "fast_time_ms_ratio" in modes:
+                print(f"  {stem:<44} {'time, fast mode':<16} {'':>10} {'':>10} {fmt(modes['fast_time_ms_ratio']):>7}")
         for who in contenders:
             if e.get(who, {}).get("error"):
                 print(f"  {stem:<44} {who} failed: {e[who]['error'][-300:]}")

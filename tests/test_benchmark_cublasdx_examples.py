@@ -322,3 +322,35 @@ def test_a_bad_pin_is_refused_before_anything_runs(tmp_path, capsys):
     with pytest.raises(SystemExit):
         perf.main(["--pin", "fast", "--examples-dir", str(tmp_path / "absent"), "--out", str(tmp_path)])
     assert "--pin='fast' is not supported" in capsys.readouterr().err
+
+
+def _moded_run(launch_us, time_us, loop_start=None):
+    detail = {"python_loop_us": {"start": loop_start, "end": loop_start}} if loop_start else {}
+    return {"figures": {"host_launch_us": launch_us, "time_ms": time_us / 1e3}, "launch_detail": detail}
+
+
+def test_launch_modes_part_each_contender_s_processes_at_the_fastest_launch_times_the_factor():
+    ours = [_moded_run(50.0, 55.0, 900.0), _moded_run(52.0, 56.0, 910.0), _moded_run(86.0, 92.0, 1500.0)]
+    peer = [_moded_run(51.0, 57.0), _moded_run(64.0, 70.0), _moded_run(66.0, 71.0), {"figures": {}}]
+    got = perf.launch_modes({"ours": ours, "peer": peer})
+    assert got["slow_above_us"] == perf.SLOW_MODE_FACTOR * 50.0 == 65.0
+    assert got["ours"]["fast"]["processes"] == 2 and got["ours"]["slow"]["processes"] == 1
+    assert got["peer"]["fast"]["processes"] == 2 and got["peer"]["slow"]["processes"] == 1  # 64 fast, 66 slow
+    assert abs(got["ours"]["fast"]["time_ms"] - 0.0555) < 1e-12
+    assert got["ours"]["fast"]["python_loop_start_us"] == 905.0 and got["ours"]["slow"]["python_loop_end_us"] == 1500.0
+    assert got["peer"]["fast"]["python_loop_start_us"] is None  # older children do not time the loop
+    assert abs(got["fast_time_ms_ratio"] - 0.0555 / 0.0635) < 1e-12
+    assert perf.launch_modes({"ours": [{"figures": {}}], "peer": []}) == {}
+
+
+def test_the_child_times_python_and_reads_its_threads_without_cuda():
+    import _cublasdx_example_child as child
+
+    assert child.PYTHON_LOOP_AT_START_US > 0 and child.python_loop_us(3) > 0
+    threads = child._threads()
+    if os.path.isdir("/proc/self/task"):
+        assert any(t["tid"] == os.getpid() for t in threads)
+        assert all(t["ticks"] >= 0 and t["cpu"] >= 0 and t["name"] for t in threads)
+    state = child._process_state()
+    assert state["threads"] == [] or state["threads"][0]["tid"] == os.getpid()
+    assert isinstance(state["cpu_facts"], dict)
