@@ -93,6 +93,12 @@
 # machine (90-181 s each), 1 got one taken back before it answered (300 s), 2 were refused during
 # holds and the last with 407 s left; helpers' calls took the rest, one of them on an H100 (the
 # snake_case cuBLAS binding's GPU tests with tests/linalg/test_generic_gpu.py: 648 passed). No H200.
+# Seventh session of 2026-12-07: an H200 came on the second call and ran dx twice (15 and 16
+# rounds pinned to CPUs 2-5: within-round medians 1.049x and 1.038x; in the fast launch mode
+# 0.997x; docs/results/h200/cublasdx_fused_gemm_pinned_a.json, _b.json) and the bindings' GPU
+# tests (1314 passed, 3 failed: curandCreatePoissonDistribution's argument order, fixed; two
+# tests that assumed the host's cuRAND and cuBLASLt 13.1 answered as this machine's). The child
+# now times a pure-Python loop before CUDA and reads its threads (launch_modes in the JSON).
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python

@@ -345,11 +345,11 @@ def _real(value, name: str) -> float:
 def _member(kind: type[enum.IntEnum], value, name: str):
     """``value`` as a member of ``kind`` (the members are listed only when it is not one)."""
     try:
-        return kind(_int(value, name, -(2**31), 2**31, f"a {kind.__name__}"))
+        return kind(_int(value, name, -(2**31), 2**31, f"a member of {kind.__name__}"))
     except ValueError:
         accepted = ", ".join(f"{m.name} ({m.value})" for m in kind)
         number = operator.index(value)
-        raise ValueError(f"{name}={number} is not supported; accepted: a {kind.__name__}: {accepted}") from None
+        raise ValueError(f"{name}={number} is not supported; accepted: a member of {kind.__name__}: {accepted}") from None
 
 
 _PROPERTY_TEXT = "a libraryPropertyType: MAJOR_VERSION (0), MINOR_VERSION (1), PATCH_LEVEL (2)"
