@@ -349,7 +349,9 @@ def _member(kind: type[enum.IntEnum], value, name: str):
     except ValueError:
         accepted = ", ".join(f"{m.name} ({m.value})" for m in kind)
         number = operator.index(value)
-        raise ValueError(f"{name}={number} is not supported; accepted: a member of {kind.__name__}: {accepted}") from None
+        raise ValueError(
+            f"{name}={number} is not supported; accepted: a member of {kind.__name__}: {accepted}"
+        ) from None
 
 
 _PROPERTY_TEXT = "a libraryPropertyType: MAJOR_VERSION (0), MINOR_VERSION (1), PATCH_LEVEL (2)"

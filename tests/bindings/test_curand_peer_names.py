@@ -444,7 +444,11 @@ def test_device_only_calls_fail_cleanly_without_a_gpu():
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: curand.create_generator_host(7), ValueError, r"rng_type=7 is not supported; accepted: a member of RngType"),
+        (
+            lambda: curand.create_generator_host(7),
+            ValueError,
+            r"rng_type=7 is not supported; accepted: a member of RngType",
+        ),
         (lambda: curand.create_generator_host("PSEUDO_DEFAULT"), TypeError, r"rng_type='PSEUDO_DEFAULT'"),
         (lambda: curand.create_generator(1.5), TypeError, r"rng_type=1.5"),
         (lambda: curand.destroy_generator(-1), ValueError, r"generator=-1 is not supported; accepted: an address"),
