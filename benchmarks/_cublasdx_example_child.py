@@ -23,7 +23,9 @@
 # before anything imports CUDA and again after the example (python_loop_us), and reads its
 # threads' CPUs and CPU times and its CPU's hyperthread siblings and clock: the chained-GEMM
 # example's processes draw a fast or a slow launch mode for life (about 50 or 85 us a launch on
-# the H200), and these tell whether the slowness is the CPU's before CUDA is touched.
+# the H200), and these tell whether the slowness is the CPU's before CUDA is touched. With
+# NVMATH_CHILD_SETTLE_S=S the example starts only once the process is S seconds old (the CPU
+# kept busy until then), as nvmath-python's processes are after compiling.
 import time
 
 t0 = time.perf_counter()
@@ -44,6 +46,27 @@ def python_loop_us(repeats: int = 7) -> float:
 
 
 PYTHON_LOOP_AT_START_US = python_loop_us()
+
+
+def settle_seconds() -> float:
+    """NVMATH_CHILD_SETTLE_S: how old (seconds) the process must be before the example starts;
+    0, the default, for no wait. A diagnosis: nvmath-python's processes compile for 15-20 s
+    before their first launch, this project's load their kernels in 2-3 s; a process made to
+    wait as long tells whether its age, not its code, draws the slow launches."""
+    try:
+        return max(0.0, float(os.environ.get("NVMATH_CHILD_SETTLE_S", "0")))
+    except ValueError:
+        return 0.0
+
+
+def settle(seconds: float) -> float:
+    """Keep the CPU busy with interpreter work (as a compiling process does) until the process
+    is ``seconds`` old; returns how long it waited."""
+    start = time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        python_loop_us(1)
+    return time.perf_counter() - start
+
 
 import json  # noqa: E402
 import os  # noqa: E402
@@ -386,6 +409,7 @@ def main() -> int:
             raise RuntimeError(f"imported nvmath from {path}, not from {os.path.realpath(expect)}")
         report["import_s"] = time.perf_counter() - t0
         probe = _probe_launches() if os.environ.get("NVMATH_CHILD_LAUNCH_PROBE") == "1" else None
+        settled = settle(settle_seconds()) if settle_seconds() else None
         sys.path.insert(0, os.path.dirname(example))
         sys.argv = [example]
         sys.stdout.flush()
@@ -396,6 +420,7 @@ def main() -> int:
             last["python_loop_at_end_us"] = python_loop_us()
             report["host_launch_us"] = sorted(times[1:])[len(times[1:]) // 2] * 1e6
             report["launch_detail"] = _launch_detail(times, last)
+            report["launch_detail"]["settled_s"] = settled
             try:
                 report["kernel_alone_us"] = _kernel_alone_us(last["config"], last["args"])
             except Exception as e:  # the example's own verdict stands; the probe says why it has no figure

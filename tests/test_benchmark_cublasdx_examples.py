@@ -5,6 +5,7 @@ import gc
 import json
 import os
 import sys
+import time
 
 import pytest
 
@@ -354,3 +355,17 @@ def test_the_child_times_python_and_reads_its_threads_without_cuda():
     state = child._process_state()
     assert state["threads"] == [] or state["threads"][0]["tid"] == os.getpid()
     assert isinstance(state["cpu_facts"], dict)
+
+
+def test_a_settled_child_starts_the_example_only_once_it_is_that_old(monkeypatch):
+    import _cublasdx_example_child as child
+
+    monkeypatch.delenv("NVMATH_CHILD_SETTLE_S", raising=False)
+    assert child.settle_seconds() == 0.0
+    for text, want in (("2.5", 2.5), ("-3", 0.0), ("soon", 0.0)):
+        monkeypatch.setenv("NVMATH_CHILD_SETTLE_S", text)
+        assert child.settle_seconds() == want
+    age = time.perf_counter() - child.t0
+    waited = child.settle(age + 0.05)
+    assert waited >= 0.04 and time.perf_counter() - child.t0 >= age + 0.05
+    assert child.settle(0.0) < 0.01  # already older: no wait
