@@ -99,6 +99,10 @@
 # tests (1314 passed, 3 failed: curandCreatePoissonDistribution's argument order, fixed; two
 # tests that assumed the host's cuRAND and cuBLASLt 13.1 answered as this machine's). The child
 # now times a pure-Python loop before CUDA and reads its threads (launch_modes in the JSON).
+# Read offline after: besides whole slow-mode processes, launches come in bursts 20-40 us slow
+# (10-35 in a row); counting both, ours was hit in 24 of the 40 H200 processes on file and
+# nvmath-python in 14; ours launches 2-3 s after it starts, nvmath-python after 15-20 s of
+# compiling. Next, on any card: tools/gpu-pending.sh settled (ours made to wait as long).
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python
