@@ -25,9 +25,26 @@
 # example's processes draw a fast or a slow launch mode for life (about 50 or 85 us a launch on
 # the H200), and these tell whether the slowness is the CPU's before CUDA is touched. With
 # NVMATH_CHILD_SETTLE_S=S the example starts only once the process is S seconds old (the CPU
-# kept busy until then), as nvmath-python's processes are after compiling.
+# kept busy until then), as nvmath-python's processes are after compiling; with
+# NVMATH_CHILD_IDLE_S=S it first sleeps S seconds, idle, and starts its clock after.
+import os
 import time
 
+
+def idle_seconds() -> float:
+    """NVMATH_CHILD_IDLE_S: how long (seconds) the process sleeps, idle, before anything else
+    (its clock, t0, starts after it); 0, the default, for none. The counterpart of
+    NVMATH_CHILD_SETTLE_S: a quiet gap after the previous process's exit, with the process kept
+    young, tells the system's noise after a process ends from the process's own age."""
+    try:
+        return max(0.0, float(os.environ.get("NVMATH_CHILD_IDLE_S", "0")))
+    except ValueError:
+        return 0.0
+
+
+IDLED_S = idle_seconds()
+if IDLED_S:
+    time.sleep(IDLED_S)
 t0 = time.perf_counter()
 
 
@@ -69,7 +86,6 @@ def settle(seconds: float) -> float:
 
 
 import json  # noqa: E402
-import os  # noqa: E402
 import runpy  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
@@ -421,6 +437,7 @@ def main() -> int:
             report["host_launch_us"] = sorted(times[1:])[len(times[1:]) // 2] * 1e6
             report["launch_detail"] = _launch_detail(times, last)
             report["launch_detail"]["settled_s"] = settled
+            report["launch_detail"]["idled_s"] = IDLED_S or None
             try:
                 report["kernel_alone_us"] = _kernel_alone_us(last["config"], last["args"])
             except Exception as e:  # the example's own verdict stands; the probe says why it has no figure
