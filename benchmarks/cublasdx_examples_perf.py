@@ -39,6 +39,9 @@ contender, where the GPU's side is the whole machine, as in a virtual machine).
 ``--ours-variant NAME:VAR=VALUE,...`` (repeatable) adds a contender ``ours:NAME``: this checkout
 with those environment variables, in the same rounds (with its own cache and warm-up), its
 within-round ratios over the peer reported beside ours'.
+``--gap S`` leaves the machine idle S seconds before each timed process, whoever it is: on the
+H200 the slow launches came in spells that span processes, and a process that launches seconds
+after the previous one exits (this project's) met them more often than one that compiles first.
 
 Writes OUT/cublasdx_examples_perf.json and OUT/cublasdx_examples_perf.png. Without the examples
 folder or without nvmath-python in PEER_DIR, prints why and exits 0.
@@ -421,6 +424,12 @@ def main(argv=None) -> int:
         help="NAME:VAR=VALUE,... (repeatable): a contender ours:NAME, this checkout with those environment variables",
     )
     parser.add_argument(
+        "--gap",
+        type=float,
+        default=0.0,
+        help="seconds the machine stays idle before each timed process, the same for every contender",
+    )
+    parser.add_argument(
         "--pin",
         default="gpu-local",
         help="gpu-local: every process on the CPUs next to the GPU (where they are not all the CPUs); "
@@ -438,6 +447,8 @@ def main(argv=None) -> int:
     contenders = ["ours", *variants, "peer"]
     if args.rounds < 1:
         parser.error(f"--rounds={args.rounds} is not supported; accepted: an integer >= 1")
+    if not 0 <= args.gap <= 60:
+        parser.error(f"--gap={args.gap} is not supported; accepted: seconds from 0 to 60")
     only = [s.strip().removesuffix(".py") for s in args.only.split(",") if s.strip()]
     unknown = [s for s in only if s not in EXAMPLES]
     if unknown:
@@ -481,6 +492,7 @@ def main(argv=None) -> int:
         "rounds_asked": args.rounds,
         "ours_variants": variants,
         "cpus": sorted(cpus) if cpus else f"any ({args.pin})",
+        "gap_s": args.gap,
         "method": "each example times its kernels itself (CUDA events, after a launch that compiles); one fresh "
         "process per run; one warm-up process per example and contender first (not counted, fills its "
         "NVMATH_CACHE_DIR); then rounds alternating ours and peer; medians over rounds. wall_s: the whole "
@@ -552,12 +564,12 @@ def main(argv=None) -> int:
         todo = [(stem, who) for stem in stems for who in order if (stem, who) not in failed]
         if not todo:
             break
-        need = sum(walls.get(t, 0.0) for t in todo) * 1.15 + 5
+        need = sum(walls.get(t, 0.0) + args.gap for t in todo) * 1.15 + 5
         if rnd > 0 and remaining() < need:
             # A round of the examples that still fit, shortest first (both contenders of an
             # example or neither): the quick ones, whose figures vary most, get more rounds.
             def cost(stem, todo=todo):
-                return sum(walls.get(t, 0.0) for t in todo if t[0] == stem) * 1.15
+                return sum(walls.get(t, 0.0) + args.gap for t in todo if t[0] == stem) * 1.15
 
             pairs = sorted({stem for stem, _ in todo}, key=cost)
             budget, kept = remaining() - 5, set()
@@ -576,8 +588,9 @@ def main(argv=None) -> int:
             res.setdefault("short_rounds", []).append({"round": rnd + 1, "left_out": skipped})
             print(f"{NAME}: round {rnd + 1} without {', '.join(skipped)} (out of time budget)", flush=True)
         for stem, who in todo:
-            if remaining() < 5:
+            if remaining() < 5 + args.gap:
                 break
+            time.sleep(args.gap)
             r = run_example(paths[stem], envs[(stem, who)], expect[who], min(args.timeout, remaining()), cpus=cpus)
             if "error" in r:
                 res["examples"][stem][who].setdefault("errors", []).append(r["error"])

@@ -325,6 +325,27 @@ def test_a_bad_pin_is_refused_before_anything_runs(tmp_path, capsys):
     assert "--pin='fast' is not supported" in capsys.readouterr().err
 
 
+def test_a_gap_idles_before_each_timed_process_of_every_contender(tmp_path, monkeypatch):
+    report = {"wall_s": 1.0, "host_launch_us": 48.0, "launch_detail": _detail(51.0, [48.0, 48.0, 57.0], 80.0)}
+    monkeypatch.setattr(perf, "CHILD", _stand_in(tmp_path, report))
+    slept = []
+    real_sleep = time.sleep
+    monkeypatch.setattr(perf.time, "sleep", lambda s: slept.append(s) if s == 7.5 else real_sleep(s))
+    out = tmp_path / "out"
+    assert perf.main(_whole_run_argv(tmp_path, out) + ["--gap", "7.5"]) == 0
+    res = json.loads((out / "cublasdx_examples_perf.json").read_text())
+    assert res["gap_s"] == 7.5
+    # Two rounds of two contenders; the warm-ups run without it.
+    assert slept == [7.5] * 4
+
+
+@pytest.mark.parametrize("gap", ["-1", "61", "nan"])
+def test_a_gap_out_of_range_is_refused_naming_it(tmp_path, capsys, gap):
+    with pytest.raises(SystemExit):
+        perf.main(["--gap", gap, "--examples-dir", str(tmp_path / "absent"), "--out", str(tmp_path)])
+    assert f"--gap={float(gap)} is not supported" in capsys.readouterr().err
+
+
 def _moded_run(launch_us, time_us, loop_start=None):
     detail = {"python_loop_us": {"start": loop_start, "end": loop_start}} if loop_start else {}
     return {"figures": {"host_launch_us": launch_us, "time_ms": time_us / 1e3}, "launch_detail": detail}
