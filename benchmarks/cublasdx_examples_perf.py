@@ -39,6 +39,9 @@ contender, where the GPU's side is the whole machine, as in a virtual machine).
 ``--ours-variant NAME:VAR=VALUE,...`` (repeatable) adds a contender ``ours:NAME``: this checkout
 with those environment variables, in the same rounds (with its own cache and warm-up), its
 within-round ratios over the peer reported beside ours'.
+``--pin-one`` runs each round's processes, every contender's, on one CPU of ``--pin``'s, the
+next CPU the next round: on the H200 a process kept its CPU for life, and a process launched at
+about 50 or 85 us for life, on whichever CPU was slow at the time.
 ``--gap S`` leaves the machine idle S seconds before each timed process, whoever it is: on the
 H200 the slow launches came in spells that span processes, and a process that launches seconds
 after the previous one exits (this project's) met them more often than one that compiles first.
@@ -424,6 +427,11 @@ def main(argv=None) -> int:
         help="NAME:VAR=VALUE,... (repeatable): a contender ours:NAME, this checkout with those environment variables",
     )
     parser.add_argument(
+        "--pin-one",
+        action="store_true",
+        help="each round on one CPU of --pin's (the next CPU the next round), the same for every contender",
+    )
+    parser.add_argument(
         "--gap",
         type=float,
         default=0.0,
@@ -444,6 +452,8 @@ def main(argv=None) -> int:
         cpus = pin_cpus(args.pin)
     except ValueError as e:
         parser.error(str(e))
+    if args.pin_one and not cpus:
+        parser.error(f"--pin-one needs --pin to name CPUs (--pin={args.pin!r} names none)")
     contenders = ["ours", *variants, "peer"]
     if args.rounds < 1:
         parser.error(f"--rounds={args.rounds} is not supported; accepted: an integer >= 1")
@@ -493,6 +503,7 @@ def main(argv=None) -> int:
         "ours_variants": variants,
         "cpus": sorted(cpus) if cpus else f"any ({args.pin})",
         "gap_s": args.gap,
+        "pin_one": args.pin_one,
         "method": "each example times its kernels itself (CUDA events, after a launch that compiles); one fresh "
         "process per run; one warm-up process per example and contender first (not counted, fills its "
         "NVMATH_CACHE_DIR); then rounds alternating ours and peer; medians over rounds. wall_s: the whole "
@@ -562,6 +573,7 @@ def main(argv=None) -> int:
     for rnd in range(args.rounds):
         order = contenders if rnd % 2 == 0 else contenders[::-1]
         todo = [(stem, who) for stem in stems for who in order if (stem, who) not in failed]
+        round_cpus = {sorted(cpus)[rnd % len(cpus)]} if args.pin_one else cpus
         if not todo:
             break
         need = sum(walls.get(t, 0.0) + args.gap for t in todo) * 1.15 + 5
@@ -591,13 +603,16 @@ def main(argv=None) -> int:
             if remaining() < 5 + args.gap:
                 break
             time.sleep(args.gap)
-            r = run_example(paths[stem], envs[(stem, who)], expect[who], min(args.timeout, remaining()), cpus=cpus)
+            r = run_example(
+                paths[stem], envs[(stem, who)], expect[who], min(args.timeout, remaining()), cpus=round_cpus
+            )
             if "error" in r:
                 res["examples"][stem][who].setdefault("errors", []).append(r["error"])
                 print(f"{NAME}: {stem} [{who}] round {rnd + 1} failed: {r['error']}", flush=True)
                 continue
             walls[(stem, who)] = r["process_wall_s"]
             r["round"] = rnd + 1
+            r["cpus"] = sorted(round_cpus) if round_cpus else None
             runs[(stem, who)].append(r)
             print(
                 f"{NAME}: {stem} [{who}] round {rnd + 1}: {fmt(r['figures'].get('time_ms'))} ms, "
@@ -612,7 +627,7 @@ def main(argv=None) -> int:
         for who in contenders:
             c = e.setdefault(who, {})
             c["runs"] = [
-                {k: r[k] for k in ("round", "figures", "process_wall_s", "launch_detail") if k in r}
+                {k: r[k] for k in ("round", "cpus", "figures", "process_wall_s", "launch_detail") if k in r}
                 for r in runs[(stem, who)]
             ]
             if any("launch_detail" in r for r in runs[(stem, who)]):

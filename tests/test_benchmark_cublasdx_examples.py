@@ -339,6 +339,32 @@ def test_a_gap_idles_before_each_timed_process_of_every_contender(tmp_path, monk
     assert slept == [7.5] * 4
 
 
+def test_pin_one_runs_each_round_on_one_cpu_the_same_for_every_contender(tmp_path, monkeypatch):
+    child = tmp_path / "child.py"
+    child.write_text(
+        "import json, os\n"
+        "print('cuBLASDx average time [ms] =  0.05')\n"
+        "print('@@child ' + json.dumps({'wall_s': 1.0, 'affinity': sorted(os.sched_getaffinity(0))}))\n"
+    )
+    monkeypatch.setattr(perf, "CHILD", str(child))
+    allowed = sorted(os.sched_getaffinity(0))[:2]
+    out = tmp_path / "out"
+    argv = _whole_run_argv(tmp_path, out) + ["--pin", ",".join(map(str, allowed)), "--pin-one"]
+    assert perf.main(argv) == 0
+    res = json.loads((out / "cublasdx_examples_perf.json").read_text())
+    e = res["examples"]["cublasdx_fused_gemm_performance"]
+    expected = [[allowed[0]], [allowed[1 % len(allowed)]]]
+    for who in ("ours", "peer"):
+        assert [r["cpus"] for r in e[who]["runs"]] == expected
+    assert res["pin_one"] is True
+
+
+def test_pin_one_without_cpus_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        perf.main(["--pin", "none", "--pin-one", "--examples-dir", str(tmp_path / "absent"), "--out", str(tmp_path)])
+    assert "--pin-one needs --pin to name CPUs" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("gap", ["-1", "61", "nan"])
 def test_a_gap_out_of_range_is_refused_naming_it(tmp_path, capsys, gap):
     with pytest.raises(SystemExit):
