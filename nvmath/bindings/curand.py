@@ -360,6 +360,15 @@ _PROPERTY_TEXT = "a libraryPropertyType: MAJOR_VERSION (0), MINOR_VERSION (1), P
 # -- generators --------------------------------------------------------------------------------
 
 
+# Handles of the host generators this process created and has not destroyed: libcurand 10.4.0
+# with a GPU present crashes (SIGSEGV) when curandGeneratePoissonMethod gets a host generator
+# and CURAND_3RD (an H100 host, 2026-12-07; a device generator draws), so that pair is refused
+# before the call. A set of ints: adding and discarding are atomic under the GIL.
+_host_generators: set[int] = set()
+# The methods refused with a host generator (see ``_host_generators``).
+_HOST_GENERATOR_CRASHING_METHODS = frozenset({11})  # Method.METHOD_3RD
+
+
 def _handle_out(c_name: str, *args) -> int:
     handle = _P()
     _lib.function(c_name)(ctypes.byref(handle), *args)
@@ -395,7 +404,9 @@ def curandCreateGeneratorHost(rng_type: int) -> int:
     int
         The generator's handle; free it with :func:`curandDestroyGenerator`.
     """
-    return _handle_out("curandCreateGeneratorHost", _member(RngType, rng_type, "rng_type"))
+    handle = _handle_out("curandCreateGeneratorHost", _member(RngType, rng_type, "rng_type"))
+    _host_generators.add(handle)
+    return handle
 
 
 def curandDestroyGenerator(generator: int) -> None:
@@ -406,7 +417,9 @@ def curandDestroyGenerator(generator: int) -> None:
     generator : int
         A handle from :func:`curandCreateGenerator` or :func:`curandCreateGeneratorHost`.
     """
-    _lib.function("curandDestroyGenerator")(_address(generator, "generator"))
+    generator = _address(generator, "generator")
+    _lib.function("curandDestroyGenerator")(generator)
+    _host_generators.discard(generator)
 
 
 def curandGetVersion() -> int:
@@ -691,7 +704,15 @@ def curandGeneratePoissonMethod(generator: int, output_ptr: int, n: int, lambda_
     generator, output_ptr, n, lambda_
         As :func:`curandGeneratePoisson`.
     method : Method
-        The algorithm; ``METHOD_CHOOSE_BEST`` lets cuRAND pick.
+        The algorithm; ``METHOD_CHOOSE_BEST`` lets cuRAND pick. Which ones a generator takes
+        differs between builds and machines (libcurand 10.4.0 on an H100 host drew with
+        ``METHOD_DEVICE_API`` only on a host generator, and with it and ``METHOD_3RD`` on a
+        device generator; the others gave ``CURAND_STATUS_INTERNAL_ERROR``).
+
+    Raises
+    ------
+    ValueError
+        For ``METHOD_3RD`` with a host generator, on which that libcurand crashes the process.
     """
     _generate(
         "curandGeneratePoissonMethod",
@@ -700,8 +721,22 @@ def curandGeneratePoissonMethod(generator: int, output_ptr: int, n: int, lambda_
         n,
         "n",
         _real(lambda_, "lambda_"),
-        _member(Method, method, "method"),
+        _method_for(generator, method),
     )
+
+
+def _method_for(generator, method) -> Method:
+    """``method`` as a :class:`Method`, refused where cuRAND would crash on it: with a host
+    generator, the methods in ``_HOST_GENERATOR_CRASHING_METHODS``."""
+    method = _member(Method, method, "method")
+    if int(method) in _HOST_GENERATOR_CRASHING_METHODS and _address(generator, "generator") in _host_generators:
+        accepted = ", ".join(m.name for m in Method if int(m) not in _HOST_GENERATOR_CRASHING_METHODS)
+        raise ValueError(
+            f"method={method.name} is not supported with a host generator (libcurand 10.4.0 crashes on it); "
+            f"accepted: {accepted} (which of them a host generator draws with is cuRAND's choice), "
+            f"or a device generator (curandCreateGenerator)"
+        )
+    return method
 
 
 def _binomial(c_name: str, generator, output_ptr, num, n, p, *method) -> None:
@@ -745,7 +780,7 @@ def curandGenerateBinomialMethod(generator: int, output_ptr: int, num: int, n: i
     method : Method
         The algorithm.
     """
-    _binomial("curandGenerateBinomialMethod", generator, output_ptr, num, n, p, _member(Method, method, "method"))
+    _binomial("curandGenerateBinomialMethod", generator, output_ptr, num, n, p, _method_for(generator, method))
 
 
 # -- discrete distributions (for the device API) -----------------------------------------------

@@ -311,10 +311,11 @@ def test_poisson_counts_follow_poisson(lam):
 
 # curandGeneratePoissonMethod is internal to cuRAND (its header says so), and what it does with
 # a host generator differs between builds and machines: libcurand 10.4.5 without a GPU draws with
-# CHOOSE_BEST, DEVICE_API and 3RD; the H200 host's answered CHOOSE_BEST with INTERNAL_ERROR; on an
-# H100 host (2026-12-07) one of them crashed inside libcurand. So each method runs in a process
-# of its own, and the test asserts what the binding owes: a status becomes cuRANDError naming it,
-# the arguments reach cuRAND in order (the counts follow Poisson(lambda)), and no crash.
+# CHOOSE_BEST, DEVICE_API and 3RD; libcurand 10.4.0 on the GPU hosts answers CHOOSE_BEST with
+# INTERNAL_ERROR, draws with DEVICE_API and crashed (SIGSEGV) on 3RD (an H100 host, 2026-12-07),
+# which the binding now refuses with a host generator. Each method still runs in a process of its
+# own, and the test asserts what the binding owes: a status becomes cuRANDError naming it, the
+# arguments reach cuRAND in order (the counts follow Poisson(lambda)), and no crash.
 _POISSON_METHOD_CHILD = """
 import sys
 import numpy as np
@@ -355,7 +356,7 @@ def _poisson_method_in_a_child(method, tmp_path, n=N):
 @needs_curand
 def test_poisson_method_draws_or_refuses_with_cu_rand_error(tmp_path):
     drawn = []
-    for method in (curand.Method.METHOD_CHOOSE_BEST, curand.Method.METHOD_DEVICE_API, curand.Method.METHOD_3RD):
+    for method in (curand.Method.METHOD_CHOOSE_BEST, curand.Method.METHOD_DEVICE_API):
         said, k = _poisson_method_in_a_child(method, tmp_path)
         if k is None:
             assert said[:2] in (["status", "OUT_OF_RANGE"], ["status", "INTERNAL_ERROR"]), (method, said)
@@ -368,6 +369,23 @@ def test_poisson_method_draws_or_refuses_with_cu_rand_error(tmp_path):
     assert k is None and said[0] == "status", said
     with pytest.raises(curand.cuRANDError, match="OUT_OF_RANGE"):
         _draw(curand.generate_poisson, np.uint32, 0.0, n=16)
+
+
+@needs_curand
+@pytest.mark.parametrize("method", [curand.Method.METHOD_3RD, 11])
+def test_the_method_that_crashes_cu_rand_with_a_host_generator_is_refused_before_the_call(method):
+    out = np.full(16, 7, np.uint32)
+    with host_generator(seed=5) as g:
+        with pytest.raises(
+            ValueError, match=r"method=METHOD_3RD is not supported with a host generator.*METHOD_DEVICE_API"
+        ):
+            curand.generate_poisson_method(g, out.ctypes.data, out.size, 4.0, method)
+        assert (out == 7).all()
+        # The generator still works.
+        curand.generate_poisson(g, out.ctypes.data, out.size, 4.0)
+    # A destroyed host generator's handle is forgotten: a later generator at the same address
+    # may be a device one.
+    assert g not in curand._host_generators
 
 
 @needs_curand
@@ -651,7 +669,8 @@ def test_fuzz_valid_arguments_give_numbers_or_curand_error(
     rng_type, function, n, offset, order, dimensions, a, b, method
 ):
     # Whatever cuRAND makes of in-range arguments on a host generator, it is a result or a
-    # cuRANDError: never a crash, never a write past the n values asked for.
+    # cuRANDError: never a crash, never a write past the n values asked for. The one pair that
+    # crashed libcurand (METHOD_3RD) is refused before the call, leaving the output as it was.
     dtype = _KINDS[function]
     out = np.full(n + 4, 7, dtype)
     params = {
@@ -673,6 +692,9 @@ def test_fuzz_valid_arguments_give_numbers_or_curand_error(
             getattr(curand, function)(g, out.ctypes.data, n, *params)
         except curand.cuRANDError as error:
             assert isinstance(error.status, curand.Status) and error.status != curand.Status.SUCCESS
+        except ValueError as error:
+            assert function == "generate_poisson_method" and method == curand.Method.METHOD_3RD, error
+            assert np.all(out == 7)
     assert np.all(out[n:] == 7)
 
 
