@@ -103,6 +103,18 @@
 # (10-35 in a row); counting both, ours was hit in 24 of the 40 H200 processes on file and
 # nvmath-python in 14; ours launches 2-3 s after it starts, nvmath-python after 15-20 s of
 # compiling. Next, on any card: tools/gpu-pending.sh settled (ours made to wait as long).
+# Session begun 2026-12-07 15:21: 11 calls (6 naming nvidia-h200, 5 nvidia-h100-x1); 2 ran, both
+# on H100s, 9 found no machine or were refused (15-181 s each). The first H100 ran gapped with
+# --pin-one (docs/results/h100/cublasdx_fused_gemm_gapped_pin_one.json: 0.616x over 6 rounds, not
+# a figure for the issue: one CPU makes a process start 3 threads, not 9, and launch at 65 us in
+# the fast mode). The child's pure-Python loop ran at about 735 us or 1,200-1,500 us in the same
+# processes: the launch modes are the CPU's speed of the moment. Its curand tests crashed the
+# interpreter: libcurand 10.4.0 (the wheels' cuRAND there) segfaults on curandGeneratePoissonMethod
+# with a host generator and METHOD_3RD (draws only with DEVICE_API; a device generator draws with
+# DEVICE_API and 3RD; every other method INTERNAL_ERROR), found by a probe of each method in a
+# process of its own on the second H100. The binding now refuses that pair (ValueError, CPU-tested;
+# not yet run on a GPU). Next, on an H200: gapped (issue 16's figure with 10 s idle before every
+# process; DX_BUDGET=420, call timeout 560), and tests/bindings/test_curand_peer_names.py.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python
