@@ -103,8 +103,8 @@
 # (10-35 in a row); counting both, ours was hit in 24 of the 40 H200 processes on file and
 # nvmath-python in 14; ours launches 2-3 s after it starts, nvmath-python after 15-20 s of
 # compiling. Next, on any card: tools/gpu-pending.sh settled (ours made to wait as long).
-# Session begun 2026-12-07 15:21: 11 calls (6 naming nvidia-h200, 5 nvidia-h100-x1); 2 ran, both
-# on H100s, 9 found no machine or were refused (15-181 s each). The first H100 ran gapped with
+# Session begun 2026-12-07 15:21: 14 calls (7 naming nvidia-h200, 7 nvidia-h100-x1); 2 ran, both
+# on H100s; 9 found no machine (90-181 s each), 2 were refused during holds, the last with 247 s left. The first H100 ran gapped with
 # --pin-one (docs/results/h100/cublasdx_fused_gemm_gapped_pin_one.json: 0.616x over 6 rounds, not
 # a figure for the issue: one CPU makes a process start 3 threads, not 9, and launch at 65 us in
 # the fast mode). The child's pure-Python loop ran at about 735 us or 1,200-1,500 us in the same
