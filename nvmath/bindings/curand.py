@@ -366,7 +366,7 @@ _PROPERTY_TEXT = "a libraryPropertyType: MAJOR_VERSION (0), MINOR_VERSION (1), P
 # before the call. A set of ints: adding and discarding are atomic under the GIL.
 _host_generators: set[int] = set()
 # The methods refused with a host generator (see ``_host_generators``).
-_HOST_GENERATOR_CRASHING_METHODS = frozenset({11})  # Method.METHOD_3RD
+_HOST_GENERATOR_CRASHING_METHODS = frozenset({Method.METHOD_3RD})
 
 
 def _handle_out(c_name: str, *args) -> int:
@@ -729,8 +729,8 @@ def _method_for(generator, method) -> Method:
     """``method`` as a :class:`Method`, refused where cuRAND would crash on it: with a host
     generator, the methods in ``_HOST_GENERATOR_CRASHING_METHODS``."""
     method = _member(Method, method, "method")
-    if int(method) in _HOST_GENERATOR_CRASHING_METHODS and _address(generator, "generator") in _host_generators:
-        accepted = ", ".join(m.name for m in Method if int(m) not in _HOST_GENERATOR_CRASHING_METHODS)
+    if method in _HOST_GENERATOR_CRASHING_METHODS and _address(generator, "generator") in _host_generators:
+        accepted = ", ".join(m.name for m in Method if m not in _HOST_GENERATOR_CRASHING_METHODS)
         raise ValueError(
             f"method={method.name} is not supported with a host generator (libcurand 10.4.0 crashes on it); "
             f"accepted: {accepted} (which of them a host generator draws with is cuRAND's choice), "
@@ -778,7 +778,8 @@ def curandGenerateBinomialMethod(generator: int, output_ptr: int, num: int, n: i
     generator, output_ptr, num, n, p
         As :func:`curandGenerateBinomial`.
     method : Method
-        The algorithm.
+        The algorithm; ``METHOD_3RD`` is refused with a host generator, as by
+        :func:`curandGeneratePoissonMethod`.
     """
     _binomial("curandGenerateBinomialMethod", generator, output_ptr, num, n, p, _method_for(generator, method))
 
