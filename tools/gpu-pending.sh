@@ -300,6 +300,9 @@ case "${1:-measure}" in
     NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_BUDGET:-420} --gap ${DX_GAP:-10} --pin ${DX_PIN:-2-5} ${DX_PIN_ONE:-} --only cublasdx_fused_gemm_performance" \
       tools/gpu-check.sh bench
     grep -h "launch modes\|time, paired\|time, fast mode\|within-round" "$OUT/bench.log"
+    # Then (about 20 s) the cuRAND binding's GPU tests: METHOD_3RD with a host generator, which
+    # crashed libcurand 10.4.0 on an H100 host, is now refused before the call.
+    NVMATH_TEST_PATHS="tests/bindings/test_curand_peer_names.py" NVMATH_TEST_WORKERS=0 tools/gpu-check.sh tests | tail -3
     ;;
   launchdiag)
     # On any card: the launch-bound gap is host-side (see the header), so an H100 answers it.
