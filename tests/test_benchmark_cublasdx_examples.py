@@ -296,14 +296,19 @@ def test_the_gpu_s_cpus_come_from_its_pci_device(monkeypatch):
     assert perf.gpu_local_cpus("00000000:19:00.0") is None
 
 
-def test_a_pinned_child_runs_on_the_cpus_given(tmp_path, monkeypatch):
+def _affinity_child(tmp_path) -> str:
+    """A stand-in child that reports the CPUs it may run on (as launch_detail's ``cpus``)."""
     child = tmp_path / "child.py"
     child.write_text(
         "import json, os\n"
         "print('cuBLASDx average time [ms] =  0.04')\n"
         "print('@@child ' + json.dumps({'wall_s': 1.0, 'launch_detail': {'cpus': sorted(os.sched_getaffinity(0))}}))\n"
     )
-    monkeypatch.setattr(perf, "CHILD", str(child))
+    return str(child)
+
+
+def test_a_pinned_child_runs_on_the_cpus_given(tmp_path, monkeypatch):
+    monkeypatch.setattr(perf, "CHILD", _affinity_child(tmp_path))
     cpu = min(os.sched_getaffinity(0))
     got = perf.run_example("example.py", dict(os.environ), str(tmp_path), 60, cpus={cpu})
     assert got["launch_detail"]["cpus"] == [cpu], got
@@ -340,13 +345,7 @@ def test_a_gap_idles_before_each_timed_process_of_every_contender(tmp_path, monk
 
 
 def test_pin_one_runs_each_round_on_one_cpu_the_same_for_every_contender(tmp_path, monkeypatch):
-    child = tmp_path / "child.py"
-    child.write_text(
-        "import json, os\n"
-        "print('cuBLASDx average time [ms] =  0.05')\n"
-        "print('@@child ' + json.dumps({'wall_s': 1.0, 'affinity': sorted(os.sched_getaffinity(0))}))\n"
-    )
-    monkeypatch.setattr(perf, "CHILD", str(child))
+    monkeypatch.setattr(perf, "CHILD", _affinity_child(tmp_path))
     allowed = sorted(os.sched_getaffinity(0))[:2]
     out = tmp_path / "out"
     argv = _whole_run_argv(tmp_path, out) + ["--pin", ",".join(map(str, allowed)), "--pin-one"]
@@ -356,6 +355,8 @@ def test_pin_one_runs_each_round_on_one_cpu_the_same_for_every_contender(tmp_pat
     expected = [[allowed[0]], [allowed[1 % len(allowed)]]]
     for who in ("ours", "peer"):
         assert [r["cpus"] for r in e[who]["runs"]] == expected
+        # And each child ran there.
+        assert [r["launch_detail"]["cpus"] for r in e[who]["runs"]] == expected
     assert res["pin_one"] is True
 
 
