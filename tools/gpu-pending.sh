@@ -115,13 +115,13 @@
 # process of its own on the second H100. The binding now refuses that pair (ValueError, CPU-tested;
 # not yet run on a GPU). Next, on an H200: gapped (issue 16's figure with 10 s idle before every
 # process; DX_BUDGET=420, call timeout 560), and tests/bindings/test_curand_peer_names.py.
-# Session begun 2026-12-07 17:48: 11 calls (9 naming nvidia-h200, 2 nvidia-h100-x1); 8 found no
-# machine (one 181 s, seven 90 s), the 2 for an H100 were refused during holds (15 s each), and the
-# ninth call for an H200 got an H100: gapped without --pin-one (7 rounds; within-round 0.983x, host
+# Session begun 2026-12-07 17:48: 12 calls (10 naming nvidia-h200, 2 nvidia-h100-x1); 9 found no
+# machine (two 180-181 s, seven 90 s), the 2 for an H100 were refused during holds (15 s each), and
+# the ninth call for an H200 got an H100: gapped without --pin-one (7 rounds; within-round 0.983x, host
 # launch 0.977x, kernel alone 0.995x, fast mode 0.942x; the slow mode took 4 of ours' 7 processes
 # and 5 of nvmath-python's; docs/results/h100/cublasdx_fused_gemm_gapped.json), then
 # tests/bindings/test_curand_peer_names.py on the GPU: 62 passed (the METHOD_3RD refusal holds).
-# Next, on an H200: gapped.
+# The tenth, with 451 s left, found no machine (180 s). Next, on an H200: gapped.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python
