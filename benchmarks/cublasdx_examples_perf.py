@@ -333,19 +333,45 @@ def paired_ratios(ours: list, peer: list, key: str = "time_ms") -> list:
     return [r["figures"][key] / by_round[r["round"]] for r in ours if key in r["figures"] and r["round"] in by_round]
 
 
+def chart_rows(examples: dict) -> list:
+    """One row per example with a ``time_ms`` ratio: ``(label, ratio, ours_ms, peer_ms, paired)``.
+
+    ``ratio`` is the median of the within-round ratios where the rounds were paired (``paired``
+    true), else the ratio of the medians: the same figure the table leads with.
+    """
+    rows = []
+    for stem, e in examples.items():
+        if "time_ms" not in e.get("ratio_ours_over_peer", {}):
+            continue
+        paired = "paired_ratio_median_time_ms" in e
+        ratio = e["paired_ratio_median_time_ms"] if paired else e["ratio_ours_over_peer"]["time_ms"]
+        rows.append(
+            (
+                stem.replace("cublasdx_", ""),
+                ratio,
+                e["ours"]["median"]["time_ms"],
+                e["peer"]["median"]["time_ms"],
+                paired,
+            )
+        )
+    return rows
+
+
+def time_axis_is_log(times) -> bool:
+    """A log axis only where the times span more than a decade; else bars from 0 keep their lengths honest."""
+    times = [t for t in times if t and t > 0]
+    return bool(times) and max(times) / min(times) > 10.0
+
+
 def chart(path: str, examples: dict, title: str) -> None:
-    rows = [
-        (stem.replace("cublasdx_", ""), e["ratio_ours_over_peer"]["time_ms"], e["ours"]["median"], e["peer"]["median"])
-        for stem, e in examples.items()
-        if "time_ms" in e.get("ratio_ours_over_peer", {})
-    ]
+    rows = chart_rows(examples)
     if not rows:
         return
     plt = pyplot()
     if plt is None:
         return
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 0.6 * len(rows) + 2.0))
-    labels = [r[0] for r in rows]
+    labels = [r[0] + (" (paired)" if r[4] else "") for r in rows]
     ys = range(len(rows))
     ratios = [r[1] for r in rows]
     bars = ax1.barh(ys, ratios, color=["#76b900" if v <= 1.0 else "#999999" for v in ratios])
@@ -355,23 +381,46 @@ def chart(path: str, examples: dict, title: str) -> None:
     ax1.axvline(1.0, color="k", lw=0.8, ls="--")
     for bar, v in zip(bars, ratios):
         ax1.annotate(f" {v:.3g}x", (v, bar.get_y() + bar.get_height() / 2), va="center", fontsize=8)
-    ax1.set_xlim(0, max(ratios) * 1.25)
-    ax1.set_xlabel("kernel time ours / nvmath-python (< 1: ours faster)", fontsize=9)
+    ax1.set_xlim(0, max(max(ratios), 1.0) * 1.25)
+    ax1.set_xlabel(
+        "kernel time ours / nvmath-python (< 1: ours faster);\n(paired): median of within-round ratios, "
+        "else ratio of medians",
+        fontsize=9,
+    )
     h = 0.38
-    ours = [r[2]["time_ms"] for r in rows]
-    peer = [r[3]["time_ms"] for r in rows]
+    ours = [r[2] for r in rows]
+    peer = [r[3] for r in rows]
     ax2.barh([y - h / 2 for y in ys], ours, height=h, color="#76b900", label=CONTENDERS["ours"])
     ax2.barh([y + h / 2 for y in ys], peer, height=h, color="#999999", label=CONTENDERS["peer"])
     ax2.set_yticks(list(ys))
-    ax2.set_yticklabels(labels, fontsize=8)
+    ax2.set_yticklabels([r[0] for r in rows], fontsize=8)
     ax2.invert_yaxis()
-    ax2.set_xscale("log")
+    if time_axis_is_log(ours + peer):
+        ax2.set_xscale("log")
+    else:
+        ax2.set_xlim(0, max(ours + peer) * 1.15)
     ax2.set_xlabel("median kernel time as printed by the example [ms]", fontsize=9)
     ax2.legend(fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+
+
+def replot(json_path: str, parser: argparse.ArgumentParser) -> int:
+    """Draw ``json_path``'s chart beside it (``.png`` for ``.json``); no process runs."""
+    try:
+        with open(json_path) as f:
+            res = json.load(f)
+        examples = res["examples"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        parser.error(
+            f"--replot={json_path!r} is not supported: {type(e).__name__}: {e}; accepted: a JSON this script wrote"
+        )
+    png = os.path.splitext(json_path)[0] + ".png"
+    chart(png, examples, f"cuBLASDx examples: ours vs nvmath-python {res.get('peer_version', '?')}")
+    print(f"wrote {png}")
+    return 0
 
 
 def parse_variants(texts) -> dict:
@@ -443,7 +492,14 @@ def main(argv=None) -> int:
         help="gpu-local: every process on the CPUs next to the GPU (where they are not all the CPUs); "
         "none: anywhere; a Linux CPU list (2-5,8): on those CPUs",
     )
+    parser.add_argument(
+        "--replot",
+        metavar="JSON",
+        help="draw the chart of a JSON this script wrote (beside it, .png for .json) and run nothing",
+    )
     args = parser.parse_args(argv)
+    if args.replot:
+        return replot(args.replot, parser)
     try:
         variants = parse_variants(args.ours_variant)
     except ValueError as e:

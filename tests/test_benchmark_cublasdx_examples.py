@@ -417,3 +417,60 @@ def test_a_settled_child_starts_the_example_only_once_it_is_that_old(monkeypatch
     waited = child.settle(age + 0.05)
     assert waited >= 0.04 and time.perf_counter() - child.t0 >= age + 0.05
     assert child.settle(0.0) < 0.01  # already older: no wait
+
+
+def _examples(paired: bool) -> dict:
+    e = {
+        "ours": {"median": {"time_ms": 0.104}},
+        "peer": {"median": {"time_ms": 0.102}},
+        "ratio_ours_over_peer": {"time_ms": 0.104 / 0.102},
+    }
+    if paired:
+        e["paired_ratios_time_ms"] = [0.94, 0.67, 1.37]
+        e["paired_ratio_median_time_ms"] = 0.94
+    return {"cublasdx_fused_gemm_performance": e, "cublasdx_no_time": {"ratio_ours_over_peer": {}}}
+
+
+@pytest.mark.parametrize("paired", [True, False])
+def test_the_chart_leads_with_the_figure_the_table_leads_with(paired):
+    rows = perf.chart_rows(_examples(paired))
+    assert len(rows) == 1  # the example without a time has no bar
+    label, ratio, ours, peer, is_paired = rows[0]
+    assert label == "fused_gemm_performance" and (ours, peer) == (0.104, 0.102) and is_paired is paired
+    assert ratio == pytest.approx(0.94 if paired else 0.104 / 0.102)
+
+
+def test_the_time_axis_is_linear_unless_the_times_span_a_decade():
+    # a log axis draws bars from its lower limit: a 2% difference looked like a 20x one
+    assert not perf.time_axis_is_log([0.104, 0.102])
+    assert perf.time_axis_is_log([0.0004, 0.05, 35.0])
+    assert not perf.time_axis_is_log([])
+
+
+def test_replot_draws_a_written_json_and_runs_nothing(tmp_path, monkeypatch, capsys):
+    drawn = []
+    monkeypatch.setattr(perf, "chart", lambda path, examples, title: drawn.append((path, sorted(examples), title)))
+    monkeypatch.setattr(perf, "run_example", lambda *a, **k: pytest.fail("--replot ran an example"))
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps({"peer_version": "1.0.1", "examples": _examples(True)}))
+    assert perf.main(["--replot", str(path)]) == 0
+    assert drawn == [
+        (str(tmp_path / "run.png"), sorted(_examples(True)), "cuBLASDx examples: ours vs nvmath-python 1.0.1")
+    ]
+    assert f"wrote {tmp_path / 'run.png'}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["{not json", json.dumps({"rounds": []}), json.dumps([1, 2])])
+def test_replot_refuses_what_this_script_did_not_write(tmp_path, capsys, text):
+    path = tmp_path / "other.json"
+    path.write_text(text)
+    with pytest.raises(SystemExit) as e:
+        perf.main(["--replot", str(path)])
+    assert e.value.code == 2
+    assert f"--replot={str(path)!r} is not supported" in capsys.readouterr().err
+
+
+def test_replot_of_a_missing_file_names_it(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        perf.main(["--replot", str(tmp_path / "absent.json")])
+    assert "FileNotFoundError" in capsys.readouterr().err
