@@ -363,13 +363,18 @@ def time_axis_is_log(times) -> bool:
     return bool(times) and max(times) / min(times) > 10.0
 
 
-def chart(path: str, examples: dict, title: str) -> None:
+def chart_title(peer_version) -> str:
+    return f"cuBLASDx examples: ours vs nvmath-python {peer_version}"
+
+
+def chart(path: str, examples: dict, title: str) -> bool:
+    """Draw the chart at ``path``; False where there is nothing to draw or no matplotlib (said)."""
     rows = chart_rows(examples)
     if not rows:
-        return
+        return False
     plt = pyplot()
     if plt is None:
-        return
+        return False
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(13, 0.6 * len(rows) + 2.0))
     labels = [r[0] + (" (paired)" if r[4] else "") for r in rows]
     ys = range(len(rows))
@@ -405,6 +410,7 @@ def chart(path: str, examples: dict, title: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    return True
 
 
 def replot(json_path: str, parser: argparse.ArgumentParser) -> int:
@@ -418,7 +424,9 @@ def replot(json_path: str, parser: argparse.ArgumentParser) -> int:
             f"--replot={json_path!r} is not supported: {type(e).__name__}: {e}; accepted: a JSON this script wrote"
         )
     png = os.path.splitext(json_path)[0] + ".png"
-    chart(png, examples, f"cuBLASDx examples: ours vs nvmath-python {res.get('peer_version', '?')}")
+    if not chart(png, examples, chart_title(res.get("peer_version", "?"))):
+        print(f"{NAME}: no chart for {json_path} (no time_ms ratio in it, or no matplotlib)", file=sys.stderr)
+        return 1
     print(f"wrote {png}")
     return 0
 
@@ -727,7 +735,7 @@ def main(argv=None) -> int:
         chart(
             os.path.join(args.out, f"{NAME}.png"),
             res["examples"],
-            f"cuBLASDx examples: ours vs nvmath-python {version}",
+            chart_title(version),
         )
     except Exception as e:  # the numbers are written; a chart is not worth failing for
         print(f"{NAME}: no chart: {type(e).__name__}: {e}", file=sys.stderr)

@@ -449,7 +449,9 @@ def test_the_time_axis_is_linear_unless_the_times_span_a_decade():
 
 def test_replot_draws_a_written_json_and_runs_nothing(tmp_path, monkeypatch, capsys):
     drawn = []
-    monkeypatch.setattr(perf, "chart", lambda path, examples, title: drawn.append((path, sorted(examples), title)))
+    monkeypatch.setattr(
+        perf, "chart", lambda path, examples, title: drawn.append((path, sorted(examples), title)) or True
+    )
     monkeypatch.setattr(perf, "run_example", lambda *a, **k: pytest.fail("--replot ran an example"))
     path = tmp_path / "run.json"
     path.write_text(json.dumps({"peer_version": "1.0.1", "examples": _examples(True)}))
@@ -474,3 +476,13 @@ def test_replot_of_a_missing_file_names_it(tmp_path, capsys):
     with pytest.raises(SystemExit):
         perf.main(["--replot", str(tmp_path / "absent.json")])
     assert "FileNotFoundError" in capsys.readouterr().err
+
+
+def test_replot_says_when_it_drew_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(perf, "pyplot", lambda: None)  # as where matplotlib is not installed
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps({"peer_version": "1.0.1", "examples": _examples(False)}))
+    assert perf.main(["--replot", str(path)]) == 1
+    out = capsys.readouterr()
+    assert "wrote" not in out.out and "no chart for" in out.err
+    assert not (tmp_path / "run.png").exists()
