@@ -38,6 +38,9 @@ logger = logging.getLogger("nvmath.device")
 
 RECORD_SYMBOL = "__nvmath_array_check_record"
 CLAIM_SYMBOL = "__nvmath_array_check_claim"
+#: The device globals of a checked kernel's module that the host touches (it writes the record's
+#: pointer at module set-up): a link that drops the globals the host never touches keeps these.
+HOST_SYMBOLS = (RECORD_SYMBOL, CLAIM_SYMBOL)
 RECORD_BYTES = 512
 TEXT_OFFSET = 16
 #: The longest message a record holds (the rest is cut), its NUL excluded.

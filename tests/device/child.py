@@ -9,10 +9,10 @@ import textwrap
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def run_failing_script(tmp_path, source: str, env: dict | None = None) -> str:
+def run_failing_script(tmp_path, source: str, env: dict | None = None, args=()) -> str:
     """Run ``source`` (dedented) in a child Python that imports this checkout, with ``env``
-    added to the environment; assert that it fails and return what it printed (stdout and
-    stderr)."""
+    added to the environment and ``args`` on its command line; assert that it fails and return
+    what it printed (stdout and stderr)."""
     script = tmp_path / "child.py"
     script.write_text(textwrap.dedent(source))
     env = {
@@ -20,7 +20,7 @@ def run_failing_script(tmp_path, source: str, env: dict | None = None) -> str:
         **(env or {}),
         "PYTHONPATH": os.pathsep.join(filter(None, [ROOT, os.environ.get("PYTHONPATH")])),
     }
-    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=300)
+    run = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, env=env, timeout=300)
     out = run.stdout + run.stderr
     assert run.returncode != 0, out
     return out

@@ -436,3 +436,45 @@ def test_host_accumulators_say_their_methods_are_kernel_only():
         for method in ("get_results", "partition_and_store", "clear", "axpby", "make_partition_and_copy"):
             with pytest.raises(RuntimeError, match="only inside a numba.cuda.jit kernel"):
                 getattr(acc, method)()
+
+
+@needs_library
+def test_a_kernel_linked_without_unused_globals_keeps_the_array_checks_record():
+    """cublasdx_fused_gemm_performance.py's kernel shape (two GEMMs on slices of dynamic shared
+    memory: the length checks and their record are linked): dropping the globals no device code
+    uses (libmathdx's) shrinks the cubin and keeps the entry point and the record's globals."""
+    from numba import cuda, types
+
+    from nvmath.device._array_check_record import HOST_SYMBOLS
+    from nvmath.device.kernel_cache import cubin_symbols, entry_names, unused_globals_link_options
+    from nvmath.jit import link
+    from tests.device.link_inputs import link_inputs
+
+    mm = _matmul((32, 32, 32), np.float32, "complex", arrangement=("col_major",) * 3, block_size=128)
+    a_size, c_size = mm.a_size, mm.c_size
+
+    def kernel(alpha, beta, out):
+        smem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
+        smem_c, smem_a, smem_b = smem[0:], smem[c_size:], smem[c_size + a_size :]
+        for i in range(cuda.threadIdx.x, c_size, cuda.blockDim.x):
+            smem_a[i] = smem_b[i] = smem_c[i] = out[i]
+        cuda.syncthreads()
+        mm.execute(alpha, smem_a, smem_b, beta, smem_c)
+        cuda.syncthreads()
+        mm.execute(alpha, smem_c, smem_b, beta, smem_a)
+        cuda.syncthreads()
+        for i in range(cuda.threadIdx.x, c_size, cuda.blockDim.x):
+            out[i] = smem_a[i]
+
+    sig = (types.complex128, types.complex128, types.complex64[::1])
+    codes, _ = cuda.compile_all(kernel, sig, device=False, cc=(9, 0), output="ltoir", abi="numba")
+    options = unused_globals_link_options(codes)
+    assert options and options[0].startswith("-variables-used=")
+    full = link(link_inputs(codes), compute_capability="sm_90")
+    slim = link(link_inputs(codes), compute_capability="sm_90", options=options)
+    assert entry_names(slim) == entry_names(full)
+    names = {name for name, _, _ in cubin_symbols(slim)}
+    assert set(HOST_SYMBOLS) <= names  # the checks' record, which the host points at its memory
+    assert set(HOST_SYMBOLS) <= {name for name, _, _ in cubin_symbols(full)}
+    assert len(slim) * 5 < len(full), (len(slim), len(full))
+    assert len(cubin_symbols(slim)) * 20 < len(cubin_symbols(full))

@@ -367,6 +367,9 @@ _SHORT_C_READ_BACK = """
             smem = cuda.shared.array(shape=(0,), dtype=mm.a_value_type)
             mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[a_size + b_size:])
 
+        if sys.argv[1:] == ["precompile"]:
+            from numba import types
+            nvmath.device.precompile(kernel, (types.float64, types.float64), cuda.get_current_device().compute_capability)
         assert nvmath.device.array_check_failure() is None
         nbytes = (mm.a_size + mm.b_size + mm.c_size - 1) * 4
         kernel[1, mm.block_dim, 0, nbytes](1.0, 0.0)
@@ -399,6 +402,20 @@ def test_the_record_is_read_back_after_the_failure_from_a_compiled_or_a_cached_k
         assert m and int(m.group(2)) - int(m.group(1)) == 4, out
         assert f"from the cache: {hits}" in out, out
         assert "vprintf" not in out and "Assertion" not in out, out
+
+
+def test_the_record_is_read_back_from_a_precompiled_kernel(tmp_path):
+    # precompile links without the globals no device code uses (libmathdx's), keeping the
+    # record's, which the module set-up points at host memory.
+    import re
+
+    from tests.device.child import run_failing_script
+
+    env = {"NVMATH_CACHE_DIR": str(tmp_path / "cache"), "NVMATH_DEVICE_ARRAY_CHECK_REPORT": "record"}
+    out = run_failing_script(tmp_path, _SHORT_C_READ_BACK, env, args=["precompile"])
+    assert "raised CudaAPIError" in out, out
+    assert re.search(r"read back: nvmath.device: Matmul.execute: argument 4 \(c\) holds \d+ bytes", out), out
+    assert "from the cache: 1" in out, out
 
 
 def test_the_assert_report_names_c_alone_without_its_size(tmp_path):
