@@ -345,8 +345,18 @@ case "${1:-measure}" in
     MODES=ours AREAS="$ex/cublasdx_simple_gemm_tensor_fp32.py $ex/cublasdx_simple_gemm_accumulator_fp32.py $ex/cublasdx_simple_partition.py $ex/cublasdx_simple_gemm_make_tensor_like.py $ex/cublasdx_single_gemm_tensor_performance.py $ex/cublasdx_simple_gemm_pipeline_api.py" \
       bash .peer-examples/run.sh
     ;;
+  modload)
+    # Any card, about 3-4 minutes (carry .whl): nvmath's links now drop the device globals no code
+    # uses (2026-12-07, CPU-checked: same SASS, the record's globals kept). The GPU tests of a
+    # precompiled kernel's record and of the pipelines' host kernels, then what the dropped
+    # globals cost a module's load (numba-cuda's link, nvJitLink with and without them).
+    NVMATH_TEST_PATHS="tests/device/test_cublasdx_gpu.py tests/device/test_cublasdx_pipeline_gpu.py tests/device/test_plain_kernel_warm.py" \
+      tools/gpu-check.sh tests
+    PYTHONPATH=/tmp/site:$PWD LD_LIBRARY_PATH=/tmp/site/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+      python3 tools/probe_module_load.py --rounds 40 --out "$OUT/module_load.json" | grep -v '^   *[0-9]' | head -40
+    ;;
   *)
-    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|view|ceiling|lu|suite|suite1|suite2|dx|launchdiag|tensor]" >&2
+    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|view|ceiling|lu|suite|suite1|suite2|dx|launchdiag|tensor|modload]" >&2
     exit 2
     ;;
 esac
