@@ -1,7 +1,8 @@
 """What the binding modules share to check their arguments before a C call.
 
-How a value is shown in an error message, what counts as an integer argument, and the range
-and name of a C integer type. Each module words its own messages around these.
+How a value is shown in an error message, the one message for an argument refused
+(:func:`refused`: "name=value is not supported; accepted: ..."), what counts as an integer
+argument, and the range and name of a C integer type.
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ def shown(value) -> str:
     """``repr(value)`` cut to 60 characters, for error messages."""
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def refused(what: str, value, accepted: str, error: type[Exception] = TypeError) -> Exception:
+    """The exception for argument ``what`` refused: ``what=value is not supported; accepted:
+    ...``, the value shown by :func:`shown` (raise it; ``error`` is its type)."""
+    return error(f"{what}={shown(value)} is not supported; accepted: {accepted}")
 
 
 def is_int(value) -> bool:

@@ -63,7 +63,7 @@ from ctypes import (
 
 import numpy as np
 
-from ._args import c_range, c_type_name
+from ._args import c_range, c_type_name, refused
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
@@ -1066,7 +1066,7 @@ class _StructArray:
         """A view of ``data``, a 1-D NumPy array of the struct's dtype."""
         name = cls._struct.__name__
         if not isinstance(data, np.ndarray):
-            raise TypeError(f"data must be a NumPy array of {name} records, got {type(data).__name__}")
+            raise refused("data", data, f"a 1-D NumPy array of {name} records")
         if data.ndim != 1 or data.dtype != cls._dtype:
             raise ValueError(
                 f"data (shape {data.shape}, dtype {data.dtype}) is not supported; accepted: a 1-D array "
@@ -1261,7 +1261,7 @@ def _error_arguments(args: tuple, kwargs: dict) -> tuple[str | None, int]:
     given = dict(zip(names, args), **kwargs)
     function = given.get("function")
     if function is not None and not isinstance(function, str):
-        raise TypeError(f"function must be the C function's name (a str), got {type(function).__name__}")
+        raise refused("function", function, "the C function's name (a str)")
     return function, _integer(given["status"], "status", c_int)
 
 
@@ -1330,7 +1330,7 @@ _CDATA = (ctypes._SimpleCData, ctypes.Structure, ctypes.Union, ctypes.Array)
 def _integer(value, what: str, ctype=c_int) -> int:
     """``value`` as a Python int that the C integer type ``ctype`` holds (enums are ``int``)."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an int ({c_type_name(ctype)}), got {type(value).__name__} {value!r}")
+        raise refused(what, value, f"an int ({c_type_name(ctype)})")
     value = int(value)
     low, high = c_range(ctype)
     if not low <= value <= high:
@@ -1344,10 +1344,7 @@ def _pointer(value, what: str):
         return None
     # Only integers: a 0-d NumPy int array has __index__ too, and would pass its value.
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(
-            f"{what} must be an int (a handle, or an address such as "
-            f"cupy_array.data.ptr) or None, got {type(value).__name__}"
-        )
+        raise refused(what, value, "an int (a handle, or an address such as cupy_array.data.ptr) or None")
     return int(value)
 
 
@@ -1356,11 +1353,11 @@ def _scalar_pointer(value, what: str):
     if isinstance(value, _CDATA):
         return ctypes.addressof(value)
     if value is not None and not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{what} must be the address of the scalar (an int: with the default "
-            f"POINTER_MODE_HOST a host address such as numpy_array.ctypes.data) or "
-            f"a ctypes object such as ctypes.c_float(1.0), got {type(value).__name__}"
+        accepted = (
+            "the address of the scalar (an int: with the default POINTER_MODE_HOST a host address "
+            "such as numpy_array.ctypes.data) or a ctypes object such as ctypes.c_float(1.0)"
         )
+        raise refused(what, value, accepted)
     return _pointer(value, what)
 
 
@@ -1374,7 +1371,7 @@ def _algo(value, what: str, *, nullable: bool):
         return ctypes.cast(value.ptr, _algo_p)
     hint = " (use result.algo)" if isinstance(value, MatmulHeuristicResult) else ""
     accepted = "a MatmulAlgo or None" if nullable else "a MatmulAlgo"
-    raise TypeError(f"{what} must be {accepted}, got {type(value).__name__}{hint}")
+    raise refused(what, value, accepted + hint)
 
 
 def _buffer(buf, size, what: str, *, writable: bool, size_what: str = "sizeInBytes"):
@@ -1397,16 +1394,13 @@ def _buffer(buf, size, what: str, *, writable: bool, size_what: str = "sizeInByt
         try:
             view = memoryview(buf)
         except TypeError:
-            raise TypeError(
-                f"{what} must be a buffer (bytes-like or ctypes object), an int "
-                f"address or None, got {type(buf).__name__}"
-            ) from None
+            raise refused(what, buf, "a buffer (bytes-like or ctypes object), an int address or None") from None
         if not view.c_contiguous:
-            raise ValueError(f"{what} must be C-contiguous")
+            raise refused(what, buf, "a C-contiguous buffer", ValueError)
         capacity = view.nbytes
         if view.readonly:
             if writable:
-                raise TypeError(f"{what} must be writable, got a read-only {type(buf).__name__}")
+                raise refused(what, buf, "a writable buffer (this one is read-only)")
             arg = view.tobytes()  # bytes are passed as a pointer to their data
         else:
             arg = (ctypes.c_char * capacity).from_buffer(view.cast("B")) if capacity else None
@@ -2037,9 +2031,9 @@ def cublasLtLoggerOpenFile(logFile) -> None:
     if isinstance(logFile, str):
         logFile = os.fsencode(logFile)
     if not isinstance(logFile, bytes):
-        raise TypeError(f"logFile must be a path (str, bytes or os.PathLike), got {type(logFile).__name__}")
+        raise refused("logFile", logFile, "a path (str, bytes or os.PathLike)")
     if b"\0" in logFile:
-        raise ValueError("logFile must not contain NUL characters")
+        raise refused("logFile", logFile, "a path without NUL characters", ValueError)
     _call("cublasLtLoggerOpenFile", logFile)
 
 
@@ -2117,10 +2111,10 @@ def _c_value(ctype, value, attr):
         return c_void_p(_pointer(value, attr.name) or 0)
     if ctype is c_float:
         if not isinstance(value, numbers.Real):
-            raise TypeError(f"{attr.name} is a float, got {type(value).__name__}")
+            raise refused(attr.name, value, "a real number (the attribute is a float)")
         return c_float(float(value))
     if not isinstance(value, numbers.Integral):
-        raise TypeError(f"{attr.name} is an integer, got {type(value).__name__}")
+        raise refused(attr.name, value, "an int (the attribute is an integer)")
     value = int(value)
     bits = 8 * ctypes.sizeof(ctype)
     signed = ctype(-1).value == -1
@@ -2268,15 +2262,12 @@ def _struct_address(value, what: str, struct: type, count: int, *, writable: boo
         address, nbytes, writeable = value.ptr, value._data.nbytes, value._data.flags.writeable
     elif isinstance(value, np.ndarray) and value.dtype == struct._array._dtype:
         if count > 1 and not value.flags.c_contiguous:  # one struct: only the first is read
-            raise ValueError(f"{what} must be C-contiguous")
+            raise refused(what, value, f"a C-contiguous array of {count} {name} structs", ValueError)
         address, nbytes, writeable = value.ctypes.data, value.nbytes, value.flags.writeable
     else:
         wrapped = isinstance(value, (MatmulHeuristicResult, _MatmulHeuristicResultArray))
         hint = " (pass its .algo, or an address)" if struct is MatmulAlgo and wrapped else ""
-        raise TypeError(
-            f"{what} must be an address (int), a {name}, {name}(size) or a NumPy array of its dtype, "
-            f"got {type(value).__name__}{hint}"
-        )
+        raise refused(what, value, f"an address (int), a {name}, {name}(size) or a NumPy array of its dtype{hint}")
     if writable and not writeable:
         raise TypeError(f"{what} is read-only, and cuBLASLt writes it")
     if nbytes < count * ctypes.sizeof(struct):
@@ -2763,7 +2754,7 @@ def logger_open_file(log_file) -> None:
     """``cublasLtLoggerOpenFile``: log to the file at path ``log_file`` (a ``str`` or
     ``os.PathLike``), created if missing."""
     if not isinstance(log_file, (str, os.PathLike)):
-        raise TypeError(f"log_file must be a path (str or os.PathLike), got {type(log_file).__name__}")
+        raise refused("log_file", log_file, "a path (str or os.PathLike)")
     cublasLtLoggerOpenFile(log_file)
 
 

@@ -29,7 +29,7 @@ import operator
 from collections.abc import Mapping, Set
 from ctypes import POINTER, c_char_p, c_int, c_longlong, c_size_t, c_void_p
 
-from ._args import is_int, shown
+from ._args import is_int, refused, shown
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary, StatusError
 
 __all__ = [
@@ -344,21 +344,19 @@ def _pointer(value, what: str):
     """An int address (or None for NULL) for a ``void*`` argument."""
     if value is None:
         return None
+    accepted = "an int address (e.g. cupy_array.data.ptr) or None"
     if isinstance(value, bool):
-        raise TypeError(f"{what} must be an int address (e.g. cupy_array.data.ptr) or None, got {value!r}")
+        raise refused(what, value, accepted)
     try:
         return operator.index(value)
     except TypeError:
-        raise TypeError(
-            f"{what} must be an int address (e.g. cupy_array.data.ptr) or None, got "
-            f"{type(value).__name__} {shown(value)}"
-        ) from None
+        raise refused(what, value, accepted) from None
 
 
 def _address(value, what: str, accepted: str) -> int:
     """A non-NULL address given as an int."""
     if not is_int(value):
-        raise TypeError(f"{what}={shown(value)} is not supported; accepted: {accepted}")
+        raise refused(what, value, accepted)
     if not 0 < value < 2**64:
         raise ValueError(f"{what}={int(value)} is not an address; accepted: {accepted}")
     return int(value)

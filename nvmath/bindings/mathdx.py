@@ -101,7 +101,7 @@ import enum
 import numbers
 from ctypes import POINTER, c_char_p, c_int, c_longlong, c_size_t, c_void_p
 
-from ._args import is_int
+from ._args import is_int, refused
 from ._loader import FunctionNotFoundError, LibraryNotFoundError, NvidiaLibrary
 
 __all__ = [
@@ -1563,16 +1563,22 @@ def _raw(c_name: str):
 def _integer(value, what: str) -> int:
     """An int for a handle or ``long long`` argument; refuses floats, bools and buffers."""
     if not isinstance(value, numbers.Integral) or isinstance(value, bool):
-        raise TypeError(f"{what} must be an int, got {type(value).__name__}")
+        raise refused(what, value, "an int")
     return int(value)
+
+
+def _nonnegative(value, what: str) -> int:
+    """An int >= 0 (a count or a size)."""
+    value = _integer(value, what)
+    if value < 0:
+        raise refused(what, value, "an int >= 0", ValueError)
+    return value
 
 
 def _count(count, values, what: str) -> int:
     """``count``, checked against a sequence that must hold at least that many elements (C
     reads the first ``count``; nvmath-python's callers pass longer lists)."""
-    count = _integer(count, "count")
-    if count < 0:
-        raise ValueError(f"count must be >= 0, got {count}")
+    count = _nonnegative(count, "count")
     if len(values) < count:
         raise ValueError(f"{what} has {len(values)} elements; count={count} needs at least {count}")
     return count
@@ -1580,20 +1586,18 @@ def _count(count, values, what: str) -> int:
 
 def _ints(values, what: str) -> list[int]:
     if isinstance(values, (str, bytes)):
-        raise TypeError(f"{what} must be a sequence of ints, got {type(values).__name__}")
+        raise refused(what, values, "a sequence of ints")
     try:
         values = list(values)
     except TypeError:
-        raise TypeError(f"{what} must be a sequence of ints, got {type(values).__name__}") from None
+        raise refused(what, values, "a sequence of ints") from None
     return [_integer(v, f"{what}[{i}]") for i, v in enumerate(values)]
 
 
 def _address_array(ctype, address, count, what: str):
     """``(count, ctype*)`` for an input array given by its address, as C takes it: the
     caller vouches for ``count`` readable elements there."""
-    count = _integer(count, "count")
-    if count < 0:
-        raise ValueError(f"count must be >= 0, got {count}")
+    count = _nonnegative(count, "count")
     return count, ctypes.cast(c_void_p(int(address) or None), POINTER(ctype))
 
 
@@ -1622,14 +1626,13 @@ def _writable_bytes(buffer, what: str) -> memoryview:
     try:
         view = memoryview(buffer)
     except TypeError:
-        raise TypeError(
-            f"{what} must be an int (an address) or a writable buffer such as a bytearray or a "
-            f"NumPy array, got {type(buffer).__name__}"
+        raise refused(
+            what, buffer, "an int (an address) or a writable buffer such as a bytearray or a NumPy array"
         ) from None
     if view.readonly:
-        raise TypeError(f"{what} is a read-only {type(buffer).__name__}; pass a bytearray or a writable array")
+        raise refused(what, buffer, "a writable buffer (this one is read-only): a bytearray or a writable array")
     if not view.c_contiguous:
-        raise ValueError(f"{what} must be C-contiguous")
+        raise refused(what, buffer, "a C-contiguous buffer", ValueError)
     return view.cast("B")
 
 
@@ -1637,9 +1640,7 @@ def _out_bytes(buffer, size, what: str):
     """``(size, void*)`` for ``size`` bytes the C function fills: an int address, or a
     writable buffer of at least ``size`` bytes (kept alive by the returned pointer's
     ``_objects``)."""
-    size = _integer(size, "size")
-    if size < 0:
-        raise ValueError(f"size must be >= 0, got {size}")
+    size = _nonnegative(size, "size")
     if is_int(buffer):
         return size, c_void_p(int(buffer) or None)
     view = _writable_bytes(buffer, what)
@@ -1660,9 +1661,7 @@ def _out_array(ctype, array, count, what: str):
     8-byte integers or raw bytes (a NumPy ``int64`` array), or a list, which ``finish()``
     fills in place after the call.
     """
-    count = _integer(count, "count")
-    if count < 0:
-        raise ValueError(f"count must be >= 0, got {count}")
+    count = _nonnegative(count, "count")
     width = ctypes.sizeof(ctype)
     if is_int(array):
         return count, ctypes.cast(c_void_p(int(array) or None), POINTER(ctype)), lambda: None
@@ -1680,10 +1679,10 @@ def _out_array(ctype, array, count, what: str):
     except TypeError:
         view = None
     if view is None or view.format.lstrip("@=<>!") not in _INTEGER_FORMATS.get(view.itemsize, ""):
-        raise TypeError(
-            f"{what} must be an int (an address), a list, or a writable buffer of {width}-byte "
-            f"integers such as a NumPy int64 array, got {type(array).__name__}"
+        accepted = (
+            f"an int (an address), a list, or a writable buffer of {width}-byte integers such as a NumPy int64 array"
         )
+        raise refused(what, array, accepted)
     raw = _writable_bytes(array, what)
     if raw.nbytes < count * width:
         raise ValueError(f"{what} has {raw.nbytes} bytes; count={count} needs at least {count * width}")
@@ -1696,16 +1695,16 @@ def _encode(value, what: str) -> bytes:
     if isinstance(value, str):
         value = value.encode()
     elif not isinstance(value, bytes):
-        raise TypeError(f"{what} must be a str or bytes, got {type(value).__name__}")
+        raise refused(what, value, "a str or bytes")
     if b"\0" in value:
-        raise ValueError(f"{what} must not contain NUL characters")
+        raise refused(what, value, "a string without NUL characters", ValueError)
     return value
 
 
 def _str_array(values, count, what: str):
     """``(count, const char*[count])``; the array holds the bytes objects alive."""
     if isinstance(values, (str, bytes)):
-        raise TypeError(f"{what} must be a sequence of strings, not a single string")
+        raise refused(what, values, "a sequence of strings (not a single string)")
     items = [_encode(v, f"{what}[{i}]") for i, v in enumerate(values)]
     count = _count(count, items, what)
     return count, ((c_char_p * count)(*items[:count]) if count else None)
@@ -1956,9 +1955,7 @@ def _get_int64(c_name: str, obj, key) -> int:
 
 
 def _get_int64s(c_name: str, obj, key, count) -> list[int]:
-    count = _integer(count, "count")
-    if count < 0:
-        raise ValueError(f"count must be >= 0, got {count}")
+    count = _nonnegative(count, "count")
     values = (c_longlong * count)()
     _lib.function(c_name)(_integer(obj, "handle"), key, count, values if count else None)
     return list(values)
@@ -3220,7 +3217,7 @@ def commondx_get_code_ltoirs(code: int, size: int, out) -> None:
         _lib.function("commondxGetCodeLTOIRs")(code, size, pointers)
         return
     if isinstance(out, (str, bytes)):
-        raise TypeError("out must be an address or a sequence of addresses or buffers, not a single string")
+        raise refused("out", out, "an address, or a sequence of addresses or buffers (not a single string)")
     items = list(out)
     size = _count(size, items, "out")
     needed = commondxGetCodeLTOIRSizes(code, size) if any(not is_int(b) for b in items) else []

@@ -59,7 +59,7 @@ class Target:
         for name in ("major", "minor"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool):
-                raise TypeError(f"Target {name}={value!r} must be an int")
+                raise TypeError(f"Target {name}={value!r} is not supported; accepted: an int")
         if self.major < 1:
             raise ValueError(f"Target major={self.major!r} is not supported; accepted: an int >= 1")
         if not 0 <= self.minor <= 9:

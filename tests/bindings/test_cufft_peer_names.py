@@ -311,7 +311,7 @@ def test_query_struct_and_fatbin_buffers_are_checked():
 
 
 def test_pointers_refuse_bools():
-    with pytest.raises(TypeError, match="idata must be an int address"):
+    with pytest.raises(TypeError, match=r"idata=.* is not supported; accepted: an int address"):
         cufft._pointer(True, "idata")
 
 

@@ -385,7 +385,7 @@ def test_array_conversion():
     assert mathdx._int64_array([], 0, "array") == (0, None)
     with pytest.raises(ValueError, match="array has 2 elements; count=3 needs at least 3"):
         mathdx._int64_array([1, 2], 3, "array")
-    with pytest.raises(TypeError, match=r"array\[1\] must be an int, got float"):
+    with pytest.raises(TypeError, match=r"array\[1\]=2.5 is not supported; accepted: an int"):
         mathdx._int64_array([1, 2.5], 2, "array")
     with pytest.raises(TypeError, match="sequence of ints"):
         mathdx._int64_array(b"ab", 2, "array")
@@ -395,9 +395,9 @@ def test_array_conversion():
         mathdx._str_array("-O3", 3, "values")
     with pytest.raises(ValueError, match="NUL"):
         mathdx._encode("a\0b", "value")
-    with pytest.raises(TypeError, match="handle must be an int, got float"):
+    with pytest.raises(TypeError, match="handle=1.0 is not supported; accepted: an int"):
         mathdx._integer(1.0, "handle")
-    with pytest.raises(TypeError, match="got bool"):
+    with pytest.raises(TypeError, match="handle=True is not supported; accepted: an int"):
         mathdx._integer(True, "handle")
 
 
