@@ -132,6 +132,12 @@ class MatmulLayout(Layout):
     def _key(self) -> tuple:
         return (self._mm._spec, self.kind, self._like)
 
+    def __nvmath_fingerprint__(self) -> str:
+        # The kernel cache's key of a kernel capturing this layout (as nvmath-python's examples
+        # capture MM.get_layout_smem_a()...): its Matmul's and its own description.
+        own = f"{self.kind}|{self._like}|{np.dtype(self.dtype).name}|{self.leading_dimension}"
+        return f"cublasdx-layout:{own}|{self._mm.__nvmath_fingerprint__()}"
+
     def __eq__(self, other):
         return isinstance(other, MatmulLayout) and other._key() == self._key() and other._ld == self._ld
 
@@ -159,6 +165,10 @@ class Partitioner:
     def MM(self):
         """The Matmul of this partitioner."""
         return self._mm
+
+    def __nvmath_fingerprint__(self) -> str:
+        # The kernel cache's key of a kernel capturing this partitioner (or accumulator).
+        return f"cublasdx-{type(self).__name__.lower()}:{self.suggested}|{self._mm.__nvmath_fingerprint__()}"
 
     def _device_only(self, *args, **kwargs):
         raise RuntimeError("Partitioner methods can be called only inside a numba.cuda.jit kernel")

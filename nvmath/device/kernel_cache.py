@@ -16,6 +16,7 @@ Plain ``numba.cuda.jit`` kernels get the same cache through an opt-in hook
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -406,6 +407,55 @@ def cubin_symbols(cubin: bytes) -> list[tuple[str, int, int]]:
 _STO_CUDA_ENTRY = 0x10
 
 
+@contextlib.contextmanager
+def device_functions_compiled_for(cc):
+    """Compile the device functions (``numba.cuda.jit(device=True)``) that kernels call for
+    compute capability ``cc`` (``(major, minor)``) within the block, whatever the GPU, or
+    without one.
+
+    numba-cuda compiles a device function for the current device's compute capability and
+    keeps one overload an argument-type tuple: without a GPU it cannot compile a kernel that
+    calls one (its driver is needed to ask the device), and with a GPU of another compute
+    capability the kernel would link the device's code (which fails where the device is newer
+    than ``cc``). Where the current device is not of ``cc``, the block sees a device of ``cc``
+    in numba-cuda's dispatcher module, and each device function's overloads are set aside and
+    put back after it, so that the ones compiled in it, for ``cc``, are not used elsewhere.
+    Holds numba's compiler lock.
+    """
+    from numba.core.compiler_lock import global_compiler_lock
+
+    from nvmath.jit.arch import current_device_target
+
+    cc = (int(cc[0]), int(cc[1]))
+    device = current_device_target()
+    if device is not None and (device.major, device.minor) == cc:
+        yield
+        return
+    import gc
+    import types as pytypes
+
+    from numba.cuda import dispatcher as numba_dispatcher
+
+    with global_compiler_lock:
+        device_functions = [
+            obj
+            for obj in gc.get_objects()
+            if isinstance(obj, numba_dispatcher.CUDADispatcher) and obj.targetoptions.get("device")
+        ]
+        stashed = [(d, dict(d.overloads)) for d in device_functions]
+        for d, _ in stashed:
+            d.overloads.clear()
+        current = numba_dispatcher.get_current_device
+        numba_dispatcher.get_current_device = lambda: pytypes.SimpleNamespace(compute_capability=cc)
+        try:
+            yield
+        finally:
+            numba_dispatcher.get_current_device = current
+            for d, overloads in stashed:
+                d.overloads.clear()
+                d.overloads.update(overloads)
+
+
 def precompile(kernel, signature, compute_capability) -> dict:
     """Compile and link a kernel for a target into nvmath's cache, without a GPU.
 
@@ -462,18 +512,19 @@ def precompile(kernel, signature, compute_capability) -> dict:
     cache = getattr(kernel, "nvmath_cache", None) or KernelCache(kernel)
     if cache.key(argtypes, cc) is None:
         raise ValueError(f"kernel={py_func.__qualname__} cannot be fingerprinted, so it cannot be cached (see the log)")
-    codes, _ = cuda.compile_all(
-        py_func,
-        tuple(argtypes),
-        device=False,
-        abi="numba",
-        output="ltoir",
-        cc=cc,
-        fastmath=bool(options.get("fastmath", False)),
-        lineinfo=bool(options.get("lineinfo", False)),
-        opt=options.get("opt", True),
-        launch_bounds=options.get("launch_bounds"),
-    )
+    with device_functions_compiled_for(target.cc):
+        codes, _ = cuda.compile_all(
+            py_func,
+            tuple(argtypes),
+            device=False,
+            abi="numba",
+            output="ltoir",
+            cc=cc,
+            fastmath=bool(options.get("fastmath", False)),
+            lineinfo=bool(options.get("lineinfo", False)),
+            opt=options.get("opt", True),
+            launch_bounds=options.get("launch_bounds"),
+        )
     inputs = [c if isinstance(c, (bytes, bytearray)) else _link_item_bytes(c) for c in codes]
     inputs += [_link_item_bytes(item) for item in options.get("link") or ()]
     extra = list(unused_globals_link_options([*codes, *(options.get("link") or ())]))

@@ -133,6 +133,10 @@ class Complex:
     def __hash__(self):
         return hash(("Complex", self._real_dtype))
 
+    def __nvmath_fingerprint__(self) -> str:
+        # The kernel cache's key of a kernel capturing this type (MM.a_value_type...).
+        return f"nvmath.device.types.Complex:{np.dtype(self._real_dtype).name}"
+
     def __repr__(self):
         return f"complex{2 * 8 * np.dtype(self._real_dtype).itemsize}"
 
@@ -198,6 +202,10 @@ class Vector:
 
     def __hash__(self):
         return hash(("Vector", self._size))
+
+    def __nvmath_fingerprint__(self) -> str:
+        # The kernel cache's key of a kernel capturing this type (half2...).
+        return f"nvmath.device.types.Vector:float16x{self._size}"
 
     def __repr__(self):
         return f"half{self._size}"

@@ -456,3 +456,42 @@ def test_a_short_tensor_array_is_reported_by_argument_and_layout(monkeypatch, re
     strings = _ptx_strings(ptx)
     assert text.encode() in strings, strings
     assert b"an array (array) is too short for make_tensor(suggested_smem_a" in strings
+
+
+def _fingerprint_of_capture(obj) -> str:
+    from nvmath.cache.fingerprint import fingerprint_function
+
+    namespace = {"CAPTURED": obj}
+    exec("def kernel(x):\n    return CAPTURED\n", namespace)
+    return fingerprint_function(namespace["kernel"])
+
+
+@needs_library
+def test_kernels_capturing_layouts_partitioners_and_value_types_can_be_cached():
+    """nvmath-python's tensor-API examples capture layouts, partitioners, accumulators and
+    value types in their kernels: the kernel cache keys each by its description (before, such a
+    kernel was never cached across processes)."""
+    import nvmath.device
+
+    mm = _mm(data_type="complex", block_size=128)
+    captured = [
+        mm.get_layout_smem_a(),
+        mm.suggest_layout_smem_a(),
+        mm.get_layout_gmem_c(),
+        mm.get_layout_gmem_c(64),
+        mm.suggest_partitioner(),
+        mm.suggest_accumulator(),
+        mm.get_accumulator(),
+        mm.a_value_type,
+        nvmath.device.complex128,
+        nvmath.device.half2,
+        nvmath.device.half4,
+    ]
+    prints = [_fingerprint_of_capture(obj) for obj in captured]
+    assert len(set(prints)) == len(prints)  # another description, another key
+    again = _mm(data_type="complex", block_size=128)  # the same description, new objects
+    assert _fingerprint_of_capture(again.get_layout_smem_a()) == prints[0]
+    assert _fingerprint_of_capture(again.suggest_partitioner()) == prints[4]
+    other = _mm(data_type="complex", block_size=256)
+    assert _fingerprint_of_capture(other.get_layout_smem_a()) != prints[0]
+    assert _fingerprint_of_capture(other.suggest_partitioner()) != prints[4]

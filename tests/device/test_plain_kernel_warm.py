@@ -360,6 +360,75 @@ def test_precompiled_plain_fft_kernel_loads_in_a_fresh_process(tmp_path):
     assert warm["compile_s"] < 1.0  # a lookup and a rebuild, no typing, NVVM or nvJitLink
 
 
+def test_precompile_compiles_the_device_functions_a_kernel_calls_for_its_target(private_cache):
+    # nvmath-python's examples call numba.cuda.jit(device=True) helpers; numba-cuda compiles
+    # those for the current device, which, without a GPU, it cannot ask for.
+    from numba import cuda, types
+
+    from nvmath.jit import current_device_target
+
+    @cuda.jit(device=True)
+    def twice(x, i):
+        return x[i] * 2
+
+    @nvmath.device.jit
+    def kernel(x):
+        i = cuda.grid(1)
+        if i < x.size:
+            x[i] = twice(x, i)
+
+    device = current_device_target()
+    targets = [cc for cc in ((10, 0), (8, 0)) if device is None or (device.major, device.minor) != cc]
+    # A newer target, then an older one: each kernel links device code of its own target (the
+    # older kernel could not link the newer target's LTO-IR).
+    for cc in targets:
+        stored = precompile(kernel, (types.float32[::1],), cc)
+        assert stored["target"] == f"sm_{cc[0]}{cc[1]}{'a' if cc >= (9, 0) else ''}" and stored["cubin_bytes"] > 0
+    assert not twice.overloads  # what was compiled for those targets is not kept for this process's device
+
+
+def test_a_cublasdx_kernel_written_as_nvmath_pythons_examples_precompiles(private_cache):
+    """The chained-GEMM example's form: a device helper that loads shared memory, and the shared
+    array typed by ``MM.a_value_type`` (a complex value type), both captured by the kernel."""
+    mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+    try:
+        mathdx.cublasdxGetVersion()
+    except Exception as e:  # libmathdx missing
+        pytest.skip(str(e))
+    from numba import cuda, types
+
+    from nvmath.device import Matmul
+
+    mm = Matmul(
+        size=(32, 32, 32),
+        precision=np.float32,
+        data_type="complex",
+        arrangement=("col_major",) * 3,
+        execution="Block",
+        block_size=128,
+        sm=(9, 0),
+    )
+    a_size, value_type, a_dim, lda = mm.a_size, mm.a_value_type, mm.a_dim, mm.leading_dimension.a
+
+    @cuda.jit(device=True, forceinline=True)
+    def load_to_shared(matrix, smem, dim, ld):
+        for index in range(cuda.threadIdx.x, dim[0] * dim[1], cuda.blockDim.x):
+            smem[(index // dim[1]) * ld + index % dim[1]] = matrix[index % dim[1], index // dim[1]]
+
+    @cuda.jit
+    def kernel(alpha, a, beta, out):
+        smem = cuda.shared.array(shape=(0,), dtype=value_type)
+        load_to_shared(a, smem, a_dim, lda)
+        cuda.syncthreads()
+        mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[2 * a_size :])
+        cuda.syncthreads()
+        load_to_shared(out, smem, a_dim, lda)
+
+    arr = types.Array(types.complex64, 2, "F")
+    stored = precompile(kernel, (types.complex128, arr, types.complex128, arr), (9, 0))
+    assert stored["target"] == "sm_90a" and 0 < stored["cubin_bytes"] < 256 * 1024
+
+
 def test_unused_globals_are_dropped_only_where_the_host_touches_none_but_the_record():
     from numba.cuda import LTOIR
 
