@@ -272,6 +272,27 @@ _CHILD = textwrap.dedent("""
                 data[cuda.blockIdx.x, cuda.threadIdx.x + i * stride] = thread_data[i]
 
         sig = (types.complex64[:, ::1],)
+    elif KIND == "cublasdx":
+        # The chained-GEMM example's form: a device helper, the shared array typed by a
+        # captured complex value type.
+        import numpy as np
+        mm = nvmath.device.Matmul(size=(32, 32, 32), precision=np.float32, data_type="complex",
+                                  arrangement=("col_major",) * 3, execution="Block", block_size=128, sm=(9, 0))
+        a_size, value_type, a_dim, lda = mm.a_size, mm.a_value_type, mm.a_dim, mm.leading_dimension.a
+
+        @cuda.jit(device=True, forceinline=True)
+        def load_to_shared(matrix, smem, dim, ld):
+            for index in range(cuda.threadIdx.x, dim[0] * dim[1], cuda.blockDim.x):
+                smem[(index // dim[1]) * ld + index % dim[1]] = matrix[index % dim[1], index // dim[1]]
+
+        def body(alpha, a, beta, out):
+            smem = cuda.shared.array(shape=(0,), dtype=value_type)
+            load_to_shared(a, smem, a_dim, lda)
+            cuda.syncthreads()
+            mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[2 * a_size:])
+
+        arr = types.Array(types.complex64, 2, "F")
+        sig = (types.complex128, arr, types.complex128, arr)
     else:
         SRC = 'extern "C" __device__ void saxpy(float* y, const float* x, float a, int i) { y[i] = a * x[i] + y[i]; }'
         saxpy = nvmath.device.extern_function(
@@ -444,6 +465,20 @@ def test_unused_globals_are_dropped_only_where_the_host_touches_none_but_the_rec
     assert unused_globals_link_options([b"kernel", LTOIR(b"x", setup_callback=lambda m: None)]) == ()
     assert unused_globals_link_options([plain, LTOIR(b"x", teardown_callback=lambda m: None)]) == ()
     assert unused_globals_link_options([record, LTOIR(b"x", nrt=True)]) == ()
+
+
+def test_a_precompiled_kernel_written_as_nvmath_pythons_examples_loads_in_a_fresh_process(tmp_path):
+    # A device helper (compiled for the target) and a captured value type (keyed by its
+    # description): the fresh process loads the cubin, it compiles nothing.
+    mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+    try:
+        mathdx.cublasdxGetVersion()
+    except Exception as e:  # libmathdx missing
+        pytest.skip(str(e))
+    stored = _child(tmp_path, "precompile", "cublasdx")
+    warm = _child(tmp_path, "load", "cublasdx")
+    assert "error" not in warm, warm
+    assert warm["entry_name"] == stored["entry_name"] and warm["nvmath_hits"] == 1 and warm["nvmath_misses"] == 0
 
 
 def test_precompile_refuses_what_it_cannot_cache(saxpy):
