@@ -437,10 +437,13 @@ def device_functions_compiled_for(cc):
     from numba.cuda import dispatcher as numba_dispatcher
 
     with global_compiler_lock:
+        # type(obj), not isinstance: the latter reads obj.__class__, which some objects answer
+        # with a warning (torch's deprecated aliases).
+        dispatcher_class = numba_dispatcher.CUDADispatcher
         device_functions = [
             obj
             for obj in gc.get_objects()
-            if isinstance(obj, numba_dispatcher.CUDADispatcher) and obj.targetoptions.get("device")
+            if issubclass(type(obj), dispatcher_class) and obj.targetoptions.get("device")
         ]
         stashed = [(d, dict(d.overloads)) for d in device_functions]
         for d, _ in stashed:
