@@ -34,6 +34,15 @@ def saxpy():
     )
 
 
+def _need_libmathdx(version_function: str) -> None:
+    """Skip the test where libmathdx (or the part that ``version_function`` asks) is missing."""
+    mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+    try:
+        getattr(mathdx, version_function)()
+    except Exception as e:  # libmathdx missing
+        pytest.skip(str(e))
+
+
 @pytest.fixture
 def hook_off():
     """The hook off before and after the test, whatever the test did."""
@@ -367,11 +376,7 @@ def test_precompiled_plain_kernel_loads_in_a_fresh_process_without_compiling(tmp
 
 
 def test_precompiled_plain_fft_kernel_loads_in_a_fresh_process(tmp_path):
-    mathdx = pytest.importorskip("nvmath.bindings.mathdx")
-    try:
-        mathdx.cufftdxGetVersion()
-    except Exception as e:  # libmathdx missing
-        pytest.skip(str(e))
+    _need_libmathdx("cufftdxGetVersion")
     stored = _child(tmp_path, "precompile", "fft")
     # libmathdx's unused globals dropped at the link: 18 KB here, 1.8 MB with them.
     assert stored["cubin_bytes"] < 256 * 1024, stored
@@ -411,11 +416,7 @@ def test_precompile_compiles_the_device_functions_a_kernel_calls_for_its_target(
 def test_a_cublasdx_kernel_written_as_nvmath_pythons_examples_precompiles(private_cache):
     """The chained-GEMM example's form: a device helper that loads shared memory, and the shared
     array typed by ``MM.a_value_type`` (a complex value type), both captured by the kernel."""
-    mathdx = pytest.importorskip("nvmath.bindings.mathdx")
-    try:
-        mathdx.cublasdxGetVersion()
-    except Exception as e:  # libmathdx missing
-        pytest.skip(str(e))
+    _need_libmathdx("cublasdxGetVersion")
     from numba import cuda, types
 
     from nvmath.device import Matmul
@@ -470,11 +471,7 @@ def test_unused_globals_are_dropped_only_where_the_host_touches_none_but_the_rec
 def test_a_precompiled_kernel_written_as_nvmath_pythons_examples_loads_in_a_fresh_process(tmp_path):
     # A device helper (compiled for the target) and a captured value type (keyed by its
     # description): the fresh process loads the cubin, it compiles nothing.
-    mathdx = pytest.importorskip("nvmath.bindings.mathdx")
-    try:
-        mathdx.cublasdxGetVersion()
-    except Exception as e:  # libmathdx missing
-        pytest.skip(str(e))
+    _need_libmathdx("cublasdxGetVersion")
     stored = _child(tmp_path, "precompile", "cublasdx")
     warm = _child(tmp_path, "load", "cublasdx")
     assert "error" not in warm, warm
