@@ -125,8 +125,10 @@
 # Session begun 2026-12-07 20:46: no device was lent (loans paused), so no call. On the CPU:
 # nvmath's own links (precompile, the pipelines' host kernels) now drop the device globals that
 # no code uses (libmathdx's: a precompiled kernel 1.76-1.80 MB -> 18-67 KB, the host kernels
-# 4.2 MB -> 7.6 KB, the same SASS read offline), keeping the array checks' record. Next, on any
-# card: modload (the GPU tests of a precompiled kernel's record and of the pipelines, and what
+# 4.2 MB -> 7.6 KB, the same SASS read offline), keeping the array checks' record; precompile
+# compiles a kernel's cuda.jit(device=True) helpers for its target (numba-cuda asked the device),
+# and kernels capturing layouts, partitioners or value types are cached across processes (they
+# had no fingerprint). CPU suite: 2319 passed, 1115 skipped (1822 s). Next, on any card: modload (the GPU tests of a precompiled kernel's record and of the pipelines, and what
 # the globals cost a module's load: tools/probe_module_load.py). Then, on an H200: gapped.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
