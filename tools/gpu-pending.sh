@@ -122,8 +122,8 @@
 # and 5 of nvmath-python's; docs/results/h100/cublasdx_fused_gemm_gapped.json), then
 # tests/bindings/test_curand_peer_names.py on the GPU: 62 passed (the METHOD_3RD refusal holds).
 # The tenth, with 451 s left, found no machine (180 s). Next, on an H200: gapped.
-# Session begun 2026-12-07 20:46: loans paused until its last 50 minutes, then 11 calls (6 naming
-# nvidia-h200, 5 nvidia-h100-x1): 8 failed starts (about 90 s each), 3 refusals (15 s). On the CPU:
+# Session begun 2026-12-07 20:46: loans paused until its last 50 minutes, then 12 calls (7 naming
+# nvidia-h200, 5 nvidia-h100-x1): 9 failed starts (about 90 s each), 3 refusals (15 s). On the CPU:
 # nvmath's own links (precompile, the pipelines' host kernels) now drop the device globals that
 # no code uses (libmathdx's: a precompiled kernel 1.76-1.80 MB -> 18-67 KB, the host kernels
 # 4.2 MB -> 7.6 KB, the same SASS read offline), keeping the array checks' record; precompile
