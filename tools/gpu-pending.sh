@@ -364,8 +364,20 @@ case "${1:-measure}" in
     PYTHONPATH=/tmp/site:$PWD LD_LIBRARY_PATH=/tmp/site/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
       python3 tools/probe_module_load.py --rounds 40 --out "$OUT/module_load.json" | grep -v '^   *[0-9]' | head -40
     ;;
+  linkcheck)
+    # Any card, about 4 minutes (carry .whl): since 2026-12-08 a cache miss links the kernel
+    # without libmathdx's unused globals (nvmath/device/_kernel_link.py). The GPU tests of the
+    # kernel cache, of the array checks' record (a compiled kernel's: test_cublasdx_gpu.py) and of
+    # the plain-kernel hook, then nvmath-python's cuBLASDx examples on this checkout (peer
+    # examples carried) when LINKCHECK_EXAMPLES=1.
+    NVMATH_TEST_PATHS="tests/device/test_kernel_cache_gpu.py tests/device/test_cublasdx_gpu.py tests/device/test_plain_kernel_warm.py tests/device/test_cublasdx_tensor_gpu.py" \
+      tools/gpu-check.sh tests
+    if [ "${LINKCHECK_EXAMPLES:-0}" = 1 ]; then
+      MODES=ours AREAS="examples/device" bash .peer-examples/run.sh 2>&1 | tail -n 12
+    fi
+    ;;
   *)
-    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|view|ceiling|lu|suite|suite1|suite2|dx|launchdiag|tensor|modload]" >&2
+    echo "usage: tools/gpu-pending.sh [measure|probe|h200min|rest|view|ceiling|lu|suite|suite1|suite2|dx|launchdiag|tensor|modload|linkcheck]" >&2
     exit 2
     ;;
 esac

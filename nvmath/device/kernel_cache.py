@@ -32,8 +32,9 @@ logger = logging.getLogger("nvmath.device")
 
 _MAGIC = b"NVMKRNL1"
 _PREFIX = struct.Struct("<8sI")
-# Bump when what is stored (or how it is rebuilt) changes.
-_SCHEMA = "kernel-2"
+# Bump when what is stored (or how it is rebuilt) changes. kernel-3: kernels compiled on a miss
+# are linked without the unused globals (nvmath.device._kernel_link).
+_SCHEMA = "kernel-3"
 
 
 def encode_kernel(meta: dict, cubin: bytes) -> bytes:
@@ -94,9 +95,11 @@ class KernelCache:
     def cache_path(self):
         return _cache.get_cache().location
 
-    def key(self, argtypes, cc):
+    def key(self, argtypes, cc, link=None):
         """The cache key of the specialization for ``argtypes`` on compute capability ``cc``,
-        or None (with a logged reason) when the kernel cannot be fingerprinted."""
+        or None (with a logged reason) when the kernel cannot be fingerprinted. ``link``: how
+        the kernel is linked (one of ``nvmath.device._kernel_link.KERNEL_LINKS``), by default
+        as this process links the kernels it compiles."""
         if self._fingerprint is None:
             try:
                 self._fingerprint = _cache.fingerprint_function(self.dispatcher.py_func)
@@ -114,6 +117,7 @@ class KernelCache:
             "argtypes": json.dumps([str(t) for t in argtypes]),
             "target": f"sm_{cc[0]}{cc[1]}{cc[2] if len(cc) > 2 else ''}",
             "options": json.dumps(options, sort_keys=True),
+            "kernel-link": link or _kernel_link_mode(),
             **{f"toolchain.{k}": v for k, v in toolchain_identity().items()},
         }
         from nvmath import __version__
@@ -140,7 +144,7 @@ class KernelCache:
         cc = devices.get_context().device.compute_capability
         return launch_target(cc)
 
-    def load(self, argtypes, cc):
+    def load(self, argtypes, cc, link=None):
         """The kernel for ``argtypes`` on target ``cc`` (``(major, minor, suffix)``) rebuilt
         from a cached cubin, without compiling anything, or None (counted as a miss).
 
@@ -148,7 +152,7 @@ class KernelCache:
         argtypes = tuple(argtypes)
         if not self._enabled:
             return None
-        key = self.key(argtypes, cc)
+        key = self.key(argtypes, cc, link)
         if key is None:
             return None
         payload = _cache.get_cache().get(key)
@@ -172,12 +176,12 @@ class KernelCache:
         )
         return kernel
 
-    def store(self, argtypes, cc, cubin: bytes, meta: dict) -> None:
+    def store(self, argtypes, cc, cubin: bytes, meta: dict, link=None) -> None:
         """Keep the linked ``cubin`` of the specialization for ``argtypes`` on target ``cc``;
         ``meta`` holds what :meth:`load` needs to rebuild the kernel (``entry_name``...)."""
         if not self._enabled:
             return
-        key = self.key(tuple(argtypes), cc)
+        key = self.key(tuple(argtypes), cc, link)
         if key is None:
             return
         meta = {**meta, "cc": list(cc)}
@@ -194,7 +198,9 @@ class KernelCache:
 
         argtypes, _ = sigutils.normalize_signature(sig)
         kernel = self.load(argtypes, cc)
-        if kernel is not None and kernel._codelibrary._setup_functions:
+        if kernel is None:
+            return self._compile_on_miss(argtypes, cc)
+        if kernel._codelibrary._setup_functions:
             from numba import cuda
 
             # numba-cuda sets a module up only when it binds a kernel it compiled: a loaded one
@@ -210,8 +216,43 @@ class KernelCache:
         from numba.core import sigutils
 
         argtypes, _ = sigutils.normalize_signature(sig)
+        self._save(argtypes, kernel, self._target())
+
+    def _compile_on_miss(self, argtypes, cc):
+        """On a miss, the kernel compiled as its dispatcher would and linked without the unused globals
+        (:mod:`nvmath.device._kernel_link`), stored, its module loaded; or None, where numba-cuda
+        compiles it its own way (``NVMATH_DEVICE_KERNEL_LINK=numba``, debug kernels, a kernel
+        that cannot be fingerprinted, a dispatcher that may not compile, a numba-cuda without
+        the pieces this needs). numba-cuda counts what this returns as a hit of its cache."""
+        from . import _kernel_link
+
+        dispatcher = self.dispatcher
+        if (
+            _kernel_link.kernel_link() != "nvmath"
+            or dispatcher.targetoptions.get("debug")
+            or not getattr(dispatcher, "_can_compile", True)
+            or self.key(argtypes, cc) is None
+            or not _kernel_link.supported()
+        ):
+            return None
+        kernel, dropped = _kernel_link.compile_kernel(dispatcher, argtypes, cc)
+        kernel.bind()  # as numba-cuda does after compiling: the module loads (and is set up) here
+        logger.info(
+            "kernel %s%s compiled and linked%s",
+            dispatcher.py_func.__qualname__,
+            tuple(str(t) for t in argtypes),
+            ", unused globals dropped" if dropped else "",
+        )
+        self._save(argtypes, kernel, cc)
+        return kernel
+
+    def _save(self, argtypes, kernel, cc):
         if getattr(kernel, "debug", False):
             return  # debug kernels carry exception state that is rebuilt only by compiling
+        if getattr(kernel, "launch_config_sensitive", False):
+            # Its code depends on the launch configuration, which the key does not hold.
+            logger.info("kernel %s is not cached: it is launch-configuration sensitive", kernel.entry_name[:80])
+            return
         library = kernel._codelibrary
         from ._array_check_record import setup_module
 
@@ -220,7 +261,6 @@ class KernelCache:
             # Linked code with module set-up callbacks (NRT...): a rebuilt kernel would lack them.
             logger.info("kernel %s is not cached: its linked code has module callbacks", kernel.entry_name[:80])
             return
-        cc = self._target()
         image = library.get_cubin(cc=cc)
         # numba-cuda keeps a cuda.core ObjectCode (older releases: bytes); the cache keeps bytes.
         cubin = image.code if hasattr(image, "code") else bytes(image)
@@ -230,12 +270,18 @@ class KernelCache:
             "container": "cuda.core" if hasattr(image, "code") else "bytes",
             "lineinfo": bool(kernel.lineinfo),
             "shared_memory_carveout": kernel.shared_memory_carveout,
-            "launch_config_sensitive": bool(getattr(kernel, "launch_config_sensitive", False)),
+            "launch_config_sensitive": False,
             # The device-side array checks' record, set up when the module loads (the one
             # callback a rebuilt kernel gets back).
             "array_check_record": bool(setups),
         }
         self.store(argtypes, cc, cubin, meta)
+
+
+def _kernel_link_mode() -> str:
+    from ._kernel_link import kernel_link
+
+    return kernel_link()
 
 
 def launch_target(cc) -> tuple:
@@ -499,6 +545,7 @@ def precompile(kernel, signature, compute_capability) -> dict:
 
     from nvmath.jit import link
     from nvmath.jit.arch import parse_target
+    from nvmath.jit.link import detect_input_kind
 
     py_func = getattr(kernel, "py_func", None)
     options = getattr(kernel, "targetoptions", None)
@@ -513,7 +560,7 @@ def precompile(kernel, signature, compute_capability) -> dict:
     check_device_objects(py_func, target.cc)
     argtypes, _ = sigutils.normalize_signature(signature)
     cache = getattr(kernel, "nvmath_cache", None) or KernelCache(kernel)
-    if cache.key(argtypes, cc) is None:
+    if cache.key(argtypes, cc, "nvmath") is None:
         raise ValueError(f"kernel={py_func.__qualname__} cannot be fingerprinted, so it cannot be cached (see the log)")
     with device_functions_compiled_for(target.cc):
         codes, _ = cuda.compile_all(
@@ -530,7 +577,10 @@ def precompile(kernel, signature, compute_capability) -> dict:
         )
     inputs = [c if isinstance(c, (bytes, bytearray)) else _link_item_bytes(c) for c in codes]
     inputs += [_link_item_bytes(item) for item in options.get("link") or ()]
-    extra = list(unused_globals_link_options([*codes, *(options.get("link") or ())]))
+    extra = []
+    if all(detect_input_kind(data) == "ltoir" for data in inputs):
+        # nvJitLink sees every use of a global only where all the code is LTO-IR.
+        extra += unused_globals_link_options([*codes, *(options.get("link") or ())])
     if options.get("max_registers"):
         extra.append(f"-maxrregcount={int(options['max_registers'])}")
     if options.get("lineinfo"):
@@ -554,7 +604,7 @@ def precompile(kernel, signature, compute_capability) -> dict:
         "launch_config_sensitive": False,
         "array_check_record": any(getattr(c, "setup_callback", None) is setup_module for c in codes),
     }
-    cache.store(argtypes, cc, cubin, meta)
+    cache.store(argtypes, cc, cubin, meta, link="nvmath")
     logger.info("kernel %s%s precompiled for %s", py_func.__qualname__, tuple(str(t) for t in argtypes), sm)
     return {"entry_name": entries[0], "target": sm, "cubin_bytes": len(cubin)}
 

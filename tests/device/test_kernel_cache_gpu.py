@@ -89,3 +89,65 @@ def test_in_process_values_and_stream(tmp_path, monkeypatch):
     stream.synchronize()
     assert np.allclose(out.copy_to_host(), a + b)
     assert add.nvmath_cache.misses == 1
+
+
+def _gemm_kernel():
+    """One 32x32x32 complex64 cuBLASDx GEMM on shared memory: C = alpha A B + beta C."""
+    from numba import cuda
+
+    import nvmath.device
+    from nvmath.device import Matmul
+
+    mm = Matmul(size=(32, 32, 32), precision=np.float32, data_type="complex", arrangement=("col_major",) * 3)
+    a_size, value_type = mm.a_size, mm.a_value_type
+
+    @nvmath.device.jit
+    def kernel(alpha, a, b, beta, c):
+        smem = cuda.shared.array(shape=(0,), dtype=value_type)
+        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
+            smem[i] = a[i % 32, i // 32]
+            smem[a_size + i] = b[i % 32, i // 32]
+            smem[2 * a_size + i] = c[i % 32, i // 32]
+        cuda.syncthreads()
+        mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[2 * a_size :])
+        cuda.syncthreads()
+        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
+            c[i % 32, i // 32] = smem[2 * a_size + i]
+
+    return kernel, mm
+
+
+@pytest.mark.parametrize("link", ["nvmath", "numba"])
+def test_a_cublasdx_kernel_compiled_on_a_miss(tmp_path, monkeypatch, link):
+    """nvmath's link drops libmathdx's unused globals (a cubin of tens of KB, not 1.7 MB); both
+    links compute the GEMM. (The record of the array checks, which the link keeps, is read back
+    after a failure in test_cublasdx_gpu.py.)"""
+    from numba import cuda
+
+    from nvmath.cache import configure
+
+    monkeypatch.setenv("NVMATH_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("NVMATH_DEVICE_KERNEL_LINK", link)
+    configure()
+    kernel, mm = _gemm_kernel()
+    rng = np.random.default_rng()
+
+    def draw():
+        return np.asfortranarray(rng.standard_normal((32, 32)) + 1j * rng.standard_normal((32, 32))).astype(
+            np.complex64
+        )
+
+    a, b, c = draw(), draw(), draw()
+    alpha, beta = 1.5 - 0.5j, 0.25 + 1j
+    dc = cuda.to_device(c)
+    kernel[1, mm.block_dim, 0, 3 * mm.a_size * 8](alpha, cuda.to_device(a), cuda.to_device(b), beta, dc)
+    expected = alpha * (a.astype(np.complex128) @ b.astype(np.complex128)) + beta * c
+    assert np.allclose(dc.copy_to_host(), expected, rtol=1e-4, atol=1e-4)
+    assert kernel.nvmath_cache.misses == 1
+    (compiled,) = kernel.overloads.values()
+    image = compiled._codelibrary.get_cubin()
+    cubin = image.code if hasattr(image, "code") else bytes(image)
+    if link == "nvmath":
+        assert len(cubin) < 256 * 1024
+    else:
+        assert len(cubin) > 1024 * 1024

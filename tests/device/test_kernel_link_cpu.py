@@ -1,0 +1,174 @@
+"""How a kernel that nvmath's cache serves is compiled and linked on a miss, without a GPU.
+
+numba-cuda's ``_Kernel`` asks the current device for its target; here the device that an H200
+would be stands in for it (``device_functions_compiled_for`` and the code library's target), so
+the compile and the link are numba-cuda's own, for sm_90a.
+"""
+
+import logging
+
+import numpy as np
+import pytest
+
+from nvmath.device import _array_check_record, _kernel_link
+from nvmath.device.kernel_cache import KernelCache, cubin_symbols, device_functions_compiled_for, entry_names
+
+CC = (9, 0, "a")
+
+
+def _need_libmathdx() -> None:
+    mathdx = pytest.importorskip("nvmath.bindings.mathdx")
+    try:
+        mathdx.cublasdxGetVersion()
+    except Exception as e:  # libmathdx missing
+        pytest.skip(str(e))
+
+
+@pytest.fixture
+def sm90(monkeypatch):
+    """numba-cuda's kernel compile for sm_90a, as on an H200, on a machine without a GPU."""
+    from numba.cuda.codegen import CUDACodeLibrary
+
+    original = CUDACodeLibrary._ensure_cc
+    monkeypatch.setattr(CUDACodeLibrary, "_ensure_cc", lambda self, cc: original(self, cc) if cc else CC)
+    with device_functions_compiled_for((9, 0)):
+        yield
+
+
+def _gemm_kernel(**jit_options):
+    """One 32x32x32 complex64 cuBLASDx GEMM on shared memory, as nvmath-python's examples write it."""
+    from numba import cuda, types
+
+    from nvmath.device import Matmul
+
+    mm = Matmul(
+        size=(32, 32, 32),
+        precision=np.float32,
+        data_type="complex",
+        arrangement=("col_major",) * 3,
+        execution="Block",
+        block_size=128,
+        sm=(9, 0),
+    )
+    a_size, value_type = mm.a_size, mm.a_value_type
+
+    @cuda.jit(**jit_options)
+    def kernel(alpha, a, beta, out):
+        smem = cuda.shared.array(shape=(0,), dtype=value_type)
+        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
+            smem[i] = a[i % 32, i // 32]
+            smem[a_size + i] = a[i // 32, i % 32]
+            smem[2 * a_size + i] = out[i % 32, i // 32]
+        cuda.syncthreads()
+        mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[2 * a_size :])
+        cuda.syncthreads()
+        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
+            out[i % 32, i // 32] = smem[2 * a_size + i]
+
+    arr = types.Array(types.complex64, 2, "F")
+    return kernel, (types.complex128, arr, types.complex128, arr)
+
+
+def _code(cubin) -> bytes:
+    return cubin.code if hasattr(cubin, "code") else bytes(cubin)
+
+
+def test_a_cublasdx_kernel_is_linked_without_the_unused_globals(sm90):
+    _need_libmathdx()
+    kernel, sig = _gemm_kernel()
+    compiled, dropped = _kernel_link.compile_kernel(kernel, sig, CC)
+    library = compiled._codelibrary
+    assert dropped and library._lto
+    cubin = _code(library.get_cubin(cc=CC))  # what the launch loads: the link is not redone
+    assert len(cubin) < 256 * 1024
+    assert entry_names(cubin) == [compiled.entry_name]
+    names = {name for name, *_ in cubin_symbols(cubin)}
+    assert set(_array_check_record.HOST_SYMBOLS) <= names  # the record the host points at is kept
+
+    # numba-cuda's own compile and link of the same kernel keeps libmathdx's globals: over 1 MB.
+    from numba.cuda.dispatcher import _Kernel
+
+    numba_linked = _Kernel(kernel.py_func, sig, **kernel.targetoptions)
+    numba_cubin = _code(numba_linked._codelibrary.get_cubin(cc=CC))
+    assert len(numba_cubin) > 4 * len(cubin)
+
+
+def test_a_kernel_compiled_to_ptx_keeps_numba_cudas_link(sm90):
+    """PTX among the link's inputs: nvJitLink would not see its uses of the globals."""
+    _need_libmathdx()
+    kernel, sig = _gemm_kernel()
+    # As a dispatcher without nvJitLink, or with debug=True, holds it (numba-cuda 0.30.4 drops
+    # the lto= keyword of @cuda.jit(...)).
+    kernel.targetoptions["lto"] = False
+    compiled, dropped = _kernel_link.compile_kernel(kernel, sig, CC)
+    assert not dropped and not compiled._codelibrary._lto
+    assert len(entry_names(_code(compiled._codelibrary.get_cubin(cc=CC)))) == 1
+
+
+class _Library:
+    """What link_library reads of a numba-cuda code library; ``get_cubin`` is numba-cuda's link."""
+
+    def __init__(self, setups=(), teardowns=(), files=(), lto=True):
+        self._setup_functions, self._teardown_functions = list(setups), list(teardowns)
+        self._linking_files, self._lto, self.needs_cudadevrt = set(files), lto, False
+
+    def get_cubin(self, cc):
+        return f"numba-cuda's link for {cc}"
+
+
+def test_code_whose_host_touches_its_globals_keeps_numba_cudas_link():
+    """Module callbacks other than the record's, or NRT, may read or write globals: all are kept."""
+    from numba.cuda import LTOIR
+
+    record = _array_check_record.setup_module
+    for library in (
+        _Library(setups=[lambda module: None]),
+        _Library(setups=[record], teardowns=[lambda module: None]),
+        _Library(setups=[record], files=[LTOIR(b"x", name="nrt.ltoir", nrt=True)]),
+        _Library(setups=[record], lto=False),
+    ):
+        assert _kernel_link.link_library(library, CC) == ("numba-cuda's link for (9, 0, 'a')", False)
+    assert _kernel_link._host_touches_globals(_Library(setups=[lambda module: None]))
+    assert not _kernel_link._host_touches_globals(_Library(setups=[record], files=[LTOIR(b"x", name="a.ltoir")]))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", "nvmath"), ("numba", "numba"), (" NVMATH ", "nvmath"), ("fast", "nvmath")]
+)
+def test_the_environment_chooses_the_link(monkeypatch, caplog, value, expected):
+    monkeypatch.setenv(_kernel_link.ENVIRONMENT_VARIABLE, value)
+    with caplog.at_level(logging.WARNING, logger="nvmath.device"):
+        assert _kernel_link.kernel_link() == expected
+    if value == "fast":
+        assert "NVMATH_DEVICE_KERNEL_LINK='fast' is not supported; accepted: nvmath, numba" in caplog.text
+
+
+def test_the_link_is_part_of_the_key_and_numbas_link_compiles_nothing_here(monkeypatch):
+    from numba import cuda, types
+
+    @cuda.jit
+    def kernel(out):
+        out[0] = 2
+
+    cache = KernelCache(kernel)
+    argtypes = (types.float32[::1],)
+    assert cache.key(argtypes, CC, "nvmath") != cache.key(argtypes, CC, "numba")
+    monkeypatch.setenv(_kernel_link.ENVIRONMENT_VARIABLE, "numba")
+    assert cache.key(argtypes, CC) == cache.key(argtypes, CC, "numba")
+    # numba-cuda's own path: the miss hands the compile back to the dispatcher.
+    assert cache._compile_on_miss(argtypes, CC) is None
+
+
+def test_debug_kernels_take_numba_cudas_path():
+    from numba import cuda, types
+
+    @cuda.jit(debug=True, opt=False)
+    def kernel(out):
+        out[0] = 2
+
+    assert KernelCache(kernel)._compile_on_miss((types.float32[::1],), CC) is None
+
+
+def test_this_numba_cuda_has_what_the_link_uses():
+    # If a numba-cuda release drops these, misses quietly take numba-cuda's path: revisit.
+    assert _kernel_link.supported()
