@@ -131,6 +131,12 @@
 # and kernels capturing layouts, partitioners or value types are cached across processes (they
 # had no fingerprint). CPU suite: 2319 passed, 1115 skipped (1822 s). Next, on any card: modload (the GPU tests of a precompiled kernel's record and of the pipelines, and what
 # the globals cost a module's load: tools/probe_module_load.py). Then, on an H200: gapped.
+# Session begun 2026-12-07 23:58: nine calls failed to start or were refused (H200 and H100 alike)
+# before an H100 came: modload (56 GPU tests passed; the probe: the chained-GEMM kernel's 1.74 MB
+# cubin 48.4 ms to load and get, 35.0 ms to unload, the 48 KB one without libmathdx's unused
+# globals 0.41 / 0.04 ms; docs/results/h100/module_load.json). So a cache miss now links that
+# way (nvmath/device/_kernel_link.py), and linkcheck on a second H100: 63 GPU tests passed
+# (docs/results/h100/logs_20261208/). Next, on an H200: gapped.
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python
