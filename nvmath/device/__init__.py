@@ -23,7 +23,9 @@ nvmath-python's names:
 This project's own:
 
 - :func:`jit`: ``numba.cuda.jit`` whose linked cubins persist in :mod:`nvmath.cache`;
-  :func:`precompile` builds one without a GPU.
+  :func:`precompile` builds one without a GPU. Both link without the device globals that no
+  code uses (libmathdx's thousands: a cubin of tens of KB that loads in under a millisecond,
+  not 1.7 MB and 48 ms); ``NVMATH_DEVICE_KERNEL_LINK=numba`` keeps numba-cuda's own link.
 - :func:`enable_plain_kernel_cache` (or ``NVMATH_PLAIN_KERNEL_CACHE=1``): the same cache for
   plain ``numba.cuda.jit`` kernels that call these functions (opt-in: it wraps a private
   numba-cuda method, on numba-cuda 0.30 only).
