@@ -368,7 +368,7 @@ case "${1:-measure}" in
     NVMATH_TEST_PATHS="tests/device/test_cublasdx_gpu.py tests/device/test_cublasdx_pipeline_gpu.py tests/device/test_plain_kernel_warm.py" \
       tools/gpu-check.sh tests
     PYTHONPATH=/tmp/site:$PWD LD_LIBRARY_PATH=/tmp/site/nvidia/cu13/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
-      python3 tools/probe_module_load.py --rounds 40 --out "$OUT/module_load.json" | grep -v '^   *[0-9]' | head -40
+      python3 tools/probe_module_load.py --rounds 40 --out "$OUT/module_load.json" --chart "$OUT/module_load.png" | grep -v '^   *[0-9]' | head -40
     ;;
   linkcheck)
     # Any card, about 4 minutes (carry .whl): since 2026-12-08 a cache miss links the kernel

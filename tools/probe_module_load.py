@@ -8,6 +8,7 @@ array checks' record kept). Each is then loaded, its kernel fetched (which makes
 happen) and unloaded, in alternating order, and the medians are written as JSON.
 
     python tools/probe_module_load.py [--rounds 40] [--out results/module_load.json]
+    python tools/probe_module_load.py --chart module_load.png --from-json module_load.json  # no GPU
 
 Needs a GPU, libmathdx and numba-cuda (the ``dx`` extra).
 """
@@ -102,11 +103,47 @@ def _time_load(cubin: bytes, entry: str) -> tuple[float, float]:
     return (t1 - t0) / 1e3, (t2 - t1) / 1e3
 
 
+def chart(result: dict, path: str) -> None:
+    """Load and unload medians of each variant, on a log scale, with the cubins' sizes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = list(result["variants"])
+    loads = [result["variants"][n]["load_and_get_function_us_median"] / 1e3 for n in names]
+    unloads = [result["variants"][n]["unload_us_median"] / 1e3 for n in names]
+    labels = [f"{n}\n{result['variants'][n]['cubin_bytes'] / 1024:,.0f} KiB" for n in names]
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    x = range(len(names))
+    for offset, values, what, color in (
+        (-0.2, loads, "load + get function", "#76b900"),
+        (0.2, unloads, "unload", "#999999"),
+    ):
+        bars = ax.bar([i + offset for i in x], values, width=0.4, label=what, color=color)
+        for bar, v in zip(bars, values):
+            ax.annotate(f"{v:.3g}", (bar.get_x() + bar.get_width() / 2, v), ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(list(x), labels, fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylabel("ms (median)")
+    ax.set_title(f"The chained-GEMM kernel's module, {result['device']} ({result['rounds']} rounds)", fontsize=10)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--out", default=None, help="write the JSON here as well as to stdout")
+    parser.add_argument("--chart", default=None, help="draw the medians into this PNG")
+    parser.add_argument("--from-json", default=None, help="chart this JSON (an earlier run's) without a GPU")
     args = parser.parse_args(argv)
+    if args.from_json:
+        with open(args.from_json) as f:
+            result = json.load(f)
+        chart(result, args.chart or args.from_json.removesuffix(".json") + ".png")
+        return 0
 
     from numba import cuda
 
@@ -140,6 +177,8 @@ def main(argv=None) -> int:
     if args.out:
         with open(args.out, "w") as f:
             f.write(text + "\n")
+    if args.chart:
+        chart(result, args.chart)
     return 0
 
 
