@@ -91,32 +91,6 @@ def test_in_process_values_and_stream(tmp_path, monkeypatch):
     assert add.nvmath_cache.misses == 1
 
 
-def _gemm_kernel():
-    """One 32x32x32 complex64 cuBLASDx GEMM on shared memory: C = alpha A B + beta C."""
-    from numba import cuda
-
-    import nvmath.device
-    from nvmath.device import Matmul
-
-    mm = Matmul(size=(32, 32, 32), precision=np.float32, data_type="complex", arrangement=("col_major",) * 3)
-    a_size, value_type = mm.a_size, mm.a_value_type
-
-    @nvmath.device.jit
-    def kernel(alpha, a, b, beta, c):
-        smem = cuda.shared.array(shape=(0,), dtype=value_type)
-        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
-            smem[i] = a[i % 32, i // 32]
-            smem[a_size + i] = b[i % 32, i // 32]
-            smem[2 * a_size + i] = c[i % 32, i // 32]
-        cuda.syncthreads()
-        mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[2 * a_size :])
-        cuda.syncthreads()
-        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
-            c[i % 32, i // 32] = smem[2 * a_size + i]
-
-    return kernel, mm
-
-
 @pytest.mark.parametrize("link", ["nvmath", "numba"])
 def test_a_cublasdx_kernel_compiled_on_a_miss(tmp_path, monkeypatch, link):
     """nvmath's link drops libmathdx's unused globals (a cubin of tens of KB, not 1.7 MB); both
@@ -129,7 +103,10 @@ def test_a_cublasdx_kernel_compiled_on_a_miss(tmp_path, monkeypatch, link):
     monkeypatch.setenv("NVMATH_CACHE_DIR", str(tmp_path))
     monkeypatch.setenv("NVMATH_DEVICE_KERNEL_LINK", link)
     configure()
-    kernel, mm = _gemm_kernel()
+    import nvmath.device
+    from tests.device.gemm_kernel import gemm_kernel
+
+    kernel, _, mm = gemm_kernel(nvmath.device.jit)
     rng = np.random.default_rng()
 
     def draw():

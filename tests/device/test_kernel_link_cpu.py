@@ -7,11 +7,11 @@ the compile and the link are numba-cuda's own, for sm_90a.
 
 import logging
 
-import numpy as np
 import pytest
 
 from nvmath.device import _array_check_record, _kernel_link
 from nvmath.device.kernel_cache import KernelCache, cubin_symbols, device_functions_compiled_for, entry_names
+from tests.device.gemm_kernel import gemm_kernel
 
 CC = (9, 0, "a")
 
@@ -35,38 +35,11 @@ def sm90(monkeypatch):
         yield
 
 
-def _gemm_kernel(**jit_options):
-    """One 32x32x32 complex64 cuBLASDx GEMM on shared memory, as nvmath-python's examples write it."""
-    from numba import cuda, types
+def _gemm_kernel():
+    from numba import cuda
 
-    from nvmath.device import Matmul
-
-    mm = Matmul(
-        size=(32, 32, 32),
-        precision=np.float32,
-        data_type="complex",
-        arrangement=("col_major",) * 3,
-        execution="Block",
-        block_size=128,
-        sm=(9, 0),
-    )
-    a_size, value_type = mm.a_size, mm.a_value_type
-
-    @cuda.jit(**jit_options)
-    def kernel(alpha, a, beta, out):
-        smem = cuda.shared.array(shape=(0,), dtype=value_type)
-        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
-            smem[i] = a[i % 32, i // 32]
-            smem[a_size + i] = a[i // 32, i % 32]
-            smem[2 * a_size + i] = out[i % 32, i // 32]
-        cuda.syncthreads()
-        mm.execute(alpha, smem[0:], smem[a_size:], beta, smem[2 * a_size :])
-        cuda.syncthreads()
-        for i in range(cuda.threadIdx.x, a_size, cuda.blockDim.x):
-            out[i % 32, i // 32] = smem[2 * a_size + i]
-
-    arr = types.Array(types.complex64, 2, "F")
-    return kernel, (types.complex128, arr, types.complex128, arr)
+    kernel, sig, _ = gemm_kernel(cuda.jit, sm=(9, 0))
+    return kernel, sig
 
 
 def _code(cubin) -> bytes:
