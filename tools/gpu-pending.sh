@@ -319,7 +319,9 @@ case "${1:-measure}" in
     # round on one CPU of 2-5 for both (in the H200's runs a process kept its CPU for life); on an
     # H100 (2026-12-07) a process on one CPU started 3 threads, not 9, and launched at 65 us in
     # the fast mode (50 us on four), so it is off by default.
-    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_BUDGET:-420} --gap ${DX_GAP:-10} --pin ${DX_PIN:-2-5} ${DX_PIN_ONE:-} --only cublasdx_fused_gemm_performance" \
+    # DX_VARIANTS adds contenders, e.g. "--ours-variant hook:NVMATH_PLAIN_KERNEL_CACHE=1" (ours with
+    # the example's plain kernel served by nvmath's cache: its 48 KB module, not numba-cuda's 1.7 MB).
+    NVMATH_BENCHES="cublasdx_examples_perf.py --rounds 20 --budget ${DX_BUDGET:-420} --gap ${DX_GAP:-10} --pin ${DX_PIN:-2-5} ${DX_PIN_ONE:-} ${DX_VARIANTS:-} --only cublasdx_fused_gemm_performance" \
       tools/gpu-check.sh bench
     grep -h "launch modes\|time, paired\|time, fast mode\|within-round" "$OUT/bench.log"
     # Then (about 20 s) the cuRAND binding's GPU tests: METHOD_3RD with a host generator, which
