@@ -145,3 +145,35 @@ def test_debug_kernels_take_numba_cudas_path():
 def test_this_numba_cuda_has_what_the_link_uses():
     # If a numba-cuda release drops these, misses quietly take numba-cuda's path: revisit.
     assert _kernel_link.supported()
+
+
+def test_a_miss_compiles_links_and_stores_what_a_later_lookup_loads(sm90, tmp_path, monkeypatch):
+    """The whole miss path but the module load (``bind``, which needs a GPU): the kernel numba-cuda
+    gets back is the one linked without the unused globals, and the cache holds that cubin."""
+    _need_libmathdx()
+    from numba.cuda.dispatcher import _Kernel
+
+    from nvmath.cache import configure
+
+    monkeypatch.setenv("NVMATH_CACHE_DIR", str(tmp_path))
+    configure()
+    try:
+        monkeypatch.setattr(_Kernel, "bind", lambda self: None)
+        kernel, sig = _gemm_kernel()
+        cache = KernelCache(kernel)
+        assert cache.load(sig, CC) is None and cache.misses == 1
+        compiled = cache._compile_on_miss(sig, CC)
+        assert compiled is not None and compiled.entry_name
+        linked = _code(compiled._codelibrary.get_cubin(cc=CC))
+        assert len(linked) < 256 * 1024
+
+        # Another dispatcher of the same code (another process, as far as the key goes) loads it.
+        again, _ = _gemm_kernel()
+        loaded = KernelCache(again).load(sig, CC)
+        assert loaded is not None and loaded.entry_name == compiled.entry_name
+        assert _code(loaded._codelibrary.get_cubin(cc=CC)) == linked
+        # A process that keeps numba-cuda's link looks under another key.
+        assert KernelCache(again).load(sig, CC, "numba") is None
+    finally:
+        monkeypatch.delenv("NVMATH_CACHE_DIR")
+        configure()
