@@ -28,7 +28,7 @@ import threading
 
 from nvmath._internal.environment import choice
 
-__all__ = ["KERNEL_LINKS", "kernel_link", "supported", "compile_kernel", "link_library"]
+__all__ = ["KERNEL_LINKS", "kernel_link", "supported", "compile_kernel", "link_library", "has_foreign_module_callbacks"]
 
 logger = logging.getLogger("nvmath.device")
 
@@ -86,13 +86,20 @@ def _linker_class():
         return _linker_classes[0]
 
 
-def _host_touches_globals(library) -> bool:
-    """Whether linked code may have globals the host reads or writes: module callbacks other
-    than the array checks' record, or numba-cuda's NRT."""
+def has_foreign_module_callbacks(library) -> bool:
+    """Whether a code library's linked code has module callbacks other than the array checks'
+    record (numba-cuda's ``setup_callback``/``teardown_callback``): a kernel rebuilt from its
+    cubin would lack them, and through them the host may touch the module's globals."""
     from ._array_check_record import setup_module
 
     setups = getattr(library, "_setup_functions", None) or ()
-    if [f for f in setups if f is not setup_module] or getattr(library, "_teardown_functions", None):
+    return bool([f for f in setups if f is not setup_module] or getattr(library, "_teardown_functions", None))
+
+
+def _host_touches_globals(library) -> bool:
+    """Whether linked code may have globals the host reads or writes: module callbacks other
+    than the record's, or numba-cuda's NRT."""
+    if has_foreign_module_callbacks(library):
         return True
     return any(getattr(item, "nrt", False) for item in getattr(library, "_linking_files", ()))
 

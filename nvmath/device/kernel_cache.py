@@ -254,10 +254,9 @@ class KernelCache:
             logger.info("kernel %s is not cached: it is launch-configuration sensitive", kernel.entry_name[:80])
             return
         library = kernel._codelibrary
-        from ._array_check_record import setup_module
+        from ._kernel_link import has_foreign_module_callbacks
 
-        setups = list(getattr(library, "_setup_functions", None) or ())
-        if [f for f in setups if f is not setup_module] or getattr(library, "_teardown_functions", None):
+        if has_foreign_module_callbacks(library):
             # Linked code with module set-up callbacks (NRT...): a rebuilt kernel would lack them.
             logger.info("kernel %s is not cached: its linked code has module callbacks", kernel.entry_name[:80])
             return
@@ -273,7 +272,7 @@ class KernelCache:
             "launch_config_sensitive": False,
             # The device-side array checks' record, set up when the module loads (the one
             # callback a rebuilt kernel gets back).
-            "array_check_record": bool(setups),
+            "array_check_record": bool(getattr(library, "_setup_functions", None)),
         }
         self.store(argtypes, cc, cubin, meta)
 
