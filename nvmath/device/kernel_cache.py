@@ -664,6 +664,13 @@ def jit(func=None, **options):
     numba.cuda dispatcher
         Launched as usual: ``kernel[grid, block, stream, shared_mem](*args)``; its
         ``nvmath_cache`` attribute counts this process's hits and misses.
+
+    Notes
+    -----
+    On a miss the kernel is compiled as ``numba.cuda.jit`` compiles it, then linked without the
+    device globals that no code uses (libmathdx's code defines thousands): its module loads in
+    well under a millisecond where numba-cuda's link of the same kernel took 48 ms on an H100.
+    ``NVMATH_DEVICE_KERNEL_LINK=numba`` keeps numba-cuda's own link.
     """
     if "cache" in options:
         raise TypeError("nvmath.device.jit caches kernels itself; remove cache=")
