@@ -131,12 +131,17 @@
 # and kernels capturing layouts, partitioners or value types are cached across processes (they
 # had no fingerprint). CPU suite: 2319 passed, 1115 skipped (1822 s). Next, on any card: modload (the GPU tests of a precompiled kernel's record and of the pipelines, and what
 # the globals cost a module's load: tools/probe_module_load.py). Then, on an H200: gapped.
-# Session begun 2026-12-07 23:58: nine calls failed to start or were refused (H200 and H100 alike)
-# before an H100 came: modload (56 GPU tests passed; the probe: the chained-GEMM kernel's 1.74 MB
+# Session begun 2026-12-07 23:58: 14 calls, 2 ran (both on H100s); 8 failed starts (90-181 s
+# each), 3 refusals while a kind was held back (15 s), 1 refusal for too little time left. Seven
+# calls failed or were refused (H200 and H100 alike) before an H100 came: modload (56 GPU tests passed; the probe: the chained-GEMM kernel's 1.74 MB
 # cubin 48.4 ms to load and get, 35.0 ms to unload, the 48 KB one without libmathdx's unused
 # globals 0.41 / 0.04 ms; docs/results/h100/module_load.json). So a cache miss now links that
 # way (nvmath/device/_kernel_link.py), and linkcheck on a second H100: 63 GPU tests passed
-# (docs/results/h100/logs_20261208/). Next, on an H200: gapped.
+# (docs/results/h100/logs_20261208/). Two more calls naming nvidia-h200 found no machine (180 s
+# each). Next, on an H200: gapped (DX_VARIANTS="--ours-variant hook:NVMATH_PLAIN_KERNEL_CACHE=1"
+# adds ours with the small module); on any card: NVMATH_BENCHES="kernel_warm.py --runs 3"
+# tools/gpu-check.sh bench (a warm first launch with the new link) and LINKCHECK_EXAMPLES=1
+# tools/gpu-pending.sh linkcheck (nvmath-python's device examples on this checkout).
 # Left for an H200:
 #   DX_ONLY=cublasdx_fused_gemm_performance DX_ROUNDS=20 DX_BUDGET=360 tools/gpu-pending.sh dx
 #                                  (issue 16's last point: ours at least as fast as nvmath-python
