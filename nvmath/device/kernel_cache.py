@@ -199,7 +199,10 @@ class KernelCache:
         argtypes, _ = sigutils.normalize_signature(sig)
         kernel = self.load(argtypes, cc)
         if kernel is None:
-            return self._compile_on_miss(argtypes, cc)
+            kernel = self._compile_on_miss(argtypes, cc)
+            if kernel is not None:
+                _count_as_compiled(self.dispatcher, sig)
+            return kernel
         if kernel._codelibrary._setup_functions:
             from numba import cuda
 
@@ -275,6 +278,15 @@ class KernelCache:
             "array_check_record": bool(getattr(library, "_setup_functions", None)),
         }
         self.store(argtypes, cc, cubin, meta)
+
+
+def _count_as_compiled(dispatcher, sig) -> None:
+    """numba-cuda counts what ``load_overload`` returns as a hit of its cache (``kernel.stats``):
+    a kernel compiled there counts as a miss instead (the dispatcher adds the hit after this)."""
+    hits, misses = getattr(dispatcher, "_cache_hits", None), getattr(dispatcher, "_cache_misses", None)
+    if hits is not None and misses is not None:
+        hits[sig] -= 1
+        misses[sig] += 1
 
 
 def _kernel_link_mode() -> str:

@@ -177,3 +177,19 @@ def test_a_miss_compiles_links_and_stores_what_a_later_lookup_loads(sm90, tmp_pa
     finally:
         monkeypatch.delenv("NVMATH_CACHE_DIR")
         configure()
+
+
+def test_a_kernel_compiled_on_a_miss_counts_as_a_miss_in_numbas_stats():
+    """numba-cuda adds a hit for whatever its cache's load_overload returns."""
+    from numba import cuda, types
+
+    from nvmath.device.kernel_cache import _count_as_compiled
+
+    @cuda.jit
+    def kernel(out):
+        out[0] = 2
+
+    sig = (types.float32[::1],)
+    _count_as_compiled(kernel, sig)
+    kernel._cache_hits[sig] += 1  # what the dispatcher does next
+    assert kernel.stats.cache_hits[sig] == 0 and kernel.stats.cache_misses[sig] == 1
