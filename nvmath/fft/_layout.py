@@ -73,20 +73,28 @@ class Embedding:
 
 
 def normalize_axes(axes, ndim: int, name: str = "axes") -> tuple[int, ...]:
-    """Axes as non-negative ints: default the last ``min(ndim, 3)``; at most 3, no repeats.
+    """Axes as non-negative ints: by default every axis of an operand of at most 3; no repeats.
 
     Each axis is an int or a NumPy integer in ``[-ndim, ndim)``; floats, bools, strings and
     other objects are refused (:class:`TypeError`), as are empty, repeated or out-of-range
-    axes (:class:`ValueError`). Every message names ``axes``, the value and what is accepted.
+    axes, more than 3, and ``None`` for an operand of more than 3 dimensions (:class:`ValueError`,
+    as nvmath-python: which 3 of its axes to transform is the caller's to say). Every message
+    names ``axes``, the value and what is accepted.
     """
     if ndim == 0:
         raise ValueError("the operand is 0-dimensional: an FFT needs at least one axis")
-    if axes is None:
-        return tuple(range(max(ndim - 3, 0), ndim))
     accepted = (
         f"a sequence (list, tuple, range or 1-D integer array) of 1 to {min(ndim, 3)} distinct ints "
-        f"in [{-ndim}, {ndim - 1}], or None (the last {min(ndim, 3)})"
+        f"in [{-ndim}, {ndim - 1}]" + (", or None (every axis)" if ndim <= 3 else "")
     )
+    if axes is None:
+        if ndim > 3:
+            raise ValueError(
+                f"{name}=None transforms every axis, but the operand is {ndim}-D and cuFFT transforms at most 3 "
+                f"at once: name the axes to transform, for instance {name}={tuple(range(ndim - 3, ndim))}; "
+                f"accepted: {accepted}"
+            )
+        return tuple(range(ndim))
     # A str or bytes is a sequence of characters, and a set or dict has no order: refuse them
     # rather than transform the axes their items happen to name.
     if isinstance(axes, (str, bytes, bytearray, set, frozenset, dict)) or not isinstance(axes, Iterable):

@@ -162,7 +162,8 @@ def _spec_for(holder, execution, axes, options):
 def _check_half(spec, holder, execution):
     """What cuFFT requires of half-precision transforms, and what the packages can hold."""
     if isinstance(execution, ExecutionCPU):
-        raise ValueError(
+        # A TypeError as in nvmath-python (NumPy holds no complex32), and a ValueError as before.
+        raise DtypeError(
             f"execution='cpu' does not take a {spec.in_dtype} operand: the CPU FFT supports "
             f"{', '.join(CPU_DTYPES)}; use execution='cuda' (cuFFT has half precision), or cast the operand"
         )
@@ -260,9 +261,10 @@ class FFT(Stateful):
         copied once per execution (logged).
     axes : sequence of int, optional
         The 1 to 3 distinct axes to transform, ints or NumPy integers in ``[-ndim, ndim)``
-        (default the last ``min(ndim, 3)``); the others are batched. For R2C and C2R the last
-        of ``axes`` is the halved one. Anything else raises TypeError (not ints: floats, bools,
-        strings...) or ValueError (empty, repeated, out of range, more than 3).
+        (default every axis; an operand of more than 3 dimensions must name them); the others
+        are batched. For R2C and C2R the last of ``axes`` is the halved one. Anything else
+        raises TypeError (not ints: floats, bools, strings...) or ValueError (empty, repeated,
+        out of range, more than 3).
     options : FFTOptions or dict, optional
     execution : "cuda", "cpu", ExecutionCUDA, ExecutionCPU or dict, optional
         Default: where the operand lives (host operands run on the CPU). A host operand with
@@ -682,7 +684,8 @@ operand : numpy.ndarray, cupy.ndarray or torch.Tensor
     are, others are copied once (logged).
 axes : sequence of int, optional
     The 1 to 3 distinct axes to transform, ints or NumPy integers in ``[-ndim, ndim)``;
-    default the last ``min(ndim, 3)``. The other axes are batched.{axes_note}{direction}
+    default every axis (an operand of more than 3 dimensions must name them). The other axes
+    are batched.{axes_note}{direction}
 options : FFTOptions or dict, optional
     ``inplace``, ``last_axis_parity``, ``result_layout``, ``logger``, ``blocking``,
     ``allocator`` (see :class:`FFTOptions`).

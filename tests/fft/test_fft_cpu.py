@@ -41,9 +41,24 @@ def test_r2c_and_c2r(dtype, shape, axes):
         assert_close(nvmath.fft.irfft(y, axes=axes) / n, x.astype(np.float64), dtype)
 
 
-def test_default_axes_are_the_last_three():
+@pytest.mark.parametrize("shape", [(7,), (6, 5), (2, 3, 4)])
+def test_default_axes_are_every_axis(shape):
+    x = random(shape, "complex128")
+    assert_close(nvmath.fft.fft(x), reference(x, tuple(range(len(shape))), "C2C"), "complex128")
+
+
+@pytest.mark.parametrize("function", ["fft", "ifft", "rfft", "irfft"])
+def test_default_axes_of_a_4d_operand_are_refused(function):
+    # nvmath-python refuses too: which 3 of the 4 axes to transform is the caller's to say.
+    x = random((2, 3, 4, 5), "float64" if function == "rfft" else "complex128")
+    with pytest.raises(ValueError, match=r"axes=None .* 4-D .* axes=\(1, 2, 3\)"):
+        getattr(nvmath.fft, function)(x)
+
+
+def test_a_4d_operand_transforms_the_axes_it_names():
     x = random((2, 3, 4, 5), "complex128")
-    assert_close(nvmath.fft.fft(x), reference(x, (1, 2, 3), "C2C"), "complex128")
+    assert_close(nvmath.fft.fft(x, axes=(1, 2, 3)), reference(x, (1, 2, 3), "C2C"), "complex128")
+    assert_close(nvmath.fft.fft(x, axes=(0, 2)), reference(x, (0, 2), "C2C"), "complex128")
 
 
 @pytest.mark.parametrize(

@@ -217,6 +217,9 @@ def test_half_precision_is_refused_on_the_cpu():
         nvmath.fft.fft(_chalf(torch, (4, 16)))
     with pytest.raises(ValueError, match=r"execution='cpu' does not take a float16 operand"):
         nvmath.fft.rfft(random((4, 16), "float16"))
+    # nvmath-python raises a TypeError here (NumPy cannot hold the complex32 result): so does this.
+    with pytest.raises(TypeError, match=r"execution='cpu' does not take a float16 operand"):
+        nvmath.fft.rfft(random((4, 16), "float16"), execution="cpu")
 
 
 def test_numpy_cannot_hold_a_complex32_result():

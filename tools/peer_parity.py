@@ -1,0 +1,553 @@
+"""Compare what this project answers with what nvmath-python answers, on the CPU.
+
+Two families of seeded configurations, each answered without a GPU:
+
+- the device APIs' traits (``Matmul``, ``FFT`` and the cuSOLVERDx classes: dimensions, sizes,
+  leading dimensions, block dimensions, shared memory, strides...), which come from libmathdx's
+  descriptors;
+- the host FFTs (``fft``, ``ifft``, ``rfft``, ``irfft`` with ``execution="cpu"``) over NumPy
+  operands of every layout: the result's type, shape, strides, values, and whether it shares
+  the operand's memory. nvmath-python runs these through MKL (``pip install mkl``).
+
+One interpreter builds the configurations and writes what each answers (or the type of the
+exception it raises) as JSON lines; ``compare`` reads two such files, one written with this
+checkout's ``nvmath`` on the path, one with nvmath-python's. The two share the import name, so
+each side runs in its own interpreter (nvmath-python 1.0.1's wheel is for CPython 3.12)::
+
+    python tools/peer_parity.py dump ours.jsonl                 # this checkout on sys.path
+    /path/to/py312-with-nvmath-python/python tools/peer_parity.py dump peer.jsonl
+    python tools/peer_parity.py compare ours.jsonl peer.jsonl --json out.json
+
+Exception messages are not compared (this project's say more); their types are, and so is
+whether a configuration is refused at all. Values are compared within the precision's tolerance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import random
+import sys
+import time
+
+import numpy as np
+
+# What each class answers without arguments: attributes, and methods called with none.
+_MATMUL_TRAITS = (
+    "a_dim b_dim c_dim a_size b_size c_size leading_dimension block_dim block_size "
+    "max_threads_per_block alignment arrangement precision data_type size sm execution "
+    "static_block_dim transpose_mode function a_value_type b_value_type c_value_type "
+    "with_pipeline enable_input_streaming get_shared_storage_size get_shared_storage_size_ab"
+).split()
+_FFT_TRAITS = (
+    "block_dim direction elements_per_thread execution fft_type ffts_per_block "
+    "implicit_type_batching input_type output_type precision real_fft_options "
+    "shared_memory_size size sm storage_size stride value_type"
+).split()
+_SOLVER_TRAITS = (
+    "a_arrangement b_arrangement arrangement batches_per_block block_dim block_size data_type "
+    "diag execution fill_mode function info_type ipiv_type job k lda ldb leading_dimensions m n "
+    "precision side size sm tau_type transpose_mode value_type workspace_size a_shape a_size "
+    "a_strides b_shape b_size b_strides c_shape c_size c_strides info_shape info_strides "
+    "ipiv_shape ipiv_size ipiv_strides tau_shape tau_size tau_strides bx_size bx_strides x_shape"
+).split()
+
+_ARRANGEMENTS = ("row_major", "col_major")
+_MISSING = "<missing>"
+
+
+def _plain(value, depth=0):
+    """``value`` as JSON: tuples and named tuples as lists, types by name."""
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, np.integer | np.floating):
+        return value.item()
+    if isinstance(value, type):
+        return value.__name__
+    if isinstance(value, np.dtype):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v, depth + 1) for k, v in sorted(value.items())}
+    if hasattr(value, "real_dtype") and hasattr(value, "dtype"):  # nvmath.device.types.Complex
+        return f"Complex({np.dtype(value.dtype)})"
+    if hasattr(value, "major") and hasattr(value, "minor"):  # ComputeCapability
+        return [value.major, value.minor]
+    # A numba type (value_type and friends): its name is what kernels see.
+    return str(value)
+
+
+def _answer(obj, name):
+    try:
+        value = getattr(obj, name)
+    except AttributeError:
+        return _MISSING
+    except Exception as e:  # a trait the configuration does not have
+        return f"<raises {type(e).__name__}>"
+    if callable(value) and not isinstance(value, type):
+        try:
+            value = value()
+        except TypeError:
+            return "<needs arguments>"
+        except Exception as e:
+            return f"<raises {type(e).__name__}>"
+    return _plain(value)
+
+
+# ------------------------------------------------------------------ configurations
+
+
+def _matmul_configs(rng: random.Random, count: int):
+    sizes = [
+        (8, 8, 8),
+        (16, 32, 8),
+        (32, 32, 32),
+        (64, 64, 64),
+        (128, 128, 32),
+        (33, 17, 5),
+        (256, 256, 256),
+        (1, 1, 1),
+    ]
+    precisions = [
+        "float16",
+        "float32",
+        "float64",
+        ("float16", "float16", "float32"),
+        ("int8", "int8", "int32"),
+        ("float32", "float32", "float64"),
+    ]
+    for _ in range(count):
+        cfg = {
+            "size": rng.choice(sizes),
+            "precision": rng.choice(precisions),
+            "data_type": rng.choice(["real", "real", "complex"]),
+            "sm": rng.choice([80, 86, 90, 90, 90, 100, 120]),
+            "execution": rng.choice(["Block", "Block", "Block", "Thread"]),
+        }
+        if rng.random() < 0.9:  # nvmath-python asks for one (or a transpose_mode)
+            cfg["arrangement"] = tuple(rng.choice(_ARRANGEMENTS) for _ in range(3))
+        pick = rng.random()
+        if pick < 0.5:
+            cfg["block_size"] = rng.choice([32, 64, 96, 128, 256, 512, 1024, 2048])
+        elif pick < 0.7:
+            cfg["block_dim"] = rng.choice([(128, 1, 1), (32, 4, 1), (16, 8, 2), (2048, 1, 1), "suggested"])
+        pick = rng.random()
+        if pick < 0.2:
+            cfg["leading_dimension"] = "suggested"
+        elif pick < 0.35:
+            m, n, k = cfg["size"]
+            cfg["leading_dimension"] = (m + rng.choice([0, 4, -1]), k + rng.choice([0, 8]), m + rng.choice([0, 1]))
+        pick = rng.random()
+        if pick < 0.15:
+            cfg["alignment"] = "max"
+        elif pick < 0.25:
+            cfg["alignment"] = rng.choice([(8, 8, 8), (16, 16, 16), (2, 4, 8)])
+        if rng.random() < 0.2:
+            cfg["static_block_dim"] = True
+        yield cfg
+
+
+def _fft_configs(rng: random.Random, count: int):
+    sizes = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 3, 5, 7, 12, 100, 127, 243, 1000, 0, 65536]
+    for _ in range(count):
+        cfg = {
+            "size": rng.choice(sizes),
+            "precision": rng.choice(["float16", "float32", "float32", "float64"]),
+            "fft_type": rng.choice(["c2c", "c2c", "r2c", "c2r", "r2r"]),
+            "execution": rng.choice(["Block", "Block", "Thread"]),
+            "sm": rng.choice([80, 90, 90, 100]),
+        }
+        if cfg["fft_type"] == "c2c" or rng.random() < 0.2:
+            cfg["direction"] = rng.choice(["forward", "inverse", "inverse", "sideways"])
+        if rng.random() < 0.5:
+            cfg["ffts_per_block"] = rng.choice([1, 2, 4, 3, "suggested"])
+        if rng.random() < 0.5:
+            cfg["elements_per_thread"] = rng.choice([2, 4, 8, 16, "suggested"])
+        if cfg["fft_type"] != "c2c" and rng.random() < 0.4:
+            cfg["real_fft_options"] = rng.choice(
+                [
+                    {"complex_layout": "natural", "real_mode": "normal"},
+                    {"complex_layout": "packed", "real_mode": "normal"},
+                    {"complex_layout": "full", "real_mode": "normal"},
+                    {"complex_layout": "natural", "real_mode": "folded"},
+                ]
+            )
+        yield cfg
+
+
+_SOLVER_CLASSES = {
+    "CholeskySolver": {"fill_mode": ["lower", "upper", None]},
+    "LUSolver": {"transpose_mode": ["non_transposed", "transposed"]},
+    "LUPivotSolver": {"transpose_mode": ["non_transposed", "transposed", "conj_transposed"]},
+    "QRFactorize": {},
+    "QRMultiply": {"side": ["left", "right"], "transpose_mode": ["non_transposed", "conj_transposed"]},
+    "LeastSquaresSolver": {"transpose_mode": ["non_transposed", "conj_transposed"]},
+    "TriangularSolver": {
+        "side": ["left", "right"],
+        "fill_mode": ["lower", "upper"],
+        "diag": ["unit", "non_unit"],
+        "transpose_mode": ["non_transposed", "transposed"],
+    },
+}
+
+
+def _solver_configs(rng: random.Random, count: int):
+    sizes = [(8,), (16, 16), (32, 32, 1), (32, 16), (16, 32), (64, 64, 8), (33, 33, 3), (128, 128), (1, 1, 1)]
+    for _ in range(count):
+        cls = rng.choice(sorted(_SOLVER_CLASSES))
+        cfg = {
+            "class": cls,
+            "size": rng.choice(sizes),
+            "precision": rng.choice(["float32", "float64", "float64"]),
+            "execution": rng.choice(["Block", "Block", "Block", "Thread"]),
+            "sm": rng.choice([80, 90, 90, 100]),
+        }
+        for key, values in _SOLVER_CLASSES[cls].items():
+            cfg[key] = rng.choice(values)
+        if rng.random() < 0.5:
+            cfg["data_type"] = rng.choice(["real", "complex"])
+        if rng.random() < 0.6:
+            if cls == "QRFactorize":
+                cfg["arrangement"] = rng.choice(_ARRANGEMENTS)
+            else:
+                cfg["arrangement"] = (rng.choice(_ARRANGEMENTS), rng.choice(_ARRANGEMENTS))
+        if rng.random() < 0.5:
+            cfg["batches_per_block"] = rng.choice([1, 2, 4, "suggested"])
+        if rng.random() < 0.5:
+            cfg["block_dim"] = rng.choice([(64, 1, 1), (256, 1, 1), (32, 2, 1), "suggested"])
+        if rng.random() < 0.25:
+            m = cfg["size"][0]
+            if cls == "QRFactorize":
+                cfg["leading_dimension"] = m + rng.choice([0, 1, -1])
+            else:
+                cfg["leading_dimensions"] = (m + rng.choice([0, 1, -1]), m + rng.choice([0, 3]))
+        yield cfg
+
+
+_FFT_FUNCTIONS = ("fft", "ifft", "rfft", "irfft")
+_FFT_DTYPES = ("float32", "float64", "complex64", "complex128", "float16", "int32")
+
+
+def _fft_cpu_configs(rng: random.Random, count: int):
+    extents = [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 17, 33]
+    for _ in range(count):
+        function = rng.choice(_FFT_FUNCTIONS)
+        real_in = function == "rfft"
+        dtypes = ["float32", "float64"] if real_in else ["complex64", "complex128"]
+        ndim = rng.choice([1, 1, 2, 2, 3, 4])
+        cfg = {
+            "function": function,
+            "dtype": rng.choice(dtypes * 6 + list(_FFT_DTYPES)),
+            "shape": [rng.choice(extents) for _ in range(ndim)],
+            "layout": rng.choice(["C", "C", "F", "permuted", "stepped", "reversed"]),
+        }
+        pick = rng.random()
+        if pick < 0.45:
+            k = rng.randint(1, min(ndim, 3))
+            axes = rng.sample(range(ndim), k)
+            if rng.random() < 0.5:
+                axes.sort()
+            if rng.random() < 0.2:
+                axes = [a - ndim for a in axes]
+            cfg["axes"] = axes
+        elif pick < 0.5:
+            cfg["axes"] = rng.choice([[ndim], [0, 0], [], [-ndim - 1]])
+        options = {}
+        if rng.random() < 0.3:
+            options["inplace"] = True
+        if rng.random() < 0.4:
+            options["result_layout"] = rng.choice(["natural", "optimized"])
+        if function == "irfft" and rng.random() < 0.5:
+            options["last_axis_parity"] = rng.choice(["even", "odd"])
+        if options:
+            cfg["options"] = options
+        if function in ("fft", "ifft") and rng.random() < 0.15:
+            cfg["direction"] = rng.choice(["forward", "inverse", "sideways"])
+        yield cfg
+
+
+def _fft_axes(cfg):
+    """The axes the FFT runs over, or None where the configuration names bad ones."""
+    ndim = len(cfg["shape"])
+    axes = cfg.get("axes", list(range(ndim)))
+    if not axes or any(not -ndim <= a < ndim for a in axes) or len({a % ndim for a in axes}) != len(axes):
+        return None
+    return [a % ndim for a in axes]
+
+
+def _values(cfg, gen):
+    """Fresh random values in C order; an inverse real FFT's are a real signal's half spectrum.
+
+    A complex-to-real FFT of arbitrary complex data is not defined (libraries treat the parts a
+    real signal's spectrum would repeat differently), so irfft gets a spectrum it can invert.
+    """
+    dtype = np.dtype(cfg["dtype"])
+    shape = tuple(cfg["shape"])
+    axes = _fft_axes(cfg)
+    if cfg["function"] == "irfft" and dtype.kind == "c" and axes:
+        last = axes[-1]
+        odd = cfg.get("options", {}).get("last_axis_parity") == "odd"
+        n = 2 * (shape[last] - 1) + (1 if odd else 0)
+        if n >= 1:
+            signal = gen.standard_normal(shape[:last] + (n,) + shape[last + 1 :])
+            return np.fft.rfftn(signal, axes=axes).astype(dtype)
+    if dtype.kind == "c":
+        return (gen.standard_normal(shape) + 1j * gen.standard_normal(shape)).astype(dtype)
+    if dtype.kind == "i":
+        return gen.integers(-9, 9, shape).astype(dtype)
+    return gen.standard_normal(shape).astype(dtype)
+
+
+def _operand(cfg, seed):
+    """A NumPy operand of the configuration's type, shape and layout, with fresh random values."""
+    values = _values(cfg, np.random.default_rng(seed))
+    layout = cfg["layout"]
+    if layout == "F":
+        return np.asfortranarray(values)
+    if layout == "permuted":  # the axes laid out in a shuffled order
+        order = list(range(values.ndim))
+        random.Random(seed).shuffle(order)
+        return np.ascontiguousarray(values.transpose(order)).transpose(np.argsort(order))
+    if layout == "stepped":  # every other element of the last extent
+        parent = np.zeros(values.shape[:-1] + (2 * values.shape[-1],), values.dtype)
+        parent[..., ::2] = values
+        return parent[..., ::2]
+    if layout == "reversed":  # a negative stride
+        return np.ascontiguousarray(values[..., ::-1])[..., ::-1]
+    return values
+
+
+def _run_fft_cpu(cfg, seed):
+    import nvmath
+
+    a = _operand(cfg, seed)
+    before = a.copy()
+    kw = {"execution": "cpu"}
+    if "axes" in cfg:
+        kw["axes"] = cfg["axes"]
+    if "options" in cfg:
+        kw["options"] = dict(cfg["options"])
+    if "direction" in cfg:
+        kw["direction"] = cfg["direction"]
+    r = getattr(nvmath.fft, cfg["function"])(a, **kw)
+    answer = {
+        "type": type(r).__name__,
+        "dtype": str(r.dtype),
+        "shape": list(r.shape),
+        # An extent-1 axis's stride is never used to address an element.
+        "strides": [s // r.itemsize if n > 1 else None for s, n in zip(r.strides, r.shape, strict=True)],
+        "is_operand": r is a,
+        "shares_memory": bool(np.shares_memory(r, a)),
+        "operand_changed": not np.array_equal(a, before) if a.shape == before.shape else True,
+    }
+    flat = np.asarray(r, dtype=np.complex128).ravel(order="C")
+    answer["values"] = [[v.real, v.imag] for v in flat[:4096]]
+    return answer
+
+
+def _numpy_type(name):
+    return tuple(getattr(np, n) for n in name) if isinstance(name, tuple) else getattr(np, name)
+
+
+def _build(kind, cfg):
+    import nvmath.device as device
+
+    kw = dict(cfg)
+    kw["precision"] = _numpy_type(kw["precision"])
+    if kind == "Matmul":
+        if kw.get("alignment") == "max":
+            kw["alignment"] = device.cublasdx.MAX_ALIGNMENT
+        return device.Matmul(**kw)
+    if kind == "FFT":
+        return device.FFT(**kw)
+    cls = getattr(device, kw.pop("class"))
+    return cls(**kw)
+
+
+def _without_driver():
+    """Let nvmath-python's cuSOLVERDx classes build where no driver is installed.
+
+    They ask NVRTC's version through ``cuda.core``, which loads the driver first; NVRTC answers
+    without one.
+    """
+    try:
+        import nvmath.device.cusolverdx as solvers
+    except ImportError:
+        return
+    if hasattr(solvers, "get_nvrtc_version"):
+        from cuda.bindings import nvrtc
+
+        _, major, minor = nvrtc.nvrtcVersion()
+        solvers.get_nvrtc_version = lambda: (major, minor, 0)
+
+
+def dump(path: str, counts: dict[str, int], seed: int) -> None:
+    # One generator each, so that changing one count leaves the other kinds' configurations as they were.
+    plans = [
+        ("Matmul", _matmul_configs(random.Random(seed), counts["Matmul"]), _MATMUL_TRAITS),
+        ("FFT", _fft_configs(random.Random(seed + 1), counts["FFT"]), _FFT_TRAITS),
+        ("Solver", _solver_configs(random.Random(seed + 2), counts["Solver"]), _SOLVER_TRAITS),
+        ("fft_cpu", _fft_cpu_configs(random.Random(seed + 3), counts["fft_cpu"]), None),
+    ]
+    import nvmath
+
+    _without_driver()
+
+    where = nvmath.__file__
+    start = time.perf_counter()
+    with open(path, "w") as out:
+        out.write(json.dumps({"nvmath": where, "seed": seed, "counts": counts}) + "\n")
+        for kind, configs, traits in plans:
+            for i, cfg in enumerate(configs):
+                row = {"kind": kind, "i": i, "config": _plain(cfg)}
+                try:
+                    if kind == "fft_cpu":
+                        answer = _run_fft_cpu(cfg, seed + i)
+                    else:
+                        obj = _build(kind, cfg)
+                except Exception as e:
+                    row["raises"] = type(e).__name__
+                    row["raises_kinds"] = [c.__name__ for c in type(e).__mro__]
+                    row["message"] = str(e)[:300]
+                else:
+                    row["traits"] = answer if kind == "fft_cpu" else {name: _answer(obj, name) for name in traits}
+                out.write(json.dumps(row) + "\n")
+                out.flush()
+    print(f"{path}: {sum(counts.values())} configurations with {where} in {time.perf_counter() - start:.1f} s")
+
+
+# ------------------------------------------------------------------ comparison
+
+
+def _values_agree(ours, peer, dtype) -> bool:
+    """FFT values within the precision's tolerance (relative to the largest magnitude)."""
+    o = np.asarray(ours, dtype=np.float64)
+    p = np.asarray(peer, dtype=np.float64)
+    if o.shape != p.shape:
+        return False
+    if o.size == 0:
+        return True
+    tol = 1e-4 if dtype in ("float32", "complex64", "float16", "complex32") else 1e-10
+    scale = max(np.abs(p).max(), 1.0)
+    return bool(np.abs(o - p).max() <= tol * scale)
+
+
+def _traits_differing(kind, ours, peer):
+    out = {}
+    for name, value in peer.items():
+        if value == _MISSING:
+            continue
+        mine = ours.get(name)
+        if kind == "fft_cpu" and name == "values":
+            if not _values_agree(mine, value, peer.get("dtype")):
+                out[name] = {"ours": str(mine)[:200], "peer": str(value)[:200]}
+        elif mine != value:
+            out[name] = {"ours": mine, "peer": value}
+    return out
+
+
+def _rows(path):
+    with open(path) as f:
+        head = json.loads(f.readline())
+        return head, {(r["kind"], r["i"]): r for r in map(json.loads, f)}
+
+
+def compare(ours_path: str, peer_path: str, json_path: str | None, show: int) -> int:
+    ours_head, ours = _rows(ours_path)
+    peer_head, peer = _rows(peer_path)
+    tally = collections.Counter()
+    diffs = []
+    for key, p in sorted(peer.items()):
+        o = ours.get(key)
+        if o is None or o["config"] != p["config"]:
+            tally["config mismatch (different seed or count)"] += 1
+            continue
+        kind = key[0]
+        if "raises" in p and "raises" in o:
+            # The same kind when this project's exception is also of the peer's type.
+            same = p["raises"] in o.get("raises_kinds", [o["raises"]])
+            tally[f"{kind}: both refuse" + ("" if same else " (other type)")] += 1
+            if not same:
+                diffs.append(
+                    {
+                        "key": key,
+                        "what": "refusal type",
+                        "ours": o["raises"],
+                        "peer": p["raises"],
+                        "config": p["config"],
+                    }
+                )
+        elif "raises" in p:
+            tally[f"{kind}: only the peer refuses"] += 1
+            diffs.append(
+                {
+                    "key": key,
+                    "what": "peer refuses",
+                    "peer": p["raises"],
+                    "peer_message": p["message"],
+                    "config": p["config"],
+                }
+            )
+        elif "raises" in o:
+            tally[f"{kind}: only ours refuses"] += 1
+            diffs.append(
+                {
+                    "key": key,
+                    "what": "ours refuses",
+                    "ours": o["raises"],
+                    "ours_message": o["message"],
+                    "config": p["config"],
+                }
+            )
+        else:
+            differing = _traits_differing(kind, o["traits"], p["traits"])
+            tally[f"{kind}: both build" + (", traits differ" if differing else ", traits agree")] += 1
+            if differing:
+                diffs.append({"key": key, "what": "traits", "traits": differing, "config": p["config"]})
+    for line in sorted(tally.items()):
+        print(f"{line[1]:5d}  {line[0]}")
+    for d in diffs[:show]:
+        print(json.dumps(d, default=str)[:600])
+    if len(diffs) > show:
+        print(f"... {len(diffs) - show} more differences")
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(
+                {"ours": ours_head, "peer": peer_head, "tally": dict(tally), "differences": diffs},
+                f,
+                indent=1,
+                default=str,
+            )
+    return 1 if diffs else 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("dump", help="write what each configuration answers")
+    d.add_argument("path")
+    d.add_argument("--matmul", type=int, default=80, help="Matmul configurations (each may take seconds)")
+    d.add_argument("--fft", type=int, default=120, help="FFT configurations")
+    d.add_argument("--solver", type=int, default=300, help="cuSOLVERDx configurations")
+    d.add_argument("--fft-cpu", type=int, default=600, help="host FFT configurations (execution='cpu')")
+    d.add_argument("--seed", type=int, default=2026)
+    c = sub.add_parser("compare", help="compare two dumps")
+    c.add_argument("ours")
+    c.add_argument("peer")
+    c.add_argument("--json")
+    c.add_argument("--show", type=int, default=40)
+    args = parser.parse_args(argv)
+    if args.command == "dump":
+        dump(
+            args.path,
+            {"Matmul": args.matmul, "FFT": args.fft, "Solver": args.solver, "fft_cpu": args.fft_cpu},
+            args.seed,
+        )
+        return 0
+    return compare(args.ours, args.peer, args.json, args.show)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
