@@ -675,3 +675,72 @@ def test_emulated_sliced_operand(monkeypatch):
     r, backend, fake = run_emulated(a, b, None, None, None, None, monkeypatch)
     assert all(o.copy is None for o in backend.operands)
     assert_close(r, a @ b, "float64")
+
+
+# -- the result's layout, as nvmath-python lays it out ---------------------------------------------
+
+
+def _element_strides(x):
+    x = np.asarray(x)
+    return tuple(s // x.itemsize for s in x.strides)
+
+
+@pytest.mark.parametrize(
+    "orders, c_order, expected",
+    [
+        ("CC", None, "C"),  # both row-major: row-major
+        ("FF", None, "F"),
+        ("CF", None, "F"),  # any column-major operand: column-major
+        ("FC", None, "F"),
+        ("CC", "F", "F"),  # c given: c's order
+        ("FF", "C", "C"),
+    ],
+)
+def test_the_result_is_laid_out_as_nvmath_pythons(orders, c_order, expected, monkeypatch):
+    rng = np.random.default_rng()
+    a = np.asarray(rand((5, 4), "float64", rng), order=orders[0])
+    b = np.asarray(rand((4, 6), "float64", rng), order=orders[1])
+    c = None if c_order is None else np.asarray(rand((5, 6), "float64", rng), order=c_order)
+    beta = None if c is None else 0.5
+    want = reference(a, b, c, 2.0, beta, qualifiers(qc=GeneralMatrixQualifier.create()))
+    strides = {"C": (6, 1), "F": (1, 5)}[expected]
+    r = matmul(a, b, c, alpha=2.0, beta=beta, execution="cpu")
+    assert _element_strides(r) == strides
+    assert_close(r, want, "float64")
+    # The GPU path's planning (here with the cuBLAS emulator) gives the same layout.
+    qs = qualifiers(qc=GeneralMatrixQualifier.create()) if c is not None else None
+    r, backend, fake = run_emulated(a, b, c, 2.0, beta, qs, monkeypatch)
+    assert _element_strides(r) == strides and backend.swap == (expected == "C")
+    assert_close(r, want, "float64")
+
+
+def test_the_result_batch_follows_the_batch_order_of_a(monkeypatch):
+    rng = np.random.default_rng()
+    a = np.asfortranarray(rand((3, 2, 5, 4), "complex64", rng))  # batch axes laid out innermost first
+    b = rand((4, 6), "complex64", rng)
+    r = matmul(a, b, execution="cpu")
+    # nvmath-python's layout: batch axis 0 innermost of the batch, each 5 x 6 matrix column-major.
+    assert _element_strides(r) == (30, 90, 1, 5)
+    assert_close(r, a.astype(np.complex128) @ b, "complex64")
+    r, backend, fake = run_emulated(a, b, None, None, None, None, monkeypatch)
+    assert _element_strides(r) == (30, 90, 1, 5)
+    assert_close(r, a.astype(np.complex128) @ b, "complex64")
+
+
+def test_torch_results_keep_the_layout():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng()
+    a = torch.from_numpy(np.asfortranarray(rand((5, 4), "float32", rng)))
+    b = torch.from_numpy(rand((4, 3), "float32", rng))
+    r = matmul(a, b, execution="cpu")
+    assert isinstance(r, torch.Tensor) and r.stride() == (1, 5)
+    assert_close(r.numpy(), a.numpy().astype(np.float64) @ b.numpy(), "float32")
+
+
+def test_two_structured_operands_are_not_implemented_as_in_nvmath_python():
+    rng = np.random.default_rng()
+    a, b = rand((4, 4), "float64", rng), rand((4, 4), "float64", rng)
+    qs = qualifiers(qa=make("sy"), qb=make("tr"))
+    for kind in (NotImplementedError, ValueError):  # nvmath-python's type, and this project's before
+        with pytest.raises(kind, match=r"at most one of a and b structured"):
+            matmul(a, b, qualifiers=qs, execution="cpu")

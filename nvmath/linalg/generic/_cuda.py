@@ -189,7 +189,9 @@ class CudaGeneric:
                 cublas.cublasSetPointerMode(self.handle, cublas.PointerMode.HOST)
         swapped, cost_swapped = self._orientation(True)
         direct, cost_direct = self._orientation(False)
-        self.swap = cost_swapped <= cost_direct
+        # Fewer copies first; between equals, the result's order nvmath-python gives (the
+        # swapped orientation writes a row-major result, the direct one a column-major one).
+        self.swap = cost_swapped < cost_direct or (cost_swapped == cost_direct and p.result_order == "row")
         operands = swapped if self.swap else direct
         self.operands = operands
         family = {"ge": "gemm", "sy": "symm", "he": "hemm", "tr": "trmm", "dg": "dgmm"}[
@@ -252,7 +254,7 @@ class CudaGeneric:
                 self._offsets[o.name] = _offsets(shape, strides, p.batch_shape)
         m, n = p.m, p.n
         self._result_strides = self._result_layout()
-        self._offsets["d"] = np.arange(p.batch, dtype=np.int64) * m * n
+        self._offsets["d"] = _offsets((*p.batch_shape, m, n), self._result_strides, p.batch_shape)
         strides = [_uniform(self._offsets[x]) for x in ("a", "b", "d")]
         self._strided = None if any(s is None for s in strides) else strides
 
@@ -273,7 +275,7 @@ class CudaGeneric:
         p = self.p
         shape = (*p.batch_shape, p.m, p.n)
         nb = len(p.batch_shape)
-        order = list(range(nb)) + ([nb, nb + 1] if self.swap else [nb + 1, nb])
+        order = list(p.batch_order) + ([nb, nb + 1] if self.swap else [nb + 1, nb])
         return contiguous_strides(shape, order)
 
     # -- execution -----------------------------------------------------------------------------

@@ -13,9 +13,11 @@ import numbers
 
 import numpy as np
 
+from nvmath._internal.tensor import contiguous_strides
+
 from ._qualifiers import describe
 
-__all__ = ["Problem", "SUPPORTED_TYPES", "scalar"]
+__all__ = ["Problem", "SUPPORTED_TYPES", "matrix_order", "scalar"]
 
 #: The operand types the generic matmul takes (all operands of one type, which the result has).
 SUPPORTED_TYPES = ("float32", "float64", "complex64", "complex128")
@@ -31,6 +33,29 @@ def scalar(value, name: str, dtype: str):
         accepted = "a real or complex number" if dtype.startswith("complex") else "a real number"
         raise ValueError(f"{name}={value!r} is not supported for {dtype} operands; accepted: {accepted}")
     return np.asarray(np.real(value) if not dtype.startswith("complex") else value).astype(dtype)[()]
+
+
+def matrix_order(shape, strides) -> str | None:
+    """``"row"`` or ``"col"``: the order nvmath-python reads a matrix in (its last two axes).
+
+    A vector is ``"col"``. A matrix is read as it is when one of its strides is 0 or 1, else
+    with the strides of its extent-1 axes taken as 0; it is ``"col"`` when its columns lie
+    apart by at least a column's span, else ``"row"`` when its rows do; ``None`` where neither
+    (a layout nvmath-python refuses, which this project copies).
+    """
+    if len(shape) < 2:
+        return "col"
+    rows, cols = shape[-2:]
+    s0, s1 = strides[-2:]
+    if not {s0, s1} & {0, 1}:
+        if not {rows, cols} & {0, 1}:
+            return None
+        s0, s1 = (0 if rows in (0, 1) else s0), (0 if cols in (0, 1) else s1)
+    if rows * s0 <= s1:
+        return "col"
+    if cols * s1 <= s0:
+        return "row"
+    return None
 
 
 class Problem:
@@ -127,6 +152,22 @@ class Problem:
                 "(c is not broadcast)"
             )
         self.has_c = c is not None
+        # The result's matrices are laid out as nvmath-python lays them out: as c's if c is
+        # given, else row-major when a and b both are, else column-major.
+        if c is not None and len(self.result_shape) - len(self.batch_shape) == 2:
+            self.result_order = matrix_order(tuple(c.shape), tuple(c.strides)) or "col"
+        else:
+            both_rows = all(matrix_order(tuple(h.shape), tuple(h.strides)) == "row" for h in (a, b))
+            self.result_order = "row" if both_rows else "col"
+        # Its batch axes in the order a's lie in memory (else b's, else C order), as nvmath-python's.
+        nb = len(self.batch_shape)
+        self.batch_order = list(range(nb))
+        for h in (a, b):
+            if len(h.shape) == nb + 2 and nb:
+                strides = tuple(h.strides)[:nb]
+                innermost_first = sorted(range(nb), key=lambda i: (strides[i], i))
+                self.batch_order = innermost_first[::-1]
+                break
         if c is not None and beta is None:
             raise ValueError("A value for beta must be provided if operand c is provided.")
         if c is None and beta is not None:
@@ -140,6 +181,16 @@ class Problem:
             f"{self.dtype} ({self.m} x {self.k}) @ ({self.k} x {self.n}), batch {self.batch_shape or 'none'}; "
             f"a {describe(q[0])}, b {describe(q[1])}{', with c' if self.has_c else ''}"
         )
+
+    def result_strides(self) -> tuple:
+        """The result's strides (elements): the batch outermost in ``batch_order``, each matrix
+        in ``result_order`` (the axes of a result of vectors in C order)."""
+        shape = self.result_shape
+        nb = len(self.batch_shape)
+        inner = list(range(nb, len(shape)))
+        if self.result_order == "col" and len(inner) == 2:
+            inner.reverse()
+        return contiguous_strides(shape, [*self.batch_order, *inner])
 
     def full_matrix_shape(self, index: int) -> tuple:
         """The logical (batched) matrix shape of a (0) or b (1)."""

@@ -55,6 +55,10 @@ matrix_qualifiers_dtype = np.dtype(
 MatrixQualifier: typing.TypeAlias = np.ndarray
 
 
+class _TwoStructuredOperands(NotImplementedError, ValueError):
+    """Both a and b structured: a ValueError here, a NotImplementedError in nvmath-python."""
+
+
 class _Qualifier:
     """Shared by the qualifier classes: they are namespaces, never instantiated."""
 
@@ -313,7 +317,7 @@ def check_qualifiers(qualifiers, num_operands: int) -> np.ndarray:
         raise ValueError("qualifiers[2] (operand c) has conjugate=True; accepted: conjugate=False for c")
     structured = [n for n, r in zip("ab", result[:2]) if str(r["abbreviation"]) != "ge"]
     if len(structured) > 1:
-        raise ValueError(
+        raise _TwoStructuredOperands(
             f"qualifiers: a is {describe(result[0])} and b is {describe(result[1])}; accepted: at most one of a "
             "and b structured (diagonal, symmetric, Hermitian or triangular), the other general"
         )

@@ -275,6 +275,11 @@ class Matmul(Stateful):
         if self.options.inplace:
             host_array(c)[...] = result
             return c.tensor
+        strides = self._problem.result_strides()
+        if result.ndim and tuple(s // result.itemsize for s in result.strides) != strides:
+            laid_out = ops["a"].empty(self._problem.result_shape, strides=strides)
+            host_array(laid_out)[...] = result
+            return laid_out.tensor
         return to_package(result, ops["a"].package)
 
     def reset_operands(self, *, a=None, b=None, c=None, alpha=None, beta=None, stream=None):
