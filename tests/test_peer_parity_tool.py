@@ -18,14 +18,19 @@ def _run(*args):
 def dump(tmp_path_factory):
     path = tmp_path_factory.mktemp("parity") / "ours.jsonl"
     # No Matmul or FFT descriptors (each compiles for seconds): the solvers' traits and the host FFTs.
-    done = _run("dump", str(path), "--matmul", "0", "--fft", "0", "--solver", "40", "--fft-cpu", "80")
+    done = _run(
+        "dump",
+        str(path),
+        *("--matmul", "0", "--fft", "0", "--solver", "40", "--fft-cpu", "80"),
+        *("--matmul-cpu", "40", "--fft-stateful", "40"),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return path
 
 
 def test_the_dump_answers_every_configuration(dump):
     rows = [json.loads(line) for line in dump.read_text().splitlines()[1:]]
-    assert [r["kind"] for r in rows] == ["Solver"] * 40 + ["fft_cpu"] * 80
+    assert [r["kind"] for r in rows] == ["Solver"] * 40 + ["fft_cpu"] * 80 + ["matmul_cpu"] * 40 + ["fft_stateful"] * 40
     built = [r for r in rows if "traits" in r]
     refused = [r for r in rows if "raises" in r]
     assert len(built) + len(refused) == len(rows)

@@ -431,6 +431,99 @@ def _run_matmul_cpu(cfg, seed):
     return _result_answer(r, [a, b, kw.get("c")])
 
 
+_FFT_STEPS = (
+    "plan",
+    "execute",
+    "execute:forward",
+    "execute:inverse",
+    "reset:same",
+    "reset:shape",
+    "reset:dtype",
+    "reset:layout",
+    "reset:none",
+    "release_operand",
+    "get_key",
+    "free",
+)
+
+
+def _fft_stateful_configs(rng: random.Random, count: int):
+    for cfg in _fft_cpu_configs(rng, count):
+        cfg.pop("direction", None)
+        cfg["dtype"] = rng.choice(["complex64", "complex128"] if cfg["function"] != "rfft" else ["float32", "float64"])
+        if cfg["function"] == "irfft":
+            cfg.setdefault("options", {})["fft_type"] = "C2R"
+        # Mostly the orderly life of a plan; sometimes a step out of order.
+        steps = ["plan", "execute"] if rng.random() < 0.8 else []
+        steps += [rng.choice(_FFT_STEPS) for _ in range(rng.randint(1, 5))]
+        if rng.random() < 0.5:
+            steps += ["reset:same", "execute"]
+        cfg["steps"] = steps
+        yield cfg
+
+
+def _run_fft_stateful(cfg, seed):
+    """A plan's life, step by step: what each step answers (results summarized) or raises."""
+    import nvmath
+
+    gen = np.random.default_rng(seed)
+    base = {k: cfg[k] for k in ("function", "dtype", "shape", "layout", "axes", "options") if k in cfg}
+
+    def operand(**change):
+        spec = {**base, **change}
+        return _operand(spec, seed, _values(spec, gen))
+
+    a = operand()
+    kw = {"execution": "cpu"}
+    if "axes" in cfg:
+        kw["axes"] = cfg["axes"]
+    if "options" in cfg:
+        kw["options"] = dict(cfg["options"])
+    plan = nvmath.fft.FFT(a, **kw)
+    answers, previous = [], None
+    for step in cfg["steps"]:
+        try:
+            name, _, arg = step.partition(":")
+            if name == "execute":
+                r = plan.execute(direction=arg or None)
+                answer = _result_answer(r, [a])
+                answer["is_previous_result"] = r is previous
+                answer.pop("type")
+                previous = r
+            elif name == "reset":
+                if arg == "none":
+                    plan.reset_operand(None)
+                    answer = "ok"
+                else:
+                    change = {
+                        "same": {},
+                        "shape": {"shape": [n + 1 for n in base["shape"]]},
+                        "dtype": {
+                            "dtype": {
+                                "complex64": "complex128",
+                                "complex128": "complex64",
+                                "float32": "float64",
+                                "float64": "float32",
+                            }[base["dtype"]]
+                        },
+                        "layout": {"layout": "F" if base["layout"] != "F" else "C"},
+                    }[arg]
+                    new = operand(**change)
+                    plan.reset_operand(new)
+                    a = new
+                    answer = "ok"
+            elif name == "get_key":
+                answer = "ok" if plan.get_key() is not None else "none"
+            else:
+                getattr(plan, name)()
+                answer = "ok"
+        except Exception as e:
+            answer = {"raises": type(e).__name__, "raises_kinds": [c.__name__ for c in type(e).__mro__]}
+        answers.append(answer)
+    plan.free()
+    return {"steps": answers}
+
+
 def _numpy_type(name):
     return tuple(getattr(np, n) for n in name) if isinstance(name, tuple) else getattr(np, name)
 
@@ -475,8 +568,9 @@ def dump(path: str, counts: dict[str, int], seed: int) -> None:
         ("Solver", _solver_configs(random.Random(seed + 2), counts["Solver"]), _SOLVER_TRAITS),
         ("fft_cpu", _fft_cpu_configs(random.Random(seed + 3), counts["fft_cpu"]), None),
         ("matmul_cpu", _matmul_cpu_configs(random.Random(seed + 4), counts["matmul_cpu"]), None),
+        ("fft_stateful", _fft_stateful_configs(random.Random(seed + 5), counts["fft_stateful"]), None),
     ]
-    runners = {"fft_cpu": _run_fft_cpu, "matmul_cpu": _run_matmul_cpu}
+    runners = {"fft_cpu": _run_fft_cpu, "matmul_cpu": _run_matmul_cpu, "fft_stateful": _run_fft_stateful}
     import nvmath
 
     _without_driver()
@@ -529,6 +623,17 @@ def _traits_differing(kind, ours, peer):
         if name == "values":
             if not _values_agree(mine, value, peer.get("dtype")):
                 out[name] = {"ours": str(mine)[:200], "peer": str(value)[:200]}
+        elif name == "steps":
+            for i, (o, p) in enumerate(zip(mine or [], value, strict=False)):
+                if isinstance(p, dict) and "raises" in p:
+                    same = isinstance(o, dict) and p["raises"] in o.get("raises_kinds", [])
+                elif isinstance(p, dict):
+                    same = isinstance(o, dict) and "raises" not in o and not _traits_differing(kind, o, p)
+                else:
+                    same = o == p
+                if not same:
+                    out[f"step {i}"] = {"ours": str(o)[:300], "peer": str(p)[:300]}
+                    break
         elif mine != value:
             out[name] = {"ours": mine, "peer": value}
     return out
@@ -619,6 +724,7 @@ def main(argv=None) -> int:
     d.add_argument("--solver", type=int, default=300, help="cuSOLVERDx configurations")
     d.add_argument("--fft-cpu", type=int, default=600, help="host FFT configurations (execution='cpu')")
     d.add_argument("--matmul-cpu", type=int, default=400, help="generic matmul configurations (execution='cpu')")
+    d.add_argument("--fft-stateful", type=int, default=300, help="FFT plans' lives, step by step (execution='cpu')")
     d.add_argument("--seed", type=int, default=2026)
     c = sub.add_parser("compare", help="compare two dumps")
     c.add_argument("ours")
@@ -635,6 +741,7 @@ def main(argv=None) -> int:
                 "Solver": args.solver,
                 "fft_cpu": args.fft_cpu,
                 "matmul_cpu": args.matmul_cpu,
+                "fft_stateful": args.fft_stateful,
             },
             args.seed,
         )

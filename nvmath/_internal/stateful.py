@@ -7,9 +7,14 @@ __all__ = ["Stateful"]
 
 
 class Stateful:
-    """Mixin: subclasses set ``self._freed = False`` and implement :meth:`_release`."""
+    """Mixin: subclasses set ``self._freed = False`` and implement :meth:`_release`.
+
+    ``_freed_error`` is the exception a use after :meth:`free` raises (nvmath-python's
+    ``InvalidFFTState`` or ``InvalidMatmulState``; a :class:`RuntimeError` in this project).
+    """
 
     _freed = False
+    _freed_error: type[Exception] = RuntimeError
 
     def _release(self) -> None:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
@@ -33,4 +38,6 @@ class Stateful:
     def _check_alive(self):
         if self._freed:
             name = type(self).__name__
-            raise RuntimeError(f"this {name} object has been freed; create a new one")
+            raise self._freed_error(
+                f"The {name} object cannot be used after its resources are freed (free()); create a new one"
+            )

@@ -81,7 +81,9 @@ class _Spec:
             out_strides, out_embed = self.in_strides, in_embed
         else:
             if self.copy_input:
-                in_embed = self._copy_layout()
+                # A "natural" result keeps the operand's axis order: so does the private copy
+                # (C2R's always), since both sides of a plan must be laid out alike.
+                in_embed = self._copy_layout(strides if options.result_layout == "natural" else None)
             out_strides = _layout.result_strides(
                 self.out_shape, self.in_strides, self.axes, fft_type, options.result_layout
             )
@@ -129,8 +131,16 @@ class _Spec:
             CUDA_DATA_TYPE[self.complex_dtype],
         )
 
-    def _copy_layout(self):
-        """Make the input a private copy in the "optimized" layout, which cuFFT always addresses."""
+    def _copy_layout(self, natural_from=None):
+        """Make the input a private copy: dense in the axis order of ``natural_from`` (the
+        operand's strides) where given and cuFFT addresses that, else in the "optimized" layout,
+        which it always addresses."""
+        if natural_from is not None:
+            dense = _layout.result_strides(self.in_shape, natural_from, self.axes, self.fft_type, "natural")
+            embedded = _layout.embed(self.in_shape, dense, self.axes, self.fft_type)
+            if embedded is not None:
+                self.in_strides = dense
+                return embedded
         self.in_strides = _layout.result_strides(self.in_shape, self.in_strides, self.axes, self.fft_type, "optimized")
         return _layout.embed(self.in_shape, self.in_strides, self.axes, self.fft_type)
 
@@ -248,6 +258,10 @@ def _freeze_key_part(callable_spec):
     return (code, data)
 
 
+class InvalidFFTState(RuntimeError):
+    """An :class:`FFT` was used after :meth:`FFT.free` (nvmath-python's name; not exported there either)."""
+
+
 class FFT(Stateful):
     """A stateful FFT: specify once, plan once, execute many times.
 
@@ -279,6 +293,8 @@ class FFT(Stateful):
     ...     f.plan(epilog=dict(function=scale, data=filt))
     ...     y = f.execute()
     """
+
+    _freed_error = InvalidFFTState
 
     def __init__(self, operand, /, *, axes=None, options=None, execution=None, stream=None):
         self.options = check_options(options, FFTOptions, "options")

@@ -631,3 +631,36 @@ def test_tensors_numpy_cannot_view_take_the_planning_path(planning_calls, plans)
         with pytest.raises(ValueError, match="lazy conjugate bit"):
             nvmath.fft.fft(x.conj(), axes=[1])
     assert len(planning_calls) == 0  # refused before planning
+
+
+@pytest.mark.parametrize(
+    "shape, axes, order",
+    [
+        ((7, 6), (0,), "C"),
+        ((7, 6), (1,), "F"),
+        ((7, 6, 5), (0,), "C"),
+        ((7, 6, 5), (0, 1), "C"),
+        ((6, 5, 4), (1, 0), "F"),
+    ],
+)
+def test_a_natural_c2r_result_keeps_the_operands_axis_order(shape, axes, order):
+    # As nvmath-python: the private copy C2R makes of its input is laid out in the operand's
+    # order too, so that cuFFT writes the result in it (before, it came out "optimized").
+    rng = np.random.default_rng()
+    last = axes[-1]
+    signal = rng.standard_normal(shape[:last] + (2 * (shape[last] - 1),) + shape[last + 1 :])
+    x = np.fft.rfftn(signal, axes=axes)
+    x = np.asfortranarray(x) if order == "F" else np.ascontiguousarray(x)
+    r = nvmath.fft.irfft(x, axes=axes, execution="cpu", options={"result_layout": "natural"})
+    assert r.flags.f_contiguous if order == "F" else r.flags.c_contiguous
+    assert_close(r, reference(x, axes, "C2R"), "float64")
+    # The GPU path's plan (made here without a GPU): the copy and the result in one axis order.
+    from nvmath._internal.tensor import contiguous_strides
+    from nvmath.fft.fft import _Spec
+
+    strides = tuple(s // x.itemsize for s in x.strides)
+    spec = _Spec("complex128", x.shape, strides, axes, FFTOptions(fft_type="C2R", result_layout="natural"))
+    axis_order = sorted(range(len(shape)), key=lambda a: -strides[a])
+    assert spec.copy_input
+    assert spec.in_strides == contiguous_strides(x.shape, axis_order)
+    assert spec.out_strides == contiguous_strides(r.shape, axis_order)

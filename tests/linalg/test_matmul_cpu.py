@@ -256,7 +256,9 @@ def test_execute_before_plan_and_after_free():
         mm.execute()
     mm.plan()
     mm.free()
-    with pytest.raises(RuntimeError, match="freed"):
+    from nvmath.linalg.advanced.matmul import InvalidMatmulState  # nvmath-python's type, not exported
+
+    with pytest.raises(InvalidMatmulState, match="freed"):
         mm.execute()
     with pytest.raises(RuntimeError, match="freed"):
         mm.plan()

@@ -29,6 +29,11 @@ from ._problem import Problem, check_scalar
 __all__ = ["Matmul", "matmul"]
 
 
+class InvalidMatmulState(RuntimeError):
+    """An advanced :class:`Matmul` was used after :meth:`Matmul.free` (nvmath-python's
+    advanced module has its own class of this name, not exported)."""
+
+
 class Matmul(Stateful):
     """``D = epilog(alpha * op(A) @ op(B) + beta * C)``, planned once and executed many times.
 
@@ -59,6 +64,8 @@ class Matmul(Stateful):
     stream : optional
         A CuPy or PyTorch stream or a raw handle; default the package's current stream.
     """
+
+    _freed_error = InvalidMatmulState
 
     def __init__(
         self,
