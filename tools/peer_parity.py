@@ -524,6 +524,76 @@ def _run_fft_stateful(cfg, seed):
     return {"steps": answers}
 
 
+# Arguments, good and bad, for the host FFT's options, execution and axes (as Python literals,
+# evaluated with nvmath in scope so that both sides build the same objects).
+_FFT_ARGUMENTS = {
+    "options": [
+        "None",
+        "{}",
+        "nvmath.fft.FFTOptions(inplace=False)",
+        "{'inplace': False}",
+        "{'inplace': 'yes'}",
+        "{'inplace': 1}",
+        "{'result_layout': 'natural'}",
+        "{'result_layout': 'sideways'}",
+        "{'last_axis_parity': 'odd'}",
+        "{'last_axis_parity': 3}",
+        "{'fft_type': 'C2C'}",
+        "{'fft_type': 'c2c'}",
+        "{'fft_type': 'R2R'}",
+        "{'no_such_option': 1}",
+        "{'blocking': True}",
+        "{'blocking': 'auto'}",
+        "{'blocking': False}",
+        "nvmath.fft.FFTOptions(result_layout='natural')",
+        "'natural'",
+        "[('inplace', False)]",
+    ],
+    "execution": [
+        "'cpu'",
+        "{'name': 'cpu'}",
+        "nvmath.fft.ExecutionCPU()",
+        "'CPU'",
+        "'gpu'",
+        "{'name': 'cpu', 'num_threads': 2}",
+        "{'name': 'cpu', 'num_threads': 0}",
+        "{'name': 'cpu', 'num_threads': -1}",
+        "{'name': 'cpu', 'num_threads': 1.5}",
+        "{'num_threads': 2}",
+        "{'name': 'cpu', 'threads': 2}",
+        "nvmath.fft.ExecutionCPU(num_threads=3)",
+        "3",
+    ],
+    "axes": ["None", "[-1]", "(0,)", "[0]", "[0.0]", "['0']", "[True]", "[0, 0]", "[]", "[5]", "0", "range(1)"],
+}
+
+
+def _fft_arguments_configs(rng: random.Random, count: int):
+    # One argument drawn from all its values, the others good (the first 3 of each list are),
+    # so that a refusal is that argument's and not the order the checks run in.
+    for _ in range(count):
+        varied = rng.choice(sorted(_FFT_ARGUMENTS))
+        yield {
+            "function": rng.choice(_FFT_FUNCTIONS),
+            "shape": rng.choice([[8], [4, 6], [3, 4, 6]]),
+            **{name: rng.choice(values if name == varied else values[:3]) for name, values in _FFT_ARGUMENTS.items()},
+        }
+
+
+def _run_fft_arguments(cfg, seed):
+    import nvmath
+
+    function = cfg["function"]
+    dtype = "float64" if function == "rfft" else "complex128"
+    spec = {"function": function, "dtype": dtype, "shape": cfg["shape"], "layout": "C"}
+    if function == "irfft":
+        spec["axes"] = list(range(len(cfg["shape"])))
+    a = _operand(spec, seed)
+    kw = {name: eval(cfg[name], {"nvmath": nvmath}) for name in _FFT_ARGUMENTS}  # our own literals
+    r = getattr(nvmath.fft, function)(a, **kw)
+    return _result_answer(r, [a])
+
+
 def _numpy_type(name):
     return tuple(getattr(np, n) for n in name) if isinstance(name, tuple) else getattr(np, name)
 
@@ -569,8 +639,14 @@ def dump(path: str, counts: dict[str, int], seed: int) -> None:
         ("fft_cpu", _fft_cpu_configs(random.Random(seed + 3), counts["fft_cpu"]), None),
         ("matmul_cpu", _matmul_cpu_configs(random.Random(seed + 4), counts["matmul_cpu"]), None),
         ("fft_stateful", _fft_stateful_configs(random.Random(seed + 5), counts["fft_stateful"]), None),
+        ("fft_arguments", _fft_arguments_configs(random.Random(seed + 6), counts["fft_arguments"]), None),
     ]
-    runners = {"fft_cpu": _run_fft_cpu, "matmul_cpu": _run_matmul_cpu, "fft_stateful": _run_fft_stateful}
+    runners = {
+        "fft_cpu": _run_fft_cpu,
+        "matmul_cpu": _run_matmul_cpu,
+        "fft_stateful": _run_fft_stateful,
+        "fft_arguments": _run_fft_arguments,
+    }
     import nvmath
 
     _without_driver()
@@ -725,6 +801,7 @@ def main(argv=None) -> int:
     d.add_argument("--fft-cpu", type=int, default=600, help="host FFT configurations (execution='cpu')")
     d.add_argument("--matmul-cpu", type=int, default=400, help="generic matmul configurations (execution='cpu')")
     d.add_argument("--fft-stateful", type=int, default=300, help="FFT plans' lives, step by step (execution='cpu')")
+    d.add_argument("--fft-arguments", type=int, default=600, help="host FFT options, execution and axes, good and bad")
     d.add_argument("--seed", type=int, default=2026)
     c = sub.add_parser("compare", help="compare two dumps")
     c.add_argument("ours")
@@ -742,6 +819,7 @@ def main(argv=None) -> int:
                 "fft_cpu": args.fft_cpu,
                 "matmul_cpu": args.matmul_cpu,
                 "fft_stateful": args.fft_stateful,
+                "fft_arguments": args.fft_arguments,
             },
             args.seed,
         )

@@ -14,6 +14,7 @@ import numpy as np
 
 from nvmath._internal.execution import ExecutionCPU, ExecutionCUDA
 from nvmath._internal.log import _LOGGER_METHODS
+from nvmath._internal.validate import ArgumentTypeError
 
 __all__ = [
     "check_options",
@@ -164,14 +165,19 @@ def check_allocator(value, name: str = "allocator"):
     )
 
 
-def check_execution(execution, name: str = "execution", *, default: str | None = "cuda"):
+def check_execution(
+    execution, name: str = "execution", *, default: str | None = "cuda", operand_space: str | None = None
+):
     """Return an :class:`ExecutionCUDA` or :class:`ExecutionCPU` from ``execution``.
 
     Accepted: an instance of either class (returned as is); ``"cuda"`` or ``"cpu"`` (any case);
-    a dict with a ``"name"`` key (``"cuda"``/``"cpu"``) and the fields of that class, e.g.
-    ``{"name": "cuda", "device_id": 1}``; or ``None``, which gives the default-constructed space
-    named by ``default`` (``None`` is returned as is when ``default`` is None, so that the caller
-    can choose from the operands).
+    a dict of that class's fields with a ``"name"`` key (``"cuda"``/``"cpu"``), e.g.
+    ``{"name": "cuda", "device_id": 1}``, or without one where ``operand_space`` says where the
+    operands live (as nvmath-python: ``{"num_threads": 4}`` for host operands is the CPU); or
+    ``None``, which gives the default-constructed space named by ``default`` (``None`` is
+    returned as is when ``default`` is None, so that the caller can choose from the operands).
+    Another type raises :class:`~nvmath._internal.validate.ArgumentTypeError` (a TypeError and
+    nvmath-python's ValueError).
     """
     if execution is None:
         if default is None:
@@ -189,11 +195,11 @@ def check_execution(execution, name: str = "execution", *, default: str | None =
             )
         return EXECUTION_SPACES[key]()
     if isinstance(execution, dict):
-        space = execution.get("name")
+        space = execution.get("name", operand_space)
         if not isinstance(space, str) or space.lower() not in EXECUTION_SPACES:
             raise ValueError(f"{name}={execution!r}: the dict needs a 'name' key, one of {spaces}; got name={space!r}")
         return _from_dict(execution, EXECUTION_SPACES[space.lower()], name, ignore=("name",))
-    raise TypeError(
+    raise ArgumentTypeError(
         f"{name}={execution!r} (of type {type(execution).__name__}) is not supported; "
         f"accepted: {spaces}, an ExecutionCUDA or ExecutionCPU object, a dict with a "
         f"'name' key, or None"

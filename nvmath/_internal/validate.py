@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import operator
 
-__all__ = ["DtypeError", "as_int_at_least"]
+__all__ = ["ArgumentTypeError", "DtypeError", "as_int_at_least"]
 
 
 class DtypeError(TypeError, ValueError):
     """An operand, input or scalar of a type the operation does not take: a TypeError (what it
     is) and a ValueError (what nvmath-python raises for it), so that code written for either
     catches it."""
+
+
+class ArgumentTypeError(TypeError, ValueError):
+    """An argument of a type the parameter does not take, where nvmath-python raises a
+    ValueError: a TypeError and a ValueError, so that code written for either catches it."""
 
 
 def as_int_at_least(value, minimum: int, name: str, accepted: str) -> int:

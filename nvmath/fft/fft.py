@@ -196,7 +196,7 @@ def _check_half(spec, holder, execution):
 def _resolve_execution(options, execution, holder):
     """The execution space: ``execution`` coerced (default: where the operand lives), with the
     deprecated ``options.device_id`` folded in."""
-    execution = check_execution(execution, default=None)
+    execution = check_execution(execution, default=None, operand_space="cpu" if holder.is_host else "cuda")
     if execution is None:
         execution = ExecutionCPU() if holder.is_host else ExecutionCUDA()
     device_id = options.device_id
@@ -653,7 +653,9 @@ def _one_shot(
 ):
     options = _defaults() if options is None else check_options(options, FFTOptions, "options")
     if fft_type is not None:
-        if options.fft_type not in (None, fft_type):
+        # irfft() sets C2R whatever options.fft_type says, as nvmath-python's does (on a copy
+        # here: the caller's options are left as they were); rfft() refuses a contradiction.
+        if options.fft_type not in (None, fft_type) and fft_type != "C2R":
             raise ValueError(
                 f"{name}() computes a {fft_type} transform; options.fft_type={options.fft_type!r} contradicts it"
             )

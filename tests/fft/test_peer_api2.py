@@ -302,3 +302,17 @@ def test_cufft_bindings_have_the_peers_snake_case_names():
     assert cufft.create is cufft.cufftCreate and cufft.destroy is cufft.cufftDestroy
     assert cufft.xt_get_size_many is cufft.cufftXtGetSizeMany and cufft.estimate_many is cufft.cufftEstimateMany
     assert {"create", "destroy", "xt_get_size_many", "estimate_many"} <= set(cufft.__all__)
+
+
+def test_irfft_sets_c2r_whatever_options_say():
+    # nvmath-python's irfft() sets fft_type='C2R' over what options carry (an FFTOptions made
+    # for rfft, say); this one does too, without changing the caller's options object.
+    rng = np.random.default_rng()
+    signal = rng.standard_normal((4, 10))
+    x = np.fft.rfftn(signal)
+    options = nvmath.fft.FFTOptions(fft_type="R2C")
+    y = nvmath.fft.irfft(x, options=options, execution="cpu")
+    np.testing.assert_allclose(y / signal.size, signal, rtol=1e-10, atol=1e-12)
+    assert options.fft_type == "R2C"
+    with pytest.raises(ValueError, match=r"rfft\(\) computes a R2C transform; options.fft_type='C2C'"):
+        nvmath.fft.rfft(signal, options={"fft_type": "C2C"}, execution="cpu")

@@ -102,11 +102,33 @@ def test_check_execution_instances_and_default():
         ({"name": "cuda", "device_id": -1}, ValueError, r"ExecutionCUDA.device_id=-1 .*non-negative int"),
         ({"name": "cpu", "num_threads": 0}, ValueError, r"ExecutionCPU.num_threads=0 .*positive int"),
         (3, TypeError, r"execution=3 \(of type int\)"),
+        (3, ValueError, r"execution=3 \(of type int\)"),  # nvmath-python's type for it
     ],
 )
 def test_check_execution_errors(value, error, pattern):
     with pytest.raises(error, match=pattern):
         check_execution(value)
+
+
+def test_a_dict_without_a_name_is_where_the_operands_live():
+    # As nvmath-python: the dict's space defaults to the operands' memory space.
+    assert check_execution({"num_threads": 2}, default=None, operand_space="cpu") == ExecutionCPU(num_threads=2)
+    assert check_execution({"device_id": 1}, default=None, operand_space="cuda") == ExecutionCUDA(device_id=1)
+    assert check_execution({}, default=None, operand_space="cpu") == ExecutionCPU()
+    with pytest.raises(TypeError, match="num_threads"):
+        check_execution({"num_threads": 2}, default=None, operand_space="cuda")
+
+
+def test_the_host_apis_take_a_dict_without_a_name():
+    import numpy as np
+
+    import nvmath
+
+    rng = np.random.default_rng()
+    x = rng.standard_normal((4, 8)) + 1j * rng.standard_normal((4, 8))
+    np.testing.assert_allclose(nvmath.fft.fft(x, execution={"num_threads": 2}), np.fft.fftn(x), rtol=1e-10, atol=1e-10)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((4, 5))
+    np.testing.assert_allclose(nvmath.linalg.matmul(a, b, execution={"num_threads": 1}), a @ b, rtol=1e-12)
 
 
 def test_execution_validation():

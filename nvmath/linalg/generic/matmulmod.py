@@ -175,8 +175,8 @@ class Matmul(Stateful):
             if lazy.get(name):
                 qualifiers[i]["conjugate"] = not bool(qualifiers[i]["conjugate"])
         self._lazy = {n: lazy.get(n, False) for n in "abc"}
-        execution = check_execution(execution, default=None)
         ha = holders["a"]
+        execution = check_execution(execution, default=None, operand_space="cpu" if ha.is_host else "cuda")
         if execution is None:
             execution = ExecutionCPU() if ha.is_host else ExecutionCUDA()
         if isinstance(execution, ExecutionCPU) and not ha.is_host:
