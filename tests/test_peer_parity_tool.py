@@ -22,7 +22,7 @@ def dump(tmp_path_factory):
         "dump",
         str(path),
         *("--matmul", "0", "--fft", "0", "--solver", "40", "--fft-cpu", "80"),
-        *("--matmul-cpu", "40", "--fft-stateful", "40"),
+        *("--matmul-cpu", "40", "--fft-stateful", "40", "--fft-arguments", "40", "--matmul-stateful", "40"),
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return path
@@ -30,7 +30,9 @@ def dump(tmp_path_factory):
 
 def test_the_dump_answers_every_configuration(dump):
     rows = [json.loads(line) for line in dump.read_text().splitlines()[1:]]
-    assert [r["kind"] for r in rows] == ["Solver"] * 40 + ["fft_cpu"] * 80 + ["matmul_cpu"] * 40 + ["fft_stateful"] * 40
+    kinds = ["Solver"] * 40 + ["fft_cpu"] * 80
+    kinds += ["matmul_cpu"] * 40 + ["fft_stateful"] * 40 + ["fft_arguments"] * 40 + ["matmul_stateful"] * 40
+    assert [r["kind"] for r in rows] == kinds
     built = [r for r in rows if "traits" in r]
     refused = [r for r in rows if "raises" in r]
     assert len(built) + len(refused) == len(rows)

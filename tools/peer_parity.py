@@ -594,6 +594,97 @@ def _run_fft_arguments(cfg, seed):
     return _result_answer(r, [a])
 
 
+_MATMUL_STEPS = (
+    "plan",
+    "execute",
+    "reset:a",
+    "reset:b",
+    "reset:c",
+    "reset:ab",
+    "reset:a_shape",
+    "reset:a_dtype",
+    "reset:a_layout",
+    "reset:alpha",
+    "reset:beta",
+    "reset:none",
+    "release_operands",
+    "free",
+)
+
+
+def _matmul_stateful_configs(rng: random.Random, count: int):
+    for cfg in _matmul_cpu_configs(rng, count):
+        cfg["dtype"] = rng.choice(["float32", "float64", "complex64", "complex128"])
+        steps = ["plan", "execute"] if rng.random() < 0.8 else []
+        steps += [rng.choice(_MATMUL_STEPS) for _ in range(rng.randint(1, 5))]
+        if rng.random() < 0.5:
+            steps += ["reset:ab", "execute"]
+        cfg["steps"] = steps
+        yield cfg
+
+
+def _run_matmul_stateful(cfg, seed):
+    """A generic Matmul's life, step by step (CPU execution)."""
+    import nvmath
+
+    linalg = nvmath.linalg
+    gen = np.random.default_rng(seed)
+
+    def operand(spec, **change):
+        spec = {**spec, **change}
+        dtype = change.get("dtype", cfg["dtype"])
+        values = _values({"function": "matmul", "dtype": dtype, "shape": spec["shape"]}, gen)
+        return _operand({"layout": spec["layout"]}, seed, values)
+
+    ops = {"a": operand(cfg["a"]), "b": operand(cfg["b"])}
+    kw = {"execution": "cpu"}
+    if "c" in cfg:
+        ops["c"] = operand(cfg["c"])
+        kw["c"] = ops["c"]
+        kw["beta"] = cfg["beta"]
+    if "alpha" in cfg:
+        kw["alpha"] = cfg["alpha"]
+    if "qualifiers" in cfg:
+        q = np.full((2,), linalg.GeneralMatrixQualifier.create(), dtype=linalg.matrix_qualifiers_dtype)
+        for i, kind in enumerate(cfg["qualifiers"]):
+            q[i] = _qualifier(linalg, kind, cfg["uplo"])
+        kw["qualifiers"] = q
+    mm = linalg.Matmul(ops["a"], ops["b"], **kw)
+    answers = []
+    for step in cfg["steps"]:
+        try:
+            name, _, arg = step.partition(":")
+            if name == "execute":
+                answer = _result_answer(mm.execute(), [ops["a"], ops["b"], ops.get("c")])
+                answer.pop("type")
+            elif name == "reset":
+                new = {
+                    "a": {"a": operand(cfg["a"])},
+                    "b": {"b": operand(cfg["b"])},
+                    "c": {"c": operand(cfg["c"])} if "c" in cfg else {"c": operand(cfg["a"])},
+                    "ab": {"a": operand(cfg["a"]), "b": operand(cfg["b"])},
+                    "a_shape": {"a": operand(cfg["a"], shape=[n + 1 for n in cfg["a"]["shape"]])},
+                    "a_dtype": {
+                        "a": operand(cfg["a"], dtype="complex128" if cfg["dtype"] != "complex128" else "float64")
+                    },
+                    "a_layout": {"a": operand(cfg["a"], layout="F" if cfg["a"]["layout"] != "F" else "C")},
+                    "alpha": {"alpha": 3.0},
+                    "beta": {"beta": 0.25},
+                    "none": {},
+                }[arg]
+                mm.reset_operands(**new)
+                ops.update({k: v for k, v in new.items() if k in "abc"})
+                answer = "ok"
+            else:
+                getattr(mm, name)()
+                answer = "ok"
+        except Exception as e:
+            answer = {"raises": type(e).__name__, "raises_kinds": [c.__name__ for c in type(e).__mro__]}
+        answers.append(answer)
+    mm.free()
+    return {"steps": answers}
+
+
 def _numpy_type(name):
     return tuple(getattr(np, n) for n in name) if isinstance(name, tuple) else getattr(np, name)
 
@@ -640,12 +731,14 @@ def dump(path: str, counts: dict[str, int], seed: int) -> None:
         ("matmul_cpu", _matmul_cpu_configs(random.Random(seed + 4), counts["matmul_cpu"]), None),
         ("fft_stateful", _fft_stateful_configs(random.Random(seed + 5), counts["fft_stateful"]), None),
         ("fft_arguments", _fft_arguments_configs(random.Random(seed + 6), counts["fft_arguments"]), None),
+        ("matmul_stateful", _matmul_stateful_configs(random.Random(seed + 7), counts["matmul_stateful"]), None),
     ]
     runners = {
         "fft_cpu": _run_fft_cpu,
         "matmul_cpu": _run_matmul_cpu,
         "fft_stateful": _run_fft_stateful,
         "fft_arguments": _run_fft_arguments,
+        "matmul_stateful": _run_matmul_stateful,
     }
     import nvmath
 
@@ -802,6 +895,7 @@ def main(argv=None) -> int:
     d.add_argument("--matmul-cpu", type=int, default=400, help="generic matmul configurations (execution='cpu')")
     d.add_argument("--fft-stateful", type=int, default=300, help="FFT plans' lives, step by step (execution='cpu')")
     d.add_argument("--fft-arguments", type=int, default=600, help="host FFT options, execution and axes, good and bad")
+    d.add_argument("--matmul-stateful", type=int, default=300, help="generic Matmul objects' lives (execution='cpu')")
     d.add_argument("--seed", type=int, default=2026)
     c = sub.add_parser("compare", help="compare two dumps")
     c.add_argument("ours")
@@ -820,6 +914,7 @@ def main(argv=None) -> int:
                 "matmul_cpu": args.matmul_cpu,
                 "fft_stateful": args.fft_stateful,
                 "fft_arguments": args.fft_arguments,
+                "matmul_stateful": args.matmul_stateful,
             },
             args.seed,
         )
