@@ -46,7 +46,8 @@ _MATMUL_TRAITS = (
 _FFT_TRAITS = (
     "block_dim direction elements_per_thread execution fft_type ffts_per_block "
     "implicit_type_batching input_type output_type precision real_fft_options "
-    "shared_memory_size size sm storage_size stride value_type"
+    "shared_memory_size size sm storage_size stride value_type "
+    "valid:elements_per_thread,ffts_per_block valid:elements_per_thread"
 ).split()
 _SOLVER_TRAITS = (
     "a_arrangement b_arrangement arrangement batches_per_block block_dim block_size data_type "
@@ -83,6 +84,15 @@ def _plain(value, depth=0):
 
 
 def _answer(obj, name):
+    # "method:a,b" calls obj.method("a", "b") (FFT.valid's knobs, say); its answer is listed.
+    method, _, args = name.partition(":")
+    if args:
+        try:
+            return _plain(list(getattr(obj, method)(*args.split(","))))
+        except AttributeError:
+            return _MISSING
+        except Exception as e:
+            return f"<raises {type(e).__name__}>"
     try:
         value = getattr(obj, name)
     except AttributeError:
