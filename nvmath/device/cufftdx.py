@@ -440,11 +440,13 @@ class FFT:
         if not knobs:
             raise ValueError("valid() needs at least one knob: 'elements_per_thread', 'ffts_per_block'")
         fpb, ept = self._knobs
+        # A knob given as "suggested" constrains the listing with the value it resolved to, as
+        # nvmath-python's does; one not given leaves it free.
         spec = _engine.FFTSpec(
             **{
                 **self._spec.__dict__,
-                "ffts_per_block": None if fpb in (None, "suggested") else fpb,
-                "elements_per_thread": None if ept in (None, "suggested") else ept,
+                "ffts_per_block": self.ffts_per_block if fpb == "suggested" else fpb,
+                "elements_per_thread": self.elements_per_thread if ept == "suggested" else ept,
             }
         )
         self._check_target()

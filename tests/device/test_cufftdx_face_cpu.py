@@ -186,6 +186,9 @@ def test_valid_on_an_object_lists_combinations_and_on_the_class_values():
     # knobs given at construction constrain the listing
     constrained = FFT(256, np.float32, "c2c", "Block", elements_per_thread=8, sm=SM).valid("elements_per_thread")
     assert constrained == [(8,)]
+    # and so does a knob given as "suggested", with the value it resolved to (as nvmath-python)
+    suggested = FFT(256, np.float32, "c2c", "Block", elements_per_thread="suggested", sm=SM)
+    assert len(singles) > 1 and suggested.valid("elements_per_thread") == [(suggested.elements_per_thread,)]
     with pytest.raises(ValueError, match="knob='size'"):
         fft.valid("size")
 
