@@ -23,6 +23,23 @@ each side runs in its own interpreter (nvmath-python 1.0.1's wheel is for CPytho
 
 Exception messages are not compared (this project's say more); their types are, and so is
 whether a configuration is refused at all. Values are compared within the precision's tolerance.
+
+Differences that remain by design (2026-12-08, nvmath-python 1.0.1):
+
+- nvmath-python refuses, this project answers: layouts FFTW, cuFFT or BLAS cannot address (copied
+  once here, logged), negative strides, C2R executed twice without a new operand (a private copy
+  here), ``reset_operand(None)`` (a release here), ``fft_type`` in lower case, two structured
+  matmul operands and triangular ones on the CPU (NotImplementedError there; the former here
+  too).
+- this project refuses at construction what nvmath-python refuses later or not at all: Matmul
+  with Thread execution (every trait fails there), shapes that overflow shared memory, leading
+  dimensions below the matrix, knobs libmathdx refuses, ``ffts_per_block`` or
+  ``elements_per_thread`` with Thread execution, ``conj_transposed`` for real data, bool axes.
+- refusal types: libmathdx's refusals are ValueErrors here (LibMathDxError, RuntimeError there).
+- nvmath-python 1.0.1 changed after v0.9.0 (whose API this project follows): ``get_key()``
+  before ``plan()`` and ``reset_operands()`` without operands now raise there.
+- an nvmath-python bug: after a refused ``reset_operands(a=...)`` (strides that do not match),
+  its generic ``Matmul`` computes with data other than its operands'.
 """
 
 from __future__ import annotations
