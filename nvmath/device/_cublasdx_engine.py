@@ -142,7 +142,9 @@ def _codegen_error(dx, spec: MatmulSpec, error: Exception) -> Exception:
             f"{error}. libmathdx 0.4 compiles cuBLASDx with the NVRTC of CUDA 13.0 only "
             "(pip install 'nvidia-cuda-nvrtc==13.0.*')"
         )
-    return ValueError(f"cuBLASDx does not support this GEMM ({spec.describe()}): {error}")
+    return _mathdx_code.UnsupportedByLibMathDx(
+        f"cuBLASDx does not support this GEMM ({spec.describe()}): {error}", int(getattr(error, "status", 1))
+    )
 
 
 def _read_traits(dx, handle, spec: MatmulSpec) -> dict:

@@ -113,7 +113,7 @@ def _read_traits(dx, handle, spec: FFTSpec) -> dict:
     get = lambda t: int(dx.cufftdxGetTraitInt64(handle, t))
     try:
         if not dx.cufftdxIsSupported(handle):
-            raise ValueError(
+            raise _mathdx_code.UnsupportedByLibMathDx(
                 f"cuFFTDx does not support this FFT ({spec.describe()}); FFT.valid() lists the legal knob values"
             )
         traits = {
@@ -138,8 +138,9 @@ def _read_traits(dx, handle, spec: FFTSpec) -> dict:
             traits[key] = getattr(value_type, "name", str(value_type))
         traits["symbol"] = dxf.cufftdx_get_trait_str(handle, tr.SYMBOL_NAME).rstrip("\0")
     except dx.MathDxError as e:
-        raise ValueError(
-            f"cuFFTDx does not support this FFT ({spec.describe()}): {e}; FFT.valid() lists the legal knob values"
+        raise _mathdx_code.UnsupportedByLibMathDx(
+            f"cuFFTDx does not support this FFT ({spec.describe()}): {e}; FFT.valid() lists the legal knob values",
+            int(e.status),
         ) from None
     return traits
 

@@ -33,6 +33,12 @@ __all__ = [
     "universal_fatbin",
 ]
 
+
+class UnsupportedSolverConfiguration(ValueError, RuntimeError):
+    """A combination of arguments cuSOLVERDx does not take: a ValueError here, and the
+    RuntimeError nvmath-python raises when libmathdx refuses to compile it."""
+
+
 logger = logging.getLogger("nvmath.device")
 
 #: The functions and what they compute.
@@ -218,7 +224,7 @@ def validate(
             f"transpose_mode={transpose_mode!r} is not supported for function={function!r}; accepted: 'non_transposed'"
         )
     if transpose_mode == "conj_transposed" and data_type == "real":
-        raise ValueError(
+        raise UnsupportedSolverConfiguration(
             "transpose_mode='conj_transposed' is not supported for data_type='real'; accepted: "
             "'non_transposed', 'transposed'"
         )
@@ -243,9 +249,13 @@ def validate(
         block_dim = (*block_dim, 1, 1)[:3]
     m, n, k = size
     if function in ("potrf", "potrs", "posv") and m != n:
-        raise ValueError(f"size={size!r} is not supported for function={function!r}: A must be square (M == N)")
+        raise UnsupportedSolverConfiguration(
+            f"size={size!r} is not supported for function={function!r}: A must be square (M == N)"
+        )
     if function in ("getrs_no_pivot", "gesv_no_pivot", "getrs_partial_pivot", "gesv_partial_pivot") and m != n:
-        raise ValueError(f"size={size!r} is not supported for function={function!r}: A must be square (M == N)")
+        raise UnsupportedSolverConfiguration(
+            f"size={size!r} is not supported for function={function!r}: A must be square (M == N)"
+        )
     if function == "unmqr" or function == "unmlq":
         limit = m if side == "left" else n
         if k > limit:
@@ -320,7 +330,7 @@ def resolve_leading_dimensions(function, size, arrangement, side, given) -> tupl
     for i, (x, arr) in enumerate(zip(("a", "b"), arrangement)):
         if x in shapes and i < len(given) and lds[i] < default[i]:
             rows, cols = shapes[x]
-            raise ValueError(
+            raise UnsupportedSolverConfiguration(
                 f"leading_dimensions={tuple(given)!r} is not supported for function={function!r}: "
                 f"ld{x} must be at least {default[i]} for the {rows}x{cols} {x.upper()} in {arr} arrangement"
             )
@@ -373,7 +383,7 @@ def _descriptor(dx, spec: SolverSpec, api: str):
                 dx.cusolverdxSetOperatorInt64(h, getattr(op, name.upper()), enum[value.upper()])
     except dx.MathDxError as e:
         dx.cusolverdxDestroyDescriptor(h)
-        raise ValueError(f"cuSOLVERDx does not support {spec.describe()}: {e}") from None
+        raise UnsupportedSolverConfiguration(f"cuSOLVERDx does not support {spec.describe()}: {e}") from None
     except BaseException:
         dx.cusolverdxDestroyDescriptor(h)
         raise
@@ -423,7 +433,7 @@ def _compute_traits(spec: SolverSpec) -> dict:
             "workspace_size": int(dx.cusolverdxGetTraitInt64(h, tr.WORKSPACE_SIZE)),
         }
     except dx.MathDxError as e:
-        raise ValueError(
+        raise UnsupportedSolverConfiguration(
             f"cuSOLVERDx does not support {spec.describe()} (an incompatible combination of arguments): {e}"
         ) from None
     finally:

@@ -22,6 +22,7 @@ __all__ = [
     "finalize_ltoir",
     "refusal",
     "target_sm",
+    "UnsupportedByLibMathDx",
     "NVRTC_OPTIONS",
 ]
 
@@ -126,6 +127,26 @@ def descriptor(dx, prefix: str, library: str, operators, what: str):
 _STATIC_ASSERTION = re.compile(r'static assertion failed with "((?:[^"\\]|\\.)*)"')
 
 
+def _libmathdx_error_base():
+    from nvmath.bindings.mathdx import LibMathDxError
+
+    return LibMathDxError
+
+
+class UnsupportedByLibMathDx(ValueError, _libmathdx_error_base()):
+    """A description libmathdx refuses: a ValueError here, and the ``LibMathDxError`` (of
+    :mod:`nvmath.bindings.mathdx`) nvmath-python raises for it, so that code written for
+    either catches it. ``status`` is libmathdx's (``COMMONDX_INVALID_VALUE`` where this
+    project refused before asking)."""
+
+    def __init__(self, message: str, status: int = 1):
+        Exception.__init__(self, message)
+        self.status = status
+
+    def __reduce__(self):
+        return type(self), (str(self), int(self.status))
+
+
 def refusal(error: Exception, library: str, what: str) -> ValueError | None:
     """A clear :class:`ValueError` for a libmathdx compilation error that is the library's own
     refusal of a description (its ``static_assert`` messages, in order, each once), or None
@@ -145,7 +166,7 @@ def refusal(error: Exception, library: str, what: str) -> ValueError | None:
     if not reasons:
         return None
     logger.debug("%s refused %s; the compiler's log:\n%s", library, what, detail)
-    return ValueError(f"{library} does not support {what}: " + "; ".join(reasons))
+    return UnsupportedByLibMathDx(f"{library} does not support {what}: " + "; ".join(reasons), int(error.status))
 
 
 def target_sm(dx, target) -> list[int]:
