@@ -712,6 +712,89 @@ def _run_matmul_stateful(cfg, seed):
     return {"steps": answers}
 
 
+_HELPER_CALLS = (
+    "create_mxfp8_scale",
+    "invert_mxfp8_scale",
+    "apply_mxfp8_scale",
+    "to_block_scale",
+    "expand_block_scale",
+    "get_block_scale_offset",
+    "quantize_to_fp4",
+    "unpack_fp4",
+)
+
+
+def _helpers_configs(rng: random.Random, count: int):
+    for _ in range(count):
+        yield {
+            "call": rng.choice(_HELPER_CALLS),
+            "shape": [rng.choice([128, 256, 64, 130]), rng.choice([32, 64, 128, 16, 48])],
+            "batch": rng.choice([[], [], [2]]),
+            "format": rng.choice(["MXFP8", "NVFP4"]),
+            "axis": rng.choice([-1, -2, None]),
+            "exponent": rng.choice([-3, 0, 2, "tensor"]),
+            "output_dtype": rng.choice(["smallest", "float32", "bfloat16"]),
+        }
+
+
+def _run_helpers(cfg, seed):
+    """nvmath.linalg.advanced.helpers.matmul on CPU tensors (PyTorch)."""
+    import torch
+
+    import nvmath.linalg.advanced.helpers.matmul as helpers
+
+    torch.manual_seed(seed)
+    shape = (*cfg["batch"], *cfg["shape"])
+    x = torch.randn(shape) * 4
+    call, axis, fmt = cfg["call"], cfg["axis"], cfg["format"]
+    out_dtype = cfg["output_dtype"] if cfg["output_dtype"] == "smallest" else getattr(torch, cfg["output_dtype"])
+    if call == "create_mxfp8_scale":
+        exponent = cfg["exponent"]
+        if exponent == "tensor":
+            exponent = torch.randint(-4, 4, (x.numel() // 32,), dtype=torch.int32)
+        r = helpers.create_mxfp8_scale(x, exponent)
+    elif call == "invert_mxfp8_scale":
+        r = helpers.invert_mxfp8_scale(helpers.create_mxfp8_scale(x, 1))
+    elif call == "apply_mxfp8_scale":
+        r = helpers.apply_mxfp8_scale(x.to(torch.float8_e4m3fn), helpers.create_mxfp8_scale(x, -1), out_dtype)
+    elif call == "to_block_scale":
+        block = 32 if fmt == "MXFP8" else 16
+        scale_shape = list(shape)
+        scale_shape[-1 if axis in (-1, None) else -2] //= block
+        dtype = torch.float8_e8m0fnu if fmt == "MXFP8" else torch.float8_e4m3fn
+        scales = (torch.rand(scale_shape) * 4 + 0.25).to(dtype)
+        r = helpers.to_block_scale(scales, shape, fmt, axis=axis)
+    elif call == "expand_block_scale":
+        r0 = helpers.create_mxfp8_scale(x, 1) if fmt == "MXFP8" else None
+        if r0 is None:
+            n = x.numel() // 16
+            r0 = (torch.rand(n) * 4 + 0.25).to(torch.float8_e4m3fn)
+        r = helpers.expand_block_scale(r0, shape, fmt, axis=axis, output_dtype=out_dtype, device="cpu")
+    elif call == "get_block_scale_offset":
+        index = tuple(torch.randint(0, n, (5,)) for n in shape)
+        r = helpers.get_block_scale_offset(index, shape, fmt, axis=axis)
+    elif call == "quantize_to_fp4":
+        r = helpers.quantize_to_fp4(x, -1 if axis is None else axis)
+    else:  # unpack_fp4
+        ax = -1 if axis is None else axis
+        r = helpers.unpack_fp4(helpers.quantize_to_fp4(x, ax), ax)
+    if not isinstance(r, torch.Tensor):
+        return {"type": type(r).__name__, "value": _plain(r)}
+    values = r.view(torch.uint8) if r.dtype.itemsize == 1 and not r.dtype.is_floating_point else r
+    flat = values.reshape(-1)[:4096]
+    if (
+        flat.dtype in (torch.float8_e4m3fn, torch.float8_e5m2, torch.float8_e8m0fnu)
+        or str(flat.dtype) == "torch.float4_e2m1fn_x2"
+    ):
+        flat = flat.view(torch.uint8)
+    return {
+        "type": "Tensor",
+        "dtype": str(r.dtype),
+        "shape": list(r.shape),
+        "values": [[float(v), 0.0] for v in flat.to(torch.float64)],
+    }
+
+
 def _numpy_type(name):
     return tuple(getattr(np, n) for n in name) if isinstance(name, tuple) else getattr(np, name)
 
@@ -759,6 +842,7 @@ def dump(path: str, counts: dict[str, int], seed: int) -> None:
         ("fft_stateful", _fft_stateful_configs(random.Random(seed + 5), counts["fft_stateful"]), None),
         ("fft_arguments", _fft_arguments_configs(random.Random(seed + 6), counts["fft_arguments"]), None),
         ("matmul_stateful", _matmul_stateful_configs(random.Random(seed + 7), counts["matmul_stateful"]), None),
+        ("helpers", _helpers_configs(random.Random(seed + 8), counts["helpers"]), None),
     ]
     runners = {
         "fft_cpu": _run_fft_cpu,
@@ -766,6 +850,7 @@ def dump(path: str, counts: dict[str, int], seed: int) -> None:
         "fft_stateful": _run_fft_stateful,
         "fft_arguments": _run_fft_arguments,
         "matmul_stateful": _run_matmul_stateful,
+        "helpers": _run_helpers,
     }
     import nvmath
 
@@ -923,6 +1008,7 @@ def main(argv=None) -> int:
     d.add_argument("--fft-stateful", type=int, default=300, help="FFT plans' lives, step by step (execution='cpu')")
     d.add_argument("--fft-arguments", type=int, default=600, help="host FFT options, execution and axes, good and bad")
     d.add_argument("--matmul-stateful", type=int, default=300, help="generic Matmul objects' lives (execution='cpu')")
+    d.add_argument("--helpers", type=int, default=0, help="linalg.advanced.helpers.matmul on CPU tensors (needs torch)")
     d.add_argument("--seed", type=int, default=2026)
     c = sub.add_parser("compare", help="compare two dumps")
     c.add_argument("ours")
@@ -942,6 +1028,7 @@ def main(argv=None) -> int:
                 "fft_stateful": args.fft_stateful,
                 "fft_arguments": args.fft_arguments,
                 "matmul_stateful": args.matmul_stateful,
+                "helpers": args.helpers,
             },
             args.seed,
         )
