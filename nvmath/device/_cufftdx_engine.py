@@ -203,7 +203,9 @@ def suggested(spec: FFTSpec, what: str) -> int:
         try:
             return int(dx.cufftdxGetTraitInt64(handle, trait))
         except dx.MathDxError as e:
-            raise ValueError(f"cuFFTDx has no suggested {what} for this FFT ({spec.describe()}): {e}") from None
+            raise _mathdx_code.UnsupportedByLibMathDx(
+                f"cuFFTDx has no suggested {what} for this FFT ({spec.describe()}): {e}", int(e.status)
+            ) from None
 
 
 @functools.lru_cache(maxsize=256)

@@ -22,7 +22,6 @@ __all__ = [
     "finalize_ltoir",
     "refusal",
     "target_sm",
-    "UnsupportedByLibMathDx",
     "NVRTC_OPTIONS",
 ]
 
@@ -127,24 +126,34 @@ def descriptor(dx, prefix: str, library: str, operators, what: str):
 _STATIC_ASSERTION = re.compile(r'static assertion failed with "((?:[^"\\]|\\.)*)"')
 
 
-def _libmathdx_error_base():
+def _unsupported_by_libmathdx_class():
     from nvmath.bindings.mathdx import LibMathDxError
 
-    return LibMathDxError
+    class UnsupportedByLibMathDx(ValueError, LibMathDxError):
+        """A description libmathdx refuses: a ValueError here, and the ``LibMathDxError`` (of
+        :mod:`nvmath.bindings.mathdx`) nvmath-python raises for it, so that code written for
+        either catches it. ``status`` is libmathdx's (``COMMONDX_INVALID_VALUE`` where this
+        project refused before asking)."""
+
+        def __init__(self, message: str, status: int = 1):
+            Exception.__init__(self, message)
+            self.status = status
+
+        def __reduce__(self):
+            return type(self), (str(self), int(self.status))
+
+    UnsupportedByLibMathDx.__module__ = __name__
+    UnsupportedByLibMathDx.__qualname__ = "UnsupportedByLibMathDx"
+    return UnsupportedByLibMathDx
 
 
-class UnsupportedByLibMathDx(ValueError, _libmathdx_error_base()):
-    """A description libmathdx refuses: a ValueError here, and the ``LibMathDxError`` (of
-    :mod:`nvmath.bindings.mathdx`) nvmath-python raises for it, so that code written for
-    either catches it. ``status`` is libmathdx's (``COMMONDX_INVALID_VALUE`` where this
-    project refused before asking)."""
-
-    def __init__(self, message: str, status: int = 1):
-        Exception.__init__(self, message)
-        self.status = status
-
-    def __reduce__(self):
-        return type(self), (str(self), int(self.status))
+def __getattr__(name):
+    # Made on first use: its base class lives in the binding, which importing a device face
+    # must not load (nor Numba).
+    if name == "UnsupportedByLibMathDx":
+        cls = globals()[name] = _unsupported_by_libmathdx_class()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def refusal(error: Exception, library: str, what: str) -> ValueError | None:
@@ -166,7 +175,8 @@ def refusal(error: Exception, library: str, what: str) -> ValueError | None:
     if not reasons:
         return None
     logger.debug("%s refused %s; the compiler's log:\n%s", library, what, detail)
-    return UnsupportedByLibMathDx(f"{library} does not support {what}: " + "; ".join(reasons), int(error.status))
+    unsupported = __getattr__("UnsupportedByLibMathDx")
+    return unsupported(f"{library} does not support {what}: " + "; ".join(reasons), int(error.status))
 
 
 def target_sm(dx, target) -> list[int]:

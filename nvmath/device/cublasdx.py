@@ -25,6 +25,7 @@ import numpy as np
 
 from nvmath.jit.arch import Target, resolve_target
 
+from . import _mathdx_code
 from ._cublasdx_pipeline import DevicePipeline, TilePipeline
 from ._cublasdx_tensor import Accumulator, TensorMethods
 from .common_cuda import ComputeCapability, Dim3
@@ -418,7 +419,8 @@ class Matmul(TensorMethods):
         if function != "MM":
             raise ValueError(f"function={function!r} is not supported; accepted: 'MM'")
         if execution != "Block":
-            raise ValueError(f"execution={execution!r} is not supported; accepted: 'Block'")
+            # nvmath-python builds a Thread GEMM whose every trait libmathdx then refuses.
+            raise _mathdx_code.UnsupportedByLibMathDx(f"execution={execution!r} is not supported; accepted: 'Block'")
         for name, flag in (
             ("static_block_dim", static_block_dim),
             ("with_pipeline", with_pipeline),

@@ -219,7 +219,9 @@ class FFT:
         if execution == "Thread":
             for name, value in (("ffts_per_block", fpb), ("elements_per_thread", ept)):
                 if value is not None:
-                    raise ValueError(f"{name}={value!r} applies to Block execution only; leave it None for Thread")
+                    raise _mathdx_code.UnsupportedByLibMathDx(
+                        f"{name}={value!r} applies to Block execution only; leave it None for Thread"
+                    )
         real_options = _real_fft_options(real_fft_options)
         if fft_type == "c2c" and real_options is not None and real_options[1] == "folded":
             raise ValueError(
