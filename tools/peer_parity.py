@@ -937,47 +937,24 @@ def compare(ours_path: str, peer_path: str, json_path: str | None, show: int) ->
             tally["config mismatch (different seed or count)"] += 1
             continue
         kind = key[0]
+        note = {"key": key, "config": p["config"]}
         if "raises" in p and "raises" in o:
             # The same kind when this project's exception is also of the peer's type.
             same = p["raises"] in o.get("raises_kinds", [o["raises"]])
             tally[f"{kind}: both refuse" + ("" if same else " (other type)")] += 1
             if not same:
-                diffs.append(
-                    {
-                        "key": key,
-                        "what": "refusal type",
-                        "ours": o["raises"],
-                        "peer": p["raises"],
-                        "config": p["config"],
-                    }
-                )
+                diffs.append({**note, "what": "refusal type", "ours": o["raises"], "peer": p["raises"]})
         elif "raises" in p:
             tally[f"{kind}: only the peer refuses"] += 1
-            diffs.append(
-                {
-                    "key": key,
-                    "what": "peer refuses",
-                    "peer": p["raises"],
-                    "peer_message": p["message"],
-                    "config": p["config"],
-                }
-            )
+            diffs.append({**note, "what": "peer refuses", "peer": p["raises"], "peer_message": p["message"]})
         elif "raises" in o:
             tally[f"{kind}: only ours refuses"] += 1
-            diffs.append(
-                {
-                    "key": key,
-                    "what": "ours refuses",
-                    "ours": o["raises"],
-                    "ours_message": o["message"],
-                    "config": p["config"],
-                }
-            )
+            diffs.append({**note, "what": "ours refuses", "ours": o["raises"], "ours_message": o["message"]})
         else:
             differing = _traits_differing(kind, o["traits"], p["traits"])
             tally[f"{kind}: both build" + (", traits differ" if differing else ", traits agree")] += 1
             if differing:
-                diffs.append({"key": key, "what": "traits", "traits": differing, "config": p["config"]})
+                diffs.append({**note, "what": "traits", "traits": differing})
     for line in sorted(tally.items()):
         print(f"{line[1]:5d}  {line[0]}")
     for d in diffs[:show]:
