@@ -142,7 +142,7 @@
 # adds ours with the small module); on any card: NVMATH_BENCHES="kernel_warm.py --runs 3"
 # tools/gpu-check.sh bench (a warm first launch with the new link) and LINKCHECK_EXAMPLES=1
 # tools/gpu-pending.sh linkcheck (nvmath-python's device examples on this checkout).
-# Session begun 2026-12-08 02:49: loans paused until 04:41, then 12+ calls found no machine (8
+# Session begun 2026-12-08 02:49: loans paused until 04:41, then 13 calls found no machine (9
 # failed starts naming nvidia-h200, 4 refusals naming nvidia-h100-x1 while it was held back). On the
 # CPU, nvmath-python 1.0.1 (its wheel, with MKL) beside this checkout in tools/peer_parity.py:
 # traits of the device APIs, host FFTs, generic matmuls and stateful plans compared over seeded
