@@ -474,18 +474,27 @@ _FFT_STEPS = (
 )
 
 
+def _life(rng: random.Random, choices, reset: str) -> list[str]:
+    """Mostly the orderly life of a plan (plan, execute, then 1-5 steps, maybe a reset and an
+    execute); sometimes steps out of order from the start."""
+    steps = ["plan", "execute"] if rng.random() < 0.8 else []
+    steps += [rng.choice(choices) for _ in range(rng.randint(1, 5))]
+    if rng.random() < 0.5:
+        steps += [reset, "execute"]
+    return steps
+
+
+def _refused(e: Exception) -> dict:
+    return {"raises": type(e).__name__, "raises_kinds": [c.__name__ for c in type(e).__mro__]}
+
+
 def _fft_stateful_configs(rng: random.Random, count: int):
     for cfg in _fft_cpu_configs(rng, count):
         cfg.pop("direction", None)
         cfg["dtype"] = rng.choice(["complex64", "complex128"] if cfg["function"] != "rfft" else ["float32", "float64"])
         if cfg["function"] == "irfft":
             cfg.setdefault("options", {})["fft_type"] = "C2R"
-        # Mostly the orderly life of a plan; sometimes a step out of order.
-        steps = ["plan", "execute"] if rng.random() < 0.8 else []
-        steps += [rng.choice(_FFT_STEPS) for _ in range(rng.randint(1, 5))]
-        if rng.random() < 0.5:
-            steps += ["reset:same", "execute"]
-        cfg["steps"] = steps
+        cfg["steps"] = _life(rng, _FFT_STEPS, "reset:same")
         yield cfg
 
 
@@ -545,7 +554,7 @@ def _run_fft_stateful(cfg, seed):
                 getattr(plan, name)()
                 answer = "ok"
         except Exception as e:
-            answer = {"raises": type(e).__name__, "raises_kinds": [c.__name__ for c in type(e).__mro__]}
+            answer = _refused(e)
         answers.append(answer)
     plan.free()
     return {"steps": answers}
@@ -642,11 +651,7 @@ _MATMUL_STEPS = (
 def _matmul_stateful_configs(rng: random.Random, count: int):
     for cfg in _matmul_cpu_configs(rng, count):
         cfg["dtype"] = rng.choice(["float32", "float64", "complex64", "complex128"])
-        steps = ["plan", "execute"] if rng.random() < 0.8 else []
-        steps += [rng.choice(_MATMUL_STEPS) for _ in range(rng.randint(1, 5))]
-        if rng.random() < 0.5:
-            steps += ["reset:ab", "execute"]
-        cfg["steps"] = steps
+        cfg["steps"] = _life(rng, _MATMUL_STEPS, "reset:ab")
         yield cfg
 
 
@@ -706,7 +711,7 @@ def _run_matmul_stateful(cfg, seed):
                 getattr(mm, name)()
                 answer = "ok"
         except Exception as e:
-            answer = {"raises": type(e).__name__, "raises_kinds": [c.__name__ for c in type(e).__mro__]}
+            answer = _refused(e)
         answers.append(answer)
     mm.free()
     return {"steps": answers}
