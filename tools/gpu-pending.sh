@@ -142,8 +142,8 @@
 # adds ours with the small module); on any card: NVMATH_BENCHES="kernel_warm.py --runs 3"
 # tools/gpu-check.sh bench (a warm first launch with the new link) and LINKCHECK_EXAMPLES=1
 # tools/gpu-pending.sh linkcheck (nvmath-python's device examples on this checkout).
-# Session begun 2026-12-08 02:49: loans paused until 04:41, then 13 calls found no machine (9
-# failed starts naming nvidia-h200, 4 refusals naming nvidia-h100-x1 while it was held back). On the
+# Session begun 2026-12-08 02:49: loans paused until 04:41, then 14 calls found no machine (9
+# failed starts naming nvidia-h200, 5 refusals while a kind was held back, 15 s each). On the
 # CPU, nvmath-python 1.0.1 (its wheel, with MKL) beside this checkout in tools/peer_parity.py:
 # traits of the device APIs, host FFTs, generic matmuls and stateful plans compared over seeded
 # configurations (docs/results/cpu-2core/peer_parity.json). Fixed from it: axes=None on a 4-D
